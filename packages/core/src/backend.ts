@@ -1,0 +1,115 @@
+import type { Doc, FusionType, Hit, SearchMode, StoredRecord } from "./types.js";
+
+/** The interface version adapters declare, so core can accept older adapters later. */
+export type SpecificationVersion = "v1";
+
+/**
+ * Which stored properties make up a searchable document. Core passes it with every call, so an
+ * adapter can serve any existing collection whose id and text live under any property names.
+ */
+export interface DocumentTarget {
+  /** Collection (table, index, class) holding the documents. */
+  collection: string;
+  /** Property holding the benchmark's document id (what gold ids refer to). */
+  idKey: string;
+  /** Property holding the main text. */
+  contentKey: string;
+  /** Optional property holding a title, searched together with the content. */
+  titleKey?: string;
+}
+
+/** One search request of a batch. */
+export interface SearchRequest {
+  text: string;
+  /** A precomputed query vector, for engines that need client-side embeddings. */
+  vector?: Float32Array | number[];
+}
+
+/** Options shared by every request of one `search` call. */
+export interface SearchOptions {
+  mode: SearchMode;
+  /** How many hits to return per request (the candidate pool size). */
+  k: number;
+  /** Hybrid weight, 1 = pure vector, 0 = pure keyword. Required for mode "hybrid". */
+  alpha?: number;
+  /** Hybrid fusion. Required for mode "hybrid". */
+  fusion?: FusionType;
+}
+
+/** What a backend can do; read once by core before a run, so it can refuse clearly. */
+export interface BackendCapabilities {
+  /** Search modes this backend serves. */
+  modes: readonly SearchMode[];
+  /** True when `scoreDocuments` is implemented (needed for gold scores outside the pool). */
+  scoreDocuments: boolean;
+  /** Largest `k` the engine accepts in one request; undefined means no limit. */
+  maxK?: number;
+  /** Largest number of requests core should put in one `search` call. Default 256. */
+  maxBatchSize?: number;
+}
+
+/**
+ * A search engine holding a document collection. Batch-first: one call carries many requests.
+ * Implementations: `@hardneg/backend-local` (embedded default) and the adapter packages.
+ */
+export interface SearchBackend {
+  readonly specificationVersion: SpecificationVersion;
+  /** Short name used in messages and run records, e.g. "local". */
+  readonly name: string;
+  capabilities(): BackendCapabilities;
+  /** Returns one ranked hit list per request, in request order. */
+  search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]>;
+  /** One round trip for many ids. Missing ids are simply absent from the map, never thrown. */
+  getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>>;
+  /**
+   * Optional: the engine's score (same scale as `search`) of given documents for one request,
+   * whether or not they would be in the top k. Ids the engine cannot score are absent.
+   */
+  scoreDocuments?(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>>;
+}
+
+/** What a collection holds; stored so tools can tell a corpus from a query set or a run. */
+export interface CollectionSpec {
+  name: string;
+  kind: "documents" | "queries" | "hard-negatives" | "records";
+  /** For documents: the properties searched (id, content, optional title). */
+  target?: Omit<DocumentTarget, "collection">;
+}
+
+/** Options of `Store.iterate`. */
+export interface IterateOptions {
+  /** Records per yielded batch. Default 1000. */
+  batchSize?: number;
+}
+
+/**
+ * Collections of records. Writes are idempotent: `upsert` with the same ids twice leaves the
+ * same records. `iterate` streams in batches and never loads a whole collection.
+ */
+export interface Store {
+  readonly specificationVersion: SpecificationVersion;
+  readonly name: string;
+  /** Creates the collection; does nothing when it already exists with the same kind. */
+  createCollection(spec: CollectionSpec): Promise<void>;
+  hasCollection(name: string): Promise<boolean>;
+  /** The spec a collection was created with, or undefined if it does not exist. */
+  describeCollection(name: string): Promise<CollectionSpec | undefined>;
+  deleteCollection(name: string): Promise<void>;
+  count(name: string): Promise<number>;
+  /** Inserts or replaces records by id, atomically per call where the engine allows. */
+  upsert(name: string, records: readonly StoredRecord[]): Promise<void>;
+  /** Records in a stable order (insertion order where the engine has one), in batches. */
+  iterate(name: string, options?: IterateOptions): AsyncIterable<StoredRecord[]>;
+  /** Records by id; missing ids are absent from the map. */
+  getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>>;
+  /** Releases files, sockets and caches. */
+  close?(): Promise<void>;
+}
+
+/** A backend that both searches documents and stores collections: what `addHardNegatives` takes. */
+export type Engine = SearchBackend & Store;
