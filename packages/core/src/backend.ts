@@ -79,6 +79,8 @@ export interface CollectionSpec {
   kind: "documents" | "queries" | "hard-negatives" | "records";
   /** For documents: the properties searched (id, content, optional title). */
   target?: Omit<DocumentTarget, "collection">;
+  /** For hard-negative runs: the user-named row properties (exporters read rows with them). */
+  hardNegativeKeys?: import("./collections.js").HardNegativeKeys;
 }
 
 /** Options of `Store.iterate`. */
