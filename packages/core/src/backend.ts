@@ -1,4 +1,5 @@
 import type { Doc, FusionType, Hit, SearchMode, StoredRecord } from "./types.js";
+import type { HardNegativeKeys } from "./collections.js";
 
 /** The interface version adapters declare, so core can accept older adapters later. */
 export type SpecificationVersion = "v1";
@@ -80,7 +81,7 @@ export interface CollectionSpec {
   /** For documents: the properties searched (id, content, optional title). */
   target?: Omit<DocumentTarget, "collection">;
   /** For hard-negative runs: the user-named row properties (exporters read rows with them). */
-  hardNegativeKeys?: import("./collections.js").HardNegativeKeys;
+  hardNegativeKeys?: HardNegativeKeys;
 }
 
 /** Options of `Store.iterate`. */

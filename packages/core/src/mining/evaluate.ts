@@ -1,0 +1,51 @@
+import type { SearchBackend, Store } from "../backend.js";
+import type { DocsCollection, QueriesCollection } from "../collections.js";
+import { MissingCollectionError, UnsupportedCapabilityError } from "../errors.js";
+import { gradesOf, MetricsAccumulator, type EvaluationSummary } from "../metrics.js";
+import type { FusionType, Query, SearchMode } from "../types.js";
+import { bestMode } from "./config.js";
+import { sampleQueries } from "./query-source.js";
+
+export interface EvaluateConfig {
+  backend: SearchBackend;
+  store: Store;
+  docsCollection: DocsCollection;
+  queriesCollection: QueriesCollection;
+  /** Default: the backend's best mode. */
+  mode?: SearchMode;
+  alpha?: number;
+  fusion?: FusionType;
+  /** Queries per search call. Default 256. */
+  batchSize?: number;
+}
+
+/** Evaluation summary plus the number of sampled records that could not be evaluated. */
+export interface EvaluationReport extends EvaluationSummary {
+  mode: SearchMode;
+  queries_skipped: number;
+}
+
+/** Runs every query of the collection (top 100) and computes nDCG@10, MRR@10, Recall@10/100. */
+export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport> {
+  const capabilities = config.backend.capabilities();
+  const mode = config.mode ?? bestMode(capabilities);
+  if (!capabilities.modes.includes(mode)) {
+    throw new UnsupportedCapabilityError(`search mode "${mode}" is not offered by this backend (it offers: ${capabilities.modes.join(", ")})`, { option: "mode" });
+  }
+  for (const collection of [config.docsCollection.collectionName, config.queriesCollection.collectionName]) {
+    if (!(await config.store.hasCollection(collection))) throw new MissingCollectionError(collection, "load it first, e.g. `hardneg load beir <dir>`");
+  }
+  const sampled = await sampleQueries(config.store, config.queriesCollection, { limit: Number.POSITIVE_INFINITY, sampling: "first", seed: 0 });
+  const metrics = new MetricsAccumulator();
+  const batchSize = config.batchSize ?? capabilities.maxBatchSize ?? 256;
+  const k = Math.min(100, capabilities.maxK ?? 100);
+  for (let start = 0; start < sampled.queries.length; start += batchSize) {
+    const batch: Query[] = sampled.queries.slice(start, start + batchSize);
+    const results = await config.backend.search(config.docsCollection.target, batch.map((query) => ({ text: query.text })), {
+      mode, k,
+      ...(mode === "hybrid" ? { alpha: config.alpha ?? 0.75, fusion: config.fusion ?? "relative-score" } : {}),
+    });
+    batch.forEach((query, index) => metrics.add((results[index] ?? []).map((hit) => hit.id), gradesOf(query)));
+  }
+  return { mode, ...metrics.summary(), queries_skipped: sampled.unusable.length };
+}

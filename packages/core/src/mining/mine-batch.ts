@@ -1,0 +1,183 @@
+import type { DocumentTarget, SearchBackend } from "../backend.js";
+import type { HardNegativeKeys } from "../collections.js";
+import { gradesOf, mrrAtK, ndcgAtK, recallAtK } from "../metrics.js";
+import { seededRandom, shuffled } from "../random.js";
+import type { Doc, Hit, Query, StoredRecord } from "../types.js";
+import type { ResolvedMineConfig } from "./config.js";
+import { rowIdOf } from "./run-records.js";
+import { emptyCounters, goldRankBucket, increment, MAX_EXAMPLES, type RunCounters } from "./run-stats.js";
+import { padNegatives, querySeed, selectNegatives, type SelectedNegative, type SelectionInput } from "./select-negatives.js";
+
+/** What one batch needs besides its queries. */
+export interface BatchContext {
+  backend: SearchBackend;
+  target: DocumentTarget;
+  keys: HardNegativeKeys;
+  runId: string;
+  strategyLabel: string;
+  resolved: ResolvedMineConfig;
+  /** All document ids of the corpus, loaded once on first need (only for "pad-random"). */
+  corpusIds: () => Promise<readonly string[]>;
+}
+
+export interface BatchResult {
+  rows: StoredRecord[];
+  counters: RunCounters;
+}
+
+/** Searches, filters and selects the negatives of one batch of queries. Writes nothing. */
+export async function mineBatch(queries: readonly Query[], context: BatchContext): Promise<BatchResult> {
+  const { backend, target, resolved } = context;
+  const counters = emptyCounters();
+  counters.queries = queries.length;
+  const pools = await backend.search(target, queries.map((query) => ({ text: query.text })), {
+    mode: resolved.search.mode,
+    k: resolved.search.poolSize,
+    ...(resolved.search.alpha === undefined ? {} : { alpha: resolved.search.alpha }),
+    ...(resolved.search.fusion === undefined ? {} : { fusion: resolved.search.fusion }),
+  });
+  const documents = await backend.getDocuments(target, idsToFetch(queries, pools));
+  const texts = new Map([...documents].map(([id, document]) => [id, document.text]));
+  const rows: StoredRecord[] = [];
+
+  for (const [index, query] of queries.entries()) {
+    const pool = pools[index] ?? [];
+    const goldsInCorpus = query.goldIds.filter((id) => documents.has(id));
+    if (goldsInCorpus.length === 0) {
+      skip(counters, query.id, "gold_not_in_corpus", `none of ${query.goldIds.join(", ")} is in collection "${target.collection}"`);
+      continue;
+    }
+    recordRanking(counters, query, pool);
+    const goldScore = await lowestGoldScore(query, goldsInCorpus, pool, context);
+    const input: SelectionInput = {
+      queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore,
+    };
+    const selection = selectNegatives(input, resolved.selection);
+    for (const [reason, count] of Object.entries(selection.dropped)) increment(counters.dropped, reason as keyof RunCounters["dropped"], count);
+    let negatives = selection.negatives;
+    const wanted = resolved.selection.negativesPerQuery;
+    if (negatives.length < wanted && resolved.selection.shortfall === "pad-random") {
+      negatives = padNegatives(input, selection, await randomCandidates(query, wanted * 3 + 10, context), wanted);
+      if (negatives.length > selection.negatives.length) counters.queries_padded++;
+    }
+    if (negatives.length < wanted) {
+      if (resolved.selection.shortfall === "skip-query") {
+        skip(counters, query.id, "shortfall", `${negatives.length} of ${wanted} negatives`);
+        continue;
+      }
+      counters.queries_short++;
+      if (counters.short_examples.length < MAX_EXAMPLES) counters.short_examples.push(query.id);
+    }
+    if (negatives.length === 0) continue;
+    counters.queries_mined++;
+    if (goldScore !== null) counters.gold_scores.push(goldScore);
+    const goldRank = pool.find((hit) => query.goldIds.includes(hit.id))?.rank ?? null;
+    for (const negative of negatives) {
+      if (negative.score !== null) counters.negative_scores.push(negative.score);
+      rows.push(rowOf(query, goldsInCorpus, documents, negative, goldRank, goldScore, context));
+    }
+  }
+  counters.rows_written = rows.length;
+  return { rows, counters };
+}
+
+function idsToFetch(queries: readonly Query[], pools: readonly Hit[][]): string[] {
+  const ids = new Set<string>();
+  queries.forEach((query, index) => {
+    for (const id of query.goldIds) ids.add(id);
+    for (const hit of pools[index] ?? []) ids.add(hit.id);
+  });
+  return [...ids];
+}
+
+function recordRanking(counters: RunCounters, query: Query, pool: readonly Hit[]): void {
+  const rankedIds = pool.map((hit) => hit.id);
+  const grades = gradesOf(query);
+  const goldRank = pool.find((hit) => grades.has(hit.id))?.rank ?? null;
+  increment(counters.gold_rank_histogram, goldRankBucket(goldRank));
+  const sums = counters.metric_sums;
+  sums.queries++;
+  sums.ndcg_at_10 += ndcgAtK(rankedIds, grades, 10);
+  sums.mrr_at_10 += mrrAtK(rankedIds, grades, 10);
+  sums.recall_at_10 += recallAtK(rankedIds, grades, 10);
+  sums.recall_at_pool += recallAtK(rankedIds, grades, rankedIds.length);
+}
+
+/**
+ * The score of the query's lowest-scoring gold document, on the engine's scale. Golds outside the
+ * pool are scored with `scoreDocuments` when the backend has it; without it the score is known
+ * only when every gold is in the pool (margin filters were refused up front in that case).
+ */
+async function lowestGoldScore(query: Query, goldsInCorpus: string[], pool: readonly Hit[], context: BatchContext): Promise<number | null> {
+  const poolScores = new Map(pool.map((hit) => [hit.id, hit.score]));
+  const outside = goldsInCorpus.filter((id) => !poolScores.has(id));
+  let scores = goldsInCorpus.filter((id) => poolScores.has(id)).map((id) => poolScores.get(id)!);
+  if (outside.length > 0) {
+    if (context.backend.scoreDocuments === undefined) return null;
+    const scored = await context.backend.scoreDocuments(context.target, { text: query.text }, outside, searchOptionsOf(context));
+    if (outside.some((id) => !scored.has(id))) return null;
+    scores = scores.concat(outside.map((id) => scored.get(id)!));
+  }
+  return scores.length === 0 ? null : Math.min(...scores);
+}
+
+async function randomCandidates(query: Query, count: number, context: BatchContext): Promise<{ id: string; text: string; score: number | null }[]> {
+  const corpusIds = await context.corpusIds();
+  const random = seededRandom(querySeed(context.resolved.selection.seed + 1, query.id));
+  const picked = new Set<string>();
+  // Rejection sampling keeps this O(count) on large corpora; a small corpus is simply shuffled.
+  if (corpusIds.length <= count * 4) {
+    for (const id of shuffled(corpusIds, random).slice(0, count)) picked.add(id);
+  } else {
+    while (picked.size < count) picked.add(corpusIds[Math.floor(random() * corpusIds.length)]!);
+  }
+  const ids = [...picked];
+  const documents = await context.backend.getDocuments(context.target, ids);
+  const scores = context.backend.scoreDocuments === undefined
+    ? new Map<string, number>()
+    : await context.backend.scoreDocuments(context.target, { text: query.text }, ids, searchOptionsOf(context));
+  return ids.flatMap((id) => {
+    const document = documents.get(id);
+    return document === undefined ? [] : [{ id, text: document.text, score: scores.get(id) ?? null }];
+  });
+}
+
+function searchOptionsOf(context: BatchContext) {
+  const { mode, poolSize, alpha, fusion } = context.resolved.search;
+  return { mode, k: poolSize, ...(alpha === undefined ? {} : { alpha }), ...(fusion === undefined ? {} : { fusion }) };
+}
+
+function rowOf(
+  query: Query,
+  goldsInCorpus: readonly string[],
+  documents: ReadonlyMap<string, Doc>,
+  negative: SelectedNegative,
+  goldRank: number | null,
+  goldScore: number | null,
+  context: BatchContext,
+): StoredRecord {
+  const { keys } = context;
+  return {
+    id: rowIdOf(context.runId, query.id, negative.id),
+    properties: {
+      [keys.queryContentKey]: query.text,
+      [keys.goldIdsKey]: goldsInCorpus,
+      [keys.goldDocumentsKey]: goldsInCorpus.map((id) => documents.get(id)!.text),
+      [keys.hardNegativeDocumentKey]: negative.text,
+      [keys.hardNegativeIdKey]: negative.id,
+      query_id: query.id,
+      rank: negative.rank,
+      score: negative.score,
+      gold_rank: goldRank,
+      gold_score: goldScore,
+      run_id: context.runId,
+      strategy: context.strategyLabel,
+      padded: negative.padded,
+    },
+  };
+}
+
+function skip(counters: RunCounters, queryId: string, reason: keyof RunCounters["queries_skipped"], detail: string): void {
+  increment(counters.queries_skipped, reason);
+  if (counters.skipped_examples.length < MAX_EXAMPLES) counters.skipped_examples.push({ query_id: queryId, reason, detail });
+}

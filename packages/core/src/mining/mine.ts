@@ -1,0 +1,176 @@
+import type { Store } from "../backend.js";
+import { BadOptionError, MissingCollectionError } from "../errors.js";
+import { resolveMineConfig, type MineConfig, type ResolvedMineConfig } from "./config.js";
+import { forEachConcurrently } from "./concurrency.js";
+import { mineBatch } from "./mine-batch.js";
+import { sampleQueries } from "./query-source.js";
+import { commitBatch, committedBatches, runIdOf, writeRunManifest } from "./run-records.js";
+import {
+  dropCounts, emptyCounters, GOLD_RANK_BUCKETS, increment, mergeCounters, MAX_EXAMPLES, summarizeScores,
+  type GoldRankBucket, type RunCounters, type ScoreSummary, type SkippedQuery,
+} from "./run-stats.js";
+import type { DropReason } from "./select-negatives.js";
+
+/** What a run reports. Identical for an uninterrupted run and an interrupted-then-resumed one. */
+export interface MineReport {
+  run_id: string;
+  out_collection: string;
+  mode: string;
+  strategy: string;
+  /** Queries sampled (usable or not). */
+  queries: number;
+  queries_mined: number;
+  rows_written: number;
+  /** Queries that got fewer than `negativesPerQuery` negatives but were kept. */
+  queries_short: number;
+  queries_padded: number;
+  /** Queries that produced no rows, all reasons together. */
+  queries_skipped: number;
+  skipped_reasons: Record<string, number>;
+  skipped_examples: SkippedQuery[];
+  short_examples: string[];
+  gold_rank_histogram: Record<GoldRankBucket, number>;
+  dropped: Record<DropReason, number>;
+  /** How the engine ranked the golds in the candidate pool (k = pool size). */
+  metrics: { queries: number; ndcg_at_10: number; mrr_at_10: number; recall_at_10: number; recall_at_pool: number; pool_size: number };
+  negative_scores: ScoreSummary | null;
+  gold_scores: ScoreSummary | null;
+  /** Batches found committed by an earlier attempt of this run and not redone. */
+  batches_resumed: number;
+  batches: number;
+}
+
+/**
+ * Mines hard negatives: samples queries, asks the backend for a candidate pool per query in
+ * batches, masks golds, applies the strategy and filters, samples, and writes one row per
+ * (query, negative) with a deterministic id. Progress is committed per batch; re-running the same
+ * config resumes where it stopped and never duplicates rows.
+ */
+export async function mine(config: MineConfig): Promise<MineReport> {
+  const store = storeOf(config);
+  const resolved = resolveMineConfig(config, config.backend.capabilities());
+  const docs = config.docsCollection;
+  const out = config.hardNegativesCollection;
+  await requireCollection(store, docs.collectionName, "load the corpus first, e.g. `hardneg load beir <dir>`");
+  await requireCollection(store, config.queriesCollection.collectionName, "load the queries first, e.g. `hardneg load beir <dir>`");
+  if (out.collectionName === docs.collectionName || out.collectionName === config.queriesCollection.collectionName) {
+    throw new BadOptionError("hardNegativesCollection.collectionName", "must differ from the documents and queries collections");
+  }
+
+  const sampled = await sampleQueries(store, config.queriesCollection, {
+    limit: resolved.querySamples, sampling: resolved.querySampling, seed: resolved.selection.seed,
+  });
+  const strategyLabel = strategyLabelOf(resolved);
+  const runKey = {
+    version: 1, docs: docs.target, queries: config.queriesCollection, out: out.collectionName, keys: out.keys,
+    backend: config.backend.name, search: resolved.search, selection: resolved.selection,
+    querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all", querySampling: resolved.querySampling,
+    batchSize: resolved.batchSize,
+  };
+  const runId = runIdOf(runKey);
+  await store.createCollection({ name: out.collectionName, kind: "hard-negatives", hardNegativeKeys: out.keys });
+
+  const batches = chunk(sampled.queries, resolved.batchSize);
+  const done = await committedBatches(store, runId, batches.length);
+  await writeRunManifest(store, runId, { status: "running", options: runKey });
+
+  let corpusIds: Promise<string[]> | undefined;
+  const context = {
+    backend: config.backend, target: docs.target, keys: out.keys, runId, strategyLabel, resolved,
+    corpusIds: () => (corpusIds ??= readCorpusIds(store, docs.collectionName, docs.idKey)),
+  };
+  // Counters per batch index, merged in index order at the end: the report does not depend on
+  // which batch finished first or on which attempt committed it.
+  const batchCounters: (RunCounters | undefined)[] = batches.map((_, index) => done.get(index));
+  const pending = batches.map((queries, index) => ({ queries, index })).filter(({ index }) => !done.has(index));
+  let batchesDone = done.size;
+  let queriesDone = [...done.keys()].reduce((sum, index) => sum + batches[index]!.length, 0);
+  await forEachConcurrently(pending, resolved.concurrency, async ({ queries, index }) => {
+    const result = await mineBatch(queries, context);
+    if (result.rows.length > 0) await store.upsert(out.collectionName, result.rows);
+    await commitBatch(store, runId, index, queries.map((query) => query.id), result.counters);
+    batchCounters[index] = result.counters;
+    batchesDone++;
+    queriesDone += queries.length;
+    config.onProgress?.({ batchesDone, batchesTotal: batches.length, queriesDone, queriesTotal: sampled.queries.length });
+  });
+
+  const totals = emptyCounters();
+  totals.queries = sampled.unusable.length;
+  for (const unusable of sampled.unusable) {
+    increment(totals.queries_skipped, unusable.reason);
+    if (totals.skipped_examples.length < MAX_EXAMPLES) totals.skipped_examples.push({ query_id: unusable.queryId, reason: unusable.reason });
+  }
+  for (const counters of batchCounters) if (counters !== undefined) mergeCounters(totals, counters);
+
+  const report = reportOf(totals, { runId, out: out.collectionName, resolved, strategyLabel, batchesResumed: done.size, batches: batches.length });
+  await writeRunManifest(store, runId, { status: "complete", options: runKey, report });
+  return report;
+}
+
+function storeOf(config: MineConfig): Store {
+  if (config.store !== undefined) return config.store;
+  const backend = config.backend as Partial<Store>;
+  if (typeof backend.upsert === "function" && typeof backend.iterate === "function") return config.backend as unknown as Store;
+  throw new BadOptionError("store", `backend "${config.backend.name}" does not store collections; pass a store`);
+}
+
+async function requireCollection(store: Store, name: string, hint: string): Promise<void> {
+  if (!(await store.hasCollection(name))) throw new MissingCollectionError(name, hint);
+}
+
+async function readCorpusIds(store: Store, collection: string, idKey: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const batch of store.iterate(collection, { batchSize: 5000 })) {
+    for (const record of batch) ids.push(String(record.properties[idKey] ?? record.id));
+  }
+  return ids;
+}
+
+function strategyLabelOf(resolved: ResolvedMineConfig): string {
+  const { strategy, rangeMin, rangeMax } = resolved.selection;
+  return strategy === "range" ? `range:${rangeMin ?? 1}-${rangeMax ?? resolved.search.poolSize}` : strategy;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function reportOf(
+  totals: RunCounters,
+  run: { runId: string; out: string; resolved: ResolvedMineConfig; strategyLabel: string; batchesResumed: number; batches: number },
+): MineReport {
+  const sums = totals.metric_sums;
+  const mean = (value: number) => (sums.queries === 0 ? 0 : value / sums.queries);
+  return {
+    run_id: run.runId,
+    out_collection: run.out,
+    mode: run.resolved.search.mode,
+    strategy: run.strategyLabel,
+    queries: totals.queries,
+    queries_mined: totals.queries_mined,
+    rows_written: totals.rows_written,
+    queries_short: totals.queries_short,
+    queries_padded: totals.queries_padded,
+    queries_skipped: Object.values(totals.queries_skipped).reduce((sum, count) => sum + count, 0),
+    skipped_reasons: { ...totals.queries_skipped },
+    skipped_examples: totals.skipped_examples,
+    short_examples: totals.short_examples,
+    gold_rank_histogram: Object.fromEntries(GOLD_RANK_BUCKETS.map((bucket) => [bucket, totals.gold_rank_histogram[bucket] ?? 0])) as Record<GoldRankBucket, number>,
+    dropped: dropCounts(totals),
+    metrics: {
+      queries: sums.queries,
+      ndcg_at_10: mean(sums.ndcg_at_10),
+      mrr_at_10: mean(sums.mrr_at_10),
+      recall_at_10: mean(sums.recall_at_10),
+      recall_at_pool: mean(sums.recall_at_pool),
+      pool_size: run.resolved.search.poolSize,
+    },
+    negative_scores: summarizeScores(totals.negative_scores),
+    gold_scores: summarizeScores(totals.gold_scores),
+    batches_resumed: run.batchesResumed,
+    batches: run.batches,
+  };
+}

@@ -1,0 +1,57 @@
+import type { Store } from "../backend.js";
+import { uuidV5 } from "../ids.js";
+import type { RunCounters } from "./run-stats.js";
+
+/** The collection holding run manifests and per-batch progress of every run in a store. */
+export const RUNS_COLLECTION = "hardneg_runs";
+
+/** A deterministic run id: the same inputs and options always give the same id (and rows). */
+export function runIdOf(runKey: unknown): string {
+  return uuidV5(`run|${stableStringify(runKey)}`);
+}
+
+/** Deterministic id of one output row. */
+export function rowIdOf(runId: string, queryId: string, negativeId: string): string {
+  return uuidV5(`row|${runId}|${queryId}|${negativeId}`);
+}
+
+function batchRecordId(runId: string, batchIndex: number): string {
+  return uuidV5(`batch|${runId}|${batchIndex}`);
+}
+
+/** Counters of the batches a previous (interrupted) attempt of the same run committed. */
+export async function committedBatches(store: Store, runId: string, batchCount: number): Promise<Map<number, RunCounters>> {
+  await store.createCollection({ name: RUNS_COLLECTION, kind: "records" });
+  const ids = Array.from({ length: batchCount }, (_, index) => batchRecordId(runId, index));
+  const records = await store.getRecords(RUNS_COLLECTION, ids);
+  const done = new Map<number, RunCounters>();
+  ids.forEach((id, index) => {
+    const record = records.get(id);
+    if (record !== undefined) done.set(index, record.properties["counters"] as RunCounters);
+  });
+  return done;
+}
+
+/** Marks a batch committed; written after its rows, so a crash in between only repeats idempotent writes. */
+export async function commitBatch(store: Store, runId: string, batchIndex: number, queryIds: string[], counters: RunCounters): Promise<void> {
+  await store.upsert(RUNS_COLLECTION, [{
+    id: batchRecordId(runId, batchIndex),
+    properties: { type: "batch", run_id: runId, batch: batchIndex, query_ids: queryIds, counters },
+  }]);
+}
+
+/** Writes the run's manifest: its options (never secrets) and, when finished, its report. */
+export async function writeRunManifest(store: Store, runId: string, properties: Record<string, unknown>): Promise<void> {
+  await store.upsert(RUNS_COLLECTION, [{ id: runId, properties: { type: "run", run_id: runId, ...properties } }]);
+}
+
+/** JSON with sorted keys, so equal objects always serialise equally. */
+export function stableStringify(value: unknown): string {
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(",")}}`;
+}

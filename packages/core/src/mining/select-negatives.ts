@@ -1,0 +1,170 @@
+import { seededRandom, shuffled } from "../random.js";
+import { normalizeText } from "../text.js";
+import type { Hit } from "../types.js";
+import type { SelectionOptions } from "./options.js";
+
+/** Why a pool candidate was not taken. Counted per run in the report. */
+export type DropReason =
+  | "gold"
+  | "outside_strategy"
+  | "relative_margin"
+  | "absolute_margin"
+  | "max_score"
+  | "min_score"
+  | "missing_document"
+  | "same_as_query"
+  | "same_as_gold"
+  | "duplicate"
+  | "not_sampled";
+
+export const DROP_REASONS: readonly DropReason[] = [
+  "gold", "outside_strategy", "relative_margin", "absolute_margin", "max_score", "min_score",
+  "missing_document", "same_as_query", "same_as_gold", "duplicate", "not_sampled",
+];
+
+/** A chosen negative. `rank` and `score` are null for random padding outside the pool without a score. */
+export interface SelectedNegative {
+  id: string;
+  text: string;
+  rank: number | null;
+  score: number | null;
+  /** True when the negative came from random padding, not from the engine's pool. */
+  padded: boolean;
+}
+
+/** Everything the selection of one query needs, already fetched. */
+export interface SelectionInput {
+  queryId: string;
+  queryText: string;
+  goldIds: readonly string[];
+  /** The engine's ranked candidate pool (golds included). */
+  pool: readonly Hit[];
+  /** Texts of pool candidates and golds, by document id. */
+  texts: ReadonlyMap<string, string>;
+  /** Score of the lowest-scoring gold, or null when unknown. */
+  goldScore: number | null;
+}
+
+export interface Selection {
+  negatives: SelectedNegative[];
+  /** Eligible candidates left after every filter (before sampling). */
+  eligible: number;
+  dropped: Partial<Record<DropReason, number>>;
+}
+
+/**
+ * Picks the hard negatives of one query from its candidate pool, in DESIGN.md's order:
+ * mask golds (by id), strategy window, positive-aware score filters, text checks
+ * (same as the query or a gold, duplicates), then sampling. Pure and deterministic for a seed.
+ */
+export function selectNegatives(input: SelectionInput, options: SelectionOptions): Selection {
+  const dropped: Partial<Record<DropReason, number>> = {};
+  const drop = (reason: DropReason) => { dropped[reason] = (dropped[reason] ?? 0) + 1; };
+  const golds = new Set(input.goldIds);
+  const bestGoldRank = input.pool.find((hit) => golds.has(hit.id))?.rank ?? null;
+  const forbiddenTexts = forbiddenTextsOf(input);
+  const seenTexts = new Set<string>();
+  const seenIds = new Set<string>();
+  const eligible: SelectedNegative[] = [];
+
+  for (const hit of input.pool) {
+    if (golds.has(hit.id)) { drop("gold"); continue; }
+    if (seenIds.has(hit.id)) { drop("duplicate"); continue; }
+    seenIds.add(hit.id);
+    if (!inStrategyWindow(hit.rank, bestGoldRank, options)) { drop("outside_strategy"); continue; }
+    const scoreVerdict = scoreFilterVerdict(hit.score, input.goldScore, options);
+    if (scoreVerdict !== undefined) { drop(scoreVerdict); continue; }
+    const text = input.texts.get(hit.id);
+    if (text === undefined) { drop("missing_document"); continue; }
+    const normalized = normalizeText(text);
+    const forbidden = forbiddenTexts.get(normalized);
+    if (forbidden !== undefined) { drop(forbidden); continue; }
+    if (seenTexts.has(normalized)) { drop("duplicate"); continue; }
+    seenTexts.add(normalized);
+    eligible.push({ id: hit.id, text, rank: hit.rank, score: hit.score, padded: false });
+  }
+
+  const negatives = sample(eligible, input.queryId, options);
+  if (eligible.length > negatives.length) dropped.not_sampled = eligible.length - negatives.length;
+  return { negatives, eligible: eligible.length, dropped };
+}
+
+/**
+ * Adds random corpus documents to a short selection (shortfall policy "pad-random"), applying
+ * the same gold, self-match and duplicate checks. Candidates come in the caller's random order.
+ */
+export function padNegatives(
+  input: SelectionInput,
+  selection: Selection,
+  randomCandidates: readonly { id: string; text: string; score: number | null }[],
+  negativesPerQuery: number,
+): SelectedNegative[] {
+  const golds = new Set(input.goldIds);
+  const forbiddenTexts = forbiddenTextsOf(input);
+  const taken = new Set(selection.negatives.map((negative) => negative.id));
+  const takenTexts = new Set(selection.negatives.map((negative) => normalizeText(negative.text)));
+  const poolIds = new Set(input.pool.map((hit) => hit.id));
+  const padded = selection.negatives.slice();
+  for (const candidate of randomCandidates) {
+    if (padded.length >= negativesPerQuery) break;
+    // Pool documents were already judged by the strategy and filters; padding must not undo that.
+    if (golds.has(candidate.id) || taken.has(candidate.id) || poolIds.has(candidate.id)) continue;
+    const normalized = normalizeText(candidate.text);
+    if (forbiddenTexts.has(normalized) || takenTexts.has(normalized)) continue;
+    taken.add(candidate.id);
+    takenTexts.add(normalized);
+    padded.push({ id: candidate.id, text: candidate.text, rank: null, score: candidate.score, padded: true });
+  }
+  return padded;
+}
+
+function forbiddenTextsOf(input: SelectionInput): Map<string, DropReason> {
+  const forbidden = new Map<string, DropReason>();
+  for (const goldId of input.goldIds) {
+    const goldText = input.texts.get(goldId);
+    if (goldText !== undefined) forbidden.set(normalizeText(goldText), "same_as_gold");
+  }
+  forbidden.set(normalizeText(input.queryText), "same_as_query");
+  return forbidden;
+}
+
+function inStrategyWindow(rank: number, bestGoldRank: number | null, options: SelectionOptions): boolean {
+  switch (options.strategy) {
+    case "top-k":
+      return true;
+    case "ahead-of-gold":
+      // A gold outside the pool ranks below every candidate, so every candidate is ahead of it.
+      return bestGoldRank === null || rank < bestGoldRank;
+    case "range":
+      return rank >= (options.rangeMin ?? 1) && rank <= (options.rangeMax ?? Number.POSITIVE_INFINITY);
+  }
+}
+
+function scoreFilterVerdict(score: number, goldScore: number | null, options: SelectionOptions): DropReason | undefined {
+  if (options.maxScore !== undefined && score > options.maxScore) return "max_score";
+  if (options.minScore !== undefined && score < options.minScore) return "min_score";
+  if (goldScore !== null) {
+    if (options.relativeMargin !== undefined && score > goldScore - Math.abs(goldScore) * options.relativeMargin) return "relative_margin";
+    if (options.absoluteMargin !== undefined && score > goldScore - options.absoluteMargin) return "absolute_margin";
+  }
+  return undefined;
+}
+
+function sample(eligible: SelectedNegative[], queryId: string, options: SelectionOptions): SelectedNegative[] {
+  if (options.sampling === "top" || eligible.length <= options.negativesPerQuery) {
+    return eligible.slice(0, options.negativesPerQuery);
+  }
+  const random = seededRandom(querySeed(options.seed, queryId));
+  const chosen = shuffled(eligible, random).slice(0, options.negativesPerQuery);
+  return chosen.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+}
+
+/** A per-query seed, so each query's draw is independent of which other queries run. */
+export function querySeed(seed: number, queryId: string): number {
+  let hash = (seed ^ 0x811c9dc5) >>> 0;
+  for (let index = 0; index < queryId.length; index++) {
+    hash ^= queryId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
