@@ -1,0 +1,33 @@
+import { BadInputError } from "../errors.js";
+import { readDelimited } from "./delimited-reader.js";
+import { readJsonl } from "./jsonl-reader.js";
+import { withoutGzipSuffix } from "./text-source.js";
+
+/** File layouts the record loaders read. */
+export type RecordFileFormat = "jsonl" | "csv" | "tsv";
+
+/** One record of a JSONL, CSV or TSV file. CSV/TSV cells are always strings. */
+export interface FileRecord {
+  line: number;
+  value: Record<string, unknown>;
+}
+
+/**
+ * The layout a file name implies, ignoring a trailing ".gz": ".jsonl"/".ndjson" → "jsonl",
+ * ".csv" → "csv", ".tsv" → "tsv".
+ *
+ * @throws BadInputError naming the file for any other extension.
+ */
+export function recordFileFormat(file: string): RecordFileFormat {
+  const name = withoutGzipSuffix(file).toLowerCase();
+  if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) return "jsonl";
+  if (name.endsWith(".csv")) return "csv";
+  if (name.endsWith(".tsv")) return "tsv";
+  throw new BadInputError("unknown file type; use .jsonl, .csv or .tsv (optionally gzipped, ending in .gz)", { file });
+}
+
+/** Streams the records of a JSONL, CSV or TSV file, chosen by {@link recordFileFormat}. */
+export function readRecords(file: string): AsyncIterable<FileRecord> {
+  const format = recordFileFormat(file);
+  return format === "jsonl" ? readJsonl(file) : readDelimited(file, { delimiter: format === "tsv" ? "\t" : "," });
+}
