@@ -1,0 +1,130 @@
+import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
+import { GrowableArray } from "./growable-array.js";
+import type { Tokenizer } from "./tokenizer.js";
+
+/**
+ * Builds a {@link Bm25Index} in one streaming pass over the corpus, then one pass over the
+ * collected (term, frequency) pairs. Documents are added in collection order; their position
+ * is their document index.
+ *
+ * Memory holds what the index needs (per document its distinct terms with frequencies, then the
+ * postings), never the texts: each text is tokenised and dropped.
+ */
+export class Bm25IndexBuilder {
+  private readonly termIdByTerm = new Map<string, number>();
+  private readonly vocabulary: string[] = [];
+  private readonly documentIds: string[] = [];
+  private readonly recordRowIds = new GrowableArray(Float64Array);
+  private readonly documentLengths = new GrowableArray(Uint32Array);
+  /** End (exclusive) of each document's run in `pairTermIds` / `pairFrequencies`. */
+  private readonly documentPairEnds = new GrowableArray(Uint32Array);
+  private readonly pairTermIds = new GrowableArray(Uint32Array, 1 << 16);
+  private readonly pairFrequencies = new GrowableArray(Uint32Array, 1 << 16);
+  /** termId → number of documents containing it; grown with the vocabulary. */
+  private documentFrequencies: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  /** Per-term counter for the document being added; only its distinct terms are non-zero. */
+  private termFrequencyScratch: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  private totalLength = 0;
+
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly parameters: Bm25Parameters,
+    private readonly collection: string,
+  ) {}
+
+  /** Adds one document: its benchmark id, its SQLite row id, and its searchable text. */
+  addDocument(documentId: string, recordRowId: number, text: string): void {
+    const terms = this.tokenizer.tokenize(text);
+    const distinctTermIds: number[] = [];
+    for (const term of terms) {
+      const termId = this.termIdOf(term);
+      if (this.termFrequencyScratch[termId] === 0) distinctTermIds.push(termId);
+      this.termFrequencyScratch[termId]!++;
+    }
+    for (const termId of distinctTermIds) {
+      this.pairTermIds.push(termId);
+      this.pairFrequencies.push(this.termFrequencyScratch[termId]!);
+      this.termFrequencyScratch[termId] = 0;
+      this.documentFrequencies[termId]!++;
+    }
+    this.documentIds.push(documentId);
+    this.recordRowIds.push(recordRowId);
+    this.documentLengths.push(terms.length);
+    this.documentPairEnds.push(this.pairTermIds.length);
+    this.totalLength += terms.length;
+  }
+
+  /** Computes the postings and their score contributions. The builder must not be reused. */
+  finish(): Bm25Index {
+    const { k1, b } = this.parameters;
+    const documentCount = this.documentIds.length;
+    const termCount = this.vocabulary.length;
+    const averageDocumentLength = documentCount === 0 ? 0 : this.totalLength / documentCount;
+    const documentFrequencies = this.documentFrequencies;
+
+    const termOffsets = new Uint32Array(termCount + 1);
+    for (let termId = 0; termId < termCount; termId++) termOffsets[termId + 1] = termOffsets[termId]! + documentFrequencies[termId]!;
+    const postingCount = termOffsets[termCount]!;
+    const postingDocuments = new Uint32Array(postingCount);
+    const postingScores = new Float32Array(postingCount);
+
+    // Lucene's idf: always positive, even for a term in every document.
+    const inverseDocumentFrequency = new Float64Array(termCount);
+    for (let termId = 0; termId < termCount; termId++) {
+      const documentFrequency = documentFrequencies[termId]!;
+      inverseDocumentFrequency[termId] = Math.log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+    }
+
+    // Walking documents in order and appending to each term's run leaves postings sorted by
+    // document index, which keeps memory access sequential at query time.
+    const nextPosting = termOffsets.slice(0, termCount);
+    const pairTermIds = this.pairTermIds.view();
+    const pairFrequencies = this.pairFrequencies.view();
+    const documentPairEnds = this.documentPairEnds.view();
+    const documentLengths = this.documentLengths.view();
+    let pair = 0;
+    for (let documentIndex = 0; documentIndex < documentCount; documentIndex++) {
+      const lengthNorm = k1 * (1 - b + (b * documentLengths[documentIndex]!) / averageDocumentLength);
+      const end = documentPairEnds[documentIndex]!;
+      for (; pair < end; pair++) {
+        const termId = pairTermIds[pair]!;
+        const frequency = pairFrequencies[pair]!;
+        const posting = nextPosting[termId]!++;
+        postingDocuments[posting] = documentIndex;
+        postingScores[posting] = (inverseDocumentFrequency[termId]! * frequency * (k1 + 1)) / (frequency + lengthNorm);
+      }
+    }
+
+    return new Bm25Index({
+      collection: this.collection,
+      parameters: { k1, b },
+      averageDocumentLength,
+      documentIds: this.documentIds,
+      recordRowIds: this.recordRowIds.toTrimmedArray(),
+      vocabulary: this.vocabulary,
+      termOffsets,
+      postingDocuments,
+      postingScores,
+    });
+  }
+
+  private termIdOf(term: string): number {
+    let termId = this.termIdByTerm.get(term);
+    if (termId === undefined) {
+      termId = this.vocabulary.length;
+      this.termIdByTerm.set(term, termId);
+      this.vocabulary.push(term);
+      if (termId >= this.termFrequencyScratch.length) {
+        this.termFrequencyScratch = doubled(this.termFrequencyScratch);
+        this.documentFrequencies = doubled(this.documentFrequencies);
+      }
+    }
+    return termId;
+  }
+}
+
+function doubled(array: Uint32Array): Uint32Array<ArrayBuffer> {
+  const larger = new Uint32Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}

@@ -1,0 +1,142 @@
+import { selectTopK, type RankedDocuments } from "./top-k.js";
+
+/** BM25 free parameters. */
+export interface Bm25Parameters {
+  /** Term-frequency saturation. Default 1.5. */
+  k1: number;
+  /** Document-length normalisation, 0 (none) to 1 (full). Default 0.75. */
+  b: number;
+}
+
+/**
+ * How a term repeated in a query counts. "sum" adds its postings once per occurrence (what
+ * Lucene's boolean OR, SQLite FTS5 and bm25s do); "once" counts each distinct term once.
+ */
+export type QueryTermRepeats = "sum" | "once";
+
+/** The arrays that make up an index, as built or as loaded from its file. */
+export interface Bm25IndexData {
+  /** The collection the index was built from. */
+  collection: string;
+  parameters: Bm25Parameters;
+  averageDocumentLength: number;
+  /** docIndex → the document's benchmark id (the `idKey` property). */
+  documentIds: readonly string[];
+  /** docIndex → SQLite row id of its record, for fetching documents in one query. */
+  recordRowIds: Float64Array;
+  /** termId → term. */
+  vocabulary: readonly string[];
+  /** Postings of term t are positions `termOffsets[t] .. termOffsets[t + 1]` (CSR layout). */
+  termOffsets: Uint32Array;
+  /** Document index of each posting, ascending within a term. */
+  postingDocuments: Uint32Array;
+  /** Precomputed BM25 contribution idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)). */
+  postingScores: Float32Array;
+}
+
+/**
+ * An eager BM25 index (the bm25s approach): every (term, document) score contribution is
+ * computed at build time, so a query only sums the posting lists of its terms into a score
+ * accumulator and selects the top k. Read-only once built; one accumulator is reused across
+ * queries, which is safe because queries run synchronously one after another.
+ */
+export class Bm25Index {
+  readonly data: Bm25IndexData;
+  private termIdByTerm: Map<string, number> | undefined;
+  private documentIndexById: Map<string, number> | undefined;
+  private accumulator: Float32Array | undefined;
+  private touched: Uint32Array | undefined;
+
+  constructor(data: Bm25IndexData) {
+    this.data = data;
+  }
+
+  get collection(): string {
+    return this.data.collection;
+  }
+
+  get documentCount(): number {
+    return this.data.documentIds.length;
+  }
+
+  get termCount(): number {
+    return this.data.vocabulary.length;
+  }
+
+  get postingCount(): number {
+    return this.data.postingDocuments.length;
+  }
+
+  /** Term ids of the query terms the index knows; unknown terms are dropped. */
+  termIdsOf(terms: readonly string[], repeats: QueryTermRepeats): number[] {
+    this.termIdByTerm ??= new Map(this.data.vocabulary.map((term, termId) => [term, termId]));
+    const termIds: number[] = [];
+    for (const term of terms) {
+      const termId = this.termIdByTerm.get(term);
+      if (termId === undefined || (repeats === "once" && termIds.includes(termId))) continue;
+      termIds.push(termId);
+    }
+    return termIds;
+  }
+
+  /** The index of the document whose id is `documentId` (first one when ids repeat). */
+  documentIndexOf(documentId: string): number | undefined {
+    if (this.documentIndexById === undefined) {
+      const byId = new Map<string, number>();
+      this.data.documentIds.forEach((id, documentIndex) => {
+        if (!byId.has(id)) byId.set(id, documentIndex);
+      });
+      this.documentIndexById = byId;
+    }
+    return this.documentIndexById.get(documentId);
+  }
+
+  /** The `k` best documents for the query terms, best first; documents scoring 0 are left out. */
+  search(termIds: readonly number[], k: number): RankedDocuments {
+    const touchedCount = this.accumulate(termIds);
+    const ranked = selectTopK(this.touched!, touchedCount, this.accumulator!, k);
+    this.reset(touchedCount);
+    return ranked;
+  }
+
+  /**
+   * Scores of the given documents for the query terms, computed by the very same summation as
+   * {@link search} so both agree to the last bit.
+   */
+  scoreDocuments(termIds: readonly number[], documentIndexes: readonly number[]): Float32Array {
+    const touchedCount = this.accumulate(termIds);
+    const scores = new Float32Array(documentIndexes.length);
+    documentIndexes.forEach((documentIndex, position) => {
+      scores[position] = this.accumulator![documentIndex]!;
+    });
+    this.reset(touchedCount);
+    return scores;
+  }
+
+  /** Adds the postings of every query term into the accumulator; returns how many documents it touched. */
+  private accumulate(termIds: readonly number[]): number {
+    const { termOffsets, postingDocuments, postingScores } = this.data;
+    this.accumulator ??= new Float32Array(this.documentCount);
+    this.touched ??= new Uint32Array(this.documentCount);
+    const accumulator = this.accumulator;
+    const touched = this.touched;
+    let touchedCount = 0;
+    for (const termId of termIds) {
+      const end = termOffsets[termId + 1]!;
+      for (let posting = termOffsets[termId]!; posting < end; posting++) {
+        const documentIndex = postingDocuments[posting]!;
+        // Every contribution is > 0 (idf > 0, tf ≥ 1), so 0 reliably means "not touched yet".
+        if (accumulator[documentIndex] === 0) touched[touchedCount++] = documentIndex;
+        accumulator[documentIndex] = accumulator[documentIndex]! + postingScores[posting]!;
+      }
+    }
+    return touchedCount;
+  }
+
+  /** Clears only the touched entries, so a query costs its postings, not the corpus size. */
+  private reset(touchedCount: number): void {
+    const accumulator = this.accumulator!;
+    const touched = this.touched!;
+    for (let position = 0; position < touchedCount; position++) accumulator[touched[position]!] = 0;
+  }
+}

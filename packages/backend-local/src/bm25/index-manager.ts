@@ -1,0 +1,147 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { BadInputError } from "@hardneg/core";
+import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
+import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
+import { Bm25IndexBuilder } from "./bm25-index-builder.js";
+import { readIndexFile, readIndexFileHeader, writeIndexFile } from "./index-file.js";
+import type { Tokenizer } from "./tokenizer.js";
+
+/** How the index used by a call was obtained: built from the records, loaded from its file, or already in memory. */
+export type IndexSource = "built" | "loaded" | "cached";
+
+/** Facts about an index, as returned by `LocalBackend.prepareIndex`. */
+export interface Bm25IndexStats {
+  source: IndexSource;
+  /** The index file, or undefined for an in-memory database. */
+  file: string | undefined;
+  collectionVersion: number;
+  documentCount: number;
+  termCount: number;
+  postingCount: number;
+  /** Time spent building or loading (0 when cached). */
+  milliseconds: number;
+}
+
+interface CachedIndex {
+  index: Bm25Index;
+  collectionVersion: number;
+}
+
+/**
+ * Finds the BM25 index for a (collection, fields, analyser) combination: from memory, else
+ * from its file when that was built from the current collection version, else builds it from
+ * the records and writes the file. One file per combination, named `<collection>@<hash>.bm25`.
+ */
+export class IndexManager {
+  private readonly cache = new Map<string, CachedIndex>();
+
+  /**
+   * @param directory Folder of the index files, or undefined to keep indexes in memory only.
+   */
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly tokenizer: Tokenizer,
+    private readonly parameters: Bm25Parameters,
+    private readonly directory: string | undefined,
+  ) {}
+
+  /** The current index for `collection` and `fields`, and how it was obtained. */
+  obtain(collection: string, fields: DocumentFields): { index: Bm25Index; stats: Bm25IndexStats } {
+    const collectionVersion = this.store.collectionVersion(collection);
+    const key = this.keyOf(collection, fields);
+    const file = this.directory === undefined ? undefined : join(this.directory, `${collection}@${key}.bm25`);
+    const started = performance.now();
+    const stats = (source: IndexSource, index: Bm25Index): { index: Bm25Index; stats: Bm25IndexStats } => ({
+      index,
+      stats: {
+        source, file, collectionVersion,
+        documentCount: index.documentCount, termCount: index.termCount, postingCount: index.postingCount,
+        milliseconds: source === "cached" ? 0 : performance.now() - started,
+      },
+    });
+
+    const cached = this.cache.get(key);
+    if (cached !== undefined && cached.collectionVersion === collectionVersion) return stats("cached", cached.index);
+
+    if (file !== undefined) {
+      const header = readIndexFileHeader(file);
+      if (header !== undefined && header.key === key && header.databaseId === this.store.databaseId && header.collectionVersion === collectionVersion) {
+        const index = readIndexFile(file, header);
+        this.cache.set(key, { index, collectionVersion });
+        return stats("loaded", index);
+      }
+    }
+
+    const built = this.build(collection, fields);
+    if (file !== undefined) {
+      try {
+        mkdirSync(this.directory!, { recursive: true });
+        writeIndexFile(file, built.index, { key, databaseId: this.store.databaseId, collectionVersion: built.collectionVersion });
+      } catch (cause) {
+        // Searching still works from memory; the next process will just rebuild. Say so, once per build.
+        process.emitWarning(`[hardneg] [local] could not write BM25 index file ${file}: ${(cause as Error).message}`);
+      }
+    }
+    this.cache.set(key, built);
+    return stats("built", built.index);
+  }
+
+  /** Forgets and deletes every index of `collection` (called when the collection is deleted). */
+  forget(collection: string): void {
+    for (const [key, cached] of this.cache) {
+      if (cached.index.collection === collection) this.cache.delete(key);
+    }
+    if (this.directory === undefined) return;
+    let files: string[];
+    try {
+      files = readdirSync(this.directory);
+    } catch {
+      return;
+    }
+    for (const file of files) {
+      if (file.startsWith(`${collection}@`)) rmSync(join(this.directory, file), { force: true });
+    }
+  }
+
+  private build(collection: string, fields: DocumentFields): CachedIndex {
+    // One read transaction: the version recorded and the records indexed are the same snapshot,
+    // even if another connection writes meanwhile.
+    return this.store.readSnapshot(() => {
+      const collectionVersion = this.store.collectionVersion(collection);
+      const builder = new Bm25IndexBuilder(this.tokenizer, this.parameters, collection);
+      for (const row of this.store.documentRows(collection, fields)) {
+        if (row.documentId === null || row.documentId === undefined || typeof row.documentId === "object") {
+          throw new BadInputError(
+            `record "${row.recordId}" has no string or number property "${fields.idKey}" to use as document id; check idKey`,
+            { collection, component: "local" },
+          );
+        }
+        const content = textOf(row.content);
+        const title = textOf(row.title);
+        builder.addDocument(String(row.documentId), row.rowId, title === "" ? content : `${title} ${content}`);
+      }
+      return { index: builder.finish(), collectionVersion };
+    });
+  }
+
+  private keyOf(collection: string, fields: DocumentFields): string {
+    const identity = JSON.stringify({
+      collection,
+      idKey: fields.idKey,
+      contentKey: fields.contentKey,
+      titleKey: fields.titleKey ?? null,
+      parameters: this.parameters,
+      analyser: this.tokenizer.fingerprint,
+    });
+    return createHash("sha256").update(identity).digest("hex").slice(0, 20);
+  }
+}
+
+/** A stored property as searchable text: strings as is, numbers and booleans printed, null/absent empty. */
+export function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import {
+  BadInputError,
+  BadOptionError,
+  MissingCollectionError,
+  type CollectionSpec,
+  type StoredRecord,
+} from "@hardneg/core";
+import { assertCollectionName } from "./collection-names.js";
+
+/** Hint attached to every "collection does not exist" error on reads. */
+export const LOAD_HINT = "load it first, e.g. `hardneg load beir <dir>`";
+
+/** Ids per SQL lookup: bounds statement size and memory for very long id lists. */
+const LOOKUP_CHUNK_SIZE = 5000;
+
+/** One document's searchable fields, as streamed to the index builder. */
+export interface DocumentRow {
+  rowId: number;
+  recordId: string;
+  documentId: unknown;
+  content: unknown;
+  title: unknown;
+}
+
+/** The property names a document stream extracts, already validated. */
+export interface DocumentFields {
+  idKey: string;
+  contentKey: string;
+  titleKey?: string;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS collections (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    version INTEGER NOT NULL
+  );
+  -- seq is the rowid: it fixes insertion order, and an upsert of an existing id keeps it.
+  CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY,
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    UNIQUE (collection, id)
+  );
+  CREATE INDEX IF NOT EXISTS records_in_order ON records (collection, seq);
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('write_counter', 0);
+`;
+
+/**
+ * Collections of JSON records in one SQLite file (or in memory for ":memory:"). Synchronous,
+ * like better-sqlite3 itself; {@link LocalBackend} exposes it through the async `Store` API.
+ *
+ * Versions: every write sets the collection's `version` to the next value of a database-wide
+ * counter, so versions only grow, even across delete and re-create; indexes built from a
+ * collection remember the version and are rebuilt when it moved.
+ */
+export class SqliteStore {
+  readonly database: Database.Database;
+  /** Random id of this database file, written once when the file is created. */
+  readonly databaseId: string;
+
+  private readonly statements;
+
+  constructor(path: string) {
+    this.database = new Database(path);
+    // WAL lets readers (another process, a second backend) work while a load is writing;
+    // synchronous=NORMAL is durable at each checkpoint and much faster than FULL in WAL mode.
+    this.database.pragma("journal_mode = WAL");
+    this.database.pragma("synchronous = NORMAL");
+    this.database.exec(SCHEMA);
+    this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
+    this.databaseId = String(this.database.prepare("SELECT value FROM meta WHERE key = 'database_id'").pluck().get());
+    const database = this.database;
+    this.statements = {
+      nextVersion: database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'write_counter' RETURNING value").pluck(),
+      setVersion: database.prepare("UPDATE collections SET version = ? WHERE name = ?"),
+      describe: database.prepare<[string], { kind: string; spec: string; version: number }>("SELECT kind, spec, version FROM collections WHERE name = ?"),
+      version: database.prepare<[string], number>("SELECT version FROM collections WHERE name = ?").pluck(),
+      create: database.prepare("INSERT INTO collections (name, kind, spec, version) VALUES (?, ?, ?, ?)"),
+      deleteRecords: database.prepare("DELETE FROM records WHERE collection = ?"),
+      deleteCollection: database.prepare("DELETE FROM collections WHERE name = ?"),
+      count: database.prepare<[string], number>("SELECT count(*) FROM records WHERE collection = ?").pluck(),
+      upsert: database.prepare(
+        "INSERT INTO records (collection, id, properties) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET properties = excluded.properties",
+      ),
+      page: database.prepare<[string, number, number], [number, string, string]>(
+        "SELECT seq, id, properties FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
+      ).raw(),
+      byIds: database.prepare<[string, string], [string, string]>(
+        "SELECT id, properties FROM records WHERE collection = ? AND id IN (SELECT value FROM json_each(?))",
+      ).raw(),
+      byRowIds: database.prepare<[string, string], [number, string]>(
+        "SELECT seq, properties FROM records WHERE collection = ? AND seq IN (SELECT value FROM json_each(?))",
+      ).raw(),
+    };
+  }
+
+  createCollection(spec: CollectionSpec): void {
+    assertCollectionName(spec?.name);
+    const existing = this.statements.describe.get(spec.name);
+    if (existing !== undefined) {
+      if (existing.kind !== spec.kind) {
+        throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: "local" });
+      }
+      return;
+    }
+    this.database.transaction(() => {
+      this.statements.create.run(spec.name, spec.kind, JSON.stringify(spec), this.nextVersion());
+    })();
+  }
+
+  describeCollection(name: string): CollectionSpec | undefined {
+    assertCollectionName(name);
+    const row = this.statements.describe.get(name);
+    return row === undefined ? undefined : (JSON.parse(row.spec) as CollectionSpec);
+  }
+
+  hasCollection(name: string): boolean {
+    assertCollectionName(name);
+    return this.statements.version.get(name) !== undefined;
+  }
+
+  /** The collection's current write version; throws {@link MissingCollectionError} if absent. */
+  collectionVersion(name: string): number {
+    assertCollectionName(name);
+    const version = this.statements.version.get(name);
+    if (version === undefined) throw new MissingCollectionError(name, LOAD_HINT, { component: "local" });
+    return version;
+  }
+
+  /** Deletes the collection and its records; returns false when it did not exist. */
+  deleteCollection(name: string): boolean {
+    assertCollectionName(name);
+    return this.database.transaction(() => {
+      this.statements.deleteRecords.run(name);
+      return this.statements.deleteCollection.run(name).changes > 0;
+    })();
+  }
+
+  count(name: string): number {
+    this.collectionVersion(name);
+    return this.statements.count.get(name)!;
+  }
+
+  /** Inserts or updates records in one transaction; an updated record keeps its position. */
+  upsert(name: string, records: readonly StoredRecord[]): void {
+    assertCollectionName(name);
+    if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection: name, component: "local" });
+    const rows = records.map((record, position) => [record?.id, serialiseProperties(name, record, position)] as const);
+    this.database.transaction(() => {
+      if (this.statements.version.get(name) === undefined) {
+        throw new MissingCollectionError(name, "create it first with createCollection()", { component: "local" });
+      }
+      if (rows.length === 0) return;
+      for (const [id, properties] of rows) this.statements.upsert.run(name, id, properties);
+      this.statements.setVersion.run(this.nextVersion(), name);
+    })();
+  }
+
+  /** Records in insertion order, `batchSize` at a time, by keyset pagination on `seq`. */
+  *iterate(name: string, batchSize: number): Generator<StoredRecord[]> {
+    this.collectionVersion(name);
+    for (let afterSeq = 0; ; ) {
+      const rows = this.statements.page.all(name, afterSeq, batchSize);
+      if (rows.length === 0) return;
+      afterSeq = rows[rows.length - 1]![0];
+      yield rows.map(([, id, properties]) => ({ id, properties: JSON.parse(properties) as Record<string, unknown> }));
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  /** Records by id, in the order of `ids` (first occurrence); missing ids are absent. */
+  getRecords(name: string, ids: readonly string[]): Map<string, StoredRecord> {
+    this.collectionVersion(name);
+    const found = new Map<string, string>();
+    for (const chunk of chunks(ids)) {
+      for (const [id, properties] of this.statements.byIds.all(name, JSON.stringify(chunk))) found.set(id, properties);
+    }
+    const records = new Map<string, StoredRecord>();
+    for (const id of ids) {
+      const properties = found.get(id);
+      if (properties !== undefined && !records.has(id)) records.set(id, { id, properties: JSON.parse(properties) as Record<string, unknown> });
+    }
+    return records;
+  }
+
+  /** Properties of records by SQLite row id (`seq`); missing row ids are absent. */
+  getPropertiesByRowIds(name: string, rowIds: readonly number[]): Map<number, Record<string, unknown>> {
+    const found = new Map<number, Record<string, unknown>>();
+    for (const chunk of chunks(rowIds)) {
+      for (const [rowId, properties] of this.statements.byRowIds.all(name, JSON.stringify(chunk))) {
+        found.set(rowId, JSON.parse(properties) as Record<string, unknown>);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Streams the id, content and title of every record, in insertion order, with the values
+   * extracted by SQLite's JSON functions (no JSON parsing of whole records in JavaScript).
+   */
+  *documentRows(name: string, fields: DocumentFields, batchSize = 10_000): Generator<DocumentRow> {
+    const titleColumn = fields.titleKey === undefined ? "NULL" : "json_extract(properties, ?)";
+    const statement = this.database.prepare(
+      `SELECT seq, id, json_extract(properties, ?), json_extract(properties, ?), ${titleColumn}
+       FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ).raw();
+    const paths = [jsonPath(fields.idKey), jsonPath(fields.contentKey), ...(fields.titleKey === undefined ? [] : [jsonPath(fields.titleKey)])];
+    for (let afterSeq = 0; ; ) {
+      const rows = statement.all(...paths, name, afterSeq, batchSize) as Array<[number, string, unknown, unknown, unknown]>;
+      for (const [rowId, recordId, documentId, content, title] of rows) yield { rowId, recordId, documentId, content, title };
+      if (rows.length < batchSize) return;
+      afterSeq = rows[rows.length - 1]![0];
+    }
+  }
+
+  /** Runs `work` inside one read transaction, so everything it reads is one consistent snapshot. */
+  readSnapshot<T>(work: () => T): T {
+    return this.database.transaction(work).deferred();
+  }
+
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+
+  private nextVersion(): number {
+    return Number(this.statements.nextVersion.get());
+  }
+}
+
+/** SQLite JSON path of a top-level property. Keys with a double quote cannot be expressed. */
+export function jsonPath(key: string): string {
+  return `$."${key}"`;
+}
+
+function serialiseProperties(collection: string, record: StoredRecord | undefined, position: number): string {
+  if (record === null || typeof record !== "object" || typeof record.id !== "string" || record.id === "") {
+    throw new BadInputError(`record at position ${position} needs a non-empty string id`, { collection, component: "local" });
+  }
+  const { properties } = record;
+  if (properties === null || typeof properties !== "object" || Array.isArray(properties)) {
+    throw new BadInputError(`record "${record.id}": properties must be a JSON object`, { collection, component: "local" });
+  }
+  try {
+    return JSON.stringify(properties);
+  } catch (cause) {
+    throw new BadInputError(`record "${record.id}": properties are not JSON-serialisable`, { collection, component: "local", cause });
+  }
+}
+
+function* chunks<T>(values: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < values.length; start += LOOKUP_CHUNK_SIZE) yield values.slice(start, start + LOOKUP_CHUNK_SIZE);
+}
