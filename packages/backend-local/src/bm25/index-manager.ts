@@ -5,7 +5,7 @@ import { BadInputError } from "@hardneg/core";
 import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
-import { readIndexFile, readIndexFileHeader, writeIndexFile } from "./index-file.js";
+import { readIndexFile, readIndexFileHeader, writeIndexFile, type IndexFileHeader } from "./index-file.js";
 import type { Tokenizer } from "./tokenizer.js";
 
 /** How the index used by a call was obtained: built from the records, loaded from its file, or already in memory. */
@@ -68,9 +68,11 @@ export class IndexManager {
     if (file !== undefined) {
       const header = readIndexFileHeader(file);
       if (header !== undefined && header.key === key && header.databaseId === this.store.databaseId && header.collectionVersion === collectionVersion) {
-        const index = readIndexFile(file, header);
-        this.cache.set(key, { index, collectionVersion });
-        return stats("loaded", index);
+        const index = tryReadIndexFile(file, header);
+        if (index !== undefined) {
+          this.cache.set(key, { index, collectionVersion });
+          return stats("loaded", index);
+        }
       }
     }
 
@@ -136,6 +138,16 @@ export class IndexManager {
       analyser: this.tokenizer.fingerprint,
     });
     return createHash("sha256").update(identity).digest("hex").slice(0, 20);
+  }
+}
+
+/** Loads an index file, or undefined when it is damaged (truncated, unparsable): then it is rebuilt. */
+function tryReadIndexFile(file: string, header: IndexFileHeader): Bm25Index | undefined {
+  try {
+    const index = readIndexFile(file, header);
+    return index.documentCount === header.documentCount && index.termCount === header.termCount ? index : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { selectTopK } from "./top-k.js";
+
+describe("selectTopK", () => {
+  it("equals a full sort by score (desc) then document index (asc), cut at k", () => {
+    fc.assert(
+      fc.property(
+        // Few distinct scores, so ties are common.
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (scoreLevels, k, seed) => {
+          const scores = Float32Array.from(scoreLevels, (level) => level / 4);
+          // Candidates in a shuffled order, as touched documents come in posting order.
+          const candidates = Uint32Array.from(scoreLevels.keys()).sort((left, right) => ((left * 7919 + seed) % 101) - ((right * 7919 + seed) % 101));
+          const expected = [...candidates].sort((left, right) => scores[right]! - scores[left]! || left - right).slice(0, k);
+          const ranked = selectTopK(candidates, candidates.length, scores, k);
+          expect([...ranked.documentIndexes]).toEqual(expected);
+          expect([...ranked.scores]).toEqual(expected.map((index) => scores[index]));
+        },
+      ),
+    );
+  });
+
+  it("only considers the first candidateCount candidates", () => {
+    const scores = Float32Array.from([1, 5, 3]);
+    const ranked = selectTopK(Uint32Array.from([0, 2, 1]), 2, scores, 5);
+    expect([...ranked.documentIndexes]).toEqual([2, 0]);
+  });
+});
