@@ -80,6 +80,8 @@ export interface CollectionSpec {
   kind: "documents" | "queries" | "hard-negatives" | "records";
   /** For documents: the properties searched (id, content, optional title). */
   target?: Omit<DocumentTarget, "collection">;
+  /** For queries: the properties holding id, text, gold ids and grades (a QueriesCollection's keys). */
+  queryKeys?: { idKey: string; queryContentKey: string; goldIdsKey: string; gradesKey: string };
   /** For hard-negative runs: the user-named row properties (exporters read rows with them). */
   hardNegativeKeys?: HardNegativeKeys;
 }

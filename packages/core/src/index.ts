@@ -15,3 +15,13 @@ export { addHardNegatives, type AddHardNegativesOptions } from "./mining/add-har
 export { evaluate, type EvaluateConfig, type EvaluationReport } from "./mining/evaluate.js";
 export { RUNS_COLLECTION, rowIdOf, runIdOf } from "./mining/run-records.js";
 export { GOLD_RANK_BUCKETS, type GoldRankBucket, type ScoreSummary, type SkippedQuery } from "./mining/run-stats.js";
+export { ingestDocuments, ingestQueries, type IngestOptions } from "./ingest.js";
+export * from "./loaders/beir-dataset.js";
+export * from "./loaders/documents-loader.js";
+export * from "./loaders/queries-loader.js";
+export * from "./loaders/qrels-loader.js";
+export * from "./loaders/load-report.js";
+export * from "./loaders/record-reader.js";
+export * from "./loaders/jsonl-reader.js";
+export * from "./loaders/delimited-reader.js";
+export { documentToRecord, documentFromRecord, queryToRecord, type DocumentRecordKeys } from "./loaders/record-mapping.js";

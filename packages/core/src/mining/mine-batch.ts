@@ -6,7 +6,7 @@ import type { Doc, Hit, Query, StoredRecord } from "../types.js";
 import type { ResolvedMineConfig } from "./config.js";
 import { rowIdOf } from "./run-records.js";
 import { emptyCounters, goldRankBucket, increment, MAX_EXAMPLES, type RunCounters } from "./run-stats.js";
-import { padNegatives, querySeed, selectNegatives, type SelectedNegative, type SelectionInput } from "./select-negatives.js";
+import { candidatesNeedingText, padNegatives, querySeed, selectNegatives, type SelectedNegative, type SelectionInput } from "./select-negatives.js";
 
 /** What one batch needs besides its queries. */
 export interface BatchContext {
@@ -36,23 +36,36 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     ...(resolved.search.alpha === undefined ? {} : { alpha: resolved.search.alpha }),
     ...(resolved.search.fusion === undefined ? {} : { fusion: resolved.search.fusion }),
   });
-  const documents = await backend.getDocuments(target, idsToFetch(queries, pools));
-  const texts = new Map([...documents].map(([id, document]) => [id, document.text]));
-  const rows: StoredRecord[] = [];
-
+  const golds = await backend.getDocuments(target, [...new Set(queries.flatMap((query) => query.goldIds))]);
+  const plans: QueryPlan[] = [];
   for (const [index, query] of queries.entries()) {
     const pool = pools[index] ?? [];
-    const goldsInCorpus = query.goldIds.filter((id) => documents.has(id));
+    const goldsInCorpus = query.goldIds.filter((id) => golds.has(id));
     if (goldsInCorpus.length === 0) {
       skip(counters, query.id, "gold_not_in_corpus", `none of ${query.goldIds.join(", ")} is in collection "${target.collection}"`);
       continue;
     }
     recordRanking(counters, query, pool);
     const goldScore = await lowestGoldScore(query, goldsInCorpus, pool, context);
-    const input: SelectionInput = {
-      queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore,
-    };
-    const selection = selectNegatives(input, resolved.selection);
+    const candidates = candidatesNeedingText({ queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, goldScore }, resolved.selection);
+    plans.push({ query, pool, goldsInCorpus, goldScore, candidates });
+  }
+  const documents = new FetchedDocuments(golds, context);
+  await documents.fetch(plans.flatMap((plan) => firstTextsNeeded(plan, resolved.selection)));
+  const rows: StoredRecord[] = [];
+
+  for (const { query, pool, goldsInCorpus, goldScore, candidates } of plans) {
+    const texts = { get: (id: string) => documents.get(id)?.text };
+    let input: SelectionInput = { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool: documents.fetchedPrefix(pool, candidates), texts, goldScore };
+    let selection = selectNegatives(input, resolved.selection);
+    if (selection.negatives.length < resolved.selection.negativesPerQuery && input.pool.length < pool.length) {
+      // Text checks removed too many of the first candidates: read the rest and select again.
+      await documents.fetch(candidates.map((hit) => hit.id));
+      input = { ...input, pool };
+      selection = selectNegatives(input, resolved.selection);
+    } else if (input.pool.length < pool.length) {
+      increment(selection.dropped, "not_sampled", pool.length - input.pool.length);
+    }
     for (const [reason, count] of Object.entries(selection.dropped)) increment(counters.dropped, reason as keyof RunCounters["dropped"], count);
     let negatives = selection.negatives;
     const wanted = resolved.selection.negativesPerQuery;
@@ -81,13 +94,53 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
   return { rows, counters };
 }
 
-function idsToFetch(queries: readonly Query[], pools: readonly Hit[][]): string[] {
-  const ids = new Set<string>();
-  queries.forEach((query, index) => {
-    for (const id of query.goldIds) ids.add(id);
-    for (const hit of pools[index] ?? []) ids.add(hit.id);
-  });
-  return [...ids];
+/** A query of the batch that has a gold in the corpus, with what selection needs. */
+interface QueryPlan {
+  query: Query;
+  pool: Hit[];
+  goldsInCorpus: string[];
+  goldScore: number | null;
+  /** Pool candidates passing the checks that need no text, in rank order. */
+  candidates: Hit[];
+}
+
+/**
+ * Ids whose texts the first selection attempt reads. "top" sampling reads only a margin past N
+ * (the text checks rarely drop more); "random" sampling draws from every eligible candidate.
+ */
+function firstTextsNeeded(plan: QueryPlan, selection: ResolvedMineConfig["selection"]): string[] {
+  const wanted = selection.sampling === "top" ? 2 * selection.negativesPerQuery + 5 : plan.candidates.length;
+  return plan.candidates.slice(0, wanted).map((hit) => hit.id);
+}
+
+/** Documents read for a batch, remembering which ids were asked (found or not). */
+class FetchedDocuments {
+  private readonly documents: Map<string, Doc>;
+  private readonly requested: Set<string>;
+
+  constructor(golds: ReadonlyMap<string, Doc>, private readonly context: BatchContext) {
+    this.documents = new Map(golds);
+    this.requested = new Set(golds.keys());
+  }
+
+  get(id: string): Doc | undefined {
+    return this.documents.get(id);
+  }
+
+  /** Reads the documents not asked for yet, in one round trip. */
+  async fetch(ids: readonly string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.requested.has(id));
+    if (missing.length === 0) return;
+    for (const id of missing) this.requested.add(id);
+    const found = await this.context.backend.getDocuments(this.context.target, missing);
+    for (const [id, document] of found) this.documents.set(id, document);
+  }
+
+  /** The pool up to the first candidate not asked for yet (what selection can examine now). */
+  fetchedPrefix(pool: Hit[], candidates: readonly Hit[]): Hit[] {
+    const firstUnfetched = candidates.find((hit) => !this.requested.has(hit.id));
+    return firstUnfetched === undefined ? pool : pool.filter((hit) => hit.rank < firstUnfetched.rank);
+  }
 }
 
 function recordRanking(counters: RunCounters, query: Query, pool: readonly Hit[]): void {
@@ -150,7 +203,7 @@ function searchOptionsOf(context: BatchContext) {
 function rowOf(
   query: Query,
   goldsInCorpus: readonly string[],
-  documents: ReadonlyMap<string, Doc>,
+  documents: FetchedDocuments,
   negative: SelectedNegative,
   goldRank: number | null,
   goldScore: number | null,

@@ -32,6 +32,11 @@ export interface SelectedNegative {
   padded: boolean;
 }
 
+/** Document text by id; undefined when the document is unknown. */
+export interface TextLookup {
+  get(id: string): string | undefined;
+}
+
 /** Everything the selection of one query needs, already fetched. */
 export interface SelectionInput {
   queryId: string;
@@ -39,8 +44,8 @@ export interface SelectionInput {
   goldIds: readonly string[];
   /** The engine's ranked candidate pool (golds included). */
   pool: readonly Hit[];
-  /** Texts of pool candidates and golds, by document id. */
-  texts: ReadonlyMap<string, string>;
+  /** Texts of pool candidates and golds, by document id (a Map fits). */
+  texts: TextLookup;
   /** Score of the lowest-scoring gold, or null when unknown. */
   goldScore: number | null;
 }
@@ -59,21 +64,22 @@ export interface Selection {
  */
 export function selectNegatives(input: SelectionInput, options: SelectionOptions): Selection {
   const dropped: Partial<Record<DropReason, number>> = {};
-  const drop = (reason: DropReason) => { dropped[reason] = (dropped[reason] ?? 0) + 1; };
-  const golds = new Set(input.goldIds);
-  const bestGoldRank = input.pool.find((hit) => golds.has(hit.id))?.rank ?? null;
+  const drop = (reason: DropReason, count = 1) => { dropped[reason] = (dropped[reason] ?? 0) + count; };
+  const rules = rulesOf(input, options);
   const forbiddenTexts = forbiddenTextsOf(input);
   const seenTexts = new Set<string>();
   const seenIds = new Set<string>();
   const eligible: SelectedNegative[] = [];
+  // With "top" sampling nothing past the N-th eligible candidate can be chosen, so the scan stops
+  // there (the rest counts as not sampled) and only the texts it reads need fetching.
+  const stopAt = options.sampling === "top" ? options.negativesPerQuery : Number.POSITIVE_INFINITY;
 
-  for (const hit of input.pool) {
-    if (golds.has(hit.id)) { drop("gold"); continue; }
+  for (const [position, hit] of input.pool.entries()) {
+    if (eligible.length >= stopAt) { drop("not_sampled", input.pool.length - position); break; }
+    const verdict = rules(hit);
+    if (verdict !== undefined) { drop(verdict); continue; }
     if (seenIds.has(hit.id)) { drop("duplicate"); continue; }
     seenIds.add(hit.id);
-    if (!inStrategyWindow(hit.rank, bestGoldRank, options)) { drop("outside_strategy"); continue; }
-    const scoreVerdict = scoreFilterVerdict(hit.score, input.goldScore, options);
-    if (scoreVerdict !== undefined) { drop(scoreVerdict); continue; }
     const text = input.texts.get(hit.id);
     if (text === undefined) { drop("missing_document"); continue; }
     const normalized = normalizeText(text);
@@ -85,8 +91,28 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
   }
 
   const negatives = sample(eligible, input.queryId, options);
-  if (eligible.length > negatives.length) dropped.not_sampled = eligible.length - negatives.length;
+  if (eligible.length > negatives.length) drop("not_sampled", eligible.length - negatives.length);
   return { negatives, eligible: eligible.length, dropped };
+}
+
+/**
+ * Pool candidates that pass every check needing no document text (gold mask, strategy window,
+ * score filters), in rank order: the ones whose texts are worth fetching.
+ */
+export function candidatesNeedingText(input: Omit<SelectionInput, "texts">, options: SelectionOptions): Hit[] {
+  const rules = rulesOf(input, options);
+  return input.pool.filter((hit) => rules(hit) === undefined);
+}
+
+/** The checks of one candidate that need no text; returns why it is dropped, if it is. */
+function rulesOf(input: Omit<SelectionInput, "texts">, options: SelectionOptions): (hit: Hit) => DropReason | undefined {
+  const golds = new Set(input.goldIds);
+  const bestGoldRank = input.pool.find((hit) => golds.has(hit.id))?.rank ?? null;
+  return (hit) => {
+    if (golds.has(hit.id)) return "gold";
+    if (!inStrategyWindow(hit.rank, bestGoldRank, options)) return "outside_strategy";
+    return scoreFilterVerdict(hit.score, input.goldScore, options);
+  };
 }
 
 /**
