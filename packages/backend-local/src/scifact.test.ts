@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MetricsAccumulator, ndcgAtK, type DocumentTarget } from "@hardneg/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
+import { openLocalBackend, type LocalBackend } from "./local-backend.js";
+
+// The shared datasets sit next to the repository, never inside it (see ../shared/datasets/README.md).
+const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
+const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
+const dataPresent = existsSync(join(scifactDirectory, "corpus.jsonl"));
+const dataRequired = process.env.HARDNEG_REQUIRE_SHARED_DATA === "1";
+
+if (!dataPresent && !dataRequired) {
+  console.warn(`\n!!! SKIPPING the SciFact BM25 quality test: ${scifactDirectory} is absent. Set HARDNEG_REQUIRE_SHARED_DATA=1 to make this a failure.\n`);
+}
+
+describe("shared SciFact data", () => {
+  it.skipIf(!dataRequired)("is present when HARDNEG_REQUIRE_SHARED_DATA=1", () => {
+    expect(dataPresent, `SciFact not found at ${scifactDirectory}; HARDNEG_REQUIRE_SHARED_DATA=1 requires the shared datasets`).toBe(true);
+  });
+});
+
+/** Test queries with graded qrels, read straight from the BEIR files (header row in the TSV). */
+function readTestQueries(): Array<{ id: string; text: string; grades: Map<string, number> }> {
+  const texts = new Map<string, string>();
+  for (const line of readFileSync(join(scifactDirectory, "queries.jsonl"), "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const query = JSON.parse(line) as { _id: string; text: string };
+    texts.set(query._id, query.text);
+  }
+  const gradesByQuery = new Map<string, Map<string, number>>();
+  for (const line of readFileSync(join(scifactDirectory, "qrels", "test.tsv"), "utf8").split("\n").slice(1)) {
+    if (line.trim() === "") continue;
+    const [queryId, documentId, grade] = line.split("\t") as [string, string, string];
+    if (!gradesByQuery.has(queryId)) gradesByQuery.set(queryId, new Map());
+    gradesByQuery.get(queryId)!.set(documentId, Number(grade));
+  }
+  return [...gradesByQuery].map(([id, grades]) => ({ id, text: texts.get(id)!, grades }));
+}
+
+describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 documents)", () => {
+  const temporaryDirectory = useTemporaryDirectories();
+  const target: DocumentTarget = { collection: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" };
+  let backend: LocalBackend;
+  let queries: ReturnType<typeof readTestQueries>;
+
+  beforeAll(async () => {
+    backend = await openLocalBackend(":memory:");
+    await backend.createCollection({ name: "scifact", kind: "documents", target });
+    const records = readFileSync(join(scifactDirectory, "corpus.jsonl"), "utf8").split("\n").filter((line) => line.trim() !== "").map((line) => {
+      const document = JSON.parse(line) as { _id: string; title: string; text: string };
+      return { id: document._id, properties: { doc_id: document._id, title: document.title, text: document.text } };
+    });
+    await backend.upsert("scifact", records);
+    queries = readTestQueries();
+  });
+
+  afterAll(async () => {
+    await backend?.close();
+  });
+
+  it("reaches nDCG@10 between 0.67 and 0.70 (bm25s: 0.686, SQLite FTS5: 0.682)", async () => {
+    expect(queries).toHaveLength(300);
+    const [top10, top100] = await Promise.all([10, 100].map((k) => backend.search(target, queries.map(({ text }) => ({ text })), { mode: "bm25", k })));
+    const metrics = new MetricsAccumulator();
+    top100!.forEach((hits, position) => {
+      expect(hits.length).toBeLessThanOrEqual(100);
+      metrics.add(hits.map((hit) => hit.id), queries[position]!.grades);
+      // The top 10 is the head of the top 100.
+      expect(top10![position]).toEqual(hits.slice(0, 10));
+    });
+    const summary = metrics.summary();
+    console.info(`SciFact test BM25: ${JSON.stringify(summary)}`);
+    expect(summary.queries).toBe(300);
+    expect(summary.ndcg_at_10).toBeGreaterThanOrEqual(0.67);
+    expect(summary.ndcg_at_10).toBeLessThanOrEqual(0.7);
+    const ndcgFromTop10 = top10!.reduce((total, hits, position) => total + ndcgAtK(hits.map((hit) => hit.id), queries[position]!.grades, 10), 0) / 300;
+    expect(ndcgFromTop10).toBeCloseTo(summary.ndcg_at_10, 10);
+    expect(summary.recall_at_100).toBeGreaterThan(summary.recall_at_10);
+  });
+
+  it("persists and reloads the SciFact index with identical results", async () => {
+    const path = join(temporaryDirectory(), "scifact.db");
+    const writer = await openLocalBackend(path);
+    await writer.createCollection({ name: "scifact", kind: "documents", target });
+    for await (const batch of backend.iterate("scifact", { batchSize: 2000 })) await writer.upsert("scifact", batch);
+    const requests = queries.slice(0, 50).map(({ text }) => ({ text }));
+    const built = await writer.search(target, requests, { mode: "bm25", k: 10 });
+    expect(writer.lastIndexSource).toBe("built");
+    await writer.close();
+    const reader = await openLocalBackend(path);
+    expect(await reader.search(target, requests, { mode: "bm25", k: 10 })).toEqual(built);
+    expect(reader.lastIndexSource).toBe("loaded");
+    await reader.close();
+  });
+});
