@@ -1,6 +1,5 @@
 import { DocsCollection, QueriesCollection } from "../collections.js";
 import { BadInputError } from "../errors.js";
-import { contentId } from "../ids.js";
 import type { Doc, Query, StoredRecord } from "../types.js";
 import { describeValue } from "./record-values.js";
 
@@ -64,40 +63,4 @@ export function queryToRecord(query: Query, collection?: QueriesCollection): Sto
       [keys.gradesKey]: { ...grades },
     },
   };
-}
-
-/**
- * A stored query record back as a {@link Query}, read with the collection's key names. When the
- * id property is absent the id is `contentId(text)`, as the original API named no id property.
- * Grades are read when present (an object of numbers), otherwise left undefined.
- *
- * @throws BadInputError naming the collection, record id and key when the text is missing or
- * not a string, gold ids are missing or not a list of strings, or grades are malformed.
- */
-export function queryFromRecord(record: StoredRecord, collection: QueriesCollection): Query {
-  const properties = record.properties;
-  const fail = (key: string, problem: string): never => {
-    throw new BadInputError(`record "${record.id}": ${problem} (key "${key}"; keys: ${Object.keys(properties).join(", ") || "none"}); check the QueriesCollection key names`, { collection: collection.collectionName });
-  };
-  const text = properties[collection.queryContentKey];
-  if (typeof text !== "string") fail(collection.queryContentKey, `query text is ${text === undefined ? "missing" : describeValue(text)}`);
-  const goldIds = properties[collection.goldIdsKey];
-  if (!Array.isArray(goldIds)) {
-    fail(collection.goldIdsKey, `gold ids are ${goldIds === undefined ? "missing" : describeValue(goldIds)}, expected a list of strings`);
-  }
-  const badIndex = (goldIds as unknown[]).findIndex((goldId) => typeof goldId !== "string");
-  if (badIndex !== -1) {
-    fail(collection.goldIdsKey, `gold id ${badIndex} is ${describeValue((goldIds as unknown[])[badIndex])}, expected a list of strings`);
-  }
-  const idValue = properties[collection.idKey];
-  const id = typeof idValue === "string" && idValue !== "" ? idValue : typeof idValue === "number" ? String(idValue) : contentId(text as string);
-  const query: Query = { id, text: text as string, goldIds: [...(goldIds as string[])] };
-  const grades = properties[collection.gradesKey];
-  if (grades !== undefined && grades !== null) {
-    if (typeof grades !== "object" || Array.isArray(grades) || !Object.values(grades).every((grade) => typeof grade === "number")) {
-      fail(collection.gradesKey, `grades are ${describeValue(grades)}, expected an object {docId: grade}`);
-    }
-    query.grades = { ...(grades as Record<string, number>) };
-  }
-  return query;
 }

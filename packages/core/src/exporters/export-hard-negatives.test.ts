@@ -1,0 +1,194 @@
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HardNegativeKeys } from "../collections.js";
+import { HardNegativesCollection } from "../collections.js";
+import { BadInputError, BadOptionError, MissingCollectionError } from "../errors.js";
+import { createTempFolder, rejectionOf, type TempFolder } from "../loaders/__fixtures__/temp-folder.js";
+import { MemoryStore } from "../testing/memory-store.js";
+import type { StoredRecord } from "../types.js";
+import { EXPORT_FORMATS } from "./export-formats.js";
+import { exportHardNegatives } from "./export-hard-negatives.js";
+
+let folder: TempFolder;
+beforeAll(async () => { folder = await createTempFolder(); });
+afterAll(async () => { await folder.remove(); });
+
+const keys = new HardNegativesCollection({ collectionName: "HardNegatives" }).keys;
+
+interface RowInput {
+  queryId: string;
+  query: string;
+  goldIds: string[];
+  goldDocuments: (string | null)[];
+  negativeId: string;
+  negative: string;
+  rank: number;
+  extra?: Record<string, unknown>;
+}
+
+function row(input: RowInput, rowKeys: HardNegativeKeys = keys): StoredRecord {
+  return {
+    id: `${input.queryId}-${input.negativeId}`,
+    properties: {
+      [rowKeys.queryContentKey]: input.query,
+      [rowKeys.goldIdsKey]: input.goldIds,
+      [rowKeys.goldDocumentsKey]: input.goldDocuments,
+      [rowKeys.hardNegativeDocumentKey]: input.negative,
+      [rowKeys.hardNegativeIdKey]: input.negativeId,
+      query_id: input.queryId,
+      rank: input.rank,
+      score: 10 - input.rank,
+      gold_rank: 3,
+      gold_score: 7,
+      run_id: "run-1",
+      strategy: "top-k",
+      ...input.extra,
+    },
+  };
+}
+
+const tides = { queryId: "q1", query: "how do tides work", goldIds: ["g1", "g2"], goldDocuments: ["Gold one", "Gold two"] };
+const kelp = { queryId: "q2", query: "what is kelp", goldIds: ["k1"], goldDocuments: ["Kelp gold"] };
+const orphan = { queryId: "q3", query: "orphan query", goldIds: ["z1"], goldDocuments: [null] };
+
+/** Rows of two queries interleaved and out of rank order, as a store may return them. */
+const rows: StoredRecord[] = [
+  row({ ...tides, negativeId: "n2", negative: "Neg two", rank: 4 }),
+  row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1 }),
+  row({ ...tides, negativeId: "n1", negative: "Neg one", rank: 2 }),
+  row({ ...kelp, negativeId: "m2", negative: "Kelp judged relevant", rank: 3, extra: { is_relevant: true, judge_policy: "flag", judge_reason: "answers it" } }),
+  row({ ...tides, negativeId: "n3", negative: "Neg three", rank: 5 }),
+  row({ ...kelp, negativeId: "m3", negative: "Kelp relabelled", rank: 6, extra: { is_relevant: true, judge_policy: "relabel" } }),
+  row({ ...orphan, negativeId: "o1", negative: "Orphan neg", rank: 1 }),
+];
+
+async function storeWith(records: StoredRecord[], hardNegativeKeys: HardNegativeKeys | undefined = keys): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.createCollection({ name: "HardNegatives", kind: "hard-negatives", ...(hardNegativeKeys === undefined ? {} : { hardNegativeKeys }) });
+  await store.upsert("HardNegatives", records);
+  return store;
+}
+
+async function exportLines(format: string, store?: MemoryStore): Promise<{ lines: unknown[]; result: Awaited<ReturnType<typeof exportHardNegatives>> }> {
+  const output = join(folder.path, `${format}.jsonl`);
+  const result = await exportHardNegatives(store ?? (await storeWith(rows)), "HardNegatives", { format, output, batchSize: 2 });
+  const text = await readFile(output, "utf8");
+  expect(text.endsWith("\n")).toBe(true);
+  return { lines: text.trimEnd().split("\n").map((line) => JSON.parse(line)), result };
+}
+
+describe("exportHardNegatives", () => {
+  it("offers five formats", () => {
+    expect(EXPORT_FORMATS).toEqual(["seed", "triplets", "ntuple", "flagembedding", "tevatron"]);
+  });
+
+  it("seed: every row as stored, judged rows included, plus its record id", async () => {
+    const { lines, result } = await exportLines("seed");
+    expect(lines).toEqual(rows.map((record) => ({ id: record.id, ...record.properties })));
+    expect(Object.keys(lines[0] as object)[0]).toBe("id");
+    expect(result).toEqual({ rows: 7, queries: 3, lines: 7, skippedQueries: 0, judgedRelevant: 2 });
+  });
+
+  it("triplets: one line per negative by rank, cycling through the gold documents", async () => {
+    const { lines, result } = await exportLines("triplets");
+    expect(lines).toEqual([
+      { anchor: "how do tides work", positive: "Gold one", negative: "Neg one" },
+      { anchor: "how do tides work", positive: "Gold two", negative: "Neg two" },
+      { anchor: "how do tides work", positive: "Gold one", negative: "Neg three" },
+      { anchor: "what is kelp", positive: "Kelp gold", negative: "Kelp neg" },
+    ]);
+    expect(result).toEqual({ rows: 7, queries: 2, lines: 4, skippedQueries: 1, judgedRelevant: 2 });
+  });
+
+  it("ntuple: one line per query with numbered negatives", async () => {
+    const { lines } = await exportLines("ntuple");
+    expect(lines).toEqual([
+      { anchor: "how do tides work", positive: "Gold one", negative_1: "Neg one", negative_2: "Neg two", negative_3: "Neg three" },
+      { anchor: "what is kelp", positive: "Kelp gold", negative_1: "Kelp neg" },
+    ]);
+  });
+
+  it("flagembedding: all positives, relabelled documents included, and the negatives", async () => {
+    const { lines } = await exportLines("flagembedding");
+    expect(lines).toEqual([
+      { query: "how do tides work", pos: ["Gold one", "Gold two"], neg: ["Neg one", "Neg two", "Neg three"] },
+      { query: "what is kelp", pos: ["Kelp gold", "Kelp relabelled"], neg: ["Kelp neg"] },
+    ]);
+  });
+
+  it("tevatron: passages with ids and empty titles", async () => {
+    const { lines } = await exportLines("tevatron");
+    const passage = (docid: string, text: string) => ({ docid, title: "", text });
+    expect(lines).toEqual([
+      {
+        query_id: "q1",
+        query: "how do tides work",
+        positive_passages: [passage("g1", "Gold one"), passage("g2", "Gold two")],
+        negative_passages: [passage("n1", "Neg one"), passage("n2", "Neg two"), passage("n3", "Neg three")],
+      },
+      { query_id: "q2", query: "what is kelp", positive_passages: [passage("k1", "Kelp gold"), passage("m3", "Kelp relabelled")], negative_passages: [passage("m1", "Kelp neg")] },
+    ]);
+  });
+
+  it("writes exact JSON text, one object per line, in UTF-8", async () => {
+    const unicode = [row({ queryId: "q", query: "naïve café 😀", goldIds: ["g"], goldDocuments: ["«gold»"], negativeId: "n", negative: "line\nbreak \"quoted\"", rank: 1 })];
+    const output = join(folder.path, "exact.jsonl");
+    await exportHardNegatives(await storeWith(unicode), "HardNegatives", { format: "triplets", output });
+    expect(await readFile(output, "utf8")).toBe('{"anchor":"naïve café 😀","positive":"«gold»","negative":"line\\nbreak \\"quoted\\""}\n');
+  });
+
+  it("reads rows with the key names the collection spec records", async () => {
+    const custom: HardNegativeKeys = { queryContentKey: "simulated_user_query", goldIdsKey: "dataset_ids", goldDocumentsKey: "gold_texts", hardNegativeDocumentKey: "negative_text", hardNegativeIdKey: "negative_id" };
+    const store = await storeWith([row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1 }, custom)], custom);
+    const { lines } = await exportLines("flagembedding", store);
+    expect(lines).toEqual([{ query: "what is kelp", pos: ["Kelp gold"], neg: ["Kelp neg"] }]);
+  });
+
+  it("leaves nothing at the output path when reading the store fails midway", async () => {
+    const store = await storeWith(rows);
+    const failing = Object.assign(Object.create(store) as MemoryStore, {
+      async *iterate() {
+        yield rows.slice(0, 2);
+        throw new Error("connection lost");
+      },
+    });
+    for (const format of ["seed", "triplets"]) {
+      const output = join(folder.path, `failed-${format}.jsonl`);
+      const error = await rejectionOf(exportHardNegatives(failing, "HardNegatives", { format, output }));
+      expect(error.message).toBe("connection lost");
+      expect(existsSync(output)).toBe(false);
+      expect(existsSync(`${output}.tmp`)).toBe(false);
+    }
+    const previous = join(folder.path, "previous.jsonl");
+    await writeFile(previous, "earlier export\n");
+    await rejectionOf(exportHardNegatives(failing, "HardNegatives", { format: "seed", output: previous }));
+    expect(await readFile(previous, "utf8")).toBe("earlier export\n");
+  });
+
+  it("refuses an unknown format, naming the choices", async () => {
+    const error = await rejectionOf(exportHardNegatives(await storeWith(rows), "HardNegatives", { format: "csv", output: join(folder.path, "x.jsonl") }));
+    expect(error).toBeInstanceOf(BadOptionError);
+    expect(error.message).toContain('option --format: unknown export format "csv"; choose one of seed, triplets, ntuple, flagembedding, tevatron');
+  });
+
+  it("refuses a missing collection and a queries collection", async () => {
+    const store = new MemoryStore();
+    const output = join(folder.path, "none.jsonl");
+    expect(await rejectionOf(exportHardNegatives(store, "Absent", { format: "seed", output }))).toBeInstanceOf(MissingCollectionError);
+    await store.createCollection({ name: "Queries", kind: "queries" });
+    const error = await rejectionOf(exportHardNegatives(store, "Queries", { format: "seed", output }));
+    expect(error).toBeInstanceOf(BadInputError);
+    expect(error.message).toContain("is a queries collection, not hard negatives");
+  });
+
+  it("names the row and property when a row lacks what the format needs", async () => {
+    const broken = row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1 });
+    delete broken.properties.hard_negative_doc;
+    const store = await storeWith([broken], undefined);
+    const error = await rejectionOf(exportHardNegatives(store, "HardNegatives", { format: "triplets", output: join(folder.path, "broken.jsonl") }));
+    expect(error).toBeInstanceOf(BadInputError);
+    expect(error.message).toContain('collection "HardNegatives": row "q2-m1" has no text under "hard_negative_doc"');
+  });
+});

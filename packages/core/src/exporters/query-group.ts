@@ -1,0 +1,70 @@
+import type { HardNegativeRow } from "./hard-negative-row.js";
+
+/** A document as exported: id and text. */
+export interface ExportedDocument {
+  id: string;
+  text: string;
+}
+
+/** Everything the grouped formats write for one query. */
+export interface QueryGroup {
+  queryId: string;
+  query: string;
+  /** Gold documents that have text, in gold-id order, then documents relabelled as positive by rank. */
+  positives: ExportedDocument[];
+  /** Negatives by rank (ties by id), without rows judged relevant or relabelled. */
+  negatives: ExportedDocument[];
+}
+
+/**
+ * Collects rows per query id. Rows of one query are usually contiguous, but stores do not
+ * promise it, so every row is held until the end (memory grows with the collection, which the
+ * grouped formats need anyway). Queries keep the order in which they were first seen.
+ */
+export class QueryGrouper {
+  private readonly rowsByQuery = new Map<string, HardNegativeRow[]>();
+
+  add(row: HardNegativeRow): void {
+    const rows = this.rowsByQuery.get(row.queryId);
+    if (rows === undefined) this.rowsByQuery.set(row.queryId, [row]);
+    else rows.push(row);
+  }
+
+  /** The groups, built one at a time. */
+  *groups(): Generator<QueryGroup> {
+    for (const rows of this.rowsByQuery.values()) yield buildQueryGroup(rows);
+  }
+}
+
+/**
+ * Builds one query's group. Query text and gold come from the first row (every row of a query
+ * carries the same). A row judged relevant is never a negative; a relabelled row's document
+ * becomes a positive after the gold ones.
+ */
+export function buildQueryGroup(rows: readonly HardNegativeRow[]): QueryGroup {
+  const first = rows[0]!;
+  const byRank = [...rows].sort((left, right) => left.rank - right.rank || compareText(left.negativeId, right.negativeId));
+  const positives: ExportedDocument[] = [];
+  const positiveIds = new Set<string>();
+  const addPositive = (id: string, text: string | null | undefined): void => {
+    // Gold ids whose text the miner could not fetch have no text to train on.
+    if (typeof text !== "string" || text === "" || positiveIds.has(id)) return;
+    positiveIds.add(id);
+    positives.push({ id, text });
+  };
+  first.goldIds.forEach((goldId, index) => addPositive(goldId, first.goldDocuments[index]));
+  for (const row of byRank) if (row.relabelAsPositive) addPositive(row.negativeId, row.negativeDocument);
+  const negatives: ExportedDocument[] = [];
+  const negativeIds = new Set<string>();
+  for (const row of byRank) {
+    if (row.judgedRelevant || row.relabelAsPositive || positiveIds.has(row.negativeId) || negativeIds.has(row.negativeId)) continue;
+    negativeIds.add(row.negativeId);
+    negatives.push({ id: row.negativeId, text: row.negativeDocument });
+  }
+  return { queryId: first.queryId, query: first.query, positives, negatives };
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}
