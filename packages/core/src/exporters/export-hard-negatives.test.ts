@@ -24,7 +24,7 @@ interface RowInput {
   goldDocuments: (string | null)[];
   negativeId: string;
   negative: string;
-  rank: number;
+  rank: number | null;
   extra?: Record<string, unknown>;
 }
 
@@ -39,7 +39,7 @@ function row(input: RowInput, rowKeys: HardNegativeKeys = keys): StoredRecord {
       [rowKeys.hardNegativeIdKey]: input.negativeId,
       query_id: input.queryId,
       rank: input.rank,
-      score: 10 - input.rank,
+      score: input.rank === null ? null : 10 - input.rank,
       gold_rank: 3,
       gold_score: 7,
       run_id: "run-1",
@@ -130,6 +130,16 @@ describe("exportHardNegatives", () => {
       },
       { query_id: "q2", query: "what is kelp", positive_passages: [passage("k1", "Kelp gold"), passage("m3", "Kelp relabelled")], negative_passages: [passage("m1", "Kelp neg")] },
     ]);
+  });
+
+  it("puts unranked padding rows after the ranked negatives", async () => {
+    const padded = [
+      row({ ...kelp, negativeId: "pad-b", negative: "Padding b", rank: null, extra: { padded: true } }),
+      row({ ...kelp, negativeId: "pad-a", negative: "Padding a", rank: null, extra: { padded: true } }),
+      row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 9 }),
+    ];
+    const { lines } = await exportLines("flagembedding", await storeWith(padded));
+    expect(lines).toEqual([{ query: "what is kelp", pos: ["Kelp gold"], neg: ["Kelp neg", "Padding a", "Padding b"] }]);
   });
 
   it("writes exact JSON text, one object per line, in UTF-8", async () => {

@@ -13,8 +13,8 @@ export interface HardNegativeRow {
   goldDocuments: (string | null)[];
   negativeId: string;
   negativeDocument: string;
-  /** 1-based rank of the negative in the engine's candidate pool. */
-  rank: number;
+  /** 1-based rank of the negative in the engine's candidate pool; null for random padding from outside it. */
+  rank: number | null;
   /** A judge said the document is relevant (`is_relevant === true`): never exported as a negative. */
   judgedRelevant: boolean;
   /**
@@ -49,8 +49,8 @@ export function parseHardNegativeRow(record: StoredRecord, keys: HardNegativeKey
   if (!Array.isArray(goldDocuments) || !goldDocuments.every((document) => typeof document === "string" || document === null)) {
     fail(keys.goldDocumentsKey, "list of gold document texts");
   }
-  const rank = properties.rank;
-  if (typeof rank !== "number") fail("rank", "number");
+  const rank = properties.rank ?? null;
+  if (rank !== null && typeof rank !== "number") fail("rank", "number (or null for padding)");
   const judgedRelevant = properties.is_relevant === true;
   return {
     recordId: record.id,
@@ -60,7 +60,7 @@ export function parseHardNegativeRow(record: StoredRecord, keys: HardNegativeKey
     goldDocuments: goldDocuments as (string | null)[],
     negativeId: text(keys.hardNegativeIdKey),
     negativeDocument: text(keys.hardNegativeDocumentKey),
-    rank: rank as number,
+    rank: rank as number | null,
     judgedRelevant,
     relabelAsPositive: properties.relabel === true || (judgedRelevant && properties.judge_policy === "relabel"),
   };

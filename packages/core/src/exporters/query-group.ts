@@ -12,7 +12,7 @@ export interface QueryGroup {
   query: string;
   /** Gold documents that have text, in gold-id order, then documents relabelled as positive by rank. */
   positives: ExportedDocument[];
-  /** Negatives by rank (ties by id), without rows judged relevant or relabelled. */
+  /** Negatives by rank (unranked padding last, ties by id), without rows judged relevant or relabelled. */
   negatives: ExportedDocument[];
 }
 
@@ -43,7 +43,7 @@ export class QueryGrouper {
  */
 export function buildQueryGroup(rows: readonly HardNegativeRow[]): QueryGroup {
   const first = rows[0]!;
-  const byRank = [...rows].sort((left, right) => left.rank - right.rank || compareText(left.negativeId, right.negativeId));
+  const byRank = [...rows].sort((left, right) => rankOrder(left) - rankOrder(right) || compareText(left.negativeId, right.negativeId));
   const positives: ExportedDocument[] = [];
   const positiveIds = new Set<string>();
   const addPositive = (id: string, text: string | null | undefined): void => {
@@ -62,6 +62,11 @@ export function buildQueryGroup(rows: readonly HardNegativeRow[]): QueryGroup {
     negatives.push({ id: row.negativeId, text: row.negativeDocument });
   }
   return { queryId: first.queryId, query: first.query, positives, negatives };
+}
+
+/** Padding rows have no rank: they come after every ranked negative. */
+function rankOrder(row: HardNegativeRow): number {
+  return row.rank ?? Number.POSITIVE_INFINITY;
 }
 
 /** Code-unit order, the same on every machine (localeCompare is not). */
