@@ -23,6 +23,8 @@ export function openByteStream(file: string): Readable {
   const gunzip = createGunzip();
   // pipe() does not forward errors; without this a missing .gz file would hang the reader.
   fileStream.on("error", (error) => gunzip.destroy(error));
+  // Destroying the gunzip stream (a reader stopping early) does not close the file by itself.
+  gunzip.on("close", () => fileStream.destroy());
   return fileStream.pipe(gunzip);
 }
 
