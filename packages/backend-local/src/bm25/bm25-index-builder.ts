@@ -2,6 +2,9 @@ import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
 import type { Tokenizer } from "./tokenizer.js";
 
+/** Marks a word that is dropped as a stop word in the word cache. */
+const STOP_WORD = -1;
+
 /**
  * Builds a {@link Bm25Index} in one streaming pass over the corpus, then one pass over the
  * collected (term, frequency) pairs. Documents are added in collection order; their position
@@ -12,6 +15,8 @@ import type { Tokenizer } from "./tokenizer.js";
  */
 export class Bm25IndexBuilder {
   private readonly termIdByTerm = new Map<string, number>();
+  /** Lowercased word → term id, or {@link STOP_WORD}: one lookup per token covers stop list, stemming and vocabulary. */
+  private readonly termIdByWord = new Map<string, number>();
   private readonly vocabulary: string[] = [];
   private readonly documentIds: string[] = [];
   private readonly recordRowIds = new GrowableArray(Float64Array);
@@ -34,10 +39,12 @@ export class Bm25IndexBuilder {
 
   /** Adds one document: its benchmark id, its SQLite row id, and its searchable text. */
   addDocument(documentId: string, recordRowId: number, text: string): void {
-    const terms = this.tokenizer.tokenize(text);
     const distinctTermIds: number[] = [];
-    for (const term of terms) {
-      const termId = this.termIdOf(term);
+    let length = 0;
+    for (const word of this.tokenizer.splitWords(text)) {
+      const termId = this.termIdByWord.get(word) ?? this.resolveWord(word);
+      if (termId === STOP_WORD) continue;
+      length++;
       if (this.termFrequencyScratch[termId] === 0) distinctTermIds.push(termId);
       this.termFrequencyScratch[termId]!++;
     }
@@ -49,9 +56,9 @@ export class Bm25IndexBuilder {
     }
     this.documentIds.push(documentId);
     this.recordRowIds.push(recordRowId);
-    this.documentLengths.push(terms.length);
+    this.documentLengths.push(length);
     this.documentPairEnds.push(this.pairTermIds.length);
-    this.totalLength += terms.length;
+    this.totalLength += length;
   }
 
   /** Computes the postings and their score contributions. The builder must not be reused. */
@@ -106,6 +113,14 @@ export class Bm25IndexBuilder {
       postingDocuments,
       postingScores,
     });
+  }
+
+  /** Analyses a word seen for the first time and remembers its term id (or that it is a stop word). */
+  private resolveWord(word: string): number {
+    const term = this.tokenizer.termOfWord(word);
+    const termId = term === undefined ? STOP_WORD : this.termIdOf(term);
+    this.termIdByWord.set(word, termId);
+    return termId;
   }
 
   private termIdOf(term: string): number {

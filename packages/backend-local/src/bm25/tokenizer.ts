@@ -53,17 +53,30 @@ export class Tokenizer {
 
   /** The terms of `text`, in order, repeats kept. */
   tokenize(text: string): string[] {
-    const words = text.toLowerCase().match(WORD_PATTERN);
-    if (words === null) return [];
     const terms: string[] = [];
-    for (const word of words) {
+    for (const word of this.splitWords(text)) {
       if (this.stopwords.has(word)) continue;
-      terms.push(this.stemming === "porter" ? this.stem(word) : word);
+      terms.push(this.stemming === "porter" ? this.cachedStem(word) : word);
     }
     return terms;
   }
 
-  private stem(word: string): string {
+  /**
+   * The lowercased word runs of `text`, before stop-word removal and stemming. With
+   * {@link termOfWord} it lets the index builder keep one word → term-id cache, so each corpus
+   * token costs one hash lookup instead of three (stop list, stem cache, vocabulary).
+   */
+  splitWords(text: string): string[] {
+    return text.toLowerCase().match(WORD_PATTERN) ?? [];
+  }
+
+  /** The term of one lowercased word, or undefined for a stop word. Not cached: callers cache. */
+  termOfWord(word: string): string | undefined {
+    if (this.stopwords.has(word)) return undefined;
+    return this.stemming === "porter" ? stemmer(word) : word;
+  }
+
+  private cachedStem(word: string): string {
     let stemmed = this.stemCache.get(word);
     if (stemmed === undefined) {
       stemmed = stemmer(word);

@@ -1,0 +1,174 @@
+// BM25 benchmark of @hardneg/backend-local: SciFact (quality + speed) and a synthetic corpus
+// (scale). Build the packages first (`pnpm build`), then, from this folder:
+//   node --expose-gc bm25-bench.mjs                         # SciFact, then 1,000,000 synthetic docs
+//   node --expose-gc bm25-bench.mjs --dataset scifact
+//   node --expose-gc bm25-bench.mjs --dataset synthetic --docs 100000 --queries 2000
+// Peak RSS is the process peak so far (process.resourceUsage().maxRSS): run one dataset per
+// process for a clean figure.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { openLocalBackend } from "@hardneg/backend-local";
+import { MetricsAccumulator } from "@hardneg/core";
+import { createSyntheticCorpus, SYNTHETIC_ARGUMENTS, syntheticOptionsFrom } from "./synthetic-corpus.mjs";
+
+const { values } = parseArgs({
+  options: {
+    ...SYNTHETIC_ARGUMENTS,
+    dataset: { type: "string", default: "all" },
+    passes: { type: "string", default: "5" },
+    "batch-size": { type: "string", default: "256" },
+    "load-batch": { type: "string", default: "10000" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const passes = Number(values.passes);
+const batchSize = Number(values["batch-size"]);
+const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../..");
+const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
+const workDirectory = mkdtempSync(join(tmpdir(), "hardneg-bm25-bench-"));
+
+const peakRssMiB = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+const median = (numbers) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)];
+const seconds = (milliseconds) => `${(milliseconds / 1000).toFixed(2)} s`;
+const collectGarbage = () => globalThis.gc?.();
+
+function report(title, rows) {
+  console.log(`\n## ${title}`);
+  for (const [name, value] of rows) console.log(`${name.padEnd(34)} ${value}`);
+}
+
+/** Runs every request in batches of `batchSize` (core's default batch), returns the hit lists. */
+async function searchAll(backend, target, requests, k) {
+  const results = [];
+  for (let start = 0; start < requests.length; start += batchSize) results.push(...(await backend.search(target, requests.slice(start, start + batchSize), { mode: "bm25", k })));
+  return results;
+}
+
+/** Queries per second: one warm-up pass, then the median of `passes` timed passes. */
+async function queriesPerSecond(backend, target, requests, k) {
+  await searchAll(backend, target, requests, k);
+  const rates = [];
+  for (let pass = 0; pass < passes; pass++) {
+    const started = performance.now();
+    await searchAll(backend, target, requests, k);
+    rates.push(requests.length / ((performance.now() - started) / 1000));
+  }
+  return median(rates);
+}
+
+/** Loads records into a fresh database, timing only the SQLite writes' wall time including generation/parsing. */
+async function loadDatabase(name, rows, target) {
+  const path = join(workDirectory, `${name}.db`);
+  const backend = await openLocalBackend(path);
+  await backend.createCollection({ name, kind: "documents", target });
+  const started = performance.now();
+  let batch = [];
+  for (const row of rows) {
+    batch.push({ id: row._id, properties: { doc_id: row._id, title: row.title, text: row.text } });
+    if (batch.length === Number(values["load-batch"])) {
+      await backend.upsert(name, batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await backend.upsert(name, batch);
+  const loadMilliseconds = performance.now() - started;
+  return { path, backend, loadMilliseconds };
+}
+
+function indexBytes(path) {
+  const directory = `${path}.bm25`;
+  return readdirSync(directory).reduce((total, file) => total + statSync(join(directory, file)).size, 0);
+}
+
+async function benchScifact() {
+  if (!existsSync(join(scifactDirectory, "corpus.jsonl"))) {
+    console.warn(`SciFact skipped: ${scifactDirectory} is absent`);
+    return;
+  }
+  const target = { collection: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" };
+  const lines = (file) => readFileSync(join(scifactDirectory, file), "utf8").split("\n").filter((line) => line.trim() !== "");
+  const { path, backend: loader, loadMilliseconds } = await loadDatabase("scifact", lines("corpus.jsonl").map((line) => JSON.parse(line)), target);
+  const build = await loader.prepareIndex(target);
+  await loader.close();
+
+  const backend = await openLocalBackend(path);
+  const reload = await backend.prepareIndex(target);
+  const queryText = new Map(lines("queries.jsonl").map((line) => JSON.parse(line)).map((query) => [query._id, query.text]));
+  const grades = new Map();
+  for (const line of lines("qrels/test.tsv").slice(1)) {
+    const [queryId, documentId, grade] = line.split("\t");
+    if (!grades.has(queryId)) grades.set(queryId, new Map());
+    grades.get(queryId).set(documentId, Number(grade));
+  }
+  const queryIds = [...grades.keys()];
+  const requests = queryIds.map((id) => ({ text: queryText.get(id) }));
+  const metrics = new MetricsAccumulator();
+  (await searchAll(backend, target, requests, 100)).forEach((hits, position) => metrics.add(hits.map((hit) => hit.id), grades.get(queryIds[position])));
+  const summary = metrics.summary();
+  const batched = await queriesPerSecond(backend, target, requests, 10);
+  // One request per call: what a caller that does not batch would see.
+  const single = await queriesPerSecond({ search: (t, r, o) => Promise.all(r.map((request) => backend.search(t, [request], o).then(([hits]) => hits))) }, target, requests, 10);
+  await backend.close();
+  report(`SciFact (${build.documentCount} docs, ${requests.length} test queries, top 10)`, [
+    ["SQLite load", seconds(loadMilliseconds)],
+    ["index build", seconds(build.milliseconds)],
+    ["index reload (new process state)", `${build.source} → ${reload.source}, ${seconds(reload.milliseconds)}`],
+    ["index size", `${(indexBytes(path) / 2 ** 20).toFixed(1)} MiB, ${build.termCount} terms, ${build.postingCount} postings`],
+    ["queries/s (batches of 256)", batched.toFixed(0)],
+    ["queries/s (one per call)", single.toFixed(0)],
+    ["nDCG@10", summary.ndcg_at_10.toFixed(4)],
+    ["Recall@100", summary.recall_at_100.toFixed(4)],
+    ["peak RSS so far", `${peakRssMiB()} MiB`],
+  ]);
+}
+
+async function benchSynthetic() {
+  const corpus = createSyntheticCorpus(syntheticOptionsFrom(values));
+  const { docs, queries: queryCount, vocabulary } = corpus.settings;
+  const target = { collection: "synthetic", idKey: "doc_id", contentKey: "text" };
+  const { path, backend: loader, loadMilliseconds } = await loadDatabase("synthetic", corpus.documents(), target);
+  console.log(`synthetic: loaded ${docs} documents into SQLite in ${seconds(loadMilliseconds)}; peak RSS ${peakRssMiB()} MiB`);
+  await loader.close();
+  collectGarbage();
+
+  // A fresh backend, so the build reads from the file like any later process would.
+  const builder = await openLocalBackend(path);
+  const build = await builder.prepareIndex(target);
+  const peakAfterBuild = peakRssMiB();
+  console.log(`synthetic: built the index in ${seconds(build.milliseconds)}; peak RSS ${peakAfterBuild} MiB`);
+  await builder.close();
+  collectGarbage();
+
+  const backend = await openLocalBackend(path);
+  const reload = await backend.prepareIndex(target);
+  const queries = corpus.queries();
+  const requests = queries.map(({ text }) => ({ text }));
+  const rate = await queriesPerSecond(backend, target, requests, 10);
+  let goldInTop10 = 0;
+  (await searchAll(backend, target, requests, 10)).forEach((hits, position) => {
+    if (hits.some((hit) => hit.id === queries[position].goldId)) goldInTop10++;
+  });
+  await backend.close();
+  report(`synthetic (${docs} docs, vocabulary ${vocabulary}, ${queryCount} queries, top 10)`, [
+    ["SQLite load (incl. generation)", seconds(loadMilliseconds)],
+    ["index build", seconds(build.milliseconds)],
+    ["index reload", `${reload.source}, ${seconds(reload.milliseconds)}`],
+    ["index size", `${(indexBytes(path) / 2 ** 20).toFixed(1)} MiB, ${build.termCount} terms, ${build.postingCount} postings`],
+    ["queries/s (batches of 256)", rate.toFixed(1)],
+    ["source document in top 10", `${((100 * goldInTop10) / queries.length).toFixed(1)} %`],
+    ["peak RSS after build", `${peakAfterBuild} MiB`],
+    ["peak RSS (whole run)", `${peakRssMiB()} MiB`],
+  ]);
+}
+
+try {
+  console.log(`node ${process.version}, ${passes} timed passes after one warm-up, work folder ${workDirectory}`);
+  if (values.dataset === "all" || values.dataset === "scifact") await benchScifact();
+  if (values.dataset === "all" || values.dataset === "synthetic") await benchSynthetic();
+} finally {
+  if (values.keep) console.log(`kept ${workDirectory}`);
+  else rmSync(workDirectory, { recursive: true, force: true });
+}
