@@ -1,1 +1,160 @@
-export {};
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { EXPORT_FORMATS, HardnegError, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, type Engine } from "@hardneg/core";
+import { evalCommand } from "./commands/eval.js";
+import { exportCommand } from "./commands/export.js";
+import { loadBeir, loadFile } from "./commands/load.js";
+import { mineCommand } from "./commands/mine.js";
+import { DEFAULT_ENGINE, openEngine } from "./engine.js";
+
+/** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. */
+const EXIT_FAILURE = 1;
+const EXIT_BAD_INPUT = 2;
+
+function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1.");
+  return number;
+}
+
+function integer(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new InvalidArgumentError("expected a whole number.");
+  return number;
+}
+
+function decimal(value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number)) throw new InvalidArgumentError("expected a number.");
+  return number;
+}
+
+const engineOption = () => new Option("--engine <spec>", "engine to use: local:<database file>").default(DEFAULT_ENGINE);
+const jsonOption = () => new Option("--json", "print one JSON object on stdout").default(false);
+
+/** Opens the engine, runs the command, and always closes the engine. */
+async function withEngine(spec: string, run: (engine: Engine) => Promise<void>): Promise<void> {
+  const engine = await openEngine(spec);
+  try {
+    await run(engine);
+  } finally {
+    await engine.close?.();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command("hardneg")
+    .description("Mine hard negatives for IR benchmarks from the search engine you already run.")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    // Options after `load beir` belong to `beir`, not to `load <file>`.
+    .enablePositionalOptions();
+
+  const load = program.command("load").description("load a benchmark or a file into the engine").enablePositionalOptions();
+  load
+    .command("beir <dir>")
+    .description("load a BEIR folder (corpus.jsonl[.gz], queries.jsonl, qrels/<split>.tsv)")
+    .option("--split <name>", "qrels split to load", "test")
+    .option("--docs-collection <name>", "documents collection (default: the folder name)")
+    .option("--queries-collection <name>", "queries collection (default: <folder>-<split>)")
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (dir: string, options) => withEngine(options.engine, (engine) => loadBeir(engine, dir, options)));
+  load
+    .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
+    .option("--collection <name>", "collection to load into")
+    .option("--id-key <key>", "property holding the record id (documents: default \"id\"; queries: none, ids derived from the text)")
+    .option("--content-key <key>", "property holding the text")
+    .option("--title-key <key>", "property holding a document title")
+    .option("--gold-ids-key <key>", "property holding gold document ids: loads the file as queries")
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (file: string | undefined, options) => {
+      if (file === undefined) throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", "error: load needs a file, or `load beir <dir>`");
+      for (const required of ["collection", "contentKey"] as const) {
+        if (options[required] === undefined) {
+          throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", `error: load <file> needs --${required === "collection" ? "collection" : "content-key"}`);
+        }
+      }
+      await withEngine(options.engine, (engine) => loadFile(engine, file, options));
+    });
+
+  program
+    .command("mine")
+    .description("mine hard negatives into a collection (re-running resumes and never duplicates)")
+    .requiredOption("--docs-collection <name>", "documents collection")
+    .requiredOption("--queries-collection <name>", "queries collection")
+    .requiredOption("--out-collection <name>", "collection receiving the hard negatives")
+    .requiredOption("--negatives-per-query <n>", "negatives per query", wholeNumber)
+    .option("--query-samples <n>", "queries to mine (default: all)", wholeNumber)
+    .addOption(new Option("--query-sampling <how>", "first N queries or a seeded random N").choices(QUERY_SAMPLINGS))
+    .option("--seed <n>", "seed of every random choice (default 42)", integer)
+    .addOption(new Option("--mode <mode>", "search mode (default: the engine's best)").choices(["bm25", "vector", "hybrid"]))
+    .option("--alpha <x>", "hybrid weight, 1 = pure vector (default 0.75)", decimal)
+    .addOption(new Option("--fusion <type>", "hybrid fusion").choices(["relative-score", "rrf"]))
+    .option("--pool-size <n>", "candidates asked per query (default 100)", wholeNumber)
+    .addOption(new Option("--strategy <name>", "which candidates are eligible (default top-k)").choices(STRATEGIES))
+    .option("--range-min <rank>", "first eligible pool rank for --strategy range", wholeNumber)
+    .option("--range-max <rank>", "last eligible pool rank for --strategy range", wholeNumber)
+    .option("--relative-margin <x>", "drop candidates scoring above (1 - x) × the gold's score (0.05 = TopK-PercPos 95%)", decimal)
+    .option("--absolute-margin <x>", "drop candidates scoring above the gold's score - x", decimal)
+    .option("--max-score <x>", "drop candidates scoring above x", decimal)
+    .option("--min-score <x>", "drop candidates scoring below x", decimal)
+    .addOption(new Option("--sampling <how>", "best-ranked eligible candidates, or a seeded random draw (default top)").choices(SAMPLINGS))
+    .addOption(new Option("--shortfall <policy>", "when fewer than N candidates are eligible (default keep-fewer)").choices(SHORTFALL_POLICIES))
+    .option("--batch-size <n>", "queries per search call and per committed write (default 64)", wholeNumber)
+    .option("--concurrency <n>", "batches in flight (default 2)", wholeNumber)
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options)));
+
+  program
+    .command("eval")
+    .description("evaluate the engine on the queries: nDCG@10, MRR@10, Recall@10, Recall@100")
+    .requiredOption("--docs-collection <name>", "documents collection")
+    .requiredOption("--queries-collection <name>", "queries collection")
+    .addOption(new Option("--mode <mode>", "search mode (default: the engine's best)").choices(["bm25", "vector", "hybrid"]))
+    .option("--alpha <x>", "hybrid weight, 1 = pure vector", decimal)
+    .addOption(new Option("--fusion <type>", "hybrid fusion").choices(["relative-score", "rrf"]))
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (options) => withEngine(options.engine, (engine) => evalCommand(engine, options)));
+
+  program
+    .command("export")
+    .description("export a hard-negatives collection for a trainer")
+    .requiredOption("--collection <name>", "hard-negatives collection")
+    .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
+    .requiredOption("--output <file>", "file to write (JSONL)")
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (options) => withEngine(options.engine, (engine) => exportCommand(engine, options)));
+
+  return program;
+}
+
+/** Runs the CLI and returns its exit code. Bad input prints one line, never a stack trace. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands.flatMap((parent) => parent.commands)) command.exitOverride();
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      if (error.code === "hardneg.usage") process.stderr.write(`${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (HardnegError.isInstance(error)) {
+      process.stderr.write(`${error.message}\n`);
+      return error.isUserError ? EXIT_BAD_INPUT : EXIT_FAILURE;
+    }
+    process.stderr.write(`hardneg: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2));

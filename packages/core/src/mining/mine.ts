@@ -65,14 +65,13 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     version: 1, docs: docs.target, queries: config.queriesCollection, out: out.collectionName, keys: out.keys,
     backend: config.backend.name, search: resolved.search, selection: resolved.selection,
     querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all", querySampling: resolved.querySampling,
-    batchSize: resolved.batchSize,
   };
   const runId = runIdOf(runKey);
   await store.createCollection({ name: out.collectionName, kind: "hard-negatives", hardNegativeKeys: out.keys });
 
   const batches = chunk(sampled.queries, resolved.batchSize);
-  const done = await committedBatches(store, runId, batches.length);
-  await writeRunManifest(store, runId, { status: "running", options: runKey });
+  const done = await committedBatches(store, runId, resolved.batchSize, batches.length);
+  await writeRunManifest(store, runId, { status: "running", options: { ...runKey, batchSize: resolved.batchSize } });
 
   let corpusIds: Promise<string[]> | undefined;
   const context = {
@@ -88,7 +87,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   await forEachConcurrently(pending, resolved.concurrency, async ({ queries, index }) => {
     const result = await mineBatch(queries, context);
     if (result.rows.length > 0) await store.upsert(out.collectionName, result.rows);
-    await commitBatch(store, runId, index, queries.map((query) => query.id), result.counters);
+    await commitBatch(store, runId, resolved.batchSize, index, queries.map((query) => query.id), result.counters);
     batchCounters[index] = result.counters;
     batchesDone++;
     queriesDone += queries.length;
@@ -104,7 +103,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   for (const counters of batchCounters) if (counters !== undefined) mergeCounters(totals, counters);
 
   const report = reportOf(totals, { runId, out: out.collectionName, resolved, strategyLabel, batchesResumed: done.size, batches: batches.length });
-  await writeRunManifest(store, runId, { status: "complete", options: runKey, report });
+  await writeRunManifest(store, runId, { status: "complete", options: { ...runKey, batchSize: resolved.batchSize }, report });
   return report;
 }
 

@@ -15,14 +15,19 @@ export function rowIdOf(runId: string, queryId: string, negativeId: string): str
   return uuidV5(`row|${runId}|${queryId}|${negativeId}`);
 }
 
-function batchRecordId(runId: string, batchIndex: number): string {
-  return uuidV5(`batch|${runId}|${batchIndex}`);
+/**
+ * Progress is kept per (batch size, batch index): the batch size is not part of the run id (it
+ * does not change which rows a run writes), so a re-run with another batch size redoes the
+ * batches, idempotently, instead of trusting batches of a different shape.
+ */
+function batchRecordId(runId: string, batchSize: number, batchIndex: number): string {
+  return uuidV5(`batch|${runId}|${batchSize}|${batchIndex}`);
 }
 
 /** Counters of the batches a previous (interrupted) attempt of the same run committed. */
-export async function committedBatches(store: Store, runId: string, batchCount: number): Promise<Map<number, RunCounters>> {
+export async function committedBatches(store: Store, runId: string, batchSize: number, batchCount: number): Promise<Map<number, RunCounters>> {
   await store.createCollection({ name: RUNS_COLLECTION, kind: "records" });
-  const ids = Array.from({ length: batchCount }, (_, index) => batchRecordId(runId, index));
+  const ids = Array.from({ length: batchCount }, (_, index) => batchRecordId(runId, batchSize, index));
   const records = await store.getRecords(RUNS_COLLECTION, ids);
   const done = new Map<number, RunCounters>();
   ids.forEach((id, index) => {
@@ -33,10 +38,10 @@ export async function committedBatches(store: Store, runId: string, batchCount: 
 }
 
 /** Marks a batch committed; written after its rows, so a crash in between only repeats idempotent writes. */
-export async function commitBatch(store: Store, runId: string, batchIndex: number, queryIds: string[], counters: RunCounters): Promise<void> {
+export async function commitBatch(store: Store, runId: string, batchSize: number, batchIndex: number, queryIds: string[], counters: RunCounters): Promise<void> {
   await store.upsert(RUNS_COLLECTION, [{
-    id: batchRecordId(runId, batchIndex),
-    properties: { type: "batch", run_id: runId, batch: batchIndex, query_ids: queryIds, counters },
+    id: batchRecordId(runId, batchSize, batchIndex),
+    properties: { type: "batch", run_id: runId, batch_size: batchSize, batch: batchIndex, query_ids: queryIds, counters },
   }]);
 }
 

@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openLocalBackend } from "@hardneg/backend-local";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, runCliJson, sampleFolder, temporaryFolder } from "./test-support.js";
+
+const folder = temporaryFolder();
+const engine = ["--engine", `local:${join(folder.path, "sample.db")}`];
+afterAll(() => folder.remove());
+
+describe("hardneg on the bundled sample", () => {
+  beforeAll(() => {
+    const loaded = runCliJson(["load", "beir", sampleFolder, "--split", "test", ...engine], folder.path);
+    expect(loaded).toMatchObject({ docs_collection: "sample", queries_collection: "sample-test", documents: 300, queries: 48, unknown_gold_ids: 0 });
+  });
+
+  it("evaluates the engine", () => {
+    const report = runCliJson(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", ...engine], folder.path);
+    expect(report["queries"]).toBe(48);
+    for (const metric of ["ndcg_at_10", "mrr_at_10", "recall_at_10", "recall_at_100"]) {
+      expect(report[metric]).toBeGreaterThan(0);
+      expect(report[metric]).toBeLessThanOrEqual(1);
+    }
+    expect(report["recall_at_100"]).toBeGreaterThanOrEqual(report["recall_at_10"]);
+  });
+
+  it("mines negatives that are never gold, and a re-run writes no duplicates", async () => {
+    const args = ["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "5", ...engine];
+    const first = runCliJson(args, folder.path);
+    expect(first).toMatchObject({ queries: 48, queries_mined: 48, rows_written: 240, queries_skipped: 0 });
+    const histogramTotal = Object.values(first["gold_rank_histogram"] as Record<string, number>).reduce((sum, count) => sum + count, 0);
+    expect(histogramTotal).toBe(48);
+    const again = runCliJson(args, folder.path);
+    expect(again["rows_written"]).toBe(240);
+    expect(again["batches_resumed"]).toBe(again["batches"]);
+
+    const store = await openLocalBackend(join(folder.path, "sample.db"));
+    try {
+      expect(await store.count("negatives")).toBe(240);
+      for await (const batch of store.iterate("negatives")) {
+        for (const row of batch) {
+          const goldIds = row.properties["gold_doc_ids"] as string[];
+          expect(goldIds).not.toContain(row.properties["hard_negative_id"]);
+          expect(row.properties["hard_negative_doc"]).not.toBe("");
+        }
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("exports every format", () => {
+    for (const format of ["seed", "triplets", "ntuple", "flagembedding", "tevatron"]) {
+      const output = join(folder.path, `out-${format}.jsonl`);
+      const result = runCliJson(["export", "--collection", "negatives", "--format", format, "--output", output, ...engine], folder.path);
+      const lines = readFileSync(output, "utf8").trim().split("\n");
+      expect(result["lines"]).toBe(lines.length);
+      expect(lines.length).toBe(format === "seed" || format === "triplets" ? 240 : 48);
+      for (const line of lines) JSON.parse(line);
+    }
+  });
+});
+
+describe("hardneg on bad input", () => {
+  it("names file and line of a malformed JSONL line, exits 2, and leaves no half-loaded collection", async () => {
+    const file = join(folder.path, "broken.jsonl");
+    writeFileSync(file, '{"id": "a", "text": "fine"}\n{"id": "b", "text": "also fine"}\n{"id": "c", "text": oops}\n');
+    const result = runCli(["load", file, "--collection", "broken", "--content-key", "text", ...engine], folder.path);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain(`${file}:3`);
+    const store = await openLocalBackend(join(folder.path, "sample.db"));
+    try {
+      expect(await store.hasCollection("broken")).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("names the missing key and the keys a record has", () => {
+    const file = join(folder.path, "keys.jsonl");
+    writeFileSync(file, '{"id": "a", "body": "text"}\n');
+    const result = runCli(["load", file, "--collection", "keys", "--content-key", "content", ...engine], folder.path);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${file}:1`);
+    expect(result.stderr).toContain('"content"');
+    expect(result.stderr).toContain("body");
+  });
+
+  it("counts and reports an empty query instead of failing", () => {
+    const file = join(folder.path, "queries.jsonl");
+    writeFileSync(file, '{"q": "where do beans grow", "gold": ["d001"]}\n{"q": "  ", "gold": ["d002"]}\n');
+    const result = runCliJson(["load", file, "--collection", "my-queries", "--content-key", "q", "--gold-ids-key", "gold", ...engine], folder.path);
+    expect(result).toMatchObject({ kind: "queries", records: 1, skipped: 1 });
+    expect(JSON.stringify(result["skipped_examples"])).toContain(`${file}`);
+  });
+
+  it("reports qrels rows naming unknown documents with file and line", () => {
+    const dataset = join(folder.path, "tiny-beir");
+    mkdirSync(join(dataset, "qrels"), { recursive: true });
+    writeFileSync(join(dataset, "corpus.jsonl"), '{"_id": "d1", "title": "", "text": "espresso grind"}\n{"_id": "d2", "title": "", "text": "french press"}\n{"_id": "d3", "title": "", "text": "espresso machine descaling"}\n');
+    writeFileSync(join(dataset, "queries.jsonl"), '{"_id": "q1", "text": "espresso"}\n{"_id": "q2", "text": "press"}\n');
+    writeFileSync(join(dataset, "qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td9\t1\n");
+    const result = runCliJson(["load", "beir", dataset, ...engine], folder.path);
+    expect(result["unknown_gold_ids"]).toBe(1);
+    expect(result["unknown_gold_examples"]).toEqual([{ query_id: "q2", doc_id: "d9", file: join(dataset, "qrels/test.tsv"), line: 3 }]);
+    const mined = runCliJson(["mine", "--docs-collection", "tiny-beir", "--queries-collection", "tiny-beir-test", "--out-collection", "tiny-out", "--negatives-per-query", "1", ...engine], folder.path);
+    expect(mined).toMatchObject({ queries: 2, queries_mined: 1, queries_skipped: 1, skipped_reasons: { gold_not_in_corpus: 1 } });
+  });
+
+  it("exits 2 with a one-line message for a missing collection and for a bad option", () => {
+    const missing = runCli(["eval", "--docs-collection", "nope", "--queries-collection", "sample-test", ...engine], folder.path);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('collection "nope"');
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+    const badNumber = runCli(["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "x", "--negatives-per-query", "zero", ...engine], folder.path);
+    expect(badNumber.status).toBe(2);
+    expect(badNumber.stderr).toContain("--negatives-per-query");
+    const badEngine = runCli(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", "nosuch:x"], folder.path);
+    expect(badEngine.status).toBe(2);
+    expect(badEngine.stderr).toContain("--engine");
+  });
+
+  it("prints help for every command", () => {
+    for (const command of [[], ["load"], ["load", "beir"], ["mine"], ["eval"], ["export"]]) {
+      const result = runCli([...command, "--help"], folder.path);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain("Usage: hardneg");
+    }
+    expect(existsSync(join(folder.path, "hardneg.db"))).toBe(false);
+  });
+});

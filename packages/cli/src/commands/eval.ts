@@ -1,0 +1,29 @@
+import { evaluate, type Engine, type FusionType, type SearchMode } from "@hardneg/core";
+import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
+import { formatNumber, printResult } from "../output.js";
+
+export interface EvalCommandOptions {
+  docsCollection: string;
+  queriesCollection: string;
+  mode?: SearchMode;
+  alpha?: number;
+  fusion?: FusionType;
+  json: boolean;
+}
+
+/** `hardneg eval`: nDCG@10, MRR@10, Recall@10 and Recall@100 of the engine on the queries. */
+export async function evalCommand(engine: Engine, options: EvalCommandOptions): Promise<void> {
+  const report = await evaluate({
+    backend: engine,
+    store: engine,
+    docsCollection: await docsCollectionOf(engine, options.docsCollection),
+    queriesCollection: await queriesCollectionOf(engine, options.queriesCollection),
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
+    ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+    ...(options.fusion === undefined ? {} : { fusion: options.fusion }),
+  });
+  printResult(options.json, { ...report }, () => [
+    `${report.queries} queries, mode ${report.mode}` + (report.queries_skipped > 0 ? ` (${report.queries_skipped} unusable records skipped)` : ""),
+    `nDCG@10 ${formatNumber(report.ndcg_at_10)}  MRR@10 ${formatNumber(report.mrr_at_10)}  Recall@10 ${formatNumber(report.recall_at_10)}  Recall@100 ${formatNumber(report.recall_at_100)}`,
+  ]);
+}

@@ -1,0 +1,131 @@
+import { basename, resolve } from "node:path";
+import {
+  DocsCollection, ingestDocuments, ingestQueries, LoadReport, openBeir, QueriesCollection, readDocuments, readQueries,
+  type Engine, type Qrels, type Query,
+} from "@hardneg/core";
+import { formatNumber, printResult, progressLine } from "../output.js";
+
+export interface LoadBeirOptions {
+  split: string;
+  docsCollection?: string;
+  queriesCollection?: string;
+  json: boolean;
+}
+
+/**
+ * `hardneg load beir <dir>`: corpus into one collection, the split's queries (gold ids and grades
+ * from the qrels) into another. Qrels rows naming documents absent from the corpus are counted
+ * and reported with file and line; mining skips queries none of whose golds exist.
+ */
+export async function loadBeir(engine: Engine, folder: string, options: LoadBeirOptions): Promise<void> {
+  const dataset = await openBeir(folder, { split: options.split });
+  const name = collectionNameFrom(folder);
+  const docs = new DocsCollection({ collectionName: options.docsCollection ?? name, idKey: "doc_id", contentKey: "text", titleKey: "title" });
+  const queries = new QueriesCollection({ collectionName: options.queriesCollection ?? `${name}-${options.split}` });
+  const documentsReport = new LoadReport();
+  const queriesReport = new LoadReport();
+  const progress = progressLine();
+  const documents = await ingestDocuments(engine, docs, dataset.documents(documentsReport), { onProgress: (count) => progress(`documents: ${count}`) });
+  const unknownGold: UnknownGold[] = [];
+  const qrels = await dataset.qrels();
+  const loaded = await ingestQueries(engine, queries, checkGoldIds(engine, docs, dataset.queries(queriesReport), qrels, unknownGold), {
+    onProgress: (count) => progress(`queries: ${count}`),
+  });
+  progress.done();
+  printResult(options.json, {
+    docs_collection: docs.collectionName,
+    queries_collection: queries.collectionName,
+    documents,
+    queries: loaded,
+    skipped: documentsReport.skipped + queriesReport.skipped,
+    duplicates: documentsReport.duplicates + queriesReport.duplicates,
+    not_in_split: queriesReport.notInSplit,
+    unknown_gold_ids: unknownGold.length,
+    unknown_gold_examples: unknownGold.slice(0, 5),
+    skipped_examples: [...documentsReport.examples, ...queriesReport.examples],
+  }, () => [
+    `loaded ${formatNumber(documents)} documents into "${docs.collectionName}" and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
+    `corpus: ${documentsReport.summary()}`,
+    `queries: ${queriesReport.summary()}`,
+    ...unknownGoldLines(unknownGold),
+  ]);
+}
+
+export interface LoadFileOptions {
+  collection: string;
+  idKey?: string;
+  contentKey: string;
+  titleKey?: string;
+  goldIdsKey?: string;
+  json: boolean;
+}
+
+/**
+ * `hardneg load <file>`: a JSONL/CSV/TSV file into one collection, keeping the file's property
+ * names. With `--gold-ids-key` the records are queries, otherwise documents.
+ */
+export async function loadFile(engine: Engine, file: string, options: LoadFileOptions): Promise<void> {
+  const report = new LoadReport();
+  const progress = progressLine();
+  let count: number;
+  let kind: "documents" | "queries";
+  if (options.goldIdsKey === undefined) {
+    kind = "documents";
+    const docs = new DocsCollection({
+      collectionName: options.collection, idKey: options.idKey ?? "id", contentKey: options.contentKey,
+      ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
+    });
+    const mapping = { idKey: docs.idKey, contentKey: docs.contentKey, ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }) };
+    count = await ingestDocuments(engine, docs, readDocuments(file, mapping, report), { onProgress: (written) => progress(`documents: ${written}`) });
+  } else {
+    kind = "queries";
+    const queries = new QueriesCollection({
+      collectionName: options.collection, queryContentKey: options.contentKey, goldIdsKey: options.goldIdsKey,
+      ...(options.idKey === undefined ? {} : { idKey: options.idKey }),
+    });
+    const mapping = { contentKey: options.contentKey, goldIdsKey: options.goldIdsKey, ...(options.idKey === undefined ? {} : { idKey: options.idKey }) };
+    count = await ingestQueries(engine, queries, readQueries(file, mapping, { report }), { onProgress: (written) => progress(`queries: ${written}`) });
+  }
+  progress.done();
+  printResult(options.json, {
+    collection: options.collection, kind, records: count, skipped: report.skipped, duplicates: report.duplicates, skipped_examples: report.examples,
+  }, () => [`loaded ${formatNumber(count)} ${kind} into "${options.collection}"`, report.summary()]);
+}
+
+interface UnknownGold { query_id: string; doc_id: string; file: string; line: number | null }
+
+/** Passes queries through, recording gold ids that name no document of the corpus. */
+async function* checkGoldIds(engine: Engine, docs: DocsCollection, queries: AsyncIterable<Query>, qrels: Qrels, unknown: UnknownGold[]): AsyncGenerator<Query> {
+  let batch: Query[] = [];
+  const flush = async () => {
+    const ids = [...new Set(batch.flatMap((query) => query.goldIds))];
+    const found = await engine.getRecords(docs.collectionName, ids);
+    for (const query of batch) {
+      for (const id of query.goldIds) {
+        if (!found.has(id)) unknown.push({ query_id: query.id, doc_id: id, file: qrels.file, line: qrels.lineOf(query.id, id) ?? null });
+      }
+    }
+    const passed = batch;
+    batch = [];
+    return passed;
+  };
+  for await (const query of queries) {
+    batch.push(query);
+    if (batch.length >= 500) yield* await flush();
+  }
+  yield* await flush();
+}
+
+function unknownGoldLines(unknown: UnknownGold[]): string[] {
+  if (unknown.length === 0) return [];
+  const first = unknown[0]!;
+  return [
+    `warning: ${unknown.length} qrels rows name documents that are not in the corpus (first: ${first.file}:${first.line ?? "?"}, query ${first.query_id} → document ${first.doc_id}); queries without any known gold are skipped when mining`,
+  ];
+}
+
+/** A collection name from a folder name: "datasets/scifact" → "scifact". */
+function collectionNameFrom(folder: string): string {
+  const name = basename(resolve(folder)).replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[^A-Za-z0-9]+/, "");
+  return name === "" ? "corpus" : name;
+}

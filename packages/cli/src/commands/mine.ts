@@ -1,0 +1,64 @@
+import {
+  HardNegativesCollection, mine, type Engine, type FusionType, type MineReport, type QuerySampling, type Sampling,
+  type SearchMode, type ShortfallPolicy, type Strategy,
+} from "@hardneg/core";
+import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
+import { formatNumber, printResult, progressLine } from "../output.js";
+
+export interface MineCommandOptions {
+  docsCollection: string;
+  queriesCollection: string;
+  outCollection: string;
+  negativesPerQuery: number;
+  querySamples?: number;
+  querySampling?: QuerySampling;
+  seed?: number;
+  mode?: SearchMode;
+  alpha?: number;
+  fusion?: FusionType;
+  poolSize?: number;
+  strategy?: Strategy;
+  rangeMin?: number;
+  rangeMax?: number;
+  relativeMargin?: number;
+  absoluteMargin?: number;
+  maxScore?: number;
+  minScore?: number;
+  sampling?: Sampling;
+  shortfall?: ShortfallPolicy;
+  batchSize?: number;
+  concurrency?: number;
+  json: boolean;
+}
+
+/** `hardneg mine`: runs (or resumes) a mining run and prints its report. */
+export async function mineCommand(engine: Engine, options: MineCommandOptions): Promise<void> {
+  const progress = progressLine();
+  const { json, docsCollection, queriesCollection, outCollection, ...miningOptions } = options;
+  const report = await mine({
+    ...miningOptions,
+    backend: engine,
+    docsCollection: await docsCollectionOf(engine, docsCollection),
+    queriesCollection: await queriesCollectionOf(engine, queriesCollection),
+    hardNegativesCollection: new HardNegativesCollection({ collectionName: outCollection }),
+    onProgress: ({ queriesDone, queriesTotal }) => progress(`mining: ${queriesDone}/${queriesTotal} queries`),
+  });
+  progress.done();
+  printResult(json, report as unknown as Record<string, unknown>, () => humanReport(report));
+}
+
+function humanReport(report: MineReport): string[] {
+  const histogram = Object.entries(report.gold_rank_histogram).map(([bucket, count]) => `${bucket}:${count}`).join("  ");
+  const dropped = Object.entries(report.dropped).filter(([, count]) => count > 0).map(([reason, count]) => `${reason}:${count}`).join("  ");
+  return [
+    `run ${report.run_id} (${report.mode}, ${report.strategy}) → collection "${report.out_collection}"`,
+    `queries ${report.queries}, mined ${report.queries_mined}, rows ${report.rows_written}, short ${report.queries_short}, skipped ${report.queries_skipped}` +
+      (report.batches_resumed > 0 ? ` (resumed: ${report.batches_resumed}/${report.batches} batches were already done)` : ""),
+    `gold rank in pool of ${report.metrics.pool_size}: ${histogram}`,
+    `nDCG@10 ${formatNumber(report.metrics.ndcg_at_10)}  MRR@10 ${formatNumber(report.metrics.mrr_at_10)}  Recall@10 ${formatNumber(report.metrics.recall_at_10)}  Recall@${report.metrics.pool_size} ${formatNumber(report.metrics.recall_at_pool)}`,
+    `candidates dropped: ${dropped || "none"}`,
+    ...(report.skipped_examples.length > 0
+      ? [`skipped, e.g.: ${report.skipped_examples.slice(0, 3).map((example) => `${example.query_id} (${example.reason}${example.detail === undefined ? "" : `: ${example.detail}`})`).join("; ")}`]
+      : []),
+  ];
+}
