@@ -1,0 +1,89 @@
+// Whole-process benchmark of the main job (load a BEIR folder, mine 5 negatives per query) with
+// the hardneg CLI on the local engine, plus the overhead of mining over the engine's own search.
+//
+//   node mining-bench.mjs                          # SciFact train from ../shared (next to the repo)
+//   node mining-bench.mjs --synthetic --docs 1000000 --queries 10000
+//
+// Process wall times include Node start-up; peak RSS is each process's own maximum resident set.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { openLocalBackend } from "@hardneg/backend-local";
+import { DocsCollection, HardNegativesCollection, mine, QueriesCollection, sampleQueries } from "@hardneg/core";
+import { SYNTHETIC_ARGUMENTS } from "./synthetic-corpus.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = resolve(here, "../packages/cli/dist/main.js");
+const { values } = parseArgs({
+  options: { synthetic: { type: "boolean", default: false }, work: { type: "string", default: join(here, "results") }, ...SYNTHETIC_ARGUMENTS },
+});
+
+mkdirSync(values.work, { recursive: true });
+let dataset;
+let split;
+if (values.synthetic) {
+  dataset = join(values.work, `synthetic-${values.docs}`);
+  split = "test";
+  if (!existsSync(join(dataset, "corpus.jsonl"))) {
+    console.log(`writing the synthetic corpus to ${dataset} ...`);
+    execFileSync(process.execPath, [join(here, "synthetic-corpus.mjs"), "--docs", values.docs, "--queries", values.queries, "--seed", values.seed, "--out", dataset], { stdio: "inherit" });
+  }
+} else {
+  dataset = resolve(here, "../../shared/datasets/scifact");
+  split = "train";
+  if (!existsSync(dataset)) {
+    console.log(`SciFact not found at ${dataset}; nothing to measure`);
+    process.exit(0);
+  }
+}
+
+const database = join(values.work, "mining-bench.db");
+const rssFile = join(values.work, "peak-rss.jsonl");
+for (const file of [database, `${database}-wal`, `${database}-shm`, rssFile]) rmSync(file, { force: true });
+rmSync(`${database}.bm25`, { recursive: true, force: true });
+
+/** Runs the CLI as its own process and returns its wall time (Node start-up included) and peak RSS. */
+function timedCli(args) {
+  rmSync(rssFile, { force: true });
+  const started = performance.now();
+  const output = execFileSync(process.execPath, ["--import", join(here, "measure-peak-rss.mjs"), cli, ...args, "--engine", `local:${database}`, "--json"], {
+    env: { ...process.env, PEAK_RSS_FILE: rssFile }, encoding: "utf8", maxBuffer: 1 << 26,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, peakRssMiB: JSON.parse(readFileSync(rssFile, "utf8").trim()).peakRssMiB, result: JSON.parse(output) };
+}
+
+const name = values.synthetic ? "synthetic" : "scifact";
+const load = timedCli(["load", "beir", dataset, "--split", split, "--docs-collection", name, "--queries-collection", `${name}-${split}`]);
+const mined = timedCli([
+  "mine", "--docs-collection", name, "--queries-collection", `${name}-${split}`, "--out-collection", "negatives", "--negatives-per-query", "5",
+]);
+
+// In one process, with the index already built: the engine's own search time for the same
+// queries and pool size, against a full mining run (search, gold scores, texts, selection, writes).
+const engine = await openLocalBackend(database);
+const docs = new DocsCollection({ collectionName: name, titleKey: "title" });
+const queries = new QueriesCollection({ collectionName: `${name}-${split}` });
+const sampled = await sampleQueries(engine, queries, { limit: Infinity, sampling: "first", seed: 42 });
+await engine.search(docs.target, sampled.queries.slice(0, 8).map((query) => ({ text: query.text })), { mode: "bm25", k: 100 });
+let started = performance.now();
+for (let start = 0; start < sampled.queries.length; start += 64) {
+  await engine.search(docs.target, sampled.queries.slice(start, start + 64).map((query) => ({ text: query.text })), { mode: "bm25", k: 100 });
+}
+const searchSeconds = (performance.now() - started) / 1000;
+started = performance.now();
+const report = await mine({
+  backend: engine, docsCollection: docs, queriesCollection: queries,
+  hardNegativesCollection: new HardNegativesCollection({ collectionName: "negatives-in-process" }), negativesPerQuery: 5,
+});
+const mineSeconds = (performance.now() - started) / 1000;
+await engine.close();
+
+const format = (seconds) => `${seconds.toFixed(2)} s`;
+console.log(`dataset: ${name} (${load.result.documents} documents, ${load.result.queries} ${split} queries)`);
+console.log(`hardneg load beir (process):  ${format(load.seconds)}, peak RSS ${load.peakRssMiB.toFixed(0)} MiB`);
+console.log(`hardneg mine, 5/query (process, builds the BM25 index): ${format(mined.seconds)}, peak RSS ${mined.peakRssMiB.toFixed(0)} MiB, rows ${mined.result.rows_written}`);
+console.log(`whole job (load + mine): ${format(load.seconds + mined.seconds)}, peak RSS ${Math.max(load.peakRssMiB, mined.peakRssMiB).toFixed(0)} MiB`);
+console.log(`in-process, index loaded: engine search only ${format(searchSeconds)} (${(sampled.queries.length / searchSeconds).toFixed(0)} q/s, k=100); full mining run ${format(mineSeconds)}; overhead ×${(mineSeconds / searchSeconds).toFixed(2)} (rows ${report.rows_written})`);
