@@ -23,6 +23,19 @@ describe("selectTopK", () => {
     );
   });
 
+  it("in dense mode scans every document and skips those scoring 0", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 60 }), (scoreLevels, k) => {
+        const scores = Float32Array.from(scoreLevels);
+        const touched = Uint32Array.from([...scoreLevels.keys()].filter((index) => scores[index]! > 0).reverse());
+        const dense = selectTopK(undefined, scores.length, scores, k);
+        const sparse = selectTopK(touched, touched.length, scores, k);
+        expect([...dense.documentIndexes]).toEqual([...sparse.documentIndexes]);
+        expect(dense.documentIndexes.length).toBe(Math.min(k, touched.length));
+      }),
+    );
+  });
+
   it("only considers the first candidateCount candidates", () => {
     const scores = Float32Array.from([1, 5, 3]);
     const ranked = selectTopK(Uint32Array.from([0, 2, 1]), 2, scores, 5);

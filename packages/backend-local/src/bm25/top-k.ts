@@ -7,29 +7,39 @@ export interface RankedDocuments {
 }
 
 /**
- * Selects the `k` best of `candidates[0 .. candidateCount)` by `scores[candidate]`, best first,
- * ties broken by the lower document index so results never depend on posting order.
+ * Selects the `k` best documents by `scores[document]`, best first, ties broken by the lower
+ * document index so results never depend on posting order. Candidates are
+ * `candidates[0 .. candidateCount)` when given (sparse: only touched documents), otherwise every
+ * document `0 .. candidateCount)` whose score is > 0 (dense: cheaper when a query touches most
+ * of the corpus, because the scan is sequential and needs no touched list).
  *
- * A bounded min-heap (worst kept candidate at the root) costs O(n log k) and touches only the
- * candidates, instead of sorting every scored document: queries with common terms score most
- * of a large corpus, but only k results are asked for.
+ * A bounded min-heap (worst kept document at the root) costs O(n log k), and once it is full most
+ * candidates are rejected by one comparison with the root, instead of sorting every scored document.
  */
-export function selectTopK(candidates: Uint32Array, candidateCount: number, scores: Float32Array, k: number): RankedDocuments {
-  const capacity = Math.min(k, candidateCount);
-  const heap = new Uint32Array(capacity);
+export function selectTopK(candidates: Uint32Array | undefined, candidateCount: number, scores: Float32Array, k: number): RankedDocuments {
+  const heap = new Uint32Array(Math.min(k, candidateCount));
   let size = 0;
+  // The root's score and index, cached: the fast-reject test runs for every candidate.
+  let rootScore = -Infinity;
+  let rootDocument = 0;
   for (let position = 0; position < candidateCount; position++) {
-    const candidate = candidates[position]!;
-    if (size < capacity) {
+    const candidate = candidates === undefined ? position : candidates[position]!;
+    const score = scores[candidate]!;
+    if (size === heap.length) {
+      if (score < rootScore || (score === rootScore && candidate > rootDocument)) continue;
+      heap[0] = candidate;
+      siftDown(heap, size, scores);
+    } else {
+      if (score <= 0) continue; // only reachable in dense mode: untouched documents score 0
       heap[size] = candidate;
       siftUp(heap, size, scores);
       size++;
-    } else if (isWorse(heap[0]!, candidate, scores)) {
-      heap[0] = candidate;
-      siftDown(heap, size, scores);
+      if (size < heap.length) continue;
     }
+    rootDocument = heap[0]!;
+    rootScore = scores[rootDocument]!;
   }
-  const ordered = Array.from(heap).sort((left, right) => (isWorse(left, right, scores) ? 1 : isWorse(right, left, scores) ? -1 : 0));
+  const ordered = Array.from(heap.subarray(0, size)).sort((left, right) => (isWorse(left, right, scores) ? 1 : isWorse(right, left, scores) ? -1 : 0));
   const documentIndexes = Uint32Array.from(ordered);
   const rankedScores = new Float32Array(documentIndexes.length);
   for (let rank = 0; rank < documentIndexes.length; rank++) rankedScores[rank] = scores[documentIndexes[rank]!]!;
