@@ -1,6 +1,7 @@
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
 import type { Tokenizer } from "./tokenizer.js";
+import { WordTable } from "./word-table.js";
 
 /** Marks a word that is dropped as a stop word in the word cache. */
 const STOP_WORD = -1;
@@ -16,7 +17,10 @@ const STOP_WORD = -1;
 export class Bm25IndexBuilder {
   private readonly termIdByTerm = new Map<string, number>();
   /** Lowercased word → term id, or {@link STOP_WORD}: one lookup per token covers stop list, stemming and vocabulary. */
-  private readonly termIdByWord = new Map<string, number>();
+  private readonly termIdByWord = new WordTable();
+  /** Distinct term ids of the document being added, in first-seen order. */
+  private readonly distinctTermIds: number[] = [];
+  private currentLength = 0;
   private readonly vocabulary: string[] = [];
   private readonly documentIds: string[] = [];
   private readonly recordRowIds = new GrowableArray(Float64Array);
@@ -39,15 +43,11 @@ export class Bm25IndexBuilder {
 
   /** Adds one document: its benchmark id, its SQLite row id, and its searchable text. */
   addDocument(documentId: string, recordRowId: number, text: string): void {
-    const distinctTermIds: number[] = [];
-    let length = 0;
-    for (const word of this.tokenizer.splitWords(text)) {
-      const termId = this.termIdByWord.get(word) ?? this.resolveWord(word);
-      if (termId === STOP_WORD) continue;
-      length++;
-      if (this.termFrequencyScratch[termId] === 0) distinctTermIds.push(termId);
-      this.termFrequencyScratch[termId]!++;
-    }
+    const distinctTermIds = this.distinctTermIds;
+    distinctTermIds.length = 0;
+    this.currentLength = 0;
+    this.tokenizer.scanWords(text, this.countWord);
+    const length = this.currentLength;
     for (const termId of distinctTermIds) {
       this.pairTermIds.push(termId);
       this.pairFrequencies.push(this.termFrequencyScratch[termId]!);
@@ -115,12 +115,24 @@ export class Bm25IndexBuilder {
     });
   }
 
+  /** Counts one word of the document being added (a bound method: the scanner calls it per word). */
+  private readonly countWord = (text: string, start: number, end: number, hash: number): void => {
+    let termId = this.termIdByWord.get(text, start, end, hash);
+    if (termId === undefined) {
+      const word = text.slice(start, end);
+      termId = this.resolveWord(word);
+      this.termIdByWord.add(word, hash, termId);
+    }
+    if (termId === STOP_WORD) return;
+    this.currentLength++;
+    if (this.termFrequencyScratch[termId] === 0) this.distinctTermIds.push(termId);
+    this.termFrequencyScratch[termId]!++;
+  };
+
   /** Analyses a word seen for the first time and remembers its term id (or that it is a stop word). */
   private resolveWord(word: string): number {
     const term = this.tokenizer.termOfWord(word);
-    const termId = term === undefined ? STOP_WORD : this.termIdOf(term);
-    this.termIdByWord.set(word, termId);
-    return termId;
+    return term === undefined ? STOP_WORD : this.termIdOf(term);
   }
 
   private termIdOf(term: string): number {

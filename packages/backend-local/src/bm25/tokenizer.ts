@@ -1,6 +1,7 @@
 import { BadOptionError } from "@hardneg/core";
 import { stemmer } from "stemmer";
 import { ENGLISH_STOPWORDS } from "./stopwords.js";
+import { scanWords, type WordVisitor } from "./word-scanner.js";
 
 /** How tokens are reduced to terms. */
 export type StemmingOption = "porter" | "none";
@@ -16,11 +17,6 @@ export interface TokenizerOptions {
   stopwords?: StopwordsOption;
 }
 
-/**
- * Word runs: letters, digits and combining marks of any script. Marks are kept inside words so
- * that decomposed accents ("e" + U+0301) do not split a word in two.
- */
-const WORD_PATTERN = /[\p{L}\p{N}\p{M}]+/gu;
 
 /** The stem cache is dropped when it grows past this many entries, bounding its memory. */
 const STEM_CACHE_LIMIT = 1_000_000;
@@ -62,12 +58,24 @@ export class Tokenizer {
   }
 
   /**
-   * The lowercased word runs of `text`, before stop-word removal and stemming. With
-   * {@link termOfWord} it lets the index builder keep one word → term-id cache, so each corpus
-   * token costs one hash lookup instead of three (stop list, stem cache, vocabulary).
+   * The lowercased words of `text` (letters, digits and combining marks of any script; marks stay
+   * inside words so a decomposed accent does not split one), before stop words and stemming.
    */
   splitWords(text: string): string[] {
-    return text.toLowerCase().match(WORD_PATTERN) ?? [];
+    const words: string[] = [];
+    scanWords(text.toLowerCase(), (lowercased, start, end) => {
+      words.push(lowercased.slice(start, end));
+    });
+    return words;
+  }
+
+  /**
+   * Visits the words of `text` as ranges with a hash, without cutting them out. With
+   * {@link termOfWord} it lets the index builder keep one word → term-id table, so each corpus
+   * token costs one lookup instead of three (stop list, stem cache, vocabulary).
+   */
+  scanWords(text: string, visit: WordVisitor): void {
+    scanWords(text.toLowerCase(), visit);
   }
 
   /** The term of one lowercased word, or undefined for a stop word. Not cached: callers cache. */
