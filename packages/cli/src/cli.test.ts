@@ -14,8 +14,14 @@ describe("hardneg on the bundled sample", () => {
     expect(loaded).toMatchObject({ docs_collection: "sample", queries_collection: "sample-test", documents: 300, queries: 48, unknown_gold_ids: 0 });
   });
 
-  it("evaluates the engine", () => {
-    const report = runCliJson(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", ...engine], folder.path);
+  it("evaluates the engine, with per-query gold ranks on request", () => {
+    const perQuery = join(folder.path, "per-query.jsonl");
+    const report = runCliJson(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--per-query", perQuery, ...engine], folder.path);
+    const queries = readFileSync(perQuery, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    expect(queries).toHaveLength(48);
+    const meanNdcg = queries.reduce((sum, query) => sum + query.ndcg_at_10, 0) / queries.length;
+    expect(meanNdcg).toBeCloseTo(report["ndcg_at_10"], 10);
+    expect(queries.every((query) => query.gold_rank === null || query.gold_rank >= 1)).toBe(true);
     expect(report["queries"]).toBe(48);
     for (const metric of ["ndcg_at_10", "mrr_at_10", "recall_at_10", "recall_at_100"]) {
       expect(report[metric]).toBeGreaterThan(0);

@@ -116,6 +116,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--mode <mode>", "search mode (default: the engine's best)").choices(["bm25", "vector", "hybrid"]))
     .option("--alpha <x>", "hybrid weight, 1 = pure vector", decimal)
     .addOption(new Option("--fusion <type>", "hybrid fusion").choices(["relative-score", "rrf"]))
+    .option("--per-query <file>", "also write each query's gold rank, nDCG@10 and Recall@100 as JSONL")
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, (engine) => evalCommand(engine, options)));

@@ -12,7 +12,7 @@ export { selectNegatives, padNegatives, DROP_REASONS, type DropReason, type Sele
 export { queryFromRecord, sampleQueries, type QueryOrSkip, type UnusableQuery } from "./mining/query-source.js";
 export { mine, type MineReport } from "./mining/mine.js";
 export { addHardNegatives, type AddHardNegativesOptions } from "./mining/add-hard-negatives.js";
-export { evaluate, type EvaluateConfig, type EvaluationReport } from "./mining/evaluate.js";
+export { evaluate, type EvaluateConfig, type EvaluationReport, type QueryEvaluation } from "./mining/evaluate.js";
 export { RUNS_COLLECTION, rowIdOf, runIdOf } from "./mining/run-records.js";
 export { GOLD_RANK_BUCKETS, type GoldRankBucket, type ScoreSummary, type SkippedQuery } from "./mining/run-stats.js";
 export { ingestDocuments, ingestQueries, type IngestOptions } from "./ingest.js";

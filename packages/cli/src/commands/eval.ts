@@ -1,4 +1,4 @@
-import { evaluate, type Engine, type FusionType, type SearchMode } from "@hardneg/core";
+import { evaluate, writeLinesAtomically, type Engine, type FusionType, type QueryEvaluation, type SearchMode } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { formatNumber, printResult } from "../output.js";
 
@@ -8,11 +8,14 @@ export interface EvalCommandOptions {
   mode?: SearchMode;
   alpha?: number;
   fusion?: FusionType;
+  /** JSONL file receiving each query's gold rank, nDCG@10 and Recall@100. */
+  perQuery?: string;
   json: boolean;
 }
 
 /** `hardneg eval`: nDCG@10, MRR@10, Recall@10 and Recall@100 of the engine on the queries. */
 export async function evalCommand(engine: Engine, options: EvalCommandOptions): Promise<void> {
+  const perQuery: QueryEvaluation[] = [];
   const report = await evaluate({
     backend: engine,
     store: engine,
@@ -21,9 +24,15 @@ export async function evalCommand(engine: Engine, options: EvalCommandOptions): 
     ...(options.mode === undefined ? {} : { mode: options.mode }),
     ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
     ...(options.fusion === undefined ? {} : { fusion: options.fusion }),
+    ...(options.perQuery === undefined ? {} : { onQuery: (result: QueryEvaluation) => perQuery.push(result) }),
   });
+  if (options.perQuery !== undefined) await writeLinesAtomically(options.perQuery, linesOf(perQuery));
   printResult(options.json, { ...report }, () => [
     `${report.queries} queries, mode ${report.mode}` + (report.queries_skipped > 0 ? ` (${report.queries_skipped} unusable records skipped)` : ""),
     `nDCG@10 ${formatNumber(report.ndcg_at_10)}  MRR@10 ${formatNumber(report.mrr_at_10)}  Recall@10 ${formatNumber(report.recall_at_10)}  Recall@100 ${formatNumber(report.recall_at_100)}`,
   ]);
+}
+
+async function* linesOf(results: readonly QueryEvaluation[]): AsyncGenerator<string> {
+  for (const result of results) yield JSON.stringify(result);
 }

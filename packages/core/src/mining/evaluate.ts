@@ -1,7 +1,7 @@
 import type { SearchBackend, Store } from "../backend.js";
 import type { DocsCollection, QueriesCollection } from "../collections.js";
 import { MissingCollectionError, UnsupportedCapabilityError } from "../errors.js";
-import { gradesOf, MetricsAccumulator, type EvaluationSummary } from "../metrics.js";
+import { goldRank, gradesOf, MetricsAccumulator, ndcgAtK, recallAtK, type EvaluationSummary } from "../metrics.js";
 import type { FusionType, Query, SearchMode } from "../types.js";
 import { bestMode } from "./config.js";
 import { sampleQueries } from "./query-source.js";
@@ -17,6 +17,16 @@ export interface EvaluateConfig {
   fusion?: FusionType;
   /** Queries per search call. Default 256. */
   batchSize?: number;
+  /** Called with each query's own figures, in query order (for per-query reports). */
+  onQuery?: (result: QueryEvaluation) => void;
+}
+
+/** One query's figures. `gold_rank` is the best gold's rank in the top 100, or null. */
+export interface QueryEvaluation {
+  query_id: string;
+  gold_rank: number | null;
+  ndcg_at_10: number;
+  recall_at_100: number;
 }
 
 /** Evaluation summary plus the number of sampled records that could not be evaluated. */
@@ -45,7 +55,17 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
       mode, k,
       ...(mode === "hybrid" ? { alpha: config.alpha ?? 0.75, fusion: config.fusion ?? "relative-score" } : {}),
     });
-    batch.forEach((query, index) => metrics.add((results[index] ?? []).map((hit) => hit.id), gradesOf(query)));
+    batch.forEach((query, index) => {
+      const rankedIds = (results[index] ?? []).map((hit) => hit.id);
+      const grades = gradesOf(query);
+      metrics.add(rankedIds, grades);
+      config.onQuery?.({
+        query_id: query.id,
+        gold_rank: goldRank(rankedIds, [...grades].filter(([, grade]) => grade > 0).map(([id]) => id)),
+        ndcg_at_10: ndcgAtK(rankedIds, grades, 10),
+        recall_at_100: recallAtK(rankedIds, grades, 100),
+      });
+    });
   }
   return { mode, ...metrics.summary(), queries_skipped: sampled.unusable.length };
 }

@@ -1,0 +1,212 @@
+import { describe, expect, it } from "vitest";
+import type { BackendCapabilities, DocumentTarget, SearchBackend, SearchOptions, SearchRequest, Store } from "../backend.js";
+import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
+import { HardnegError } from "../errors.js";
+import { MemoryStore } from "../testing/memory-store.js";
+import type { Doc, Hit, StoredRecord } from "../types.js";
+import { addHardNegatives } from "./add-hard-negatives.js";
+import { mine } from "./mine.js";
+import type { MineConfig } from "./config.js";
+
+/**
+ * A small real search engine for core's tests: scores a document by how many query words it
+ * contains (ties by corpus order), over documents held in a MemoryStore.
+ */
+class WordOverlapBackend implements SearchBackend {
+  readonly specificationVersion = "v1" as const;
+  readonly name = "word-overlap";
+  scoreCalls = 0;
+
+  constructor(private readonly store: Store, private readonly options: { scoreDocuments: boolean } = { scoreDocuments: true }) {}
+
+  capabilities(): BackendCapabilities {
+    return { modes: ["bm25"], scoreDocuments: this.options.scoreDocuments };
+  }
+
+  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    const documents = await this.documents(target);
+    return requests.map((request) => {
+      const scored = documents.map((document) => ({ id: document.id, score: overlap(request.text, document.text) })).filter((hit) => hit.score > 0);
+      scored.sort((a, b) => b.score - a.score);
+      return scored.slice(0, options.k).map((hit, index) => ({ ...hit, rank: index + 1 }));
+    });
+  }
+
+  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    const wanted = new Set(ids);
+    return new Map((await this.documents(target)).filter((document) => wanted.has(document.id)).map((document) => [document.id, document]));
+  }
+
+  scoreDocuments?: SearchBackend["scoreDocuments"] = async (target, request, ids) => {
+    this.scoreCalls++;
+    const documents = await this.getDocuments(target, ids);
+    return new Map([...documents.values()].map((document) => [document.id, overlap(request.text, document.text)]));
+  };
+
+  private async documents(target: DocumentTarget): Promise<Doc[]> {
+    const documents: Doc[] = [];
+    for await (const batch of this.store.iterate(target.collection)) {
+      for (const record of batch) documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
+    }
+    return documents;
+  }
+}
+
+function overlap(query: string, text: string): number {
+  const words = new Set(text.toLowerCase().split(/\W+/));
+  return query.toLowerCase().split(/\W+/).filter((word) => word !== "" && words.has(word)).length;
+}
+
+const CORPUS: [string, string][] = [
+  ["d1", "espresso grind size fine"],
+  ["d2", "espresso machine descaling vinegar"],
+  ["d3", "french press grind coarse"],
+  ["d4", "pour over grind medium fine"],
+  ["d5", "espresso shot timing pressure"],
+  ["d6", "cold brew coarse grind steep overnight"],
+  ["d7", "milk steaming espresso latte"],
+  ["d8", "espresso grind size fine"], // same text as d1
+  ["d9", "decaf processes swiss water"],
+];
+const QUERIES = [
+  { query_id: "q1", text: "what grind size for espresso", gold_ids: ["d1"] },
+  { query_id: "q2", text: "coarse grind for french press", gold_ids: ["d3"] },
+  { query_id: "q3", text: "descaling an espresso machine", gold_ids: ["d2", "d5"] },
+  { query_id: "q4", text: "how is decaf made", gold_ids: ["missing-doc"] },
+  { query_id: "q5", text: "   ", gold_ids: ["d1"] },
+];
+
+async function fixture(options: { scoreDocuments?: boolean } = {}) {
+  const store = new MemoryStore();
+  await store.createCollection({ name: "docs", kind: "documents" });
+  await store.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+  await store.createCollection({ name: "queries", kind: "queries" });
+  await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+  const backend = new WordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
+  const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
+    backend, store,
+    docsCollection: new DocsCollection({ collectionName: "docs" }),
+    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    negativesPerQuery: 2,
+    ...overrides,
+  });
+  return { store, backend, config };
+}
+
+async function rows(store: Store, collection = "out"): Promise<StoredRecord[]> {
+  const all: StoredRecord[] = [];
+  for await (const batch of store.iterate(collection)) all.push(...batch);
+  return all;
+}
+
+describe("mine", () => {
+  it("mines top-k non-gold negatives, reports skipped queries, and never duplicates on re-run", async () => {
+    const { store, config } = await fixture();
+    const report = await mine(config());
+    expect(report).toMatchObject({ queries: 5, queries_mined: 3, rows_written: 6, queries_skipped: 2, skipped_reasons: { gold_not_in_corpus: 1, empty_query: 1 } });
+    const written = await rows(store);
+    const byQuery = (queryId: string) => written.filter((row) => row.properties["query_id"] === queryId).map((row) => row.properties["hard_negative_id"]);
+    // q1: d8 has the gold's exact text, so it is dropped; the rest tie on one word (corpus order).
+    expect(byQuery("q1")).toEqual(["d2", "d3"]);
+    for (const row of written) {
+      expect(row.properties["gold_doc_ids"]).not.toContain(row.properties["hard_negative_id"]);
+      expect(row.properties["hard_negative_id"]).not.toBe("d8");
+    }
+    expect(report.dropped.same_as_gold).toBeGreaterThanOrEqual(1);
+    const again = await mine(config());
+    expect(again.rows_written).toBe(6);
+    expect(await store.count("out")).toBe(6);
+    expect(again.batches_resumed).toBe(again.batches);
+    expect({ ...again, batches_resumed: 0 }).toEqual({ ...report, batches_resumed: 0 });
+  });
+
+  it("addHardNegatives writes the original five properties under the user's names", async () => {
+    const { store, backend } = await fixture();
+    const report = await addHardNegatives({
+      backend: Object.assign(backend, store) as never,
+      negativesPerQuery: 1,
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      hardNegativesCollection: new HardNegativesCollection({ collectionName: "HardNegatives", queryContentKey: "q", hardNegativeDocumentKey: "neg" }),
+      store,
+    });
+    expect(report.rows_written).toBe(3);
+    const [row] = await rows(store, "HardNegatives");
+    expect(Object.keys(row!.properties).sort()).toEqual(
+      ["gold_doc_ids", "gold_documents", "gold_rank", "gold_score", "hard_negative_id", "neg", "padded", "q", "query_id", "rank", "run_id", "score", "strategy"],
+    );
+    expect((await store.describeCollection("HardNegatives"))?.hardNegativeKeys?.hardNegativeDocumentKey).toBe("neg");
+  });
+
+  it("relativeMargin compares with the gold's real score even when the gold is outside the pool", async () => {
+    // q3 "descaling an espresso machine" has golds d2 (score 3) and d5 (score 1). With a pool of 2
+    // (d2, d1) d5 is outside it: only scoreDocuments tells that the lowest gold scores 1, not 3.
+    const q3Rows = async (relativeMargin: number) => {
+      const { store, backend, config } = await fixture();
+      await mine(config({ poolSize: 2, relativeMargin, querySamples: 3, negativesPerQuery: 1 }));
+      expect(backend.scoreCalls).toBeGreaterThan(0);
+      return (await rows(store)).filter((row) => row.properties["query_id"] === "q3");
+    };
+    const kept = await q3Rows(0);
+    expect(kept.map((row) => [row.properties["hard_negative_id"], row.properties["score"], row.properties["gold_score"]])).toEqual([["d1", 1, 1]]);
+    // Threshold 1 - 0.5 × 1 = 0.5 drops d1 (score 1); with the in-pool gold's 3 it would have stayed.
+    expect(await q3Rows(0.5)).toEqual([]);
+  });
+
+  it("refuses margin filters on a backend that cannot score documents, before any work", async () => {
+    const { store, config } = await fixture({ scoreDocuments: false });
+    await expect(mine(config({ relativeMargin: 0.05 }))).rejects.toSatisfy((error: unknown) => HardnegError.isInstance(error) && error.code === "UNSUPPORTED_CAPABILITY");
+    expect(await store.hasCollection("out")).toBe(false);
+    await expect(mine(config({ mode: "vector" }))).rejects.toThrow(/vector.*not offered/);
+  });
+
+  it("shortfall policies: keep-fewer keeps, skip-query skips, pad-random pads with random documents", async () => {
+    const strict = { negativesPerQuery: 4, strategy: "ahead-of-gold" as const };
+    const keep = await mine((await fixture()).config(strict));
+    expect(keep.queries_short).toBeGreaterThan(0);
+    const skip = await mine((await fixture()).config({ ...strict, shortfall: "skip-query" }));
+    expect(skip.skipped_reasons.shortfall).toBe(keep.queries_short);
+    const padded = await fixture();
+    const report = await mine(padded.config({ ...strict, shortfall: "pad-random" }));
+    expect(report.queries_padded).toBeGreaterThan(0);
+    const paddedRows = (await rows(padded.store)).filter((row) => row.properties["padded"] === true);
+    expect(paddedRows.length).toBeGreaterThan(0);
+    for (const row of paddedRows) {
+      expect(row.properties["rank"]).toBeNull();
+      expect(row.properties["gold_doc_ids"]).not.toContain(row.properties["hard_negative_id"]);
+    }
+  });
+
+  it("random query sampling is seeded", async () => {
+    const pick = async (seed: number) => {
+      const { store, config } = await fixture();
+      await mine(config({ querySamples: 2, querySampling: "random", seed }));
+      return [...new Set((await rows(store)).map((row) => row.properties["query_id"]))].sort();
+    };
+    expect(await pick(1)).toEqual(await pick(1));
+    const seen = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5, 6]) seen.add((await pick(seed)).join());
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("a run that crashes mid-way and is re-run ends with the rows and report of a clean run", async () => {
+    const clean = await fixture();
+    const cleanReport = await mine(clean.config({ batchSize: 1, concurrency: 1 }));
+    const cleanRows = await rows(clean.store);
+
+    const crashing = await fixture();
+    let upserts = 0;
+    const failingStore: Store = Object.create(crashing.store);
+    failingStore.upsert = async (name, records) => {
+      if (name === "out" && ++upserts === 2) throw new Error("simulated crash");
+      return crashing.store.upsert(name, records);
+    };
+    await expect(mine(crashing.config({ batchSize: 1, concurrency: 1, store: failingStore }))).rejects.toThrow("simulated crash");
+    expect((await rows(crashing.store)).length).toBeLessThan(cleanRows.length);
+    const resumed = await mine(crashing.config({ batchSize: 1, concurrency: 1 }));
+    expect(resumed.batches_resumed).toBeGreaterThan(0);
+    expect(await rows(crashing.store)).toEqual(cleanRows);
+    expect({ ...resumed, batches_resumed: 0 }).toEqual({ ...cleanReport, batches_resumed: 0 });
+  });
+});
