@@ -7,7 +7,7 @@ export * from "./metrics.js";
 export * from "./collections.js";
 export * from "./text.js";
 export * from "./mining/options.js";
-export { resolveMineConfig, bestMode, type MineConfig, type MineProgress, type ResolvedMineConfig } from "./mining/config.js";
+export { resolveMineConfig, bestMode, type MineConfig, type MineProgress, type MiningOptions, type ResolvedMineConfig } from "./mining/config.js";
 export { selectNegatives, padNegatives, DROP_REASONS, type DropReason, type Selection, type SelectionInput, type SelectedNegative } from "./mining/select-negatives.js";
 export { queryFromRecord, sampleQueries, type QueryOrSkip, type UnusableQuery } from "./mining/query-source.js";
 export { mine, type MineReport } from "./mining/mine.js";

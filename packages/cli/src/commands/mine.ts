@@ -1,33 +1,11 @@
-import {
-  HardNegativesCollection, mine, type Engine, type FusionType, type MineReport, type QuerySampling, type Sampling,
-  type SearchMode, type ShortfallPolicy, type Strategy,
-} from "@hardneg/core";
+import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
 
-export interface MineCommandOptions {
+export interface MineCommandOptions extends MiningOptions {
   docsCollection: string;
   queriesCollection: string;
   outCollection: string;
-  negativesPerQuery: number;
-  querySamples?: number;
-  querySampling?: QuerySampling;
-  seed?: number;
-  mode?: SearchMode;
-  alpha?: number;
-  fusion?: FusionType;
-  poolSize?: number;
-  strategy?: Strategy;
-  rangeMin?: number;
-  rangeMax?: number;
-  relativeMargin?: number;
-  absoluteMargin?: number;
-  maxScore?: number;
-  minScore?: number;
-  sampling?: Sampling;
-  shortfall?: ShortfallPolicy;
-  batchSize?: number;
-  concurrency?: number;
   json: boolean;
 }
 

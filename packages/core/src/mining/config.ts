@@ -15,15 +15,8 @@ export interface MineProgress {
   queriesTotal: number;
 }
 
-/** Everything `mine` accepts. Only the engine, the three collections and `negativesPerQuery` are required. */
-export interface MineConfig {
-  /** The search engine holding the documents. */
-  backend: SearchBackend;
-  /** Where queries are read and hard negatives written. Default: `backend`, when it is also a Store. */
-  store?: Store;
-  docsCollection: DocsCollection;
-  queriesCollection: QueriesCollection;
-  hardNegativesCollection: HardNegativesCollection;
+/** How a run mines, apart from where (engine and collections). Only `negativesPerQuery` is required. */
+export interface MiningOptions {
   negativesPerQuery: number;
   /** How many queries to mine. Default: all. */
   querySamples?: number;
@@ -55,6 +48,17 @@ export interface MineConfig {
   batchSize?: number;
   /** Batches in flight at once. Default 2. */
   concurrency?: number;
+}
+
+/** Everything `mine` accepts: the engine, the three collections and the {@link MiningOptions}. */
+export interface MineConfig extends MiningOptions {
+  /** The search engine holding the documents. */
+  backend: SearchBackend;
+  /** Where queries are read and hard negatives written. Default: `backend`, when it is also a Store. */
+  store?: Store;
+  docsCollection: DocsCollection;
+  queriesCollection: QueriesCollection;
+  hardNegativesCollection: HardNegativesCollection;
   onProgress?: (progress: MineProgress) => void;
 }
 
