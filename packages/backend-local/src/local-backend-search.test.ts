@@ -41,10 +41,10 @@ describe("local backend BM25 search", () => {
   it("counts a repeated query term once per occurrence by default, or once on request", async () => {
     const summing = await backendWith(TINY_CORPUS);
     const once = await backendWith(TINY_CORPUS, { bm25: { queryTermRepeats: "once" } });
-    const [[single], [repeated]] = await summing.search(target, [{ text: "date" }, { text: "date date" }], bm25);
-    expect(repeated!.score).toBeCloseTo(2 * single!.score, 5);
-    const [[deduplicated]] = await once.search(target, [{ text: "date date" }], bm25);
-    expect(deduplicated!.score).toBe(single!.score);
+    const [single, repeated] = await summing.search(target, [{ text: "date" }, { text: "date date" }], bm25);
+    expect(repeated![0]!.score).toBeCloseTo(2 * single![0]!.score, 5);
+    const [deduplicated] = await once.search(target, [{ text: "date date" }], bm25);
+    expect(deduplicated![0]!.score).toBe(single![0]!.score);
     await Promise.all([summing.close(), once.close()]);
   });
 

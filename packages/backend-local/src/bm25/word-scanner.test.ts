@@ -32,8 +32,7 @@ describe("WordTable", () => {
     const table = new WordTable();
     const words = Array.from({ length: 50_000 }, (_, index) => `w${index.toString(36)}`);
     words.forEach((word, index) => {
-      const [{ hash }] = scanned(word) as [{ hash: number }];
-      table.add(word, hash, index);
+      table.add(word, scanned(word)[0]!.hash, index);
     });
     expect(table.size).toBe(words.length);
     const text = `zz ${words[12_345]} w${(99_999_999).toString(36)}`;
