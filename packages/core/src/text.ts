@@ -15,3 +15,46 @@ export function normalizeText(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }
+
+/**
+ * A 64-bit fingerprint (plus length) of `normalizeText(text)`: equal normalised texts give equal
+ * fingerprints, and different ones collide with negligible probability. For ASCII text it is
+ * computed in one pass without building the normalised string, which is what makes duplicate
+ * checks over long documents cheap.
+ */
+export function textFingerprint(text: string): string {
+  let first = 0x811c9dc5;
+  let second = 0x01000193;
+  let length = 0;
+  let pendingSpace = false;
+  for (let index = 0; index < text.length; index++) {
+    let code = text.charCodeAt(index);
+    if (code >= 128) return fingerprintOfNormalized(normalizeText(text));
+    if (code >= 65 && code <= 90) code += 32;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (pendingSpace && length > 0) {
+        first = Math.imul(first ^ 32, 0x01000193);
+        second = Math.imul(second ^ 32, 0x5bd1e995) + 0x6b43a9b5;
+        length++;
+      }
+      pendingSpace = false;
+      first = Math.imul(first ^ code, 0x01000193);
+      second = Math.imul(second ^ code, 0x5bd1e995) + 0x6b43a9b5;
+      length++;
+    } else {
+      pendingSpace = true;
+    }
+  }
+  return `${length}:${(first >>> 0).toString(36)}:${(second >>> 0).toString(36)}`;
+}
+
+function fingerprintOfNormalized(normalized: string): string {
+  let first = 0x811c9dc5;
+  let second = 0x01000193;
+  for (let index = 0; index < normalized.length; index++) {
+    const code = normalized.charCodeAt(index);
+    first = Math.imul(first ^ code, 0x01000193);
+    second = Math.imul(second ^ code, 0x5bd1e995) + 0x6b43a9b5;
+  }
+  return `${normalized.length}:${(first >>> 0).toString(36)}:${(second >>> 0).toString(36)}`;
+}

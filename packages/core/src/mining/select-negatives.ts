@@ -1,5 +1,5 @@
 import { seededRandom, shuffled } from "../random.js";
-import { normalizeText } from "../text.js";
+import { textFingerprint } from "../text.js";
 import type { Hit } from "../types.js";
 import type { SelectionOptions } from "./options.js";
 
@@ -82,11 +82,11 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
     seenIds.add(hit.id);
     const text = input.texts.get(hit.id);
     if (text === undefined) { drop("missing_document"); continue; }
-    const normalized = normalizeText(text);
-    const forbidden = forbiddenTexts.get(normalized);
+    const fingerprint = textFingerprint(text);
+    const forbidden = forbiddenTexts.get(fingerprint);
     if (forbidden !== undefined) { drop(forbidden); continue; }
-    if (seenTexts.has(normalized)) { drop("duplicate"); continue; }
-    seenTexts.add(normalized);
+    if (seenTexts.has(fingerprint)) { drop("duplicate"); continue; }
+    seenTexts.add(fingerprint);
     eligible.push({ id: hit.id, text, rank: hit.rank, score: hit.score, padded: false });
   }
 
@@ -128,17 +128,17 @@ export function padNegatives(
   const golds = new Set(input.goldIds);
   const forbiddenTexts = forbiddenTextsOf(input);
   const taken = new Set(selection.negatives.map((negative) => negative.id));
-  const takenTexts = new Set(selection.negatives.map((negative) => normalizeText(negative.text)));
+  const takenTexts = new Set(selection.negatives.map((negative) => textFingerprint(negative.text)));
   const poolIds = new Set(input.pool.map((hit) => hit.id));
   const padded = selection.negatives.slice();
   for (const candidate of randomCandidates) {
     if (padded.length >= negativesPerQuery) break;
     // Pool documents were already judged by the strategy and filters; padding must not undo that.
     if (golds.has(candidate.id) || taken.has(candidate.id) || poolIds.has(candidate.id)) continue;
-    const normalized = normalizeText(candidate.text);
-    if (forbiddenTexts.has(normalized) || takenTexts.has(normalized)) continue;
+    const fingerprint = textFingerprint(candidate.text);
+    if (forbiddenTexts.has(fingerprint) || takenTexts.has(fingerprint)) continue;
     taken.add(candidate.id);
-    takenTexts.add(normalized);
+    takenTexts.add(fingerprint);
     padded.push({ id: candidate.id, text: candidate.text, rank: null, score: candidate.score, padded: true });
   }
   return padded;
@@ -148,9 +148,9 @@ function forbiddenTextsOf(input: SelectionInput): Map<string, DropReason> {
   const forbidden = new Map<string, DropReason>();
   for (const goldId of input.goldIds) {
     const goldText = input.texts.get(goldId);
-    if (goldText !== undefined) forbidden.set(normalizeText(goldText), "same_as_gold");
+    if (goldText !== undefined) forbidden.set(textFingerprint(goldText), "same_as_gold");
   }
-  forbidden.set(normalizeText(input.queryText), "same_as_query");
+  forbidden.set(textFingerprint(input.queryText), "same_as_query");
   return forbidden;
 }
 
