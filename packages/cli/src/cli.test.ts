@@ -133,6 +133,8 @@ describe("hardneg on bad input", () => {
       expect(result.status).toBe(0);
       expect(result.stdout).toContain("Usage: hardneg");
     }
+    expect(runCli([], folder.path).status).toBe(2);
+    expect(runCli(["frobnicate"], folder.path).status).toBe(2);
     expect(existsSync(join(folder.path, "hardneg.db"))).toBe(false);
   });
 });

@@ -145,7 +145,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      // --help and --version succeed; help shown because no command was given is bad usage.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
       if (error.code === "hardneg.usage") process.stderr.write(`${error.message}\n`);
       return EXIT_BAD_INPUT;
     }
