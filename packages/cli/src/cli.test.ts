@@ -55,6 +55,22 @@ describe("hardneg on the bundled sample", () => {
     }
   });
 
+  it("compares engines: identical engines agree fully, with per-engine metrics", () => {
+    const second = join(folder.path, "second.db");
+    runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `local:${second}`], folder.path);
+    const result = runCliJson([
+      "compare", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "3",
+      "--engine", `local:${join(folder.path, "sample.db")}`, "--engine", `local:${second}`,
+    ], folder.path);
+    expect(result["engines"]).toHaveLength(2);
+    for (const engine of result["engines"]) {
+      expect(engine).toMatchObject({ mode: "bm25", queries: 48, queries_mined: 48, rows: 144, negatives_per_query: 3 });
+      expect(engine["ndcg_at_10"]).toBeGreaterThan(0);
+    }
+    expect(result["mean_jaccard"]).toEqual([[1, 1], [1, 1]]);
+    expect(result["only_one_engine_share"]).toBe(0);
+  });
+
   it("exports every format", () => {
     for (const format of ["seed", "triplets", "ntuple", "flagembedding", "tevatron"]) {
       const output = join(folder.path, `out-${format}.jsonl`);

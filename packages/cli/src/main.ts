@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXPORT_FORMATS, HardnegError, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, type Engine } from "@hardneg/core";
+import { compareCommand } from "./commands/compare.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
 import { loadBeir, loadFile } from "./commands/load.js";
@@ -27,6 +28,15 @@ function decimal(value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number)) throw new InvalidArgumentError("expected a number.");
   return number;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectMode(value: string, previous: string[] | undefined): string[] {
+  if (!["bm25", "vector", "hybrid"].includes(value)) throw new InvalidArgumentError("expected bm25, vector or hybrid.");
+  return [...(previous ?? []), value];
 }
 
 const engineOption = () => new Option("--engine <spec>", "engine to use: local:<database file>").default(DEFAULT_ENGINE);
@@ -107,6 +117,20 @@ export function buildProgram(): Command {
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options)));
+
+  program
+    .command("compare")
+    .description("mine the same queries with several engines/modes and compare metrics and negatives")
+    .requiredOption("--docs-collection <name>", "documents collection (in every engine)")
+    .requiredOption("--queries-collection <name>", "queries collection (in every engine)")
+    .option("--engine <spec>", "an engine to compare (repeat it): local:<file>", collect, [])
+    .option("--mode <mode>", "a search mode to run on every engine (repeat it; default: each engine's best)", collectMode, undefined)
+    .requiredOption("--negatives-per-query <n>", "negatives per query", wholeNumber)
+    .option("--query-samples <n>", "queries to mine (default: all)", wholeNumber)
+    .option("--pool-size <n>", "candidates asked per query (default 100)", wholeNumber)
+    .option("--out-prefix <name>", "hard negatives go to <prefix>-<mode> in each engine", "compare")
+    .addOption(jsonOption())
+    .action(async (options) => compareCommand(options));
 
   program
     .command("eval")

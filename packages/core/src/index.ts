@@ -31,4 +31,5 @@ export { exportHardNegatives, type ExportOptions, type ExportResult } from "./ex
 export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from "./exporters/export-formats.js";
 export { writeLinesAtomically } from "./exporters/atomic-write.js";
 export { MemoryStore } from "./testing/memory-store.js";
+export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type NegativeOverlap } from "./compare/negative-overlap.js";
 export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, type RetryAttempt, type RetryOptions } from "./retry.js";
