@@ -33,3 +33,4 @@ export { writeLinesAtomically } from "./exporters/atomic-write.js";
 export { MemoryStore } from "./testing/memory-store.js";
 export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type NegativeOverlap } from "./compare/negative-overlap.js";
 export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, type RetryAttempt, type RetryOptions } from "./retry.js";
+export { parseRetryAfterMs } from "./retry.js";

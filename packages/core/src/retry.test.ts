@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionError } from "./errors.js";
-import { backoffDelayMs, isTransientError, isTransientStatus, withRetries } from "./retry.js";
+import { backoffDelayMs, isTransientError, isTransientStatus, parseRetryAfterMs, withRetries } from "./retry.js";
 
 /** A sleep that records the delays asked for and returns at once: tests never wait on time. */
 function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays: number[] } {
@@ -131,5 +131,24 @@ describe("isTransientError", () => {
     expect(isTransientError(new TypeError("x is undefined"))).toBe(false);
     expect(isTransientError("boom")).toBe(false);
     expect(isTransientError(new ConnectionError("gave up", { component: "qdrant" }))).toBe(false);
+  });
+});
+
+describe("parseRetryAfterMs", () => {
+  const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
+
+  it("reads delta-seconds, fractions included", () => {
+    expect(parseRetryAfterMs("0", now)).toBe(0);
+    expect(parseRetryAfterMs(" 2 ", now)).toBe(2000);
+    expect(parseRetryAfterMs("0.5", now)).toBe(500);
+  });
+
+  it("reads an HTTP date relative to now; a past date means no wait", () => {
+    expect(parseRetryAfterMs("Wed, 21 Oct 2015 07:28:03 GMT", now)).toBe(3000);
+    expect(parseRetryAfterMs("Wed, 21 Oct 2015 07:27:00 GMT", now)).toBe(0);
+  });
+
+  it("is undefined for an absent or unreadable header", () => {
+    for (const value of [null, undefined, "", "soon", "-1", "1e3"]) expect(parseRetryAfterMs(value, now)).toBeUndefined();
   });
 });

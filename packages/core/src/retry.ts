@@ -81,6 +81,23 @@ export function backoffDelayMs(
   return Math.floor((options.random ?? Math.random)() * cap);
 }
 
+/**
+ * The delay an HTTP `Retry-After` header asks for, in milliseconds: either delta-seconds
+ * ("120", fractions accepted) or an HTTP date (a date in the past means "now", 0). Undefined
+ * when the header is absent or unreadable, so the caller falls back to its own backoff.
+ * Pass it to {@link RetryOptions.requestedDelayMs} through the error the operation throws.
+ */
+export function parseRetryAfterMs(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (text === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // Only dates that carry letters (HTTP dates name the weekday or month); a bare "-1" is garbage.
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
 /** HTTP statuses worth retrying: request timeout, too many requests, and server-side failures. */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
