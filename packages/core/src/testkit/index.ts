@@ -1,0 +1,8 @@
+/**
+ * `@hardneg/core/testkit`: the conformance suite every adapter runs against its own engine.
+ * Needs vitest (an optional peer dependency of core). See CONTRIBUTING.md, "Writing an adapter".
+ */
+export { describeConformance } from "./describe-conformance.js";
+export type { ConformanceContext, ConformanceOptions } from "./conformance-context.js";
+export { CONFORMANCE_FIXTURE, FIXTURE_VECTOR_DIMENSION, fixtureVector, type FixtureDocumentWithVector, type FixtureQueryWithVector } from "./conformance-fixture.js";
+export { expectHardnegError, expectRankedList, expectSameScore } from "./conformance-assertions.js";
