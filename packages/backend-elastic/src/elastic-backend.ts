@@ -1,0 +1,384 @@
+import {
+  BadInputError,
+  BadOptionError,
+  ConnectionError,
+  HardnegError,
+  UnsupportedCapabilityError,
+  isTransientStatus,
+  withRetries,
+  type BackendCapabilities,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Hit,
+  type IterateOptions,
+  type RetryOptions,
+  type SearchBackend,
+  type SearchMode,
+  type SearchOptions,
+  type SearchRequest,
+  type Store,
+  type StoredRecord,
+} from "@hardneg/core";
+import { createElasticClient, type ElasticClient, type ElasticSearchResponse } from "./elastic-client.js";
+import { COMPONENT, isElasticTransient, statusOf, toHardnegError } from "./elastic-errors.js";
+import { assertIndexName } from "./elastic-index-names.js";
+import { bulkFailuresOf, documentOf, hitsOf, recordOf, scoresOf, specOf } from "./elastic-mapping.js";
+import {
+  bm25ScoreBody,
+  bm25SearchBody,
+  bulkOperations,
+  documentsByIdBody,
+  indexMappings,
+  pageBody,
+  rrfSearchBody,
+  vectorScoreBody,
+  vectorSearchBody,
+} from "./elastic-requests.js";
+import { chunked, mapConcurrently } from "./map-concurrently.js";
+import type { TextEmbedder } from "./text-embedder.js";
+
+/** Options of {@link openElasticBackend} and {@link ElasticBackend}. */
+export interface ElasticBackendOptions {
+  /** A client to use instead of creating one (tests, custom transports). Default: a new `Client`. */
+  client?: ElasticClient;
+  /** Computes query and document vectors; without it only "bm25" is offered. Default: none. */
+  embedder?: TextEmbedder;
+  /** The `dense_vector` field holding document vectors. Default "hardneg_vector". */
+  vectorField?: string;
+  /** Search requests per `_msearch` call. Default 64. */
+  requestsPerCall?: number;
+  /** Records per `_bulk` call. Default 500. */
+  recordsPerBulk?: number;
+  /** Calls in flight at once. Default 2. */
+  concurrency?: number;
+  /** Retries of transient failures (timeouts, 429, 5xx). Default: core's `withRetries` defaults (4 retries, 250 ms base). */
+  retry?: Omit<RetryOptions, "isTransient">;
+  /** Refresh after bulk writes so they are visible to the next read. Default "wait_for". */
+  refresh?: boolean | "wait_for";
+  /** Per-request timeout of a client this adapter creates. Default 30 000 ms. */
+  requestTimeoutMs?: number;
+}
+
+/** Elasticsearch refuses `from + size` above this (`index.max_result_window`'s default). */
+const MAX_K = 10_000;
+const POINT_IN_TIME_KEEP_ALIVE = "2m";
+
+/**
+ * hardneg on Elasticsearch: one index per collection, `multi_match` BM25 over content (and
+ * title), `knn` over a `dense_vector` field, hybrid with the `rrf` retriever, iteration with a
+ * point in time and `search_after`, writes through `_bulk` with per-item errors surfaced.
+ */
+export class ElasticBackend implements SearchBackend, Store {
+  readonly specificationVersion = "v1" as const;
+  readonly name = "elastic";
+  private readonly client: ElasticClient;
+  private readonly embedder: TextEmbedder | undefined;
+  private readonly vectorField: string;
+  private readonly requestsPerCall: number;
+  private readonly recordsPerBulk: number;
+  private readonly concurrency: number;
+  private readonly retry: Omit<RetryOptions, "isTransient">;
+  private readonly refresh: boolean | "wait_for";
+  private readonly specs = new Map<string, CollectionSpec>();
+
+  constructor(client: ElasticClient, options: ElasticBackendOptions = {}) {
+    this.client = client;
+    this.embedder = options.embedder;
+    this.vectorField = options.vectorField ?? "hardneg_vector";
+    this.requestsPerCall = positiveInteger(options.requestsPerCall ?? 64, "requestsPerCall");
+    this.recordsPerBulk = positiveInteger(options.recordsPerBulk ?? 500, "recordsPerBulk");
+    this.concurrency = positiveInteger(options.concurrency ?? 2, "concurrency");
+    this.retry = options.retry ?? {};
+    this.refresh = options.refresh ?? "wait_for";
+  }
+
+  /** BM25 always; vector, and hybrid with RRF (alpha 0.5), when an embedder is given. */
+  capabilities(): BackendCapabilities {
+    const modes: SearchMode[] = this.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
+    return { modes, scoreDocuments: true, maxK: MAX_K, maxBatchSize: 256 };
+  }
+
+  // ---- SearchBackend ----
+
+  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    checkTarget(target);
+    const k = checkK(options.k);
+    this.checkMode(options);
+    const texts = requests.map((request) => queryText(request, target.collection));
+    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts);
+    if (options.mode === "hybrid" && !(options.fusion === "rrf" && options.alpha === 0.5)) {
+      // Weighted or relative-score fusion needs both lists fused client-side (core's fusion).
+      throw new UnsupportedCapabilityError(`hybrid search here is Elasticsearch's unweighted rrf retriever: use fusion "rrf" with alpha 0.5 (got fusion ${JSON.stringify(options.fusion)}, alpha ${String(options.alpha)})`, { component: COMPONENT, collection: target.collection });
+    }
+    const bodies = texts.map((text, position) => {
+      if (options.mode === "bm25") return bm25SearchBody(target, text, k);
+      if (options.mode === "vector") return vectorSearchBody(target, this.vectorField, vectors![position]!, k);
+      return rrfSearchBody(target, this.vectorField, text, vectors![position]!, k);
+    });
+    const responses = await this.multiSearch(target.collection, bodies, `${options.mode} search`);
+    return responses.map((response) => hitsOf(response, target.idKey, k));
+  }
+
+  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    checkTarget(target);
+    const unique = [...new Set(ids)];
+    const bodies = chunked(unique, MAX_K).map((chunk) => documentsByIdBody(target, chunk));
+    const responses = await this.multiSearch(target.collection, bodies, "fetch documents by id");
+    const documents = new Map<string, Doc>();
+    for (const response of responses) {
+      for (const hit of response.hits.hits) {
+        const document = documentOf(hit, target, this.vectorField);
+        if (!documents.has(document.id)) documents.set(document.id, document);
+      }
+    }
+    return documents;
+  }
+
+  /** BM25 or vector scores of given documents (BM25 gives 0 when no term matches); hybrid scores are rank-fused and not offered. */
+  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+    checkTarget(target);
+    this.checkMode(options);
+    if (options.mode === "hybrid") {
+      throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: RRF scores exist only within one fused list; use a margin-free strategy or mode bm25/vector", { component: COMPONENT, collection: target.collection });
+    }
+    const text = queryText(request, target.collection);
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const body = options.mode === "bm25"
+      ? bm25ScoreBody(target, text, unique)
+      : vectorScoreBody(target, this.vectorField, (await this.queryVectors([request], [text]))[0]!, unique);
+    const [response] = await this.multiSearch(target.collection, [body], "score documents");
+    return scoresOf(response!, target.idKey);
+  }
+
+  // ---- Store ----
+
+  /** Creates the index with hardneg's mappings; an existing index of the same kind is kept as is. */
+  async createCollection(spec: CollectionSpec): Promise<void> {
+    assertIndexName(spec?.name);
+    const existing = await this.describeCollection(spec.name);
+    if (existing !== undefined) {
+      if (existing.kind !== spec.kind && existing.kind !== "records") {
+        throw new BadOptionError("collection", `index "${spec.name}" already holds ${existing.kind}, not ${spec.kind}; choose another name`, { component: COMPONENT });
+      }
+      return;
+    }
+    const dimensions = spec.kind === "documents" ? this.embedder?.dim : undefined;
+    const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }) });
+    try {
+      await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings }));
+    } catch (error) {
+      // Another writer created it between our check and our create: that is what we wanted.
+      if (statusOf((error as Error).cause).type !== "resource_already_exists_exception") throw error;
+    }
+    this.specs.set(spec.name, spec);
+  }
+
+  async hasCollection(name: string): Promise<boolean> {
+    assertIndexName(name);
+    return this.call("check index", name, () => this.client.indices.exists({ index: name }));
+  }
+
+  async describeCollection(name: string): Promise<CollectionSpec | undefined> {
+    assertIndexName(name);
+    const known = this.specs.get(name);
+    if (known !== undefined) return known;
+    try {
+      const response = await this.call("read index mappings", name, () => this.client.indices.getMapping({ index: name }));
+      const spec = specOf(name, Object.values(response)[0]?.mappings?._meta);
+      this.specs.set(name, spec);
+      return spec;
+    } catch (error) {
+      if (HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION") return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes the index; deleting a missing one does nothing. */
+  async deleteCollection(name: string): Promise<void> {
+    assertIndexName(name);
+    this.specs.delete(name);
+    try {
+      await this.call("delete index", name, () => this.client.indices.delete({ index: name }));
+    } catch (error) {
+      if (!(HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION")) throw error;
+    }
+  }
+
+  async count(name: string): Promise<number> {
+    assertIndexName(name);
+    const response = await this.call("count", name, () => this.client.count({ index: name }));
+    return response.count;
+  }
+
+  /**
+   * Writes records with `_bulk` `index` actions (create or replace by id). Items refused with a
+   * transient status (429 when the write queue is full, 5xx) are resent with backoff; any other
+   * refused item fails the call with a BadInputError naming the first records and reasons.
+   */
+  async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
+    assertIndexName(name);
+    if (records.length === 0) return;
+    const spec = await this.describeCollection(name);
+    if (spec === undefined) throw toHardnegError({ meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } }, "upsert", name);
+    await mapConcurrently(chunked(records, this.recordsPerBulk), this.concurrency, async (chunk) => {
+      const vectors = spec.kind === "documents" && this.embedder !== undefined && spec.target !== undefined
+        ? await this.embedder.embedDocuments(chunk.map((record) => documentTextOf(record, spec.target!)))
+        : undefined;
+      await this.bulkWithItemRetries(name, chunk, vectors);
+    });
+  }
+
+  /** Records in `_shard_doc` order through a point in time, `batchSize` (default 1000) per batch. */
+  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
+    assertIndexName(name);
+    const batchSize = positiveInteger(options.batchSize ?? 1000, "batchSize");
+    let pitId = (await this.call("open point in time", name, () => this.client.openPointInTime({ index: name, keep_alive: POINT_IN_TIME_KEEP_ALIVE }))).id;
+    try {
+      let searchAfter: unknown[] | undefined;
+      for (;;) {
+        const body = pageBody(pitId, Math.min(batchSize, MAX_K), searchAfter, POINT_IN_TIME_KEEP_ALIVE);
+        const response = await this.call("iterate", name, () => this.client.search(body));
+        pitId = response.pit_id ?? pitId;
+        const hits = response.hits.hits;
+        if (hits.length > 0) yield hits.map((hit) => recordOf(hit._id, hit._source, this.vectorField));
+        if (hits.length < Math.min(batchSize, MAX_K)) return;
+        searchAfter = hits[hits.length - 1]!.sort;
+      }
+    } finally {
+      // Best effort: an unclosed point in time expires after its keep-alive anyway.
+      await this.client.closePointInTime({ id: pitId }).catch(() => undefined);
+    }
+  }
+
+  async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    assertIndexName(name);
+    const records = new Map<string, StoredRecord>();
+    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+      const response = await this.call("get records", name, () => this.client.mget({ index: name, ids: chunk }));
+      for (const document of response.docs) {
+        if (document.found === true) records.set(document._id, recordOf(document._id, document._source, this.vectorField));
+      }
+    });
+    return records;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close?.();
+  }
+
+  // ---- internals ----
+
+  private checkMode(options: SearchOptions): void {
+    const mode = options?.mode;
+    if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
+      throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
+    }
+    if (!this.capabilities().modes.includes(mode)) {
+      throw new UnsupportedCapabilityError(`search mode "${mode}" needs query vectors: open the backend with an embedder, or use mode "bm25"`, { component: COMPONENT });
+    }
+    if (mode === "hybrid" && (options.alpha === undefined || options.fusion === undefined)) {
+      throw new BadOptionError("alpha", "hybrid search needs both alpha and fusion", { component: COMPONENT });
+    }
+  }
+
+  private async queryVectors(requests: readonly SearchRequest[], texts: string[]): Promise<ArrayLike<number>[]> {
+    const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
+    const computed = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => texts[position]!));
+    const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
+    missing.forEach((position, index) => (vectors[position] = computed[index]!));
+    return vectors;
+  }
+
+  /**
+   * Runs bodies through `_msearch`, `requestsPerCall` per call, `concurrency` calls at once.
+   * A refused sub-search fails its whole call (retried when transient), so results stay aligned.
+   */
+  private async multiSearch(index: string, bodies: Record<string, unknown>[], action: string): Promise<ElasticSearchResponse[]> {
+    assertIndexName(index);
+    const chunks = chunked(bodies, this.requestsPerCall);
+    const answered = await mapConcurrently(chunks, this.concurrency, (chunk) =>
+      this.call(action, index, () => this.client.msearch({ searches: chunk.flatMap((body) => [{ index }, body]) }).then((response) => {
+        for (const item of response.responses) if (item.error !== undefined) throw { status: item.status, error: item.error };
+        return response.responses;
+      })));
+    return answered.flat();
+  }
+
+  private async bulkWithItemRetries(index: string, records: readonly StoredRecord[], vectors: readonly ArrayLike<number>[] | undefined): Promise<void> {
+    let pending = records.map((record, position) => ({ record, vector: vectors?.[position] }));
+    await this.call("bulk write", index, async () => {
+      const response = await this.client.bulk({
+        operations: bulkOperations(index, pending.map((item) => item.record), this.vectorField, vectors === undefined ? undefined : pending.map((item) => item.vector!)),
+        refresh: this.refresh,
+      });
+      const failures = bulkFailuresOf(response, pending.map((item) => item.record.id));
+      const permanent = failures.filter((failure) => !isTransientStatus(failure.status));
+      if (permanent.length > 0) {
+        const listed = permanent.slice(0, 5).map((failure) => `"${failure.id}": ${failure.type} ${failure.reason}`).join("; ");
+        throw new BadInputError(`${permanent.length} of ${pending.length} records were refused: ${listed}`, { component: COMPONENT, collection: index });
+      }
+      if (failures.length > 0) {
+        pending = failures.map((failure) => pending[failure.position]!);
+        const first = failures[0]!;
+        throw { status: first.status, error: { type: first.type, reason: `${failures.length} records refused (${first.reason})` } };
+      }
+    });
+  }
+
+  /** One engine call with retries of transient failures, failures mapped to hardneg errors. */
+  private async call<T>(action: string, collection: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(operation, { ...this.retry, isTransient: isElasticTransient });
+    } catch (error) {
+      throw toHardnegError(error, action, collection);
+    }
+  }
+}
+
+/**
+ * Connects to the Elasticsearch cluster at `url` (e.g. "http://localhost:9200"). Credentials
+ * come from the environment only: `ELASTICSEARCH_API_KEY`, else `ELASTICSEARCH_USERNAME` and
+ * `ELASTICSEARCH_PASSWORD`. Nothing is sent until the first call.
+ */
+export async function openElasticBackend(url: string, options: ElasticBackendOptions = {}): Promise<ElasticBackend> {
+  if (options.client !== undefined) return new ElasticBackend(options.client, options);
+  if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
+    throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:9200", got ${JSON.stringify(url)}`, { component: COMPONENT });
+  }
+  try {
+    return new ElasticBackend(createElasticClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), options);
+  } catch (error) {
+    throw new ConnectionError(`cannot create a client for ${new URL(url).origin}`, { component: COMPONENT, cause: error });
+  }
+}
+
+function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "collection">): string {
+  const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
+  const content = record.properties[target.contentKey];
+  return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
+}
+
+function checkTarget(target: DocumentTarget): void {
+  assertIndexName(target?.collection);
+  for (const key of ["idKey", "contentKey"] as const) {
+    if (typeof target[key] !== "string" || target[key] === "") throw new BadOptionError(key, "must be a non-empty property name", { component: COMPONENT, collection: target.collection });
+  }
+}
+
+function checkK(k: unknown): number {
+  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_K) throw new BadOptionError("k", `must be an integer from 1 to ${MAX_K}, got ${String(k)}`, { component: COMPONENT });
+  return k as number;
+}
+
+function queryText(request: SearchRequest, collection: string): string {
+  const text = request?.text;
+  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
+  return text;
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, { component: COMPONENT });
+  return value;
+}

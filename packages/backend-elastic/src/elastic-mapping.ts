@@ -1,0 +1,77 @@
+/**
+ * Response mapping, as pure functions: Search API hits to hardneg hits and documents, Bulk API
+ * items to failures, mappings `_meta` to a collection spec.
+ */
+import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
+import type { ElasticBulkResponse, ElasticHit, ElasticSearchResponse } from "./elastic-client.js";
+
+/** The benchmark id of a hit: its id property, falling back to `_id` when the property is absent. */
+export function documentIdOf(hit: ElasticHit, idKey: string): string {
+  const value = hit._source?.[idKey];
+  return value === undefined || value === null ? hit._id : String(value);
+}
+
+/** Ranked hits (1-based), the engine's `_score` kept as is; at most `k`. */
+export function hitsOf(response: ElasticSearchResponse, idKey: string, k: number): Hit[] {
+  return response.hits.hits.slice(0, k).map((hit, position) => ({ id: documentIdOf(hit, idKey), score: hit._score ?? 0, rank: position + 1 }));
+}
+
+/** Scores by document id; the first (best) hit wins if an id repeats. */
+export function scoresOf(response: ElasticSearchResponse, idKey: string): Map<string, number> {
+  const scores = new Map<string, number>();
+  for (const hit of response.hits.hits) {
+    const id = documentIdOf(hit, idKey);
+    if (!scores.has(id)) scores.set(id, hit._score ?? 0);
+  }
+  return scores;
+}
+
+/** A stored `_source` as a document: id, text and title under the target's keys, the rest in `fields`. */
+export function documentOf(hit: ElasticHit, target: DocumentTarget, vectorField: string): Doc {
+  const { [target.idKey]: _id, [target.contentKey]: content, [vectorField]: _vector, ...rest } = hit._source ?? {};
+  const document: Doc = { id: documentIdOf(hit, target.idKey), text: content === undefined || content === null ? "" : String(content) };
+  let fields = rest;
+  if (target.titleKey !== undefined && target.titleKey in rest) {
+    const { [target.titleKey]: title, ...others } = rest;
+    if (title !== undefined && title !== null) document.title = String(title);
+    fields = others;
+  }
+  if (Object.keys(fields).length > 0) document.fields = fields;
+  return document;
+}
+
+/** A hit as a stored record: `_id` is the record id, `_source` without the vector its properties. */
+export function recordOf(id: string, source: Record<string, unknown> | undefined, vectorField: string): StoredRecord {
+  const { [vectorField]: _vector, ...properties } = source ?? {};
+  return { id, properties };
+}
+
+/** One failed bulk item: which record, the HTTP status Elasticsearch gave it, and why. */
+export interface BulkFailure {
+  position: number;
+  id: string;
+  status: number;
+  type: string;
+  reason: string;
+}
+
+/** The failed items of a bulk response (empty when `errors` is false). */
+export function bulkFailuresOf(response: ElasticBulkResponse, ids: readonly string[]): BulkFailure[] {
+  if (!response.errors) return [];
+  const failures: BulkFailure[] = [];
+  response.items.forEach((item, position) => {
+    const result = Object.values(item)[0];
+    if (result?.error === undefined) return;
+    failures.push({ position, id: result._id ?? ids[position] ?? "?", status: result.status, type: result.error.type ?? "unknown", reason: result.error.reason ?? "" });
+  });
+  return failures;
+}
+
+/** The spec kept in `_meta.hardneg`; an index hardneg did not create reads as plain records. */
+export function specOf(name: string, meta: Record<string, unknown> | undefined): CollectionSpec {
+  const stored = meta?.hardneg;
+  if (typeof stored === "object" && stored !== null && typeof (stored as CollectionSpec).kind === "string") {
+    return { ...(stored as CollectionSpec), name };
+  }
+  return { name, kind: "records" };
+}

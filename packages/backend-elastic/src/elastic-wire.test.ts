@@ -1,0 +1,192 @@
+/**
+ * Mapping (wire fixtures, local HTTP server): the real @elastic/elasticsearch client, driven by
+ * this adapter, talks to a server on 127.0.0.1 that answers with documented Elasticsearch
+ * response bodies (__fixtures__/elastic-responses.ts) and records what was sent. This checks
+ * paths, NDJSON bodies, headers and error handling end to end — but it is not Elasticsearch.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HardnegError, type DocumentTarget } from "@hardneg/core";
+import { openElasticBackend, type ElasticBackendOptions } from "./elastic-backend.js";
+import { on, startFixtureServer, times, type FixtureServer, type Route } from "./__fixtures__/fixture-server.js";
+import * as fixtures from "./__fixtures__/elastic-responses.js";
+
+const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };
+const fastRetries: ElasticBackendOptions["retry"] = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
+/** A deterministic stand-in for an embedding model: enough to see vectors travel. */
+const embedder = { dim: 2, embedQueries: async (texts: string[]) => texts.map((text) => [text.length, 1]), embedDocuments: async (texts: string[]) => texts.map((text) => [text.length, 2]) };
+
+let server: FixtureServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  vi.unstubAllEnvs();
+});
+
+async function backendAnswering(routes: Route[], options: ElasticBackendOptions = {}) {
+  server = await startFixtureServer(routes, { "x-elastic-product": "Elasticsearch" });
+  return openElasticBackend(server.url, { retry: fastRetries, ...options });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HardnegError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(HardnegError.isInstance(error)).toBe(true);
+  return error as HardnegError;
+}
+
+describe("mapping (wire fixtures, local HTTP server): search", () => {
+  it("mapping: a bm25 batch is one _msearch with an index header per request, answered in order", async () => {
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: fixtures.msearchTwoQueries })]);
+    const hits = await backend.search(target, [{ text: "espresso" }, { text: "tea" }], { mode: "bm25", k: 10 });
+    expect(hits).toEqual([[{ id: "d2", score: 7.25, rank: 1 }, { id: "d9", score: 3.5, rank: 2 }], []]);
+    expect(server!.requests).toHaveLength(1);
+    const lines = server!.requests[0]!.body as Record<string, unknown>[];
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toEqual({ index: "coffee" });
+    expect(lines[1]).toMatchObject({ size: 10, query: { multi_match: { query: "espresso" } } });
+    expect(lines[3]).toMatchObject({ query: { multi_match: { query: "tea" } } });
+  });
+
+  it("mapping: vector search sends the embedder's query vector in knn", async () => {
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
+    await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
+    const lines = server!.requests[0]!.body as Record<string, unknown>[];
+    expect(lines[1]).toMatchObject({ size: 3, knn: { field: "hardneg_vector", query_vector: [5, 1], k: 3 } });
+  });
+
+  it("mapping: hybrid rrf with alpha 0.5 uses the rrf retriever; other fusions are refused before any request", async () => {
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
+    await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
+    expect((server!.requests[0]!.body as Record<string, unknown>[])[1]).toHaveProperty("retriever.rrf.rank_constant", 60);
+    const refused = await rejection(backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" }));
+    expect(refused.code).toBe("UNSUPPORTED_CAPABILITY");
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it("mapping: without an embedder only bm25 is offered and vector search is refused clearly", async () => {
+    const backend = await backendAnswering([]);
+    expect(backend.capabilities().modes).toEqual(["bm25"]);
+    expect((await rejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await rejection(backend.search(target, [{ text: "  " }], { mode: "bm25", k: 3 }))).code).toBe("BAD_INPUT");
+  });
+
+  it("mapping: gold documents are fetched with one terms query, missing ids simply absent", async () => {
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: fixtures.msearchDocumentsById })]);
+    const documents = await backend.getDocuments(target, ["d2", "d5", "d404", "d2"]);
+    expect([...documents.keys()].sort()).toEqual(["d2", "d5"]);
+    expect(documents.get("d2")).toEqual({ id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", fields: { lang: "en" } });
+    const lines = server!.requests[0]!.body as Record<string, unknown>[];
+    expect(lines[1]).toMatchObject({ query: { terms: { doc_id: ["d2", "d5", "d404"] } } });
+  });
+});
+
+describe("mapping (wire fixtures, local HTTP server): store", () => {
+  it("mapping: iterate opens a point in time, pages with search_after, and closes it", async () => {
+    const pages = [fixtures.pointInTimePage(["r1", "r2"], 0), fixtures.pointInTimePage(["r3"], 2)];
+    const backend = await backendAnswering([
+      on("POST", "/runs/_pit", { body: fixtures.pointInTimeOpened }),
+      on("POST", "/_search", () => ({ body: pages.shift() })),
+      on("DELETE", "/_pit", { body: fixtures.pointInTimeClosed }),
+    ]);
+    const batches: string[][] = [];
+    for await (const batch of backend.iterate("runs", { batchSize: 2 })) batches.push(batch.map((record) => record.id));
+    expect(batches).toEqual([["r1", "r2"], ["r3"]]);
+    const searches = server!.requests.filter((request) => request.path.startsWith("/_search"));
+    expect(searches[0]!.body).not.toHaveProperty("search_after");
+    expect(searches[1]!.body).toMatchObject({ size: 2, search_after: [1], sort: [{ _shard_doc: "asc" }], pit: { id: fixtures.pointInTimeOpened.id } });
+    expect(server!.requests.at(-1)).toMatchObject({ method: "DELETE", path: "/_pit", body: { id: fixtures.pointInTimeOpened.id } });
+  });
+
+  it("mapping: upsert resends only the items refused with 429, with vectors for documents", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      times(1, on("POST", "/_bulk", { body: fixtures.bulkPartialFailure })),
+      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d2"]) }),
+    ], { embedder });
+    await backend.upsert("coffee", ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `text ${id}` } })));
+    const bulks = server!.requests.filter((request) => request.path.startsWith("/_bulk"));
+    expect(bulks).toHaveLength(2);
+    expect(bulks[0]!.path).toContain("refresh=wait_for");
+    expect((bulks[0]!.body as unknown[])).toHaveLength(6);
+    expect(bulks[0]!.body as unknown[]).toContainEqual({ doc_id: "d1", text: "text d1", hardneg_vector: [7, 2] });
+    expect(bulks[1]!.body).toEqual([{ index: { _index: "coffee", _id: "d2" } }, { doc_id: "d2", text: "text d2", hardneg_vector: [7, 2] }]);
+  });
+
+  it("mapping: a bulk item refused for its content fails the upsert naming the record and reason", async () => {
+    const backend = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }), on("POST", "/_bulk", { body: fixtures.bulkMappingFailure })]);
+    const error = await rejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
+    expect(error.code).toBe("BAD_INPUT");
+    expect(error.message).toContain('"d1": document_parsing_exception');
+    expect(server!.requests.filter((request) => request.path.startsWith("/_bulk"))).toHaveLength(1);
+  });
+
+  it("mapping: getRecords uses _mget and leaves out documents not found", async () => {
+    const backend = await backendAnswering([on("POST", "/runs/_mget", { body: fixtures.mgetOneMissing })]);
+    const records = await backend.getRecords("runs", ["r1", "r404"]);
+    expect([...records.values()]).toEqual([{ id: "r1", properties: { type: "run", done: true } }]);
+    expect(server!.requests[0]!.body).toEqual({ ids: ["r1", "r404"] });
+  });
+
+  it("mapping: createCollection puts the index with mappings; describe, count and exists read the answers", async () => {
+    const backend = await backendAnswering([
+      times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
+      on("PUT", "/fresh", { body: { acknowledged: true, shards_acknowledged: true, index: "fresh" } }),
+      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      on("*", "/coffee/_count", { body: fixtures.countThree }),
+      on("HEAD", "/coffee", { status: 200 }),
+      on("HEAD", "/missing", { status: 404 }),
+    ]);
+    await backend.createCollection({ name: "fresh", kind: "queries", queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" } });
+    const put = server!.requests.find((request) => request.method === "PUT")!;
+    expect(put.body).toMatchObject({ mappings: { dynamic: false, _meta: { hardneg: { kind: "queries" } }, properties: { gold_ids: { type: "keyword" } } } });
+    expect(await backend.describeCollection("coffee")).toEqual({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+    expect(await backend.count("coffee")).toBe(3);
+    expect(await backend.hasCollection("coffee")).toBe(true);
+    expect(await backend.hasCollection("missing")).toBe(false);
+  });
+});
+
+describe("mapping (wire fixtures, local HTTP server): errors", () => {
+  it("mapping: 401 and 403 become AuthError, not retried", async () => {
+    const backend = await backendAnswering([
+      on("*", "/coffee/_count", { status: 401, body: fixtures.unauthenticated }),
+      on("*", "/other/_count", { status: 403, body: fixtures.forbidden }),
+    ]);
+    expect((await rejection(backend.count("coffee"))).code).toBe("AUTH");
+    expect((await rejection(backend.count("other"))).code).toBe("AUTH");
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: a missing index becomes MissingCollectionError naming it", async () => {
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [{ error: fixtures.indexNotFound.error, status: 404 }] } })]);
+    const error = await rejection(backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }));
+    expect(error.code).toBe("MISSING_COLLECTION");
+    expect(error.message).toContain('collection "missing"');
+  });
+
+  it("mapping: 503 is retried, then reported as ConnectionError with the cause kept", async () => {
+    const backend = await backendAnswering([on("*", "/coffee/_count", { status: 503, body: fixtures.unavailable })]);
+    const error = await rejection(backend.count("coffee"));
+    expect(error.code).toBe("CONNECTION");
+    expect(error.cause).toBeDefined();
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it("mapping: a 429 sub-search is retried and the retry's answer is used", async () => {
+    const backend = await backendAnswering([
+      times(1, on("POST", "/_msearch", { body: fixtures.msearchOneRejected })),
+      on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } }),
+    ]);
+    const hits = await backend.search(target, [{ text: "espresso" }], { mode: "bm25", k: 5 });
+    expect(hits[0]!.map((hit) => hit.id)).toEqual(["d2", "d9"]);
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: the API key comes from ELASTICSEARCH_API_KEY and never appears in error messages", async () => {
+    vi.stubEnv("ELASTICSEARCH_API_KEY", "c2VjcmV0LWtleQ==");
+    const backend = await backendAnswering([on("*", "/coffee/_count", { status: 401, body: fixtures.unauthenticated })]);
+    const error = await rejection(backend.count("coffee"));
+    expect(server!.requests[0]!.headers.authorization).toBe("ApiKey c2VjcmV0LWtleQ==");
+    expect(error.message).not.toContain("c2VjcmV0LWtleQ==");
+    expect(error.message).toContain("ELASTICSEARCH_API_KEY");
+  });
+});
