@@ -34,3 +34,4 @@ export { MemoryStore } from "./testing/memory-store.js";
 export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type NegativeOverlap } from "./compare/negative-overlap.js";
 export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, type RetryAttempt, type RetryOptions } from "./retry.js";
 export { parseRetryAfterMs } from "./retry.js";
+export { fuseHits, type FuseHitsOptions } from "./fusion.js";
