@@ -57,6 +57,12 @@ export interface SearchBackend {
   readonly specificationVersion: SpecificationVersion;
   /** Short name used in messages and run records, e.g. "local". */
   readonly name: string;
+  /**
+   * Optional: the id of the embedder computing this engine's client-side vectors (see
+   * `Embedder.id`). Vector and hybrid runs record it, so runs with different embedders never
+   * share a run id (and never resume each other's batches).
+   */
+  readonly embedderId?: string;
   capabilities(): BackendCapabilities;
   /** Returns one ranked hit list per request, in request order. */
   search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]>;

@@ -35,3 +35,7 @@ export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type
 export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, type RetryAttempt, type RetryOptions } from "./retry.js";
 export { parseRetryAfterMs } from "./retry.js";
 export { fuseHits, type FuseHitsOptions } from "./fusion.js";
+export { normalizeVector, type Embedder, type EmbedderBaseOptions, type EmbedderUsage, type EmbeddingCacheOptions, type EmbeddingKind } from "./embedders/embedder.js";
+export { EmbeddingCache, DEFAULT_EMBEDDING_CACHE_DIRECTORY } from "./embedders/embedding-cache.js";
+export { OpenAiCompatibleEmbedder, EMBEDDER_API_KEY_VARIABLES, type OpenAiCompatibleEmbedderOptions } from "./embedders/openai-compatible-embedder.js";
+export { OnnxEmbedder, type OnnxEmbedderOptions } from "./embedders/onnx-embedder.js";

@@ -64,6 +64,8 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   const runKey = {
     version: 1, docs: docs.target, queries: config.queriesCollection, out: out.collectionName, keys: out.keys,
     backend: config.backend.name, search: resolved.search, selection: resolved.selection,
+    // Undefined (so absent from the key, and earlier run ids unchanged) for BM25 and for engines without an embedder.
+    embedder: resolved.search.mode === "bm25" ? undefined : config.backend.embedderId,
     querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all", querySampling: resolved.querySampling,
   };
   const runId = runIdOf(runKey);
