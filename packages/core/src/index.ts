@@ -39,3 +39,16 @@ export { normalizeVector, type Embedder, type EmbedderBaseOptions, type Embedder
 export { EmbeddingCache, DEFAULT_EMBEDDING_CACHE_DIRECTORY } from "./embedders/embedding-cache.js";
 export { OpenAiCompatibleEmbedder, EMBEDDER_API_KEY_VARIABLES, type OpenAiCompatibleEmbedderOptions } from "./embedders/openai-compatible-embedder.js";
 export { OnnxEmbedder, type OnnxEmbedderOptions } from "./embedders/onnx-embedder.js";
+export * from "./judges/judge.js";
+export { PROMPT_VERSION, judgeMessages, parseJudgeAnswer, MAX_DOCUMENT_CHARACTERS, type ChatMessage, type JudgeAnswer } from "./judges/judge-prompt.js";
+export { judgeApiKeyFromEnvironment, RejectedRequestError, type JudgeHttpOptions } from "./judges/judge-http.js";
+export { LlmJudge, type LlmJudgeOptions } from "./judges/llm-judge.js";
+export { RerankJudge, RERANK_APIS, RERANK_JUDGE_VERSION, type RerankApi, type RerankJudgeOptions } from "./judges/rerank-judge.js";
+export { createJudge, DEFAULT_LLM_BASE_URL, type CreateJudgeOptions } from "./judges/create-judge.js";
+export { JUDGEMENTS_COLLECTION, StoreVerdictCache, judgementIdOf, type VerdictCache } from "./judges/verdict-cache.js";
+export { judgeWithCache, estimateWithCache, type JudgingStats, type CachedJudgingOptions } from "./judges/cached-judging.js";
+export { JUDGE_ROW_KEYS, judgeRowProperties } from "./judges/judge-row.js";
+export { judgeCollection, type JudgeCollectionOptions, type JudgeCollectionReport } from "./judges/judge-collection.js";
+export { eligibleInDrawOrder } from "./mining/select-negatives.js";
+export type { MineJudgeReport } from "./mining/mine.js";
+export type { ResolvedJudgeSettings } from "./mining/config.js";

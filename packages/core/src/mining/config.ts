@@ -1,6 +1,8 @@
 import type { BackendCapabilities, SearchBackend, Store } from "../backend.js";
 import type { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
 import { BadOptionError, UnsupportedCapabilityError } from "../errors.js";
+import { JUDGE_POLICIES, type Judge, type JudgePolicy } from "../judges/judge.js";
+import type { VerdictCache } from "../judges/verdict-cache.js";
 import type { FusionType, SearchMode } from "../types.js";
 import {
   QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES,
@@ -48,6 +50,15 @@ export interface MiningOptions {
   batchSize?: number;
   /** Batches in flight at once. Default 2. */
   concurrency?: number;
+  /** What happens to negatives the judge finds relevant; needs `judge` (MineConfig). Default "flag". */
+  judgePolicy?: JudgePolicy;
+  /** Policy "relabel": queries with more relabelled candidates than this are reported. Default 2. */
+  maxRelabelled?: number;
+  /**
+   * Policies "drop" / "relabel": most candidates judged per query, replacements included (bounds
+   * the cost of a query whose whole pool is relevant). Default 3 × negativesPerQuery.
+   */
+  maxJudgedPerQuery?: number;
 }
 
 /** Everything `mine` accepts: the engine, the three collections and the {@link MiningOptions}. */
@@ -60,6 +71,20 @@ export interface MineConfig extends MiningOptions {
   queriesCollection: QueriesCollection;
   hardNegativesCollection: HardNegativesCollection;
   onProgress?: (progress: MineProgress) => void;
+  /**
+   * Judges every selected negative for false negatives (an {@link LlmJudge} or {@link RerankJudge})
+   * and applies `judgePolicy`. Default: none (rows carry no judge properties).
+   */
+  judge?: Judge;
+  /** Where verdicts are cached. Default: a {@link StoreVerdictCache} on the run's store (collection "hardneg_judgements"). */
+  verdictCache?: VerdictCache;
+}
+
+/** The judge settings of a run, checked. */
+export interface ResolvedJudgeSettings {
+  policy: JudgePolicy;
+  maxRelabelled: number;
+  maxJudgedPerQuery: number;
 }
 
 /** The config with every default applied and checked against the backend. */
@@ -71,6 +96,8 @@ export interface ResolvedMineConfig {
   batchSize: number;
   concurrency: number;
   needsGoldScore: boolean;
+  /** Present when the run has a judge. */
+  judging?: ResolvedJudgeSettings;
 }
 
 export function resolveMineConfig(config: MineConfig, capabilities: BackendCapabilities): ResolvedMineConfig {
@@ -120,6 +147,7 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
     );
   }
 
+  const judging = resolveJudging(config, negativesPerQuery);
   const selection: SelectionOptions = {
     negativesPerQuery, strategy, sampling, shortfall, seed: config.seed ?? 42,
     ...defined({ rangeMin, rangeMax, relativeMargin: config.relativeMargin, absoluteMargin: config.absoluteMargin, maxScore: config.maxScore, minScore: config.minScore }),
@@ -132,7 +160,22 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
     batchSize: config.batchSize === undefined ? 64 : positiveInteger(config.batchSize, "batchSize"),
     concurrency: config.concurrency === undefined ? 2 : positiveInteger(config.concurrency, "concurrency"),
     needsGoldScore,
+    ...(judging === undefined ? {} : { judging }),
   };
+}
+
+function resolveJudging(config: MineConfig, negativesPerQuery: number): ResolvedJudgeSettings | undefined {
+  if (config.judge === undefined) {
+    for (const option of ["judgePolicy", "maxRelabelled", "maxJudgedPerQuery"] as const) {
+      if (config[option] !== undefined) throw new BadOptionError(option, "needs a judge (--judge llm|rerank)");
+    }
+    return undefined;
+  }
+  const maxJudgedPerQuery = config.maxJudgedPerQuery === undefined ? 3 * negativesPerQuery : positiveInteger(config.maxJudgedPerQuery, "maxJudgedPerQuery");
+  if (maxJudgedPerQuery < negativesPerQuery) throw new BadOptionError("maxJudgedPerQuery", `is ${maxJudgedPerQuery}, below negativesPerQuery (${negativesPerQuery})`);
+  const maxRelabelled = config.maxRelabelled ?? 2;
+  if (!Number.isInteger(maxRelabelled) || maxRelabelled < 0) throw new BadOptionError("maxRelabelled", `must be a whole number of at least 0, got ${String(maxRelabelled)}`);
+  return { policy: oneOf(config.judgePolicy ?? "flag", JUDGE_POLICIES, "judgePolicy"), maxRelabelled, maxJudgedPerQuery };
 }
 
 /** The backend's best mode for mining: hybrid, else vector, else bm25 (the original used hybrid). */

@@ -3,10 +3,15 @@ import type { HardNegativeKeys } from "../collections.js";
 import { gradesOf, mrrAtK, ndcgAtK, recallAtK } from "../metrics.js";
 import { seededRandom, shuffled } from "../random.js";
 import type { Doc, Hit, Query, StoredRecord } from "../types.js";
+import { judgeRowProperties } from "../judges/judge-row.js";
+import { countVerdict } from "../judges/judge.js";
 import type { ResolvedMineConfig } from "./config.js";
+import { judgeQueries, type JudgedNegative, type JudgedQuery, type ResolvedJudging } from "./judge-negatives.js";
 import { rowIdOf } from "./run-records.js";
-import { emptyCounters, goldRankBucket, increment, MAX_EXAMPLES, type RunCounters } from "./run-stats.js";
-import { candidatesNeedingText, padNegatives, querySeed, selectNegatives, type SelectedNegative, type SelectionInput } from "./select-negatives.js";
+import { emptyCounters, emptyJudgeCounters, goldRankBucket, increment, MAX_EXAMPLES, type RunCounters } from "./run-stats.js";
+import {
+  candidatesNeedingText, eligibleInDrawOrder, padNegatives, querySeed, selectNegatives, type SelectedNegative, type SelectionInput,
+} from "./select-negatives.js";
 
 /** What one batch needs besides its queries. */
 export interface BatchContext {
@@ -18,6 +23,8 @@ export interface BatchContext {
   resolved: ResolvedMineConfig;
   /** All document ids of the corpus, loaded once on first need (only for "pad-random"). */
   corpusIds: () => Promise<readonly string[]>;
+  /** Present when the run judges its negatives. */
+  judging?: ResolvedJudging;
 }
 
 export interface BatchResult {
@@ -52,9 +59,9 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
   }
   const documents = new FetchedDocuments(golds, context);
   await documents.fetch(plans.flatMap((plan) => firstTextsNeeded(plan, resolved.selection)));
-  const rows: StoredRecord[] = [];
-
-  for (const { query, pool, goldsInCorpus, goldScore, candidates } of plans) {
+  const drafts: QueryDraft[] = [];
+  for (const plan of plans) {
+    const { query, pool, goldScore, candidates } = plan;
     const texts = { get: (id: string) => documents.get(id)?.text };
     let input: SelectionInput = { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool: documents.fetchedPrefix(pool, candidates), texts, goldScore };
     let selection = selectNegatives(input, resolved.selection);
@@ -73,6 +80,17 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
       negatives = padNegatives(input, selection, await randomCandidates(query, wanted * 3 + 10, context), wanted);
       if (negatives.length > selection.negatives.length) counters.queries_padded++;
     }
+    drafts.push({ plan, negatives });
+  }
+
+  const judged = context.judging === undefined ? undefined : await judgeDrafts(drafts, context.judging, documents, counters, context);
+  const rows: StoredRecord[] = [];
+  for (const { plan, negatives: selected } of drafts) {
+    const { query, pool, goldsInCorpus, goldScore } = plan;
+    const judgedQuery = judged?.get(query.id);
+    const negatives: (SelectedNegative | JudgedNegative)[] = judgedQuery?.negatives ?? selected;
+    const relabelled = judgedQuery?.relabelled ?? [];
+    const wanted = resolved.selection.negativesPerQuery;
     if (negatives.length < wanted) {
       if (resolved.selection.shortfall === "skip-query") {
         skip(counters, query.id, "shortfall", `${negatives.length} of ${wanted} negatives`);
@@ -81,17 +99,65 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
       counters.queries_short++;
       if (counters.short_examples.length < MAX_EXAMPLES) counters.short_examples.push(query.id);
     }
-    if (negatives.length === 0) continue;
+    if (negatives.length === 0 && relabelled.length === 0) continue;
     counters.queries_mined++;
     if (goldScore !== null) counters.gold_scores.push(goldScore);
     const goldRank = pool.find((hit) => query.goldIds.includes(hit.id))?.rank ?? null;
-    for (const negative of negatives) {
+    for (const negative of [...negatives, ...relabelled]) {
       if (negative.score !== null) counters.negative_scores.push(negative.score);
       rows.push(rowOf(query, goldsInCorpus, documents, negative, goldRank, goldScore, context));
     }
   }
   counters.rows_written = rows.length;
   return { rows, counters };
+}
+
+/** A query's negatives after selection and padding, before judging and the shortfall policy. */
+interface QueryDraft {
+  plan: QueryPlan;
+  negatives: SelectedNegative[];
+}
+
+/**
+ * Judges the drafts' negatives (replacing dropped or relabelled ones from the pool) and counts
+ * the verdicts. A query skipped by the shortfall policy afterwards still paid for its verdicts,
+ * which stay cached.
+ */
+async function judgeDrafts(
+  drafts: readonly QueryDraft[],
+  judging: ResolvedJudging,
+  documents: FetchedDocuments,
+  counters: RunCounters,
+  context: BatchContext,
+): Promise<Map<string, JudgedQuery>> {
+  const plans = new Map(drafts.map((draft) => [draft.plan.query.id, draft.plan]));
+  const texts = { get: (id: string) => documents.get(id)?.text };
+  const judged = await judgeQueries(drafts.map(({ plan, negatives }) => ({
+    queryId: plan.query.id,
+    queryText: plan.query.text,
+    goldIds: plan.goldsInCorpus,
+    goldTexts: plan.goldsInCorpus.map((id) => documents.get(id)!.text),
+    negatives,
+  })), judging, {
+    prepare: (queryIds) => documents.fetch(queryIds.flatMap((queryId) => plans.get(queryId)!.candidates.map((hit) => hit.id))),
+    drawOrder: (queryId) => {
+      const { query, pool, goldScore } = plans.get(queryId)!;
+      return eligibleInDrawOrder({ queryId, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore }, context.resolved.selection);
+    },
+  });
+  const judgeCounters = (counters.judge ??= emptyJudgeCounters());
+  for (const [queryId, result] of judged) {
+    for (const negative of [...result.negatives, ...result.relabelled]) countVerdict(judgeCounters.verdicts, negative.verdict);
+    judgeCounters.verdicts.relevant += result.dropped;
+    judgeCounters.negatives_dropped += result.dropped;
+    judgeCounters.negatives_relabelled += result.relabelled.length;
+    judgeCounters.replacements += result.replacements;
+    if (judging.policy === "relabel" && result.relabelled.length > judging.maxRelabelled) {
+      judgeCounters.queries_over_relabel_limit++;
+      if (judgeCounters.over_relabel_limit_examples.length < MAX_EXAMPLES) judgeCounters.over_relabel_limit_examples.push(queryId);
+    }
+  }
+  return judged;
 }
 
 /** A query of the batch that has a gold in the corpus, with what selection needs. */
@@ -204,7 +270,7 @@ function rowOf(
   query: Query,
   goldsInCorpus: readonly string[],
   documents: FetchedDocuments,
-  negative: SelectedNegative,
+  negative: SelectedNegative | JudgedNegative,
   goldRank: number | null,
   goldScore: number | null,
   context: BatchContext,
@@ -226,6 +292,7 @@ function rowOf(
       run_id: context.runId,
       strategy: context.strategyLabel,
       padded: negative.padded,
+      ...("verdict" in negative && context.judging !== undefined ? judgeRowProperties(negative.verdict, context.judging.judge.id, context.judging.policy) : {}),
     },
   };
 }

@@ -1,12 +1,16 @@
 import type { Store } from "../backend.js";
 import { BadOptionError, MissingCollectionError } from "../errors.js";
+import { emptyJudgingStats } from "../judges/cached-judging.js";
+import type { JudgePolicy, VerdictCounts } from "../judges/judge.js";
+import { StoreVerdictCache } from "../judges/verdict-cache.js";
 import { resolveMineConfig, type MineConfig, type ResolvedMineConfig } from "./config.js";
 import { forEachConcurrently } from "./concurrency.js";
+import type { ResolvedJudging } from "./judge-negatives.js";
 import { mineBatch } from "./mine-batch.js";
 import { sampleQueries } from "./query-source.js";
 import { commitBatch, committedBatches, runIdOf, writeRunManifest } from "./run-records.js";
 import {
-  dropCounts, emptyCounters, GOLD_RANK_BUCKETS, increment, mergeCounters, MAX_EXAMPLES, summarizeScores,
+  dropCounts, emptyCounters, emptyJudgeCounters, GOLD_RANK_BUCKETS, increment, mergeCounters, MAX_EXAMPLES, summarizeScores,
   type GoldRankBucket, type RunCounters, type ScoreSummary, type SkippedQuery,
 } from "./run-stats.js";
 import type { DropReason } from "./select-negatives.js";
@@ -38,6 +42,32 @@ export interface MineReport {
   /** Batches found committed by an earlier attempt of this run and not redone. */
   batches_resumed: number;
   batches: number;
+  /** Present when the run judged its negatives. */
+  judge?: MineJudgeReport;
+}
+
+/**
+ * What judging did. `judge_calls`, `cache_hits` and `http_requests` count this invocation only
+ * (a resumed or repeated run pays only for pairs not judged before); the rest covers the run.
+ */
+export interface MineJudgeReport {
+  judge_id: string;
+  judge_version: string;
+  policy: JudgePolicy;
+  /** Pairs sent to the judge (cache misses). */
+  judge_calls: number;
+  /** Pairs answered from the verdict cache. */
+  cache_hits: number;
+  /** HTTP requests made, retries included (when the judge counts them). */
+  http_requests: number | null;
+  verdicts: VerdictCounts;
+  negatives_dropped: number;
+  negatives_relabelled: number;
+  /** Candidates judged in place of dropped or relabelled ones. */
+  replacements: number;
+  max_relabelled: number;
+  queries_over_relabel_limit: number;
+  over_relabel_limit_examples: string[];
 }
 
 /**
@@ -67,6 +97,10 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     // Undefined (so absent from the key, and earlier run ids unchanged) for BM25 and for engines without an embedder.
     embedder: resolved.search.mode === "bm25" ? undefined : config.backend.embedderId,
     querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all", querySampling: resolved.querySampling,
+    // Only what changes the rows: the report-only maxRelabelled stays out, so raising it resumes the run.
+    judge: resolved.judging === undefined ? undefined : {
+      id: config.judge!.id, version: config.judge!.version ?? "", policy: resolved.judging.policy, maxJudgedPerQuery: resolved.judging.maxJudgedPerQuery,
+    },
   };
   const runId = runIdOf(runKey);
   await store.createCollection({ name: out.collectionName, kind: "hard-negatives", hardNegativeKeys: out.keys });
@@ -76,9 +110,14 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   await writeRunManifest(store, runId, { status: "running", options: { ...runKey, batchSize: resolved.batchSize } });
 
   let corpusIds: Promise<string[]> | undefined;
+  const judging: ResolvedJudging | undefined = resolved.judging === undefined ? undefined : {
+    ...resolved.judging, judge: config.judge!, cache: config.verdictCache ?? new StoreVerdictCache(store), stats: emptyJudgingStats(),
+  };
+  const requestsBefore = config.judge?.requestsMade;
   const context = {
     backend: config.backend, target: docs.target, keys: out.keys, runId, strategyLabel, resolved,
     corpusIds: () => (corpusIds ??= readCorpusIds(store, docs.collectionName, docs.idKey)),
+    ...(judging === undefined ? {} : { judging }),
   };
   // Counters per batch index, merged in index order at the end: the report does not depend on
   // which batch finished first or on which attempt committed it.
@@ -105,6 +144,18 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   for (const counters of batchCounters) if (counters !== undefined) mergeCounters(totals, counters);
 
   const report = reportOf(totals, { runId, out: out.collectionName, resolved, strategyLabel, batchesResumed: done.size, batches: batches.length });
+  if (judging !== undefined) {
+    const counters = totals.judge ?? emptyJudgeCounters();
+    const requestsAfter = config.judge?.requestsMade;
+    report.judge = {
+      judge_id: judging.judge.id, judge_version: judging.judge.version ?? "", policy: judging.policy,
+      judge_calls: judging.stats.judge_calls, cache_hits: judging.stats.cache_hits,
+      http_requests: requestsBefore === undefined || requestsAfter === undefined ? null : requestsAfter - requestsBefore,
+      verdicts: counters.verdicts, negatives_dropped: counters.negatives_dropped, negatives_relabelled: counters.negatives_relabelled,
+      replacements: counters.replacements, max_relabelled: judging.maxRelabelled,
+      queries_over_relabel_limit: counters.queries_over_relabel_limit, over_relabel_limit_examples: counters.over_relabel_limit_examples,
+    };
+  }
   await writeRunManifest(store, runId, { status: "complete", options: { ...runKey, batchSize: resolved.batchSize }, report });
   return report;
 }

@@ -1,3 +1,4 @@
+import { emptyVerdictCounts, type VerdictCounts } from "../judges/judge.js";
 import { DROP_REASONS, type DropReason } from "./select-negatives.js";
 
 /** Gold-rank buckets of the report (ranks in the candidate pool; "none" = no gold in the pool). */
@@ -43,6 +44,27 @@ export interface RunCounters {
   metric_sums: { queries: number; ndcg_at_10: number; mrr_at_10: number; recall_at_10: number; recall_at_pool: number };
   negative_scores: number[];
   gold_scores: number[];
+  /** Present when the run judges its negatives. */
+  judge?: JudgeCounters;
+}
+
+/** What judging did in a batch (deterministic for given verdicts, so resumed runs report the same). */
+export interface JudgeCounters {
+  /** Verdicts of every judged candidate, dropped ones included. */
+  verdicts: VerdictCounts;
+  /** Policy "drop": negatives judged relevant and removed. */
+  negatives_dropped: number;
+  /** Policy "relabel": rows written with `relabel: true`. */
+  negatives_relabelled: number;
+  /** Candidates judged in place of dropped or relabelled ones. */
+  replacements: number;
+  /** Policy "relabel": queries with more relabelled candidates than `maxRelabelled`. */
+  queries_over_relabel_limit: number;
+  over_relabel_limit_examples: string[];
+}
+
+export function emptyJudgeCounters(): JudgeCounters {
+  return { verdicts: emptyVerdictCounts(), negatives_dropped: 0, negatives_relabelled: 0, replacements: 0, queries_over_relabel_limit: 0, over_relabel_limit_examples: [] };
 }
 
 /** How many skipped/short query examples a report keeps. */
@@ -79,6 +101,15 @@ export function mergeCounters(target: RunCounters, source: RunCounters): void {
   appendLimited(target.gold_scores, source.gold_scores, MAX_SCORES);
   for (const key of Object.keys(target.metric_sums) as (keyof RunCounters["metric_sums"])[]) {
     target.metric_sums[key] += source.metric_sums[key];
+  }
+  if (source.judge !== undefined) {
+    const judge = (target.judge ??= emptyJudgeCounters());
+    for (const key of Object.keys(judge.verdicts) as (keyof VerdictCounts)[]) judge.verdicts[key] += source.judge.verdicts[key];
+    judge.negatives_dropped += source.judge.negatives_dropped;
+    judge.negatives_relabelled += source.judge.negatives_relabelled;
+    judge.replacements += source.judge.replacements;
+    judge.queries_over_relabel_limit += source.judge.queries_over_relabel_limit;
+    appendLimited(judge.over_relabel_limit_examples, source.judge.over_relabel_limit_examples, MAX_EXAMPLES);
   }
 }
 

@@ -180,9 +180,25 @@ function sample(eligible: SelectedNegative[], queryId: string, options: Selectio
   if (options.sampling === "top" || eligible.length <= options.negativesPerQuery) {
     return eligible.slice(0, options.negativesPerQuery);
   }
-  const random = seededRandom(querySeed(options.seed, queryId));
-  const chosen = shuffled(eligible, random).slice(0, options.negativesPerQuery);
+  const chosen = drawOrder(eligible, queryId, options).slice(0, options.negativesPerQuery);
   return chosen.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+}
+
+/** Eligible candidates (in rank order) in the order sampling takes them: rank order, or the query's seeded shuffle. */
+function drawOrder(eligible: readonly SelectedNegative[], queryId: string, options: SelectionOptions): SelectedNegative[] {
+  return options.sampling === "top" ? eligible.slice() : shuffled(eligible, seededRandom(querySeed(options.seed, queryId)));
+}
+
+/**
+ * Every eligible candidate of the pool in the order sampling draws them: the first
+ * `negativesPerQuery` are the ones {@link selectNegatives} picks (as a set), the rest are the
+ * replacements, in order, when a judge removes some. Pure, like `selectNegatives`.
+ */
+export function eligibleInDrawOrder(input: SelectionInput, options: SelectionOptions): SelectedNegative[] {
+  // Sampling "top" with room for the whole pool returns every eligible candidate in rank order,
+  // the same list selectNegatives samples from.
+  const everyEligible = selectNegatives(input, { ...options, sampling: "top", negativesPerQuery: Math.max(1, input.pool.length) }).negatives;
+  return drawOrder(everyEligible, input.queryId, options);
 }
 
 /** A per-query seed, so each query's draw is independent of which other queries run. */
