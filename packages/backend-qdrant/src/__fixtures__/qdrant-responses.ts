@@ -1,0 +1,74 @@
+/**
+ * Qdrant response bodies written from the documented wire format: the REST API reference
+ * (api.qdrant.tech, the OpenAPI schema shipped with @qdrant/js-client-rest 1.17), where every
+ * answer is `{ result, status: "ok", time }` and every error `{ status: { error }, time }`.
+ * Each constant names its endpoint. Ids, scores and texts are invented.
+ */
+import { pointIdOf } from "../qdrant-requests.js";
+
+const ok = (result: unknown) => ({ result, status: "ok", time: 0.0021 });
+
+/** POST /collections/{name}/points/query/batch: one `{ points: ScoredPoint[] }` per search. */
+export const queryBatchTwoSearches = ok([
+  { points: [
+    { id: pointIdOf("d2"), version: 3, score: 11.5, payload: { doc_id: "d2", hardneg_id: "d2" } },
+    { id: pointIdOf("d7"), version: 3, score: 4.25, payload: { doc_id: "d7", hardneg_id: "d7" } },
+  ] },
+  { points: [{ id: pointIdOf("d1"), version: 1, score: 0.87, payload: { doc_id: "d1", hardneg_id: "d1" } }] },
+]);
+
+export function queryBatchOf(searches: Array<Array<[string, number]>>) {
+  return ok(searches.map((hits) => ({ points: hits.map(([id, score]) => ({ id: pointIdOf(id), version: 1, score, payload: { doc_id: id, hardneg_id: id } })) })));
+}
+
+/** POST /collections/{name}/points/scroll with a filter: points with payload, `next_page_offset`. */
+export const scrollDocuments = ok({
+  points: [
+    { id: pointIdOf("d2"), payload: { doc_id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", lang: "en", hardneg_id: "d2" } },
+    { id: pointIdOf("d5"), payload: { doc_id: "d5", text: "Cold brew steeps for hours.", hardneg_id: "d5" } },
+  ],
+  next_page_offset: null,
+});
+
+/** POST /collections/{name}/points/scroll pages: `next_page_offset` is the next point id, null at the end. */
+export function scrollPage(ids: string[], nextOffset: string | null) {
+  return ok({ points: ids.map((id) => ({ id: pointIdOf(id), payload: { type: "run", hardneg_id: id } })), next_page_offset: nextOffset });
+}
+
+/** POST /collections/{name}/points (retrieve): only the points that exist. */
+export const retrieveOne = ok([{ id: pointIdOf("r1"), payload: { type: "run", done: true, hardneg_id: "r1" } }]);
+
+/** PUT /collections/{name}/points?wait=true: `{ operation_id, status: "completed" }`. */
+export const upsertCompleted = ok({ operation_id: 42, status: "completed" });
+
+/** POST /collections/{name}/points/count. */
+export const countThree = ok({ count: 3 });
+
+/** GET /collections/{name}/exists. */
+export const exists = (value: boolean) => ok({ exists: value });
+
+/** GET /collections/{name}: collection info; `config.metadata` holds what was given at creation. */
+export const collectionInfo = ok({
+  status: "green", optimizer_status: "ok", indexed_vectors_count: 0, points_count: 3, segments_count: 2,
+  config: {
+    params: { vectors: {}, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true, sparse_vectors: { bm25: { modifier: "idf" } } },
+    hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
+    optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, flush_interval_sec: 5 },
+    wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },
+    metadata: { hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } },
+  },
+  payload_schema: { doc_id: { data_type: "keyword", points: 3 } },
+});
+
+/** PUT /collections/{name}: `result: true`. PUT /collections/{name}/index: an update result. */
+export const created = ok(true);
+export const indexCreated = ok({ operation_id: 1, status: "completed" });
+
+/** 404 for a missing collection. */
+export const collectionMissing = { status: { error: "Not found: Collection `missing` doesn't exist!" }, time: 0.00001 };
+
+/** 400 for a malformed request, e.g. a vector of the wrong size. */
+export const wrongDimension = { status: { error: "Wrong input: Vector dimension error: expected dim: 384, got 2" }, time: 0.0001 };
+
+/** 503 while the service is unavailable. */
+export const unavailable = { status: { error: "Service internal error: service unavailable" }, time: 0 };

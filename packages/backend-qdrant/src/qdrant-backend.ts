@@ -1,0 +1,356 @@
+import {
+  BadInputError,
+  BadOptionError,
+  HardnegError,
+  UnsupportedCapabilityError,
+  withRetries,
+  type BackendCapabilities,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Hit,
+  type IterateOptions,
+  type RetryOptions,
+  type SearchBackend,
+  type SearchMode,
+  type SearchOptions,
+  type SearchRequest,
+  type Store,
+  type StoredRecord,
+} from "@hardneg/core";
+import { documentSparseVector, querySparseVector, type Bm25Weighting } from "./bm25-sparse-vectors.js";
+import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./qdrant-client.js";
+import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
+import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
+import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
+import { chunked, mapConcurrently } from "./map-concurrently.js";
+import type { TextEmbedder } from "./text-embedder.js";
+
+/** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
+export interface QdrantBackendOptions {
+  /** A client to use instead of creating one (tests, custom set-ups). Default: a new `QdrantClient`. */
+  client?: QdrantClientLike;
+  /** Computes dense vectors; without it only "bm25" is offered. Default: none. */
+  embedder?: TextEmbedder;
+  /** Names of the dense and sparse vectors. Default `{ dense: "dense", sparse: "bm25" }`. */
+  vectorNames?: Partial<VectorNames>;
+  /** Client-side BM25 weighting of document terms. Defaults: k1 1.5, b 0.75, average length 256. */
+  bm25?: Bm25Weighting;
+  /** Search requests per `/points/query/batch` call. Default 64. */
+  requestsPerCall?: number;
+  /** Points per upsert call. Default 256. */
+  pointsPerUpsert?: number;
+  /** Calls in flight at once. Default 2. */
+  concurrency?: number;
+  /** Retries of transient failures (timeouts, 429, 5xx). Default: core's `withRetries` defaults. */
+  retry?: Omit<RetryOptions, "isTransient">;
+  /** Per-request timeout of a client this adapter creates. Default 30 000 ms. */
+  requestTimeoutMs?: number;
+}
+
+/** Largest page asked of scroll / filtered queries at once. */
+const MAX_PAGE = 10_000;
+
+/**
+ * hardneg on Qdrant: one collection per hardneg collection, string ids mapped to UUIDv5 point
+ * ids (the id kept in the payload), BM25 as sparse vectors with the `idf` modifier (term weights
+ * computed here), dense search with an embedder's vectors, hybrid through the Query API's
+ * prefetch + RRF, iteration with `scroll`, writes with `upsert` and `wait: true`.
+ */
+export class QdrantBackend implements SearchBackend, Store {
+  readonly specificationVersion = "v1" as const;
+  readonly name = "qdrant";
+  private readonly client: QdrantClientLike;
+  private readonly embedder: TextEmbedder | undefined;
+  private readonly names: VectorNames;
+  private readonly bm25: Bm25Weighting;
+  private readonly requestsPerCall: number;
+  private readonly pointsPerUpsert: number;
+  private readonly concurrency: number;
+  private readonly retry: Omit<RetryOptions, "isTransient">;
+  private readonly specs = new Map<string, CollectionSpec>();
+
+  constructor(client: QdrantClientLike, options: QdrantBackendOptions = {}) {
+    this.client = client;
+    this.embedder = options.embedder;
+    this.names = { dense: options.vectorNames?.dense ?? "dense", sparse: options.vectorNames?.sparse ?? "bm25" };
+    this.bm25 = options.bm25 ?? {};
+    this.requestsPerCall = positiveInteger(options.requestsPerCall ?? 64, "requestsPerCall");
+    this.pointsPerUpsert = positiveInteger(options.pointsPerUpsert ?? 256, "pointsPerUpsert");
+    this.concurrency = positiveInteger(options.concurrency ?? 2, "concurrency");
+    this.retry = options.retry ?? {};
+  }
+
+  /** BM25 always (on collections created by this adapter); vector and hybrid (RRF) with an embedder. */
+  capabilities(): BackendCapabilities {
+    const modes: SearchMode[] = this.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
+    return { modes, scoreDocuments: true, maxBatchSize: 256 };
+  }
+
+  // ---- SearchBackend ----
+
+  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    checkTarget(target);
+    const k = checkK(options.k);
+    this.checkMode(options, target.collection);
+    const texts = requests.map((request) => queryText(request, target.collection));
+    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts);
+    const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
+    // A BM25 query with no terms left (only stop words) matches nothing; it is not sent.
+    const queries = texts.map((_, position) => {
+      if (options.mode === "bm25") return sparse![position]!.indices.length === 0 ? undefined : bm25Query(target, sparse![position]!, k, this.names);
+      if (options.mode === "vector") return vectorQuery(target, vectors![position]!, k, this.names);
+      return hybridQuery(target, sparse![position]!, vectors![position]!, k, options.alpha!, this.names);
+    });
+    const sent = queries.flatMap((query) => (query === undefined ? [] : [query]));
+    const answers = await this.queryBatch(target.collection, sent, `${options.mode} search`);
+    let next = 0;
+    return queries.map((query) => (query === undefined ? [] : hitsOf(answers[next++]!.points, target.idKey, k)));
+  }
+
+  /** Documents whose id property is one of `ids`, through a filtered scroll (one call per 10 000 ids). */
+  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    checkTarget(target);
+    const documents = new Map<string, Doc>();
+    await mapConcurrently(chunked([...new Set(ids)], MAX_PAGE), this.concurrency, async (chunk) => {
+      const page = await this.call("fetch documents by id", target.collection, () => this.client.scroll(target.collection, scrollBody(chunk.length, undefined, idsFilter(target.idKey, chunk))));
+      for (const point of page.points) {
+        const document = documentOf(point, target);
+        if (!documents.has(document.id)) documents.set(document.id, document);
+      }
+    });
+    return documents;
+  }
+
+  /**
+   * BM25 or vector scores of given documents, searched within a filter on their ids. A document
+   * that shares no term with the query is not returned by a sparse search; it scores 0, as in
+   * backend-local. Hybrid RRF scores exist only within one fused list and are not offered.
+   */
+  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+    checkTarget(target);
+    this.checkMode(options, target.collection);
+    if (options.mode === "hybrid") {
+      throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: RRF scores exist only within one fused list; use mode bm25 or vector for margins", { component: COMPONENT, collection: target.collection });
+    }
+    const text = queryText(request, target.collection);
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const filter = idsFilter(target.idKey, unique);
+    const scores = new Map<string, number>();
+    if (options.mode === "bm25") {
+      const sparse = querySparseVector(text);
+      if (sparse.indices.length > 0) {
+        const [answer] = await this.queryBatch(target.collection, [bm25Query(target, sparse, unique.length, this.names, filter)], "score documents");
+        for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
+      }
+      const unmatched = unique.filter((id) => !scores.has(id));
+      if (unmatched.length > 0) {
+        for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
+      }
+      return scores;
+    }
+    const [vector] = await this.queryVectors([request], [text]);
+    const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, unique.length, this.names, filter)], "score documents");
+    for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
+    return scores;
+  }
+
+  // ---- Store ----
+
+  /** Creates the collection (vectors for documents, payload only otherwise); an existing one of the same kind is kept. */
+  async createCollection(spec: CollectionSpec): Promise<void> {
+    checkName(spec?.name);
+    const existing = await this.describeCollection(spec.name);
+    if (existing !== undefined) {
+      if (existing.kind !== spec.kind && existing.kind !== "records") {
+        throw new BadOptionError("collection", `Qdrant collection "${spec.name}" already holds ${existing.kind}, not ${spec.kind}; choose another name`, { component: COMPONENT });
+      }
+      return;
+    }
+    const dimensions = spec.kind === "documents" ? this.embedder?.dim : undefined;
+    await this.call("create collection", spec.name, () => this.client.createCollection(spec.name, collectionBody(spec, this.names, dimensions)));
+    if (spec.kind === "documents" && spec.target !== undefined) {
+      // A keyword index makes the gold-document filter on the id property fast.
+      await this.call("create id index", spec.name, () => this.client.createPayloadIndex(spec.name, { field_name: spec.target!.idKey, field_schema: "keyword", wait: true }));
+    }
+    this.specs.set(spec.name, spec);
+  }
+
+  async hasCollection(name: string): Promise<boolean> {
+    checkName(name);
+    return (await this.call("check collection", name, () => this.client.collectionExists(name))).exists;
+  }
+
+  async describeCollection(name: string): Promise<CollectionSpec | undefined> {
+    checkName(name);
+    const known = this.specs.get(name);
+    if (known !== undefined) return known;
+    try {
+      const info = await this.call("read collection", name, () => this.client.getCollection(name));
+      const spec = specOf(name, info.config?.metadata);
+      this.specs.set(name, spec);
+      return spec;
+    } catch (error) {
+      if (HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION") return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes the collection; deleting a missing one does nothing (Qdrant answers false, not 404). */
+  async deleteCollection(name: string): Promise<void> {
+    checkName(name);
+    this.specs.delete(name);
+    try {
+      await this.call("delete collection", name, () => this.client.deleteCollection(name));
+    } catch (error) {
+      if (!(HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION")) throw error;
+    }
+  }
+
+  async count(name: string): Promise<number> {
+    checkName(name);
+    return (await this.call("count", name, () => this.client.count(name, { exact: true }))).count;
+  }
+
+  /**
+   * Upserts points with `wait: true`, `pointsPerUpsert` per call. Documents get their BM25
+   * sparse vector (and a dense one with an embedder). Qdrant applies or refuses a call as a
+   * whole: a refused batch fails with the reason Qdrant gave; transient failures are retried.
+   */
+  async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
+    checkName(name);
+    if (records.length === 0) return;
+    const spec = await this.describeCollection(name);
+    if (spec === undefined) throw toHardnegError({ status: 404 }, "upsert", name);
+    await mapConcurrently(chunked(records, this.pointsPerUpsert), this.concurrency, async (chunk) => {
+      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectors(chunk, spec.target) : undefined;
+      await this.call("upsert", name, () => this.client.upsert(name, { wait: true, points: pointsOf(chunk, vectors) }));
+    });
+  }
+
+  /** Records in point-id order (UUIDv5 order, stable but not insertion order), `batchSize` (default 1000) per batch. */
+  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
+    checkName(name);
+    const batchSize = Math.min(positiveInteger(options.batchSize ?? 1000, "batchSize"), MAX_PAGE);
+    let offset: string | number | undefined;
+    for (;;) {
+      const page = await this.call("iterate", name, () => this.client.scroll(name, scrollBody(batchSize, offset)));
+      if (page.points.length > 0) yield page.points.map(recordOf);
+      if (page.next_page_offset === undefined || page.next_page_offset === null) return;
+      offset = page.next_page_offset;
+    }
+  }
+
+  async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    checkName(name);
+    const records = new Map<string, StoredRecord>();
+    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+      const points = await this.call("get records", name, () => this.client.retrieve(name, { ids: chunk.map(pointIdOf), with_payload: true, with_vector: false }));
+      for (const point of points) {
+        const record = recordOf(point);
+        records.set(record.id, record);
+      }
+    });
+    return records;
+  }
+
+  // ---- internals ----
+
+  private checkMode(options: SearchOptions, collection: string): void {
+    const mode = options?.mode;
+    if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
+      throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
+    }
+    if (!this.capabilities().modes.includes(mode)) {
+      throw new UnsupportedCapabilityError(`search mode "${mode}" needs query vectors: open the backend with an embedder, or use mode "bm25"`, { component: COMPONENT, collection });
+    }
+    if (mode === "hybrid") {
+      if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", "hybrid search needs alpha from 0 (keyword) to 1 (vector)", { component: COMPONENT });
+      if (options.fusion !== "rrf") {
+        throw new UnsupportedCapabilityError(`hybrid fusion ${JSON.stringify(options.fusion)} is not available: Qdrant fuses with RRF here (fusion "rrf"); relative-score fusion awaits core's client-side fusion`, { component: COMPONENT, collection });
+      }
+    }
+  }
+
+  private async queryVectors(requests: readonly SearchRequest[], texts: string[]): Promise<ArrayLike<number>[]> {
+    const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
+    const computed = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => texts[position]!));
+    const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
+    missing.forEach((position, index) => (vectors[position] = computed[index]!));
+    return vectors;
+  }
+
+  private async documentVectors(records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<Record<string, unknown>[]> {
+    const texts = records.map((record) => documentTextOf(record, target));
+    const dense = this.embedder === undefined ? undefined : await this.embedder.embedDocuments(texts);
+    return texts.map((text, position) => {
+      const vector: Record<string, unknown> = { [this.names.sparse]: documentSparseVector(text, this.bm25) };
+      if (dense !== undefined) vector[this.names.dense] = Array.from(dense[position]!);
+      return vector;
+    });
+  }
+
+  /** Query API batches: `requestsPerCall` searches per call, `concurrency` calls at once, answers in order. */
+  private async queryBatch(collection: string, searches: Record<string, unknown>[], action: string): Promise<Array<{ points: QdrantPoint[] }>> {
+    const answers = await mapConcurrently(chunked(searches, this.requestsPerCall), this.concurrency, (chunk) =>
+      this.call(action, collection, () => this.client.queryBatch(collection, { searches: chunk })));
+    return answers.flat();
+  }
+
+  /** One engine call with retries of transient failures, failures mapped to hardneg errors. */
+  private async call<T>(action: string, collection: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(operation, { requestedDelayMs, ...this.retry, isTransient: isQdrantTransient });
+    } catch (error) {
+      throw toHardnegError(error, action, collection);
+    }
+  }
+}
+
+/**
+ * Connects to the Qdrant server at `url` (e.g. "http://localhost:6333"). The API key comes
+ * from the environment only (`QDRANT_API_KEY`). Nothing is sent until the first call.
+ */
+export async function openQdrantBackend(url: string, options: QdrantBackendOptions = {}): Promise<QdrantBackend> {
+  if (options.client !== undefined) return new QdrantBackend(options.client, options);
+  if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
+    throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:6333", got ${JSON.stringify(url)}`, { component: COMPONENT });
+  }
+  return new QdrantBackend(createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), options);
+}
+
+function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "collection">): string {
+  const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
+  const content = record.properties[target.contentKey];
+  return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
+}
+
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.trim() === "" || name.length > 255 || /[/\\\0]/.test(name)) {
+    throw new BadOptionError("collection", `invalid Qdrant collection name ${JSON.stringify(name)}: use 1-255 characters without / or \\`, { component: COMPONENT });
+  }
+}
+
+function checkTarget(target: DocumentTarget): void {
+  checkName(target?.collection);
+  for (const key of ["idKey", "contentKey"] as const) {
+    if (typeof target[key] !== "string" || target[key] === "") throw new BadOptionError(key, "must be a non-empty property name", { component: COMPONENT, collection: target.collection });
+  }
+}
+
+function checkK(k: unknown): number {
+  if (!Number.isInteger(k) || (k as number) < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component: COMPONENT });
+  return k as number;
+}
+
+function queryText(request: SearchRequest, collection: string): string {
+  const text = request?.text;
+  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
+  return text;
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, { component: COMPONENT });
+  return value;
+}

@@ -1,0 +1,43 @@
+/** Response mapping, as pure functions: points to hits, documents, records and specs. */
+import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
+import type { QdrantPoint } from "./qdrant-client.js";
+import { RECORD_ID_KEY } from "./qdrant-requests.js";
+
+/** The benchmark id of a point: its id property, else the kept record id, else the point id. */
+export function documentIdOf(point: QdrantPoint, idKey: string): string {
+  const payload = point.payload ?? {};
+  const value = payload[idKey] ?? payload[RECORD_ID_KEY];
+  return value === undefined || value === null ? String(point.id) : String(value);
+}
+
+/** Ranked hits (1-based) with Qdrant's scores, at most `k`. */
+export function hitsOf(points: readonly QdrantPoint[], idKey: string, k: number): Hit[] {
+  return points.slice(0, k).map((point, position) => ({ id: documentIdOf(point, idKey), score: point.score ?? 0, rank: position + 1 }));
+}
+
+/** A point's payload as a stored record (the kept record id becomes the id again). */
+export function recordOf(point: QdrantPoint): StoredRecord {
+  const { [RECORD_ID_KEY]: recordId, ...properties } = point.payload ?? {};
+  return { id: recordId === undefined || recordId === null ? String(point.id) : String(recordId), properties };
+}
+
+/** A point's payload as a document: id, text and title under the target's keys, the rest in `fields`. */
+export function documentOf(point: QdrantPoint, target: DocumentTarget): Doc {
+  const { [target.idKey]: _id, [target.contentKey]: content, [RECORD_ID_KEY]: _recordId, ...rest } = point.payload ?? {};
+  const document: Doc = { id: documentIdOf(point, target.idKey), text: content === undefined || content === null ? "" : String(content) };
+  let fields: Record<string, unknown> = rest;
+  if (target.titleKey !== undefined && target.titleKey in rest) {
+    const { [target.titleKey]: title, ...others } = rest;
+    if (title !== undefined && title !== null) document.title = String(title);
+    fields = others;
+  }
+  if (Object.keys(fields).length > 0) document.fields = fields;
+  return document;
+}
+
+/** The spec kept in collection metadata; a collection hardneg did not create reads as plain records. */
+export function specOf(name: string, metadata: Record<string, unknown> | null | undefined): CollectionSpec {
+  const stored = metadata?.hardneg;
+  if (typeof stored === "object" && stored !== null && typeof (stored as CollectionSpec).kind === "string") return { ...(stored as CollectionSpec), name };
+  return { name, kind: "records" };
+}

@@ -1,0 +1,192 @@
+/**
+ * Mapping (wire fixtures, local HTTP server): the real @qdrant/js-client-rest client, driven by
+ * this adapter, talks to a server on 127.0.0.1 that answers with documented Qdrant response
+ * bodies (__fixtures__/qdrant-responses.ts) and records what was sent. This checks paths,
+ * bodies, headers and error handling end to end — but it is not Qdrant.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HardnegError, uuidV5, type DocumentTarget } from "@hardneg/core";
+import { openQdrantBackend, type QdrantBackendOptions } from "./qdrant-backend.js";
+import { termIndex } from "./bm25-sparse-vectors.js";
+import { on, startFixtureServer, times, type FixtureServer, type Route } from "./__fixtures__/fixture-server.js";
+import * as fixtures from "./__fixtures__/qdrant-responses.js";
+
+const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };
+const fastRetries: QdrantBackendOptions["retry"] = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
+/** A deterministic stand-in for an embedding model: enough to see vectors travel. */
+const embedder = { dim: 2, embedQueries: async (texts: string[]) => texts.map((text) => [text.length, 1]), embedDocuments: async (texts: string[]) => texts.map((text) => [text.length, 2]) };
+
+let server: FixtureServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  vi.unstubAllEnvs();
+});
+
+async function backendAnswering(routes: Route[], options: QdrantBackendOptions = {}) {
+  server = await startFixtureServer(routes);
+  return openQdrantBackend(server.url, { retry: fastRetries, ...options });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HardnegError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(HardnegError.isInstance(error)).toBe(true);
+  return error as HardnegError;
+}
+
+const bodyOf = (index: number) => server!.requests[index]!.body as Record<string, unknown>;
+
+describe("mapping (wire fixtures, local HTTP server): search", () => {
+  it("mapping: a bm25 batch is one query/batch call with sparse queries; stop-word-only queries are not sent", async () => {
+    const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchTwoSearches })]);
+    const hits = await backend.search(target, [{ text: "espresso pressure" }, { text: "the and of" }, { text: "milk" }], { mode: "bm25", k: 10 });
+    expect(hits[0]).toEqual([{ id: "d2", score: 11.5, rank: 1 }, { id: "d7", score: 4.25, rank: 2 }]);
+    expect(hits[1]).toEqual([]);
+    expect(hits[2]).toEqual([{ id: "d1", score: 0.87, rank: 1 }]);
+    expect(server!.requests).toHaveLength(1);
+    const searches = bodyOf(0).searches as Array<Record<string, unknown>>;
+    expect(searches).toHaveLength(2);
+    expect(searches[0]).toEqual({ query: { indices: [termIndex("espresso"), termIndex("pressure")].sort((a, b) => a - b), values: [1, 1] }, using: "bm25", limit: 10, with_payload: ["doc_id", "hardneg_id"] });
+  });
+
+  it("mapping: vector and hybrid queries carry the embedder's vector; relative-score is refused before any request", async () => {
+    const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 0.9]]]) })], { embedder });
+    await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
+    expect((bodyOf(0).searches as unknown[])[0]).toMatchObject({ query: [5, 1], using: "dense", limit: 3 });
+    await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.7, fusion: "rrf" });
+    const hybrid = (bodyOf(1).searches as Array<Record<string, unknown>>)[0]!;
+    expect(hybrid.query).toEqual({ rrf: { weights: [0.30000000000000004, 0.7] } });
+    expect(hybrid.prefetch).toHaveLength(2);
+    expect((await rejection(backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.7, fusion: "relative-score" }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: gold documents come from one filtered scroll on the id property", async () => {
+    const backend = await backendAnswering([on("POST", "/collections/coffee/points/scroll", { body: fixtures.scrollDocuments })]);
+    const documents = await backend.getDocuments(target, ["d2", "d5", "d404"]);
+    expect([...documents.keys()].sort()).toEqual(["d2", "d5"]);
+    expect(documents.get("d5")).toEqual({ id: "d5", text: "Cold brew steeps for hours." });
+    expect(bodyOf(0)).toEqual({ limit: 3, with_payload: true, with_vector: false, filter: { must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }] } });
+  });
+
+  it("mapping: scoreDocuments gives matching golds their BM25 score and existing non-matching ones 0", async () => {
+    const backend = await backendAnswering([
+      on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 6.5]]]) }),
+      on("POST", "/collections/coffee/points/scroll", { body: fixtures.scrollDocuments }),
+    ]);
+    const scores = await backend.scoreDocuments(target, { text: "espresso" }, ["d2", "d5", "d404"], { mode: "bm25", k: 10 });
+    expect(Object.fromEntries(scores)).toEqual({ d2: 6.5, d5: 0 });
+    expect((bodyOf(0).searches as Array<Record<string, unknown>>)[0]!.filter).toEqual({ must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }] });
+  });
+});
+
+describe("mapping (wire fixtures, local HTTP server): store", () => {
+  it("mapping: iterate scrolls with next_page_offset until it is null", async () => {
+    const pages = [fixtures.scrollPage(["r1", "r2"], uuidV5("r3")), fixtures.scrollPage(["r3"], null)];
+    const backend = await backendAnswering([on("POST", "/collections/runs/points/scroll", () => ({ body: pages.shift() }))]);
+    const batches: string[][] = [];
+    for await (const batch of backend.iterate("runs", { batchSize: 2 })) batches.push(batch.map((record) => record.id));
+    expect(batches).toEqual([["r1", "r2"], ["r3"]]);
+    expect(bodyOf(0)).toEqual({ limit: 2, with_payload: true, with_vector: false });
+    expect(bodyOf(1)).toEqual({ limit: 2, with_payload: true, with_vector: false, offset: uuidV5("r3") });
+  });
+
+  it("mapping: upsert waits, uses UUIDv5 ids and sends sparse and dense vectors for documents", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+      on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
+    ], { embedder, pointsPerUpsert: 2 });
+    await backend.upsert("coffee", ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `latte ${id}` } })));
+    const upserts = server!.requests.filter((request) => request.method === "PUT");
+    expect(upserts).toHaveLength(2);
+    expect(upserts[0]!.path).toContain("wait=true");
+    const point = (upserts[0]!.body as { points: Array<Record<string, unknown>> }).points[0]!;
+    expect(point.id).toBe(uuidV5("d1"));
+    expect(point.payload).toEqual({ doc_id: "d1", text: "latte d1", hardneg_id: "d1" });
+    expect(point.vector).toMatchObject({ dense: [8, 2], bm25: { indices: expect.any(Array), values: expect.any(Array) } });
+  });
+
+  it("mapping: a refused upsert fails with Qdrant's reason, not retried", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+      on("PUT", "/collections/coffee/points", { status: 400, body: fixtures.wrongDimension }),
+    ], { embedder });
+    const error = await rejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
+    expect(error.code).toBe("BAD_INPUT");
+    expect(error.message).toContain("Vector dimension error");
+    expect(server!.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
+  });
+
+  it("mapping: createCollection sends vectors, sparse vectors with idf, metadata, then a keyword index on the id", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections/fresh", { status: 404, body: fixtures.collectionMissing }),
+      on("PUT", "/collections/fresh", { body: fixtures.created }),
+      on("PUT", "/collections/fresh/index", { body: fixtures.indexCreated }),
+    ], { embedder });
+    await backend.createCollection({ name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+    const [, create, index] = server!.requests;
+    expect(create!.body).toEqual({ vectors: { dense: { size: 2, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } }, metadata: { hardneg: { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } } });
+    expect(index!.body).toEqual({ field_name: "doc_id", field_schema: "keyword" });
+    expect(index!.path).toContain("wait=true");
+  });
+
+  it("mapping: describe, count, exists and getRecords read the documented answers", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+      on("POST", "/collections/coffee/points/count", { body: fixtures.countThree }),
+      on("GET", "/collections/coffee/exists", { body: fixtures.exists(true) }),
+      on("POST", "/collections/runs/points", { body: fixtures.retrieveOne }),
+    ]);
+    expect(await backend.describeCollection("coffee")).toEqual({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+    expect(await backend.count("coffee")).toBe(3);
+    expect(await backend.hasCollection("coffee")).toBe(true);
+    const records = await backend.getRecords("runs", ["r1", "r404"]);
+    expect([...records.values()]).toEqual([{ id: "r1", properties: { type: "run", done: true } }]);
+    expect(server!.requests.at(-1)!.body).toEqual({ ids: [uuidV5("r1"), uuidV5("r404")], with_payload: true, with_vector: false });
+  });
+});
+
+describe("mapping (wire fixtures, local HTTP server): errors", () => {
+  it("mapping: 401 and 403 become AuthError and are not retried", async () => {
+    const backend = await backendAnswering([
+      on("POST", "/collections/coffee/points/count", { status: 401, text: "Must provide an API key or an Authorization bearer token" }),
+      on("POST", "/collections/other/points/count", { status: 403, body: { status: { error: "Forbidden: read-only access" } } }),
+    ]);
+    expect((await rejection(backend.count("coffee"))).code).toBe("AUTH");
+    expect((await rejection(backend.count("other"))).code).toBe("AUTH");
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: a missing collection becomes MissingCollectionError naming it", async () => {
+    const backend = await backendAnswering([on("POST", "/collections/missing/points/query/batch", { status: 404, body: fixtures.collectionMissing })]);
+    const error = await rejection(backend.search({ ...target, collection: "missing" }, [{ text: "latte" }], { mode: "bm25", k: 1 }));
+    expect(error.code).toBe("MISSING_COLLECTION");
+    expect(error.message).toContain('collection "missing"');
+  });
+
+  it("mapping: 503 is retried, then reported as ConnectionError with the cause kept", async () => {
+    const backend = await backendAnswering([on("POST", "/collections/coffee/points/count", { status: 503, body: fixtures.unavailable })]);
+    const error = await rejection(backend.count("coffee"));
+    expect(error.code).toBe("CONNECTION");
+    expect(error.cause).toBeDefined();
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it("mapping: 429 with Retry-After is retried and the retry's answer used", async () => {
+    const backend = await backendAnswering([
+      times(1, on("POST", "/collections/coffee/points/count", { status: 429, body: { status: { error: "Too many requests" } }, headers: { "retry-after": "0" } })),
+      on("POST", "/collections/coffee/points/count", { body: fixtures.countThree }),
+    ]);
+    expect(await backend.count("coffee")).toBe(3);
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: the API key comes from QDRANT_API_KEY and never appears in error messages", async () => {
+    vi.stubEnv("QDRANT_API_KEY", "qdrant-secret-key");
+    const backend = await backendAnswering([on("POST", "/collections/coffee/points/count", { status: 401, text: "Invalid API key or JWT" })]);
+    const error = await rejection(backend.count("coffee"));
+    expect(server!.requests[0]!.headers["api-key"]).toBe("qdrant-secret-key");
+    expect(error.message).not.toContain("qdrant-secret-key");
+    expect(error.message).toContain("QDRANT_API_KEY");
+  });
+});
