@@ -1,11 +1,12 @@
 import type { Doc, Query } from "../types.js";
 
 /** Dimension of the fixture's vectors. */
-export const FIXTURE_VECTOR_DIMENSION = 16;
+export const FIXTURE_VECTOR_DIMENSION = 32;
 
 /**
  * The fixture's deterministic embedding: a normalised hashed bag of words. Each lower-cased
- * word (letters and digits) adds ±1 to one of 16 slots chosen by its FNV-1a hash; the sum is
+ * word (letters and digits) other than a few function words adds ±1 to one of 32 slots chosen
+ * by its FNV-1a hash; the sum is
  * scaled to unit length, so cosine similarity is a dot product. Texts sharing words get close
  * vectors, which is all the conformance suite needs from a "model": it is stable across
  * machines and engines, and needs no download.
@@ -13,6 +14,8 @@ export const FIXTURE_VECTOR_DIMENSION = 16;
 export function fixtureVector(text: string): number[] {
   const vector = new Array<number>(FIXTURE_VECTOR_DIMENSION).fill(0);
   for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    // Function words would dominate such short texts and pull unrelated ones together.
+    if (FUNCTION_WORDS.has(word)) continue;
     const hash = fnv1a(word);
     // The low bits pick the slot, a higher bit the sign, so words do not all add up positively.
     vector[hash % FIXTURE_VECTOR_DIMENSION]! += (hash >>> 16) & 1 ? 1 : -1;
@@ -22,6 +25,8 @@ export function fixtureVector(text: string): number[] {
   if (length === 0) return vector.map((_, slot) => (slot === 0 ? 1 : 0));
   return vector.map((value) => value / length);
 }
+
+const FUNCTION_WORDS = new Set("a an and are as at be by do does for from how i in is it its my of on or should so some that the this to what when why with".split(" "));
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
