@@ -1,0 +1,2 @@
+export { LanceDbBackend, openLanceDbBackend, type LanceDbBackendOptions, type QueryEmbedder } from "./lancedb-backend.js";
+export { COLLECTION_NAME_PATTERN, COLUMNS, METADATA_TABLE } from "./lancedb-schema.js";

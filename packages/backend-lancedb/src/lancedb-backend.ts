@@ -1,0 +1,236 @@
+import type { FtsOptions } from "@lancedb/lancedb";
+import {
+  BadInputError, BadOptionError, fuseHits, UnsupportedCapabilityError,
+  type BackendCapabilities, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type IterateOptions,
+  type SearchBackend, type SearchOptions, type SearchRequest, type Store, type StoredRecord,
+} from "@hardneg/core";
+import { COLUMNS, type DocumentLayout } from "./lancedb-schema.js";
+import { idFilter, keywordHits, mapConcurrently, vectorHits } from "./lancedb-search.js";
+import { chunks, LanceDbTables, type OpenCollection } from "./lancedb-store.js";
+
+/**
+ * What the backend needs from an embedder: query vectors. Typed structurally so any object with
+ * this method fits, including core's `Embedder`.
+ */
+export interface QueryEmbedder {
+  embedQueries(texts: readonly string[]): Promise<ArrayLike<number>[]>;
+}
+
+/** Options of {@link openLanceDbBackend}. */
+export interface LanceDbBackendOptions {
+  /** Document property holding a record's vector (stored in a float32 vector column). Default "vector". */
+  vectorKey?: string;
+  /**
+   * Computes query vectors for requests that carry none. With it, `capabilities()` offers
+   * "vector" and "hybrid" (so mining and eval pick hybrid by default); without it only "bm25"
+   * is offered, though `search` still serves vector and hybrid requests that carry `vector`.
+   * Default: none.
+   */
+  embedder?: QueryEmbedder;
+  /**
+   * LanceDB FTS index options, applied when the index is (re)built. Default LanceDB's: "simple"
+   * tokenizer, lower-casing, ASCII folding, English stemming and stop words, no positions.
+   */
+  fts?: Partial<FtsOptions>;
+  /** Requests of one `search` call run at once (LanceDB runs each on its own thread pool). Default 4. */
+  searchConcurrency?: number;
+}
+
+const COMPONENT = "lancedb";
+const DEFAULT_ITERATE_BATCH_SIZE = 1000;
+const LOOKUP_CHUNK_SIZE = 1000;
+
+/**
+ * hardneg's adapter for LanceDB, an embedded vector database: each collection is a LanceDB
+ * table in the folder given to {@link openLanceDbBackend}; bm25 runs on LanceDB's native
+ * full-text index, vector on an exact cosine scan, hybrid fuses both in core ({@link fuseHits}).
+ */
+export class LanceDbBackend implements SearchBackend, Store {
+  readonly specificationVersion = "v1" as const;
+  readonly name = "lancedb";
+
+  /** Prefer {@link openLanceDbBackend}. */
+  constructor(private readonly tables: LanceDbTables, private readonly options: LanceDbBackendOptions = {}) {}
+
+  capabilities(): BackendCapabilities {
+    return { modes: this.options.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"], scoreDocuments: true, maxBatchSize: 256 };
+  }
+
+  // ---- Store ----
+
+  async createCollection(spec: CollectionSpec): Promise<void> {
+    await this.tables.createCollection(spec);
+  }
+
+  async hasCollection(name: string): Promise<boolean> {
+    return (await this.tables.specOf(name)) !== undefined;
+  }
+
+  async describeCollection(name: string): Promise<CollectionSpec | undefined> {
+    return this.tables.specOf(name);
+  }
+
+  /** Drops the table. Deleting a missing collection does nothing. */
+  async deleteCollection(name: string): Promise<void> {
+    await this.tables.deleteCollection(name);
+  }
+
+  async count(name: string): Promise<number> {
+    return this.tables.count(name);
+  }
+
+  /** Inserts or replaces records by id in one merge (atomic per call); an updated record keeps its position. */
+  async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
+    await this.tables.upsert(name, records);
+  }
+
+  /** Records in insertion order, in batches of `batchSize` (default 1000). */
+  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
+    const batchSize = options.batchSize ?? DEFAULT_ITERATE_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new BadOptionError("batchSize", `must be a positive integer, got ${String(batchSize)}`, { component: COMPONENT });
+    yield* this.tables.iterate(name, batchSize);
+  }
+
+  async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    return this.tables.getRecords(name, ids);
+  }
+
+  async close(): Promise<void> {
+    this.tables.close();
+  }
+
+  // ---- SearchBackend ----
+
+  /** One hit list per request, in request order: at most `k` hits, best first, ranks from 1. */
+  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    const { mode, k } = checkSearchOptions(options);
+    if (!Array.isArray(requests)) throw new BadInputError("requests must be an array", { component: COMPONENT });
+    const texts = requests.map((request) => queryText(request, target?.collection));
+    const collection = await this.documents(target);
+    const vectors = mode === "bm25" ? [] : await this.queryVectors(requests, texts, collection, target.collection);
+    const indexed = mode === "vector" || (await this.tables.ensureSearchIndex(collection, target.collection));
+    const concurrency = this.options.searchConcurrency ?? 4;
+    return mapConcurrently(texts, concurrency, async (text, index) => {
+      const keyword = () => (indexed ? keywordHits(collection.table, text, k) : Promise.resolve([]));
+      const vector = () => vectorHits(collection.table, vectors[index]!, k);
+      if (mode === "bm25") return keyword();
+      if (mode === "vector") return vector();
+      const [keywordList, vectorList] = await Promise.all([keyword(), vector()]);
+      return fuseHits(keywordList, vectorList, { fusion: options.fusion!, alpha: options.alpha!, k });
+    });
+  }
+
+  /** Documents by their benchmark id (the `idKey` property), one query per 1000 ids. */
+  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    const collection = await this.documents(target);
+    const documents = new Map<string, Doc>();
+    for (const chunk of chunks([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
+      const rows = await collection.table.query().where(idFilter(chunk)).select([COLUMNS.documentId, COLUMNS.properties]).toArray();
+      for (const row of rows) {
+        const id = String(row[COLUMNS.documentId]);
+        documents.set(id, toDoc(id, JSON.parse(String(row[COLUMNS.properties])) as Record<string, unknown>, collection.layout!));
+      }
+    }
+    return documents;
+  }
+
+  /**
+   * The engine's score of given documents for one request: BM25 (0 for a document no query word
+   * matches) or cosine similarity, computed by a search restricted to those ids. Hybrid scores
+   * depend on the other candidates of the fused lists, so they are refused. Unknown ids are absent.
+   */
+  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+    const { mode } = checkSearchOptions(options);
+    if (mode === "hybrid") throw new UnsupportedCapabilityError('scoreDocuments serves "bm25" and "vector": a hybrid score depends on the other candidates of the fused lists', { component: COMPONENT, option: "mode" });
+    const text = queryText(request, target?.collection);
+    const collection = await this.documents(target);
+    const known = [...(await this.getDocuments(target, ids)).keys()];
+    const scores = new Map<string, number>();
+    if (mode === "bm25") {
+      for (const id of known) scores.set(id, 0);
+      if (!(await this.tables.ensureSearchIndex(collection, target.collection))) return scores;
+    }
+    const [vector] = mode === "vector" ? await this.queryVectors([request], [text], collection, target.collection) : [];
+    for (const chunk of chunks(known, LOOKUP_CHUNK_SIZE)) {
+      const hits = mode === "bm25" ? await keywordHits(collection.table, text, chunk.length, chunk) : await vectorHits(collection.table, vector!, chunk.length, chunk);
+      for (const hit of hits) scores.set(hit.id, hit.score);
+    }
+    return scores;
+  }
+
+  private async documents(target: DocumentTarget): Promise<OpenCollection & { layout: DocumentLayout }> {
+    const collection = await this.tables.collection(target?.collection);
+    const { layout } = collection;
+    if (layout === undefined) throw new BadOptionError("collection", `is a ${collection.spec.kind} collection; search needs a documents collection`, { component: COMPONENT, collection: target.collection });
+    for (const key of ["idKey", "contentKey"] as const) {
+      if (target[key] !== layout.keys[key]) {
+        throw new BadOptionError(key, `is "${String(target[key])}" but the collection was loaded with ${key} "${layout.keys[key]}" (its searchable columns are built from it); use the same key or reload the collection`, { component: COMPONENT, collection: target.collection });
+      }
+    }
+    return { ...collection, layout };
+  }
+
+  private async queryVectors(requests: readonly SearchRequest[], texts: readonly string[], collection: OpenCollection & { layout: DocumentLayout }, name: string): Promise<number[][]> {
+    const dimension = collection.layout.vectorDimension;
+    if (dimension === undefined) {
+      throw new UnsupportedCapabilityError(`vector and hybrid search need document vectors, and this collection has none (its records had no "${collection.layout.vectorKey}" property when first loaded); use mode "bm25"`, { component: COMPONENT, collection: name });
+    }
+    const missing = requests.flatMap((request, index) => (request.vector === undefined ? [index] : []));
+    const embedded = new Map<number, ArrayLike<number>>();
+    if (missing.length > 0) {
+      if (this.options.embedder === undefined) throw new BadInputError('vector and hybrid search need a query vector: pass `vector` in each request, or open the backend with an `embedder`', { component: COMPONENT, collection: name });
+      const vectors = await this.options.embedder.embedQueries(missing.map((index) => texts[index]!));
+      missing.forEach((requestIndex, position) => embedded.set(requestIndex, vectors[position]!));
+    }
+    return requests.map((request, index) => {
+      const vector = Array.from(request.vector ?? embedded.get(index) ?? []);
+      if (vector.length !== dimension || !vector.every(Number.isFinite)) {
+        throw new BadInputError(`query vector of request ${index} must be ${dimension} finite numbers (the collection's dimension), got ${vector.length}`, { component: COMPONENT, collection: name });
+      }
+      return vector;
+    });
+  }
+}
+
+/**
+ * Opens (creating if needed) a LanceDB database in the folder at `path` (a LanceDB URI such as
+ * `s3://...` works too, as far as LanceDB's `connect` supports it).
+ */
+export async function openLanceDbBackend(path: string, options: LanceDbBackendOptions = {}): Promise<LanceDbBackend> {
+  if (typeof path !== "string" || path === "") throw new BadOptionError("path", "must be a LanceDB folder path or URI", { component: COMPONENT });
+  const concurrency = options.searchConcurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadOptionError("searchConcurrency", `must be a positive integer, got ${String(concurrency)}`, { component: COMPONENT });
+  const tables = await LanceDbTables.open(path, options.vectorKey ?? "vector", options.fts ?? {});
+  return new LanceDbBackend(tables, options);
+}
+
+function checkSearchOptions(options: SearchOptions): SearchOptions {
+  const mode = options?.mode;
+  if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
+  if (!Number.isInteger(options.k) || options.k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(options.k)}`, { component: COMPONENT });
+  if (mode === "hybrid") {
+    if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", `hybrid search needs alpha between 0 (keyword) and 1 (vector), got ${String(options.alpha)}`, { component: COMPONENT });
+    if (options.fusion !== "relative-score" && options.fusion !== "rrf") throw new BadOptionError("fusion", `hybrid search needs fusion "relative-score" or "rrf", got ${JSON.stringify(options.fusion)}`, { component: COMPONENT });
+  }
+  return options;
+}
+
+function queryText(request: SearchRequest, collection: string | undefined): string {
+  const text = request?.text;
+  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { component: COMPONENT, ...(collection === undefined ? {} : { collection }) });
+  return text;
+}
+
+function toDoc(id: string, properties: Record<string, unknown>, layout: DocumentLayout): Doc {
+  const { keys } = layout;
+  const { [keys.idKey]: _id, [keys.contentKey]: content, ...rest } = properties;
+  const document: Doc = { id, text: typeof content === "string" ? content : content === undefined || content === null ? "" : String(content) };
+  let fields = rest;
+  if (keys.titleKey !== undefined && keys.titleKey in rest) {
+    const { [keys.titleKey]: title, ...others } = rest;
+    if (typeof title === "string") document.title = title;
+    fields = others;
+  }
+  if (Object.keys(fields).length > 0) document.fields = fields;
+  return document;
+}
