@@ -4,3 +4,5 @@ export { ENGLISH_STOPWORDS } from "./bm25/stopwords.js";
 export type { QueryTermRepeats, Bm25Parameters } from "./bm25/bm25-index.js";
 export type { Bm25IndexStats, IndexSource } from "./bm25/index-manager.js";
 export { COLLECTION_NAME_PATTERN } from "./collection-names.js";
+export { HYBRID_LIST_DEPTH } from "./local-backend.js";
+export type { VectorStats, VectorSource } from "./vectors/vector-manager.js";

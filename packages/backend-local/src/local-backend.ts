@@ -3,8 +3,11 @@ import { dirname, resolve } from "node:path";
 import {
   BadInputError,
   BadOptionError,
+  fuseHits,
+  normalizeVector,
   UnsupportedCapabilityError,
   type BackendCapabilities,
+  type Embedder,
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
@@ -21,6 +24,8 @@ import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
 import { Tokenizer, type TokenizerOptions } from "./bm25/tokenizer.js";
 import { SqliteStore, type DocumentFields } from "./sqlite-store.js";
+import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
+import { dotAt, searchVectors } from "./vectors/vector-search.js";
 
 /** BM25 and analyser options of the local backend. */
 export interface Bm25Options extends TokenizerOptions {
@@ -37,11 +42,27 @@ export interface LocalBackendOptions {
   /** BM25 parameters and analyser. Defaults: k1 1.5, b 0.75, Porter stemming, English stop words. */
   bm25?: Bm25Options;
   /**
-   * Folder for the BM25 index files. Default `<database file>.bm25` next to the database;
-   * ignored for an in-memory database (":memory:"), whose indexes live in memory only.
+   * Folder for the BM25 index files and the document vectors. Default `<database file>.bm25`
+   * next to the database; ignored for an in-memory database (":memory:"), whose indexes live in
+   * memory only.
    */
   indexDirectory?: string;
+  /**
+   * Computes vectors for the `vector` and `hybrid` modes, which are offered only when it is set.
+   * Document vectors are computed on the first vector search of a collection (or by
+   * `prepareVectors`), stored next to the BM25 index and recomputed after the collection
+   * changes; query vectors are computed from the request text unless the request carries one.
+   * Default: none (BM25 only).
+   */
+  embedder?: Embedder;
 }
+
+/**
+ * How deep each list of a hybrid search goes before fusion: at least 100, or `k` when larger.
+ * Relative-score fusion normalises each list by its own minimum and maximum, so the depth is
+ * part of what a hybrid score means; `scoreDocuments` rebuilds lists of the same depth.
+ */
+export const HYBRID_LIST_DEPTH = 100;
 
 const COMPONENT = "local";
 const DEFAULT_ITERATE_BATCH_SIZE = 1000;
@@ -58,11 +79,15 @@ export class LocalBackend implements SearchBackend, Store {
   readonly name = "local";
   /** How the index of the latest search/score/fetch call was obtained; undefined before any. */
   lastIndexSource: IndexSource | undefined;
+  /** The embedder's id when one is configured (recorded by vector and hybrid runs). */
+  readonly embedderId?: string;
 
   private readonly store: SqliteStore;
   private readonly tokenizer: Tokenizer;
   private readonly indexes: IndexManager;
   private readonly queryTermRepeats: QueryTermRepeats;
+  private readonly embedder: Embedder | undefined;
+  private readonly vectors: VectorManager | undefined;
 
   /** Prefer {@link openLocalBackend}. `path` is a database file, or ":memory:". */
   constructor(path: string, options: LocalBackendOptions = {}) {
@@ -83,10 +108,20 @@ export class LocalBackend implements SearchBackend, Store {
     this.store = new SqliteStore(inMemory ? ":memory:" : path);
     const indexDirectory = inMemory ? undefined : resolve(options.indexDirectory ?? `${path}.bm25`);
     this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory);
+    const embedder = options.embedder;
+    if (embedder !== undefined) {
+      if (typeof embedder?.id !== "string" || typeof embedder.embedQueries !== "function" || typeof embedder.embedDocuments !== "function") {
+        throw new BadOptionError("embedder", "must be an Embedder (id, embedQueries, embedDocuments)", { component: COMPONENT });
+      }
+      this.embedder = embedder;
+      this.embedderId = embedder.id;
+      this.vectors = new VectorManager(this.store, embedder, indexDirectory);
+    }
   }
 
+  /** BM25 always; vector and hybrid when an embedder is configured. scoreDocuments in every mode. */
   capabilities(): BackendCapabilities {
-    return { modes: ["bm25"], scoreDocuments: true };
+    return { modes: this.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"], scoreDocuments: true };
   }
 
   // ---- Store ----
@@ -107,6 +142,7 @@ export class LocalBackend implements SearchBackend, Store {
   async deleteCollection(name: string): Promise<void> {
     this.store.deleteCollection(name);
     this.indexes.forget(name);
+    this.vectors?.forget(name);
   }
 
   async count(name: string): Promise<number> {
@@ -136,24 +172,25 @@ export class LocalBackend implements SearchBackend, Store {
 
   // ---- SearchBackend ----
 
-  /** One hit list per request, in request order: at most `k` hits, best first, ranks from 1. */
+  /**
+   * One hit list per request, in request order: at most `k` hits, best first, ranks from 1.
+   * bm25: BM25 scores. vector: cosine similarity (exact, over every document). hybrid: the
+   * fusion (core's `fuseHits`) of the BM25 and vector lists, each {@link HYBRID_LIST_DEPTH} deep.
+   */
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    assertBm25(options);
+    const mode = this.checkedMode(options);
     const k = options.k;
     if (!Number.isInteger(k) || k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component: COMPONENT });
     if (!Array.isArray(requests)) throw new BadInputError("requests must be an array", { component: COMPONENT });
     const texts = requests.map((request) => queryText(request, target.collection));
     const index = this.indexFor(target);
-    return texts.map((text) => {
-      const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
-      if (termIds.length === 0) return [];
-      const ranked = index.search(termIds, k);
-      const hits: Hit[] = new Array(ranked.documentIndexes.length);
-      for (let position = 0; position < hits.length; position++) {
-        hits[position] = { id: index.data.documentIds[ranked.documentIndexes[position]!]!, score: ranked.scores[position]!, rank: position + 1 };
-      }
-      return hits;
-    });
+    if (mode === "bm25") return texts.map((text) => this.keywordHits(index, text, k));
+    const { vectors } = await this.obtainVectors(target);
+    const queries = await this.queryVectors(requests, vectors, target.collection);
+    if (mode === "vector") return this.vectorHits(index, vectors, queries, k);
+    const depth = Math.max(k, HYBRID_LIST_DEPTH);
+    const vectorLists = this.vectorHits(index, vectors, queries, depth);
+    return texts.map((text, position) => fuseHits(this.keywordHits(index, text, depth), vectorLists[position]!, hybridOptions(options, k)));
   }
 
   /** Documents by their benchmark id (the `idKey` property), fetched in one query per 5000 ids. */
@@ -173,18 +210,48 @@ export class LocalBackend implements SearchBackend, Store {
     return documents;
   }
 
-  /** BM25 scores of the given documents (0 when no query term matches); unknown ids are absent. */
+  /**
+   * The score `search` gives (or would give) each document, whether or not it is in the top k;
+   * unknown ids are absent. bm25: its BM25 score (0 when no query term matches). vector: its
+   * cosine similarity. hybrid: its fused score against the same two lists `search` fuses for this
+   * request and `k` (each {@link HYBRID_LIST_DEPTH} or `k` deep, same normalisation bounds); a
+   * document in neither list scores 0, which is what its own scores would normalise to (they are
+   * at most each list's minimum), so the gold's score stays comparable with the candidates'.
+   */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
-    assertBm25(options);
+    const mode = this.checkedMode(options);
     const text = queryText(request, target.collection);
     const index = this.indexFor(target);
     const known = [...new Set(ids)].flatMap((id) => {
       const documentIndex = index.documentIndexOf(id);
       return documentIndex === undefined ? [] : [[id, documentIndex] as const];
     });
-    const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
-    const scores = index.scoreDocuments(termIds, known.map(([, documentIndex]) => documentIndex));
-    return new Map(known.map(([id], position) => [id, scores[position]!]));
+    if (mode === "bm25") {
+      const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
+      const scores = index.scoreDocuments(termIds, known.map(([, documentIndex]) => documentIndex));
+      return new Map(known.map(([id], position) => [id, scores[position]!]));
+    }
+    const { vectors } = await this.obtainVectors(target);
+    const [query] = await this.queryVectors([request], vectors, target.collection);
+    if (mode === "vector") {
+      return new Map(known.map(([id, documentIndex]) => [id, dotAt(vectors.matrix, documentIndex * vectors.dimension, query!, vectors.dimension)]));
+    }
+    const k = Number.isInteger(options.k) && options.k >= 1 ? options.k : HYBRID_LIST_DEPTH;
+    const depth = Math.max(k, HYBRID_LIST_DEPTH);
+    const keyword = this.keywordHits(index, text, depth);
+    const [vector] = this.vectorHits(index, vectors, [query!], depth);
+    const fused = fuseHits(keyword, vector!, hybridOptions(options, Math.max(1, keyword.length + vector!.length)));
+    const fusedById = new Map(fused.map((hit) => [hit.id, hit.score]));
+    return new Map(known.map(([id]) => [id, fusedById.get(id) ?? 0]));
+  }
+
+  /**
+   * Makes sure the document vectors of `target` are ready (loading or computing them with the
+   * embedder) and reports how they were obtained. Vector search does this on its own; call it to
+   * embed at load time or to measure.
+   */
+  async prepareVectors(target: DocumentTarget): Promise<VectorStats> {
+    return (await this.obtainVectors(target)).stats;
   }
 
   /**
@@ -194,6 +261,56 @@ export class LocalBackend implements SearchBackend, Store {
    */
   async prepareIndex(target: DocumentTarget): Promise<Bm25IndexStats> {
     return this.obtainIndex(target).stats;
+  }
+
+  private checkedMode(options: SearchOptions): SearchOptions["mode"] {
+    const mode = options?.mode;
+    if (mode === "bm25") return mode;
+    if (mode === "vector" || mode === "hybrid") {
+      if (this.embedder === undefined) {
+        throw new UnsupportedCapabilityError(`search mode "${mode}" needs an embedder: open the backend with { embedder } (CLI: --embedder onnx:<model> or openai:<model>), or use mode "bm25"`, { component: COMPONENT, option: "mode" });
+      }
+      return mode;
+    }
+    throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
+  }
+
+  private keywordHits(index: Bm25Index, text: string, k: number): Hit[] {
+    const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
+    if (termIds.length === 0) return [];
+    const ranked = index.search(termIds, k);
+    const hits: Hit[] = new Array(ranked.documentIndexes.length);
+    for (let position = 0; position < hits.length; position++) {
+      hits[position] = { id: index.data.documentIds[ranked.documentIndexes[position]!]!, score: ranked.scores[position]!, rank: position + 1 };
+    }
+    return hits;
+  }
+
+  private vectorHits(index: Bm25Index, vectors: DocumentVectors, queries: readonly Float32Array[], k: number): Hit[][] {
+    return searchVectors(vectors.matrix, vectors.dimension, queries, k).map((ranked) =>
+      Array.from(ranked.documentIndexes, (documentIndex, position) => ({ id: index.data.documentIds[documentIndex]!, score: ranked.scores[position]!, rank: position + 1 })));
+  }
+
+  /** Unit-length query vectors: the request's own, else embedded from its text (one embedder call per batch). */
+  private async queryVectors(requests: readonly SearchRequest[], vectors: DocumentVectors, collection: string): Promise<Float32Array[]> {
+    const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
+    const embedded = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => requests[position]!.text));
+    const byPosition = new Map(missing.map((position, order) => [position, embedded[order]!]));
+    return requests.map((request, position) => {
+      const vector = Float32Array.from(request.vector ?? byPosition.get(position)!);
+      if (vectors.documentCount > 0 && vector.length !== vectors.dimension) {
+        throw new BadInputError(`query vector at position ${position} has ${vector.length} dimensions, the documents' vectors ${vectors.dimension}`, { collection, component: COMPONENT });
+      }
+      if (!vector.every(Number.isFinite)) throw new BadInputError(`query vector at position ${position} holds a non-finite number`, { collection, component: COMPONENT });
+      return normalizeVector(vector);
+    });
+  }
+
+  private async obtainVectors(target: DocumentTarget): Promise<{ vectors: DocumentVectors; stats: VectorStats }> {
+    if (this.vectors === undefined) throw new UnsupportedCapabilityError("document vectors need an embedder: open the backend with { embedder }", { component: COMPONENT });
+    const fields = fieldsOf(target);
+    const { index, stats } = this.obtainIndex(target);
+    return this.vectors.obtain(target.collection, fields, index, stats.collectionVersion);
   }
 
   private indexFor(target: DocumentTarget): Bm25Index {
@@ -215,13 +332,11 @@ export async function openLocalBackend(path: string, options?: LocalBackendOptio
   return new LocalBackend(path, options);
 }
 
-function assertBm25(options: SearchOptions): void {
-  const mode = options?.mode;
-  if (mode === "bm25") return;
-  if (mode === "vector" || mode === "hybrid") {
-    throw new UnsupportedCapabilityError(`search mode "${mode}" is not available yet: this backend serves "bm25" only; use mode "bm25" or a backend with vector search`, { component: COMPONENT });
-  }
-  throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
+/** Hybrid needs alpha and fusion named explicitly (core always passes them, so runs record them). */
+function hybridOptions(options: SearchOptions, k: number): { fusion: "relative-score" | "rrf"; alpha: number; k: number } {
+  if (options.alpha === undefined) throw new BadOptionError("alpha", 'mode "hybrid" needs alpha (1 = pure vector, 0 = pure keyword)', { component: COMPONENT });
+  if (options.fusion === undefined) throw new BadOptionError("fusion", 'mode "hybrid" needs fusion: "relative-score" or "rrf"', { component: COMPONENT });
+  return { fusion: options.fusion, alpha: options.alpha, k };
 }
 
 function queryText(request: SearchRequest, collection: string): string {

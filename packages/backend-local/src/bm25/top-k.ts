@@ -11,12 +11,13 @@ export interface RankedDocuments {
  * document index so results never depend on posting order. Candidates are
  * `candidates[0 .. candidateCount)` when given (sparse: only touched documents), otherwise every
  * document `0 .. candidateCount)` whose score is > 0 (dense: cheaper when a query touches most
- * of the corpus, because the scan is sequential and needs no touched list).
+ * of the corpus, because the scan is sequential and needs no touched list), or every document
+ * whatever its score when `keepNonPositive` is set (cosine scores, which may be ≤ 0).
  *
  * A bounded min-heap (worst kept document at the root) costs O(n log k), and once it is full most
  * candidates are rejected by one comparison with the root, instead of sorting every scored document.
  */
-export function selectTopK(candidates: Uint32Array | undefined, candidateCount: number, scores: Float32Array, k: number): RankedDocuments {
+export function selectTopK(candidates: Uint32Array | undefined, candidateCount: number, scores: Float32Array, k: number, keepNonPositive = false): RankedDocuments {
   const heap = new Uint32Array(Math.min(k, candidateCount));
   let size = 0;
   // The root's score and index, cached: the fast-reject test runs for every candidate.
@@ -30,7 +31,8 @@ export function selectTopK(candidates: Uint32Array | undefined, candidateCount: 
       heap[0] = candidate;
       siftDown(heap, size, scores);
     } else {
-      if (score <= 0) continue; // only reachable in dense mode: untouched documents score 0
+      // Dense BM25: untouched documents score 0. Cosine scores may be ≤ 0 and still rank.
+      if (score <= 0 && !keepNonPositive) continue;
       heap[size] = candidate;
       siftUp(heap, size, scores);
       size++;
