@@ -4,6 +4,7 @@ import {
   ConnectionError,
   HardnegError,
   UnsupportedCapabilityError,
+  fuseHits,
   isTransientStatus,
   withRetries,
   type BackendCapabilities,
@@ -44,6 +45,11 @@ export interface ElasticBackendOptions {
   client?: ElasticClient;
   /** Computes query and document vectors; without it only "bm25" is offered. Default: none. */
   embedder?: TextEmbedder;
+  /**
+   * Document vectors computed elsewhere: taken from this record property on upsert (and left in
+   * the record too). Query vectors must then come with each search request. Default: none.
+   */
+  documentVectors?: { property: string; dimension: number };
   /** The `dense_vector` field holding document vectors. Default "hardneg_vector". */
   vectorField?: string;
   /** Search requests per `_msearch` call. Default 64. */
@@ -74,6 +80,9 @@ export class ElasticBackend implements SearchBackend, Store {
   readonly name = "elastic";
   private readonly client: ElasticClient;
   private readonly embedder: TextEmbedder | undefined;
+  private readonly documentVectors: { property: string; dimension: number } | undefined;
+  /** False once the cluster refused the `rrf` retriever (licence); hybrid then fuses client-side. */
+  private serverRrf = true;
   private readonly vectorField: string;
   private readonly requestsPerCall: number;
   private readonly recordsPerBulk: number;
@@ -85,6 +94,7 @@ export class ElasticBackend implements SearchBackend, Store {
   constructor(client: ElasticClient, options: ElasticBackendOptions = {}) {
     this.client = client;
     this.embedder = options.embedder;
+    this.documentVectors = options.documentVectors;
     this.vectorField = options.vectorField ?? "hardneg_vector";
     this.requestsPerCall = positiveInteger(options.requestsPerCall ?? 64, "requestsPerCall");
     this.recordsPerBulk = positiveInteger(options.recordsPerBulk ?? 500, "recordsPerBulk");
@@ -93,9 +103,10 @@ export class ElasticBackend implements SearchBackend, Store {
     this.refresh = options.refresh ?? "wait_for";
   }
 
-  /** BM25 always; vector, and hybrid with RRF (alpha 0.5), when an embedder is given. */
+  /** BM25 always; vector and hybrid (both fusions) when document vectors exist (an embedder or `documentVectors`). */
   capabilities(): BackendCapabilities {
-    const modes: SearchMode[] = this.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
+    const hasVectors = this.embedder !== undefined || this.documentVectors !== undefined;
+    const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
     return { modes, scoreDocuments: true, maxK: MAX_K, maxBatchSize: 256 };
   }
 
@@ -106,16 +117,24 @@ export class ElasticBackend implements SearchBackend, Store {
     const k = checkK(options.k);
     this.checkMode(options);
     const texts = requests.map((request) => queryText(request, target.collection));
-    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts);
-    if (options.mode === "hybrid" && !(options.fusion === "rrf" && options.alpha === 0.5)) {
-      // Weighted or relative-score fusion needs both lists fused client-side (core's fusion).
-      throw new UnsupportedCapabilityError(`hybrid search here is Elasticsearch's unweighted rrf retriever: use fusion "rrf" with alpha 0.5 (got fusion ${JSON.stringify(options.fusion)}, alpha ${String(options.alpha)})`, { component: COMPONENT, collection: target.collection });
+    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
+    if (options.mode === "hybrid") {
+      // The rrf retriever is unweighted in 8.x, so it serves alpha 0.5 only; anything else,
+      // or a cluster whose licence refuses it, fuses a BM25 and a kNN list with core's fuseHits.
+      if (options.fusion === "rrf" && options.alpha === 0.5 && this.serverRrf) {
+        try {
+          const bodies = texts.map((text, position) => rrfSearchBody(target, this.vectorField, text, vectors![position]!, k));
+          return (await this.multiSearch(target.collection, bodies, "hybrid search")).map((response) => hitsOf(response, target.idKey, k));
+        } catch (error) {
+          if (!isRrfRefusal(error)) throw error;
+          this.serverRrf = false;
+        }
+      }
+      const bodies = texts.flatMap((text, position) => [bm25SearchBody(target, text, k), vectorSearchBody(target, this.vectorField, vectors![position]!, k)]);
+      const responses = await this.multiSearch(target.collection, bodies, "hybrid search (keyword and vector lists)");
+      return texts.map((_, position) => fuseHits(hitsOf(responses[2 * position]!, target.idKey, k), hitsOf(responses[2 * position + 1]!, target.idKey, k), { fusion: options.fusion!, alpha: options.alpha!, k }));
     }
-    const bodies = texts.map((text, position) => {
-      if (options.mode === "bm25") return bm25SearchBody(target, text, k);
-      if (options.mode === "vector") return vectorSearchBody(target, this.vectorField, vectors![position]!, k);
-      return rrfSearchBody(target, this.vectorField, text, vectors![position]!, k);
-    });
+    const bodies = texts.map((text, position) => (options.mode === "bm25" ? bm25SearchBody(target, text, k) : vectorSearchBody(target, this.vectorField, vectors![position]!, k)));
     const responses = await this.multiSearch(target.collection, bodies, `${options.mode} search`);
     return responses.map((response) => hitsOf(response, target.idKey, k));
   }
@@ -147,7 +166,7 @@ export class ElasticBackend implements SearchBackend, Store {
     if (unique.length === 0) return new Map();
     const body = options.mode === "bm25"
       ? bm25ScoreBody(target, text, unique)
-      : vectorScoreBody(target, this.vectorField, (await this.queryVectors([request], [text]))[0]!, unique);
+      : vectorScoreBody(target, this.vectorField, (await this.queryVectors([request], [text], target.collection))[0]!, unique);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
     return scoresOf(response!, target.idKey);
   }
@@ -164,7 +183,7 @@ export class ElasticBackend implements SearchBackend, Store {
       }
       return;
     }
-    const dimensions = spec.kind === "documents" ? this.embedder?.dim : undefined;
+    const dimensions = spec.kind === "documents" ? this.embedder?.dim ?? this.documentVectors?.dimension : undefined;
     const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }) });
     try {
       await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings }));
@@ -223,9 +242,7 @@ export class ElasticBackend implements SearchBackend, Store {
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError({ meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } }, "upsert", name);
     await mapConcurrently(chunked(records, this.recordsPerBulk), this.concurrency, async (chunk) => {
-      const vectors = spec.kind === "documents" && this.embedder !== undefined && spec.target !== undefined
-        ? await this.embedder.embedDocuments(chunk.map((record) => documentTextOf(record, spec.target!)))
-        : undefined;
+      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
       await this.bulkWithItemRetries(name, chunk, vectors);
     });
   }
@@ -283,8 +300,20 @@ export class ElasticBackend implements SearchBackend, Store {
     }
   }
 
-  private async queryVectors(requests: readonly SearchRequest[], texts: string[]): Promise<ArrayLike<number>[]> {
+  /** Vectors for document records: from the configured property, else from the embedder, else none. */
+  private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {
+    if (this.documentVectors !== undefined) {
+      const { property, dimension } = this.documentVectors;
+      return records.map((record) => vectorProperty(record, property, dimension, collection));
+    }
+    return this.embedder?.embedDocuments(records.map((record) => documentTextOf(record, target)));
+  }
+
+  private async queryVectors(requests: readonly SearchRequest[], texts: string[], collection: string): Promise<ArrayLike<number>[]> {
     const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
+    if (missing.length > 0 && this.embedder === undefined) {
+      throw new BadInputError(`search request ${missing[0]} has no vector: with documentVectors and no embedder, every request must carry its query vector`, { component: COMPONENT, collection });
+    }
     const computed = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => texts[position]!));
     const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
     missing.forEach((position, index) => (vectors[position] = computed[index]!));
@@ -358,6 +387,20 @@ function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "coll
   const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
   const content = record.properties[target.contentKey];
   return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
+}
+
+/** The cluster cannot run the `rrf` retriever: its licence refuses it, or it predates retrievers (400). */
+function isRrfRefusal(error: unknown): boolean {
+  if (!HardnegError.isInstance(error)) return false;
+  return error.code === "UNSUPPORTED_CAPABILITY" || (error.code === "BAD_INPUT" && /retriever|rrf/i.test(error.message));
+}
+
+function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {
+  const value = record.properties[property];
+  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
+    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, { component: COMPONENT, collection });
+  }
+  return value as number[];
 }
 
 function checkTarget(target: DocumentTarget): void {

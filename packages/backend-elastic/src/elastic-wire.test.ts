@@ -53,13 +53,49 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(lines[1]).toMatchObject({ size: 3, knn: { field: "hardneg_vector", query_vector: [5, 1], k: 3 } });
   });
 
-  it("mapping: hybrid rrf with alpha 0.5 uses the rrf retriever; other fusions are refused before any request", async () => {
+  it("mapping: hybrid rrf with alpha 0.5 uses the rrf retriever", async () => {
     const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
-    await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
+    const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
+    expect(hits!.map((hit) => hit.id)).toEqual(["d2", "d9"]);
     expect((server!.requests[0]!.body as Record<string, unknown>[])[1]).toHaveProperty("retriever.rrf.rank_constant", 60);
-    const refused = await rejection(backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" }));
-    expect(refused.code).toBe("UNSUPPORTED_CAPABILITY");
-    expect(server!.requests).toHaveLength(1);
+  });
+
+  it("mapping: relative-score hybrid sends a BM25 and a kNN search per request and fuses them client-side", async () => {
+    const keyword = { hits: { hits: [{ _id: "a", _score: 9, _source: { doc_id: "a" } }, { _id: "b", _score: 1, _source: { doc_id: "b" } }] }, status: 200 };
+    const vector = { hits: { hits: [{ _id: "b", _score: 0.9, _source: { doc_id: "b" } }, { _id: "c", _score: 0.5, _source: { doc_id: "c" } }] }, status: 200 };
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [keyword, vector] } })], { embedder });
+    const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
+    // b: 0.75 · 1 + 0.25 · 0 = 0.75; a: 0.25 · 1 = 0.25; c: 0.75 · 0 = 0.
+    expect(hits).toEqual([{ id: "b", score: 0.75, rank: 1 }, { id: "a", score: 0.25, rank: 2 }, { id: "c", score: 0, rank: 3 }]);
+    const lines = server!.requests[0]!.body as Record<string, unknown>[];
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toHaveProperty("query.multi_match");
+    expect(lines[3]).toHaveProperty("knn.query_vector", [5, 1]);
+  });
+
+  it("mapping: a cluster whose licence refuses the rrf retriever gets client-side fusion instead", async () => {
+    const licence = { error: { root_cause: [], type: "security_exception", reason: "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]" }, status: 403 };
+    const answer = { hits: { hits: [{ _id: "a", _score: 2, _source: { doc_id: "a" } }] }, status: 200 };
+    const backend = await backendAnswering([
+      times(1, on("POST", "/_msearch", { body: { responses: [licence] } })),
+      on("POST", "/_msearch", { body: { responses: [answer, answer] } }),
+    ], { embedder });
+    const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
+    expect(hits!.map((hit) => hit.id)).toEqual(["a"]);
+    expect(server!.requests).toHaveLength(2);
+    expect((server!.requests[1]!.body as unknown[])).toHaveLength(4);
+  });
+
+  it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
+    ], { documentVectors: { property: "vector", dimension: 2 } });
+    expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
+    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
+    expect((server!.requests[1]!.body as unknown[])[1]).toEqual({ doc_id: "d1", text: "x", vector: [0.5, 0.5], hardneg_vector: [0.5, 0.5] });
+    expect((await rejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: [1] } }]))).code).toBe("BAD_INPUT");
+    expect((await rejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
   });
 
   it("mapping: without an embedder only bm25 is offered and vector search is refused clearly", async () => {

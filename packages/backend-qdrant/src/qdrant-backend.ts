@@ -3,6 +3,7 @@ import {
   BadOptionError,
   HardnegError,
   UnsupportedCapabilityError,
+  fuseHits,
   withRetries,
   type BackendCapabilities,
   type CollectionSpec,
@@ -32,6 +33,11 @@ export interface QdrantBackendOptions {
   client?: QdrantClientLike;
   /** Computes dense vectors; without it only "bm25" is offered. Default: none. */
   embedder?: TextEmbedder;
+  /**
+   * Document vectors computed elsewhere: taken from this record property on upsert (and left in
+   * the payload too). Query vectors must then come with each search request. Default: none.
+   */
+  documentVectors?: { property: string; dimension: number };
   /** Names of the dense and sparse vectors. Default `{ dense: "dense", sparse: "bm25" }`. */
   vectorNames?: Partial<VectorNames>;
   /** Client-side BM25 weighting of document terms. Defaults: k1 1.5, b 0.75, average length 256. */
@@ -62,6 +68,7 @@ export class QdrantBackend implements SearchBackend, Store {
   readonly name = "qdrant";
   private readonly client: QdrantClientLike;
   private readonly embedder: TextEmbedder | undefined;
+  private readonly documentVectors: { property: string; dimension: number } | undefined;
   private readonly names: VectorNames;
   private readonly bm25: Bm25Weighting;
   private readonly requestsPerCall: number;
@@ -73,6 +80,7 @@ export class QdrantBackend implements SearchBackend, Store {
   constructor(client: QdrantClientLike, options: QdrantBackendOptions = {}) {
     this.client = client;
     this.embedder = options.embedder;
+    this.documentVectors = options.documentVectors;
     this.names = { dense: options.vectorNames?.dense ?? "dense", sparse: options.vectorNames?.sparse ?? "bm25" };
     this.bm25 = options.bm25 ?? {};
     this.requestsPerCall = positiveInteger(options.requestsPerCall ?? 64, "requestsPerCall");
@@ -81,9 +89,10 @@ export class QdrantBackend implements SearchBackend, Store {
     this.retry = options.retry ?? {};
   }
 
-  /** BM25 always (on collections created by this adapter); vector and hybrid (RRF) with an embedder. */
+  /** BM25 always (on collections created by this adapter); vector and hybrid when document vectors exist (an embedder or `documentVectors`). */
   capabilities(): BackendCapabilities {
-    const modes: SearchMode[] = this.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
+    const hasVectors = this.embedder !== undefined || this.documentVectors !== undefined;
+    const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
     return { modes, scoreDocuments: true, maxBatchSize: 256 };
   }
 
@@ -94,8 +103,17 @@ export class QdrantBackend implements SearchBackend, Store {
     const k = checkK(options.k);
     this.checkMode(options, target.collection);
     const texts = requests.map((request) => queryText(request, target.collection));
-    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts);
+    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
     const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
+    if (options.mode === "hybrid" && options.fusion === "relative-score") {
+      // Qdrant has no min-max fusion: both lists come back in one batch and core fuses them.
+      const searches = texts.flatMap((_, position) => [bm25Query(target, sparse![position]!, k, this.names), vectorQuery(target, vectors![position]!, k, this.names)]);
+      const answers = await this.queryBatch(target.collection, searches, "hybrid search (keyword and vector lists)");
+      return texts.map((_, position) => {
+        const keyword = sparse![position]!.indices.length === 0 ? [] : hitsOf(answers[2 * position]!.points, target.idKey, k);
+        return fuseHits(keyword, hitsOf(answers[2 * position + 1]!.points, target.idKey, k), { fusion: "relative-score", alpha: options.alpha!, k });
+      });
+    }
     // A BM25 query with no terms left (only stop words) matches nothing; it is not sent.
     const queries = texts.map((_, position) => {
       if (options.mode === "bm25") return sparse![position]!.indices.length === 0 ? undefined : bm25Query(target, sparse![position]!, k, this.names);
@@ -150,7 +168,7 @@ export class QdrantBackend implements SearchBackend, Store {
       }
       return scores;
     }
-    const [vector] = await this.queryVectors([request], [text]);
+    const [vector] = await this.queryVectors([request], [text], target.collection);
     const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, unique.length, this.names, filter)], "score documents");
     for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
     return scores;
@@ -168,7 +186,7 @@ export class QdrantBackend implements SearchBackend, Store {
       }
       return;
     }
-    const dimensions = spec.kind === "documents" ? this.embedder?.dim : undefined;
+    const dimensions = spec.kind === "documents" ? this.embedder?.dim ?? this.documentVectors?.dimension : undefined;
     await this.call("create collection", spec.name, () => this.client.createCollection(spec.name, collectionBody(spec, this.names, dimensions)));
     if (spec.kind === "documents" && spec.target !== undefined) {
       // A keyword index makes the gold-document filter on the id property fast.
@@ -224,7 +242,7 @@ export class QdrantBackend implements SearchBackend, Store {
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError({ status: 404 }, "upsert", name);
     await mapConcurrently(chunked(records, this.pointsPerUpsert), this.concurrency, async (chunk) => {
-      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectors(chunk, spec.target) : undefined;
+      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.vectorsOf(name, chunk, spec.target) : undefined;
       await this.call("upsert", name, () => this.client.upsert(name, { wait: true, points: pointsOf(chunk, vectors) }));
     });
   }
@@ -267,23 +285,29 @@ export class QdrantBackend implements SearchBackend, Store {
     }
     if (mode === "hybrid") {
       if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", "hybrid search needs alpha from 0 (keyword) to 1 (vector)", { component: COMPONENT });
-      if (options.fusion !== "rrf") {
-        throw new UnsupportedCapabilityError(`hybrid fusion ${JSON.stringify(options.fusion)} is not available: Qdrant fuses with RRF here (fusion "rrf"); relative-score fusion awaits core's client-side fusion`, { component: COMPONENT, collection });
+      if (options.fusion !== "rrf" && options.fusion !== "relative-score") {
+        throw new BadOptionError("fusion", `must be "rrf" or "relative-score", got ${JSON.stringify(options.fusion)}`, { component: COMPONENT });
       }
     }
   }
 
-  private async queryVectors(requests: readonly SearchRequest[], texts: string[]): Promise<ArrayLike<number>[]> {
+  private async queryVectors(requests: readonly SearchRequest[], texts: string[], collection: string): Promise<ArrayLike<number>[]> {
     const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
+    if (missing.length > 0 && this.embedder === undefined) {
+      throw new BadInputError(`search request ${missing[0]} has no vector: with documentVectors and no embedder, every request must carry its query vector`, { component: COMPONENT, collection });
+    }
     const computed = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => texts[position]!));
     const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
     missing.forEach((position, index) => (vectors[position] = computed[index]!));
     return vectors;
   }
 
-  private async documentVectors(records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<Record<string, unknown>[]> {
+  private async vectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<Record<string, unknown>[]> {
     const texts = records.map((record) => documentTextOf(record, target));
-    const dense = this.embedder === undefined ? undefined : await this.embedder.embedDocuments(texts);
+    const property = this.documentVectors;
+    const dense = property !== undefined
+      ? records.map((record) => vectorProperty(record, property.property, property.dimension, collection))
+      : this.embedder === undefined ? undefined : await this.embedder.embedDocuments(texts);
     return texts.map((text, position) => {
       const vector: Record<string, unknown> = { [this.names.sparse]: documentSparseVector(text, this.bm25) };
       if (dense !== undefined) vector[this.names.dense] = Array.from(dense[position]!);
@@ -324,6 +348,14 @@ function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "coll
   const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
   const content = record.properties[target.contentKey];
   return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
+}
+
+function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {
+  const value = record.properties[property];
+  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
+    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, { component: COMPONENT, collection });
+  }
+  return value as number[];
 }
 
 function checkName(name: unknown): asserts name is string {

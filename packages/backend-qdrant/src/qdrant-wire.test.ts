@@ -49,7 +49,7 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(searches[0]).toEqual({ query: { indices: [termIndex("espresso"), termIndex("pressure")].sort((a, b) => a - b), values: [1, 1] }, using: "bm25", limit: 10, with_payload: ["doc_id", "hardneg_id"] });
   });
 
-  it("mapping: vector and hybrid queries carry the embedder's vector; relative-score is refused before any request", async () => {
+  it("mapping: vector and rrf hybrid queries carry the embedder's vector; hybrid prefetches both and fuses on the server", async () => {
     const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 0.9]]]) })], { embedder });
     await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
     expect((bodyOf(0).searches as unknown[])[0]).toMatchObject({ query: [5, 1], using: "dense", limit: 3 });
@@ -57,8 +57,28 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     const hybrid = (bodyOf(1).searches as Array<Record<string, unknown>>)[0]!;
     expect(hybrid.query).toEqual({ rrf: { weights: [0.30000000000000004, 0.7] } });
     expect(hybrid.prefetch).toHaveLength(2);
-    expect((await rejection(backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.7, fusion: "relative-score" }))).code).toBe("UNSUPPORTED_CAPABILITY");
     expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: relative-score hybrid asks for a BM25 and a dense list in one batch and fuses them client-side", async () => {
+    const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["a", 9], ["b", 1]], [["b", 0.9], ["c", 0.5]]]) })], { embedder });
+    const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
+    // b: 0.75 · 1 + 0.25 · 0 = 0.75; a: 0.25 · 1 = 0.25; c: 0.75 · 0 = 0.
+    expect(hits).toEqual([{ id: "b", score: 0.75, rank: 1 }, { id: "a", score: 0.25, rank: 2 }, { id: "c", score: 0, rank: 3 }]);
+    const searches = bodyOf(0).searches as Array<Record<string, unknown>>;
+    expect(searches.map((search) => search.using)).toEqual(["bm25", "dense"]);
+  });
+
+  it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+      on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
+    ], { documentVectors: { property: "vector", dimension: 2 } });
+    expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
+    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
+    expect((bodyOf(1).points as Array<Record<string, unknown>>)[0]!.vector).toMatchObject({ dense: [0.5, 0.5] });
+    expect((await rejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: "no" } }]))).code).toBe("BAD_INPUT");
+    expect((await rejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
   });
 
   it("mapping: gold documents come from one filtered scroll on the id property", async () => {
