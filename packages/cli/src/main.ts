@@ -6,6 +6,7 @@ import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
 import { loadBeir, loadFile } from "./commands/load.js";
 import { mineCommand } from "./commands/mine.js";
+import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
 import { DEFAULT_ENGINE, openEngine } from "./engine.js";
 
 /** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. */
@@ -89,7 +90,7 @@ export function buildProgram(): Command {
       await withEngine(options.engine, (engine) => loadFile(engine, file, options));
     });
 
-  program
+  const mine = program
     .command("mine")
     .description("mine hard negatives into a collection (re-running resumes and never duplicates)")
     .requiredOption("--docs-collection <name>", "documents collection")
@@ -117,6 +118,17 @@ export function buildProgram(): Command {
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options)));
+  addJudgeOptions(mine, { required: false, mining: true });
+
+  const judge = program
+    .command("judge")
+    .description("judge an existing hard-negatives collection for false negatives (flag, drop or relabel them)")
+    .requiredOption("--collection <name>", "hard-negatives collection")
+    .option("--dry-run", "only print how many judge calls (after the cache) and prompt tokens it would take", false)
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (options) => withEngine(options.engine, (engine) => judgeCommand(engine, options)));
+  addJudgeOptions(judge, { required: true });
 
   program
     .command("compare")

@@ -1,8 +1,9 @@
 import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
+import { humanMineJudgeLines, judgeFromOptions, withoutJudgeOptions, type JudgeCommandOptions } from "./judge.js";
 
-export interface MineCommandOptions extends MiningOptions {
+export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, JudgeCommandOptions {
   docsCollection: string;
   queriesCollection: string;
   outCollection: string;
@@ -12,9 +13,13 @@ export interface MineCommandOptions extends MiningOptions {
 /** `hardneg mine`: runs (or resumes) a mining run and prints its report. */
 export async function mineCommand(engine: Engine, options: MineCommandOptions): Promise<void> {
   const progress = progressLine();
-  const { json, docsCollection, queriesCollection, outCollection, ...miningOptions } = options;
+  const { json, docsCollection, queriesCollection, outCollection, ...rest } = options;
+  const judge = judgeFromOptions(options);
+  const miningOptions = withoutJudgeOptions(rest);
   const report = await mine({
     ...miningOptions,
+    ...(judge === undefined ? {} : { judge, judgePolicy: options.policy ?? "flag" }),
+    ...(options.maxRelabelled === undefined ? {} : { maxRelabelled: options.maxRelabelled }),
     backend: engine,
     docsCollection: await docsCollectionOf(engine, docsCollection),
     queriesCollection: await queriesCollectionOf(engine, queriesCollection),
@@ -35,6 +40,7 @@ function humanReport(report: MineReport): string[] {
     `gold rank in pool of ${report.metrics.pool_size}: ${histogram}`,
     `nDCG@10 ${formatNumber(report.metrics.ndcg_at_10)}  MRR@10 ${formatNumber(report.metrics.mrr_at_10)}  Recall@10 ${formatNumber(report.metrics.recall_at_10)}  Recall@${report.metrics.pool_size} ${formatNumber(report.metrics.recall_at_pool)}`,
     `candidates dropped: ${dropped || "none"}`,
+    ...(report.judge === undefined ? [] : humanMineJudgeLines(report.judge)),
     ...(report.skipped_examples.length > 0
       ? [`skipped, e.g.: ${report.skipped_examples.slice(0, 3).map((example) => `${example.query_id} (${example.reason}${example.detail === undefined ? "" : `: ${example.detail}`})`).join("; ")}`]
       : []),

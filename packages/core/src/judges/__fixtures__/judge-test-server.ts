@@ -16,6 +16,8 @@ export interface RecordedRequest {
   body: Record<string, any>;
   /** Chat: the candidate text shown in the prompt; rerank: undefined. */
   candidateText?: string;
+  /** Chat: the query text shown in the prompt; rerank: undefined. */
+  queryText?: string;
 }
 
 /** What the server does with one request instead of its table answer. */
@@ -77,6 +79,7 @@ export async function startJudgeTestServer(options: JudgeTestServerOptions = {})
     if (path.endsWith("/chat/completions")) {
       const user = String(body.messages?.find((message: { role: string }) => message.role === "user")?.content ?? "");
       request.candidateText = between(user, "Candidate document:\n", "\n\nIs the candidate relevant");
+      request.queryText = between(user, "Query:\n", "\n\nGold document");
     }
     const index = requests.length;
     requests.push(request);
@@ -91,9 +94,7 @@ export async function startJudgeTestServer(options: JudgeTestServerOptions = {})
     }
     if (options.answerDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
     if (path.endsWith("/chat/completions")) {
-      const user = String(body.messages?.find((message: { role: string }) => message.role === "user")?.content ?? "");
-      const query = between(user, "Query:\n", "\n\nGold document");
-      const isRelevant = relevant(request.candidateText ?? "", query);
+      const isRelevant = relevant(request.candidateText ?? "", request.queryText ?? "");
       state.answered++;
       return send(response, 200, chatAnswer(JSON.stringify({ relevant: isRelevant, reason: isRelevant ? "answers the query like the gold" : "different topic" })));
     }
