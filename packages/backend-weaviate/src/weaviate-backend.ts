@@ -1,0 +1,379 @@
+import {
+  BadInputError,
+  BadOptionError,
+  HardnegError,
+  UnsupportedCapabilityError,
+  withRetries,
+  type BackendCapabilities,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Hit,
+  type IterateOptions,
+  type RetryOptions,
+  type SearchBackend,
+  type SearchMode,
+  type SearchOptions,
+  type SearchRequest,
+  type Store,
+  type StoredRecord,
+} from "@hardneg/core";
+import { chunked, mapConcurrently } from "./map-concurrently.js";
+import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
+import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
+import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
+import { weaviateCollectionName } from "./weaviate-names.js";
+import { bm25Options, collectionConfig, fetchOptions, hybridOptions, nearOptions, objectIdOf, objectsOf, pageOptions } from "./weaviate-requests.js";
+
+/** What the adapter needs from an embedding model (structural; core's planned `Embedder` fits). */
+export interface TextEmbedder {
+  readonly dim: number;
+  embedQueries(texts: string[]): Promise<ArrayLike<number>[]>;
+  embedDocuments(texts: string[]): Promise<ArrayLike<number>[]>;
+}
+
+/** Options of {@link openWeaviateBackend} and {@link WeaviateBackend}. */
+export interface WeaviateBackendOptions extends WeaviateConnectionOptions {
+  /** A connected client to use instead of connecting (tests, custom set-ups). Default: connect to the location. */
+  client?: WeaviateClientLike;
+  /**
+   * The vectorizer config given to `collections.create` for new documents, queries and
+   * hard-negatives collections, e.g. `weaviate.configure.vectors.text2VecOpenAI()`. Default none.
+   */
+  vectorizers?: unknown;
+  /**
+   * True when the searched collections have a Weaviate vectorizer (nearText, hybrid without
+   * client vectors). Default: true when `vectorizers` is given, else false.
+   */
+  serverVectorizer?: boolean;
+  /** Computes query and document vectors client-side (nearVector). Default none. */
+  embedder?: TextEmbedder;
+  /**
+   * Document vectors computed elsewhere, taken from this record property on upsert (and kept in
+   * the properties too). Query vectors must then come with each request. Default none.
+   */
+  documentVectors?: { property: string; dimension: number };
+  /** Queries in flight at once (Weaviate has no batch query). Default 4. */
+  concurrency?: number;
+  /** Objects per `insertMany`. Default 200. */
+  objectsPerInsert?: number;
+  /** Retries of transient failures and of failed batch objects. Default: core's `withRetries` defaults. */
+  retry?: Omit<RetryOptions, "isTransient">;
+}
+
+/** Weaviate's default `QUERY_MAXIMUM_RESULTS`. */
+const MAX_K = 10_000;
+
+/** A batch in which some objects failed: retried for those objects only. */
+class FailedObjects extends Error {
+  constructor(readonly failures: Array<{ id: string; message: string }>) {
+    super(`${failures.length} objects failed`);
+  }
+}
+
+/**
+ * hardneg on Weaviate (weaviate-client v3), the reference engine: `bm25`, `nearText` /
+ * `nearVector` and `hybrid` (alpha and fusion type always explicit) with score metadata, gold
+ * documents by a `containsAny` filter in one request per batch, cursor iteration, batch inserts
+ * with failed objects retried and reported, UUIDv5 object ids.
+ */
+export class WeaviateBackend implements SearchBackend, Store {
+  readonly specificationVersion = "v1" as const;
+  readonly name = "weaviate";
+  private readonly client: WeaviateClientLike;
+  private readonly options: WeaviateBackendOptions;
+  private readonly serverVectorizer: boolean;
+  private readonly concurrency: number;
+  private readonly objectsPerInsert: number;
+  private readonly specs = new Map<string, CollectionSpec>();
+
+  constructor(client: WeaviateClientLike, options: WeaviateBackendOptions = {}) {
+    this.client = client;
+    this.options = options;
+    this.serverVectorizer = options.serverVectorizer ?? options.vectorizers !== undefined;
+    this.concurrency = positiveInteger(options.concurrency ?? 4, "concurrency");
+    this.objectsPerInsert = positiveInteger(options.objectsPerInsert ?? 200, "objectsPerInsert");
+  }
+
+  /** BM25 always; vector and hybrid when vectors exist (server vectorizer, embedder or document vectors). */
+  capabilities(): BackendCapabilities {
+    const hasVectors = this.serverVectorizer || this.options.embedder !== undefined || this.options.documentVectors !== undefined;
+    const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
+    return { modes, scoreDocuments: true, maxK: MAX_K, maxBatchSize: 256 };
+  }
+
+  // ---- SearchBackend ----
+
+  /** One query per request (Weaviate has no batch query), `concurrency` at a time, answers in request order. */
+  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    const collection = this.collectionOf(target);
+    const k = checkK(options.k);
+    this.checkMode(options, target.collection);
+    const texts = requests.map((request) => queryText(request, target.collection));
+    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
+    return mapConcurrently(texts, this.concurrency, (text, position) => this.call(`${options.mode} search`, target.collection, async () => {
+      const vector = vectors?.[position];
+      if (options.mode === "bm25") return hitsOf((await collection.query.bm25(text, bm25Options(target, k))).objects, target.idKey, k, "score");
+      if (options.mode === "hybrid") return hitsOf((await collection.query.hybrid(text, hybridOptions(target, k, options.alpha!, options.fusion!, vector))).objects, target.idKey, k, "score");
+      const answer = vector === undefined ? await collection.query.nearText(text, nearOptions(target, k)) : await collection.query.nearVector(Array.from(vector), nearOptions(target, k));
+      return hitsOf(answer.objects, target.idKey, k, "distance");
+    }));
+  }
+
+  /** Documents whose id property is one of `ids`: one `containsAny` filter request per 1000 ids. */
+  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    const collection = this.collectionOf(target);
+    const documents = new Map<string, Doc>();
+    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+      const answer = await this.call("fetch documents by id", target.collection, () => collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byProperty(target.idKey).containsAny(chunk))));
+      for (const object of answer.objects) {
+        const document = documentOf(object, target);
+        if (!documents.has(document.id)) documents.set(document.id, document);
+      }
+    });
+    return documents;
+  }
+
+  /**
+   * BM25 or vector scores of given documents, searched within a `containsAny` filter on their
+   * ids; a BM25 search skips documents sharing no term, which score 0 (as in backend-local).
+   * Hybrid scores depend on the whole result list and are not offered.
+   */
+  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+    const collection = this.collectionOf(target);
+    this.checkMode(options, target.collection);
+    if (options.mode === "hybrid") {
+      throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: fused scores exist only within one result list; use mode bm25 or vector for margins", { component: COMPONENT, collection: target.collection });
+    }
+    const text = queryText(request, target.collection);
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const filters = collection.filter.byProperty(target.idKey).containsAny(unique);
+    const scores = new Map<string, number>();
+    if (options.mode === "bm25") {
+      const answer = await this.call("score documents", target.collection, () => collection.query.bm25(text, bm25Options(target, unique.length, filters)));
+      for (const hit of hitsOf(answer.objects, target.idKey, unique.length, "score")) scores.set(hit.id, hit.score);
+      const unmatched = unique.filter((id) => !scores.has(id));
+      if (unmatched.length > 0) for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
+      return scores;
+    }
+    const [vector] = await this.queryVectors([request], [text], target.collection);
+    const answer = await this.call("score documents", target.collection, () => (vector === undefined
+      ? collection.query.nearText(text, nearOptions(target, unique.length, filters))
+      : collection.query.nearVector(Array.from(vector), nearOptions(target, unique.length, filters))));
+    for (const hit of hitsOf(answer.objects, target.idKey, unique.length, "distance")) scores.set(hit.id, hit.score);
+    return scores;
+  }
+
+  // ---- Store ----
+
+  /** Creates the collection with hardneg's schema (and the configured vectorizer); an existing one of the same kind is kept. */
+  async createCollection(spec: CollectionSpec): Promise<void> {
+    const weaviateName = weaviateCollectionName(spec?.name);
+    const existing = await this.describeCollection(spec.name);
+    if (existing !== undefined) {
+      if (existing.kind !== spec.kind && existing.kind !== "records") {
+        throw new BadOptionError("collection", `Weaviate collection "${weaviateName}" already holds ${existing.kind}, not ${spec.kind}; choose another name`, { component: COMPONENT });
+      }
+      return;
+    }
+    await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
+    this.specs.set(weaviateName, spec);
+  }
+
+  async hasCollection(name: string): Promise<boolean> {
+    const weaviateName = weaviateCollectionName(name);
+    return this.call("check collection", undefined, () => this.client.collections.exists(weaviateName));
+  }
+
+  async describeCollection(name: string): Promise<CollectionSpec | undefined> {
+    const weaviateName = weaviateCollectionName(name);
+    const known = this.specs.get(weaviateName);
+    if (known !== undefined) return { ...known, name };
+    if (!(await this.hasCollection(name))) return undefined;
+    const config = await this.call("read collection", name, () => this.client.collections.get(weaviateName).config.get());
+    const spec = specOf(name, config.description);
+    this.specs.set(weaviateName, spec);
+    return spec;
+  }
+
+  /** Deletes the collection; deleting a missing one does nothing. */
+  async deleteCollection(name: string): Promise<void> {
+    const weaviateName = weaviateCollectionName(name);
+    this.specs.delete(weaviateName);
+    if (await this.hasCollection(name)) await this.call("delete collection", name, () => this.client.collections.delete(weaviateName));
+  }
+
+  async count(name: string): Promise<number> {
+    const collection = this.client.collections.get(weaviateCollectionName(name));
+    return (await this.call("count", name, () => collection.aggregate.overAll())).totalCount;
+  }
+
+  /**
+   * Inserts objects with `insertMany` (a batch replaces objects with the same UUID, so writes
+   * are idempotent). Objects Weaviate reports as failed are resent with backoff; those still
+   * failing after the retries fail the call with a BadInputError naming records and messages.
+   */
+  async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
+    const weaviateName = weaviateCollectionName(name);
+    if (records.length === 0) return;
+    const spec = await this.describeCollection(name);
+    if (spec === undefined) throw toHardnegError(new Error("no such collection"), "upsert", name, false);
+    const collection = this.client.collections.get(weaviateName);
+    await mapConcurrently(chunked(records, this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
+      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
+      let pending = objectsOf(chunk, vectors);
+      try {
+        await withRetries(async () => {
+          const result = await collection.data.insertMany(pending);
+          if (!result.hasErrors) return;
+          const positions = Object.keys(result.errors).map(Number).sort((left, right) => left - right);
+          const failures = positions.map((position) => ({ id: String(pending[position]!.properties.hardneg_id), message: result.errors[position]!.message }));
+          pending = positions.map((position) => pending[position]!);
+          throw new FailedObjects(failures);
+        }, { ...this.options.retry, isTransient: (error) => error instanceof FailedObjects || isWeaviateTransient(error) });
+      } catch (error) {
+        if (error instanceof FailedObjects) {
+          const listed = error.failures.slice(0, 5).map((failure) => `"${failure.id}": ${failure.message}`).join("; ");
+          throw new BadInputError(`${error.failures.length} of ${chunk.length} objects still failed after retries: ${listed}`, { component: COMPONENT, collection: name, cause: error });
+        }
+        throw toHardnegError(error, "upsert", name, await this.existsQuietly(weaviateName));
+      }
+    });
+  }
+
+  /** Records in UUID order through the cursor API (`after`), `batchSize` (default 1000) per batch. */
+  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
+    const collection = this.client.collections.get(weaviateCollectionName(name));
+    const batchSize = Math.min(positiveInteger(options.batchSize ?? 1000, "batchSize"), MAX_K);
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.call("iterate", name, () => collection.query.fetchObjects(pageOptions(batchSize, after)));
+      if (page.objects.length > 0) yield page.objects.map(recordOf);
+      if (page.objects.length < batchSize) return;
+      after = page.objects[page.objects.length - 1]!.uuid;
+    }
+  }
+
+  async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const collection = this.client.collections.get(weaviateCollectionName(name));
+    const records = new Map<string, StoredRecord>();
+    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+      const answer = await this.call("get records", name, () => collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byId().containsAny(chunk.map(objectIdOf)))));
+      for (const object of answer.objects) {
+        const record = recordOf(object);
+        records.set(record.id, record);
+      }
+    });
+    return records;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close?.();
+  }
+
+  // ---- internals ----
+
+  private collectionOf(target: DocumentTarget): WeaviateCollectionLike {
+    const weaviateName = weaviateCollectionName(target?.collection);
+    for (const key of ["idKey", "contentKey"] as const) {
+      if (typeof target[key] !== "string" || target[key] === "") throw new BadOptionError(key, "must be a non-empty property name", { component: COMPONENT, collection: target.collection });
+    }
+    return this.client.collections.get(weaviateName);
+  }
+
+  private checkMode(options: SearchOptions, collection: string): void {
+    const mode = options?.mode;
+    if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
+      throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
+    }
+    if (!this.capabilities().modes.includes(mode)) {
+      throw new UnsupportedCapabilityError(`search mode "${mode}" needs vectors: open the backend with vectorizers / serverVectorizer, an embedder or documentVectors, or use mode "bm25"`, { component: COMPONENT, collection });
+    }
+    if (mode === "hybrid") {
+      if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", "hybrid search needs alpha from 0 (keyword) to 1 (vector)", { component: COMPONENT });
+      if (options.fusion !== "rrf" && options.fusion !== "relative-score") throw new BadOptionError("fusion", `must be "rrf" or "relative-score", got ${JSON.stringify(options.fusion)}`, { component: COMPONENT });
+    }
+  }
+
+  /** Query vectors: the request's own, else the embedder's; undefined entries let the server vectorise. */
+  private async queryVectors(requests: readonly SearchRequest[], texts: string[], collection: string): Promise<Array<ArrayLike<number> | undefined>> {
+    const vectors: Array<ArrayLike<number> | undefined> = requests.map((request) => request.vector);
+    const missing = vectors.flatMap((vector, position) => (vector === undefined ? [position] : []));
+    if (missing.length === 0) return vectors;
+    if (this.options.embedder !== undefined) {
+      const computed = await this.options.embedder.embedQueries(missing.map((position) => texts[position]!));
+      missing.forEach((position, index) => (vectors[position] = computed[index]));
+    } else if (!this.serverVectorizer) {
+      throw new BadInputError(`search request ${missing[0]} has no vector, and there is no embedder or server vectorizer to compute it`, { component: COMPONENT, collection });
+    }
+    return vectors;
+  }
+
+  private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {
+    const property = this.options.documentVectors;
+    if (property !== undefined) return records.map((record) => vectorProperty(record, property.property, property.dimension, collection));
+    if (this.options.embedder === undefined) return undefined;
+    return this.options.embedder.embedDocuments(records.map((record) => [target.titleKey === undefined ? undefined : record.properties[target.titleKey], record.properties[target.contentKey]]
+      .filter((part) => typeof part === "string" && part !== "").join("\n")));
+  }
+
+  private async existsQuietly(weaviateName: string): Promise<boolean | undefined> {
+    return this.client.collections.exists(weaviateName).catch(() => undefined);
+  }
+
+  /**
+   * One engine call with retries of transient failures. On any other failure the collection's
+   * existence is checked, so a missing collection is reported as such whatever the wording.
+   */
+  private async call<T>(action: string, collection: string | undefined, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(operation, { ...this.options.retry, isTransient: isWeaviateTransient });
+    } catch (error) {
+      if (HardnegError.isInstance(error)) throw error;
+      const exists = collection === undefined ? undefined : await this.existsQuietly(weaviateCollectionName(collection));
+      throw toHardnegError(error, action, collection, exists);
+    }
+  }
+}
+
+/**
+ * Connects to Weaviate at `location`, an http(s) URL ("http://localhost:8080", or a Weaviate
+ * Cloud URL). gRPC goes to the same host (port 50051 by default, 443 over https). The API key
+ * comes from `WEAVIATE_API_KEY` only.
+ */
+export async function openWeaviateBackend(location: string, options: WeaviateBackendOptions = {}): Promise<WeaviateBackend> {
+  if (options.client !== undefined) return new WeaviateBackend(options.client, options);
+  if (typeof location !== "string" || !/^https?:\/\//.test(location)) {
+    throw new BadOptionError("location", `must be an http(s) URL such as "http://localhost:8080", got ${JSON.stringify(location)}`, { component: COMPONENT });
+  }
+  try {
+    return new WeaviateBackend(await connectWeaviate(location, options), options);
+  } catch (error) {
+    throw toHardnegError(error, `connect to ${new URL(location).origin}`, undefined, undefined);
+  }
+}
+
+function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {
+  const value = record.properties[property];
+  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
+    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, { component: COMPONENT, collection });
+  }
+  return value as number[];
+}
+
+function checkK(k: unknown): number {
+  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_K) throw new BadOptionError("k", `must be an integer from 1 to ${MAX_K}, got ${String(k)}`, { component: COMPONENT });
+  return k as number;
+}
+
+function queryText(request: SearchRequest, collection: string): string {
+  const text = request?.text;
+  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
+  return text;
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, { component: COMPONENT });
+  return value;
+}

@@ -1,0 +1,66 @@
+/** Response mapping, as pure functions: query objects to hits, documents, records and specs. */
+import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
+import type { WeaviateObjectLike } from "./weaviate-client.js";
+import { RECORD_ID_KEY } from "./weaviate-requests.js";
+
+/** Which metadata holds the score: `score` (bm25, hybrid) or `distance` (near*, score = 1 − distance). */
+export type ScoreSource = "score" | "distance";
+
+/** The benchmark id of an object: its id property, else the kept record id, else the UUID. */
+export function documentIdOf(object: WeaviateObjectLike, idKey: string): string {
+  const value = object.properties[idKey] ?? object.properties[RECORD_ID_KEY];
+  return value === undefined || value === null ? object.uuid : String(value);
+}
+
+/**
+ * The engine's score of an object. For vector search Weaviate returns a distance (lower is
+ * better); 1 − distance keeps "higher is better" and equals cosine similarity for cosine distance.
+ */
+export function scoreOf(object: WeaviateObjectLike, source: ScoreSource): number {
+  if (source === "score") return object.metadata?.score ?? 0;
+  const distance = object.metadata?.distance;
+  return distance === undefined ? 0 : 1 - distance;
+}
+
+/** Ranked hits (1-based), at most `k`. */
+export function hitsOf(objects: readonly WeaviateObjectLike[], idKey: string, k: number, source: ScoreSource): Hit[] {
+  return objects.slice(0, k).map((object, position) => ({ id: documentIdOf(object, idKey), score: scoreOf(object, source), rank: position + 1 }));
+}
+
+/** Properties without the kept record id and without unset (null) values, which Weaviate returns for schema properties an object lacks. */
+function storedProperties(object: WeaviateObjectLike): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object.properties)) {
+    if (key !== RECORD_ID_KEY && value !== null && value !== undefined) properties[key] = value;
+  }
+  return properties;
+}
+
+export function recordOf(object: WeaviateObjectLike): StoredRecord {
+  const recordId = object.properties[RECORD_ID_KEY];
+  return { id: recordId === undefined || recordId === null ? object.uuid : String(recordId), properties: storedProperties(object) };
+}
+
+export function documentOf(object: WeaviateObjectLike, target: DocumentTarget): Doc {
+  const { [target.idKey]: _id, [target.contentKey]: content, ...rest } = storedProperties(object);
+  const document: Doc = { id: documentIdOf(object, target.idKey), text: content === undefined ? "" : String(content) };
+  let fields: Record<string, unknown> = rest;
+  if (target.titleKey !== undefined && target.titleKey in rest) {
+    const { [target.titleKey]: title, ...others } = rest;
+    document.title = String(title);
+    fields = others;
+  }
+  if (Object.keys(fields).length > 0) document.fields = fields;
+  return document;
+}
+
+/** The spec kept as JSON in the collection description; any other collection reads as plain records. */
+export function specOf(name: string, description: string | undefined): CollectionSpec {
+  try {
+    const stored = (JSON.parse(description ?? "") as { hardneg?: CollectionSpec }).hardneg;
+    if (typeof stored === "object" && stored !== null && typeof stored.kind === "string") return { ...stored, name };
+  } catch {
+    // Not ours: a description written by someone else.
+  }
+  return { name, kind: "records" };
+}
