@@ -35,6 +35,18 @@ async function codeOf(action: () => Promise<unknown>): Promise<string | undefine
 }
 
 describe("LanceDB backend", () => {
+  it("builds the FTS index once when the first searches arrive concurrently (reopened engine)", async () => {
+    const path = join(newFolder(), "db");
+    const documents = Array.from({ length: 50 }, (_, index) => ({ doc_id: `d${index}`, text: `espresso grind ${index} coffee ${index % 7}` }));
+    await (await backendWith(documents, {}, path)).close();
+    // A fresh process: no index yet, and mining sends two batches at once.
+    const reopened = await openLanceDbBackend(path);
+    const batches = await Promise.all([0, 1, 2].map((offset) =>
+      reopened.search(target, [{ text: `coffee ${offset}` }, { text: "espresso grind" }], { mode: "bm25", k: 5 })));
+    for (const hits of batches) expect(hits[1]).toHaveLength(5);
+    await reopened.close();
+  });
+
   it("offers vector and hybrid only with an embedder", async () => {
     const plain = await backendWith([{ doc_id: "a", text: "apple" }]);
     const embedding = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: { embedQueries: async (texts) => texts.map(() => [1, 0]) } });

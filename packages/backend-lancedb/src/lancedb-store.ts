@@ -159,6 +159,10 @@ export class LanceDbTables {
     const { table } = collection;
     if (this.indexedVersions.get(name) === (await table.version())) return true;
     return this.locked(name, async () => {
+      // A concurrent caller may have rebuilt it while this one waited for the lock, through
+      // another handle of the same table: see the latest version before deciding.
+      await table.checkoutLatest();
+      if (this.indexedVersions.get(name) === (await table.version())) return true;
       if ((await table.countRows()) === 0) return false;
       const indexName = `${COLUMNS.searchText}_idx`;
       const stats = (await table.listIndices()).some((index) => index.name === indexName) ? await table.indexStats(indexName) : undefined;
