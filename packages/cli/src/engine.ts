@@ -1,6 +1,6 @@
-import { BadOptionError, type Engine } from "@hardneg/core";
+import { BadOptionError, type Embedder, type Engine } from "@hardneg/core";
 
-/** An engine named on the command line: `local:<path>`, later `lancedb:<path>`, `qdrant:<url>` ... */
+/** An engine named on the command line: `local:<path>`, `lancedb:<path>`, `weaviate:<url>`, `elastic:<url>`, `qdrant:<url>`. */
 export interface EngineSpec {
   scheme: string;
   location: string;
@@ -12,6 +12,10 @@ export const DEFAULT_ENGINE = "local:hardneg.db";
 /** Adapter packages the CLI knows, and the function each exports to open an engine. */
 const ADAPTERS: Record<string, { packageName: string; opener: string }> = {
   local: { packageName: "@hardneg/backend-local", opener: "openLocalBackend" },
+  lancedb: { packageName: "@hardneg/backend-lancedb", opener: "openLanceDbBackend" },
+  weaviate: { packageName: "@hardneg/backend-weaviate", opener: "openWeaviateBackend" },
+  elastic: { packageName: "@hardneg/backend-elastic", opener: "openElasticBackend" },
+  qdrant: { packageName: "@hardneg/backend-qdrant", opener: "openQdrantBackend" },
 };
 
 export function parseEngineSpec(text: string): EngineSpec {
@@ -28,8 +32,17 @@ export function parseEngineSpec(text: string): EngineSpec {
   return { scheme, location };
 }
 
-/** Opens an engine by loading its adapter package, which must be installed next to the CLI. */
-export async function openEngine(text: string): Promise<Engine> {
+/** What `openEngine` passes to an adapter's opener besides the location. */
+export interface OpenEngineOptions {
+  /** Computes client-side vectors, for engines whose vector and hybrid modes need them. */
+  embedder?: Embedder;
+}
+
+/**
+ * Opens an engine by loading its adapter package, which must be installed next to the CLI.
+ * The opener is called as `opener(location, { embedder })` when an embedder is given.
+ */
+export async function openEngine(text: string, options: OpenEngineOptions = {}): Promise<Engine> {
   const spec = parseEngineSpec(text);
   const adapter = ADAPTERS[spec.scheme]!;
   let module: Record<string, unknown>;
@@ -38,6 +51,6 @@ export async function openEngine(text: string): Promise<Engine> {
   } catch (error) {
     throw new BadOptionError("--engine", `engine "${spec.scheme}" needs the package ${adapter.packageName}; install it next to @hardneg/cli`, { cause: error });
   }
-  const open = module[adapter.opener] as (location: string) => Promise<Engine>;
-  return open(spec.location);
+  const open = module[adapter.opener] as (location: string, options?: OpenEngineOptions) => Promise<Engine>;
+  return options.embedder === undefined ? open(spec.location) : open(spec.location, { embedder: options.embedder });
 }

@@ -8,6 +8,8 @@ import { loadBeir, loadFile } from "./commands/load.js";
 import { mineCommand } from "./commands/mine.js";
 import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
 import { DEFAULT_ENGINE, openEngine } from "./engine.js";
+import { createEmbedder, type EmbedderCommandOptions } from "./embedder-spec.js";
+import { reportCommand } from "./commands/report.js";
 
 /** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. */
 const EXIT_FAILURE = 1;
@@ -43,13 +45,26 @@ function collectMode(value: string, previous: string[] | undefined): string[] {
 const engineOption = () => new Option("--engine <spec>", "engine to use: local:<database file>").default(DEFAULT_ENGINE);
 const jsonOption = () => new Option("--json", "print one JSON object on stdout").default(false);
 
-/** Opens the engine, runs the command, and always closes the engine. */
-async function withEngine(spec: string, run: (engine: Engine) => Promise<void>): Promise<void> {
-  const engine = await openEngine(spec);
+/** `--embedder`, `--embedder-base-url` and `--embedder-cache`, on every command that loads or searches. */
+function addEmbedderOptions(command: Command): Command {
+  return command
+    .option("--embedder <spec>", "embedder for vector/hybrid modes: onnx:<model id or folder> or openai:<model>")
+    .option("--embedder-base-url <url>", "OpenAI-compatible server for --embedder openai:<model> (default https://api.openai.com/v1; key from HARDNEG_EMBEDDER_API_KEY or OPENAI_API_KEY)")
+    .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
+}
+
+/** Opens the engine (with the embedder, if any), runs the command, and always closes both. */
+async function withEngine(spec: string, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
+  const embedder = createEmbedder(embedderOptions);
   try {
-    await run(engine);
+    const engine = await openEngine(spec, embedder === undefined ? {} : { embedder });
+    try {
+      await run(engine);
+    } finally {
+      await engine.close?.();
+    }
   } finally {
-    await engine.close?.();
+    await embedder?.close?.();
   }
 }
 
@@ -70,7 +85,8 @@ export function buildProgram(): Command {
     .option("--queries-collection <name>", "queries collection (default: <folder>-<split>)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (dir: string, options) => withEngine(options.engine, (engine) => loadBeir(engine, dir, options)));
+    .action(async (dir: string, options) => withEngine(options.engine, (engine) => loadBeir(engine, dir, options), options));
+  addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
     .option("--collection <name>", "collection to load into")
@@ -87,8 +103,9 @@ export function buildProgram(): Command {
           throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", `error: load <file> needs --${required === "collection" ? "collection" : "content-key"}`);
         }
       }
-      await withEngine(options.engine, (engine) => loadFile(engine, file, options));
+      await withEngine(options.engine, (engine) => loadFile(engine, file, options), options);
     });
+  addEmbedderOptions(load);
 
   const mine = program
     .command("mine")
@@ -115,9 +132,10 @@ export function buildProgram(): Command {
     .addOption(new Option("--shortfall <policy>", "when fewer than N candidates are eligible (default keep-fewer)").choices(SHORTFALL_POLICIES))
     .option("--batch-size <n>", "queries per search call and per committed write (default 64)", wholeNumber)
     .option("--concurrency <n>", "batches in flight (default 2)", wholeNumber)
+    .option("--report <file.html>", "also write an HTML report of the run")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options), options));
   addJudgeOptions(mine, { required: false, mining: true });
 
   const judge = program
@@ -141,6 +159,9 @@ export function buildProgram(): Command {
     .option("--query-samples <n>", "queries to mine (default: all)", wholeNumber)
     .option("--pool-size <n>", "candidates asked per query (default 100)", wholeNumber)
     .option("--out-prefix <name>", "hard negatives go to <prefix>-<mode> in each engine", "compare")
+    .option("--alpha <x>", "hybrid weight, 1 = pure vector (default 0.75)", decimal)
+    .addOption(new Option("--fusion <type>", "hybrid fusion (default relative-score)").choices(["relative-score", "rrf"]))
+    .option("--report <file.html>", "also write an HTML report of the comparison")
     .addOption(jsonOption())
     .action(async (options) => compareCommand(options));
 
@@ -155,7 +176,15 @@ export function buildProgram(): Command {
     .option("--per-query <file>", "also write each query's gold rank, nDCG@10 and Recall@100 as JSONL")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => evalCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, (engine) => evalCommand(engine, options), options));
+
+  program
+    .command("report <run>")
+    .description("write a self-contained HTML report of a mining run (by run id or output collection)")
+    .option("--output <file.html>", "file to write (default: report-<run id>.html)")
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (run: string, options) => withEngine(options.engine, (engine) => reportCommand(engine, run, options)));
 
   program
     .command("export")
@@ -167,6 +196,9 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, (engine) => exportCommand(engine, options)));
 
+  for (const command of program.commands) {
+    if (["mine", "compare", "eval"].includes(command.name())) addEmbedderOptions(command);
+  }
   return program;
 }
 

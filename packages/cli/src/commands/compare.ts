@@ -5,8 +5,12 @@ import {
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { openEngine } from "../engine.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
+import { createEmbedder, withoutEmbedderOptions, type EmbedderCommandOptions } from "../embedder-spec.js";
+import { renderCompareReport } from "../report/compare-report.js";
+import { readRuns, type RunData } from "../report/run-data.js";
+import { writeReportFile } from "../report/write-report.js";
 
-export interface CompareCommandOptions extends Omit<MiningOptions, "mode"> {
+export interface CompareCommandOptions extends Omit<MiningOptions, "mode">, EmbedderCommandOptions {
   docsCollection: string;
   queriesCollection: string;
   /** Engine specs; each must hold the same collections. */
@@ -16,6 +20,8 @@ export interface CompareCommandOptions extends Omit<MiningOptions, "mode"> {
   /** Hard-negative collections are named `<outPrefix>-<mode>` in each engine. Default "compare". */
   outPrefix: string;
   json: boolean;
+  /** HTML report file (`--report`). */
+  report?: string;
 }
 
 /** One engine and mode of a comparison, with its mining report. */
@@ -31,29 +37,39 @@ interface ComparedRun {
  * one's metrics and how much their negatives overlap. Runs are ordinary (resumable) mining runs.
  */
 export async function compareCommand(options: CompareCommandOptions): Promise<void> {
-  const { json, docsCollection, queriesCollection, engine: specs, mode: modes, outPrefix, ...miningOptions } = options;
+  const { json, docsCollection, queriesCollection, engine: specs, mode: modes, outPrefix, report: reportFile, ...rest } = options;
+  const miningOptions = withoutEmbedderOptions(rest);
   if (specs.length === 0) throw new BadOptionError("--engine", "name at least one engine to compare");
   const progress = progressLine();
   const runs: ComparedRun[] = [];
-  for (const spec of specs) {
-    const engine = await openEngine(spec);
-    try {
-      for (const mode of modes ?? [undefined]) {
-        const report = await mine({
-          ...miningOptions,
-          ...(mode === undefined ? {} : { mode }),
-          backend: engine,
-          docsCollection: await docsCollectionOf(engine, docsCollection),
-          queriesCollection: await queriesCollectionOf(engine, queriesCollection),
-          hardNegativesCollection: new HardNegativesCollection({ collectionName: `${outPrefix}-${mode ?? "best"}` }),
-          onProgress: ({ queriesDone, queriesTotal }) => progress(`${spec} ${mode ?? ""}: ${queriesDone}/${queriesTotal} queries`),
-        });
-        const label = `${spec}:${report.mode}`;
-        runs.push({ spec, mode: report.mode as SearchMode, report, negatives: { label, negativesByQuery: await negativesOf(engine, report) } });
+  const runData: RunData[] = [];
+  const queryTexts = new Map<string, string>();
+  // One embedder for every engine that needs client-side vectors: its cache is shared too.
+  const embedder = createEmbedder(options);
+  try {
+    for (const spec of specs) {
+      const engine = await openEngine(spec, embedder === undefined ? {} : { embedder });
+      try {
+        for (const mode of modes ?? [undefined]) {
+          const report = await mine({
+            ...miningOptions,
+            ...(mode === undefined ? {} : { mode }),
+            backend: engine,
+            docsCollection: await docsCollectionOf(engine, docsCollection),
+            queriesCollection: await queriesCollectionOf(engine, queriesCollection),
+            hardNegativesCollection: new HardNegativesCollection({ collectionName: `${outPrefix}-${mode ?? "best"}` }),
+            onProgress: ({ queriesDone, queriesTotal }) => progress(`${spec} ${mode ?? ""}: ${queriesDone}/${queriesTotal} queries`),
+          });
+          const label = `${spec}:${report.mode}`;
+          runs.push({ spec, mode: report.mode as SearchMode, report, negatives: { label, negativesByQuery: await negativesOf(engine, report, queryTexts) } });
+          if (reportFile !== undefined) runData.push(...(await readRuns(engine, report.run_id)).filter((run) => run.runId === report.run_id));
+        }
+      } finally {
+        await engine.close?.();
       }
-    } finally {
-      await engine.close?.();
     }
+  } finally {
+    await embedder?.close?.();
   }
   progress.done();
   const overlap = compareNegatives(runs.map((run) => run.negatives));
@@ -64,24 +80,31 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
     ndcg_at_10: report.metrics.ndcg_at_10, mrr_at_10: report.metrics.mrr_at_10, recall_at_10: report.metrics.recall_at_10,
     recall_at_pool: report.metrics.recall_at_pool, pool_size: report.metrics.pool_size, gold_rank_histogram: report.gold_rank_histogram,
   }));
-  printResult(json, { engines, ...overlap }, () => [
+  const reportPath = reportFile === undefined ? undefined : writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
+  printResult(json, { engines, ...overlap, ...(reportPath === undefined ? {} : { report_file: reportPath }) }, () => [
     ...engines.map((engine) => `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  negatives/query ${formatNumber(engine.negatives_per_query)}`),
     "mean Jaccard overlap of negative sets:",
     ...overlap.labels.map((label, row) => `  ${label}: ${overlap.mean_jaccard[row]!.map((value) => formatNumber(value)).join("  ")}`),
     `negatives found by only one engine: ${(overlap.only_one_engine_share * 100).toFixed(1)}%`,
     ...overlap.disagreements.slice(0, 3).map((item) => `  disagree most on ${item.query_id} (Jaccard ${formatNumber(item.mean_jaccard)})`),
+    ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
   ]);
 }
 
-/** The negatives a run wrote, per query (rows of other runs in the same collection are ignored). */
-async function negativesOf(engine: Engine, report: MineReport): Promise<Map<string, string[]>> {
+/**
+ * The negatives a run wrote, per query (rows of other runs in the same collection are ignored);
+ * records each query's text in `queryTexts` on the way.
+ */
+async function negativesOf(engine: Engine, report: MineReport, queryTexts: Map<string, string>): Promise<Map<string, string[]>> {
   const byQuery = new Map<string, { rank: number; id: string }[]>();
   const keys = (await engine.describeCollection(report.out_collection))?.hardNegativeKeys;
   const idKey = keys?.hardNegativeIdKey ?? "hard_negative_id";
+  const queryKey = keys?.queryContentKey ?? "query";
   for await (const batch of engine.iterate(report.out_collection)) {
     for (const row of batch) {
       if (row.properties["run_id"] !== report.run_id) continue;
       const queryId = String(row.properties["query_id"]);
+      if (!queryTexts.has(queryId)) queryTexts.set(queryId, String(row.properties[queryKey] ?? ""));
       const list = byQuery.get(queryId) ?? [];
       list.push({ rank: Number(row.properties["rank"] ?? Number.POSITIVE_INFINITY), id: String(row.properties[idKey]) });
       byQuery.set(queryId, list);

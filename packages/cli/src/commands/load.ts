@@ -1,11 +1,12 @@
 import { basename, resolve } from "node:path";
 import {
   DocsCollection, ingestDocuments, ingestQueries, LoadReport, openBeir, QueriesCollection, readDocuments, readQueries,
-  type Engine, type Qrels, type Query,
+  type DocumentTarget, type Engine, type Qrels, type Query,
 } from "@hardneg/core";
 import { formatNumber, printResult, progressLine } from "../output.js";
+import type { EmbedderCommandOptions } from "../embedder-spec.js";
 
-export interface LoadBeirOptions {
+export interface LoadBeirOptions extends EmbedderCommandOptions {
   split: string;
   docsCollection?: string;
   queriesCollection?: string;
@@ -31,6 +32,8 @@ export async function loadBeir(engine: Engine, folder: string, options: LoadBeir
   const loaded = await ingestQueries(engine, queries, checkGoldIds(engine, docs, dataset.queries(queriesReport), qrels, unknownGold), {
     onProgress: (count) => progress(`queries: ${count}`),
   });
+  if (options.embedder !== undefined) progress(`document vectors: embedding ${documents} documents`);
+  const vectors = options.embedder === undefined ? undefined : await prepareVectors(engine, docs.target);
   progress.done();
   printResult(options.json, {
     docs_collection: docs.collectionName,
@@ -43,15 +46,40 @@ export async function loadBeir(engine: Engine, folder: string, options: LoadBeir
     unknown_gold_ids: unknownGold.length,
     unknown_gold_examples: unknownGold.slice(0, 5),
     skipped_examples: [...documentsReport.examples, ...queriesReport.examples],
+    ...(vectors === undefined ? {} : { vectors }),
   }, () => [
     `loaded ${formatNumber(documents)} documents into "${docs.collectionName}" and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
     `corpus: ${documentsReport.summary()}`,
     `queries: ${queriesReport.summary()}`,
     ...unknownGoldLines(unknownGold),
+    ...vectorLines(vectors),
   ]);
 }
 
-export interface LoadFileOptions {
+/** What `load --embedder` reports about the document vectors. */
+interface VectorsLoaded { embedder: string; source: string; documents: number; dimension: number; seconds: number }
+
+/** The part of the local backend's API that computes document vectors ahead of search. */
+type VectorPreparing = Engine & {
+  prepareVectors?: (target: DocumentTarget) => Promise<{ embedderId: string; source: string; documentCount: number; dimension: number; milliseconds: number }>;
+};
+
+/**
+ * Computes (or finds stored) document vectors right after loading, when the engine keeps
+ * client-side vectors (the local backend's `prepareVectors`); other engines embed at search time.
+ */
+async function prepareVectors(engine: VectorPreparing, target: DocumentTarget): Promise<VectorsLoaded | undefined> {
+  if (typeof engine.prepareVectors !== "function") return undefined;
+  const stats = await engine.prepareVectors(target);
+  return { embedder: stats.embedderId, source: stats.source, documents: stats.documentCount, dimension: stats.dimension, seconds: Math.round(stats.milliseconds) / 1000 };
+}
+
+function vectorLines(vectors: VectorsLoaded | undefined): string[] {
+  if (vectors === undefined) return [];
+  return [`document vectors: ${vectors.documents} × ${vectors.dimension} from ${vectors.embedder} (${vectors.source}, ${vectors.seconds} s)`];
+}
+
+export interface LoadFileOptions extends EmbedderCommandOptions {
   collection: string;
   idKey?: string;
   contentKey: string;
@@ -86,10 +114,14 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
     const mapping = { contentKey: options.contentKey, goldIdsKey: options.goldIdsKey, ...(options.idKey === undefined ? {} : { idKey: options.idKey }) };
     count = await ingestQueries(engine, queries, readQueries(file, mapping, { report }), { onProgress: (written) => progress(`queries: ${written}`) });
   }
+  const vectors = options.embedder === undefined || kind !== "documents"
+    ? undefined
+    : await prepareVectors(engine, { collection: options.collection, idKey: options.idKey ?? "id", contentKey: options.contentKey, ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }) });
   progress.done();
   printResult(options.json, {
     collection: options.collection, kind, records: count, skipped: report.skipped, duplicates: report.duplicates, skipped_examples: report.examples,
-  }, () => [`loaded ${formatNumber(count)} ${kind} into "${options.collection}"`, report.summary()]);
+    ...(vectors === undefined ? {} : { vectors }),
+  }, () => [`loaded ${formatNumber(count)} ${kind} into "${options.collection}"`, report.summary(), ...vectorLines(vectors)]);
 }
 
 interface UnknownGold { query_id: string; doc_id: string; file: string; line: number | null }

@@ -1,6 +1,10 @@
 import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
+import { withoutEmbedderOptions } from "../embedder-spec.js";
+import { renderMineReport } from "../report/mine-report.js";
+import { readRuns } from "../report/run-data.js";
+import { writeReportFile } from "../report/write-report.js";
 import { humanMineJudgeLines, judgeFromOptions, withoutJudgeOptions, type JudgeCommandOptions } from "./judge.js";
 
 export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, JudgeCommandOptions {
@@ -8,6 +12,8 @@ export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, 
   queriesCollection: string;
   outCollection: string;
   json: boolean;
+  /** HTML report file written after the run (`--report`). */
+  report?: string;
 }
 
 /** `hardneg mine`: runs (or resumes) a mining run and prints its report. */
@@ -16,8 +22,9 @@ export async function mineCommand(engine: Engine, options: MineCommandOptions): 
   const { json, docsCollection, queriesCollection, outCollection, ...rest } = options;
   const judge = judgeFromOptions(options);
   const miningOptions = withoutJudgeOptions(rest);
+  const reportFile = options.report;
   const report = await mine({
-    ...miningOptions,
+    ...withoutEmbedderOptions(miningOptions),
     ...(judge === undefined ? {} : { judge, judgePolicy: options.policy ?? "flag" }),
     ...(options.maxRelabelled === undefined ? {} : { maxRelabelled: options.maxRelabelled }),
     backend: engine,
@@ -27,7 +34,12 @@ export async function mineCommand(engine: Engine, options: MineCommandOptions): 
     onProgress: ({ queriesDone, queriesTotal }) => progress(`mining: ${queriesDone}/${queriesTotal} queries`),
   });
   progress.done();
-  printResult(json, report as unknown as Record<string, unknown>, () => humanReport(report));
+  const reportPath = reportFile === undefined
+    ? undefined
+    : writeReportFile(reportFile, await renderMineReport(await readRuns(engine, report.run_id), `hardneg mining report: ${outCollection}`));
+  printResult(json, { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>, () => [
+    ...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
+  ]);
 }
 
 function humanReport(report: MineReport): string[] {
