@@ -241,7 +241,8 @@ export class ElasticBackend implements SearchBackend, Store {
     if (records.length === 0) return;
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError({ meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } }, "upsert", name);
-    await mapConcurrently(chunked(records, this.recordsPerBulk), this.concurrency, async (chunk) => {
+    // A repeated id keeps its last record even when two chunks of one call run concurrently.
+    await mapConcurrently(chunked(lastWriteWins(records), this.recordsPerBulk), this.concurrency, async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
       await this.bulkWithItemRetries(name, chunk, vectors);
     });
@@ -393,6 +394,13 @@ function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "coll
 function isRrfRefusal(error: unknown): boolean {
   if (!HardnegError.isInstance(error)) return false;
   return error.code === "UNSUPPORTED_CAPABILITY" || (error.code === "BAD_INPUT" && /retriever|rrf/i.test(error.message));
+}
+
+/** One record per id, the last one given (the order of first appearance is kept). */
+function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
+  const byId = new Map<string, StoredRecord>();
+  for (const record of records) byId.set(record.id, record);
+  return byId.size === records.length ? [...records] : [...byId.values()];
 }
 
 function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {

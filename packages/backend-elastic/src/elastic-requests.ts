@@ -15,13 +15,13 @@ export function keywordQuery(target: DocumentTarget, text: string): Record<strin
   return { multi_match: { query: text, fields, type: "best_fields" } };
 }
 
-/** The `knn` section: `num_candidates` is twice `k` (at least 100, at most 10 000) for recall. */
+/** The `knn` section: `num_candidates` is twice `k` (at least 100, at most 10 000; `k` itself is at most 10 000) for recall. */
 export function knnSection(vectorField: string, vector: ArrayLike<number>, k: number, filter?: Record<string, unknown>): Record<string, unknown> {
   const section: Record<string, unknown> = {
     field: vectorField,
     query_vector: Array.from(vector),
     k,
-    num_candidates: Math.min(MAX_NUM_CANDIDATES, Math.max(k, Math.max(100, 2 * k))),
+    num_candidates: Math.min(MAX_NUM_CANDIDATES, Math.max(100, 2 * k)),
   };
   if (filter !== undefined) section.filter = filter;
   return section;

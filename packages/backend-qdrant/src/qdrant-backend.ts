@@ -241,7 +241,8 @@ export class QdrantBackend implements SearchBackend, Store {
     if (records.length === 0) return;
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError({ status: 404 }, "upsert", name);
-    await mapConcurrently(chunked(records, this.pointsPerUpsert), this.concurrency, async (chunk) => {
+    // A repeated id keeps its last record, whatever order the engine applies one request in.
+    await mapConcurrently(chunked(lastWriteWins(records), this.pointsPerUpsert), this.concurrency, async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.vectorsOf(name, chunk, spec.target) : undefined;
       await this.call("upsert", name, () => this.client.upsert(name, { wait: true, points: pointsOf(chunk, vectors) }));
     });
@@ -348,6 +349,13 @@ function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "coll
   const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
   const content = record.properties[target.contentKey];
   return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
+}
+
+/** One record per id, the last one given (the order of first appearance is kept). */
+function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
+  const byId = new Map<string, StoredRecord>();
+  for (const record of records) byId.set(record.id, record);
+  return byId.size === records.length ? [...records] : [...byId.values()];
 }
 
 function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {

@@ -126,6 +126,17 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(point.vector).toMatchObject({ dense: [8, 2], bm25: { indices: expect.any(Array), values: expect.any(Array) } });
   });
 
+  it("mapping: a repeated id within one upsert keeps its last record", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections/runs", { body: { ...fixtures.collectionInfo, result: { ...fixtures.collectionInfo.result, config: { ...fixtures.collectionInfo.result.config, metadata: { hardneg: { name: "runs", kind: "records" } } } } } }),
+      on("PUT", "/collections/runs/points", { body: fixtures.upsertCompleted }),
+    ]);
+    await backend.upsert("runs", [{ id: "r1", properties: { version: "a" } }, { id: "r2", properties: {} }, { id: "r1", properties: { version: "b", missing: null } }]);
+    const points = (server!.requests.at(-1)!.body as { points: Array<Record<string, unknown>> }).points;
+    expect(points.map((point) => point.payload)).toEqual([{ version: "b", missing: null, hardneg_id: "r1" }, { hardneg_id: "r2" }]);
+    expect(points[0]!.vector).toEqual({});
+  });
+
   it("mapping: a refused upsert fails with Qdrant's reason, not retried", async () => {
     const backend = await backendAnswering([
       on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),

@@ -220,9 +220,10 @@ export class WeaviateBackend implements SearchBackend, Store {
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError(new Error("no such collection"), "upsert", name, false);
     const collection = this.client.collections.get(weaviateName);
-    await mapConcurrently(chunked(records, this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
+    // Objects of one batch are written in parallel by Weaviate, so a repeated id keeps its last record here.
+    await mapConcurrently(chunked(lastWriteWins(records), this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
-      let pending = objectsOf(chunk, vectors);
+      let pending = objectsOf(chunk, spec, vectors);
       try {
         await withRetries(async () => {
           const result = await collection.data.insertMany(pending);
@@ -352,6 +353,13 @@ export async function openWeaviateBackend(location: string, options: WeaviateBac
   } catch (error) {
     throw toHardnegError(error, `connect to ${new URL(location).origin}`, undefined, undefined);
   }
+}
+
+/** One record per id, the last one given (the order of first appearance is kept). */
+function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
+  const byId = new Map<string, StoredRecord>();
+  for (const record of records) byId.set(record.id, record);
+  return byId.size === records.length ? [...records] : [...byId.values()];
 }
 
 function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {

@@ -136,6 +136,30 @@ describe("mapping: Weaviate store through the client", () => {
     expect(calls.filter((call) => call.method === "insertMany")).toHaveLength(3);
   });
 
+  it("mapping: free-form properties travel as JSON and come back exactly; a repeated id keeps its last record", async () => {
+    const runsConfig = { description: JSON.stringify({ hardneg: { name: "runs", kind: "records" } }) };
+    const { backend, calls } = await backendWith({ exists: [true], configGet: [runsConfig], insertMany: [answers.batchAllInserted(2)] });
+    const properties = { version: "b", missing: null, tags: ["a"], nested: { grades: { "4983": 2, "bee-1": 1 } } };
+    await backend.upsert("runs", [{ id: "r1", properties: { version: "a" } }, { id: "r2", properties: {} }, { id: "r1", properties }]);
+    const objects = calls.find((call) => call.method === "insertMany")!.args[0] as Array<{ id: string; properties: Record<string, unknown> }>;
+    expect(objects.map((object) => object.id)).toEqual([uuidV5("r1"), uuidV5("r2")]);
+    expect(objects[0]!.properties).toEqual({ hardneg_id: "r1", hardneg_json: JSON.stringify(properties) });
+    expect(objects[1]!.properties).toEqual({ hardneg_id: "r2" });
+    // Read back as Weaviate returns it: schema properties it lacks come as null.
+    const read = await backendWith({ fetchObjects: [{ objects: [{ uuid: uuidV5("r1"), properties: objects[0]!.properties, metadata: {} }, { uuid: uuidV5("r2"), properties: { hardneg_id: "r2", hardneg_json: null }, metadata: {} }] }] });
+    const records = await read.backend.getRecords("runs", ["r1", "r2"]);
+    expect(records.get("r1")).toEqual({ id: "r1", properties });
+    expect(records.get("r2")).toEqual({ id: "r2", properties: {} });
+  });
+
+  it("mapping: query records keep id, text and gold ids as properties and their grades as JSON", async () => {
+    const queriesConfig = { description: JSON.stringify({ hardneg: { name: "q", kind: "queries", queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" } } }) };
+    const { backend, calls } = await backendWith({ exists: [true], configGet: [queriesConfig], insertMany: [answers.batchAllInserted(1)] });
+    await backend.upsert("q", [{ id: "q1", properties: { query_id: "q1", text: "bees", gold_ids: ["4983"], gold_grades: { "4983": 1 } } }]);
+    const [object] = calls.find((call) => call.method === "insertMany")!.args[0] as Array<{ properties: Record<string, unknown> }>;
+    expect(object!.properties).toEqual({ hardneg_id: "q1", query_id: "q1", text: "bees", gold_ids: ["4983"], hardneg_json: JSON.stringify({ gold_grades: { "4983": 1 } }) });
+  });
+
   it("mapping: precomputed document vectors go into the batch objects' vectors", async () => {
     const { backend, calls } = await backendWith({ exists: [true], configGet: [answers.documentsConfig], insertMany: [answers.batchAllInserted(1)] }, { documentVectors: { property: "vector", dimension: 2 } });
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.25, 0.75] } }]);

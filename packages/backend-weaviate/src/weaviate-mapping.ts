@@ -1,7 +1,7 @@
 /** Response mapping, as pure functions: query objects to hits, documents, records and specs. */
 import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
 import type { WeaviateObjectLike } from "./weaviate-client.js";
-import { RECORD_ID_KEY } from "./weaviate-requests.js";
+import { PROPERTIES_JSON_KEY, RECORD_ID_KEY } from "./weaviate-requests.js";
 
 /** Which metadata holds the score: `score` (bm25, hybrid) or `distance` (near*, score = 1 − distance). */
 export type ScoreSource = "score" | "distance";
@@ -27,11 +27,16 @@ export function hitsOf(objects: readonly WeaviateObjectLike[], idKey: string, k:
   return objects.slice(0, k).map((object, position) => ({ id: documentIdOf(object, idKey), score: scoreOf(object, source), rank: position + 1 }));
 }
 
-/** Properties without the kept record id and without unset (null) values, which Weaviate returns for schema properties an object lacks. */
-function storedProperties(object: WeaviateObjectLike): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
+/**
+ * The record's properties: the JSON-kept ones plus the schema properties, without the kept
+ * record id. Nulls of schema properties are dropped: Weaviate returns null for every schema
+ * property an object lacks, so a stored null and an absent property cannot be told apart.
+ */
+export function storedProperties(object: WeaviateObjectLike): Record<string, unknown> {
+  const kept = object.properties[PROPERTIES_JSON_KEY];
+  const properties: Record<string, unknown> = typeof kept === "string" && kept !== "" ? (JSON.parse(kept) as Record<string, unknown>) : {};
   for (const [key, value] of Object.entries(object.properties)) {
-    if (key !== RECORD_ID_KEY && value !== null && value !== undefined) properties[key] = value;
+    if (key !== RECORD_ID_KEY && key !== PROPERTIES_JSON_KEY && value !== null && value !== undefined) properties[key] = value;
   }
   return properties;
 }

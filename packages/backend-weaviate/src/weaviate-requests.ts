@@ -8,6 +8,26 @@ import { uuidV5, type CollectionSpec, type DocumentTarget, type FusionType, type
 /** Property keeping the original (string) record id; Weaviate object ids must be UUIDs. */
 export const RECORD_ID_KEY = "hardneg_id";
 
+/**
+ * Property holding, as JSON, the record properties that are not schema properties. Weaviate
+ * property names must match /[_A-Za-z][_0-9A-Za-z]*\/ at every nesting level and nulls are not
+ * stored, while records carry free-form JSON (a query's grades are keyed by document ids such
+ * as "4983"): those go here, unindexed and never vectorised, and come back exactly.
+ */
+export const PROPERTIES_JSON_KEY = "hardneg_json";
+
+/**
+ * The record properties stored as real (typed, searchable) Weaviate properties: the spec's
+ * keys for documents and queries, every property of a hard-negative row (the original schema),
+ * none for plain records.
+ */
+export function schemaKeysOf(spec: CollectionSpec): ReadonlySet<string> | "all" {
+  if (spec.kind === "hard-negatives") return "all";
+  if (spec.kind === "documents" && spec.target !== undefined) return new Set([spec.target.idKey, spec.target.contentKey, ...(spec.target.titleKey === undefined ? [] : [spec.target.titleKey])]);
+  if (spec.kind === "queries" && spec.queryKeys !== undefined) return new Set([spec.queryKeys.idKey, spec.queryKeys.queryContentKey, spec.queryKeys.goldIdsKey]);
+  return new Set();
+}
+
 /** The object UUID of a record: UUIDv5 of its id in hardneg's namespace (deterministic, so inserts replace). */
 export function objectIdOf(recordId: string): string {
   return uuidV5(recordId);
@@ -59,19 +79,26 @@ export function pageOptions(limit: number, after: string | undefined): Record<st
   return after === undefined ? { limit } : { limit, after };
 }
 
-/** Batch objects: deterministic UUIDs, the record id kept as a property, vectors when given. */
-export function objectsOf(records: readonly StoredRecord[], vectors?: readonly ArrayLike<number>[]): Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }> {
+/**
+ * Batch objects: deterministic UUIDs, the record id kept as a property, schema properties as
+ * they are and the others as JSON (see {@link PROPERTIES_JSON_KEY}), vectors when given.
+ */
+export function objectsOf(records: readonly StoredRecord[], spec: CollectionSpec, vectors?: readonly ArrayLike<number>[]): Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }> {
+  const schemaKeys = schemaKeysOf(spec);
   return records.map((record, position) => {
     const vector = vectors?.[position];
-    return {
-      id: objectIdOf(record.id),
-      properties: { ...record.properties, [RECORD_ID_KEY]: record.id },
-      ...(vector === undefined ? {} : { vectors: Array.from(vector) }),
-    };
+    const properties: Record<string, unknown> = { [RECORD_ID_KEY]: record.id };
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record.properties)) {
+      if (schemaKeys === "all" || (schemaKeys.has(key) && value !== null)) properties[key] = value;
+      else rest[key] = value;
+    }
+    if (Object.keys(rest).length > 0) properties[PROPERTIES_JSON_KEY] = JSON.stringify(rest);
+    return { id: objectIdOf(record.id), properties, ...(vector === undefined ? {} : { vectors: Array.from(vector) }) };
   });
 }
 
-type PropertyConfig = { name: string; dataType: string; skipVectorization?: boolean; tokenization?: string };
+type PropertyConfig = { name: string; dataType: string; skipVectorization?: boolean; tokenization?: string; indexSearchable?: boolean; indexFilterable?: boolean };
 
 const text = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({ name, dataType: "text", skipVectorization: !vectorised, tokenization });
 const textList = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({ name, dataType: "text[]", skipVectorization: !vectorised, tokenization });
@@ -81,10 +108,13 @@ const plain = (name: string, dataType: string): PropertyConfig => ({ name, dataT
  * A collection config for `client.collections.create`. The spec is kept in `description` so
  * `describeCollection` can give it back. Documents: ids exact (field tokenization), content and
  * title vectorised. Hard negatives: the original tool's schema — the query text vectorised,
- * ids and documents `skipVectorization`. Other properties are added by Weaviate's auto-schema.
+ * ids and documents `skipVectorization`. Other properties travel as JSON in {@link PROPERTIES_JSON_KEY}.
  */
 export function collectionConfig(spec: CollectionSpec, weaviateName: string, vectorizers: unknown): Record<string, unknown> {
-  const properties: PropertyConfig[] = [text(RECORD_ID_KEY, false, "field")];
+  const properties: PropertyConfig[] = [
+    text(RECORD_ID_KEY, false, "field"),
+    { name: PROPERTIES_JSON_KEY, dataType: "text", skipVectorization: true, indexSearchable: false, indexFilterable: false },
+  ];
   if (spec.kind === "documents" && spec.target !== undefined) {
     properties.push(text(spec.target.idKey, false, "field"), text(spec.target.contentKey, true));
     if (spec.target.titleKey !== undefined) properties.push(text(spec.target.titleKey, true));
