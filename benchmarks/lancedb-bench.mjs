@@ -2,13 +2,12 @@
 // queries per second (bm25, top 10 and top 100), nDCG@10 and peak RSS. Build the packages
 // first (`pnpm build`), then, from this folder:
 //   node lancedb-bench.mjs [--passes 5] [--batch-size 256]
-// The adapter is imported from its build output, as the benchmarks package does not (yet)
-// depend on it.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { openLanceDbBackend } from "@hardneg/backend-lancedb";
 import { DocsCollection, ingestDocuments, ingestQueries, MetricsAccumulator, openBeir, QueriesCollection, gradesOf } from "@hardneg/core";
 
 const { values } = parseArgs({ options: { passes: { type: "string", default: "5" }, "batch-size": { type: "string", default: "256" } } });
@@ -16,7 +15,6 @@ const passes = Number(values.passes);
 const batchSize = Number(values["batch-size"]);
 const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../..");
 const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
-const { openLanceDbBackend } = await import(resolve(repositoryRoot, "packages/backend-lancedb/dist/index.js"));
 
 if (!existsSync(join(scifactDirectory, "corpus.jsonl"))) {
   console.error(`SciFact not found at ${scifactDirectory}`);

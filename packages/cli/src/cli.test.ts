@@ -71,6 +71,22 @@ describe("hardneg on the bundled sample", () => {
     expect(result["only_one_engine_share"]).toBe(0);
   });
 
+  it("compares the local engine with LanceDB on the same queries", () => {
+    const lance = join(folder.path, "lance");
+    runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `lancedb:${lance}`], folder.path);
+    const result = runCliJson([
+      "compare", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "5",
+      "--engine", `local:${join(folder.path, "sample.db")}`, "--engine", `lancedb:${lance}`,
+    ], folder.path);
+    expect(result["labels"]).toEqual([`local:${join(folder.path, "sample.db")}:bm25`, `lancedb:${lance}:bm25`]);
+    const overlap = result["mean_jaccard"][0][1];
+    expect(overlap).toBe(result["mean_jaccard"][1][0]);
+    // Two BM25 implementations with different analysers: related, not identical.
+    expect(overlap).toBeGreaterThan(0.2);
+    expect(overlap).toBeLessThan(1);
+    expect(result["only_one_engine_share"]).toBeGreaterThan(0);
+  });
+
   it("exports every format", () => {
     for (const format of ["seed", "triplets", "ntuple", "flagembedding", "tevatron"]) {
       const output = join(folder.path, `out-${format}.jsonl`);
