@@ -36,7 +36,7 @@ import {
   vectorScoreBody,
   vectorSearchBody,
 } from "./elastic-requests.js";
-import { chunked, mapConcurrently } from "./map-concurrently.js";
+import { chunked, mapConcurrently } from "@hardneg/core";
 import type { TextEmbedder } from "./text-embedder.js";
 
 /** Options of {@link openElasticBackend} and {@link ElasticBackend}. */

@@ -1,12 +1,12 @@
 import type { FtsOptions } from "@lancedb/lancedb";
 import {
-  BadInputError, BadOptionError, fuseHits, UnsupportedCapabilityError,
+  BadInputError, BadOptionError, chunked, fuseHits, mapConcurrently, UnsupportedCapabilityError,
   type BackendCapabilities, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type IterateOptions,
   type SearchBackend, type SearchOptions, type SearchRequest, type Store, type StoredRecord,
 } from "@hardneg/core";
 import { COLUMNS, type DocumentLayout } from "./lancedb-schema.js";
-import { idFilter, keywordHits, mapConcurrently, vectorHits } from "./lancedb-search.js";
-import { chunks, LanceDbTables, type OpenCollection } from "./lancedb-store.js";
+import { idFilter, keywordHits, vectorHits } from "./lancedb-search.js";
+import { LanceDbTables, type OpenCollection } from "./lancedb-store.js";
 
 /**
  * What the backend needs from an embedder: query vectors. Typed structurally so any object with
@@ -124,7 +124,7 @@ export class LanceDbBackend implements SearchBackend, Store {
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
     const collection = await this.documents(target);
     const documents = new Map<string, Doc>();
-    for (const chunk of chunks([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
+    for (const chunk of chunked([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
       const rows = await collection.table.query().where(idFilter(chunk)).select([COLUMNS.documentId, COLUMNS.properties]).toArray();
       for (const row of rows) {
         const id = String(row[COLUMNS.documentId]);
@@ -151,7 +151,7 @@ export class LanceDbBackend implements SearchBackend, Store {
       if (!(await this.tables.ensureSearchIndex(collection, target.collection))) return scores;
     }
     const [vector] = mode === "vector" ? await this.queryVectors([request], [text], collection, target.collection) : [];
-    for (const chunk of chunks(known, LOOKUP_CHUNK_SIZE)) {
+    for (const chunk of chunked(known, LOOKUP_CHUNK_SIZE)) {
       const hits = mode === "bm25" ? await keywordHits(collection.table, text, chunk.length, chunk) : await vectorHits(collection.table, vector!, chunk.length, chunk);
       for (const hit of hits) scores.set(hit.id, hit.score);
     }

@@ -44,16 +44,3 @@ export function ranked(hits: Array<{ id: string; score: number }>): Hit[] {
     .map((hit, position) => ({ id: hit.id, score: hit.score, rank: position + 1 }));
 }
 
-/** Runs `work` over `items` with at most `concurrency` in flight, results in input order. */
-export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}

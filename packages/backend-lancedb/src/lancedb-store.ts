@@ -1,6 +1,6 @@
 import * as lancedb from "@lancedb/lancedb";
 import type { Connection, FtsOptions, Table } from "@lancedb/lancedb";
-import { BadInputError, BadOptionError, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core";
+import { BadInputError, BadOptionError, chunked, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core";
 import {
   assertCollectionName, assertRecords, COLUMNS, documentKeysOf, METADATA_SCHEMA, METADATA_TABLE, rowOf, schemaOf, sqlString,
   vectorDimensionOf, type DocumentLayout, type TableRow,
@@ -143,7 +143,7 @@ export class LanceDbTables {
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
     const { table, layout } = await this.collection(name);
     const records = new Map<string, StoredRecord>();
-    for (const chunk of chunks([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
+    for (const chunk of chunked([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
       const rows = await table.query().where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`).select(this.recordColumns(layout)).toArray();
       for (const row of rows) records.set(String(row[COLUMNS.recordId]), this.recordOf(row, layout));
     }
@@ -206,7 +206,7 @@ export class LanceDbTables {
 
   private async sequencesOf(table: Table, ids: readonly string[]): Promise<Map<string, number>> {
     const sequences = new Map<string, number>();
-    for (const chunk of chunks(ids, LOOKUP_CHUNK_SIZE)) {
+    for (const chunk of chunked(ids, LOOKUP_CHUNK_SIZE)) {
       const rows = await table.query().where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`).select([COLUMNS.recordId, COLUMNS.sequence]).toArray();
       for (const row of rows) sequences.set(String(row[COLUMNS.recordId]), Number(row[COLUMNS.sequence]));
     }
@@ -235,9 +235,3 @@ export class LanceDbTables {
   }
 }
 
-/** Splits `items` into arrays of at most `size`. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}

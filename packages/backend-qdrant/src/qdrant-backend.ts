@@ -24,7 +24,7 @@ import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./q
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
 import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
-import { chunked, mapConcurrently } from "./map-concurrently.js";
+import { chunked, mapConcurrently } from "@hardneg/core";
 import type { TextEmbedder } from "./text-embedder.js";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */

@@ -18,7 +18,7 @@ import {
   type Store,
   type StoredRecord,
 } from "@hardneg/core";
-import { chunked, mapConcurrently } from "./map-concurrently.js";
+import { chunked, mapConcurrently } from "@hardneg/core";
 import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";

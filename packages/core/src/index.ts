@@ -52,3 +52,4 @@ export { judgeCollection, type JudgeCollectionOptions, type JudgeCollectionRepor
 export { eligibleInDrawOrder } from "./mining/select-negatives.js";
 export type { MineJudgeReport } from "./mining/mine.js";
 export type { ResolvedJudgeSettings } from "./mining/config.js";
+export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";

@@ -1,5 +1,5 @@
 import { BadOptionError } from "../errors.js";
-import { forEachConcurrently } from "../mining/concurrency.js";
+import { forEachConcurrently } from "../concurrency.js";
 import type { EmbedderBaseOptions, EmbedderUsage, EmbeddingKind } from "./embedder.js";
 import { EmbeddingCache } from "./embedding-cache.js";
 

@@ -1,4 +1,4 @@
-import { forEachConcurrently } from "../mining/concurrency.js";
+import { forEachConcurrently } from "../concurrency.js";
 import { countVerdict, emptyVerdictCounts, type Judge, type JudgeEstimate, type JudgeItem, type Verdict, type VerdictCounts } from "./judge.js";
 import { judgementIdOf, type VerdictCache } from "./verdict-cache.js";
 

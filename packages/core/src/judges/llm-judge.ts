@@ -1,5 +1,5 @@
 import { BadOptionError } from "../errors.js";
-import { forEachConcurrently } from "../mining/concurrency.js";
+import { forEachConcurrently } from "../concurrency.js";
 import { JudgeHttpClient, RejectedRequestError, type JudgeHttpOptions } from "./judge-http.js";
 import type { Judge, JudgeEstimate, JudgeItem, Verdict } from "./judge.js";
 import { judgeMessages, parseJudgeAnswer, PROMPT_VERSION } from "./judge-prompt.js";

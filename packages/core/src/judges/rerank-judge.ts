@@ -1,5 +1,5 @@
 import { BadOptionError } from "../errors.js";
-import { forEachConcurrently } from "../mining/concurrency.js";
+import { forEachConcurrently } from "../concurrency.js";
 import { JudgeHttpClient, RejectedRequestError, type JudgeHttpOptions } from "./judge-http.js";
 import type { Judge, JudgeEstimate, JudgeItem, Verdict } from "./judge.js";
 import { MAX_DOCUMENT_CHARACTERS } from "./judge-prompt.js";

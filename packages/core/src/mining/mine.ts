@@ -4,7 +4,7 @@ import { emptyJudgingStats } from "../judges/cached-judging.js";
 import type { JudgePolicy, VerdictCounts } from "../judges/judge.js";
 import { StoreVerdictCache } from "../judges/verdict-cache.js";
 import { resolveMineConfig, type MineConfig, type ResolvedMineConfig } from "./config.js";
-import { forEachConcurrently } from "./concurrency.js";
+import { chunked, forEachConcurrently } from "../concurrency.js";
 import type { ResolvedJudging } from "./judge-negatives.js";
 import { mineBatch } from "./mine-batch.js";
 import { sampleQueries } from "./query-source.js";
@@ -105,7 +105,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   const runId = runIdOf(runKey);
   await store.createCollection({ name: out.collectionName, kind: "hard-negatives", hardNegativeKeys: out.keys });
 
-  const batches = chunk(sampled.queries, resolved.batchSize);
+  const batches = chunked(sampled.queries, resolved.batchSize);
   const done = await committedBatches(store, runId, resolved.batchSize, batches.length);
   await writeRunManifest(store, runId, { status: "running", options: { ...runKey, batchSize: resolved.batchSize } });
 
@@ -184,11 +184,6 @@ function strategyLabelOf(resolved: ResolvedMineConfig): string {
   return strategy === "range" ? `range:${rangeMin ?? 1}-${rangeMax ?? resolved.search.poolSize}` : strategy;
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
 
 function reportOf(
   totals: RunCounters,

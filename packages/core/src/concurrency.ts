@@ -1,7 +1,6 @@
 /**
  * Maps `items` with at most `concurrency` calls in flight, keeping input order in the result.
  * The first failure rejects once in-flight calls settle; no new call starts after it.
- * (core keeps an equivalent in its mining module but does not export it; see the package README.)
  */
 export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -20,6 +19,11 @@ export async function mapConcurrently<T, R>(items: readonly T[], concurrency: nu
   await Promise.all(lanes);
   if (failure !== undefined) throw failure.error;
   return results;
+}
+
+/** {@link mapConcurrently} for work whose results are not needed. */
+export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<void>): Promise<void> {
+  await mapConcurrently(items, concurrency, worker);
 }
 
 /** `items` cut into consecutive chunks of at most `size`. */
