@@ -1,6 +1,6 @@
 export { LocalBackend, openLocalBackend, type LocalBackendOptions, type Bm25Options } from "./local-backend.js";
-export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./bm25/tokenizer.js";
-export { ENGLISH_STOPWORDS } from "./bm25/stopwords.js";
+export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "@hardneg/core";
+export { ENGLISH_STOPWORDS } from "@hardneg/core";
 export type { QueryTermRepeats, Bm25Parameters } from "./bm25/bm25-index.js";
 export type { Bm25IndexStats, IndexSource } from "./bm25/index-manager.js";
 export { COLLECTION_NAME_PATTERN } from "./collection-names.js";

@@ -22,7 +22,7 @@ import {
 import { assertCollectionName } from "./collection-names.js";
 import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
-import { Tokenizer, type TokenizerOptions } from "./bm25/tokenizer.js";
+import { Tokenizer, type TokenizerOptions } from "@hardneg/core";
 import { SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
 import { dotAt, searchVectors } from "./vectors/vector-search.js";

@@ -6,7 +6,7 @@
  * is then BM25 with Lucene's IDF. The average length is a fixed option, not measured, because
  * documents are written in streamed batches (fastembed's BM25 makes the same choice).
  */
-import { ENGLISH_STOPWORDS } from "./english-stopwords.js";
+import { Tokenizer } from "@hardneg/core";
 
 /** BM25 parameters of the client-side weighting. */
 export interface Bm25Weighting {
@@ -23,20 +23,15 @@ export interface SparseVector {
   values: number[];
 }
 
-const STOPWORDS = new Set(ENGLISH_STOPWORDS);
-const WORD = /[\p{L}\p{N}\p{M}]+/gu;
-
 /**
- * backend-local's analyser without stemming: lowercase, maximal runs of letters, digits and
- * combining marks, English stop words removed. Porter stemming is left out (the `stemmer`
- * package is not a dependency here), so "brewing" and "brew" are different terms in Qdrant.
+ * The same analyser as backend-local (core's Tokenizer with its defaults: lowercase, Unicode
+ * word runs, English stop words, Porter stemming), so BM25 terms agree across the two engines.
  */
+const TOKENIZER = new Tokenizer();
+
+/** The BM25 terms of `text`, repeats kept. */
 export function tokenize(text: string): string[] {
-  const terms: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    if (!STOPWORDS.has(match[0])) terms.push(match[0]);
-  }
-  return terms;
+  return TOKENIZER.tokenize(text);
 }
 
 /**

@@ -46,7 +46,8 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(server!.requests).toHaveLength(1);
     const searches = bodyOf(0).searches as Array<Record<string, unknown>>;
     expect(searches).toHaveLength(2);
-    expect(searches[0]).toEqual({ query: { indices: [termIndex("espresso"), termIndex("pressure")].sort((a, b) => a - b), values: [1, 1] }, using: "bm25", limit: 10, with_payload: ["doc_id", "hardneg_id"] });
+    // Terms as backend-local analyses them: Porter stems "pressure" to "pressur".
+    expect(searches[0]).toEqual({ query: { indices: [termIndex("espresso"), termIndex("pressur")].sort((a, b) => a - b), values: [1, 1] }, using: "bm25", limit: 10, with_payload: ["doc_id", "hardneg_id"] });
   });
 
   it("mapping: vector and rrf hybrid queries carry the embedder's vector; hybrid prefetches both and fuses on the server", async () => {

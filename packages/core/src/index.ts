@@ -53,3 +53,6 @@ export { eligibleInDrawOrder } from "./mining/select-negatives.js";
 export type { MineJudgeReport } from "./mining/mine.js";
 export type { ResolvedJudgeSettings } from "./mining/config.js";
 export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";
+export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
+export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
+export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";

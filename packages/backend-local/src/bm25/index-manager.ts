@@ -6,7 +6,7 @@ import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import { readIndexFile, readIndexFileHeader, writeIndexFile, type IndexFileHeader } from "./index-file.js";
-import type { Tokenizer } from "./tokenizer.js";
+import type { Tokenizer } from "@hardneg/core";
 
 /** How the index used by a call was obtained: built from the records, loaded from its file, or already in memory. */
 export type IndexSource = "built" | "loaded" | "cached";

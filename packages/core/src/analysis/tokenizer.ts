@@ -1,4 +1,4 @@
-import { BadOptionError } from "@hardneg/core";
+import { BadOptionError } from "../errors.js";
 import { stemmer } from "stemmer";
 import { ENGLISH_STOPWORDS } from "./stopwords.js";
 import { scanWords, type WordVisitor } from "./word-scanner.js";
