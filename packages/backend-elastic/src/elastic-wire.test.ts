@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HardnegError, type DocumentTarget } from "@hardneg/core";
 import { openElasticBackend, type ElasticBackendOptions } from "./elastic-backend.js";
-import { on, startFixtureServer, times, type FixtureServer, type Route } from "./__fixtures__/fixture-server.js";
+import { on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
 import * as fixtures from "./__fixtures__/elastic-responses.js";
 
 const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };

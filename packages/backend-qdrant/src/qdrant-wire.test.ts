@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { HardnegError, uuidV5, type DocumentTarget } from "@hardneg/core";
 import { openQdrantBackend, type QdrantBackendOptions } from "./qdrant-backend.js";
 import { termIndex } from "./bm25-sparse-vectors.js";
-import { on, startFixtureServer, times, type FixtureServer, type Route } from "./__fixtures__/fixture-server.js";
+import { on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
 import * as fixtures from "./__fixtures__/qdrant-responses.js";
 
 const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };

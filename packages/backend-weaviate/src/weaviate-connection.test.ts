@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HardnegError } from "@hardneg/core";
 import { openWeaviateBackend } from "./weaviate-backend.js";
-import { on, startFixtureServer, type FixtureServer } from "./__fixtures__/fixture-server.js";
+import { on, startFixtureServer, type FixtureServer } from "@hardneg/core/testkit";
 
 let server: FixtureServer | undefined;
 afterEach(async () => {
