@@ -5,9 +5,9 @@
  * paths, NDJSON bodies, headers and error handling end to end — but it is not Elasticsearch.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HardnegError, type DocumentTarget } from "@hardneg/core";
+import type { DocumentTarget } from "@hardneg/core";
 import { openElasticBackend, type ElasticBackendOptions } from "./elastic-backend.js";
-import { on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
+import { expectHardnegRejection, on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
 import * as fixtures from "./__fixtures__/elastic-responses.js";
 
 const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };
@@ -25,12 +25,6 @@ afterEach(async () => {
 async function backendAnswering(routes: Route[], options: ElasticBackendOptions = {}) {
   server = await startFixtureServer(routes, { "x-elastic-product": "Elasticsearch" });
   return openElasticBackend(server.url, { retry: fastRetries, ...options });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HardnegError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(HardnegError.isInstance(error)).toBe(true);
-  return error as HardnegError;
 }
 
 describe("mapping (wire fixtures, local HTTP server): search", () => {
@@ -94,15 +88,15 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
     expect((server!.requests[1]!.body as unknown[])[1]).toEqual({ doc_id: "d1", text: "x", vector: [0.5, 0.5], hardneg_vector: [0.5, 0.5] });
-    expect((await rejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: [1] } }]))).code).toBe("BAD_INPUT");
-    expect((await rejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
+    expect((await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: [1] } }]))).code).toBe("BAD_INPUT");
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
   });
 
   it("mapping: without an embedder only bm25 is offered and vector search is refused clearly", async () => {
     const backend = await backendAnswering([]);
     expect(backend.capabilities().modes).toEqual(["bm25"]);
-    expect((await rejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).code).toBe("UNSUPPORTED_CAPABILITY");
-    expect((await rejection(backend.search(target, [{ text: "  " }], { mode: "bm25", k: 3 }))).code).toBe("BAD_INPUT");
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "  " }], { mode: "bm25", k: 3 }))).code).toBe("BAD_INPUT");
   });
 
   it("mapping: gold documents are fetched with one terms query, missing ids simply absent", async () => {
@@ -149,7 +143,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 
   it("mapping: a bulk item refused for its content fails the upsert naming the record and reason", async () => {
     const backend = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }), on("POST", "/_bulk", { body: fixtures.bulkMappingFailure })]);
-    const error = await rejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
+    const error = await expectHardnegRejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
     expect(error.code).toBe("BAD_INPUT");
     expect(error.message).toContain('"d1": document_parsing_exception');
     expect(server!.requests.filter((request) => request.path.startsWith("/_bulk"))).toHaveLength(1);
@@ -187,21 +181,21 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
       on("*", "/coffee/_count", { status: 401, body: fixtures.unauthenticated }),
       on("*", "/other/_count", { status: 403, body: fixtures.forbidden }),
     ]);
-    expect((await rejection(backend.count("coffee"))).code).toBe("AUTH");
-    expect((await rejection(backend.count("other"))).code).toBe("AUTH");
+    expect((await expectHardnegRejection(backend.count("coffee"))).code).toBe("AUTH");
+    expect((await expectHardnegRejection(backend.count("other"))).code).toBe("AUTH");
     expect(server!.requests).toHaveLength(2);
   });
 
   it("mapping: a missing index becomes MissingCollectionError naming it", async () => {
     const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [{ error: fixtures.indexNotFound.error, status: 404 }] } })]);
-    const error = await rejection(backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }));
+    const error = await expectHardnegRejection(backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }));
     expect(error.code).toBe("MISSING_COLLECTION");
     expect(error.message).toContain('collection "missing"');
   });
 
   it("mapping: 503 is retried, then reported as ConnectionError with the cause kept", async () => {
     const backend = await backendAnswering([on("*", "/coffee/_count", { status: 503, body: fixtures.unavailable })]);
-    const error = await rejection(backend.count("coffee"));
+    const error = await expectHardnegRejection(backend.count("coffee"));
     expect(error.code).toBe("CONNECTION");
     expect(error.cause).toBeDefined();
     expect(server!.requests).toHaveLength(3);
@@ -220,7 +214,7 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
   it("mapping: the API key comes from ELASTICSEARCH_API_KEY and never appears in error messages", async () => {
     vi.stubEnv("ELASTICSEARCH_API_KEY", "c2VjcmV0LWtleQ==");
     const backend = await backendAnswering([on("*", "/coffee/_count", { status: 401, body: fixtures.unauthenticated })]);
-    const error = await rejection(backend.count("coffee"));
+    const error = await expectHardnegRejection(backend.count("coffee"));
     expect(server!.requests[0]!.headers.authorization).toBe("ApiKey c2VjcmV0LWtleQ==");
     expect(error.message).not.toContain("c2VjcmV0LWtleQ==");
     expect(error.message).toContain("ELASTICSEARCH_API_KEY");

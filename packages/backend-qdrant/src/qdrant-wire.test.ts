@@ -5,10 +5,10 @@
  * bodies, headers and error handling end to end — but it is not Qdrant.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HardnegError, uuidV5, type DocumentTarget } from "@hardneg/core";
+import { uuidV5, type DocumentTarget } from "@hardneg/core";
 import { openQdrantBackend, type QdrantBackendOptions } from "./qdrant-backend.js";
 import { termIndex } from "./bm25-sparse-vectors.js";
-import { on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
+import { expectHardnegRejection, on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
 import * as fixtures from "./__fixtures__/qdrant-responses.js";
 
 const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };
@@ -26,12 +26,6 @@ afterEach(async () => {
 async function backendAnswering(routes: Route[], options: QdrantBackendOptions = {}) {
   server = await startFixtureServer(routes);
   return openQdrantBackend(server.url, { retry: fastRetries, ...options });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HardnegError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(HardnegError.isInstance(error)).toBe(true);
-  return error as HardnegError;
 }
 
 const bodyOf = (index: number) => server!.requests[index]!.body as Record<string, unknown>;
@@ -78,8 +72,8 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
     expect((bodyOf(1).points as Array<Record<string, unknown>>)[0]!.vector).toMatchObject({ dense: [0.5, 0.5] });
-    expect((await rejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: "no" } }]))).code).toBe("BAD_INPUT");
-    expect((await rejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
+    expect((await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: "no" } }]))).code).toBe("BAD_INPUT");
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
   });
 
   it("mapping: gold documents come from one filtered scroll on the id property", async () => {
@@ -143,7 +137,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
       on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
       on("PUT", "/collections/coffee/points", { status: 400, body: fixtures.wrongDimension }),
     ], { embedder });
-    const error = await rejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
+    const error = await expectHardnegRejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
     expect(error.code).toBe("BAD_INPUT");
     expect(error.message).toContain("Vector dimension error");
     expect(server!.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
@@ -184,21 +178,21 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
       on("POST", "/collections/coffee/points/count", { status: 401, text: "Must provide an API key or an Authorization bearer token" }),
       on("POST", "/collections/other/points/count", { status: 403, body: { status: { error: "Forbidden: read-only access" } } }),
     ]);
-    expect((await rejection(backend.count("coffee"))).code).toBe("AUTH");
-    expect((await rejection(backend.count("other"))).code).toBe("AUTH");
+    expect((await expectHardnegRejection(backend.count("coffee"))).code).toBe("AUTH");
+    expect((await expectHardnegRejection(backend.count("other"))).code).toBe("AUTH");
     expect(server!.requests).toHaveLength(2);
   });
 
   it("mapping: a missing collection becomes MissingCollectionError naming it", async () => {
     const backend = await backendAnswering([on("POST", "/collections/missing/points/query/batch", { status: 404, body: fixtures.collectionMissing })]);
-    const error = await rejection(backend.search({ ...target, collection: "missing" }, [{ text: "latte" }], { mode: "bm25", k: 1 }));
+    const error = await expectHardnegRejection(backend.search({ ...target, collection: "missing" }, [{ text: "latte" }], { mode: "bm25", k: 1 }));
     expect(error.code).toBe("MISSING_COLLECTION");
     expect(error.message).toContain('collection "missing"');
   });
 
   it("mapping: 503 is retried, then reported as ConnectionError with the cause kept", async () => {
     const backend = await backendAnswering([on("POST", "/collections/coffee/points/count", { status: 503, body: fixtures.unavailable })]);
-    const error = await rejection(backend.count("coffee"));
+    const error = await expectHardnegRejection(backend.count("coffee"));
     expect(error.code).toBe("CONNECTION");
     expect(error.cause).toBeDefined();
     expect(server!.requests).toHaveLength(3);
@@ -216,7 +210,7 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
   it("mapping: the API key comes from QDRANT_API_KEY and never appears in error messages", async () => {
     vi.stubEnv("QDRANT_API_KEY", "qdrant-secret-key");
     const backend = await backendAnswering([on("POST", "/collections/coffee/points/count", { status: 401, text: "Invalid API key or JWT" })]);
-    const error = await rejection(backend.count("coffee"));
+    const error = await expectHardnegRejection(backend.count("coffee"));
     expect(server!.requests[0]!.headers["api-key"]).toBe("qdrant-secret-key");
     expect(error.message).not.toContain("qdrant-secret-key");
     expect(error.message).toContain("QDRANT_API_KEY");

@@ -4,9 +4,8 @@
  * step is exercised this way (queries go over gRPC, which this server does not speak).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HardnegError } from "@hardneg/core";
 import { openWeaviateBackend } from "./weaviate-backend.js";
-import { on, startFixtureServer, type FixtureServer } from "@hardneg/core/testkit";
+import { expectHardnegRejection, on, startFixtureServer, type FixtureServer } from "@hardneg/core/testkit";
 
 let server: FixtureServer | undefined;
 afterEach(async () => {
@@ -15,18 +14,12 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<HardnegError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(HardnegError.isInstance(error)).toBe(true);
-  return error as HardnegError;
-}
-
 describe("mapping (wire fixtures, local HTTP server): connecting", () => {
   it("mapping: a 401 from /v1/meta at start-up is an AuthError; the key from WEAVIATE_API_KEY is sent, never shown", async () => {
     vi.stubEnv("WEAVIATE_API_KEY", "weaviate-secret-key");
     // Weaviate's REST error shape: { error: [{ message }] } (API reference, "Errors").
     server = await startFixtureServer([on("*", /^\/v1\//, { status: 401, body: { error: [{ message: "unauthorized: invalid api key" }] } })]);
-    const error = await rejection(openWeaviateBackend(server.url, { grpcPort: 1, timeoutSeconds: { init: 2, query: 2, insert: 2 } }));
+    const error = await expectHardnegRejection(openWeaviateBackend(server.url, { grpcPort: 1, timeoutSeconds: { init: 2, query: 2, insert: 2 } }));
     expect(error.code).toBe("AUTH");
     expect(error.message).toMatch(/^\[hardneg\] \[weaviate\] /);
     expect(error.message).not.toContain("weaviate-secret-key");
@@ -38,7 +31,7 @@ describe("mapping (wire fixtures, local HTTP server): connecting", () => {
     const url = server.url;
     await server.close();
     server = undefined;
-    const error = await rejection(openWeaviateBackend(url, { grpcPort: 1, timeoutSeconds: { init: 2, query: 2, insert: 2 } }));
+    const error = await expectHardnegRejection(openWeaviateBackend(url, { grpcPort: 1, timeoutSeconds: { init: 2, query: 2, insert: 2 } }));
     expect(error.code).toBe("CONNECTION");
     expect(error.message).toContain(url);
     expect(error.cause).toBeDefined();

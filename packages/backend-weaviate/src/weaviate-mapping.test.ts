@@ -5,7 +5,8 @@
  * not exercised here; the live conformance run is weaviate.int.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { HardnegError, uuidV5, type DocumentTarget } from "@hardneg/core";
+import { uuidV5, type DocumentTarget } from "@hardneg/core";
+import { expectHardnegRejection } from "@hardneg/core/testkit";
 import { openWeaviateBackend, type WeaviateBackendOptions } from "./weaviate-backend.js";
 import { collectionConfig, hybridOptions } from "./weaviate-requests.js";
 import { specOf } from "./weaviate-mapping.js";
@@ -24,12 +25,6 @@ function clientError(name: string, message: string, code?: number): Error {
 async function backendWith(fake: FakeAnswers, options: WeaviateBackendOptions = {}) {
   const { client, calls } = fakeWeaviateClient(fake);
   return { backend: await openWeaviateBackend("http://127.0.0.1:8080", { client, retry: fastRetries, ...options }), calls };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HardnegError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(HardnegError.isInstance(error)).toBe(true);
-  return error as HardnegError;
 }
 
 describe("mapping: Weaviate requests", () => {
@@ -87,7 +82,7 @@ describe("mapping: Weaviate search through the client", () => {
     expect(calls[0]!.args[1]).toMatchObject({ alpha: 0.25, fusionType: "Ranked" });
     const plain = await backendWith({});
     expect(plain.backend.capabilities().modes).toEqual(["bm25"]);
-    expect((await rejection(plain.backend.search(target, [{ text: "x" }], { mode: "hybrid", k: 1, alpha: 0.5, fusion: "rrf" }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await expectHardnegRejection(plain.backend.search(target, [{ text: "x" }], { mode: "hybrid", k: 1, alpha: 0.5, fusion: "rrf" }))).code).toBe("UNSUPPORTED_CAPABILITY");
   });
 
   it("mapping: gold documents come from one fetchObjects with a containsAny filter on the id property", async () => {
@@ -130,7 +125,7 @@ describe("mapping: Weaviate store through the client", () => {
 
   it("mapping: objects still failing after the retries are reported with Weaviate's message", async () => {
     const { backend, calls } = await backendWith({ exists: [true], configGet: [answers.documentsConfig], insertMany: [answers.batchOneFailed, { ...answers.batchOneFailed, errors: { 0: answers.batchOneFailed.errors[1] } }] });
-    const error = await rejection(backend.upsert("coffee", [{ id: "d1", properties: {} }, { id: "d2", properties: { text: 1 } }]));
+    const error = await expectHardnegRejection(backend.upsert("coffee", [{ id: "d1", properties: {} }, { id: "d2", properties: { text: 1 } }]));
     expect(error.code).toBe("BAD_INPUT");
     expect(error.message).toContain('"d2": invalid text property');
     expect(calls.filter((call) => call.method === "insertMany")).toHaveLength(3);
@@ -186,15 +181,15 @@ describe("mapping: Weaviate store through the client", () => {
 describe("mapping: Weaviate errors", () => {
   it("mapping: refused credentials become AuthError and are not retried", async () => {
     const { backend, calls } = await backendWith({ overAll: [clientError("WeaviateUnexpectedStatusCodeError", "The request to Weaviate failed with status code: 401 and message: anonymous access not enabled", 401)] });
-    expect((await rejection(backend.count("coffee"))).code).toBe("AUTH");
+    expect((await expectHardnegRejection(backend.count("coffee"))).code).toBe("AUTH");
     const denied = await backendWith({ bm25: [clientError("WeaviateInsufficientPermissionsError", "/weaviate.v1.Weaviate/Search PERMISSION_DENIED: forbidden", 7)] });
-    expect((await rejection(denied.backend.search(target, [{ text: "x" }], { mode: "bm25", k: 1 }))).code).toBe("AUTH");
+    expect((await expectHardnegRejection(denied.backend.search(target, [{ text: "x" }], { mode: "bm25", k: 1 }))).code).toBe("AUTH");
     expect(calls.filter((call) => call.method === "overAll")).toHaveLength(1);
   });
 
   it("mapping: a failure on a collection that does not exist becomes MissingCollectionError", async () => {
     const { backend } = await backendWith({ bm25: [clientError("WeaviateQueryError", "Query call with protocol gRPC failed with message: /weaviate.v1.Weaviate/Search UNKNOWN: could not find class Missing in schema")], exists: [false] });
-    const error = await rejection(backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }));
+    const error = await expectHardnegRejection(backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }));
     expect(error.code).toBe("MISSING_COLLECTION");
     expect(error.message).toMatch(/^\[hardneg\] \[weaviate\] collection "missing"/);
   });
@@ -202,7 +197,7 @@ describe("mapping: Weaviate errors", () => {
   it("mapping: gRPC unavailability is retried, then reported as ConnectionError with the cause kept", async () => {
     const unavailable = clientError("WeaviateQueryError", "Query call with protocol gRPC failed with message: /weaviate.v1.Weaviate/Search UNAVAILABLE: No connection established");
     const { backend, calls } = await backendWith({ bm25: [unavailable], exists: [true] });
-    const error = await rejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 1 }));
+    const error = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 1 }));
     expect(error.code).toBe("CONNECTION");
     expect(error.cause).toBe(unavailable);
     expect(calls.filter((call) => call.method === "bm25")).toHaveLength(3);
@@ -214,6 +209,6 @@ describe("mapping: Weaviate errors", () => {
   });
 
   it("mapping: a non-URL location is refused before connecting", async () => {
-    expect((await rejection(openWeaviateBackend("localhost:8080"))).code).toBe("BAD_OPTION");
+    expect((await expectHardnegRejection(openWeaviateBackend("localhost:8080"))).code).toBe("BAD_OPTION");
   });
 });

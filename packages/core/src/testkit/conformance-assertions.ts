@@ -20,6 +20,17 @@ export async function expectHardnegError(action: () => Promise<unknown>, codes: 
   expect(codes, `${what}: unexpected error code in ${describeError(thrown)}`).toContain((thrown as HardnegError).code);
 }
 
+/**
+ * Awaits `promise`, expects it to reject with a hardneg error (checked with
+ * `HardnegError.isInstance`, so another copy of core still passes) and returns that error, for
+ * tests that go on to check its code, message or cause.
+ */
+export async function expectHardnegRejection(promise: Promise<unknown>): Promise<HardnegError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(HardnegError.isInstance(error)).toBe(true);
+  return error as HardnegError;
+}
+
 /** Checks the shape every hit list must have: at most `k` hits, ranks 1..n, scores non-increasing, no duplicate ids. */
 export function expectRankedList(hits: readonly Hit[], k: number, what: string): void {
   expect(Array.isArray(hits), `${what}: expected an array of hits`).toBe(true);

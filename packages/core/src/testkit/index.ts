@@ -5,5 +5,5 @@
 export { describeConformance } from "./describe-conformance.js";
 export type { ConformanceContext, ConformanceOptions } from "./conformance-context.js";
 export { CONFORMANCE_FIXTURE, FIXTURE_VECTOR_DIMENSION, fixtureVector, type FixtureDocumentWithVector, type FixtureQueryWithVector } from "./conformance-fixture.js";
-export { expectHardnegError, expectRankedList, expectSameScore } from "./conformance-assertions.js";
+export { expectHardnegError, expectHardnegRejection, expectRankedList, expectSameScore } from "./conformance-assertions.js";
 export { startFixtureServer, on, times, type FixtureResponse, type FixtureServer, type RecordedRequest, type Route } from "./fixture-server.js";
