@@ -36,7 +36,7 @@ import {
   vectorScoreBody,
   vectorSearchBody,
 } from "./elastic-requests.js";
-import { chunked, mapConcurrently } from "@hardneg/core";
+import { chunked, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 import type { TextEmbedder } from "./text-embedder.js";
 
 /** Options of {@link openElasticBackend} and {@link ElasticBackend}. */
@@ -96,9 +96,9 @@ export class ElasticBackend implements SearchBackend, Store {
     this.embedder = options.embedder;
     this.documentVectors = options.documentVectors;
     this.vectorField = options.vectorField ?? "hardneg_vector";
-    this.requestsPerCall = positiveInteger(options.requestsPerCall ?? 64, "requestsPerCall");
-    this.recordsPerBulk = positiveInteger(options.recordsPerBulk ?? 500, "recordsPerBulk");
-    this.concurrency = positiveInteger(options.concurrency ?? 2, "concurrency");
+    this.requestsPerCall = positiveIntegerOption(options.requestsPerCall ?? 64, "requestsPerCall", { component: COMPONENT });
+    this.recordsPerBulk = positiveIntegerOption(options.recordsPerBulk ?? 500, "recordsPerBulk", { component: COMPONENT });
+    this.concurrency = positiveIntegerOption(options.concurrency ?? 2, "concurrency", { component: COMPONENT });
     this.retry = options.retry ?? {};
     this.refresh = options.refresh ?? "wait_for";
   }
@@ -116,8 +116,8 @@ export class ElasticBackend implements SearchBackend, Store {
     checkTarget(target);
     const k = checkK(options.k);
     this.checkMode(options);
-    const texts = requests.map((request) => queryText(request, target.collection));
-    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
+    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     if (options.mode === "hybrid") {
       // The rrf retriever is unweighted in 8.x, so it serves alpha 0.5 only; anything else,
       // or a cluster whose licence refuses it, fuses a BM25 and a kNN list with core's fuseHits.
@@ -161,12 +161,12 @@ export class ElasticBackend implements SearchBackend, Store {
     if (options.mode === "hybrid") {
       throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: RRF scores exist only within one fused list; use a margin-free strategy or mode bm25/vector", { component: COMPONENT, collection: target.collection });
     }
-    const text = queryText(request, target.collection);
+    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const body = options.mode === "bm25"
       ? bm25ScoreBody(target, text, unique)
-      : vectorScoreBody(target, this.vectorField, (await this.queryVectors([request], [text], target.collection))[0]!, unique);
+      : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection }))[0]!, unique);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
     return scoresOf(response!, target.idKey);
   }
@@ -251,7 +251,7 @@ export class ElasticBackend implements SearchBackend, Store {
   /** Records in `_shard_doc` order through a point in time, `batchSize` (default 1000) per batch. */
   async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
     assertIndexName(name);
-    const batchSize = positiveInteger(options.batchSize ?? 1000, "batchSize");
+    const batchSize = positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT });
     let pitId = (await this.call("open point in time", name, () => this.client.openPointInTime({ index: name, keep_alive: POINT_IN_TIME_KEEP_ALIVE }))).id;
     try {
       let searchAfter: unknown[] | undefined;
@@ -305,20 +305,9 @@ export class ElasticBackend implements SearchBackend, Store {
   private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {
     if (this.documentVectors !== undefined) {
       const { property, dimension } = this.documentVectors;
-      return records.map((record) => vectorProperty(record, property, dimension, collection));
+      return records.map((record) => documentVectorProperty(record, property, dimension, { collection, component: COMPONENT }));
     }
     return this.embedder?.embedDocuments(records.map((record) => documentTextOf(record, target)));
-  }
-
-  private async queryVectors(requests: readonly SearchRequest[], texts: string[], collection: string): Promise<ArrayLike<number>[]> {
-    const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
-    if (missing.length > 0 && this.embedder === undefined) {
-      throw new BadInputError(`search request ${missing[0]} has no vector: with documentVectors and no embedder, every request must carry its query vector`, { component: COMPONENT, collection });
-    }
-    const computed = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => texts[position]!));
-    const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
-    missing.forEach((position, index) => (vectors[position] = computed[index]!));
-    return vectors;
   }
 
   /**
@@ -384,31 +373,10 @@ export async function openElasticBackend(url: string, options: ElasticBackendOpt
   }
 }
 
-function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "collection">): string {
-  const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
-  const content = record.properties[target.contentKey];
-  return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
-}
-
 /** The cluster cannot run the `rrf` retriever: its licence refuses it, or it predates retrievers (400). */
 function isRrfRefusal(error: unknown): boolean {
   if (!HardnegError.isInstance(error)) return false;
   return error.code === "UNSUPPORTED_CAPABILITY" || (error.code === "BAD_INPUT" && /retriever|rrf/i.test(error.message));
-}
-
-/** One record per id, the last one given (the order of first appearance is kept). */
-function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
-  const byId = new Map<string, StoredRecord>();
-  for (const record of records) byId.set(record.id, record);
-  return byId.size === records.length ? [...records] : [...byId.values()];
-}
-
-function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {
-  const value = record.properties[property];
-  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
-    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, { component: COMPONENT, collection });
-  }
-  return value as number[];
 }
 
 function checkTarget(target: DocumentTarget): void {
@@ -421,15 +389,4 @@ function checkTarget(target: DocumentTarget): void {
 function checkK(k: unknown): number {
   if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_K) throw new BadOptionError("k", `must be an integer from 1 to ${MAX_K}, got ${String(k)}`, { component: COMPONENT });
   return k as number;
-}
-
-function queryText(request: SearchRequest, collection: string): string {
-  const text = request?.text;
-  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
-  return text;
-}
-
-function positiveInteger(value: number, option: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, { component: COMPONENT });
-  return value;
 }

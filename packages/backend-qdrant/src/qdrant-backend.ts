@@ -1,5 +1,4 @@
 import {
-  BadInputError,
   BadOptionError,
   HardnegError,
   UnsupportedCapabilityError,
@@ -24,7 +23,7 @@ import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./q
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
 import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
-import { chunked, mapConcurrently } from "@hardneg/core";
+import { chunked, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 import type { TextEmbedder } from "./text-embedder.js";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
@@ -83,9 +82,9 @@ export class QdrantBackend implements SearchBackend, Store {
     this.documentVectors = options.documentVectors;
     this.names = { dense: options.vectorNames?.dense ?? "dense", sparse: options.vectorNames?.sparse ?? "bm25" };
     this.bm25 = options.bm25 ?? {};
-    this.requestsPerCall = positiveInteger(options.requestsPerCall ?? 64, "requestsPerCall");
-    this.pointsPerUpsert = positiveInteger(options.pointsPerUpsert ?? 256, "pointsPerUpsert");
-    this.concurrency = positiveInteger(options.concurrency ?? 2, "concurrency");
+    this.requestsPerCall = positiveIntegerOption(options.requestsPerCall ?? 64, "requestsPerCall", { component: COMPONENT });
+    this.pointsPerUpsert = positiveIntegerOption(options.pointsPerUpsert ?? 256, "pointsPerUpsert", { component: COMPONENT });
+    this.concurrency = positiveIntegerOption(options.concurrency ?? 2, "concurrency", { component: COMPONENT });
     this.retry = options.retry ?? {};
   }
 
@@ -102,8 +101,8 @@ export class QdrantBackend implements SearchBackend, Store {
     checkTarget(target);
     const k = checkK(options.k);
     this.checkMode(options, target.collection);
-    const texts = requests.map((request) => queryText(request, target.collection));
-    const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
+    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
     if (options.mode === "hybrid" && options.fusion === "relative-score") {
       // Qdrant has no min-max fusion: both lists come back in one batch and core fuses them.
@@ -151,7 +150,7 @@ export class QdrantBackend implements SearchBackend, Store {
     if (options.mode === "hybrid") {
       throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: RRF scores exist only within one fused list; use mode bm25 or vector for margins", { component: COMPONENT, collection: target.collection });
     }
-    const text = queryText(request, target.collection);
+    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const filter = idsFilter(target.idKey, unique);
@@ -168,7 +167,7 @@ export class QdrantBackend implements SearchBackend, Store {
       }
       return scores;
     }
-    const [vector] = await this.queryVectors([request], [text], target.collection);
+    const [vector] = await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection });
     const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, unique.length, this.names, filter)], "score documents");
     for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
     return scores;
@@ -251,7 +250,7 @@ export class QdrantBackend implements SearchBackend, Store {
   /** Records in point-id order (UUIDv5 order, stable but not insertion order), `batchSize` (default 1000) per batch. */
   async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
     checkName(name);
-    const batchSize = Math.min(positiveInteger(options.batchSize ?? 1000, "batchSize"), MAX_PAGE);
+    const batchSize = Math.min(positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT }), MAX_PAGE);
     let offset: string | number | undefined;
     for (;;) {
       const page = await this.call("iterate", name, () => this.client.scroll(name, scrollBody(batchSize, offset)));
@@ -292,22 +291,11 @@ export class QdrantBackend implements SearchBackend, Store {
     }
   }
 
-  private async queryVectors(requests: readonly SearchRequest[], texts: string[], collection: string): Promise<ArrayLike<number>[]> {
-    const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
-    if (missing.length > 0 && this.embedder === undefined) {
-      throw new BadInputError(`search request ${missing[0]} has no vector: with documentVectors and no embedder, every request must carry its query vector`, { component: COMPONENT, collection });
-    }
-    const computed = missing.length === 0 ? [] : await this.embedder!.embedQueries(missing.map((position) => texts[position]!));
-    const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
-    missing.forEach((position, index) => (vectors[position] = computed[index]!));
-    return vectors;
-  }
-
   private async vectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<Record<string, unknown>[]> {
     const texts = records.map((record) => documentTextOf(record, target));
     const property = this.documentVectors;
     const dense = property !== undefined
-      ? records.map((record) => vectorProperty(record, property.property, property.dimension, collection))
+      ? records.map((record) => documentVectorProperty(record, property.property, property.dimension, { collection, component: COMPONENT }))
       : this.embedder === undefined ? undefined : await this.embedder.embedDocuments(texts);
     return texts.map((text, position) => {
       const vector: Record<string, unknown> = { [this.names.sparse]: documentSparseVector(text, this.bm25) };
@@ -345,27 +333,6 @@ export async function openQdrantBackend(url: string, options: QdrantBackendOptio
   return new QdrantBackend(createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), options);
 }
 
-function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "collection">): string {
-  const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
-  const content = record.properties[target.contentKey];
-  return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
-}
-
-/** One record per id, the last one given (the order of first appearance is kept). */
-function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
-  const byId = new Map<string, StoredRecord>();
-  for (const record of records) byId.set(record.id, record);
-  return byId.size === records.length ? [...records] : [...byId.values()];
-}
-
-function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {
-  const value = record.properties[property];
-  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
-    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, { component: COMPONENT, collection });
-  }
-  return value as number[];
-}
-
 function checkName(name: unknown): asserts name is string {
   if (typeof name !== "string" || name.trim() === "" || name.length > 255 || /[/\\\0]/.test(name)) {
     throw new BadOptionError("collection", `invalid Qdrant collection name ${JSON.stringify(name)}: use 1-255 characters without / or \\`, { component: COMPONENT });
@@ -382,15 +349,4 @@ function checkTarget(target: DocumentTarget): void {
 function checkK(k: unknown): number {
   if (!Number.isInteger(k) || (k as number) < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component: COMPONENT });
   return k as number;
-}
-
-function queryText(request: SearchRequest, collection: string): string {
-  const text = request?.text;
-  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
-  return text;
-}
-
-function positiveInteger(value: number, option: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, { component: COMPONENT });
-  return value;
 }

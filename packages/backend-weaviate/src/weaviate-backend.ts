@@ -18,7 +18,7 @@ import {
   type Store,
   type StoredRecord,
 } from "@hardneg/core";
-import { chunked, mapConcurrently } from "@hardneg/core";
+import { chunked, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf } from "@hardneg/core";
 import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
@@ -91,8 +91,8 @@ export class WeaviateBackend implements SearchBackend, Store {
     this.client = client;
     this.options = options;
     this.serverVectorizer = options.serverVectorizer ?? options.vectorizers !== undefined;
-    this.concurrency = positiveInteger(options.concurrency ?? 4, "concurrency");
-    this.objectsPerInsert = positiveInteger(options.objectsPerInsert ?? 200, "objectsPerInsert");
+    this.concurrency = positiveIntegerOption(options.concurrency ?? 4, "concurrency", { component: COMPONENT });
+    this.objectsPerInsert = positiveIntegerOption(options.objectsPerInsert ?? 200, "objectsPerInsert", { component: COMPONENT });
   }
 
   /** BM25 always; vector and hybrid when vectors exist (server vectorizer, embedder or document vectors). */
@@ -109,7 +109,7 @@ export class WeaviateBackend implements SearchBackend, Store {
     const collection = this.collectionOf(target);
     const k = checkK(options.k);
     this.checkMode(options, target.collection);
-    const texts = requests.map((request) => queryText(request, target.collection));
+    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
     const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
     return mapConcurrently(texts, this.concurrency, (text, position) => this.call(`${options.mode} search`, target.collection, async () => {
       const vector = vectors?.[position];
@@ -145,7 +145,7 @@ export class WeaviateBackend implements SearchBackend, Store {
     if (options.mode === "hybrid") {
       throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: fused scores exist only within one result list; use mode bm25 or vector for margins", { component: COMPONENT, collection: target.collection });
     }
-    const text = queryText(request, target.collection);
+    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const filters = collection.filter.byProperty(target.idKey).containsAny(unique);
@@ -246,7 +246,7 @@ export class WeaviateBackend implements SearchBackend, Store {
   /** Records in UUID order through the cursor API (`after`), `batchSize` (default 1000) per batch. */
   async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
     const collection = this.client.collections.get(weaviateCollectionName(name));
-    const batchSize = Math.min(positiveInteger(options.batchSize ?? 1000, "batchSize"), MAX_K);
+    const batchSize = Math.min(positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT }), MAX_K);
     let after: string | undefined;
     for (;;) {
       const page = await this.call("iterate", name, () => collection.query.fetchObjects(pageOptions(batchSize, after)));
@@ -313,10 +313,9 @@ export class WeaviateBackend implements SearchBackend, Store {
 
   private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {
     const property = this.options.documentVectors;
-    if (property !== undefined) return records.map((record) => vectorProperty(record, property.property, property.dimension, collection));
+    if (property !== undefined) return records.map((record) => documentVectorProperty(record, property.property, property.dimension, { collection, component: COMPONENT }));
     if (this.options.embedder === undefined) return undefined;
-    return this.options.embedder.embedDocuments(records.map((record) => [target.titleKey === undefined ? undefined : record.properties[target.titleKey], record.properties[target.contentKey]]
-      .filter((part) => typeof part === "string" && part !== "").join("\n")));
+    return this.options.embedder.embedDocuments(records.map((record) => documentTextOf(record, target)));
   }
 
   private async existsQuietly(weaviateName: string): Promise<boolean | undefined> {
@@ -355,33 +354,7 @@ export async function openWeaviateBackend(location: string, options: WeaviateBac
   }
 }
 
-/** One record per id, the last one given (the order of first appearance is kept). */
-function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
-  const byId = new Map<string, StoredRecord>();
-  for (const record of records) byId.set(record.id, record);
-  return byId.size === records.length ? [...records] : [...byId.values()];
-}
-
-function vectorProperty(record: StoredRecord, property: string, dimension: number, collection: string): number[] {
-  const value = record.properties[property];
-  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
-    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, { component: COMPONENT, collection });
-  }
-  return value as number[];
-}
-
 function checkK(k: unknown): number {
   if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_K) throw new BadOptionError("k", `must be an integer from 1 to ${MAX_K}, got ${String(k)}`, { component: COMPONENT });
   return k as number;
-}
-
-function queryText(request: SearchRequest, collection: string): string {
-  const text = request?.text;
-  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
-  return text;
-}
-
-function positiveInteger(value: number, option: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, { component: COMPONENT });
-  return value;
 }

@@ -1,0 +1,49 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
+import { HardnegError } from "./errors.js";
+import type { StoredRecord } from "./types.js";
+
+const target = { idKey: "doc_id", contentKey: "text", titleKey: "title" };
+
+describe("lastWriteWins", () => {
+  it("keeps one record per id, the last given, in order of first appearance", () => {
+    const records = fc.array(fc.record({ id: fc.constantFrom("a", "b", "c", "d"), properties: fc.record({ version: fc.nat() }) }), { maxLength: 20 });
+    fc.assert(fc.property(records, (given) => {
+      const kept = lastWriteWins(given);
+      const firstAppearance = [...new Set(given.map((record) => record.id))];
+      expect(kept.map((record) => record.id)).toEqual(firstAppearance);
+      for (const record of kept) expect(record).toBe(given.findLast((candidate) => candidate.id === record.id));
+    }));
+  });
+
+  it("returns a copy, not the array given", () => {
+    const records: StoredRecord[] = [{ id: "a", properties: {} }];
+    expect(lastWriteWins(records)).not.toBe(records);
+  });
+});
+
+describe("documentTextOf", () => {
+  it("joins a non-empty title and content with a newline, and skips what is not a non-empty string", () => {
+    expect(documentTextOf({ id: "r", properties: { title: "Espresso", text: "Fine grind." } }, target)).toBe("Espresso\nFine grind.");
+    expect(documentTextOf({ id: "r", properties: { title: "", text: "Fine grind." } }, target)).toBe("Fine grind.");
+    expect(documentTextOf({ id: "r", properties: { title: 7, text: "Fine grind." } }, target)).toBe("Fine grind.");
+    expect(documentTextOf({ id: "r", properties: { title: "Espresso", text: "Fine grind." } }, { idKey: "doc_id", contentKey: "text" })).toBe("Fine grind.");
+  });
+});
+
+describe("documentVectorProperty", () => {
+  it("returns the property's numbers, and refuses anything but `dimension` finite numbers naming record and property", () => {
+    expect(documentVectorProperty({ id: "r", properties: { vector: [0.5, -1] } }, "vector", 2, {})).toEqual([0.5, -1]);
+    for (const value of [[1], [1, Number.NaN], [1, "2"], "1,2", undefined]) {
+      let thrown: unknown;
+      try {
+        documentVectorProperty({ id: "r7", properties: { vector: value } }, "vector", 2, { component: "test", collection: "docs" });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(HardnegError.isInstance(thrown) && thrown.code).toBe("BAD_INPUT");
+      expect((thrown as Error).message).toBe('[hardneg] [test] collection "docs": record "r7" needs 2 finite numbers under "vector" (documentVectors)');
+    }
+  });
+});

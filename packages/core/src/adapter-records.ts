@@ -1,0 +1,44 @@
+/**
+ * Record and document handling that every remote adapter needs in the same way, so the
+ * adapters agree on it: which write wins, what text a document is embedded from, where
+ * precomputed document vectors come from.
+ */
+import type { DocumentTarget } from "./backend.js";
+import { BadInputError, type HardnegErrorOptions } from "./errors.js";
+import type { StoredRecord } from "./types.js";
+
+/**
+ * One record per id, the last one given, in the order ids first appear. Engines that write one
+ * request's records in parallel (or chunks concurrently) could otherwise keep an earlier one.
+ * Returns a copy of `records` when no id repeats.
+ */
+export function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
+  const byId = new Map<string, StoredRecord>();
+  for (const record of records) byId.set(record.id, record);
+  return byId.size === records.length ? [...records] : [...byId.values()];
+}
+
+/**
+ * The text a document record is embedded from: its title (when `target` names one) and its
+ * content, each only when it is a non-empty string, joined by a newline.
+ */
+export function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget, "collection">): string {
+  const title = target.titleKey === undefined ? undefined : record.properties[target.titleKey];
+  const content = record.properties[target.contentKey];
+  return [title, content].filter((part) => typeof part === "string" && part !== "").join("\n");
+}
+
+/**
+ * A precomputed document vector read from the record property `property` (an adapter's
+ * `documentVectors` option).
+ *
+ * @throws BadInputError (with `errorOptions`: the adapter's component and the collection) when
+ * the value is not an array of `dimension` finite numbers.
+ */
+export function documentVectorProperty(record: StoredRecord, property: string, dimension: number, errorOptions: HardnegErrorOptions): number[] {
+  const value = record.properties[property];
+  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
+    throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, errorOptions);
+  }
+  return value as number[];
+}
