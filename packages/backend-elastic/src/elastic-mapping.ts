@@ -2,7 +2,7 @@
  * Response mapping, as pure functions: Search API hits to hardneg hits and documents, Bulk API
  * items to failures, mappings `_meta` to a collection spec.
  */
-import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
+import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core";
 import type { ElasticBulkResponse, ElasticHit, ElasticSearchResponse } from "./elastic-client.js";
 
 /** The benchmark id of a hit: its id property, falling back to `_id` when the property is absent. */
@@ -28,16 +28,7 @@ export function scoresOf(response: ElasticSearchResponse, idKey: string): Map<st
 
 /** A stored `_source` as a document: id, text and title under the target's keys, the rest in `fields`. */
 export function documentOf(hit: ElasticHit, target: DocumentTarget, vectorField: string): Doc {
-  const { [target.idKey]: _id, [target.contentKey]: content, [vectorField]: _vector, ...rest } = hit._source ?? {};
-  const document: Doc = { id: documentIdOf(hit, target.idKey), text: content === undefined || content === null ? "" : String(content) };
-  let fields = rest;
-  if (target.titleKey !== undefined && target.titleKey in rest) {
-    const { [target.titleKey]: title, ...others } = rest;
-    if (title !== undefined && title !== null) document.title = String(title);
-    fields = others;
-  }
-  if (Object.keys(fields).length > 0) document.fields = fields;
-  return document;
+  return documentFromProperties(documentIdOf(hit, target.idKey), hit._source ?? {}, target, [vectorField]);
 }
 
 /** A hit as a stored record: `_id` is the record id, `_source` without the vector its properties. */

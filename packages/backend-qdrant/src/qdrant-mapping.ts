@@ -1,5 +1,5 @@
 /** Response mapping, as pure functions: points to hits, documents, records and specs. */
-import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
+import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core";
 import type { QdrantPoint } from "./qdrant-client.js";
 import { RECORD_ID_KEY } from "./qdrant-requests.js";
 
@@ -23,16 +23,7 @@ export function recordOf(point: QdrantPoint): StoredRecord {
 
 /** A point's payload as a document: id, text and title under the target's keys, the rest in `fields`. */
 export function documentOf(point: QdrantPoint, target: DocumentTarget): Doc {
-  const { [target.idKey]: _id, [target.contentKey]: content, [RECORD_ID_KEY]: _recordId, ...rest } = point.payload ?? {};
-  const document: Doc = { id: documentIdOf(point, target.idKey), text: content === undefined || content === null ? "" : String(content) };
-  let fields: Record<string, unknown> = rest;
-  if (target.titleKey !== undefined && target.titleKey in rest) {
-    const { [target.titleKey]: title, ...others } = rest;
-    if (title !== undefined && title !== null) document.title = String(title);
-    fields = others;
-  }
-  if (Object.keys(fields).length > 0) document.fields = fields;
-  return document;
+  return documentFromProperties(documentIdOf(point, target.idKey), point.payload ?? {}, target, [RECORD_ID_KEY]);
 }
 
 /** The spec kept in collection metadata; a collection hardneg did not create reads as plain records. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
+import { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
 import { HardnegError } from "./errors.js";
 import type { StoredRecord } from "./types.js";
 
@@ -45,5 +45,20 @@ describe("documentVectorProperty", () => {
       expect(HardnegError.isInstance(thrown) && thrown.code).toBe("BAD_INPUT");
       expect((thrown as Error).message).toBe('[hardneg] [test] collection "docs": record "r7" needs 2 finite numbers under "vector" (documentVectors)');
     }
+  });
+});
+
+describe("documentFromProperties", () => {
+  it("maps content and title, keeps other properties as fields, and drops the id and engine keys", () => {
+    const properties = { doc_id: "d1", text: "Fine grind.", title: "Espresso", year: 2024, hardneg_vector: [1, 2] };
+    expect(documentFromProperties("d1", properties, target, ["hardneg_vector"])).toEqual({ id: "d1", text: "Fine grind.", title: "Espresso", fields: { year: 2024 } });
+    expect(properties).toHaveProperty("hardneg_vector");
+  });
+
+  it("gives empty text for missing or null content, no title for a null one, no fields when none are left, and stringifies the rest", () => {
+    expect(documentFromProperties("d2", { text: null, title: null }, target)).toEqual({ id: "d2", text: "" });
+    expect(documentFromProperties("d3", {}, target)).toEqual({ id: "d3", text: "" });
+    expect(documentFromProperties("d4", { text: 42, title: 7 }, target)).toEqual({ id: "d4", text: "42", title: "7" });
+    expect(documentFromProperties("d5", { text: "x", title: "T" }, { idKey: "doc_id", contentKey: "text" })).toEqual({ id: "d5", text: "x", fields: { title: "T" } });
   });
 });

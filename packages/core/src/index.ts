@@ -56,5 +56,5 @@ export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js"
 export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
 export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
 export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
-export { documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
+export { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
 export { positiveIntegerOption, queryTextOf, queryVectorsOf } from "./adapter-inputs.js";
