@@ -5,6 +5,7 @@ import {
   BadOptionError,
   fuseHits,
   normalizeVector,
+  queryTextOf,
   UnsupportedCapabilityError,
   type BackendCapabilities,
   type Embedder,
@@ -182,7 +183,7 @@ export class LocalBackend implements SearchBackend, Store {
     const k = options.k;
     if (!Number.isInteger(k) || k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component: COMPONENT });
     if (!Array.isArray(requests)) throw new BadInputError("requests must be an array", { component: COMPONENT });
-    const texts = requests.map((request) => queryText(request, target.collection));
+    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
     const index = this.indexFor(target);
     if (mode === "bm25") return texts.map((text) => this.keywordHits(index, text, k));
     const { vectors } = await this.obtainVectors(target);
@@ -220,7 +221,7 @@ export class LocalBackend implements SearchBackend, Store {
    */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
     const mode = this.checkedMode(options);
-    const text = queryText(request, target.collection);
+    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
     const index = this.indexFor(target);
     const known = [...new Set(ids)].flatMap((id) => {
       const documentIndex = index.documentIndexOf(id);
@@ -337,12 +338,6 @@ function hybridOptions(options: SearchOptions, k: number): { fusion: "relative-s
   if (options.alpha === undefined) throw new BadOptionError("alpha", 'mode "hybrid" needs alpha (1 = pure vector, 0 = pure keyword)', { component: COMPONENT });
   if (options.fusion === undefined) throw new BadOptionError("fusion", 'mode "hybrid" needs fusion: "relative-score" or "rrf"', { component: COMPONENT });
   return { fusion: options.fusion, alpha: options.alpha, k };
-}
-
-function queryText(request: SearchRequest, collection: string): string {
-  const text = request?.text;
-  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { collection, component: COMPONENT });
-  return text;
 }
 
 function fieldsOf(target: DocumentTarget): DocumentFields {
