@@ -1,12 +1,9 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
+import { alignUp, headerBlock, HEADER_PREFIX_BYTES, LITTLE_ENDIAN, openIfReadable, readFully, readHeader, writeFileAtomically } from "../binary-file.js";
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 
 /** First bytes of every index file; the digit is the format version. */
 const MAGIC = "HNBM25v1";
-/** Typed arrays are stored in the platform's byte order; files say which, so a foreign one is rebuilt. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** Large files are read in slices, because one `readSync` is limited to 2 GiB. */
-const READ_SLICE_BYTES = 1 << 30;
 
 /** What an index was built from; a file is only used when all of it still matches. */
 export interface IndexFileIdentity {
@@ -61,55 +58,33 @@ export function writeIndexFile(file: string, index: Bm25Index, identity: IndexFi
   };
   // The header holds the section offsets, which depend on the header's own length: reserve a
   // generous fixed-size slot (offsets are small integers) and pad the JSON into it.
-  const headerSlotBytes = alignUp(Buffer.byteLength(JSON.stringify({ ...header, sections: Object.fromEntries(sections.map(([name]) => [name, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]])) })) + 12);
+  const headerSlotBytes = alignUp(Buffer.byteLength(JSON.stringify({ ...header, sections: Object.fromEntries(sections.map(([name]) => [name, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]])) })) + HEADER_PREFIX_BYTES);
   let offset = headerSlotBytes;
   for (const [name, bytes] of sections) {
     header.sections[name] = [offset, bytes.byteLength];
     offset = alignUp(offset + bytes.byteLength);
   }
-  const headerBytes = Buffer.alloc(headerSlotBytes, 0x20);
-  headerBytes.write(MAGIC, 0, "latin1");
-  const headerJson = Buffer.from(JSON.stringify(header), "utf8");
-  headerBytes.writeUInt32LE(headerJson.byteLength, 8);
-  headerJson.copy(headerBytes, 12);
+  const headerBytes = headerBlock(MAGIC, header, headerSlotBytes);
 
-  const temporaryFile = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const descriptor = openSync(temporaryFile, "w");
-  try {
-    writeAll(descriptor, headerBytes);
+  writeFileAtomically(file, (append) => {
+    append(headerBytes);
     let written = headerSlotBytes;
     for (const [name, bytes] of sections) {
       const [sectionOffset] = header.sections[name];
-      if (sectionOffset > written) writeAll(descriptor, Buffer.alloc(sectionOffset - written));
-      writeAll(descriptor, bytes);
+      if (sectionOffset > written) append(Buffer.alloc(sectionOffset - written));
+      append(bytes);
       written = sectionOffset + bytes.byteLength;
     }
-    fsyncSync(descriptor);
-  } catch (error) {
-    closeSync(descriptor);
-    rmSync(temporaryFile, { force: true });
-    throw error;
-  }
-  closeSync(descriptor);
-  renameSync(temporaryFile, file);
+  });
 }
 
 /** Reads only the header, to decide cheaply whether the file is still valid. Undefined if unreadable. */
 export function readIndexFileHeader(file: string): IndexFileHeader | undefined {
-  let descriptor: number;
+  const descriptor = openIfReadable(file);
+  if (descriptor === undefined) return undefined;
   try {
-    descriptor = openSync(file, "r");
-  } catch {
-    return undefined;
-  }
-  try {
-    const prefix = Buffer.alloc(12);
-    if (readSync(descriptor, prefix, 0, 12, 0) !== 12 || prefix.toString("latin1", 0, 8) !== MAGIC) return undefined;
-    const headerLength = prefix.readUInt32LE(8);
-    const headerJson = Buffer.alloc(headerLength);
-    if (readSync(descriptor, headerJson, 0, headerLength, 12) !== headerLength) return undefined;
-    const header = JSON.parse(headerJson.toString("utf8")) as IndexFileHeader;
-    return header.littleEndian === LITTLE_ENDIAN ? header : undefined;
+    const header = readHeader<IndexFileHeader>(descriptor, MAGIC)?.header;
+    return header?.littleEndian === LITTLE_ENDIAN ? header : undefined;
   } catch {
     return undefined;
   } finally {
@@ -127,11 +102,7 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
   const buffer = new ArrayBuffer(fileBytes);
   const descriptor = openSync(file, "r");
   try {
-    for (let position = 0; position < fileBytes; ) {
-      const read = readSync(descriptor, new Uint8Array(buffer, position, Math.min(READ_SLICE_BYTES, fileBytes - position)), 0, Math.min(READ_SLICE_BYTES, fileBytes - position), position);
-      if (read === 0) throw new Error(`index file ${file} is shorter than its header says`);
-      position += read;
-    }
+    if (!readFully(descriptor, new Uint8Array(buffer), 0)) throw new Error(`index file ${file} is shorter than its header says`);
   } finally {
     closeSync(descriptor);
   }
@@ -152,12 +123,4 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
 
 function bytesOf(array: Uint32Array | Float32Array | Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
-
-function alignUp(offset: number): number {
-  return Math.ceil(offset / 8) * 8;
-}
-
-function writeAll(descriptor: number, bytes: Uint8Array): void {
-  for (let position = 0; position < bytes.byteLength; ) position += writeSync(descriptor, bytes, position, bytes.byteLength - position);
 }
