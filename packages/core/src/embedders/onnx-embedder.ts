@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { BadOptionError } from "../errors.js";
 import { CachedEmbedding } from "./cached-embedding.js";
-import type { Embedder, EmbedderBaseOptions, EmbedderUsage } from "./embedder.js";
+import { CachingEmbedder } from "./caching-embedder.js";
+import type { EmbedderBaseOptions } from "./embedder.js";
 import { prefixSuffix } from "./openai-compatible-embedder.js";
 
 const COMPONENT = "onnx-embedder";
@@ -46,14 +47,14 @@ let loading: Promise<unknown> = Promise.resolve();
  * imported only when the first text is embedded). Runs in-process on the CPU; batches of 32
  * texts, one at a time by default (onnxruntime already uses every core), cached on disk.
  */
-export class OnnxEmbedder implements Embedder {
+export class OnnxEmbedder extends CachingEmbedder {
   readonly id: string;
-  private currentDimension = 0;
-  private readonly embedding: CachedEmbedding;
+  protected readonly embedding: CachedEmbedding;
   private readonly folder: string | undefined;
   private extractor: Promise<FeatureExtractor> | undefined;
 
   constructor(private readonly options: OnnxEmbedderOptions) {
+    super();
     const model = options?.model;
     if (typeof model !== "string" || model.trim() === "") throw new BadOptionError("model", "name a model folder or a Hugging Face model id", { component: COMPONENT });
     const looksLikePath = /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(model);
@@ -69,23 +70,6 @@ export class OnnxEmbedder implements Embedder {
     const name = this.folder === undefined ? model : `${basename(this.folder)}@${weightsHash(this.folder, options.dtype ?? "fp32")}`;
     this.id = `onnx:${name}${variant}${pooling}${prefixSuffix(options)}`;
     this.embedding = new CachedEmbedding(this.id, options, { batchSize: 32, concurrency: 1 }, (texts) => this.run(texts));
-  }
-
-  get dimension(): number {
-    return this.currentDimension;
-  }
-
-  /** Texts run through the model and answered from the cache so far. */
-  get usage(): EmbedderUsage {
-    return this.embedding.usage;
-  }
-
-  embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embedding.embed(texts, "query");
-  }
-
-  embedDocuments(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embedding.embed(texts, "document");
   }
 
   /** Releases the model and the cache file. */

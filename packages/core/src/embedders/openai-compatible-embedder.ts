@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { AuthError, BadOptionError, ConnectionError, HardnegError } from "../errors.js";
 import { isTransientError, parseRetryAfterMs, withRetries, type RetryOptions } from "../retry.js";
 import { CachedEmbedding } from "./cached-embedding.js";
-import type { Embedder, EmbedderBaseOptions, EmbedderUsage } from "./embedder.js";
+import { CachingEmbedder } from "./caching-embedder.js";
+import type { EmbedderBaseOptions } from "./embedder.js";
 
 const COMPONENT = "openai-embedder";
 
@@ -45,14 +46,14 @@ class EmbeddingHttpError extends Error {
  * vLLM, Text Embeddings Inference, LM Studio, ...): batched (default 64 texts per request, 4
  * requests in flight), retried on transient failures, cached on disk.
  */
-export class OpenAiCompatibleEmbedder implements Embedder {
+export class OpenAiCompatibleEmbedder extends CachingEmbedder {
   readonly id: string;
-  private currentDimension: number;
-  private readonly embedding: CachedEmbedding;
+  protected readonly embedding: CachedEmbedding;
   private readonly endpoint: string;
   private readonly apiKey: string | undefined;
 
   constructor(private readonly options: OpenAiCompatibleEmbedderOptions) {
+    super();
     if (typeof options?.model !== "string" || options.model.trim() === "") throw new BadOptionError("model", "name the embedding model, e.g. openai:text-embedding-3-small", { component: COMPONENT });
     const baseUrl = (options.baseUrl ?? "https://api.openai.com/v1").replace(/\/+$/, "");
     let url: URL;
@@ -74,23 +75,6 @@ export class OpenAiCompatibleEmbedder implements Embedder {
     const server = url.href.replace(/\/embeddings$/, "");
     this.id = `openai:${options.model}` + (options.dimensions === undefined ? "" : `:${options.dimensions}`) + `@${server}` + prefixSuffix(options);
     this.embedding = new CachedEmbedding(this.id, options, { batchSize: 64, concurrency: 4 }, (texts) => this.request(texts));
-  }
-
-  get dimension(): number {
-    return this.currentDimension;
-  }
-
-  /** Texts embedded by the server and answered from the cache so far. */
-  get usage(): EmbedderUsage {
-    return this.embedding.usage;
-  }
-
-  embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embedding.embed(texts, "query");
-  }
-
-  embedDocuments(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.embedding.embed(texts, "document");
   }
 
   close(): void {
