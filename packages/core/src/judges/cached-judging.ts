@@ -1,5 +1,6 @@
 import { forEachConcurrently } from "../concurrency.js";
 import { countVerdict, emptyVerdictCounts, type Judge, type JudgeEstimate, type JudgeItem, type Verdict, type VerdictCounts } from "./judge.js";
+import { groupByQuery } from "./group-by-query.js";
 import { judgementIdOf, type VerdictCache } from "./verdict-cache.js";
 
 /** What one {@link judgeWithCache} call (or a sum of them) did. */
@@ -48,7 +49,7 @@ export async function judgeWithCache(
 
   const missing = distinctMissing(judge, items, verdicts);
   stats.judge_calls = missing.length;
-  await forEachConcurrently(groupsByQuery(missing.map((entry) => entry.item)), options.concurrency ?? 8, async (group) => {
+  await forEachConcurrently(groupByQuery(missing.map((entry) => entry.item)), options.concurrency ?? 8, async (group) => {
     const groupItems = group.map((index) => missing[index]!.item);
     const answers = await judge.judge(groupItems);
     await cache?.save(judge, groupItems, answers);
@@ -91,15 +92,4 @@ function distinctMissing(judge: Judge, items: readonly JudgeItem[], verdicts: re
     else entry.indexes.push(index);
   });
   return [...byId.values()];
-}
-
-/** Indexes grouped by query id (a rerank judge scores one query's candidates in one request). */
-function groupsByQuery(items: readonly JudgeItem[]): number[][] {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, index) => {
-    const group = groups.get(item.queryId);
-    if (group === undefined) groups.set(item.queryId, [index]);
-    else group.push(index);
-  });
-  return [...groups.values()];
 }

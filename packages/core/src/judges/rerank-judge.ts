@@ -1,5 +1,6 @@
 import { BadOptionError } from "../errors.js";
 import { forEachConcurrently } from "../concurrency.js";
+import { groupByQuery } from "./group-by-query.js";
 import { JudgeHttpClient, RejectedRequestError, type JudgeHttpOptions } from "./judge-http.js";
 import type { Judge, JudgeEstimate, JudgeItem, Verdict } from "./judge.js";
 import { MAX_DOCUMENT_CHARACTERS } from "./judge-prompt.js";
@@ -124,17 +125,6 @@ export class RerankJudge implements Judge {
     const relevant = score >= bar;
     return { relevant, score, reason: `score ${round(score)} ${relevant ? "≥" : "<"} ${round(bar)} (gold ${round(goldScore)} × threshold ${this.threshold})` };
   }
-}
-
-/** Item indexes grouped by query id, groups in order of first appearance. */
-function groupByQuery(items: readonly JudgeItem[]): number[][] {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, index) => {
-    const group = groups.get(item.queryId);
-    if (group === undefined) groups.set(item.queryId, [index]);
-    else group.push(index);
-  });
-  return [...groups.values()];
 }
 
 /**
