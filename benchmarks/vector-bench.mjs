@@ -5,6 +5,8 @@
 //   node vector-bench.mjs                          # 5k and 1M documents × dims 128 and 384
 //   node vector-bench.mjs --docs 5000,100000 --dims 384 --k 100
 import { parseArgs } from "node:util";
+// Core's seeded generator (mulberry32), so every run searches the same vectors.
+import { seededRandom } from "@hardneg/core";
 import { searchVectors } from "../packages/backend-local/dist/vectors/vector-search.js";
 
 const { values } = parseArgs({
@@ -16,18 +18,6 @@ const { values } = parseArgs({
   },
 });
 const k = Number(values.k);
-
-/** Mulberry32: a seeded generator, so every run searches the same vectors. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitVectors(count, dimension, next) {
   const matrix = new Float32Array(count * dimension);
@@ -48,7 +38,7 @@ console.log(`exact top-${k} by dot product (cosine on unit vectors), one thread`
 console.log("documents  dim  queries  seconds  queries/s  ms/query  matrix MiB  peak RSS MiB");
 for (const documents of values.docs.split(",").map(Number)) {
   for (const dimension of values.dims.split(",").map(Number)) {
-    const next = random(Number(values.seed));
+    const next = seededRandom(Number(values.seed));
     const matrix = unitVectors(documents, dimension, next);
     // Enough queries for a stable figure without minutes per row.
     const queryCount = Math.max(16, Math.min(2000, Math.round(2e9 / (documents * dimension))));
