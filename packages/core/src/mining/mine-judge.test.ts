@@ -2,8 +2,8 @@ import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { BackendCapabilities, DocumentTarget, SearchBackend, SearchOptions, SearchRequest, Store } from "../backend.js";
 import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
+import type { Store } from "../backend.js";
 import { BadOptionError } from "../errors.js";
 import { exportHardNegatives } from "../exporters/export-hard-negatives.js";
 import { startJudgeTestServer, type JudgeTestServer } from "../judges/__fixtures__/judge-test-server.js";
@@ -11,45 +11,11 @@ import type { Judge, JudgeItem, Verdict } from "../judges/judge.js";
 import { LlmJudge } from "../judges/llm-judge.js";
 import { JUDGEMENTS_COLLECTION } from "../judges/verdict-cache.js";
 import { MemoryStore } from "../testing/memory-store.js";
-import type { Doc, Hit, StoredRecord } from "../types.js";
+import type { StoredRecord } from "../types.js";
 import type { MineConfig } from "./config.js";
+import { WordOverlapBackend } from "./__fixtures__/word-overlap-backend.js";
 import { mine } from "./mine.js";
 import { eligibleInDrawOrder } from "./select-negatives.js";
-
-/** Scores a document by how many query words it contains; ties keep corpus order. */
-class WordOverlapBackend implements SearchBackend {
-  readonly specificationVersion = "v1" as const;
-  readonly name = "word-overlap";
-  constructor(private readonly store: Store) {}
-  capabilities(): BackendCapabilities {
-    return { modes: ["bm25"], scoreDocuments: false };
-  }
-  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    const documents = await this.documents(target);
-    return requests.map((request) => documents
-      .map((document) => ({ id: document.id, score: overlap(request.text, document.text) }))
-      .filter((hit) => hit.score > 0)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, options.k)
-      .map((hit, index) => ({ ...hit, rank: index + 1 })));
-  }
-  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
-    const wanted = new Set(ids);
-    return new Map((await this.documents(target)).filter((document) => wanted.has(document.id)).map((document) => [document.id, document]));
-  }
-  private async documents(target: DocumentTarget): Promise<Doc[]> {
-    const documents: Doc[] = [];
-    for await (const batch of this.store.iterate(target.collection)) {
-      for (const record of batch) documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
-    }
-    return documents;
-  }
-}
-
-function overlap(query: string, text: string): number {
-  const words = new Set(text.toLowerCase().split(/\W+/));
-  return query.toLowerCase().split(/\W+/).filter((word) => word !== "" && words.has(word)).length;
-}
 
 /** d1..d12 all match "coffee grind" equally, so the pool is in corpus order. */
 const CORPUS = Array.from({ length: 12 }, (_, index) => [`d${index + 1}`, `coffee grind note ${index + 1}`] as const);

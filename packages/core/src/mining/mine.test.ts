@@ -1,60 +1,31 @@
 import { describe, expect, it } from "vitest";
-import type { BackendCapabilities, DocumentTarget, SearchBackend, SearchOptions, SearchRequest, Store } from "../backend.js";
+import type { BackendCapabilities, SearchBackend, Store } from "../backend.js";
 import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
 import { HardnegError } from "../errors.js";
 import { MemoryStore } from "../testing/memory-store.js";
-import type { Doc, Hit, StoredRecord } from "../types.js";
+import type { StoredRecord } from "../types.js";
+import { WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
 import type { MineConfig } from "./config.js";
 
-/**
- * A small real search engine for core's tests: scores a document by how many query words it
- * contains (ties by corpus order), over documents held in a MemoryStore.
- */
-class WordOverlapBackend implements SearchBackend {
-  readonly specificationVersion = "v1" as const;
-  readonly name = "word-overlap";
+/** The shared word-overlap engine with `scoreDocuments`, counting its calls; `scoreDocuments: false` only leaves it out of the capabilities. */
+class ScoringWordOverlapBackend extends WordOverlapBackend {
   scoreCalls = 0;
 
-  constructor(private readonly store: Store, private readonly options: { scoreDocuments: boolean } = { scoreDocuments: true }) {}
+  constructor(store: Store, private readonly options: { scoreDocuments: boolean } = { scoreDocuments: true }) {
+    super(store);
+  }
 
-  capabilities(): BackendCapabilities {
+  override capabilities(): BackendCapabilities {
     return { modes: ["bm25"], scoreDocuments: this.options.scoreDocuments };
-  }
-
-  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    const documents = await this.documents(target);
-    return requests.map((request) => {
-      const scored = documents.map((document) => ({ id: document.id, score: overlap(request.text, document.text) })).filter((hit) => hit.score > 0);
-      scored.sort((a, b) => b.score - a.score);
-      return scored.slice(0, options.k).map((hit, index) => ({ ...hit, rank: index + 1 }));
-    });
-  }
-
-  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
-    const wanted = new Set(ids);
-    return new Map((await this.documents(target)).filter((document) => wanted.has(document.id)).map((document) => [document.id, document]));
   }
 
   scoreDocuments?: SearchBackend["scoreDocuments"] = async (target, request, ids) => {
     this.scoreCalls++;
     const documents = await this.getDocuments(target, ids);
-    return new Map([...documents.values()].map((document) => [document.id, overlap(request.text, document.text)]));
+    return new Map([...documents.values()].map((document) => [document.id, wordOverlap(request.text, document.text)]));
   };
-
-  private async documents(target: DocumentTarget): Promise<Doc[]> {
-    const documents: Doc[] = [];
-    for await (const batch of this.store.iterate(target.collection)) {
-      for (const record of batch) documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
-    }
-    return documents;
-  }
-}
-
-function overlap(query: string, text: string): number {
-  const words = new Set(text.toLowerCase().split(/\W+/));
-  return query.toLowerCase().split(/\W+/).filter((word) => word !== "" && words.has(word)).length;
 }
 
 const CORPUS: [string, string][] = [
@@ -82,7 +53,7 @@ async function fixture(options: { scoreDocuments?: boolean } = {}) {
   await store.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
   await store.createCollection({ name: "queries", kind: "queries" });
   await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
-  const backend = new WordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
+  const backend = new ScoringWordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend, store,
     docsCollection: new DocsCollection({ collectionName: "docs" }),

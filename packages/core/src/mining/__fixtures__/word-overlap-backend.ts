@@ -1,0 +1,47 @@
+import type { BackendCapabilities, DocumentTarget, SearchBackend, SearchOptions, SearchRequest, Store } from "../../backend.js";
+import type { Doc, Hit } from "../../types.js";
+
+/**
+ * A small real search engine for core's mining tests: scores a document by how many query words
+ * it contains (ties keep corpus order), over documents held in a Store (a MemoryStore in tests).
+ * BM25 mode only, and no `scoreDocuments`.
+ */
+export class WordOverlapBackend implements SearchBackend {
+  readonly specificationVersion = "v1" as const;
+  readonly name = "word-overlap";
+
+  constructor(private readonly store: Store) {}
+
+  capabilities(): BackendCapabilities {
+    return { modes: ["bm25"], scoreDocuments: false };
+  }
+
+  async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    const documents = await this.documents(target);
+    return requests.map((request) => documents
+      .map((document) => ({ id: document.id, score: wordOverlap(request.text, document.text) }))
+      .filter((hit) => hit.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, options.k)
+      .map((hit, index) => ({ ...hit, rank: index + 1 })));
+  }
+
+  async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    const wanted = new Set(ids);
+    return new Map((await this.documents(target)).filter((document) => wanted.has(document.id)).map((document) => [document.id, document]));
+  }
+
+  private async documents(target: DocumentTarget): Promise<Doc[]> {
+    const documents: Doc[] = [];
+    for await (const batch of this.store.iterate(target.collection)) {
+      for (const record of batch) documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
+    }
+    return documents;
+  }
+}
+
+/** How many of the query's words (lower-cased, split on non-word characters) the text contains. */
+export function wordOverlap(query: string, text: string): number {
+  const words = new Set(text.toLowerCase().split(/\W+/));
+  return query.toLowerCase().split(/\W+/).filter((word) => word !== "" && words.has(word)).length;
+}
