@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AuthError, BadOptionError, ConnectionError, HardnegError } from "../errors.js";
 import { MemoryStore } from "../testing/memory-store.js";
-import { startJudgeTestServer, relevantByTable, type JudgeTestServer, type JudgeTestServerOptions } from "./__fixtures__/judge-test-server.js";
+import { relevantByTable, useJudgeTestServers, type JudgeTestServer } from "./__fixtures__/judge-test-server.js";
 import { judgeWithCache } from "./cached-judging.js";
 import type { JudgeItem } from "./judge.js";
 import { PROMPT_VERSION } from "./judge-prompt.js";
@@ -9,16 +9,8 @@ import { LlmJudge, type LlmJudgeOptions } from "./llm-judge.js";
 import { JUDGEMENTS_COLLECTION, StoreVerdictCache } from "./verdict-cache.js";
 
 const SECRET = "sk-test-never-show-me-123";
-const servers: JudgeTestServer[] = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()!.close();
-});
-
-async function server(options: JudgeTestServerOptions = {}): Promise<JudgeTestServer> {
-  const started = await startJudgeTestServer(options);
-  servers.push(started);
-  return started;
-}
+/** Starts a judge test server, closed after the test. */
+const server = useJudgeTestServers();
 
 function judgeFor(testServer: JudgeTestServer, options: Partial<LlmJudgeOptions> = {}): LlmJudge {
   return new LlmJudge({ baseUrl: testServer.baseUrl, model: "test-model", apiKey: SECRET, retries: 3, baseDelayMs: 1, timeoutMs: 2000, ...options });

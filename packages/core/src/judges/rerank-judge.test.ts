@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BadOptionError, ConnectionError } from "../errors.js";
-import { NOT_RELEVANT_SCORE, RELEVANT_SCORE, relevantByTable, startJudgeTestServer, type JudgeTestServer, type JudgeTestServerOptions } from "./__fixtures__/judge-test-server.js";
+import { NOT_RELEVANT_SCORE, RELEVANT_SCORE, relevantByTable, useJudgeTestServers, type JudgeTestServer } from "./__fixtures__/judge-test-server.js";
 import type { JudgeItem } from "./judge.js";
 import { RerankJudge, type RerankJudgeOptions } from "./rerank-judge.js";
 
-const servers: JudgeTestServer[] = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()!.close();
-});
-
-async function server(options: JudgeTestServerOptions = {}): Promise<JudgeTestServer> {
-  const started = await startJudgeTestServer(options);
-  servers.push(started);
-  return started;
-}
+/** Starts a judge test server, closed after the test. */
+const server = useJudgeTestServers();
 
 function judgeFor(testServer: JudgeTestServer, options: Partial<RerankJudgeOptions> = {}): RerankJudge {
   return new RerankJudge({ baseUrl: testServer.baseUrl, model: "test-reranker", apiKey: "rk-secret", retries: 2, baseDelayMs: 1, timeoutMs: 2000, ...options });

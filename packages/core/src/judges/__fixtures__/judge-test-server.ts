@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 /**
  * A small HTTP server on 127.0.0.1 that speaks the two judge protocols (OpenAI chat completions
@@ -54,6 +55,22 @@ export interface JudgeTestServer {
  */
 export function relevantByTable(candidateText: string): boolean {
   return createHash("sha256").update(candidateText, "utf8").digest()[0]! < 0x40;
+}
+
+/**
+ * For a test file: registers (vitest `afterEach`) the closing of every server started through
+ * the returned function, so each test starts the servers it needs and none outlives its test.
+ */
+export function useJudgeTestServers(): (options?: JudgeTestServerOptions) => Promise<JudgeTestServer> {
+  const servers: JudgeTestServer[] = [];
+  afterEach(async () => {
+    while (servers.length > 0) await servers.pop()!.close();
+  });
+  return async (options = {}) => {
+    const started = await startJudgeTestServer(options);
+    servers.push(started);
+    return started;
+  };
 }
 
 /** Reranker scores of the table: gold-like 0.9 for relevant candidates and for golds, 0.2 otherwise. */
