@@ -1,27 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DocsCollection, evaluate, ingestDocuments, ingestQueries, openBeir, QueriesCollection } from "@hardneg/core";
+import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLanceDbBackend, type LanceDbBackend } from "./lancedb-backend.js";
 
 // The shared datasets sit next to the repository, never inside it.
-const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
-const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
-const dataPresent = existsSync(join(scifactDirectory, "corpus.jsonl"));
-const dataRequired = process.env.HARDNEG_REQUIRE_SHARED_DATA === "1";
-
-if (!dataPresent && !dataRequired) {
-  console.warn(`\n!!! SKIPPING the LanceDB SciFact quality test: ${scifactDirectory} is absent. Set HARDNEG_REQUIRE_SHARED_DATA=1 to make this a failure.\n`);
-}
-
-describe("shared SciFact data (lancedb)", () => {
-  it.skipIf(!dataRequired)("is present when HARDNEG_REQUIRE_SHARED_DATA=1", () => {
-    expect(dataPresent, `SciFact not found at ${scifactDirectory}; HARDNEG_REQUIRE_SHARED_DATA=1 requires the shared datasets`).toBe(true);
-  });
-});
+const { path: scifactDirectory, available: dataPresent } = sharedData("datasets/scifact", import.meta.url, "corpus.jsonl");
 
 describe.skipIf(!dataPresent)("LanceDB FTS quality on SciFact test (300 queries, 5,183 documents)", () => {
   const folder = mkdtempSync(join(tmpdir(), "hardneg-lancedb-scifact-"));

@@ -1,22 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { MetricsAccumulator, OnnxEmbedder, type DocumentTarget, type SearchOptions } from "@hardneg/core";
+import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 // Fusion on real data: SciFact test queries against a 1,000-document slice of the corpus (every
 // test gold plus the first other documents), embedded by the shared tiny model. A slice keeps
 // embedding to seconds; benchmarks/embedding-bench.mjs and the README report the full corpus.
-const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
-const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
-const modelFolder = resolve(repositoryRoot, "../shared/models/tiny-scifact-embedder");
-const present = existsSync(join(scifactDirectory, "corpus.jsonl")) && existsSync(join(modelFolder, "onnx", "model.onnx"));
-if (!present) {
-  if (process.env.HARDNEG_REQUIRE_SHARED_DATA === "1") throw new Error(`HARDNEG_REQUIRE_SHARED_DATA=1 but SciFact (${scifactDirectory}) or the tiny embedder (${modelFolder}) is missing`);
-  console.warn(`\n!!! SKIPPING SciFact vector/hybrid tests: ${scifactDirectory} or ${modelFolder} is absent.\n`);
-}
+const scifact = sharedData("datasets/scifact", import.meta.url, "corpus.jsonl");
+const model = sharedData("models/tiny-scifact-embedder", import.meta.url, "onnx/model.onnx");
+const scifactDirectory = scifact.path;
+const modelFolder = model.path;
+const present = scifact.available && model.available;
 const SLICE = 1000;
 
 describe.skipIf(!present)("vector and hybrid on a SciFact slice (300 test queries, 1,000 documents, tiny model)", () => {

@@ -1,26 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { MetricsAccumulator, ndcgAtK, type DocumentTarget } from "@hardneg/core";
+import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 // The shared datasets sit next to the repository, never inside it (see ../shared/datasets/README.md).
-const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
-const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
-const dataPresent = existsSync(join(scifactDirectory, "corpus.jsonl"));
-const dataRequired = process.env.HARDNEG_REQUIRE_SHARED_DATA === "1";
-
-if (!dataPresent && !dataRequired) {
-  console.warn(`\n!!! SKIPPING the SciFact BM25 quality test: ${scifactDirectory} is absent. Set HARDNEG_REQUIRE_SHARED_DATA=1 to make this a failure.\n`);
-}
-
-describe("shared SciFact data", () => {
-  it.skipIf(!dataRequired)("is present when HARDNEG_REQUIRE_SHARED_DATA=1", () => {
-    expect(dataPresent, `SciFact not found at ${scifactDirectory}; HARDNEG_REQUIRE_SHARED_DATA=1 requires the shared datasets`).toBe(true);
-  });
-});
+const { path: scifactDirectory, available: dataPresent } = sharedData("datasets/scifact", import.meta.url, "corpus.jsonl");
 
 /** Test queries with graded qrels, read straight from the BEIR files (header row in the TSV). */
 function readTestQueries(): Array<{ id: string; text: string; grades: Map<string, number> }> {

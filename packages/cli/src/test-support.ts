@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { sharedData } from "@hardneg/core/testkit";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,12 +43,5 @@ export function temporaryFolder(): { path: string; remove: () => void } {
  * HARDNEG_REQUIRE_SHARED_DATA=1 (CI), so a missing dataset never passes silently.
  */
 export function scifactAvailable(): boolean {
-  const available = existsSync(join(scifactFolder, "corpus.jsonl"));
-  if (!available) {
-    if (process.env["HARDNEG_REQUIRE_SHARED_DATA"] === "1") {
-      throw new Error(`HARDNEG_REQUIRE_SHARED_DATA=1 but the SciFact data is missing at ${scifactFolder}`);
-    }
-    console.warn(`SKIPPED: SciFact tests need ${scifactFolder} (absent)`);
-  }
-  return available;
+  return sharedData("datasets/scifact", import.meta.url, "corpus.jsonl").available;
 }

@@ -1,19 +1,10 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, runCli, runCliJson, sampleFolder, temporaryFolder } from "./test-support.js";
+import { runCli, runCliJson, sampleFolder, temporaryFolder } from "./test-support.js";
 
-const modelFolder = resolve(repoRoot, "../shared/models/tiny-scifact-embedder");
-
-/** The shared tiny model: skip loudly when absent, fail when the shared data is required (CI). */
-function modelAvailable(): boolean {
-  const available = existsSync(join(modelFolder, "onnx", "model.onnx"));
-  if (!available) {
-    if (process.env["HARDNEG_REQUIRE_SHARED_DATA"] === "1") throw new Error(`HARDNEG_REQUIRE_SHARED_DATA=1 but the tiny embedder is missing at ${modelFolder}`);
-    console.warn(`SKIPPED: CLI vector tests need ${modelFolder} (absent)`);
-  }
-  return available;
-}
+const { path: modelFolder, available } = sharedData("models/tiny-scifact-embedder", import.meta.url, "onnx/model.onnx");
 
 const folder = temporaryFolder();
 afterAll(() => folder.remove());
@@ -55,7 +46,6 @@ describe("hardneg --embedder and --report", () => {
   });
 });
 
-const available = modelAvailable();
 
 describe.skipIf(!available)("vector and hybrid modes through the CLI, with the tiny ONNX embedder (offline)", () => {
   const database = join(folder.path, "sample.db");

@@ -1,24 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { sharedData } from "../testkit/shared-data.js";
 import { OnnxEmbedder } from "./onnx-embedder.js";
 
-const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-const modelFolder = resolve(repositoryRoot, "../shared/models/tiny-scifact-embedder");
-
-/** The shared tiny model: skip loudly when absent, fail when the shared data is required (CI). */
-function modelAvailable(): boolean {
-  const available = existsSync(join(modelFolder, "onnx", "model.onnx"));
-  if (!available) {
-    if (process.env["HARDNEG_REQUIRE_SHARED_DATA"] === "1") throw new Error(`HARDNEG_REQUIRE_SHARED_DATA=1 but the tiny embedder is missing at ${modelFolder}`);
-    console.warn(`SKIPPED: ONNX embedder tests need ${modelFolder} (absent)`);
-  }
-  return available;
-}
-
-const available = modelAvailable();
+const { path: modelFolder, available } = sharedData("models/tiny-scifact-embedder", import.meta.url, "onnx/model.onnx");
 const cacheFolder = mkdtempSync(join(tmpdir(), "hardneg-onnx-embedder-"));
 afterAll(() => rmSync(cacheFolder, { recursive: true, force: true }));
 

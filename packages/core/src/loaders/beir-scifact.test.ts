@@ -1,18 +1,10 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { sharedData } from "../testkit/shared-data.js";
 import { openBeir } from "./beir-dataset.js";
 import { LoadReport } from "./load-report.js";
 
 // The shared SciFact copy lives next to the repository, never inside it.
-const scifact = fileURLToPath(new URL("../../../../../shared/datasets/scifact", import.meta.url));
-const required = process.env.HARDNEG_REQUIRE_SHARED_DATA === "1";
-const present = existsSync(scifact);
-if (!present) {
-  const message = `SciFact not found at ${scifact}`;
-  if (required) throw new Error(`${message}, and HARDNEG_REQUIRE_SHARED_DATA=1 requires it`);
-  console.warn(`[hardneg] ${message}; skipping the real-data loader check (set HARDNEG_REQUIRE_SHARED_DATA=1 to make this fail)`);
-}
+const { path: scifact, available: present } = sharedData("datasets/scifact", import.meta.url, "corpus.jsonl");
 
 describe("BEIR SciFact (shared real data)", () => {
   it.skipIf(!present)("reads 5,183 documents", async () => {
