@@ -1,5 +1,4 @@
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { activeContentOf, SafeHtml, escapeHtml } from "./html.js";
 
 const BASE_CONFIG = {
@@ -15,6 +14,8 @@ const BASE_CONFIG = {
  * that holds script-like markup is refused rather than inlined.
  */
 export async function renderChart(spec: TopLevelSpec): Promise<SafeHtml> {
+  // Loaded on first use: Vega is large, and only reports need it (not every CLI start).
+  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const compiled = compile({ ...spec, config: { ...BASE_CONFIG, ...(spec as { config?: object }).config } } as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
