@@ -1,20 +1,38 @@
+// Contracts: types, errors and the interfaces adapters implement.
 export * from "./errors.js";
 export * from "./types.js";
 export * from "./backend.js";
+export * from "./collections.js";
+
+// Small shared pieces: ids, randomness, text, concurrency, retries, fusion, the BM25 analyser.
 export { uuidV5, contentId, HARDNEG_NAMESPACE } from "./ids.js";
 export { seededRandom, shuffled } from "./random.js";
-export * from "./metrics.js";
-export * from "./collections.js";
 export * from "./text.js";
+export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";
+export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, parseRetryAfterMs, type RetryAttempt, type RetryOptions } from "./retry.js";
+export { fuseHits, type FuseHitsOptions } from "./fusion.js";
+export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
+export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
+export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
+
+// Helpers adapters share (input checks, record mapping).
+export { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
+export { positiveIntegerOption, queryTextOf, queryVectorsOf } from "./adapter-inputs.js";
+
+// Metrics, mining, evaluation and engine comparison.
+export * from "./metrics.js";
 export * from "./mining/options.js";
-export { resolveMineConfig, bestMode, type MineConfig, type MineProgress, type MiningOptions, type ResolvedMineConfig } from "./mining/config.js";
-export { selectNegatives, padNegatives, DROP_REASONS, type DropReason, type Selection, type SelectionInput, type SelectedNegative } from "./mining/select-negatives.js";
+export { resolveMineConfig, bestMode, type MineConfig, type MineProgress, type MiningOptions, type ResolvedJudgeSettings, type ResolvedMineConfig } from "./mining/config.js";
+export { selectNegatives, padNegatives, eligibleInDrawOrder, DROP_REASONS, type DropReason, type Selection, type SelectionInput, type SelectedNegative } from "./mining/select-negatives.js";
 export { queryFromRecord, sampleQueries, type QueryOrSkip, type UnusableQuery } from "./mining/query-source.js";
-export { mine, type MineReport } from "./mining/mine.js";
+export { mine, type MineJudgeReport, type MineReport } from "./mining/mine.js";
 export { addHardNegatives, type AddHardNegativesOptions } from "./mining/add-hard-negatives.js";
 export { evaluate, type EvaluateConfig, type EvaluationReport, type QueryEvaluation } from "./mining/evaluate.js";
 export { RUNS_COLLECTION, rowIdOf, runIdOf } from "./mining/run-records.js";
 export { GOLD_RANK_BUCKETS, type GoldRankBucket, type ScoreSummary, type SkippedQuery } from "./mining/run-stats.js";
+export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type NegativeOverlap } from "./compare/negative-overlap.js";
+
+// Loading benchmarks into a store.
 export { ingestDocuments, ingestQueries, type IngestOptions } from "./ingest.js";
 export * from "./loaders/beir-dataset.js";
 export * from "./loaders/documents-loader.js";
@@ -27,18 +45,19 @@ export * from "./loaders/delimited-reader.js";
 export { documentToRecord, documentFromRecord, queryToRecord, type DocumentRecordKeys } from "./loaders/record-mapping.js";
 export { readLines, type TextLine } from "./loaders/line-reader.js";
 export { parseGoldIds } from "./loaders/gold-ids.js";
+
+// Exporting for trainers.
 export { exportHardNegatives, type ExportOptions, type ExportResult } from "./exporters/export-hard-negatives.js";
 export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from "./exporters/export-formats.js";
 export { writeLinesAtomically } from "./exporters/atomic-write.js";
-export { MemoryStore } from "./testing/memory-store.js";
-export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type NegativeOverlap } from "./compare/negative-overlap.js";
-export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, type RetryAttempt, type RetryOptions } from "./retry.js";
-export { parseRetryAfterMs } from "./retry.js";
-export { fuseHits, type FuseHitsOptions } from "./fusion.js";
+
+// Embedders (client-side vectors).
 export { normalizeVector, type Embedder, type EmbedderBaseOptions, type EmbedderUsage, type EmbeddingCacheOptions, type EmbeddingKind } from "./embedders/embedder.js";
 export { EmbeddingCache, DEFAULT_EMBEDDING_CACHE_DIRECTORY } from "./embedders/embedding-cache.js";
 export { OpenAiCompatibleEmbedder, EMBEDDER_API_KEY_VARIABLES, type OpenAiCompatibleEmbedderOptions } from "./embedders/openai-compatible-embedder.js";
 export { OnnxEmbedder, type OnnxEmbedderOptions } from "./embedders/onnx-embedder.js";
+
+// Judges (false-negative control).
 export * from "./judges/judge.js";
 export { PROMPT_VERSION, judgeMessages, parseJudgeAnswer, MAX_DOCUMENT_CHARACTERS, type ChatMessage, type JudgeAnswer } from "./judges/judge-prompt.js";
 export { judgeApiKeyFromEnvironment, RejectedRequestError, type JudgeHttpOptions } from "./judges/judge-http.js";
@@ -49,12 +68,6 @@ export { JUDGEMENTS_COLLECTION, StoreVerdictCache, judgementIdOf, type VerdictCa
 export { judgeWithCache, estimateWithCache, type JudgingStats, type CachedJudgingOptions } from "./judges/cached-judging.js";
 export { JUDGE_ROW_KEYS, judgeRowProperties } from "./judges/judge-row.js";
 export { judgeCollection, type JudgeCollectionOptions, type JudgeCollectionReport } from "./judges/judge-collection.js";
-export { eligibleInDrawOrder } from "./mining/select-negatives.js";
-export type { MineJudgeReport } from "./mining/mine.js";
-export type { ResolvedJudgeSettings } from "./mining/config.js";
-export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";
-export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
-export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
-export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
-export { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
-export { positiveIntegerOption, queryTextOf, queryVectorsOf } from "./adapter-inputs.js";
+
+// For tests (yours too).
+export { MemoryStore } from "./testing/memory-store.js";
