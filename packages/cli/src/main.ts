@@ -42,7 +42,7 @@ function collectMode(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-const engineOption = () => new Option("--engine <spec>", "engine to use: local:<database file>").default(DEFAULT_ENGINE);
+const engineOption = () => new Option("--engine <spec>", "engine to use: local:<file>, lancedb:<folder>, weaviate:<url>, elastic:<url> or qdrant:<url>").default(DEFAULT_ENGINE);
 const jsonOption = () => new Option("--json", "print one JSON object on stdout").default(false);
 
 /** `--embedder`, `--embedder-base-url` and `--embedder-cache`, on every command that loads or searches. */
@@ -153,7 +153,7 @@ export function buildProgram(): Command {
     .description("mine the same queries with several engines/modes and compare metrics and negatives")
     .requiredOption("--docs-collection <name>", "documents collection (in every engine)")
     .requiredOption("--queries-collection <name>", "queries collection (in every engine)")
-    .option("--engine <spec>", "an engine to compare (repeat it): local:<file>", collect, [])
+    .option("--engine <spec>", "an engine to compare (repeat it), e.g. local:<file> or lancedb:<folder>", collect, [])
     .option("--mode <mode>", "a search mode to run on every engine (repeat it; default: each engine's best)", collectMode, undefined)
     .requiredOption("--negatives-per-query <n>", "negatives per query", wholeNumber)
     .option("--query-samples <n>", "queries to mine (default: all)", wholeNumber)
