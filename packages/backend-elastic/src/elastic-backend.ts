@@ -11,6 +11,7 @@ import {
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type Embedder,
   type Hit,
   type IterateOptions,
   type RetryOptions,
@@ -30,21 +31,22 @@ import {
   bm25SearchBody,
   bulkOperations,
   documentsByIdBody,
+  FALLBACK_ANALYZER,
+  fallbackAnalysisSettings,
   indexMappings,
   pageBody,
   rrfSearchBody,
   vectorScoreBody,
   vectorSearchBody,
 } from "./elastic-requests.js";
-import { chunked, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
-import type { TextEmbedder } from "./text-embedder.js";
+import { chunked, embedderDimension, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openElasticBackend} and {@link ElasticBackend}. */
 export interface ElasticBackendOptions {
   /** A client to use instead of creating one (tests, custom transports). Default: a new `Client`. */
   client?: ElasticClient;
   /** Computes query and document vectors; without it only "bm25" is offered. Default: none. */
-  embedder?: TextEmbedder;
+  embedder?: Embedder;
   /**
    * Document vectors computed elsewhere: taken from this record property on upsert (and left in
    * the record too). Query vectors must then come with each search request. Default: none.
@@ -64,6 +66,13 @@ export interface ElasticBackendOptions {
   refresh?: boolean | "wait_for";
   /** Per-request timeout of a client this adapter creates. Default 30 000 ms. */
   requestTimeoutMs?: number;
+  /**
+   * Analyzer of the content and title fields of new document indexes. Default "english"
+   * (English stop words and stemming, as in BEIR's Elasticsearch baseline) when the cluster has
+   * it; a cluster without the analysis-common module (such as Elasticsearch's integration-test
+   * distribution) gets the standard tokenizer, lowercase and English stop words, unstemmed.
+   */
+  analyzer?: string;
 }
 
 /** Elasticsearch refuses `from + size` above this (`index.max_result_window`'s default). */
@@ -78,8 +87,10 @@ const POINT_IN_TIME_KEEP_ALIVE = "2m";
 export class ElasticBackend implements SearchBackend, Store {
   readonly specificationVersion = "v1" as const;
   readonly name = "elastic";
+  /** The embedder's id when one computes the vectors; vector and hybrid run ids include it. */
+  readonly embedderId?: string;
   private readonly client: ElasticClient;
-  private readonly embedder: TextEmbedder | undefined;
+  private readonly embedder: Embedder | undefined;
   private readonly documentVectors: { property: string; dimension: number } | undefined;
   /** False once the cluster refused the `rrf` retriever (licence); hybrid then fuses client-side. */
   private serverRrf = true;
@@ -90,10 +101,13 @@ export class ElasticBackend implements SearchBackend, Store {
   private readonly retry: Omit<RetryOptions, "isTransient">;
   private readonly refresh: boolean | "wait_for";
   private readonly specs = new Map<string, CollectionSpec>();
+  private readonly analyzer: string | undefined;
+  private defaultAnalyzer: Promise<string> | undefined;
 
   constructor(client: ElasticClient, options: ElasticBackendOptions = {}) {
     this.client = client;
     this.embedder = options.embedder;
+    if (options.embedder !== undefined) this.embedderId = options.embedder.id;
     this.documentVectors = options.documentVectors;
     this.vectorField = options.vectorField ?? "hardneg_vector";
     this.requestsPerCall = positiveIntegerOption(options.requestsPerCall ?? 64, "requestsPerCall", { component: COMPONENT });
@@ -101,6 +115,7 @@ export class ElasticBackend implements SearchBackend, Store {
     this.concurrency = positiveIntegerOption(options.concurrency ?? 2, "concurrency", { component: COMPONENT });
     this.retry = options.retry ?? {};
     this.refresh = options.refresh ?? "wait_for";
+    this.analyzer = options.analyzer;
   }
 
   /** BM25 always; vector and hybrid (both fusions) when document vectors exist (an embedder or `documentVectors`). */
@@ -183,10 +198,12 @@ export class ElasticBackend implements SearchBackend, Store {
       }
       return;
     }
-    const dimensions = spec.kind === "documents" ? this.embedder?.dim ?? this.documentVectors?.dimension : undefined;
-    const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }) });
+    const dimensions = spec.kind === "documents" ? await this.documentVectorDimension() : undefined;
+    const analyzer = spec.kind === "documents" ? await this.documentAnalyzer() : undefined;
+    const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }), ...(analyzer === undefined ? {} : { analyzer }) });
+    const settings = analyzer === FALLBACK_ANALYZER ? fallbackAnalysisSettings() : undefined;
     try {
-      await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings }));
+      await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings, ...(settings === undefined ? {} : { settings }) }));
     } catch (error) {
       // Another writer created it between our check and our create: that is what we wanted.
       if (statusOf((error as Error).cause).type !== "resource_already_exists_exception") throw error;
@@ -288,6 +305,26 @@ export class ElasticBackend implements SearchBackend, Store {
 
   // ---- internals ----
 
+  /** The configured analyzer, else "english" when the cluster has it (asked once), else the fallback. */
+  private documentAnalyzer(): Promise<string> {
+    if (this.analyzer !== undefined) return Promise.resolve(this.analyzer);
+    this.defaultAnalyzer ??= this.call("check the english analyzer", undefined, () => this.client.indices.analyze({ analyzer: "english", text: "probe" })).then(
+      () => "english",
+      (error: unknown) => {
+        if (HardnegError.isInstance(error) && error.code === "BAD_INPUT" && /analyzer/i.test(error.message)) return FALLBACK_ANALYZER;
+        this.defaultAnalyzer = undefined; // a failure to ask is asked again next time
+        throw error;
+      },
+    );
+    return this.defaultAnalyzer;
+  }
+
+  /** The dimension of document vectors: the embedder's (a model learns it on its first call), else the configured one. */
+  private async documentVectorDimension(): Promise<number | undefined> {
+    if (this.documentVectors !== undefined) return this.documentVectors.dimension;
+    return this.embedder === undefined ? undefined : embedderDimension(this.embedder);
+  }
+
   private checkMode(options: SearchOptions): void {
     const mode = options?.mode;
     if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
@@ -347,7 +384,7 @@ export class ElasticBackend implements SearchBackend, Store {
   }
 
   /** One engine call with retries of transient failures, failures mapped to hardneg errors. */
-  private async call<T>(action: string, collection: string, operation: () => Promise<T>): Promise<T> {
+  private async call<T>(action: string, collection: string | undefined, operation: () => Promise<T>): Promise<T> {
     try {
       return await withRetries(operation, { ...this.retry, isTransient: isElasticTransient });
     } catch (error) {

@@ -15,7 +15,8 @@ export interface ElasticClient {
   openPointInTime(params: { index: string; keep_alive: string }): Promise<{ id: string }>;
   closePointInTime(params: { id: string }): Promise<unknown>;
   indices: {
-    create(params: { index: string; mappings: Record<string, unknown> }): Promise<unknown>;
+    create(params: { index: string; mappings: Record<string, unknown>; settings?: Record<string, unknown> }): Promise<unknown>;
+    analyze(params: { analyzer: string; text: string }): Promise<unknown>;
     delete(params: { index: string }): Promise<unknown>;
     exists(params: { index: string }): Promise<boolean>;
     getMapping(params: { index: string }): Promise<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>;

@@ -17,11 +17,11 @@ describe("mapping: Elasticsearch request bodies", () => {
   it("mapping: bm25 is a multi_match over content and title, returning only the id property", () => {
     expect(bm25SearchBody(target, "cold brew", 10)).toEqual({
       size: 10,
-      query: { multi_match: { query: "cold brew", fields: ["text", "title"], type: "best_fields" } },
+      query: { multi_match: { query: "cold brew", fields: ["text", "title"], type: "best_fields", tie_breaker: 0.5 } },
       track_total_hits: false,
       _source: ["doc_id"],
     });
-    expect(bm25SearchBody({ ...target, titleKey: undefined } as unknown as DocumentTarget, "x", 1).query).toEqual({ multi_match: { query: "x", fields: ["text"], type: "best_fields" } });
+    expect(bm25SearchBody({ ...target, titleKey: undefined } as unknown as DocumentTarget, "x", 1).query).toEqual({ multi_match: { query: "x", fields: ["text"], type: "best_fields", tie_breaker: 0.5 } });
   });
 
   it("mapping: vector search is a knn section with num_candidates between k and 10 000", () => {
@@ -35,7 +35,7 @@ describe("mapping: Elasticsearch request bodies", () => {
     expect(body.retriever).toEqual({
       rrf: {
         retrievers: [
-          { standard: { query: { multi_match: { query: "latte", fields: ["text", "title"], type: "best_fields" } } } },
+          { standard: { query: { multi_match: { query: "latte", fields: ["text", "title"], type: "best_fields", tie_breaker: 0.5 } } } },
           { knn: { field: "hardneg_vector", query_vector: [1, 0], k: 20, num_candidates: 100 } },
         ],
         rank_window_size: 20,
@@ -47,7 +47,7 @@ describe("mapping: Elasticsearch request bodies", () => {
 
   it("mapping: scoring given documents keeps the match optional so non-matching golds score 0", () => {
     expect(bm25ScoreBody(target, "mocha", ["d1", "d2"]).query).toEqual({
-      bool: { should: [{ multi_match: { query: "mocha", fields: ["text", "title"], type: "best_fields" } }], filter: [{ terms: { doc_id: ["d1", "d2"] } }] },
+      bool: { should: [{ multi_match: { query: "mocha", fields: ["text", "title"], type: "best_fields", tie_breaker: 0.5 } }], filter: [{ terms: { doc_id: ["d1", "d2"] } }] },
     });
   });
 

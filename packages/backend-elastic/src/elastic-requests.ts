@@ -9,10 +9,31 @@ const MAX_NUM_CANDIDATES = 10_000;
 /** Reciprocal rank fusion's constant: the value Elasticsearch, Weaviate and Qdrant default to. */
 export const RRF_RANK_CONSTANT = 60;
 
-/** The BM25 query: `multi_match` over the content and, when the target has one, the title. */
+/**
+ * The BM25 query: `multi_match` over the content and, when the target has one, the title. The
+ * best field's score plus half the other's (`tie_breaker` 0.5), as BEIR's Elasticsearch
+ * baseline queries title and text.
+ */
 export function keywordQuery(target: DocumentTarget, text: string): Record<string, unknown> {
   const fields = target.titleKey === undefined ? [target.contentKey] : [target.contentKey, target.titleKey];
-  return { multi_match: { query: text, fields, type: "best_fields" } };
+  return { multi_match: { query: text, fields, type: "best_fields", tie_breaker: 0.5 } };
+}
+
+/** The analyzer used when the cluster has no `english` analyzer: what its core offers, stemming aside. */
+export const FALLBACK_ANALYZER = "hardneg_english_unstemmed";
+
+/**
+ * Index settings defining {@link FALLBACK_ANALYZER}: the standard tokenizer, lowercase and
+ * English stop words, all built into Elasticsearch's server (stemmers live in the
+ * analysis-common module, which some distributions lack).
+ */
+export function fallbackAnalysisSettings(): Record<string, unknown> {
+  return {
+    analysis: {
+      filter: { hardneg_english_stop: { type: "stop", stopwords: "_english_" } },
+      analyzer: { [FALLBACK_ANALYZER]: { type: "custom", tokenizer: "standard", filter: ["lowercase", "hardneg_english_stop"] } },
+    },
+  };
 }
 
 /** The `knn` section: `num_candidates` is twice `k` (at least 100, at most 10 000; `k` itself is at most 10 000) for recall. */
@@ -106,6 +127,8 @@ export interface MappingOptions {
   vectorField: string;
   /** Dimension of the document vectors; no vector field is mapped when undefined. */
   dimensions?: number;
+  /** Analyzer of the searched content and title fields. Default: the index default ("standard"). */
+  analyzer?: string;
 }
 
 /**
@@ -119,8 +142,9 @@ export function indexMappings(spec: CollectionSpec, options: MappingOptions): Re
   const text = { type: "text" };
   if (spec.kind === "documents" && spec.target !== undefined) {
     properties[spec.target.idKey] = keyword;
-    properties[spec.target.contentKey] = text;
-    if (spec.target.titleKey !== undefined) properties[spec.target.titleKey] = text;
+    const searched = options.analyzer === undefined ? text : { type: "text", analyzer: options.analyzer };
+    properties[spec.target.contentKey] = searched;
+    if (spec.target.titleKey !== undefined) properties[spec.target.titleKey] = searched;
     if (options.dimensions !== undefined) {
       properties[options.vectorField] = { type: "dense_vector", dims: options.dimensions, index: true, similarity: "cosine" };
     }

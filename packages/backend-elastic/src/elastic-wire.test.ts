@@ -5,15 +5,20 @@
  * paths, NDJSON bodies, headers and error handling end to end — but it is not Elasticsearch.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { DocumentTarget } from "@hardneg/core";
+import type { CollectionSpec, DocumentTarget, Embedder } from "@hardneg/core";
 import { openElasticBackend, type ElasticBackendOptions } from "./elastic-backend.js";
 import { expectHardnegRejection, on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
 import * as fixtures from "./__fixtures__/elastic-responses.js";
 
 const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };
 const fastRetries: ElasticBackendOptions["retry"] = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
-/** A deterministic stand-in for an embedding model: enough to see vectors travel. */
-const embedder = { dim: 2, embedQueries: async (texts: string[]) => texts.map((text) => [text.length, 1]), embedDocuments: async (texts: string[]) => texts.map((text) => [text.length, 2]) };
+/** A deterministic stand-in for an embedding model (core's `Embedder`): enough to see vectors travel. */
+const embedder: Embedder = {
+  id: "test:length",
+  dimension: 2,
+  embedQueries: async (texts) => texts.map((text) => Float32Array.of(text.length, 1)),
+  embedDocuments: async (texts) => texts.map((text) => Float32Array.of(text.length, 2)),
+};
 
 let server: FixtureServer | undefined;
 afterEach(async () => {
@@ -172,6 +177,52 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(await backend.count("coffee")).toBe(3);
     expect(await backend.hasCollection("coffee")).toBe(true);
     expect(await backend.hasCollection("missing")).toBe(false);
+  });
+});
+
+describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
+  const documents: CollectionSpec = { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } };
+  const createRoutes = (analyze: Route) => [times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })), analyze, on("PUT", "/fresh", { body: { acknowledged: true } })];
+  const putBody = () => server!.requests.find((request) => request.method === "PUT")!.body as { mappings: { properties: Record<string, unknown> }; settings?: unknown };
+
+  it("mapping: the dense_vector has the dimension of core's Embedder (its `dimension`), and the english analyzer when the cluster has it", async () => {
+    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder });
+    await backend.createCollection(documents);
+    const { mappings, settings } = putBody();
+    expect(mappings.properties.hardneg_vector).toEqual({ type: "dense_vector", dims: 2, index: true, similarity: "cosine" });
+    expect(mappings.properties.text).toEqual({ type: "text", analyzer: "english" });
+    expect(mappings.properties.title).toEqual({ type: "text", analyzer: "english" });
+    expect(settings).toBeUndefined();
+    expect(backend.embedderId).toBe("test:length");
+  });
+
+  it("mapping: an embedder that does not know its dimension yet (a model not loaded) is asked for one vector first", async () => {
+    let probes = 0;
+    const loading: Embedder = { ...embedder, dimension: 0, embedDocuments: async (texts) => { probes++; return texts.map(() => new Float32Array(5)); } };
+    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder: loading });
+    await backend.createCollection(documents);
+    expect(putBody().mappings.properties.hardneg_vector).toMatchObject({ dims: 5 });
+    expect(probes).toBe(1);
+  });
+
+  it("mapping: a cluster without the english analyzer gets the standard tokenizer with English stop words", async () => {
+    const missing = { error: { type: "illegal_argument_exception", reason: "failed to find global analyzer [english]" }, status: 400 };
+    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { status: 400, body: missing })));
+    await backend.createCollection(documents);
+    const { mappings, settings } = putBody();
+    expect(mappings.properties.text).toEqual({ type: "text", analyzer: "hardneg_english_unstemmed" });
+    expect(settings).toEqual({ analysis: {
+      filter: { hardneg_english_stop: { type: "stop", stopwords: "_english_" } },
+      analyzer: { hardneg_english_unstemmed: { type: "custom", tokenizer: "standard", filter: ["lowercase", "hardneg_english_stop"] } },
+    } });
+    expect(mappings.properties).not.toHaveProperty("hardneg_vector");
+  });
+
+  it("mapping: an analyzer given in the options is used as it is, without asking the cluster", async () => {
+    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { status: 500, body: fixtures.unavailable })), { analyzer: "standard" });
+    await backend.createCollection(documents);
+    expect(putBody().mappings.properties.text).toEqual({ type: "text", analyzer: "standard" });
+    expect(server!.requests.some((request) => request.path.startsWith("/_analyze"))).toBe(false);
   });
 });
 

@@ -1,4 +1,3 @@
 export { ElasticBackend, openElasticBackend, type ElasticBackendOptions } from "./elastic-backend.js";
 export { createElasticClient, type ElasticClient, type ElasticConnectionOptions } from "./elastic-client.js";
-export type { TextEmbedder } from "./text-embedder.js";
 export { assertIndexName } from "./elastic-index-names.js";

@@ -2,9 +2,8 @@ import { join } from "node:path";
 import {
   DocsCollection, HardNegativesCollection, mine, QueriesCollection, type DocumentTarget, type StoredRecord,
 } from "@hardneg/core";
-import { FIXTURE_VECTOR_DIMENSION, fixtureVector } from "@hardneg/core/testkit";
+import { FIXTURE_VECTOR_DIMENSION, FixtureEmbedder, fixtureVector } from "@hardneg/core/testkit";
 import { describe, expect, it } from "vitest";
-import { FixtureEmbedder } from "./__fixtures__/fixture-embedder.js";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeConformance } from "@hardneg/core/testkit";
-import { FixtureEmbedder } from "./__fixtures__/fixture-embedder.js";
+import { FixtureEmbedder, describeConformance } from "@hardneg/core/testkit";
 import { openLocalBackend } from "./local-backend.js";
 
 // The shared suite again, with an embedder: bm25, vector and hybrid, and scoreDocuments checked

@@ -8,6 +8,7 @@ import {
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type Embedder,
   type Hit,
   type IterateOptions,
   type RetryOptions,
@@ -23,15 +24,14 @@ import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./q
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
 import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
-import { chunked, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
-import type { TextEmbedder } from "./text-embedder.js";
+import { chunked, embedderDimension, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
 export interface QdrantBackendOptions {
   /** A client to use instead of creating one (tests, custom set-ups). Default: a new `QdrantClient`. */
   client?: QdrantClientLike;
   /** Computes dense vectors; without it only "bm25" is offered. Default: none. */
-  embedder?: TextEmbedder;
+  embedder?: Embedder;
   /**
    * Document vectors computed elsewhere: taken from this record property on upsert (and left in
    * the payload too). Query vectors must then come with each search request. Default: none.
@@ -65,8 +65,10 @@ const MAX_PAGE = 10_000;
 export class QdrantBackend implements SearchBackend, Store {
   readonly specificationVersion = "v1" as const;
   readonly name = "qdrant";
+  /** The embedder's id when one computes the vectors; vector and hybrid run ids include it. */
+  readonly embedderId?: string;
   private readonly client: QdrantClientLike;
-  private readonly embedder: TextEmbedder | undefined;
+  private readonly embedder: Embedder | undefined;
   private readonly documentVectors: { property: string; dimension: number } | undefined;
   private readonly names: VectorNames;
   private readonly bm25: Bm25Weighting;
@@ -79,6 +81,7 @@ export class QdrantBackend implements SearchBackend, Store {
   constructor(client: QdrantClientLike, options: QdrantBackendOptions = {}) {
     this.client = client;
     this.embedder = options.embedder;
+    if (options.embedder !== undefined) this.embedderId = options.embedder.id;
     this.documentVectors = options.documentVectors;
     this.names = { dense: options.vectorNames?.dense ?? "dense", sparse: options.vectorNames?.sparse ?? "bm25" };
     this.bm25 = options.bm25 ?? {};
@@ -185,7 +188,7 @@ export class QdrantBackend implements SearchBackend, Store {
       }
       return;
     }
-    const dimensions = spec.kind === "documents" ? this.embedder?.dim ?? this.documentVectors?.dimension : undefined;
+    const dimensions = spec.kind === "documents" ? await this.documentVectorDimension() : undefined;
     await this.call("create collection", spec.name, () => this.client.createCollection(spec.name, collectionBody(spec, this.names, dimensions)));
     if (spec.kind === "documents" && spec.target !== undefined) {
       // A keyword index makes the gold-document filter on the id property fast.
@@ -274,6 +277,12 @@ export class QdrantBackend implements SearchBackend, Store {
   }
 
   // ---- internals ----
+
+  /** The dimension of document vectors: the embedder's (a model learns it on its first call), else the configured one. */
+  private async documentVectorDimension(): Promise<number | undefined> {
+    if (this.documentVectors !== undefined) return this.documentVectors.dimension;
+    return this.embedder === undefined ? undefined : embedderDimension(this.embedder);
+  }
 
   private checkMode(options: SearchOptions, collection: string): void {
     const mode = options?.mode;

@@ -5,7 +5,7 @@
  * bodies, headers and error handling end to end — but it is not Qdrant.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { uuidV5, type DocumentTarget } from "@hardneg/core";
+import { uuidV5, type DocumentTarget, type Embedder } from "@hardneg/core";
 import { openQdrantBackend, type QdrantBackendOptions } from "./qdrant-backend.js";
 import { termIndex } from "./bm25-sparse-vectors.js";
 import { expectHardnegRejection, on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
@@ -13,8 +13,13 @@ import * as fixtures from "./__fixtures__/qdrant-responses.js";
 
 const target: DocumentTarget = { collection: "coffee", idKey: "doc_id", contentKey: "text", titleKey: "title" };
 const fastRetries: QdrantBackendOptions["retry"] = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 };
-/** A deterministic stand-in for an embedding model: enough to see vectors travel. */
-const embedder = { dim: 2, embedQueries: async (texts: string[]) => texts.map((text) => [text.length, 1]), embedDocuments: async (texts: string[]) => texts.map((text) => [text.length, 2]) };
+/** A deterministic stand-in for an embedding model (core's `Embedder`): enough to see vectors travel. */
+const embedder: Embedder = {
+  id: "test:length",
+  dimension: 2,
+  embedQueries: async (texts) => texts.map((text) => Float32Array.of(text.length, 1)),
+  embedDocuments: async (texts) => texts.map((text) => Float32Array.of(text.length, 2)),
+};
 
 let server: FixtureServer | undefined;
 afterEach(async () => {
@@ -143,7 +148,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(server!.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
   });
 
-  it("mapping: createCollection sends vectors, sparse vectors with idf, metadata, then a keyword index on the id", async () => {
+  it("mapping: createCollection sends vectors sized by core's Embedder (its `dimension`), sparse vectors with idf, metadata, then a keyword index on the id", async () => {
     const backend = await backendAnswering([
       on("GET", "/collections/fresh", { status: 404, body: fixtures.collectionMissing }),
       on("PUT", "/collections/fresh", { body: fixtures.created }),
@@ -154,6 +159,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(create!.body).toEqual({ vectors: { dense: { size: 2, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } }, metadata: { hardneg: { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } } });
     expect(index!.body).toEqual({ field_name: "doc_id", field_schema: "keyword" });
     expect(index!.path).toContain("wait=true");
+    expect(backend.embedderId).toBe("test:length");
   });
 
   it("mapping: describe, count, exists and getRecords read the documented answers", async () => {

@@ -8,6 +8,7 @@ import {
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type Embedder,
   type Hit,
   type IterateOptions,
   type RetryOptions,
@@ -25,13 +26,6 @@ import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
 import { weaviateCollectionName } from "./weaviate-names.js";
 import { bm25Options, collectionConfig, fetchOptions, hybridOptions, nearOptions, objectIdOf, objectsOf, pageOptions } from "./weaviate-requests.js";
 
-/** What the adapter needs from an embedding model (structural; core's planned `Embedder` fits). */
-export interface TextEmbedder {
-  readonly dim: number;
-  embedQueries(texts: string[]): Promise<ArrayLike<number>[]>;
-  embedDocuments(texts: string[]): Promise<ArrayLike<number>[]>;
-}
-
 /** Options of {@link openWeaviateBackend} and {@link WeaviateBackend}. */
 export interface WeaviateBackendOptions extends WeaviateConnectionOptions {
   /** A connected client to use instead of connecting (tests, custom set-ups). Default: connect to the location. */
@@ -46,8 +40,8 @@ export interface WeaviateBackendOptions extends WeaviateConnectionOptions {
    * client vectors). Default: true when `vectorizers` is given, else false.
    */
   serverVectorizer?: boolean;
-  /** Computes query and document vectors client-side (nearVector). Default none. */
-  embedder?: TextEmbedder;
+  /** Computes query and document vectors client-side (nearVector, hybrid with a vector). Default none. */
+  embedder?: Embedder;
   /**
    * Document vectors computed elsewhere, taken from this record property on upsert (and kept in
    * the properties too). Query vectors must then come with each request. Default none.
@@ -80,6 +74,8 @@ class FailedObjects extends Error {
 export class WeaviateBackend implements SearchBackend, Store {
   readonly specificationVersion = "v1" as const;
   readonly name = "weaviate";
+  /** The embedder's id when client-side vectors are computed; vector and hybrid run ids include it. */
+  readonly embedderId?: string;
   private readonly client: WeaviateClientLike;
   private readonly options: WeaviateBackendOptions;
   private readonly serverVectorizer: boolean;
@@ -90,6 +86,7 @@ export class WeaviateBackend implements SearchBackend, Store {
   constructor(client: WeaviateClientLike, options: WeaviateBackendOptions = {}) {
     this.client = client;
     this.options = options;
+    if (options.embedder !== undefined) this.embedderId = options.embedder.id;
     this.serverVectorizer = options.serverVectorizer ?? options.vectorizers !== undefined;
     this.concurrency = positiveIntegerOption(options.concurrency ?? 4, "concurrency", { component: COMPONENT });
     this.objectsPerInsert = positiveIntegerOption(options.objectsPerInsert ?? 200, "objectsPerInsert", { component: COMPONENT });
@@ -177,7 +174,16 @@ export class WeaviateBackend implements SearchBackend, Store {
       }
       return;
     }
-    await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
+    try {
+      await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
+    } catch (error) {
+      // Another writer (a second run on the same server) created it between our check and our
+      // create: Weaviate refuses the second create, and the collection we wanted is there.
+      this.specs.delete(weaviateName);
+      const created = await this.describeCollection(spec.name).catch(() => undefined);
+      if (created === undefined || (created.kind !== spec.kind && created.kind !== "records")) throw error;
+      return;
+    }
     this.specs.set(weaviateName, spec);
   }
 

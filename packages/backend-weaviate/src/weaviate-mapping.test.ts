@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { uuidV5, type DocumentTarget } from "@hardneg/core";
-import { expectHardnegRejection } from "@hardneg/core/testkit";
+import { expectHardnegRejection, FixtureEmbedder, fixtureVector } from "@hardneg/core/testkit";
 import { openWeaviateBackend, type WeaviateBackendOptions } from "./weaviate-backend.js";
 import { collectionConfig, hybridOptions } from "./weaviate-requests.js";
-import { specOf } from "./weaviate-mapping.js";
+import { hitsOf, specOf } from "./weaviate-mapping.js";
 import { weaviateCollectionName } from "./weaviate-names.js";
 import { fakeWeaviateClient, type FakeAnswers } from "./__fixtures__/fake-weaviate-client.js";
 import * as answers from "./__fixtures__/weaviate-responses.js";
@@ -83,6 +83,30 @@ describe("mapping: Weaviate search through the client", () => {
     const plain = await backendWith({});
     expect(plain.backend.capabilities().modes).toEqual(["bm25"]);
     expect((await expectHardnegRejection(plain.backend.search(target, [{ text: "x" }], { mode: "hybrid", k: 1, alpha: 0.5, fusion: "rrf" }))).code).toBe("UNSUPPORTED_CAPABILITY");
+  });
+
+  it("mapping: a hybrid score a float32 rounding error above the one ranked before it is capped; a real inversion stays visible", () => {
+    const object = (id: string, score: number) => ({ uuid: id, properties: { doc_id: id }, metadata: { score } });
+    // The pair seen live on Weaviate 1.39: the engine's order is kept, the score is capped.
+    const rounded = hitsOf([object("a", 0.3613445460796356), object("b", 0.361344575881958), object("c", 0.2)], "doc_id", 10, "score");
+    expect(rounded).toEqual([{ id: "a", score: 0.3613445460796356, rank: 1 }, { id: "b", score: 0.3613445460796356, rank: 2 }, { id: "c", score: 0.2, rank: 3 }]);
+    const inverted = hitsOf([object("a", 0.3), object("b", 0.4)], "doc_id", 10, "score");
+    expect(inverted.map((hit) => hit.score)).toEqual([0.3, 0.4]);
+  });
+
+  it("mapping: with core's Embedder, documents are embedded from title and content on upsert and queries on nearVector", async () => {
+    const embedder = new FixtureEmbedder();
+    const withTitle = { name: "Coffee", description: JSON.stringify({ hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } } }) };
+    const { backend, calls } = await backendWith({ exists: [true], configGet: [withTitle], insertMany: [answers.batchAllInserted(1)], nearVector: [answers.nearAnswer] }, { embedder });
+    expect(backend.embedderId).toBe("fixture:hashed-words");
+    expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
+    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", title: "Mocha", text: "chocolate espresso" } }]);
+    const inserted = (calls.find((call) => call.method === "insertMany")!.args[0] as Array<{ vectors: number[] }>)[0]!;
+    expect(inserted.vectors).toEqual(Array.from(Float32Array.from(fixtureVector("Mocha chocolate espresso"))));
+    await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 2 });
+    expect(calls.at(-1)!.method).toBe("nearVector");
+    expect(calls.at(-1)!.args[0]).toEqual(Array.from(Float32Array.from(fixtureVector("mocha"))));
+    expect([embedder.embeddedDocuments, embedder.embeddedQueries]).toEqual([1, 1]);
   });
 
   it("mapping: gold documents come from one fetchObjects with a containsAny filter on the id property", async () => {

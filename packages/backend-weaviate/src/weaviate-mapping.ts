@@ -22,10 +22,24 @@ export function scoreOf(object: WeaviateObjectLike, source: ScoreSource): number
   return distance === undefined ? 0 : 1 - distance;
 }
 
-/** Ranked hits (1-based), at most `k`. */
+/**
+ * Ranked hits (1-based), at most `k`, in the engine's order. Weaviate can return neighbouring
+ * fused hybrid scores out of order by a float32 rounding error (seen live on 1.39: 0.36134458
+ * ranked after 0.36134455); such a score is capped at the one ranked above it, so scores never
+ * increase down the list while the engine's ranking is kept.
+ */
 export function hitsOf(objects: readonly WeaviateObjectLike[], idKey: string, k: number, source: ScoreSource): Hit[] {
-  return objects.slice(0, k).map((object, position) => ({ id: documentIdOf(object, idKey), score: scoreOf(object, source), rank: position + 1 }));
+  let previous = Number.POSITIVE_INFINITY;
+  return objects.slice(0, k).map((object, position) => {
+    const score = scoreOf(object, source);
+    // Only a rounding error is smoothed; a real inversion stays visible.
+    previous = score > previous && score - previous <= ROUNDING_TOLERANCE * Math.max(1, Math.abs(previous)) ? previous : score;
+    return { id: documentIdOf(object, idKey), score: previous, rank: position + 1 };
+  });
 }
+
+/** Relative difference treated as float32 rounding (float32 carries about 7 significant digits). */
+const ROUNDING_TOLERANCE = 1e-6;
 
 /**
  * The record's properties: the JSON-kept ones plus the schema properties, without the kept

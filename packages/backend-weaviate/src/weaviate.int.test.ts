@@ -1,22 +1,20 @@
 /**
- * Live conformance: the shared suite from @hardneg/core/testkit against a real Weaviate.
- * Runs only when WEAVIATE_URL is set (API key from WEAVIATE_API_KEY; gRPC on port
- * WEAVIATE_GRPC_PORT, default 50051); otherwise the suite is skipped, loudly. Document vectors
- * come from the fixture's `vector` property (no vectorizer module needed), so every mode runs.
+ * Live conformance: the shared suite from @hardneg/core/testkit against a real Weaviate
+ * (`bash scripts/engines.sh up weaviate` starts one). Runs only when WEAVIATE_URL is set (API key
+ * from WEAVIATE_API_KEY; gRPC on port WEAVIATE_GRPC_PORT, default 50051); otherwise the suite is
+ * skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1 (as in CI). Vectors come
+ * from the fixture embedder, a client-side core `Embedder`, so every mode runs without modules.
  */
-import { describeConformance, FIXTURE_VECTOR_DIMENSION } from "@hardneg/core/testkit";
+import { describeConformance, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
 import { openWeaviateBackend } from "./weaviate-backend.js";
 
-const url = process.env.WEAVIATE_URL;
+const url = liveEngineUrl("WEAVIATE_URL", "Weaviate");
 const grpcPort = process.env.WEAVIATE_GRPC_PORT;
 
 describeConformance({
   name: "weaviate",
-  open: () => openWeaviateBackend(url ?? "", {
-    documentVectors: { property: "vector", dimension: FIXTURE_VECTOR_DIMENSION },
-    ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}),
-  }),
+  open: () => openWeaviateBackend(url.value ?? "", { embedder: new FixtureEmbedder(), ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
   collectionPrefix: `Hardneg_conformance_${process.pid}`,
   scoreDocumentsModes: ["bm25", "vector"],
-  skip: url ? false : "WEAVIATE_URL not set: live Weaviate conformance not run",
+  skip: url.skip,
 });

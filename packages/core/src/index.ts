@@ -52,7 +52,7 @@ export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from "./exporters/e
 export { writeLinesAtomically } from "./exporters/atomic-write.js";
 
 // Embedders (client-side vectors).
-export { normalizeVector, type Embedder, type EmbedderBaseOptions, type EmbedderUsage, type EmbeddingCacheOptions, type EmbeddingKind } from "./embedders/embedder.js";
+export { embedderDimension, normalizeVector, type Embedder, type EmbedderBaseOptions, type EmbedderUsage, type EmbeddingCacheOptions, type EmbeddingKind } from "./embedders/embedder.js";
 export { EmbeddingCache, DEFAULT_EMBEDDING_CACHE_DIRECTORY } from "./embedders/embedding-cache.js";
 export { OpenAiCompatibleEmbedder, EMBEDDER_API_KEY_VARIABLES, type OpenAiCompatibleEmbedderOptions } from "./embedders/openai-compatible-embedder.js";
 export { OnnxEmbedder, type OnnxEmbedderOptions } from "./embedders/onnx-embedder.js";

@@ -61,3 +61,14 @@ export function normalizeVector(vector: Float32Array): Float32Array {
   for (let index = 0; index < vector.length; index++) vector[index] = vector[index]! * scale;
   return vector;
 }
+
+/**
+ * The vector length `embedder` produces: its `dimension` once known, else the length of one
+ * probe embedding (a model learns its dimension when it first runs). Engines that declare a
+ * vector size when creating a collection (Elasticsearch `dense_vector`, Qdrant) need it first.
+ */
+export async function embedderDimension(embedder: Embedder): Promise<number> {
+  if (embedder.dimension > 0) return embedder.dimension;
+  const [probe] = await embedder.embedDocuments(["dimension probe"]);
+  return probe?.length ?? 0;
+}

@@ -92,6 +92,16 @@ describe("mine", () => {
     expect({ ...again, batches_resumed: 0 }).toEqual({ ...report, batches_resumed: 0 });
   });
 
+  it("a re-run after the output collection was deleted writes every row again", async () => {
+    const { store, config } = await fixture();
+    const first = await mine(config());
+    await store.deleteCollection("out");
+    const again = await mine(config());
+    expect(again.batches_resumed).toBe(0);
+    expect(again.rows_written).toBe(first.rows_written);
+    expect(await store.count("out")).toBe(first.rows_written);
+  });
+
   it("addHardNegatives writes the original five properties under the user's names", async () => {
     const { store, backend } = await fixture();
     const report = await addHardNegatives({

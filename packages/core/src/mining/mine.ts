@@ -103,10 +103,14 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     },
   };
   const runId = runIdOf(runKey);
+  const outputExisted = await store.hasCollection(out.collectionName);
   await store.createCollection({ name: out.collectionName, kind: "hard-negatives", hardNegativeKeys: out.keys });
 
   const batches = chunked(sampled.queries, resolved.batchSize);
   const done = await committedBatches(store, runId, resolved.batchSize, batches.length);
+  // Committed batches stand for rows in the output collection. A new one (never made, or deleted
+  // since an earlier attempt) holds none of them, so every batch is mined again.
+  if (!outputExisted) done.clear();
   await writeRunManifest(store, runId, { status: "running", options: { ...runKey, batchSize: resolved.batchSize } });
 
   let corpusIds: Promise<string[]> | undefined;

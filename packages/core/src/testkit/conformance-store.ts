@@ -107,6 +107,17 @@ export function registerStoreTests(context: () => ConformanceContext & { scratch
     // Deleting a collection that does not exist does nothing.
     await engine.deleteCollection(scratchCollection);
   });
+
+  it("createCollection twice at once (two runs starting together) succeeds both times", async () => {
+    const { engine, scratchCollection } = context();
+    await engine.deleteCollection(scratchCollection);
+    const spec = { name: scratchCollection, kind: "records" } as const;
+    await Promise.all([engine.createCollection(spec), engine.createCollection(spec)]);
+    expect(await engine.describeCollection(scratchCollection)).toMatchObject({ kind: "records" });
+    await engine.upsert(scratchCollection, recordsOf(2, "race"));
+    expect(await engine.count(scratchCollection)).toBe(2);
+    await engine.deleteCollection(scratchCollection);
+  });
 }
 
 /** Records whose properties cover the JSON shapes rows use: strings, numbers, null, arrays, nested objects. */
