@@ -122,7 +122,8 @@ export class ElasticBackend implements SearchBackend, Store {
   capabilities(): BackendCapabilities {
     const hasVectors = this.embedder !== undefined || this.documentVectors !== undefined;
     const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
-    return { modes, scoreDocuments: true, maxK: MAX_K, maxBatchSize: 256 };
+    // A hybrid score depends on the other candidates of the fused lists: not offered.
+    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxK: MAX_K, maxBatchSize: 256 };
   }
 
   // ---- SearchBackend ----
@@ -147,11 +148,11 @@ export class ElasticBackend implements SearchBackend, Store {
       }
       const bodies = texts.flatMap((text, position) => [bm25SearchBody(target, text, k), vectorSearchBody(target, this.vectorField, vectors![position]!, k)]);
       const responses = await this.multiSearch(target.collection, bodies, "hybrid search (keyword and vector lists)");
-      return texts.map((_, position) => fuseHits(hitsOf(responses[2 * position]!, target.idKey, k), hitsOf(responses[2 * position + 1]!, target.idKey, k), { fusion: options.fusion!, alpha: options.alpha!, k }));
+      return texts.map((_, position) => fuseHits(hitsOf(responses[2 * position]!, target.idKey, k), hitsOf(responses[2 * position + 1]!, target.idKey, k, "knn-cosine"), { fusion: options.fusion!, alpha: options.alpha!, k }));
     }
     const bodies = texts.map((text, position) => (options.mode === "bm25" ? bm25SearchBody(target, text, k) : vectorSearchBody(target, this.vectorField, vectors![position]!, k)));
     const responses = await this.multiSearch(target.collection, bodies, `${options.mode} search`);
-    return responses.map((response) => hitsOf(response, target.idKey, k));
+    return responses.map((response) => hitsOf(response, target.idKey, k, options.mode === "vector" ? "knn-cosine" : "engine"));
   }
 
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
@@ -183,7 +184,7 @@ export class ElasticBackend implements SearchBackend, Store {
       ? bm25ScoreBody(target, text, unique)
       : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection }))[0]!, unique);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
-    return scoresOf(response!, target.idKey);
+    return scoresOf(response!, target.idKey, options.mode === "vector" ? "knn-cosine" : "engine");
   }
 
   // ---- Store ----

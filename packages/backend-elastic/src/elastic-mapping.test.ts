@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CollectionSpec, DocumentTarget } from "@hardneg/core";
 import { assertIndexName } from "./elastic-index-names.js";
-import { bulkFailuresOf, documentOf, hitsOf, specOf } from "./elastic-mapping.js";
+import { bulkFailuresOf, documentOf, hitsOf, scoresOf, specOf } from "./elastic-mapping.js";
 import { bm25ScoreBody, bm25SearchBody, bulkOperations, indexMappings, pageBody, rrfSearchBody, vectorSearchBody } from "./elastic-requests.js";
 import { toHardnegError } from "./elastic-errors.js";
 import { bulkPartialFailure, indexNotFound, msearchDocumentsById, msearchTwoQueries, unauthenticated } from "./__fixtures__/elastic-responses.js";
@@ -73,7 +73,7 @@ describe("mapping: Elasticsearch request bodies", () => {
     expect(mappings.properties.hard_negative_id).toEqual({ type: "keyword" });
     expect(mappings.properties.rank).toEqual({ type: "integer" });
     const documents = indexMappings({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } }, { vectorField: "v", dimensions: 3 }) as { properties: Record<string, unknown> };
-    expect(documents.properties).toEqual({ doc_id: { type: "keyword" }, text: { type: "text" }, v: { type: "dense_vector", dims: 3, index: true, similarity: "cosine" } });
+    expect(documents.properties).toEqual({ doc_id: { type: "keyword" }, text: { type: "text" }, v: { type: "dense_vector", dims: 3, index: true, similarity: "cosine", index_options: { type: "hnsw" } } });
   });
 
   it("mapping: index names follow Elasticsearch's rules and are never rewritten", () => {
@@ -85,6 +85,13 @@ describe("mapping: Elasticsearch request bodies", () => {
 });
 
 describe("mapping: Elasticsearch responses", () => {
+  it("mapping: kNN scores of a cosine dense_vector, (1 + cosine) / 2, come back as the cosine similarity; BM25 scores as they are", () => {
+    const response = { hits: { hits: [{ _id: "a", _score: 0.9, _source: { doc_id: "a" } }, { _id: "b", _score: 0.25, _source: { doc_id: "b" } }] } };
+    expect(hitsOf(response, "doc_id", 10, "knn-cosine").map((hit) => hit.score)).toEqual([0.8, -0.5]);
+    expect(scoresOf(response, "doc_id", "knn-cosine")).toEqual(new Map([["a", 0.8], ["b", -0.5]]));
+    expect(hitsOf(response, "doc_id", 10).map((hit) => hit.score)).toEqual([0.9, 0.25]);
+  });
+
   it("mapping: hits become 1-based ranks with the engine's scores, ids from the id property", () => {
     expect(hitsOf(msearchTwoQueries.responses[0]!, "doc_id", 10)).toEqual([{ id: "d2", score: 7.25, rank: 1 }, { id: "d9", score: 3.5, rank: 2 }]);
     expect(hitsOf(msearchTwoQueries.responses[0]!, "doc_id", 1)).toHaveLength(1);

@@ -11,17 +11,30 @@ export function documentIdOf(hit: ElasticHit, idKey: string): string {
   return value === undefined || value === null ? hit._id : String(value);
 }
 
-/** Ranked hits (1-based), the engine's `_score` kept as is; at most `k`. */
-export function hitsOf(response: ElasticSearchResponse, idKey: string, k: number): Hit[] {
-  return response.hits.hits.slice(0, k).map((hit, position) => ({ id: documentIdOf(hit, idKey), score: hit._score ?? 0, rank: position + 1 }));
+/**
+ * Which scale a response's `_score` is on: BM25 (and fused) scores are kept as they are; kNN
+ * scores of a `cosine` `dense_vector` are `(1 + cosine) / 2`, and are turned back into the
+ * cosine similarity, the vector score every other adapter reports.
+ */
+export type ScoreScale = "engine" | "knn-cosine";
+
+/** A hit's score on hardneg's scale (see {@link ScoreScale}). */
+export function scoreOf(hit: ElasticHit, scale: ScoreScale): number {
+  const score = hit._score ?? 0;
+  return scale === "knn-cosine" ? 2 * score - 1 : score;
+}
+
+/** Ranked hits (1-based), at most `k`. */
+export function hitsOf(response: ElasticSearchResponse, idKey: string, k: number, scale: ScoreScale = "engine"): Hit[] {
+  return response.hits.hits.slice(0, k).map((hit, position) => ({ id: documentIdOf(hit, idKey), score: scoreOf(hit, scale), rank: position + 1 }));
 }
 
 /** Scores by document id; the first (best) hit wins if an id repeats. */
-export function scoresOf(response: ElasticSearchResponse, idKey: string): Map<string, number> {
+export function scoresOf(response: ElasticSearchResponse, idKey: string, scale: ScoreScale = "engine"): Map<string, number> {
   const scores = new Map<string, number>();
   for (const hit of response.hits.hits) {
     const id = documentIdOf(hit, idKey);
-    if (!scores.has(id)) scores.set(id, hit._score ?? 0);
+    if (!scores.has(id)) scores.set(id, scoreOf(hit, scale));
   }
   return scores;
 }

@@ -189,7 +189,7 @@ describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
     const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder });
     await backend.createCollection(documents);
     const { mappings, settings } = putBody();
-    expect(mappings.properties.hardneg_vector).toEqual({ type: "dense_vector", dims: 2, index: true, similarity: "cosine" });
+    expect(mappings.properties.hardneg_vector).toEqual({ type: "dense_vector", dims: 2, index: true, similarity: "cosine", index_options: { type: "hnsw" } });
     expect(mappings.properties.text).toEqual({ type: "text", analyzer: "english" });
     expect(mappings.properties.title).toEqual({ type: "text", analyzer: "english" });
     expect(settings).toBeUndefined();

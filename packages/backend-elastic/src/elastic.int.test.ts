@@ -5,7 +5,7 @@
  * otherwise the suite is skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1
  * (as in CI). Vectors come from the fixture embedder, a client-side core `Embedder`.
  */
-import { describeConformance, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import { describeConformance, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
 import { openElasticBackend } from "./elastic-backend.js";
 
 const url = liveEngineUrl("ELASTICSEARCH_URL", "Elasticsearch");
@@ -14,6 +14,14 @@ describeConformance({
   name: "elastic",
   open: () => openElasticBackend(url.value ?? "", { embedder: new FixtureEmbedder() }),
   collectionPrefix: `hardneg-conformance-${process.pid}`,
-  scoreDocumentsModes: ["bm25", "vector"],
   skip: url.skip,
+});
+
+describeSciFactRetrieval({
+  name: "elastic",
+  open: (embedder) => openElasticBackend(url.value ?? "", { embedder }),
+  collection: `hardneg-scifact-${process.pid}`,
+  bm25Floor: 0.5,
+  skip: url.skip,
+  testFileUrl: import.meta.url,
 });

@@ -50,8 +50,8 @@ describe("LanceDB backend", () => {
   it("offers vector and hybrid only with an embedder", async () => {
     const plain = await backendWith([{ doc_id: "a", text: "apple" }]);
     const embedding = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: { embedQueries: async (texts) => texts.map(() => [1, 0]) } });
-    expect(plain.capabilities()).toEqual({ modes: ["bm25"], scoreDocuments: true, maxBatchSize: 256 });
-    expect(embedding.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
+    expect(plain.capabilities()).toEqual({ modes: ["bm25"], scoreDocuments: true, scoreDocumentsModes: ["bm25"], maxBatchSize: 256 });
+    expect(embedding.capabilities()).toMatchObject({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"] });
     await Promise.all([plain.close(), embedding.close()]);
   });
 

@@ -2,7 +2,7 @@ import type { FtsOptions } from "@lancedb/lancedb";
 import {
   BadInputError, BadOptionError, chunked, fuseHits, mapConcurrently, UnsupportedCapabilityError,
   type BackendCapabilities, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type IterateOptions,
-  type SearchBackend, type SearchOptions, type SearchRequest, type Store, type StoredRecord,
+  type SearchBackend, type SearchMode, type SearchOptions, type SearchRequest, type Store, type StoredRecord,
 } from "@hardneg/core";
 import { COLUMNS, type DocumentLayout } from "./lancedb-schema.js";
 import { idFilter, keywordHits, vectorHits } from "./lancedb-search.js";
@@ -53,7 +53,9 @@ export class LanceDbBackend implements SearchBackend, Store {
   constructor(private readonly tables: LanceDbTables, private readonly options: LanceDbBackendOptions = {}) {}
 
   capabilities(): BackendCapabilities {
-    return { modes: this.options.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"], scoreDocuments: true, maxBatchSize: 256 };
+    const modes: SearchMode[] = this.options.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
+    // A hybrid score depends on the other candidates of the fused lists: not offered.
+    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxBatchSize: 256 };
   }
 
   // ---- Store ----

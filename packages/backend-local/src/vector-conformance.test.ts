@@ -15,5 +15,4 @@ describeConformance({
     await engine.close?.();
     rmSync(folder, { recursive: true, force: true });
   },
-  scoreDocumentsModes: ["bm25", "vector", "hybrid"],
 });

@@ -95,7 +95,8 @@ export class QdrantBackend implements SearchBackend, Store {
   capabilities(): BackendCapabilities {
     const hasVectors = this.embedder !== undefined || this.documentVectors !== undefined;
     const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
-    return { modes, scoreDocuments: true, maxBatchSize: 256 };
+    // A hybrid score depends on the other candidates of the fused lists: not offered.
+    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxBatchSize: 256 };
   }
 
   // ---- SearchBackend ----

@@ -15,6 +15,5 @@ describeConformance({
   name: "qdrant",
   open: () => openQdrantBackend(url.value ?? "", { embedder: new FixtureEmbedder() }),
   collectionPrefix: `hardneg_conformance_${process.pid}`,
-  scoreDocumentsModes: ["bm25", "vector"],
   skip: url.skip,
 });

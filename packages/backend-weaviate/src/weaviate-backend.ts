@@ -96,7 +96,8 @@ export class WeaviateBackend implements SearchBackend, Store {
   capabilities(): BackendCapabilities {
     const hasVectors = this.serverVectorizer || this.options.embedder !== undefined || this.options.documentVectors !== undefined;
     const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
-    return { modes, scoreDocuments: true, maxK: MAX_K, maxBatchSize: 256 };
+    // A hybrid score depends on the other candidates of the fused lists: not offered.
+    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxK: MAX_K, maxBatchSize: 256 };
   }
 
   // ---- SearchBackend ----

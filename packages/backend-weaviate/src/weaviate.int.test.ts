@@ -5,7 +5,7 @@
  * skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1 (as in CI). Vectors come
  * from the fixture embedder, a client-side core `Embedder`, so every mode runs without modules.
  */
-import { describeConformance, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import { describeConformance, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
 import { openWeaviateBackend } from "./weaviate-backend.js";
 
 const url = liveEngineUrl("WEAVIATE_URL", "Weaviate");
@@ -15,6 +15,14 @@ describeConformance({
   name: "weaviate",
   open: () => openWeaviateBackend(url.value ?? "", { embedder: new FixtureEmbedder(), ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
   collectionPrefix: `Hardneg_conformance_${process.pid}`,
-  scoreDocumentsModes: ["bm25", "vector"],
   skip: url.skip,
+});
+
+describeSciFactRetrieval({
+  name: "weaviate",
+  open: (embedder) => openWeaviateBackend(url.value ?? "", { embedder, ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
+  collection: `Hardneg_scifact_${process.pid}`,
+  bm25Floor: 0.5,
+  skip: url.skip,
+  testFileUrl: import.meta.url,
 });

@@ -43,6 +43,13 @@ export interface BackendCapabilities {
   modes: readonly SearchMode[];
   /** True when `scoreDocuments` is implemented (needed for gold scores outside the pool). */
   scoreDocuments: boolean;
+  /**
+   * The modes `scoreDocuments` serves. Default: every mode in `modes`. A hybrid score depends on
+   * the other candidates of the fused lists, so most engines serve only "bm25" and "vector";
+   * core then never asks for a hybrid score (gold scores outside the pool stay unknown, and
+   * margin filters are refused up front in that mode).
+   */
+  scoreDocumentsModes?: readonly SearchMode[];
   /** Largest `k` the engine accepts in one request; undefined means no limit. */
   maxK?: number;
   /** Largest number of requests core should put in one `search` call. Default 256. */
@@ -124,3 +131,9 @@ export interface Store {
 
 /** A backend that both searches documents and stores collections: what `addHardNegatives` takes. */
 export type Engine = SearchBackend & Store;
+
+/** True when `backend` can give document scores in `mode`: it has `scoreDocuments` and claims that mode for it. */
+export function scoresDocumentsIn(backend: SearchBackend, mode: SearchMode): boolean {
+  const capabilities = backend.capabilities();
+  return backend.scoreDocuments !== undefined && capabilities.scoreDocuments && (capabilities.scoreDocumentsModes ?? capabilities.modes).includes(mode);
+}

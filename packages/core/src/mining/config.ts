@@ -140,9 +140,11 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
   if (rangeMax !== undefined && rangeMax > poolSize) throw new BadOptionError("rangeMax", `is ${rangeMax}, beyond the candidate pool (${poolSize}); raise poolSize`);
 
   const needsGoldScore = config.relativeMargin !== undefined || config.absoluteMargin !== undefined;
-  if (needsGoldScore && !capabilities.scoreDocuments) {
+  const scoresInMode = capabilities.scoreDocuments && (capabilities.scoreDocumentsModes ?? capabilities.modes).includes(mode);
+  if (needsGoldScore && !scoresInMode) {
+    const why = capabilities.scoreDocuments ? `no scoreDocuments in mode "${mode}"` : "no scoreDocuments";
     throw new UnsupportedCapabilityError(
-      "relativeMargin/absoluteMargin compare candidates with the gold's score, which this backend cannot give for golds outside the pool (no scoreDocuments); use maxScore/minScore instead",
+      `relativeMargin/absoluteMargin compare candidates with the gold's score, which this backend cannot give for golds outside the pool (${why}); use maxScore/minScore instead`,
       { option: config.relativeMargin !== undefined ? "relativeMargin" : "absoluteMargin" },
     );
   }

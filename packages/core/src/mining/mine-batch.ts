@@ -21,6 +21,8 @@ export interface BatchContext {
   runId: string;
   strategyLabel: string;
   resolved: ResolvedMineConfig;
+  /** True when the backend scores documents in the run's mode (gold scores outside the pool, padded negatives). */
+  scoresDocuments: boolean;
   /** All document ids of the corpus, loaded once on first need (only for "pad-random"). */
   corpusIds: () => Promise<readonly string[]>;
   /** Present when the run judges its negatives. */
@@ -224,7 +226,7 @@ function recordRanking(counters: RunCounters, query: Query, pool: readonly Hit[]
 
 /**
  * The score of the query's lowest-scoring gold document, on the engine's scale. Golds outside the
- * pool are scored with `scoreDocuments` when the backend has it; without it the score is known
+ * pool are scored with `scoreDocuments` when the backend serves it in the run's mode; otherwise the score is known
  * only when every gold is in the pool (margin filters were refused up front in that case).
  */
 async function lowestGoldScore(query: Query, goldsInCorpus: string[], pool: readonly Hit[], context: BatchContext): Promise<number | null> {
@@ -232,8 +234,8 @@ async function lowestGoldScore(query: Query, goldsInCorpus: string[], pool: read
   const outside = goldsInCorpus.filter((id) => !poolScores.has(id));
   let scores = goldsInCorpus.filter((id) => poolScores.has(id)).map((id) => poolScores.get(id)!);
   if (outside.length > 0) {
-    if (context.backend.scoreDocuments === undefined) return null;
-    const scored = await context.backend.scoreDocuments(context.target, { text: query.text }, outside, searchOptionsOf(context));
+    if (!context.scoresDocuments) return null;
+    const scored = await context.backend.scoreDocuments!(context.target, { text: query.text }, outside, searchOptionsOf(context));
     if (outside.some((id) => !scored.has(id))) return null;
     scores = scores.concat(outside.map((id) => scored.get(id)!));
   }
@@ -252,9 +254,9 @@ async function randomCandidates(query: Query, count: number, context: BatchConte
   }
   const ids = [...picked];
   const documents = await context.backend.getDocuments(context.target, ids);
-  const scores = context.backend.scoreDocuments === undefined
+  const scores = !context.scoresDocuments
     ? new Map<string, number>()
-    : await context.backend.scoreDocuments(context.target, { text: query.text }, ids, searchOptionsOf(context));
+    : await context.backend.scoreDocuments!(context.target, { text: query.text }, ids, searchOptionsOf(context));
   return ids.flatMap((id) => {
     const document = documents.get(id);
     return document === undefined ? [] : [{ id, text: document.text, score: scores.get(id) ?? null }];

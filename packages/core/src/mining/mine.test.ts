@@ -142,6 +142,23 @@ describe("mine", () => {
     await expect(mine(config({ mode: "vector" }))).rejects.toThrow(/vector.*not offered/);
   });
 
+  it("refuses margin filters in a mode the backend does not score in, and never asks it for such scores", async () => {
+    const { store, backend, config } = await fixture();
+    backend.capabilities = () => ({ modes: ["bm25"], scoreDocuments: true, scoreDocumentsModes: [] });
+    const error = await mine(config({ relativeMargin: 0.05 })).catch((caught: unknown) => caught);
+    expect(HardnegError.isInstance(error) && error.code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((error as Error).message).toContain('no scoreDocuments in mode "bm25"');
+    expect(await store.hasCollection("out")).toBe(false);
+    // Without margins the run completes; golds outside the pool keep an unknown score instead of a call the backend refuses.
+    const report = await mine(config({ poolSize: 2 }));
+    expect(report.queries_mined).toBeGreaterThan(0);
+    expect(backend.scoreCalls).toBe(0);
+    // q3's second gold (d5) is outside a pool of 2, so its lowest gold score is unknown.
+    const q3 = (await rows(store)).filter((row) => row.properties["query_id"] === "q3");
+    expect(q3.length).toBeGreaterThan(0);
+    for (const row of q3) expect(row.properties["gold_score"]).toBeNull();
+  });
+
   it("shortfall policies: keep-fewer keeps, skip-query skips, pad-random pads with random documents", async () => {
     const strict = { negativesPerQuery: 4, strategy: "ahead-of-gold" as const };
     const keep = await mine((await fixture()).config(strict));

@@ -1,4 +1,4 @@
-import type { Store } from "../backend.js";
+import { scoresDocumentsIn, type Store } from "../backend.js";
 import { BadOptionError, MissingCollectionError } from "../errors.js";
 import { emptyJudgingStats } from "../judges/cached-judging.js";
 import type { JudgePolicy, VerdictCounts } from "../judges/judge.js";
@@ -120,6 +120,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   const requestsBefore = config.judge?.requestsMade;
   const context = {
     backend: config.backend, target: docs.target, keys: out.keys, runId, strategyLabel, resolved,
+    scoresDocuments: scoresDocumentsIn(config.backend, resolved.search.mode),
     corpusIds: () => (corpusIds ??= readCorpusIds(store, docs.collectionName, docs.idKey)),
     ...(judging === undefined ? {} : { judging }),
   };

@@ -1,6 +1,5 @@
 import type { DocumentTarget, Engine } from "../backend.js";
 import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
-import type { SearchMode } from "../types.js";
 import { CONFORMANCE_FIXTURE } from "./conformance-fixture.js";
 
 /** Options of {@link describeConformance}. */
@@ -21,12 +20,6 @@ export interface ConformanceOptions {
   skip?: string | false;
   /** Extra tests the adapter wants to run against the same engine and fixture. */
   additionalTests?: (context: () => ConformanceContext) => void;
-  /**
-   * Modes in which `scoreDocuments` is checked against `search`, among those the engine
-   * claims. Default ["bm25"]: hybrid scores depend on the other candidates, so they are not
-   * comparable with a single document's score on every engine.
-   */
-  scoreDocumentsModes?: readonly SearchMode[];
   /**
    * Relative tolerance when comparing scores of the same document from two calls (float32
    * engines round). Default 1e-4.

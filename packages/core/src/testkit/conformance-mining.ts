@@ -1,8 +1,10 @@
 import { expect, it } from "vitest";
+import { HardNegativesCollection } from "../collections.js";
 import { addHardNegatives } from "../mining/add-hard-negatives.js";
+import { mine } from "../mining/mine.js";
 import { expectHardnegError } from "./conformance-assertions.js";
 import type { ConformanceContext } from "./conformance-context.js";
-import { optionsFor } from "./conformance-search.js";
+import { optionsFor, requestsOf } from "./conformance-search.js";
 
 /** Registers a full `addHardNegatives` run and the bad-input tests. */
 export function registerMiningTests(context: () => ConformanceContext): void {
@@ -36,6 +38,32 @@ export function registerMiningTests(context: () => ConformanceContext): void {
 
     await run();
     expect(await engine.count(name), "a re-run must not duplicate rows").toBe(report.rows_written);
+  });
+
+  it("addHardNegatives in every claimed mode with a pool of 1, so golds fall outside it (gold scores then come from scoreDocuments or stay unknown)", async () => {
+    const { engine, docsCollection, queriesCollection, hardNegativesCollection, target, fixture } = context();
+    const capabilities = engine.capabilities();
+    const scoredModes = capabilities.scoreDocuments ? capabilities.scoreDocumentsModes ?? capabilities.modes : [];
+    let goldsOutside = 0;
+    for (const mode of capabilities.modes) {
+      const out = new HardNegativesCollection({ collectionName: `${hardNegativesCollection.collectionName}_pool1_${mode}` });
+      await engine.deleteCollection(out.collectionName);
+      try {
+        const report = await mine({ backend: engine, docsCollection, queriesCollection, hardNegativesCollection: out, negativesPerQuery: 1, poolSize: 1, mode, ...(mode === "hybrid" ? { alpha: 0.5, fusion: "relative-score" as const } : {}) });
+        expect(report.queries_skipped, `mode ${mode}: ${JSON.stringify(report.skipped_examples)}`).toBe(0);
+        const pools = await engine.search(target, requestsOf(context()), optionsFor(mode, 1));
+        pools.forEach((hits, index) => (goldsOutside += fixture.queries[index]!.goldIds.filter((id) => !hits.some((hit) => hit.id === id)).length));
+        if (scoredModes.includes(mode)) {
+          // Every mined row carries the gold's score, asked of scoreDocuments when the gold is outside the pool.
+          for await (const batch of engine.iterate(out.collectionName)) {
+            for (const row of batch) expect(typeof row.properties.gold_score, `mode ${mode}, row ${row.id}: gold_score`).toBe("number");
+          }
+        }
+      } finally {
+        await engine.deleteCollection(out.collectionName);
+      }
+    }
+    expect(goldsOutside, "no gold fell outside a pool of 1: the test proves nothing").toBeGreaterThan(0);
   });
 
   it("bad input: unknown collection → MissingCollectionError", async () => {

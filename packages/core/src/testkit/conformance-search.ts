@@ -99,11 +99,12 @@ export function registerSearchTests(options: ConformanceOptions, context: () => 
 }
 
 function registerScoreDocumentsTests(options: ConformanceOptions, context: () => ConformanceContext, tolerance: number): void {
-  for (const mode of options.scoreDocumentsModes ?? ["bm25"]) {
-    it(`scoreDocuments "${mode}": equals the search score, also outside the top k (skipped unless capabilities() claims scoreDocuments and "${mode}")`, async ({ skip }) => {
+  for (const mode of MODES) {
+    it(`scoreDocuments "${mode}": equals the search score, also outside the top k (skipped unless capabilities() claims scoreDocuments in "${mode}")`, async ({ skip }) => {
       const { engine, target, fixture } = context();
       const capabilities = engine.capabilities();
-      if (!capabilities.scoreDocuments || engine.scoreDocuments === undefined || !capabilities.modes.includes(mode)) {
+      const claimed = capabilities.scoreDocuments && capabilities.modes.includes(mode) && (capabilities.scoreDocumentsModes ?? capabilities.modes).includes(mode);
+      if (!claimed) {
         const reason = `${options.name} does not claim scoreDocuments${capabilities.scoreDocuments ? ` in mode "${mode}"` : ""}`;
         console.warn(`[hardneg conformance] [${options.name}] skipped: ${reason}`);
         skip(reason);
