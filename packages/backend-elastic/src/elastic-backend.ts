@@ -11,6 +11,7 @@ import {
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type DocumentVectorsSource,
   type Embedder,
   type Hit,
   type IterateOptions,
@@ -30,6 +31,7 @@ import {
   bm25ScoreBody,
   bm25SearchBody,
   bulkOperations,
+  denseVectorMapping,
   documentsByIdBody,
   FALLBACK_ANALYZER,
   fallbackAnalysisSettings,
@@ -39,7 +41,7 @@ import {
   vectorScoreBody,
   vectorSearchBody,
 } from "./elastic-requests.js";
-import { chunked, embedderDimension, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
+import { checkDocumentVectors, chunked, embedderDimension, withDocumentVectors, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openElasticBackend} and {@link ElasticBackend}. */
 export interface ElasticBackendOptions {
@@ -62,8 +64,13 @@ export interface ElasticBackendOptions {
   concurrency?: number;
   /** Retries of transient failures (timeouts, 429, 5xx). Default: core's `withRetries` defaults (4 retries, 250 ms base). */
   retry?: Omit<RetryOptions, "isTransient">;
-  /** Refresh after bulk writes so they are visible to the next read. Default "wait_for". */
-  refresh?: boolean | "wait_for";
+  /**
+   * How bulk writes become visible to searches. Default "on-read": writes do not wait; the first
+   * search, count or scan of an index this backend wrote to refreshes it once, and `close`
+   * refreshes what is left, so later readers (other processes too) see every write. "wait_for"
+   * makes each bulk call wait for the next periodic refresh (up to a second per call).
+   */
+  refresh?: "on-read" | "wait_for";
   /** Per-request timeout of a client this adapter creates. Default 30 000 ms. */
   requestTimeoutMs?: number;
   /**
@@ -99,7 +106,9 @@ export class ElasticBackend implements SearchBackend, Store {
   private readonly recordsPerBulk: number;
   private readonly concurrency: number;
   private readonly retry: Omit<RetryOptions, "isTransient">;
-  private readonly refresh: boolean | "wait_for";
+  private readonly refresh: "on-read" | "wait_for";
+  /** Indexes written since their last refresh (refresh "on-read"). */
+  private readonly unrefreshed = new Set<string>();
   private readonly specs = new Map<string, CollectionSpec>();
   private readonly analyzer: string | undefined;
   private defaultAnalyzer: Promise<string> | undefined;
@@ -114,7 +123,7 @@ export class ElasticBackend implements SearchBackend, Store {
     this.recordsPerBulk = positiveIntegerOption(options.recordsPerBulk ?? 500, "recordsPerBulk", { component: COMPONENT });
     this.concurrency = positiveIntegerOption(options.concurrency ?? 2, "concurrency", { component: COMPONENT });
     this.retry = options.retry ?? {};
-    this.refresh = options.refresh ?? "wait_for";
+    this.refresh = options.refresh ?? "on-read";
     this.analyzer = options.analyzer;
   }
 
@@ -133,6 +142,7 @@ export class ElasticBackend implements SearchBackend, Store {
     const k = checkK(options.k);
     this.checkMode(options);
     const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    if (options.mode !== "bm25") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     if (options.mode === "hybrid") {
       // The rrf retriever is unweighted in 8.x, so it serves alpha 0.5 only; anything else,
@@ -180,6 +190,7 @@ export class ElasticBackend implements SearchBackend, Store {
     const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
+    if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const body = options.mode === "bm25"
       ? bm25ScoreBody(target, text, unique)
       : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection }))[0]!, unique);
@@ -199,8 +210,11 @@ export class ElasticBackend implements SearchBackend, Store {
       }
       return;
     }
-    const dimensions = spec.kind === "documents" ? await this.documentVectorDimension() : undefined;
+    const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
+    const dimensions = vectors?.dimension;
     const analyzer = spec.kind === "documents" ? await this.documentAnalyzer() : undefined;
+    // The stored spec records whose vectors the index holds, so searches with another embedder are refused.
+    spec = vectors === undefined ? spec : { ...spec, vectors };
     const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }), ...(analyzer === undefined ? {} : { analyzer }) });
     const settings = analyzer === FALLBACK_ANALYZER ? fallbackAnalysisSettings() : undefined;
     try {
@@ -236,6 +250,7 @@ export class ElasticBackend implements SearchBackend, Store {
   async deleteCollection(name: string): Promise<void> {
     assertIndexName(name);
     this.specs.delete(name);
+    this.unrefreshed.delete(name);
     try {
       await this.call("delete index", name, () => this.client.indices.delete({ index: name }));
     } catch (error) {
@@ -245,6 +260,7 @@ export class ElasticBackend implements SearchBackend, Store {
 
   async count(name: string): Promise<number> {
     assertIndexName(name);
+    await this.refreshIfWritten(name);
     const response = await this.call("count", name, () => this.client.count({ index: name }));
     return response.count;
   }
@@ -262,6 +278,8 @@ export class ElasticBackend implements SearchBackend, Store {
     // A repeated id keeps its last record even when two chunks of one call run concurrently.
     await mapConcurrently(chunked(lastWriteWins(records), this.recordsPerBulk), this.concurrency, async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
+      if (vectors !== undefined) await this.recordVectors(this.specs.get(name) ?? spec);
+      if (this.refresh === "on-read") this.unrefreshed.add(name);
       await this.bulkWithItemRetries(name, chunk, vectors);
     });
   }
@@ -270,6 +288,7 @@ export class ElasticBackend implements SearchBackend, Store {
   async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
     assertIndexName(name);
     const batchSize = positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT });
+    await this.refreshIfWritten(name);
     let pitId = (await this.call("open point in time", name, () => this.client.openPointInTime({ index: name, keep_alive: POINT_IN_TIME_KEEP_ALIVE }))).id;
     try {
       let searchAfter: unknown[] | undefined;
@@ -301,6 +320,7 @@ export class ElasticBackend implements SearchBackend, Store {
   }
 
   async close(): Promise<void> {
+    for (const index of [...this.unrefreshed]) await this.refreshIfWritten(index).catch(() => undefined);
     await this.client.close?.();
   }
 
@@ -320,10 +340,25 @@ export class ElasticBackend implements SearchBackend, Store {
     return this.defaultAnalyzer;
   }
 
-  /** The dimension of document vectors: the embedder's (a model learns it on its first call), else the configured one. */
-  private async documentVectorDimension(): Promise<number | undefined> {
-    if (this.documentVectors !== undefined) return this.documentVectors.dimension;
-    return this.embedder === undefined ? undefined : embedderDimension(this.embedder);
+  /** Where this backend's document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
+  private async vectorsSource(): Promise<DocumentVectorsSource | undefined> {
+    if (this.documentVectors !== undefined) return { embedderId: `property:${this.documentVectors.property}`, dimension: this.documentVectors.dimension };
+    return this.embedder === undefined ? undefined : { embedderId: this.embedder.id, dimension: await embedderDimension(this.embedder) };
+  }
+
+  /**
+   * Before vectors are written into a documents index, makes sure it maps them and records their
+   * source: an index created without vectors (loaded before an embedder was used) gets the vector
+   * field now; one holding another embedder's vectors is refused.
+   */
+  private async recordVectors(spec: CollectionSpec): Promise<void> {
+    const source = (await this.vectorsSource())!;
+    const updated = withDocumentVectors(spec, source, { component: COMPONENT, collection: spec.name });
+    if (updated === undefined) return;
+    await this.call("add the vector field", spec.name, () => this.client.indices.putMapping({
+      index: spec.name, _meta: { hardneg: updated }, properties: { [this.vectorField]: denseVectorMapping(source.dimension) },
+    }));
+    this.specs.set(spec.name, updated);
   }
 
   private checkMode(options: SearchOptions): void {
@@ -354,6 +389,7 @@ export class ElasticBackend implements SearchBackend, Store {
    */
   private async multiSearch(index: string, bodies: Record<string, unknown>[], action: string): Promise<ElasticSearchResponse[]> {
     assertIndexName(index);
+    await this.refreshIfWritten(index);
     const chunks = chunked(bodies, this.requestsPerCall);
     const answered = await mapConcurrently(chunks, this.concurrency, (chunk) =>
       this.call(action, index, () => this.client.msearch({ searches: chunk.flatMap((body) => [{ index }, body]) }).then((response) => {
@@ -368,7 +404,7 @@ export class ElasticBackend implements SearchBackend, Store {
     await this.call("bulk write", index, async () => {
       const response = await this.client.bulk({
         operations: bulkOperations(index, pending.map((item) => item.record), this.vectorField, vectors === undefined ? undefined : pending.map((item) => item.vector!)),
-        refresh: this.refresh,
+        refresh: this.refresh === "wait_for" ? "wait_for" : false,
       });
       const failures = bulkFailuresOf(response, pending.map((item) => item.record.id));
       const permanent = failures.filter((failure) => !isTransientStatus(failure.status));
@@ -382,6 +418,17 @@ export class ElasticBackend implements SearchBackend, Store {
         throw { status: first.status, error: { type: first.type, reason: `${failures.length} records refused (${first.reason})` } };
       }
     });
+  }
+
+  /** Makes this backend's unrefreshed writes to `index` searchable (read-your-writes without a wait per bulk call). */
+  private async refreshIfWritten(index: string): Promise<void> {
+    if (!this.unrefreshed.delete(index)) return;
+    try {
+      await this.call("refresh", index, () => this.client.indices.refresh({ index }));
+    } catch (error) {
+      this.unrefreshed.add(index);
+      throw error;
+    }
   }
 
   /** One engine call with retries of transient failures, failures mapped to hardneg errors. */

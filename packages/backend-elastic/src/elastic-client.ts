@@ -10,13 +10,15 @@ export interface ElasticClient {
   search(params: Record<string, unknown>): Promise<ElasticSearchResponse>;
   msearch(params: { searches: Record<string, unknown>[] }): Promise<{ responses: Array<ElasticSearchResponse & { error?: ElasticErrorBody; status?: number }> }>;
   mget(params: { index: string; ids: string[] }): Promise<{ docs: Array<{ _id: string; found?: boolean; _source?: Record<string, unknown> }> }>;
-  bulk(params: { operations: Record<string, unknown>[]; refresh?: boolean | "wait_for" }): Promise<ElasticBulkResponse>;
+  bulk(params: { operations: Record<string, unknown>[]; refresh?: false | "wait_for" }): Promise<ElasticBulkResponse>;
   count(params: { index: string }): Promise<{ count: number }>;
   openPointInTime(params: { index: string; keep_alive: string }): Promise<{ id: string }>;
   closePointInTime(params: { id: string }): Promise<unknown>;
   indices: {
     create(params: { index: string; mappings: Record<string, unknown>; settings?: Record<string, unknown> }): Promise<unknown>;
     analyze(params: { analyzer: string; text: string }): Promise<unknown>;
+    refresh(params: { index: string }): Promise<unknown>;
+    putMapping(params: { index: string; _meta?: Record<string, unknown>; properties?: Record<string, unknown> }): Promise<unknown>;
     delete(params: { index: string }): Promise<unknown>;
     exists(params: { index: string }): Promise<boolean>;
     getMapping(params: { index: string }): Promise<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>;

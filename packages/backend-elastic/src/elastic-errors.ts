@@ -8,8 +8,10 @@ export function statusOf(error: unknown): { status?: number; type?: string; reas
   if (typeof error !== "object" || error === null) return {};
   const record = error as { meta?: { statusCode?: number; body?: { error?: ElasticErrorBody } }; status?: number; error?: ElasticErrorBody };
   const body = record.meta?.body?.error ?? record.error;
+  // The client reports status 0 when no HTTP answer came at all (connection refused, DNS).
+  const status = record.meta?.statusCode || record.status || undefined;
   return {
-    ...(record.meta?.statusCode ?? record.status) === undefined ? {} : { status: record.meta?.statusCode ?? record.status },
+    ...(status === undefined ? {} : { status }),
     ...(body?.type === undefined ? {} : { type: body.type }),
     ...(body?.reason === undefined ? {} : { reason: body.reason }),
   };

@@ -71,6 +71,9 @@ describe("mapping: Elasticsearch request bodies", () => {
     expect(mappings._meta).toEqual({ hardneg: spec });
     expect(mappings.properties.query).toEqual({ type: "text" });
     expect(mappings.properties.hard_negative_id).toEqual({ type: "keyword" });
+    // Document texts are copies of the corpus: stored, not indexed.
+    expect(mappings.properties.gold_documents).toEqual({ type: "text", index: false });
+    expect(mappings.properties.hard_negative_doc).toEqual({ type: "text", index: false });
     expect(mappings.properties.rank).toEqual({ type: "integer" });
     const documents = indexMappings({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } }, { vectorField: "v", dimensions: 3 }) as { properties: Record<string, unknown> };
     expect(documents.properties).toEqual({ doc_id: { type: "keyword" }, text: { type: "text" }, v: { type: "dense_vector", dims: 3, index: true, similarity: "cosine", index_options: { type: "hnsw" } } });

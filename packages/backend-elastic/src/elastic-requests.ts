@@ -122,6 +122,15 @@ export function bulkOperations(index: string, records: readonly StoredRecord[], 
   return operations;
 }
 
+/**
+ * The document vector field: cosine similarity on a float HNSW index. Since 8.14 the default is
+ * int8-quantised, whose scores were off by up to 0.056 and whose top 10 shared 94% with exact
+ * cosine on SciFact, blurring near-tie hard negatives.
+ */
+export function denseVectorMapping(dimensions: number): Record<string, unknown> {
+  return { type: "dense_vector", dims: dimensions, index: true, similarity: "cosine", index_options: { type: "hnsw" } };
+}
+
 /** Options of {@link indexMappings}. */
 export interface MappingOptions {
   vectorField: string;
@@ -145,23 +154,21 @@ export function indexMappings(spec: CollectionSpec, options: MappingOptions): Re
     const searched = options.analyzer === undefined ? text : { type: "text", analyzer: options.analyzer };
     properties[spec.target.contentKey] = searched;
     if (spec.target.titleKey !== undefined) properties[spec.target.titleKey] = searched;
-    if (options.dimensions !== undefined) {
-      // Float HNSW: since 8.14 the default is int8-quantised, whose scores were off by up to 0.056
-      // and whose top 10 shared 94% with exact cosine on SciFact, blurring near-tie hard negatives.
-      properties[options.vectorField] = { type: "dense_vector", dims: options.dimensions, index: true, similarity: "cosine", index_options: { type: "hnsw" } };
-    }
+    if (options.dimensions !== undefined) properties[options.vectorField] = denseVectorMapping(options.dimensions);
   } else if (spec.kind === "queries" && spec.queryKeys !== undefined) {
     properties[spec.queryKeys.idKey] = keyword;
     properties[spec.queryKeys.queryContentKey] = text;
     properties[spec.queryKeys.goldIdsKey] = keyword;
   } else if (spec.kind === "hard-negatives" && spec.hardNegativeKeys !== undefined) {
-    // The original tool's schema: query and documents searchable as text, ids exact.
+    // The original tool's schema: the query searchable as text, ids exact; the documents' texts
+    // are copies of corpus documents (searchable there), so they are stored but not indexed.
     const keys = spec.hardNegativeKeys;
+    const stored = { type: "text", index: false };
     Object.assign(properties, {
       [keys.queryContentKey]: text,
       [keys.goldIdsKey]: keyword,
-      [keys.goldDocumentsKey]: text,
-      [keys.hardNegativeDocumentKey]: text,
+      [keys.goldDocumentsKey]: stored,
+      [keys.hardNegativeDocumentKey]: stored,
       [keys.hardNegativeIdKey]: keyword,
       query_id: keyword,
       rank: { type: "integer" },

@@ -27,6 +27,14 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
+/** The index of the search tests, holding vectors of `embedder`. */
+const coffeeWithVectors = on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("test:length", 2) });
+
+/** The NDJSON lines of the `n`th `_msearch` call. */
+function msearchLines(n = 0): Record<string, unknown>[] {
+  return server!.requests.filter((request) => request.path.startsWith("/_msearch"))[n]!.body as Record<string, unknown>[];
+}
+
 async function backendAnswering(routes: Route[], options: ElasticBackendOptions = {}) {
   server = await startFixtureServer(routes, { "x-elastic-product": "Elasticsearch" });
   return openElasticBackend(server.url, { retry: fastRetries, ...options });
@@ -46,27 +54,27 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: vector search sends the embedder's query vector in knn", async () => {
-    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
     await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
-    const lines = server!.requests[0]!.body as Record<string, unknown>[];
+    const lines = msearchLines();
     expect(lines[1]).toMatchObject({ size: 3, knn: { field: "hardneg_vector", query_vector: [5, 1], k: 3 } });
   });
 
   it("mapping: hybrid rrf with alpha 0.5 uses the rrf retriever", async () => {
-    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
     expect(hits!.map((hit) => hit.id)).toEqual(["d2", "d9"]);
-    expect((server!.requests[0]!.body as Record<string, unknown>[])[1]).toHaveProperty("retriever.rrf.rank_constant", 60);
+    expect(msearchLines()[1]).toHaveProperty("retriever.rrf.rank_constant", 60);
   });
 
   it("mapping: relative-score hybrid sends a BM25 and a kNN search per request and fuses them client-side", async () => {
     const keyword = { hits: { hits: [{ _id: "a", _score: 9, _source: { doc_id: "a" } }, { _id: "b", _score: 1, _source: { doc_id: "b" } }] }, status: 200 };
     const vector = { hits: { hits: [{ _id: "b", _score: 0.9, _source: { doc_id: "b" } }, { _id: "c", _score: 0.5, _source: { doc_id: "c" } }] }, status: 200 };
-    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [keyword, vector] } })], { embedder });
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [keyword, vector] } })], { embedder });
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
     // b: 0.75 · 1 + 0.25 · 0 = 0.75; a: 0.25 · 1 = 0.25; c: 0.75 · 0 = 0.
     expect(hits).toEqual([{ id: "b", score: 0.75, rank: 1 }, { id: "a", score: 0.25, rank: 2 }, { id: "c", score: 0, rank: 3 }]);
-    const lines = server!.requests[0]!.body as Record<string, unknown>[];
+    const lines = msearchLines();
     expect(lines).toHaveLength(4);
     expect(lines[1]).toHaveProperty("query.multi_match");
     expect(lines[3]).toHaveProperty("knn.query_vector", [5, 1]);
@@ -76,25 +84,51 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     const licence = { error: { root_cause: [], type: "security_exception", reason: "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]" }, status: 403 };
     const answer = { hits: { hits: [{ _id: "a", _score: 2, _source: { doc_id: "a" } }] }, status: 200 };
     const backend = await backendAnswering([
+      coffeeWithVectors,
       times(1, on("POST", "/_msearch", { body: { responses: [licence] } })),
       on("POST", "/_msearch", { body: { responses: [answer, answer] } }),
     ], { embedder });
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
     expect(hits!.map((hit) => hit.id)).toEqual(["a"]);
-    expect(server!.requests).toHaveLength(2);
-    expect((server!.requests[1]!.body as unknown[])).toHaveLength(4);
+    expect(server!.requests.filter((request) => request.path.startsWith("/_msearch"))).toHaveLength(2);
+    expect(msearchLines(1)).toHaveLength(4);
   });
 
   it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
     const backend = await backendAnswering([
-      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("property:vector", 2) }),
       on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
     ], { documentVectors: { property: "vector", dimension: 2 } });
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
-    expect((server!.requests[1]!.body as unknown[])[1]).toEqual({ doc_id: "d1", text: "x", vector: [0.5, 0.5], hardneg_vector: [0.5, 0.5] });
+    expect((server!.requests.find((request) => request.path.startsWith("/_bulk"))!.body as unknown[])[1]).toEqual({ doc_id: "d1", text: "x", vector: [0.5, 0.5], hardneg_vector: [0.5, 0.5] });
     expect((await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: [1] } }]))).code).toBe("BAD_INPUT");
     expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
+  });
+
+  it("mapping: vectors written into an index created without them add the vector field and record their embedder first", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      on("PUT", "/coffee/_mapping", { body: { acknowledged: true } }),
+      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
+    ], { embedder });
+    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]);
+    const paths = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
+    expect(paths).toEqual(["GET /coffee/_mapping", "PUT /coffee/_mapping", "POST /_bulk"]);
+    expect(server!.requests[1]!.body).toEqual({
+      _meta: { hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId: "test:length", dimension: 2 } } },
+      properties: { hardneg_vector: { type: "dense_vector", dims: 2, index: true, similarity: "cosine", index_options: { type: "hnsw" } } },
+    });
+  });
+
+  it("mapping: vector search on an index without vectors, or with another embedder's, is refused before searching", async () => {
+    const plain = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec })], { embedder });
+    expect((await expectHardnegRejection(plain.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).message).toContain("holds no document vectors");
+    await server!.close();
+    const other = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("onnx:another-model", 2) })], { embedder });
+    const error = await expectHardnegRejection(other.search(target, [{ text: "x" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" }));
+    expect([error.code, error.message]).toEqual(["BAD_OPTION", expect.stringContaining('come from "onnx:another-model"')]);
+    expect(server!.requests.some((request) => request.path.startsWith("/_msearch"))).toBe(false);
   });
 
   it("mapping: without an embedder only bm25 is offered and vector search is refused clearly", async () => {
@@ -133,17 +167,33 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 
   it("mapping: upsert resends only the items refused with 429, with vectors for documents", async () => {
     const backend = await backendAnswering([
-      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      coffeeWithVectors,
       times(1, on("POST", "/_bulk", { body: fixtures.bulkPartialFailure })),
       on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d2"]) }),
     ], { embedder });
     await backend.upsert("coffee", ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `text ${id}` } })));
     const bulks = server!.requests.filter((request) => request.path.startsWith("/_bulk"));
     expect(bulks).toHaveLength(2);
-    expect(bulks[0]!.path).toContain("refresh=wait_for");
+    expect(bulks[0]!.path).toContain("refresh=false");
     expect((bulks[0]!.body as unknown[])).toHaveLength(6);
     expect(bulks[0]!.body as unknown[]).toContainEqual({ doc_id: "d1", text: "text d1", hardneg_vector: [7, 2] });
     expect(bulks[1]!.body).toEqual([{ index: { _index: "coffee", _id: "d2" } }, { doc_id: "d2", text: "text d2", hardneg_vector: [7, 2] }]);
+  });
+
+  it("mapping: writes do not wait for a refresh; the first read of a written index refreshes it once, and close refreshes what is left", async () => {
+    const backend = await backendAnswering([
+      on("GET", /^\/(coffee|runs)\/_mapping/, { body: fixtures.mappingWithSpec }),
+      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
+      on("*", /^\/(coffee|runs)\/_refresh/, { body: { _shards: { total: 1, successful: 1, failed: 0 } } }),
+      on("*", "/coffee/_count", { body: fixtures.countThree }),
+    ]);
+    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]);
+    await backend.upsert("runs", [{ id: "r1", properties: { done: true } }]);
+    await backend.count("coffee");
+    await backend.count("coffee");
+    await backend.close();
+    const paths = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`).filter((path) => !path.includes("_mapping"));
+    expect(paths).toEqual(["POST /_bulk", "POST /_bulk", "GET /coffee/_refresh", "GET /coffee/_count", "GET /coffee/_count", "GET /runs/_refresh"]);
   });
 
   it("mapping: a bulk item refused for its content fails the upsert naming the record and reason", async () => {
@@ -260,6 +310,17 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
     const hits = await backend.search(target, [{ text: "espresso" }], { mode: "bm25", k: 5 });
     expect(hits[0]!.map((hit) => hit.id)).toEqual(["d2", "d9"]);
     expect(server!.requests).toHaveLength(2);
+  });
+
+  it("mapping: a cluster that does not answer at all becomes ConnectionError naming the socket error, not \"HTTP 0\"", async () => {
+    const closed = await startFixtureServer([]);
+    const url = closed.url;
+    await closed.close();
+    const backend = await openElasticBackend(url, { retry: fastRetries });
+    const error = await expectHardnegRejection(backend.count("coffee"));
+    expect(error.code).toBe("CONNECTION");
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(error.message).not.toContain("HTTP 0");
   });
 
   it("mapping: the API key comes from ELASTICSEARCH_API_KEY and never appears in error messages", async () => {

@@ -5,7 +5,7 @@
  * otherwise the suite is skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1
  * (as in CI). Vectors come from the fixture embedder, a client-side core `Embedder`.
  */
-import { describeConformance, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import { describeConformance, describeDocumentVectors, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
 import { openElasticBackend } from "./elastic-backend.js";
 
 const url = liveEngineUrl("ELASTICSEARCH_URL", "Elasticsearch");
@@ -24,4 +24,11 @@ describeSciFactRetrieval({
   bm25Floor: 0.5,
   skip: url.skip,
   testFileUrl: import.meta.url,
+});
+
+describeDocumentVectors({
+  name: "elastic",
+  open: (embedder) => openElasticBackend(url.value ?? "", embedder === undefined ? {} : { embedder }),
+  collection: `hardneg-vectors-${process.pid}`,
+  skip: url.skip,
 });

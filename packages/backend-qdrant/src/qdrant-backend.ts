@@ -8,6 +8,7 @@ import {
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type DocumentVectorsSource,
   type Embedder,
   type Hit,
   type IterateOptions,
@@ -24,7 +25,7 @@ import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./q
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
 import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
-import { chunked, embedderDimension, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
+import { checkDocumentVectors, chunked, embedderDimension, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
 export interface QdrantBackendOptions {
@@ -106,6 +107,7 @@ export class QdrantBackend implements SearchBackend, Store {
     const k = checkK(options.k);
     this.checkMode(options, target.collection);
     const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    if (options.mode !== "bm25") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
     if (options.mode === "hybrid" && options.fusion === "relative-score") {
@@ -171,6 +173,7 @@ export class QdrantBackend implements SearchBackend, Store {
       }
       return scores;
     }
+    checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const [vector] = await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection });
     const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, unique.length, this.names, filter)], "score documents");
     for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
@@ -189,8 +192,11 @@ export class QdrantBackend implements SearchBackend, Store {
       }
       return;
     }
-    const dimensions = spec.kind === "documents" ? await this.documentVectorDimension() : undefined;
-    await this.call("create collection", spec.name, () => this.client.createCollection(spec.name, collectionBody(spec, this.names, dimensions)));
+    // The stored spec records whose vectors the collection holds (Qdrant fixes the dense vector at
+    // creation), so searches with another embedder, or on a collection without vectors, are refused.
+    const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
+    spec = vectors === undefined ? spec : { ...spec, vectors };
+    await this.call("create collection", spec.name, () => this.client.createCollection(spec.name, collectionBody(spec, this.names, vectors?.dimension)));
     if (spec.kind === "documents" && spec.target !== undefined) {
       // A keyword index makes the gold-document filter on the id property fast.
       await this.call("create id index", spec.name, () => this.client.createPayloadIndex(spec.name, { field_name: spec.target!.idKey, field_schema: "keyword", wait: true }));
@@ -280,9 +286,10 @@ export class QdrantBackend implements SearchBackend, Store {
   // ---- internals ----
 
   /** The dimension of document vectors: the embedder's (a model learns it on its first call), else the configured one. */
-  private async documentVectorDimension(): Promise<number | undefined> {
-    if (this.documentVectors !== undefined) return this.documentVectors.dimension;
-    return this.embedder === undefined ? undefined : embedderDimension(this.embedder);
+  /** Where document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
+  private async vectorsSource(): Promise<DocumentVectorsSource | undefined> {
+    if (this.documentVectors !== undefined) return { embedderId: `property:${this.documentVectors.property}`, dimension: this.documentVectors.dimension };
+    return this.embedder === undefined ? undefined : { embedderId: this.embedder.id, dimension: await embedderDimension(this.embedder) };
   }
 
   private checkMode(options: SearchOptions, collection: string): void {

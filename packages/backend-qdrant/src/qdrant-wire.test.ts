@@ -34,6 +34,10 @@ async function backendAnswering(routes: Route[], options: QdrantBackendOptions =
 }
 
 const bodyOf = (index: number) => server!.requests[index]!.body as Record<string, unknown>;
+/** The body of the `n`th query batch call. */
+const batchBody = (n: number) => server!.requests.filter((request) => request.path.includes("/points/query/batch"))[n]!.body as Record<string, unknown>;
+/** The collection of the search tests, created with `embedder`. */
+const coffeeWithVectors = on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithVectors("test:length", 2) });
 
 describe("mapping (wire fixtures, local HTTP server): search", () => {
   it("mapping: a bm25 batch is one query/batch call with sparse queries; stop-word-only queries are not sent", async () => {
@@ -50,28 +54,27 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: vector and rrf hybrid queries carry the embedder's vector; hybrid prefetches both and fuses on the server", async () => {
-    const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 0.9]]]) })], { embedder });
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 0.9]]]) })], { embedder });
     await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
-    expect((bodyOf(0).searches as unknown[])[0]).toMatchObject({ query: [5, 1], using: "dense", limit: 3 });
+    expect((batchBody(0).searches as unknown[])[0]).toMatchObject({ query: [5, 1], using: "dense", limit: 3 });
     await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.7, fusion: "rrf" });
-    const hybrid = (bodyOf(1).searches as Array<Record<string, unknown>>)[0]!;
+    const hybrid = (batchBody(1).searches as Array<Record<string, unknown>>)[0]!;
     expect(hybrid.query).toEqual({ rrf: { weights: [0.30000000000000004, 0.7] } });
     expect(hybrid.prefetch).toHaveLength(2);
-    expect(server!.requests).toHaveLength(2);
   });
 
   it("mapping: relative-score hybrid asks for a BM25 and a dense list in one batch and fuses them client-side", async () => {
-    const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["a", 9], ["b", 1]], [["b", 0.9], ["c", 0.5]]]) })], { embedder });
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["a", 9], ["b", 1]], [["b", 0.9], ["c", 0.5]]]) })], { embedder });
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
     // b: 0.75 · 1 + 0.25 · 0 = 0.75; a: 0.25 · 1 = 0.25; c: 0.75 · 0 = 0.
     expect(hits).toEqual([{ id: "b", score: 0.75, rank: 1 }, { id: "a", score: 0.25, rank: 2 }, { id: "c", score: 0, rank: 3 }]);
-    const searches = bodyOf(0).searches as Array<Record<string, unknown>>;
+    const searches = batchBody(0).searches as Array<Record<string, unknown>>;
     expect(searches.map((search) => search.using)).toEqual(["bm25", "dense"]);
   });
 
   it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
     const backend = await backendAnswering([
-      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithVectors("property:vector", 2) }),
       on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
     ], { documentVectors: { property: "vector", dimension: 2 } });
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
@@ -156,7 +159,10 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     ], { embedder });
     await backend.createCollection({ name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
     const [, create, index] = server!.requests;
-    expect(create!.body).toEqual({ vectors: { dense: { size: 2, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } }, metadata: { hardneg: { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } } });
+    expect(create!.body).toEqual({
+      vectors: { dense: { size: 2, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } },
+      metadata: { hardneg: { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId: "test:length", dimension: 2 } } },
+    });
     expect(index!.body).toEqual({ field_name: "doc_id", field_schema: "keyword" });
     expect(index!.path).toContain("wait=true");
     expect(backend.embedderId).toBe("test:length");

@@ -6,7 +6,7 @@
  * HARDNEG_REQUIRE_LIVE_ENGINES does not make this suite required. Vectors come from the fixture
  * embedder, a client-side core `Embedder`, so every mode is exercised.
  */
-import { describeConformance, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import { describeConformance, describeDocumentVectors, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
 import { openQdrantBackend } from "./qdrant-backend.js";
 
 const url = liveEngineUrl("QDRANT_URL", "Qdrant", { required: false });
@@ -15,5 +15,12 @@ describeConformance({
   name: "qdrant",
   open: () => openQdrantBackend(url.value ?? "", { embedder: new FixtureEmbedder() }),
   collectionPrefix: `hardneg_conformance_${process.pid}`,
+  skip: url.skip,
+});
+
+describeDocumentVectors({
+  name: "qdrant",
+  open: (embedder) => openQdrantBackend(url.value ?? "", embedder === undefined ? {} : { embedder }),
+  collection: `hardneg_vectors_${process.pid}`,
   skip: url.skip,
 });

@@ -8,6 +8,7 @@ import {
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type DocumentVectorsSource,
   type Embedder,
   type Hit,
   type IterateOptions,
@@ -19,12 +20,12 @@ import {
   type Store,
   type StoredRecord,
 } from "@hardneg/core";
-import { chunked, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf } from "@hardneg/core";
+import { checkDocumentVectors, chunked, embedderDimension, mapConcurrently, withDocumentVectors, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf } from "@hardneg/core";
 import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
 import { weaviateCollectionName } from "./weaviate-names.js";
-import { bm25Options, collectionConfig, fetchOptions, hybridOptions, nearOptions, objectIdOf, objectsOf, pageOptions } from "./weaviate-requests.js";
+import { bm25Options, collectionConfig, collectionDescription, fetchOptions, hybridOptions, nearOptions, objectIdOf, objectsOf, pageOptions } from "./weaviate-requests.js";
 
 /** Options of {@link openWeaviateBackend} and {@link WeaviateBackend}. */
 export interface WeaviateBackendOptions extends WeaviateConnectionOptions {
@@ -108,6 +109,7 @@ export class WeaviateBackend implements SearchBackend, Store {
     const k = checkK(options.k);
     this.checkMode(options, target.collection);
     const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    if (options.mode !== "bm25") await this.checkVectors(target.collection);
     const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
     return mapConcurrently(texts, this.concurrency, (text, position) => this.call(`${options.mode} search`, target.collection, async () => {
       const vector = vectors?.[position];
@@ -155,6 +157,7 @@ export class WeaviateBackend implements SearchBackend, Store {
       if (unmatched.length > 0) for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
       return scores;
     }
+    await this.checkVectors(target.collection);
     const [vector] = await this.queryVectors([request], [text], target.collection);
     const answer = await this.call("score documents", target.collection, () => (vector === undefined
       ? collection.query.nearText(text, nearOptions(target, unique.length, filters))
@@ -175,6 +178,9 @@ export class WeaviateBackend implements SearchBackend, Store {
       }
       return;
     }
+    // The stored spec records whose vectors the collection holds, so searches with another embedder are refused.
+    const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
+    spec = vectors === undefined ? spec : { ...spec, vectors };
     try {
       await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
     } catch (error) {
@@ -230,6 +236,7 @@ export class WeaviateBackend implements SearchBackend, Store {
     // Objects of one batch are written in parallel by Weaviate, so a repeated id keeps its last record here.
     await mapConcurrently(chunked(lastWriteWins(records), this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
+      if (vectors !== undefined) await this.recordVectors(this.specs.get(weaviateName) ?? spec);
       let pending = objectsOf(chunk, spec, vectors);
       try {
         await withRetries(async () => {
@@ -316,6 +323,29 @@ export class WeaviateBackend implements SearchBackend, Store {
       throw new BadInputError(`search request ${missing[0]} has no vector, and there is no embedder or server vectorizer to compute it`, { component: COMPONENT, collection });
     }
     return vectors;
+  }
+
+  /** Where client-side document vectors come from: the configured property, else the embedder; none with a server vectorizer. */
+  private async vectorsSource(): Promise<DocumentVectorsSource | undefined> {
+    const property = this.options.documentVectors;
+    if (property !== undefined) return { embedderId: `property:${property.property}`, dimension: property.dimension };
+    const embedder = this.options.embedder;
+    return embedder === undefined ? undefined : { embedderId: embedder.id, dimension: await embedderDimension(embedder) };
+  }
+
+  /** Records in the collection's description whose vectors it now holds (refusing another embedder's) before they are written. */
+  private async recordVectors(spec: CollectionSpec): Promise<void> {
+    const updated = withDocumentVectors(spec, (await this.vectorsSource())!, { component: COMPONENT, collection: spec.name });
+    if (updated === undefined) return;
+    const weaviateName = weaviateCollectionName(spec.name);
+    await this.call("record the document vectors", spec.name, () => this.client.collections.get(weaviateName).config.update({ description: collectionDescription(updated) }));
+    this.specs.set(weaviateName, updated);
+  }
+
+  /** Refuses a vector or hybrid search the collection's stored vectors cannot serve (none, or another embedder's). */
+  private async checkVectors(collection: string): Promise<void> {
+    if (this.serverVectorizer) return;
+    checkDocumentVectors(await this.describeCollection(collection), this.embedderId, { component: COMPONENT, collection });
   }
 
   private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {

@@ -31,7 +31,7 @@ export interface WeaviateCollectionLike {
   };
   data: { insertMany(objects: Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }>): Promise<WeaviateBatchResult> };
   aggregate: { overAll(): Promise<{ totalCount: number }> };
-  config: { get(): Promise<{ description?: string | undefined }> };
+  config: { get(): Promise<{ description?: string | undefined }>; update(config: { description?: string }): Promise<void> };
 }
 
 /**

@@ -50,6 +50,9 @@ describe("mapping: Weaviate requests", () => {
     expect(byName.get("query")).toMatchObject({ dataType: "text", skipVectorization: false });
     for (const name of ["gold_doc_ids", "gold_documents", "hard_negative_doc", "hard_negative_id", "hardneg_id"]) expect(byName.get(name)!.skipVectorization, name).toBe(true);
     expect(byName.get("gold_doc_ids")!.dataType).toBe("text[]");
+    // Document texts are copies of the corpus: stored, not indexed.
+    for (const name of ["gold_documents", "hard_negative_doc"]) expect(byName.get(name), name).toMatchObject({ indexSearchable: false, indexFilterable: false });
+    expect(byName.get("query")).not.toHaveProperty("indexSearchable");
     expect(byName.get("rank")!.dataType).toBe("int");
     expect(config.vectorizers).toEqual({ vectorizer: "text2vec" });
     expect(specOf("HardNegatives", config.description as string)).toMatchObject({ kind: "hard-negatives", hardNegativeKeys: keys });
@@ -97,7 +100,7 @@ describe("mapping: Weaviate search through the client", () => {
   it("mapping: with core's Embedder, documents are embedded from title and content on upsert and queries on nearVector", async () => {
     const embedder = new FixtureEmbedder();
     const withTitle = { name: "Coffee", description: JSON.stringify({ hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } } }) };
-    const { backend, calls } = await backendWith({ exists: [true], configGet: [withTitle], insertMany: [answers.batchAllInserted(1)], nearVector: [answers.nearAnswer] }, { embedder });
+    const { backend, calls } = await backendWith({ exists: [true], configGet: [withTitle], configUpdate: [undefined], insertMany: [answers.batchAllInserted(1)], nearVector: [answers.nearAnswer] }, { embedder });
     expect(backend.embedderId).toBe("fixture:hashed-words");
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", title: "Mocha", text: "chocolate espresso" } }]);
@@ -107,6 +110,22 @@ describe("mapping: Weaviate search through the client", () => {
     expect(calls.at(-1)!.method).toBe("nearVector");
     expect(calls.at(-1)!.args[0]).toEqual(Array.from(Float32Array.from(fixtureVector("mocha"))));
     expect([embedder.embeddedDocuments, embedder.embeddedQueries]).toEqual([1, 1]);
+    // The first vectors written recorded their embedder in the collection's description, before the insert.
+    const update = calls.find((call) => call.method === "configUpdate")!;
+    expect(calls.indexOf(update)).toBeLessThan(calls.findIndex((call) => call.method === "insertMany"));
+    expect(specOf("coffee", (update.args[0] as { description: string }).description).vectors).toEqual({ embedderId: "fixture:hashed-words", dimension: 32 });
+  });
+
+  it("mapping: vector search on a collection without vectors, or with another embedder's, is refused before searching", async () => {
+    const plain = await backendWith({ exists: [true], configGet: [answers.documentsConfig] }, { embedder: new FixtureEmbedder() });
+    expect((await expectHardnegRejection(plain.backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).message).toContain("holds no document vectors");
+    const otherModel = { name: "Coffee", description: JSON.stringify({ hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId: "onnx:another", dimension: 32 } } }) };
+    const other = await backendWith({ exists: [true], configGet: [otherModel] }, { embedder: new FixtureEmbedder() });
+    expect((await expectHardnegRejection(other.backend.search(target, [{ text: "x" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" }))).code).toBe("BAD_OPTION");
+    expect([...plain.calls, ...other.calls].map((call) => call.method)).not.toContain("hybrid");
+    // A server vectorizer computes the vectors itself: nothing to check.
+    const server = await backendWith({ nearText: [answers.nearAnswer] }, { serverVectorizer: true });
+    await server.backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 });
   });
 
   it("mapping: gold documents come from one fetchObjects with a containsAny filter on the id property", async () => {
@@ -180,7 +199,7 @@ describe("mapping: Weaviate store through the client", () => {
   });
 
   it("mapping: precomputed document vectors go into the batch objects' vectors", async () => {
-    const { backend, calls } = await backendWith({ exists: [true], configGet: [answers.documentsConfig], insertMany: [answers.batchAllInserted(1)] }, { documentVectors: { property: "vector", dimension: 2 } });
+    const { backend, calls } = await backendWith({ exists: [true], configGet: [answers.documentsConfig], configUpdate: [undefined], insertMany: [answers.batchAllInserted(1)] }, { documentVectors: { property: "vector", dimension: 2 } });
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.25, 0.75] } }]);
     expect((calls.at(-1)!.args[0] as Array<Record<string, unknown>>)[0]!.vectors).toEqual([0.25, 0.75]);
   });

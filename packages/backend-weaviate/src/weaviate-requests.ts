@@ -98,22 +98,28 @@ export function objectsOf(records: readonly StoredRecord[], spec: CollectionSpec
   });
 }
 
+/** The collection description: the spec as JSON, so `describeCollection` can read it back. */
+export function collectionDescription(spec: CollectionSpec): string {
+  return JSON.stringify({ hardneg: spec });
+}
+
 type PropertyConfig = { name: string; dataType: string; skipVectorization?: boolean; tokenization?: string; indexSearchable?: boolean; indexFilterable?: boolean };
 
 const text = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({ name, dataType: "text", skipVectorization: !vectorised, tokenization });
 const textList = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({ name, dataType: "text[]", skipVectorization: !vectorised, tokenization });
 const plain = (name: string, dataType: string): PropertyConfig => ({ name, dataType, skipVectorization: true });
+const stored = (name: string, dataType: string): PropertyConfig => ({ name, dataType, skipVectorization: true, indexSearchable: false, indexFilterable: false });
 
 /**
  * A collection config for `client.collections.create`. The spec is kept in `description` so
  * `describeCollection` can give it back. Documents: ids exact (field tokenization), content and
  * title vectorised. Hard negatives: the original tool's schema — the query text vectorised,
- * ids and documents `skipVectorization`. Other properties travel as JSON in {@link PROPERTIES_JSON_KEY}.
+ * ids and documents `skipVectorization`, the documents' texts stored but not indexed. Other properties travel as JSON in {@link PROPERTIES_JSON_KEY}.
  */
 export function collectionConfig(spec: CollectionSpec, weaviateName: string, vectorizers: unknown): Record<string, unknown> {
   const properties: PropertyConfig[] = [
     text(RECORD_ID_KEY, false, "field"),
-    { name: PROPERTIES_JSON_KEY, dataType: "text", skipVectorization: true, indexSearchable: false, indexFilterable: false },
+    stored(PROPERTIES_JSON_KEY, "text"),
   ];
   if (spec.kind === "documents" && spec.target !== undefined) {
     properties.push(text(spec.target.idKey, false, "field"), text(spec.target.contentKey, true));
@@ -125,8 +131,9 @@ export function collectionConfig(spec: CollectionSpec, weaviateName: string, vec
     properties.push(
       text(keys.queryContentKey, true),
       textList(keys.goldIdsKey, false, "field"),
-      textList(keys.goldDocumentsKey, false),
-      text(keys.hardNegativeDocumentKey, false),
+      // Copies of corpus documents (searchable there): stored, not indexed, which halves write time.
+      stored(keys.goldDocumentsKey, "text[]"),
+      stored(keys.hardNegativeDocumentKey, "text"),
       text(keys.hardNegativeIdKey, false, "field"),
       text("query_id", false, "field"),
       plain("rank", "int"),
@@ -141,7 +148,7 @@ export function collectionConfig(spec: CollectionSpec, weaviateName: string, vec
   const vectorised = spec.kind === "documents" || spec.kind === "hard-negatives" || spec.kind === "queries";
   return {
     name: weaviateName,
-    description: JSON.stringify({ hardneg: spec }),
+    description: collectionDescription(spec),
     properties,
     ...(vectorizers !== undefined && vectorised ? { vectorizers } : {}),
   };

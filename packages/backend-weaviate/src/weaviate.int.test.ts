@@ -5,7 +5,7 @@
  * skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1 (as in CI). Vectors come
  * from the fixture embedder, a client-side core `Embedder`, so every mode runs without modules.
  */
-import { describeConformance, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import { describeConformance, describeDocumentVectors, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
 import { openWeaviateBackend } from "./weaviate-backend.js";
 
 const url = liveEngineUrl("WEAVIATE_URL", "Weaviate");
@@ -25,4 +25,11 @@ describeSciFactRetrieval({
   bm25Floor: 0.5,
   skip: url.skip,
   testFileUrl: import.meta.url,
+});
+
+describeDocumentVectors({
+  name: "weaviate",
+  open: (embedder) => openWeaviateBackend(url.value ?? "", { ...(embedder === undefined ? {} : { embedder }), ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
+  collection: `Hardneg_vectors_${process.pid}`,
+  skip: url.skip,
 });

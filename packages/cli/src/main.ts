@@ -158,7 +158,7 @@ export function buildProgram(): Command {
     .requiredOption("--negatives-per-query <n>", "negatives per query", wholeNumber)
     .option("--query-samples <n>", "queries to mine (default: all)", wholeNumber)
     .option("--pool-size <n>", "candidates asked per query (default 100)", wholeNumber)
-    .option("--out-prefix <name>", "hard negatives go to <prefix>-<mode> in each engine", "compare")
+    .option("--out-prefix <name>", "hard negatives go to <prefix>_<mode> in each engine", "compare")
     .option("--alpha <x>", "hybrid weight, 1 = pure vector (default 0.75)", decimal)
     .addOption(new Option("--fusion <type>", "hybrid fusion (default relative-score)").choices(["relative-score", "rrf"]))
     .option("--report <file.html>", "also write an HTML report of the comparison")

@@ -97,6 +97,18 @@ export interface CollectionSpec {
   queryKeys?: { idKey: string; queryContentKey: string; goldIdsKey: string; gradesKey: string };
   /** For hard-negative runs: the user-named row properties (exporters read rows with them). */
   hardNegativeKeys?: HardNegativeKeys;
+  /**
+   * For documents in engines that keep one vector per document (Weaviate, Elasticsearch,
+   * Qdrant): where the stored vectors come from (an embedder's id, or `property:<name>` for
+   * precomputed ones) and their dimension. Absent: the collection holds no document vectors.
+   */
+  vectors?: DocumentVectorsSource;
+}
+
+/** Where a collection's document vectors come from; see {@link CollectionSpec.vectors}. */
+export interface DocumentVectorsSource {
+  embedderId: string;
+  dimension: number;
 }
 
 /** Options of `Store.iterate`. */

@@ -115,6 +115,19 @@ export const mappingWithSpec = {
   },
 };
 
+/** The same index once it holds document vectors: the source recorded in `_meta`, the vector field mapped. */
+export function mappingWithVectors(embedderId: string, dimension: number) {
+  return {
+    coffee: {
+      mappings: {
+        dynamic: "false",
+        _meta: { hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId, dimension } } },
+        properties: { doc_id: { type: "keyword" }, text: { type: "text" }, hardneg_vector: { type: "dense_vector", dims: dimension, index: true, similarity: "cosine" } },
+      },
+    },
+  };
+}
+
 /** Error responses (the "Common options → error responses" shape): `{ error: { root_cause, type, reason }, status }`. */
 export const indexNotFound = {
   error: {

@@ -60,6 +60,14 @@ export const collectionInfo = ok({
   payload_schema: { doc_id: { data_type: "keyword", points: 3 } },
 });
 
+/** The same collection created with an embedder: a dense vector, and the embedder recorded in the metadata. */
+export function collectionInfoWithVectors(embedderId: string, dimension: number) {
+  const info = structuredClone(collectionInfo);
+  info.result.config.params.vectors = { dense: { size: dimension, distance: "Cosine" } } as never;
+  (info.result.config.metadata.hardneg as Record<string, unknown>).vectors = { embedderId, dimension };
+  return info;
+}
+
 /** PUT /collections/{name}: `result: true`. PUT /collections/{name}/index: an update result. */
 export const created = ok(true);
 export const indexCreated = ok({ operation_id: 1, status: "completed" });

@@ -17,7 +17,7 @@ export interface CompareCommandOptions extends Omit<MiningOptions, "mode">, Embe
   engine: string[];
   /** Modes to run on every engine; default: each engine's best mode. */
   mode?: SearchMode[];
-  /** Hard-negative collections are named `<outPrefix>-<mode>` in each engine. Default "compare". */
+  /** Hard-negative collections are named `<outPrefix>_<mode>` in each engine (a name every engine accepts). Default "compare". */
   outPrefix: string;
   json: boolean;
   /** HTML report file (`--report`). */
@@ -57,7 +57,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
             backend: engine,
             docsCollection: await docsCollectionOf(engine, docsCollection),
             queriesCollection: await queriesCollectionOf(engine, queriesCollection),
-            hardNegativesCollection: new HardNegativesCollection({ collectionName: `${outPrefix}-${mode ?? "best"}` }),
+            hardNegativesCollection: new HardNegativesCollection({ collectionName: `${outPrefix}_${mode ?? "best"}` }),
             onProgress: ({ queriesDone, queriesTotal }) => progress(`${spec} ${mode ?? ""}: ${queriesDone}/${queriesTotal} queries`),
           });
           const label = `${spec}:${report.mode}`;

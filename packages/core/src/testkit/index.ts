@@ -9,5 +9,6 @@ export { CONFORMANCE_FIXTURE, FIXTURE_VECTOR_DIMENSION, fixtureVector, type Fixt
 export { expectHardnegError, expectHardnegRejection, expectRankedList, expectSameScore } from "./conformance-assertions.js";
 export { startFixtureServer, on, times, type FixtureResponse, type FixtureServer, type RecordedRequest, type Route } from "./fixture-server.js";
 export { sharedData, type SharedData } from "./shared-data.js";
+export { describeDocumentVectors, type DocumentVectorsOptions } from "./document-vectors-live.js";
 export { describeSciFactRetrieval, type SciFactRetrievalOptions } from "./scifact-retrieval.js";
 export { liveEngineUrl, type LiveEngineUrl, type LiveEngineUrlOptions } from "./live-engine.js";

@@ -26,5 +26,7 @@ export function liveEngineUrl(variable: string, engine: string, options: LiveEng
   if (options.required ?? process.env["HARDNEG_REQUIRE_LIVE_ENGINES"] === "1") {
     throw new Error(`HARDNEG_REQUIRE_LIVE_ENGINES=1 but ${variable} is not set: start ${engine} with "bash scripts/engines.sh up" and export the URL it prints`);
   }
-  return { value: undefined, skip: `${variable} not set: live ${engine} tests not run (bash scripts/engines.sh up starts the engines it can)` };
+  // `bash scripts/engines.sh up` starts the engines a run may require; others are the user's to start.
+  const hint = options.required === false ? "" : " (bash scripts/engines.sh up starts it)";
+  return { value: undefined, skip: `${variable} not set: live ${engine} tests not run${hint}` };
 }

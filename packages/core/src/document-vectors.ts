@@ -1,0 +1,39 @@
+/**
+ * The rules remote adapters share for a documents collection's single vector per document:
+ * a vector or hybrid search needs stored vectors from the embedder that embeds the queries, and
+ * one collection never mixes vectors of two embedders. Without these checks a collection loaded
+ * without vectors (or with another model) answered vector searches with nothing (or nonsense).
+ */
+import type { CollectionSpec, DocumentVectorsSource } from "./backend.js";
+import { BadOptionError, UnsupportedCapabilityError, type HardnegErrorOptions } from "./errors.js";
+
+/**
+ * Throws unless the documents collection `spec` can serve a vector or hybrid search whose query
+ * vectors come from `embedderId` (undefined: the requests carry their own vectors, so any stored
+ * vectors do). Collections hardneg did not create (kind other than "documents") are not checked.
+ *
+ * @throws UnsupportedCapabilityError when the collection holds no document vectors.
+ * @throws BadOptionError (option "embedder") when its vectors come from another embedder.
+ */
+export function checkDocumentVectors(spec: CollectionSpec | undefined, embedderId: string | undefined, errorOptions: HardnegErrorOptions): void {
+  if (spec?.kind !== "documents") return;
+  if (spec.vectors === undefined) {
+    throw new UnsupportedCapabilityError(`holds no document vectors, so vector and hybrid search would find nothing; load it again with an embedder (hardneg load --embedder ...), or use mode "bm25"`, errorOptions);
+  }
+  if (embedderId !== undefined && !spec.vectors.embedderId.startsWith("property:") && spec.vectors.embedderId !== embedderId) {
+    throw new BadOptionError("embedder", `the collection's document vectors come from "${spec.vectors.embedderId}", but the queries would be embedded by "${embedderId}"; use the same embedder, or delete the collection and load it again`, errorOptions);
+  }
+}
+
+/**
+ * The spec to store once `source` wrote vectors into the collection, or undefined when `spec`
+ * already records that source.
+ *
+ * @throws BadOptionError (option "embedder") when the collection holds vectors of another source.
+ */
+export function withDocumentVectors(spec: CollectionSpec, source: DocumentVectorsSource, errorOptions: HardnegErrorOptions): CollectionSpec | undefined {
+  const recorded = spec.vectors;
+  if (recorded === undefined) return { ...spec, vectors: source };
+  if (recorded.embedderId === source.embedderId && recorded.dimension === source.dimension) return undefined;
+  throw new BadOptionError("embedder", `the collection holds ${recorded.dimension}-dimensional vectors from "${recorded.embedderId}"; these are ${source.dimension}-dimensional from "${source.embedderId}". One collection keeps one embedder's vectors: delete it and load it again, or load into another collection`, errorOptions);
+}
