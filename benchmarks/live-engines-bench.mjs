@@ -10,9 +10,11 @@
 //    per second, and the share of the wall time during which at least one engine call was in flight.
 // 3. `hardneg compare` across the four engines on the train queries (bm25): nDCG@10, the mean
 //    Jaccard overlap of the negative sets, negatives only one engine found, and its HTML report.
-// Remote engines without a URL are left out (and said so). Everything the CLI runs is a process.
+// Remote engines without a URL are left out (and said so). Everything the CLI runs is a process;
+// its peak RSS is printed. On the remote engines the benchmark writes only collections named
+// bench_* (deleted first), so it leaves other data alone.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -44,9 +46,23 @@ for (const [name, variable, open] of [["weaviate", "WEAVIATE_URL", openWeaviateB
   else console.log(`${variable} not set: ${name} left out (bash scripts/engines.sh up starts it)`);
 }
 
+const rssFile = join(values.work, "peak-rss.jsonl");
+/** Runs the CLI as its own process; returns its JSON answer and peak RSS in MiB. */
 function hardneg(args, { embed = false } = {}) {
-  const output = execFileSync(process.execPath, [cli, ...args, ...(embed ? embedderOptions : []), "--json"], { encoding: "utf8", maxBuffer: 1 << 26 });
-  return JSON.parse(output);
+  rmSync(rssFile, { force: true });
+  const output = execFileSync(process.execPath, ["--import", join(here, "measure-peak-rss.mjs"), cli, ...args, ...(embed ? embedderOptions : []), "--json"], {
+    encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, PEAK_RSS_FILE: rssFile },
+  });
+  return { ...JSON.parse(output), peakRssMiB: JSON.parse(readFileSync(rssFile, "utf8").trim()).peakRssMiB };
+}
+
+// Collections of this benchmark on every engine (a fresh start on the remote ones).
+const DOCS = "bench_scifact";
+const queriesOf = (split) => `bench_scifact_${split}`;
+for (const engine of engines) {
+  const opened = await engine.open(engine.spec.slice(engine.name.length + 1));
+  for (const name of [DOCS, queriesOf("test"), queriesOf("train"), "bench_negatives", "bench_compare_bm25"]) await opened.deleteCollection(name);
+  await opened.close?.();
 }
 
 // ---- load ----
@@ -54,8 +70,8 @@ for (const engine of engines) {
   const embed = engine.modes.includes("vector");
   for (const split of ["test", "train"]) {
     const started = performance.now();
-    hardneg(["load", "beir", dataset, "--split", split, "--queries-collection", `scifact_${split}`, "--engine", engine.spec], { embed });
-    console.log(`loaded SciFact (${split}) into ${engine.name} in ${((performance.now() - started) / 1000).toFixed(1)} s${embed ? " (with document vectors)" : ""}`);
+    const { peakRssMiB } = hardneg(["load", "beir", dataset, "--split", split, "--docs-collection", DOCS, "--queries-collection", queriesOf(split), "--engine", engine.spec], { embed });
+    console.log(`loaded SciFact (${split}) into ${engine.name} in ${((performance.now() - started) / 1000).toFixed(1)} s${embed ? " (with document vectors)" : ""}, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
   }
 }
 
@@ -66,7 +82,8 @@ console.log("|---|---|---|---|");
 for (const engine of engines) {
   const cells = ["bm25", "vector", "hybrid"].map((mode) => {
     if (!engine.modes.includes(mode)) return "—";
-    const result = hardneg(["eval", "--docs-collection", "scifact", "--queries-collection", "scifact_test", "--mode", mode, "--engine", engine.spec], { embed: mode !== "bm25" });
+    const hybrid = mode === "hybrid" ? ["--alpha", "0.5", "--fusion", "relative-score"] : [];
+    const result = hardneg(["eval", "--docs-collection", DOCS, "--queries-collection", queriesOf("test"), "--mode", mode, ...hybrid, "--engine", engine.spec], { embed: mode !== "bm25" });
     return `${result.ndcg_at_10.toFixed(3)} / ${result.recall_at_100.toFixed(3)}`;
   });
   console.log(`| ${engine.name} | ${cells.join(" | ")} |`);
@@ -98,23 +115,24 @@ function timedEngine(engine) {
 }
 
 console.log("\n## Mining SciFact train (809 queries, 5 negatives per query, bm25, pool 100), in process");
-console.log("| engine | wall | queries/s | waiting on the engine | rows |");
-console.log("|---|---|---|---|---|");
+console.log("| engine | wall | queries/s | waiting on the engine | rows | peak RSS of this process so far |");
+console.log("|---|---|---|---|---|---|");
 for (const engine of engines) {
   const location = engine.spec.slice(engine.name.length + 1);
   const opened = await engine.open(location);
   try {
     const out = new HardNegativesCollection({ collectionName: "bench_negatives" });
     await opened.deleteCollection(out.collectionName);
-    const docs = new DocsCollection({ collectionName: "scifact", titleKey: "title" });
-    const queries = new QueriesCollection({ collectionName: "scifact_train" });
+    const docs = new DocsCollection({ collectionName: DOCS, titleKey: "title" });
+    const queries = new QueriesCollection({ collectionName: queriesOf("train") });
     // One warm-up search, so index building or connection set-up is not counted.
     await opened.search(docs.target, [{ text: "warm up" }], { mode: "bm25", k: 10 });
     const { engine: timed, busyMs } = timedEngine(opened);
     const started = performance.now();
     const report = await mine({ backend: timed, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: out, negativesPerQuery: 5, mode: "bm25" });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`| ${engine.name} | ${seconds.toFixed(2)} s | ${(report.queries / seconds).toFixed(0)} | ${(100 * busyMs() / 1000 / seconds).toFixed(0)}% | ${report.rows_written} |`);
+    const peak = process.resourceUsage().maxRSS / 1024;
+    console.log(`| ${engine.name} | ${seconds.toFixed(2)} s | ${(report.queries / seconds).toFixed(0)} | ${(100 * busyMs() / 1000 / seconds).toFixed(0)}% | ${report.rows_written} | ${peak.toFixed(0)} MiB |`);
     await opened.deleteCollection(out.collectionName);
   } finally {
     await opened.close?.();
@@ -124,11 +142,11 @@ for (const engine of engines) {
 // ---- 3. compare ----
 const reportFile = join(values.work, "compare-report.html");
 const comparison = hardneg([
-  "compare", "--docs-collection", "scifact", "--queries-collection", "scifact_train", "--negatives-per-query", "5", "--mode", "bm25",
+  "compare", "--docs-collection", DOCS, "--queries-collection", queriesOf("train"), "--negatives-per-query", "5", "--mode", "bm25", "--out-prefix", "bench_compare",
   ...engines.flatMap((engine) => ["--engine", engine.spec]), "--report", reportFile,
 ]);
 const short = (label) => engines.find((engine) => label.startsWith(`${engine.name}:`))?.name ?? label;
-console.log(`\n## hardneg compare, SciFact train, bm25, 5 negatives per query (report: ${reportFile})`);
+console.log(`\n## hardneg compare, SciFact train, bm25, 5 negatives per query (report: ${reportFile}; peak RSS ${comparison.peakRssMiB.toFixed(0)} MiB)`);
 console.log(`| engine | nDCG@10 | Recall@100 | negatives only this engine found |`);
 console.log("|---|---|---|---|");
 for (const run of comparison.engines) {

@@ -171,18 +171,23 @@ install_elastic() {
   local log="$home/logs/elasticsearch-fetch.log"
   mkdir -p "$home/logs"
   say "fetching Elasticsearch $ELASTICSEARCH_VERSION from Maven Central ($artifact)"
-  mvn -B -q dependency:get -Dtransitive=false -Dartifact="$artifact" >"$log" 2>&1 \
+  # dependency:copy needs no project and puts the zip where this script knows to find it.
+  mvn -B -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$home/downloads" >"$log" 2>&1 \
     || { tail -n 30 "$log" >&2; fail "fetching Elasticsearch failed; see $log"; }
-  local repository
-  repository="$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null || echo "$HOME/.m2/repository")"
-  local zip="$repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ELASTICSEARCH_VERSION/elasticsearch-$ELASTICSEARCH_VERSION.zip"
-  [[ -f "$zip" ]] || fail "Maven reported success but $zip is missing"
+  local zip="$home/downloads/elasticsearch-$ELASTICSEARCH_VERSION.zip"
+  [[ -f "$zip" ]] || fail "Maven reported success but $zip is missing; see $log"
   local staging="$home/.unzip-$$"
   rm -rf "$staging"
   mkdir -p "$staging"
-  unzip -q "$zip" -d "$staging"
+  if command -v unzip >/dev/null; then
+    unzip -q "$zip" -d "$staging"
+  else
+    # Python's zipfile does not keep file modes: the launch scripts get theirs back.
+    python3 -m zipfile -e "$zip" "$staging"
+    chmod +x "$staging/elasticsearch-$ELASTICSEARCH_VERSION"/bin/*
+  fi
   mv "$staging/elasticsearch-$ELASTICSEARCH_VERSION" "$elastic_folder"
-  rm -rf "$staging"
+  rm -rf "$staging" "$zip"
   say "installed $elastic_folder"
 }
 
