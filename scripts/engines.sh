@@ -99,7 +99,7 @@ install_weaviate() {
   local module="github.com/weaviate/weaviate/cmd/weaviate-server@v$WEAVIATE_VERSION"
   local log="$home/logs/weaviate-build.log"
   mkdir -p "$(dirname "$weaviate_binary")" "$home/logs"
-  say "building Weaviate $WEAVIATE_VERSION with go install (cold: 10-25 min on 2 cores; log $log)"
+  say "building Weaviate $WEAVIATE_VERSION with go install (about 7 min on 2 cores with nothing cached; log $log)"
   # No cgo: the server is pure Go. The checksum database may be unreachable behind the proxy;
   # then the build is repeated once without it (the module proxy still serves the same zips).
   if ! CGO_ENABLED=0 GOBIN="$(dirname "$weaviate_binary")" go install "$module" >"$log" 2>&1; then
@@ -252,6 +252,7 @@ for engine in "${engines[@]}"; do
   [[ "$engine" == weaviate || "$engine" == elastic ]] || usage
 done
 mkdir -p "$home"
+[[ "$command" == up ]] && ! command -v curl >/dev/null && fail "curl is needed to see when an engine is ready (apt-get install -y curl)"
 
 case "$command" in
   up)
