@@ -137,6 +137,20 @@ export interface Store {
   iterate(name: string, options?: IterateOptions): AsyncIterable<StoredRecord[]>;
   /** Records by id; missing ids are absent from the map. */
   getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>>;
+  /**
+   * Optional: atomically replaces collection `name` (created when absent) by the collection
+   * `staging`, which then no longer exists. Readers see the old collection or the new one,
+   * never a mix. With it, loads are all-or-nothing: they write a staging collection and swap it
+   * in on success. Without it, core marks a collection being loaded in `hardneg_loads`, and mining
+   * refuses one a failed load left incomplete.
+   */
+  replaceCollection?(staging: string, name: string): Promise<void>;
+  /**
+   * Optional: upserts into several collections in one atomic commit (all or none). Mining
+   * writes a batch's rows and its progress record together with it, so a kill between the two
+   * cannot happen. Without it, they are two writes (still safe: rows are idempotent).
+   */
+  upsertTogether?(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void>;
   /** Releases files, sockets and caches. */
   close?(): Promise<void>;
 }
