@@ -154,6 +154,21 @@ export class LocalBackend implements SearchBackend, Store {
     this.store.upsert(name, records);
   }
 
+  /** Upserts into several collections in one SQLite transaction (a mining batch's rows and progress). */
+  async upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void> {
+    this.store.upsertTogether(writes);
+  }
+
+  /** Swaps a fully written staging collection in for `name` in one SQLite transaction (all-or-nothing loads). */
+  async replaceCollection(staging: string, name: string): Promise<void> {
+    this.store.replaceCollection(staging, name);
+    // The index files of both names describe collections that no longer exist as they were.
+    for (const collection of [staging, name]) {
+      this.indexes.forget(collection);
+      this.vectors?.forget(collection);
+    }
+  }
+
   /** Records in insertion order, in batches of `batchSize` (default 1000). */
   async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
     const batchSize = options.batchSize ?? DEFAULT_ITERATE_BATCH_SIZE;

@@ -83,6 +83,7 @@ export class SqliteStore {
       version: database.prepare<[string], number>("SELECT version FROM collections WHERE name = ?").pluck(),
       create: database.prepare("INSERT INTO collections (name, kind, spec, version) VALUES (?, ?, ?, ?)"),
       deleteRecords: database.prepare("DELETE FROM records WHERE collection = ?"),
+      moveRecords: database.prepare("UPDATE records SET collection = ? WHERE collection = ?"),
       deleteCollection: database.prepare("DELETE FROM collections WHERE name = ?"),
       count: database.prepare<[string], number>("SELECT count(*) FROM records WHERE collection = ?").pluck(),
       upsert: database.prepare(
@@ -160,6 +161,46 @@ export class SqliteStore {
       for (const [id, properties] of rows) this.statements.upsert.run(name, id, properties);
       this.statements.setVersion.run(this.nextVersion(), name);
     })();
+  }
+
+  /** Upserts into several collections in one transaction: all of them, or none. */
+  upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): void {
+    const prepared = writes.map(({ collection, records }) => {
+      assertCollectionName(collection);
+      if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection, component: "local" });
+      return { collection, rows: records.map((record, position) => [record?.id, serialiseProperties(collection, record, position)] as const) };
+    });
+    this.database.transaction(() => {
+      for (const { collection, rows } of prepared) {
+        if (this.statements.version.get(collection) === undefined) {
+          throw new MissingCollectionError(collection, "create it first with createCollection()", { component: "local" });
+        }
+        if (rows.length === 0) continue;
+        for (const [id, properties] of rows) this.statements.upsert.run(collection, id, properties);
+        this.statements.setVersion.run(this.nextVersion(), collection);
+      }
+    }).immediate();
+  }
+
+  /**
+   * Replaces collection `name` by `staging` in one transaction: `name`'s records and spec go,
+   * `staging`'s records (in their order) and spec take its place under `name`, with a new version
+   * (so indexes built from the old collection are rebuilt). Readers see the old or the new.
+   */
+  replaceCollection(staging: string, name: string): void {
+    assertCollectionName(staging);
+    assertCollectionName(name);
+    if (staging === name) throw new BadOptionError("collection", `cannot replace collection "${name}" by itself`, { component: "local" });
+    this.database.transaction(() => {
+      const source = this.statements.describe.get(staging);
+      if (source === undefined) throw new MissingCollectionError(staging, "the staging collection is gone", { component: "local" });
+      this.statements.deleteRecords.run(name);
+      this.statements.deleteCollection.run(name);
+      this.statements.moveRecords.run(name, staging);
+      this.statements.deleteCollection.run(staging);
+      const spec = { ...(JSON.parse(source.spec) as CollectionSpec), name };
+      this.statements.create.run(name, spec.kind, JSON.stringify(spec), this.nextVersion());
+    }).immediate();
   }
 
   /** Records in insertion order, `batchSize` at a time, by keyset pagination on `seq`. */

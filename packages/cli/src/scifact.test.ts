@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { join } from "node:path";
-import { openLocalBackend } from "@hardneg/backend-local";
+import { openLocalBackend, type LocalBackend } from "@hardneg/backend-local";
 import { RUNS_COLLECTION, type StoredRecord } from "@hardneg/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliJson, scifactAvailable, scifactFolder, startCli, temporaryFolder } from "./test-support.js";
@@ -22,6 +22,17 @@ async function rowsOf(database: string, collection: string): Promise<Map<string,
   } finally {
     await store.close();
   }
+}
+
+/** The progress records of committed batches in a database's run records. */
+async function committedBatchRecords(store: LocalBackend): Promise<StoredRecord["properties"][]> {
+  const batches: StoredRecord["properties"][] = [];
+  for await (const batch of store.iterate(RUNS_COLLECTION)) for (const record of batch) if (record.properties["type"] === "batch") batches.push(record.properties);
+  return batches;
+}
+
+async function committedQueryIds(store: LocalBackend): Promise<string[]> {
+  return (await committedBatchRecords(store)).flatMap((batch) => batch["query_ids"] as string[]);
 }
 
 describe.skipIf(!available)("hardneg on SciFact (real benchmark from ../shared)", () => {
@@ -55,7 +66,7 @@ describe.skipIf(!available)("hardneg on SciFact (real benchmark from ../shared)"
     expect((await rowsOf(database, "train-negatives")).size).toBe(809 * 5);
   });
 
-  it("a run killed with SIGKILL mid-way and re-run ends with exactly the rows of a clean run", async () => {
+  it("a run killed with SIGKILL mid-way holds exactly its committed batches' rows, and its re-run ends with the rows of a clean run", async () => {
     const clean = await rowsOf(database, "train-negatives");
     // A second database with the same collections, so the run id and every row id must match.
     const killedDatabase = join(folder.path, "killed.db");
@@ -63,24 +74,32 @@ describe.skipIf(!available)("hardneg on SciFact (real benchmark from ../shared)"
     runCliJson(["load", "beir", scifactFolder, "--split", "train", ...killedEngine], folder.path);
     const small = ["--batch-size", "4", "--concurrency", "1"];
     const child = startCli([...mineArgs("train-negatives"), ...small, ...killedEngine], folder.path);
-    // Kill once some batches, but not all, have been committed.
+    // Kill once a batch has been committed (wherever the kill then lands).
     const store = await openLocalBackend(killedDatabase);
     try {
       for (let attempt = 0; attempt < 4000 && child.exitCode === null; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        if ((await store.hasCollection("train-negatives")) && (await store.count("train-negatives")) > 0) break;
+        if ((await store.hasCollection(RUNS_COLLECTION)) && (await committedQueryIds(store)).length > 0) break;
       }
     } finally {
       await store.close();
     }
     child.kill("SIGKILL");
     await once(child, "exit");
+
+    // A batch's rows and its progress record are one commit: the rows present are exactly those
+    // of the committed batches, as a clean run wrote them, whatever the kill point.
+    const reopened = await openLocalBackend(killedDatabase);
+    const committed = new Set(await committedQueryIds(reopened));
+    const batches = (await committedBatchRecords(reopened)).length;
+    await reopened.close();
+    expect(batches).toBeGreaterThan(0);
     const partial = await rowsOf(killedDatabase, "train-negatives");
-    expect(partial.size).toBeGreaterThan(0);
-    expect(partial.size).toBeLessThan(809 * 5);
+    const expected = new Map([...clean].filter(([, row]) => committed.has(String(row["query_id"]))));
+    expect(partial).toEqual(expected);
 
     const resumed = runCliJson([...mineArgs("train-negatives"), ...small, ...killedEngine], folder.path);
-    expect(resumed["batches_resumed"]).toBeGreaterThan(0);
+    expect(resumed["batches_resumed"]).toBe(batches);
     expect(resumed["rows_written"]).toBe(809 * 5);
     const after = await rowsOf(killedDatabase, "train-negatives");
     expect(after).toEqual(clean);

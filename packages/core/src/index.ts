@@ -34,7 +34,8 @@ export { GOLD_RANK_BUCKETS, type GoldRankBucket, type ScoreSummary, type Skipped
 export { compareNegatives, jaccard, type Disagreement, type MinedNegatives, type NegativeOverlap } from "./compare/negative-overlap.js";
 
 // Loading benchmarks into a store.
-export { ingestDocuments, ingestQueries, type IngestOptions } from "./ingest.js";
+export { ingestDocuments, ingestQueries, stageDocuments, stageQueries, type IngestOptions, type StagedLoad } from "./ingest.js";
+export { LOADS_COLLECTION, requireCompleteCollection } from "./load-records.js";
 export * from "./loaders/beir-dataset.js";
 export * from "./loaders/documents-loader.js";
 export * from "./loaders/queries-loader.js";

@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import {
-  DocsCollection, ingestDocuments, ingestQueries, LoadReport, openBeir, QueriesCollection, readDocuments, readQueries,
-  type DocumentTarget, type Engine, type Qrels, type Query,
+  DocsCollection, ingestDocuments, ingestQueries, LoadReport, openBeir, QueriesCollection, readDocuments, readQueries, stageDocuments, stageQueries,
+  type DocumentTarget, type Engine, type Qrels, type Query, type StagedLoad,
 } from "@hardneg/core";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import type { EmbedderCommandOptions } from "../embedder-spec.js";
@@ -26,12 +26,27 @@ export async function loadBeir(engine: Engine, folder: string, options: LoadBeir
   const documentsReport = new LoadReport();
   const queriesReport = new LoadReport();
   const progress = progressLine();
-  const documents = await ingestDocuments(engine, docs, dataset.documents(documentsReport), { onProgress: (count) => progress(`documents: ${count}`) });
-  const unknownGold: UnknownGold[] = [];
+  // The qrels and queries are read once before anything is written: a bad line there fails the
+  // load before the corpus (the long part) is written.
   const qrels = await dataset.qrels();
-  const loaded = await ingestQueries(engine, queries, checkGoldIds(engine, docs, dataset.queries(queriesReport), qrels, unknownGold), {
-    onProgress: (count) => progress(`queries: ${count}`),
-  });
+  progress("checking the queries and qrels");
+  for await (const _query of dataset.queries(new LoadReport())) { /* reading is the check */ }
+  // Both collections are staged and swapped in together at the end: a failure changes neither.
+  const stagedDocuments = await stageDocuments(engine, docs, dataset.documents(documentsReport), { onProgress: (count) => progress(`documents: ${count}`) });
+  const unknownGold: UnknownGold[] = [];
+  let stagedQueries: StagedLoad;
+  try {
+    stagedQueries = await stageQueries(engine, queries, checkGoldIds(engine, stagedDocuments.writtenTo, dataset.queries(queriesReport), qrels, unknownGold), {
+      onProgress: (count) => progress(`queries: ${count}`),
+    });
+  } catch (error) {
+    await stagedDocuments.abort().catch(() => undefined);
+    throw error;
+  }
+  await stagedDocuments.commit();
+  await stagedQueries.commit();
+  const documents = stagedDocuments.count;
+  const loaded = stagedQueries.count;
   if (options.embedder !== undefined) progress(`document vectors: embedding ${documents} documents`);
   const vectors = options.embedder === undefined ? undefined : await prepareVectors(engine, docs.target);
   progress.done();
@@ -127,11 +142,11 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
 interface UnknownGold { query_id: string; doc_id: string; file: string; line: number | null }
 
 /** Passes queries through, recording gold ids that name no document of the corpus. */
-async function* checkGoldIds(engine: Engine, docs: DocsCollection, queries: AsyncIterable<Query>, qrels: Qrels, unknown: UnknownGold[]): AsyncGenerator<Query> {
+async function* checkGoldIds(engine: Engine, documentsCollection: string, queries: AsyncIterable<Query>, qrels: Qrels, unknown: UnknownGold[]): AsyncGenerator<Query> {
   let batch: Query[] = [];
   const flush = async () => {
     const ids = [...new Set(batch.flatMap((query) => query.goldIds))];
-    const found = await engine.getRecords(docs.collectionName, ids);
+    const found = await engine.getRecords(documentsCollection, ids);
     for (const query of batch) {
       for (const id of query.goldIds) {
         if (!found.has(id)) unknown.push({ query_id: query.id, doc_id: id, file: qrels.file, line: qrels.lineOf(query.id, id) ?? null });

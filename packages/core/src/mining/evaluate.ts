@@ -1,6 +1,7 @@
 import type { SearchBackend, Store } from "../backend.js";
 import type { DocsCollection, QueriesCollection } from "../collections.js";
 import { MissingCollectionError, UnsupportedCapabilityError } from "../errors.js";
+import { requireCompleteCollection } from "../load-records.js";
 import { goldRank, gradesOf, MetricsAccumulator, ndcgAtK, recallAtK, type EvaluationSummary } from "../metrics.js";
 import type { FusionType, Query, SearchMode } from "../types.js";
 import { bestMode } from "./config.js";
@@ -44,6 +45,7 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
   }
   for (const collection of [config.docsCollection.collectionName, config.queriesCollection.collectionName]) {
     if (!(await config.store.hasCollection(collection))) throw new MissingCollectionError(collection, "load it first, e.g. `hardneg load beir <dir>`");
+    await requireCompleteCollection(config.store, collection);
   }
   const sampled = await sampleQueries(config.store, config.queriesCollection, { limit: Number.POSITIVE_INFINITY, sampling: "first", seed: 0 });
   const metrics = new MetricsAccumulator();

@@ -1,5 +1,6 @@
 import { scoresDocumentsIn, type Store } from "../backend.js";
 import { BadOptionError, MissingCollectionError } from "../errors.js";
+import { requireCompleteCollection } from "../load-records.js";
 import { emptyJudgingStats } from "../judges/cached-judging.js";
 import type { JudgePolicy, VerdictCounts } from "../judges/judge.js";
 import { StoreVerdictCache } from "../judges/verdict-cache.js";
@@ -132,8 +133,9 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   let queriesDone = [...done.keys()].reduce((sum, index) => sum + batches[index]!.length, 0);
   await forEachConcurrently(pending, resolved.concurrency, async ({ queries, index }) => {
     const result = await mineBatch(queries, context);
-    if (result.rows.length > 0) await store.upsert(out.collectionName, result.rows);
-    await commitBatch(store, runId, resolved.batchSize, index, queries.map((query) => query.id), result.counters);
+    await commitBatch(store, runId, {
+      outCollection: out.collectionName, rows: result.rows, batchSize: resolved.batchSize, batchIndex: index, queryIds: queries.map((query) => query.id), counters: result.counters,
+    });
     batchCounters[index] = result.counters;
     batchesDone++;
     queriesDone += queries.length;
@@ -172,8 +174,10 @@ function storeOf(config: MineConfig): Store {
   throw new BadOptionError("store", `backend "${config.backend.name}" does not store collections; pass a store`);
 }
 
+/** The collection exists and no load left it incomplete. */
 async function requireCollection(store: Store, name: string, hint: string): Promise<void> {
   if (!(await store.hasCollection(name))) throw new MissingCollectionError(name, hint);
+  await requireCompleteCollection(store, name);
 }
 
 async function readCorpusIds(store: Store, collection: string, idKey: string): Promise<string[]> {

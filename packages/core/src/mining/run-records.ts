@@ -1,4 +1,5 @@
 import type { Store } from "../backend.js";
+import type { StoredRecord } from "../types.js";
 import { uuidV5 } from "../ids.js";
 import type { RunCounters } from "./run-stats.js";
 
@@ -37,12 +38,32 @@ export async function committedBatches(store: Store, runId: string, batchSize: n
   return done;
 }
 
-/** Marks a batch committed; written after its rows, so a crash in between only repeats idempotent writes. */
-export async function commitBatch(store: Store, runId: string, batchSize: number, batchIndex: number, queryIds: string[], counters: RunCounters): Promise<void> {
-  await store.upsert(RUNS_COLLECTION, [{
-    id: batchRecordId(runId, batchSize, batchIndex),
-    properties: { type: "batch", run_id: runId, batch_size: batchSize, batch: batchIndex, query_ids: queryIds, counters },
-  }]);
+/** A mined batch: its rows, and what its progress record says. */
+export interface MinedBatch {
+  outCollection: string;
+  rows: readonly StoredRecord[];
+  batchSize: number;
+  batchIndex: number;
+  queryIds: string[];
+  counters: RunCounters;
+}
+
+/**
+ * Writes a batch's rows and marks it committed: in one atomic commit where the store has
+ * `upsertTogether` (a kill leaves both or neither), else the rows first, so a crash in between
+ * only repeats idempotent writes.
+ */
+export async function commitBatch(store: Store, runId: string, batch: MinedBatch): Promise<void> {
+  const progress: StoredRecord = {
+    id: batchRecordId(runId, batch.batchSize, batch.batchIndex),
+    properties: { type: "batch", run_id: runId, batch_size: batch.batchSize, batch: batch.batchIndex, query_ids: batch.queryIds, counters: batch.counters },
+  };
+  if (store.upsertTogether !== undefined) {
+    await store.upsertTogether([{ collection: batch.outCollection, records: batch.rows }, { collection: RUNS_COLLECTION, records: [progress] }]);
+    return;
+  }
+  if (batch.rows.length > 0) await store.upsert(batch.outCollection, batch.rows);
+  await store.upsert(RUNS_COLLECTION, [progress]);
 }
 
 /** Writes the run's manifest: its options (never secrets) and, when finished, its report. */

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { DocsCollection, HardNegativesCollection, QueriesCollection } from "./collections.js";
+import { BadInputError, HardnegError } from "./errors.js";
+import { ingestDocuments, ingestQueries } from "./ingest.js";
+import { evaluate } from "./mining/evaluate.js";
+import { WordOverlapBackend } from "./mining/__fixtures__/word-overlap-backend.js";
+import { mine } from "./mining/mine.js";
+import { MemoryStore } from "./testing/memory-store.js";
+import type { Doc } from "./types.js";
+
+// MemoryStore cannot swap collections, so loads write in place, marked until they finish.
+const docs = new DocsCollection({ collectionName: "docs" });
+const queries = new QueriesCollection({ collectionName: "queries" });
+
+async function* documents(count: number, failAt?: number): AsyncGenerator<Doc> {
+  for (let position = 1; position <= count; position++) {
+    if (position === failAt) throw new BadInputError("bad line", { file: "docs.jsonl", line: position });
+    yield { id: `d${position}`, text: `espresso grind ${position}` };
+  }
+}
+
+async function loaded(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await ingestDocuments(store, docs, documents(20));
+  await ingestQueries(store, queries, (async function* () { yield { id: "q1", text: "espresso grind 3", goldIds: ["d3"] }; })());
+  return store;
+}
+
+function mineIn(store: MemoryStore) {
+  return mine({ backend: new WordOverlapBackend(store), store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }), negativesPerQuery: 2 });
+}
+
+describe("loads on a store that cannot swap collections", () => {
+  it("a load that fails part-way into an existing collection leaves it refused by mining and evaluation until a load succeeds", async () => {
+    const store = await loaded();
+    await expect(ingestDocuments(store, docs, documents(40, 30))).rejects.toThrow("docs.jsonl:30");
+    for (const action of [() => mineIn(store), () => evaluate({ backend: new WordOverlapBackend(store), store, docsCollection: docs, queriesCollection: queries })]) {
+      const error = await action().then(() => undefined, (caught: unknown) => caught);
+      expect(HardnegError.isInstance(error) && error.code).toBe("BAD_INPUT");
+      expect((error as Error).message).toMatch(/collection "docs".*incomplete: a load into it started at .* did not finish/);
+    }
+    await ingestDocuments(store, docs, documents(20));
+    expect((await mineIn(store)).queries_mined).toBe(1);
+  });
+
+  it("a failing load of a new collection leaves no collection and no mark", async () => {
+    const store = new MemoryStore();
+    await expect(ingestDocuments(store, docs, documents(10, 5))).rejects.toThrow();
+    expect(await store.hasCollection("docs")).toBe(false);
+    await ingestDocuments(store, docs, documents(10));
+    expect(await store.count("docs")).toBe(10);
+  });
+
+  it("a load never silently replaces a collection of another kind", async () => {
+    const store = await loaded();
+    const error = await ingestDocuments(store, new DocsCollection({ collectionName: "queries" }), documents(3)).then(() => undefined, (caught: unknown) => caught);
+    expect(HardnegError.isInstance(error) && error.code).toBe("BAD_OPTION");
+    expect(await store.count("queries")).toBe(1);
+  });
+});
