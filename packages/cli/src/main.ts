@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXPORT_FORMATS, HardnegError, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, type Engine } from "@hardneg/core";
+import { EXPORT_FORMATS, HardnegError, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, scrubUrlSecrets, type Engine } from "@hardneg/core";
 import { compareCommand } from "./commands/compare.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
@@ -205,9 +205,10 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns its exit code. Bad input prints one line, never a stack trace. */
 export async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
-  for (const command of program.commands.flatMap((parent) => parent.commands)) command.exitOverride();
+  // Commander prints its own usage errors, which may quote an option's value: scrub those too.
+  const output = { writeErr: (text: string) => process.stderr.write(scrubUrlSecrets(text)) };
+  const commands = [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)];
+  for (const command of commands) command.exitOverride().configureOutput(output);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;
@@ -215,16 +216,25 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version succeed; help shown because no command was given is bad usage.
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-      if (error.code === "hardneg.usage") process.stderr.write(`${error.message}\n`);
+      if (error.code === "hardneg.usage") printError(error.message);
       return EXIT_BAD_INPUT;
     }
     if (HardnegError.isInstance(error)) {
-      process.stderr.write(`${error.message}\n`);
+      printError(error.message);
       return error.isUserError ? EXIT_BAD_INPUT : EXIT_FAILURE;
     }
-    process.stderr.write(`hardneg: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    printError(`hardneg: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return EXIT_FAILURE;
   }
+}
+
+/**
+ * Writes an error on stderr. The last line of defence for secrets: whatever built the text (a
+ * library, the runtime, an engine's client), URL credentials and key-like query values are
+ * scrubbed before anything is printed.
+ */
+function printError(text: string): void {
+  process.stderr.write(`${scrubUrlSecrets(text)}\n`);
 }
 
 process.exitCode = await run(process.argv.slice(2));
