@@ -1,4 +1,4 @@
-import { BadOptionError, OnnxEmbedder, OpenAiCompatibleEmbedder, type Embedder } from "@hardneg/core";
+import { BadOptionError, EMBEDDER_API_KEY_VARIABLES, OnnxEmbedder, OpenAiCompatibleEmbedder, urlHasSecrets, type Embedder } from "@hardneg/core";
 
 /** The embedder options every command that searches or loads takes. */
 export interface EmbedderCommandOptions {
@@ -19,6 +19,7 @@ export type OpenedEmbedder = Embedder & { close?: () => void | Promise<void> };
  * `/v1/embeddings`; key from HARDNEG_EMBEDDER_API_KEY or OPENAI_API_KEY). Undefined without it.
  */
 export function createEmbedder(options: EmbedderCommandOptions): OpenedEmbedder | undefined {
+  if (options.embedderBaseUrl !== undefined) checkEmbedderBaseUrl(options.embedderBaseUrl);
   const spec = options.embedder;
   if (spec === undefined) {
     if (options.embedderBaseUrl !== undefined) throw new BadOptionError("--embedder-base-url", "only applies with --embedder openai:<model>");
@@ -36,6 +37,25 @@ export function createEmbedder(options: EmbedderCommandOptions): OpenedEmbedder 
     return new OnnxEmbedder({ model, cache });
   }
   return new OpenAiCompatibleEmbedder({ model, cache, ...(options.embedderBaseUrl === undefined ? {} : { baseUrl: options.embedderBaseUrl }) });
+}
+
+/**
+ * Refuses a `--embedder-base-url` that is not an http(s) URL or that carries a secret
+ * (`user:password@` or a key in the query), as `--judge-base-url` does: a secret on the command
+ * line lands in shell history, process lists and any message quoting the URL. Keys come from
+ * the environment only.
+ */
+function checkEmbedderBaseUrl(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new BadOptionError("--embedder-base-url", "is not a URL; e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new BadOptionError("--embedder-base-url", `must be an http(s) URL, got ${url.protocol}`);
+  if (urlHasSecrets(url)) {
+    throw new BadOptionError("--embedder-base-url", `must not contain credentials or a key; put the key in ${EMBEDDER_API_KEY_VARIABLES.join(" or ")}`);
+  }
 }
 
 /** Options minus the embedder and report ones, so they do not travel into a run's options. */

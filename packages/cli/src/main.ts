@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXPORT_FORMATS, HardnegError, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, type Engine } from "@hardneg/core";
+import { EXPORT_FORMATS, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, scrubUrlSecrets, type Engine } from "@hardneg/core";
 import { compareCommand } from "./commands/compare.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
@@ -9,10 +9,11 @@ import { mineCommand } from "./commands/mine.js";
 import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
 import { DEFAULT_ENGINE, openEngine } from "./engine.js";
 import { createEmbedder, type EmbedderCommandOptions } from "./embedder-spec.js";
+import { failureOutput } from "./failure-output.js";
+import { nameEngine } from "./operational-errors.js";
 import { reportCommand } from "./commands/report.js";
 
-/** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. */
-const EXIT_FAILURE = 1;
+/** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input (`failureOutput` picks 1 or 2 for errors). */
 const EXIT_BAD_INPUT = 2;
 
 function wholeNumber(value: string): number {
@@ -53,7 +54,11 @@ function addEmbedderOptions(command: Command): Command {
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }
 
-/** Opens the engine (with the embedder, if any), runs the command, and always closes both. */
+/**
+ * Opens the engine (with the embedder, if any), runs the command, and always closes both. An
+ * operational failure (a SQLite or file-system error) is tagged with the engine, since SQLite's
+ * errors name no file.
+ */
 async function withEngine(spec: string, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
   const embedder = createEmbedder(embedderOptions);
   try {
@@ -63,6 +68,8 @@ async function withEngine(spec: string, run: (engine: Engine) => Promise<void>, 
     } finally {
       await engine.close?.();
     }
+  } catch (error) {
+    throw nameEngine(error, spec);
   } finally {
     await embedder?.close?.();
   }
@@ -202,12 +209,17 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns its exit code. Bad input prints one line, never a stack trace. */
+/**
+ * Runs the CLI and returns its exit code. Bad input and operational failures (a full disk, a
+ * locked database, a folder given as a file, ...) print one line, never a stack trace; see
+ * `failureOutput` for the rest.
+ */
 export async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
-  for (const command of program.commands.flatMap((parent) => parent.commands)) command.exitOverride();
+  // Commander prints its own usage errors, which may quote an option's value: scrub those too.
+  const output = { writeErr: (text: string) => process.stderr.write(scrubUrlSecrets(text)) };
+  const commands = [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)];
+  for (const command of commands) command.exitOverride().configureOutput(output);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;
@@ -215,16 +227,22 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version succeed; help shown because no command was given is bad usage.
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-      if (error.code === "hardneg.usage") process.stderr.write(`${error.message}\n`);
+      if (error.code === "hardneg.usage") printError(error.message);
       return EXIT_BAD_INPUT;
     }
-    if (HardnegError.isInstance(error)) {
-      process.stderr.write(`${error.message}\n`);
-      return error.isUserError ? EXIT_BAD_INPUT : EXIT_FAILURE;
-    }
-    process.stderr.write(`hardneg: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    return EXIT_FAILURE;
+    const failure = failureOutput(error);
+    printError(failure.text);
+    return failure.exitCode;
   }
+}
+
+/**
+ * Writes an error on stderr. The last line of defence for secrets: whatever built the text (a
+ * library, the runtime, an engine's client), URL credentials and key-like query values are
+ * scrubbed before anything is printed.
+ */
+function printError(text: string): void {
+  process.stderr.write(`${scrubUrlSecrets(text)}\n`);
 }
 
 process.exitCode = await run(process.argv.slice(2));

@@ -61,7 +61,44 @@ function formatMessage(message: string, component: string | undefined, location:
   if (location.collection !== undefined) where.push(`collection "${location.collection}"`);
   if (location.option !== undefined) where.push(`option ${location.option}`);
   const prefix = component === undefined ? "[hardneg]" : `[hardneg] [${component}]`;
-  return where.length === 0 ? `${prefix} ${message}` : `${prefix} ${where.join(", ")}: ${message}`;
+  // Messages quote URLs from options and engines; none may carry a password or a key.
+  return scrubUrlSecrets(where.length === 0 ? `${prefix} ${message}` : `${prefix} ${where.join(", ")}: ${message}`);
+}
+
+/** What stands in for a secret removed from a message. */
+export const SCRUBBED = "***";
+
+/**
+ * The user-info part of a URL, `scheme://user:password@`, up to the last "@" before the host
+ * (a password may hold a raw "@"). Quotes and angle brackets end it, so a URL quoted in JSON
+ * next to an e-mail address does not swallow the text between them.
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"<>`]*@/gi;
+
+/**
+ * A query parameter whose name says it holds a secret (`api_key`, `apikey`, `key`, `token`,
+ * `access_token`, `secret`, `password`, `auth`, `sig`, ...): its value, up to the next "&", "#",
+ * whitespace or quote. Broad on purpose: hiding a harmless value costs nothing.
+ */
+const SECRET_QUERY_VALUE = /([?&][\w.-]*(?:key|token|secret|passw|pwd|auth|credential|sig)[\w.-]*=)[^&#\s"'<>`]*/gi;
+
+/**
+ * `text` with the secrets URLs carry replaced by `***`: credentials (`//user:password@host` →
+ * `//***@host`) and the values of key- or token-like query parameters (`?api_key=sk-1` →
+ * `?api_key=***`). Every `HardnegError` message goes through it, and the CLI applies it to all
+ * it prints, so a URL given on the command line or echoed by a server never leaks a secret.
+ */
+export function scrubUrlSecrets(text: string): string {
+  return text.replace(URL_CREDENTIALS, `$1${SCRUBBED}@`).replace(SECRET_QUERY_VALUE, `$1${SCRUBBED}`);
+}
+
+/**
+ * True when a URL carries a secret: user-info (`user:password@`) or a query parameter named like
+ * a key or token. Options that take a server URL refuse such URLs, since keys belong in the
+ * environment, where no message, report or record can quote them.
+ */
+export function urlHasSecrets(url: URL): boolean {
+  return url.username !== "" || url.password !== "" || scrubUrlSecrets(url.search) !== url.search;
 }
 
 /** A file, record or collection content is malformed. Names the file and line. */

@@ -162,8 +162,26 @@ describe("protocol (local embeddings server): OpenAiCompatibleEmbedder", () => {
     second.close();
   });
 
-  it("keeps credentials of the base URL out of its id", () => {
-    const client = new OpenAiCompatibleEmbedder({ model: "m", baseUrl: "http://user:pw@127.0.0.1:1/v1", cache: false });
-    expect(client.id).toBe("openai:m@http://127.0.0.1:1/v1");
+  it("refuses a base URL carrying credentials or a key, without quoting the secret", () => {
+    for (const secretUrl of ["http://user:pw-secret-1@127.0.0.1:1/v1", "http://127.0.0.1:1/v1?api_key=pw-secret-1", "https://host.example/v1?key=pw-secret-1&x=1"]) {
+      let error: unknown;
+      try {
+        new OpenAiCompatibleEmbedder({ model: "m", baseUrl: secretUrl, cache: false });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(HardnegError.isInstance(error) && error.code).toBe("BAD_OPTION");
+      expect((error as Error).message).toMatch(/must not contain credentials or a key; put the key in HARDNEG_EMBEDDER_API_KEY/);
+      expect((error as Error).message).not.toContain("pw-secret-1");
+    }
+    expect(new OpenAiCompatibleEmbedder({ model: "m", baseUrl: "http://127.0.0.1:1/v1", cache: false }).id).toBe("openai:m@http://127.0.0.1:1/v1");
+  });
+
+  it("scrubs URL secrets a failing server echoes into its answer", async () => {
+    server.failures = [{ status: 500, body: "upstream http://admin:hunter2-echo@10.0.0.1/x?token=tk-echo failed" }];
+    const error = await embedder({ retry: { ...noWait, retries: 0 } }).embedQueries(["x"]).catch((caught: unknown) => caught);
+    expect(HardnegError.isInstance(error) && error.code).toBe("CONNECTION");
+    expect((error as Error).message).toContain("upstream http://***@10.0.0.1/x?token=*** failed");
+    expect((error as Error).message).not.toMatch(/hunter2-echo|tk-echo/);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { AuthError, BadOptionError, ConnectionError, HardnegError } from "../errors.js";
+import { AuthError, BadOptionError, ConnectionError, HardnegError, scrubUrlSecrets, urlHasSecrets } from "../errors.js";
 import { isTransientError, parseRetryAfterMs, withRetries, type RetryOptions } from "../retry.js";
 import { CachedEmbedding } from "./cached-embedding.js";
 import { CachingEmbedder } from "./caching-embedder.js";
@@ -16,7 +16,8 @@ export interface OpenAiCompatibleEmbedderOptions extends EmbedderBaseOptions {
   model: string;
   /**
    * Base URL of the API, without `/embeddings`. Default "https://api.openai.com/v1". Ollama:
-   * "http://127.0.0.1:11434/v1"; vLLM, TEI and LM Studio likewise serve `/v1`.
+   * "http://127.0.0.1:11434/v1"; vLLM, TEI and LM Studio likewise serve `/v1`. Must not carry
+   * credentials (`user:password@`) or a key in its query (`?api_key=`): the key is `apiKey`.
    */
   baseUrl?: string;
   /**
@@ -63,15 +64,17 @@ export class OpenAiCompatibleEmbedder extends CachingEmbedder {
       throw new BadOptionError("baseUrl", `is not a URL: ${JSON.stringify(baseUrl)}`, { component: COMPONENT, cause });
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new BadOptionError("baseUrl", "must be an http(s) URL", { component: COMPONENT });
+    if (urlHasSecrets(url)) {
+      // A secret in the URL would travel into every message quoting it; the key has its own option and variables.
+      throw new BadOptionError("baseUrl", `must not contain credentials or a key; put the key in ${EMBEDDER_API_KEY_VARIABLES.join(" or ")}`, { component: COMPONENT });
+    }
     if (options.dimensions !== undefined && (!Number.isInteger(options.dimensions) || options.dimensions < 1)) {
       throw new BadOptionError("dimensions", `must be a whole number of at least 1, got ${String(options.dimensions)}`, { component: COMPONENT });
     }
     this.endpoint = url.href;
     this.apiKey = options.apiKey ?? EMBEDDER_API_KEY_VARIABLES.map((name) => process.env[name]).find((value) => value !== undefined && value !== "");
     this.currentDimension = options.dimensions ?? 0;
-    // The id names the server (without credentials a URL might carry) and everything that changes the vectors.
-    url.username = "";
-    url.password = "";
+    // The id names the server (the URL carries no secret: refused above) and everything that changes the vectors.
     const server = url.href.replace(/\/embeddings$/, "");
     this.id = `openai:${options.model}` + (options.dimensions === undefined ? "" : `:${options.dimensions}`) + `@${server}` + prefixSuffix(options);
     this.embedding = new CachedEmbedding(this.id, options, { batchSize: 64, concurrency: 4 }, (texts) => this.request(texts));
@@ -142,7 +145,8 @@ export class OpenAiCompatibleEmbedder extends CachingEmbedder {
   /** Maps the last failure to a typed error whose message never carries the API key. */
   private finalError(error: unknown): HardnegError {
     if (HardnegError.isInstance(error)) return error;
-    const redact = (text: string) => (this.apiKey === undefined || this.apiKey === "" ? text : text.split(this.apiKey).join("***"));
+    // Servers and proxies may echo the request: the key, or a URL with secrets, must not reach the message.
+    const redact = (text: string) => scrubUrlSecrets(this.apiKey === undefined || this.apiKey === "" ? text : text.split(this.apiKey).join("***"));
     if (error instanceof EmbeddingHttpError) {
       const detail = redact(error.detail.replace(/\s+/g, " ").trim());
       const said = detail === "" ? "" : `: ${detail}`;

@@ -1,4 +1,4 @@
-import { AuthError, BadOptionError, ConnectionError, HardnegError } from "../errors.js";
+import { AuthError, BadOptionError, ConnectionError, HardnegError, scrubUrlSecrets } from "../errors.js";
 import { isTransientError, isTransientStatus, parseRetryAfterMs, withRetries } from "../retry.js";
 import { RequestLimiter } from "./request-limiter.js";
 
@@ -146,9 +146,12 @@ export class JudgeHttpClient {
     return new ConnectionError(`POST ${url} failed after ${this.retries + 1} attempts: ${this.redact(reason)}`, { ...options, cause: error });
   }
 
-  /** Removes the API key from text quoted from the service (a proxy may echo request headers). */
+  /**
+   * Removes the API key from text quoted from the service (a proxy may echo request headers),
+   * and the secrets of any URL in it (a proxy may echo the upstream URL with its credentials).
+   */
   redact(text: string): string {
-    return this.#apiKey === undefined || this.#apiKey === "" ? text : text.split(this.#apiKey).join("[redacted]");
+    return scrubUrlSecrets(this.#apiKey === undefined || this.#apiKey === "" ? text : text.split(this.#apiKey).join("[redacted]"));
   }
 }
 

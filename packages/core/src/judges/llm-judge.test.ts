@@ -140,6 +140,19 @@ describe("LlmJudge", () => {
     expect(JSON.stringify(cached)).not.toContain(SECRET);
   });
 
+  it("protocol (local chat-completions server): URL credentials and tokens a proxy echoes never reach verdicts or errors", async () => {
+    const { relevant } = pickTexts();
+    const upstream = "upstream https://judge:pw-echoed-77@10.0.0.9/v1?api_key=key-echoed-77 failed";
+    const rejecting = await server({ script: () => ({ status: 400, body: upstream }) });
+    const verdicts = await judgeFor(rejecting).judge([item(relevant)]);
+    expect(verdicts[0]!.relevant).toBeNull();
+    expect(verdicts[0]!.reason).toContain("https://***@10.0.0.9/v1?api_key=*** failed");
+    const failing = await server({ script: () => ({ status: 500, body: upstream }) });
+    const error = await judgeFor(failing, { retries: 0 }).judge([item(relevant)]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(JSON.stringify({ verdicts, message: (error as Error).message })).not.toMatch(/echoed-77/);
+  });
+
   it("protocol (local chat-completions server): never has more requests in flight than its concurrency, across judge() calls", async () => {
     const testServer = await server({ answerDelayMs: 30 });
     const judge = judgeFor(testServer, { concurrency: 2 });

@@ -27,7 +27,8 @@ export function delimiterFor(file: string): string {
  * ("" escapes) and newlines. Empty lines are skipped.
  *
  * @throws BadInputError naming file and line for a row with the wrong number of cells, an
- * unclosed quote, a duplicate or empty header name, or an unreadable file.
+ * unclosed quote, a duplicate or empty header name, a byte that is not UTF-8, or an unreadable
+ * file.
  */
 export async function* readDelimited(file: string, options: DelimitedOptions = {}): AsyncGenerator<DelimitedRecord> {
   const delimiter = options.delimiter ?? delimiterFor(file);

@@ -1,6 +1,6 @@
 import type { Doc } from "../types.js";
 import { LoadReport } from "./load-report.js";
-import { readRecords } from "./record-reader.js";
+import { emptyFileError, readRecords } from "./record-reader.js";
 import { idFromValue, requireKey, textFromValue } from "./record-values.js";
 
 /** Which record properties hold a document's id, content and title. */
@@ -23,11 +23,14 @@ export interface DocumentMapping {
  *
  * @param report Receives counts and examples; pass one to show the user what was left out.
  * @throws BadInputError naming file and line when a record lacks the id or content key (listing
- * the keys it has), when an id is empty or not a string/number, or when the file is malformed.
+ * the keys it has), when an id is empty or not a string/number, or when the file is malformed
+ * or not UTF-8; naming the file when it holds no record at all.
  */
 export async function* readDocuments(file: string, mapping: DocumentMapping, report: LoadReport = new LoadReport()): AsyncGenerator<Doc> {
   const seenIds = new Set<string>();
+  let records = 0;
   for await (const { line, value: record } of readRecords(file)) {
+    records += 1;
     report.read += 1;
     const location = { file, line };
     const id = idFromValue(requireKey(record, mapping.idKey, location, "--id-key"), mapping.idKey, location);
@@ -49,6 +52,7 @@ export async function* readDocuments(file: string, mapping: DocumentMapping, rep
     report.kept += 1;
     yield doc;
   }
+  if (records === 0) throw emptyFileError(file, "documents");
 }
 
 /** The record's properties minus the mapped ones, or undefined when none are left. */

@@ -12,10 +12,12 @@ export interface TextLine {
  * included, so line numbers match what an editor shows. Accepts "\n" and "\r\n" endings and a
  * leading byte-order mark. Memory holds one chunk plus one partial line, never the whole file.
  *
- * @throws BadInputError when the file is missing, unreadable or not valid gzip.
+ * @throws BadInputError when the file is missing, unreadable or not valid gzip, and naming the
+ * line when a byte is not UTF-8 (never decoded into U+FFFD).
  */
 export async function* readLines(file: string): AsyncGenerator<TextLine> {
-  // StringDecoder keeps multi-byte characters split across chunk boundaries intact.
+  // StringDecoder keeps multi-byte characters split across chunk boundaries intact; the byte
+  // stream has already refused anything that is not UTF-8, so it never substitutes U+FFFD.
   const decoder = new StringDecoder("utf8");
   let pending = "";
   let lineNumber = 0;

@@ -1,5 +1,6 @@
 import { BadInputError } from "../errors.js";
 import { readLines } from "./line-reader.js";
+import { emptyFileError } from "./record-reader.js";
 
 /**
  * Relevance judgements: query id → document id → grade. Grades > 0 are relevant (gold);
@@ -81,7 +82,8 @@ export class QrelsTable implements Qrels {
  * Blank lines are skipped.
  *
  * @throws BadInputError naming file and line for a row with another column count, an empty id,
- * a score that is not a number, a conflicting repeated judgement, or an unreadable file.
+ * a score that is not a number, a conflicting repeated judgement, a byte that is not UTF-8, or
+ * an unreadable file; naming the file when it holds no judgement at all.
  */
 export async function readQrels(file: string): Promise<Qrels> {
   const qrels = new QrelsTable(file);
@@ -107,6 +109,7 @@ export async function readQrels(file: string): Promise<Qrels> {
     if (!isNumber(scoreCell)) throw new BadInputError(`score "${scoreCell}" is not a number; the last column is the relevance grade`, { file, line });
     qrels.add(queryId, documentId, Number(scoreCell), line);
   }
+  if (columnCount === undefined) throw emptyFileError(file, "judgements");
   return qrels;
 }
 

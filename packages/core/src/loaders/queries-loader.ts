@@ -4,7 +4,7 @@ import type { Query } from "../types.js";
 import { parseGoldIds } from "./gold-ids.js";
 import { LoadReport } from "./load-report.js";
 import type { Qrels } from "./qrels-loader.js";
-import { readRecords, recordFileFormat } from "./record-reader.js";
+import { emptyFileError, readRecords, recordFileFormat } from "./record-reader.js";
 import { idFromValue, requireKey, textFromValue } from "./record-values.js";
 
 /** Which record properties hold a query's id, text and (without qrels) gold ids. */
@@ -45,7 +45,8 @@ export interface ReadQueriesOptions {
  *
  * @throws BadOptionError when neither qrels nor goldIdsKey is given.
  * @throws BadInputError naming file and line when a record lacks the content, id or gold-ids
- * key (listing the keys it has), has an invalid id or gold ids, or the file is malformed.
+ * key (listing the keys it has), has an invalid id or gold ids, or the file is malformed or not
+ * UTF-8; naming the file when it holds no record at all.
  */
 export async function* readQueries(file: string, mapping: QueryMapping, options: ReadQueriesOptions = {}): AsyncGenerator<Query> {
   const { qrels } = options;
@@ -57,7 +58,9 @@ export async function* readQueries(file: string, mapping: QueryMapping, options:
   const seenIds = new Set<string>();
   // Qrels query ids the file names (kept or not), to count the qrels queries it lacks.
   const qrelsIdsNamed = new Set<string>();
+  let records = 0;
   for await (const { line, value: record } of readRecords(file)) {
+    records += 1;
     report.read += 1;
     const location = { file, line };
     const text = textFromValue(requireKey(record, mapping.contentKey, location, "--query-content-key"), mapping.contentKey, location);
@@ -88,6 +91,7 @@ export async function* readQueries(file: string, mapping: QueryMapping, options:
     report.kept += 1;
     yield query;
   }
+  if (records === 0) throw emptyFileError(file, "queries");
   if (qrels !== undefined) {
     for (const queryId of qrels.grades.keys()) if (!qrelsIdsNamed.has(queryId)) report.qrelsQueriesMissing += 1;
   }

@@ -31,3 +31,14 @@ export function readRecords(file: string): AsyncIterable<FileRecord> {
   const format = recordFileFormat(file);
   return format === "jsonl" ? readJsonl(file) : readDelimited(file, { delimiter: format === "tsv" ? "\t" : "," });
 }
+
+/**
+ * The error for an input file with nothing in it: a corpus, queries or qrels file without a
+ * single record is a wrong path or a failed export far more often than an intended empty set,
+ * and loading it would leave an empty collection and a run with nothing to do.
+ *
+ * @param expected What the file should hold, plural, e.g. "documents" or "judgements".
+ */
+export function emptyFileError(file: string, expected: string): BadInputError {
+  return new BadInputError(`has no ${expected}: the file is empty, or holds only blank lines or a header row; check that it is the right file`, { file });
+}

@@ -21,12 +21,27 @@ export function requireKey(record: Record<string, unknown>, key: string, locatio
  * A record id as a string: strings are kept as they are, finite numbers are stringified (JSON
  * corpora often store ids as numbers while qrels hold them as text).
  *
- * @throws BadInputError for empty strings and any other type.
+ * @throws BadInputError for empty strings, any other type, and integers too large to be exact.
  */
 export function idFromValue(value: unknown, key: string, location: RecordLocation): string {
   if (typeof value === "string" && value !== "") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "number" && Number.isFinite(value)) return idFromNumber(value, key, location);
   throw new BadInputError(`id "${key}" is ${describeValue(value)}; ids must be non-empty strings or numbers`, location);
+}
+
+/**
+ * A numeric id as text. The readers keep integer literals beyond ±2^53 as digit strings, so a
+ * number that is still too large here was rounded before hardneg saw it (e.g. written as
+ * `1.2345678901234567e19`); its digits are lost, and guessing them would name another record.
+ *
+ * @throws BadInputError naming file and line, with the advice to quote the id, for an integer
+ * beyond ±2^53.
+ */
+export function idFromNumber(value: number, key: string, location: RecordLocation): string {
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new BadInputError(`id "${key}" is a number too large to keep exactly (${value}); write it as a string, e.g. "12345678901234567890"`, location);
+  }
+  return String(value);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { BadInputError, HardnegError } from "../errors.js";
+import { checkUtf8 } from "./utf8-check.js";
 
 /** True when `file` is gzip-compressed by its name (ends in ".gz", any case). */
 export function isGzipped(file: string): boolean {
@@ -14,18 +15,19 @@ export function withoutGzipSuffix(file: string): string {
 }
 
 /**
- * Opens `file` as a stream of bytes, gunzipping it transparently when its name ends in ".gz".
- * The stream is never read whole: callers iterate it chunk by chunk.
+ * Opens `file` as a stream of UTF-8 bytes, gunzipping it transparently when its name ends in
+ * ".gz". The stream is never read whole: callers iterate it chunk by chunk.
+ *
+ * The stream fails with a `BadInputError` naming the file and line at the first byte that is
+ * not UTF-8 (see {@link checkUtf8}), so no reader ever decodes it into U+FFFD.
  */
 export function openByteStream(file: string): Readable {
-  const fileStream = createReadStream(file);
-  if (!isGzipped(file)) return fileStream;
-  const gunzip = createGunzip();
-  // pipe() does not forward errors; without this a missing .gz file would hang the reader.
-  fileStream.on("error", (error) => gunzip.destroy(error));
-  // Destroying the gunzip stream (a reader stopping early) does not close the file by itself.
-  gunzip.on("close", () => fileStream.destroy());
-  return fileStream.pipe(gunzip);
+  // pipeline() forwards any stage's error to the last stage (a missing file, corrupt gzip), and
+  // destroying the last one (a reader stopping early) closes the file; the callback has nothing
+  // left to do, since the reader sees the error on the stream it iterates.
+  const done = () => {};
+  const source = createReadStream(file);
+  return isGzipped(file) ? pipeline(source, createGunzip(), checkUtf8(file), done) : pipeline(source, checkUtf8(file), done);
 }
 
 /**
