@@ -24,7 +24,7 @@ import { assertCollectionName } from "./collection-names.js";
 import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
 import { Tokenizer, type TokenizerOptions } from "@hardneg/core";
-import { SqliteStore, type DocumentFields } from "./sqlite-store.js";
+import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
 import { dotAt, searchVectors } from "./vectors/vector-search.js";
 
@@ -56,6 +56,12 @@ export interface LocalBackendOptions {
    * Default: none (BM25 only).
    */
   embedder?: Embedder;
+  /**
+   * How long a write waits, in milliseconds, while another process (or connection) writes to
+   * the same database, before failing with "database is locked". Default 300,000 (5 minutes,
+   * {@link DEFAULT_BUSY_TIMEOUT_MS}): writers take turns instead of failing.
+   */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -106,7 +112,11 @@ export class LocalBackend implements SearchBackend, Store {
     const inMemory = path === ":memory:" || path === "";
     if (typeof path !== "string") throw new BadOptionError("path", "must be a database file path or \":memory:\"", { component: COMPONENT });
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.store = new SqliteStore(inMemory ? ":memory:" : path);
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
+      throw new BadOptionError("busyTimeoutMs", `must be a whole number of milliseconds from 0 to 2147483647, got ${String(busyTimeoutMs)}`, { component: COMPONENT });
+    }
+    this.store = new SqliteStore(inMemory ? ":memory:" : path, busyTimeoutMs);
     const indexDirectory = inMemory ? undefined : resolve(options.indexDirectory ?? `${path}.bm25`);
     this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory);
     const embedder = options.embedder;

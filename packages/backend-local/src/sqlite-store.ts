@@ -12,6 +12,17 @@ import { assertCollectionName } from "./collection-names.js";
 /** Hint attached to every "collection does not exist" error on reads. */
 export const LOAD_HINT = "load it first, e.g. `hardneg load beir <dir>`";
 
+/**
+ * How long a write waits for another connection's write transaction before failing with
+ * "database is locked": 5 minutes. SQLite lets one writer at a time commit; hardneg's write
+ * transactions are short (a batch of up to a few thousand records takes milliseconds), but
+ * deleting or replacing a large collection holds the lock for seconds (about 1 s per 100,000
+ * records here) and a slow or busy disk stretches that, so a generous wait only ever delays a
+ * second writer, while a short one made `hardneg load` fail next to a running `hardneg mine`.
+ * Only a writer stuck for minutes (a suspended process holding the lock) still ends in an error.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5 * 60_000;
+
 /** Ids per SQL lookup: bounds statement size and memory for very long id lists. */
 const LOOKUP_CHUNK_SIZE = 5000;
 
@@ -66,14 +77,21 @@ export class SqliteStore {
 
   private readonly statements;
 
-  constructor(path: string) {
-    this.database = new Database(path);
+  /**
+   * @param busyTimeoutMs How long a write waits for another writer; default {@link DEFAULT_BUSY_TIMEOUT_MS}.
+   */
+  constructor(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS) {
+    // The timeout is set at open, so even the first pragma and the schema wait for a writer
+    // that is creating the same file in another process.
+    this.database = new Database(path, { timeout: busyTimeoutMs });
     // WAL lets readers (another process, a second backend) work while a load is writing;
     // synchronous=NORMAL is durable at each checkpoint and much faster than FULL in WAL mode.
     this.database.pragma("journal_mode = WAL");
     this.database.pragma("synchronous = NORMAL");
-    this.database.exec(SCHEMA);
-    this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
+    this.writeTransaction(() => {
+      this.database.exec(SCHEMA);
+      this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
+    });
     this.databaseId = String(this.database.prepare("SELECT value FROM meta WHERE key = 'database_id'").pluck().get());
     const database = this.database;
     this.statements = {
@@ -100,18 +118,21 @@ export class SqliteStore {
     };
   }
 
+  /** Creates the collection, or does nothing when it exists with the same kind (also when another process just created it). */
   createCollection(spec: CollectionSpec): void {
     assertCollectionName(spec?.name);
-    const existing = this.statements.describe.get(spec.name);
-    if (existing !== undefined) {
-      if (existing.kind !== spec.kind) {
-        throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: "local" });
+    // Looked up inside the write transaction: two processes creating the same collection at
+    // once (two loads of one folder, two mines writing run records) both succeed.
+    this.writeTransaction(() => {
+      const existing = this.statements.describe.get(spec.name);
+      if (existing !== undefined) {
+        if (existing.kind !== spec.kind) {
+          throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: "local" });
+        }
+        return;
       }
-      return;
-    }
-    this.database.transaction(() => {
       this.statements.create.run(spec.name, spec.kind, JSON.stringify(spec), this.nextVersion());
-    })();
+    });
   }
 
   describeCollection(name: string): CollectionSpec | undefined {
@@ -136,10 +157,10 @@ export class SqliteStore {
   /** Deletes the collection and its records; returns false when it did not exist. */
   deleteCollection(name: string): boolean {
     assertCollectionName(name);
-    return this.database.transaction(() => {
+    return this.writeTransaction(() => {
       this.statements.deleteRecords.run(name);
       return this.statements.deleteCollection.run(name).changes > 0;
-    })();
+    });
   }
 
   count(name: string): number {
@@ -152,14 +173,14 @@ export class SqliteStore {
     assertCollectionName(name);
     if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection: name, component: "local" });
     const rows = records.map((record, position) => [record?.id, serialiseProperties(name, record, position)] as const);
-    this.database.transaction(() => {
+    this.writeTransaction(() => {
       if (this.statements.version.get(name) === undefined) {
         throw new MissingCollectionError(name, "create it first with createCollection()", { component: "local" });
       }
       if (rows.length === 0) return;
       for (const [id, properties] of rows) this.statements.upsert.run(name, id, properties);
       this.statements.setVersion.run(this.nextVersion(), name);
-    })();
+    });
   }
 
   /** Records in insertion order, `batchSize` at a time, by keyset pagination on `seq`. */
@@ -222,6 +243,17 @@ export class SqliteStore {
   /** Runs `work` inside one read transaction, so everything it reads is one consistent snapshot. */
   readSnapshot<T>(work: () => T): T {
     return this.database.transaction(work).deferred();
+  }
+
+  /**
+   * Runs `work` as one write transaction that takes the write lock first (BEGIN IMMEDIATE).
+   * Every write goes through here: a deferred transaction that reads and then writes cannot
+   * wait for another process's writer (in WAL mode SQLite answers SQLITE_BUSY_SNAPSHOT at
+   * once, "database is locked"), whereas BEGIN IMMEDIATE waits up to the busy timeout.
+   * Nested calls become savepoints of the outer transaction.
+   */
+  writeTransaction<T>(work: () => T): T {
+    return this.database.transaction(work).immediate();
   }
 
   close(): void {
