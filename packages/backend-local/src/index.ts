@@ -7,3 +7,4 @@ export { COLLECTION_NAME_PATTERN } from "./collection-names.js";
 export { HYBRID_LIST_DEPTH } from "./local-backend.js";
 export type { VectorStats, VectorSource } from "./vectors/vector-manager.js";
 export { DEFAULT_BUSY_TIMEOUT_MS } from "./sqlite-store.js";
+export { MissingDatabaseError } from "./missing-database-error.js";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
+import { resolve } from "node:path";
+import type Database from "better-sqlite3";
 import {
   BadInputError,
   BadOptionError,
@@ -8,6 +9,8 @@ import {
   type StoredRecord,
 } from "@hardneg/core";
 import { assertCollectionName } from "./collection-names.js";
+import { MissingDatabaseError } from "./missing-database-error.js";
+import { explainingWriteFailures, openDatabase } from "./open-database.js";
 
 /** Hint attached to every "collection does not exist" error on reads. */
 export const LOAD_HINT = "load it first, e.g. `hardneg load beir <dir>`";
@@ -25,6 +28,13 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5 * 60_000;
 
 /** Ids per SQL lookup: bounds statement size and memory for very long id lists. */
 const LOOKUP_CHUNK_SIZE = 5000;
+
+/** Options of the {@link SqliteStore} constructor; see there. */
+export interface SqliteStoreOptions {
+  create?: boolean;
+  readOnly?: boolean;
+  busyTimeoutMs?: number;
+}
 
 /** One document's searchable fields, as streamed to the index builder. */
 export interface DocumentRow {
@@ -77,21 +87,41 @@ export class SqliteStore {
 
   private readonly statements;
 
+  /** True when opened with `readOnly`: every write throws instead of reaching SQLite. */
+  readonly readOnly: boolean;
+
   /**
-   * @param busyTimeoutMs How long a write waits for another writer; default {@link DEFAULT_BUSY_TIMEOUT_MS}.
+   * @param path A database file, or ":memory:".
+   * @param options `create` (default true): create the file when missing, else it must be a
+   * hardneg database ({@link MissingDatabaseError}); `readOnly` (default false): never write,
+   * implies an existing database; `busyTimeoutMs`: how long a write waits for another writer,
+   * default {@link DEFAULT_BUSY_TIMEOUT_MS}.
    */
-  constructor(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.readOnly = options.readOnly ?? false;
+    // An in-memory database is always new: "must exist" has no meaning for it.
+    const create = path === ":memory:" || ((options.create ?? true) && !this.readOnly);
     // The timeout is set at open, so even the first pragma and the schema wait for a writer
     // that is creating the same file in another process.
-    this.database = new Database(path, { timeout: busyTimeoutMs });
-    // WAL lets readers (another process, a second backend) work while a load is writing;
-    // synchronous=NORMAL is durable at each checkpoint and much faster than FULL in WAL mode.
-    this.database.pragma("journal_mode = WAL");
-    this.database.pragma("synchronous = NORMAL");
-    this.writeTransaction(() => {
-      this.database.exec(SCHEMA);
-      this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
-    });
+    this.database = openDatabase(path, { create, readOnly: this.readOnly, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    try {
+      if (!create && !hasSchema(this.database)) throw new MissingDatabaseError(resolve(path));
+      if (!this.readOnly) {
+        explainingWriteFailures(resolve(path), () => {
+          // WAL lets readers (another process, a second backend) work while a load is writing;
+          // synchronous=NORMAL is durable at each checkpoint and much faster than FULL in WAL mode.
+          this.database.pragma("journal_mode = WAL");
+          this.database.pragma("synchronous = NORMAL");
+          this.writeTransaction(() => {
+            this.database.exec(SCHEMA);
+            this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
+          });
+        });
+      }
+    } catch (error) {
+      this.database.close();
+      throw error;
+    }
     this.databaseId = String(this.database.prepare("SELECT value FROM meta WHERE key = 'database_id'").pluck().get());
     const database = this.database;
     this.statements = {
@@ -253,6 +283,9 @@ export class SqliteStore {
    * Nested calls become savepoints of the outer transaction.
    */
   writeTransaction<T>(work: () => T): T {
+    if (this.readOnly) {
+      throw new BadOptionError("readOnly", "this database was opened read-only; open it without readOnly to write", { component: "local" });
+    }
     return this.database.transaction(work).immediate();
   }
 
@@ -263,6 +296,12 @@ export class SqliteStore {
   private nextVersion(): number {
     return Number(this.statements.nextVersion.get());
   }
+}
+
+/** Whether the database holds hardneg's tables (a meta table with the database id). */
+function hasSchema(database: Database.Database): boolean {
+  const meta = database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  return meta !== undefined && database.prepare("SELECT 1 FROM meta WHERE key = 'database_id'").get() !== undefined;
 }
 
 /** SQLite JSON path of a top-level property. Keys with a double quote cannot be expressed. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectionContents, runCliConcurrently, writeSyntheticBeir } from "./__fixtures__/concurrent-cli.js";
+import { collectionContents, writeSyntheticBeir } from "./__fixtures__/synthetic-beir.js";
+import { runCliAsync } from "./__fixtures__/judge-cli-runner.js";
 import { runCliJson, temporaryFolder } from "./test-support.js";
 
 /**
@@ -19,7 +20,7 @@ const mine = (database: string, out: string) => [
   "--negatives-per-query", "5", "--batch-size", "4", "--engine", `local:${database}`,
 ];
 /** Starts a run with `--json` without waiting for it. */
-const start = (args: string[]) => runCliConcurrently([...args, "--json"], folder.path);
+const start = (args: string[]) => runCliAsync([...args, "--json"], folder.path);
 const otherCollections = ["--docs-collection", "other", "--queries-collection", "other-test"];
 const allCollections = ["corpus", "corpus-test", "other", "other-test", "negatives_a", "negatives_b"];
 

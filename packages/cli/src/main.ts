@@ -7,7 +7,7 @@ import { exportCommand } from "./commands/export.js";
 import { loadBeir, loadFile } from "./commands/load.js";
 import { mineCommand } from "./commands/mine.js";
 import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
-import { DEFAULT_ENGINE, openEngine } from "./engine.js";
+import { DEFAULT_ENGINE, openEngine, type EngineAccess } from "./engine.js";
 import { createEmbedder, type EmbedderCommandOptions } from "./embedder-spec.js";
 import { reportCommand } from "./commands/report.js";
 
@@ -53,11 +53,15 @@ function addEmbedderOptions(command: Command): Command {
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }
 
-/** Opens the engine (with the embedder, if any), runs the command, and always closes both. */
-async function withEngine(spec: string, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
+/**
+ * Opens the engine (with the embedder, if any) for what the command does with it (`access`:
+ * only load creates a database, read-only commands open it read-only), runs the command, and
+ * always closes both.
+ */
+async function withEngine(spec: string, access: EngineAccess, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
   const embedder = createEmbedder(embedderOptions);
   try {
-    const engine = await openEngine(spec, embedder === undefined ? {} : { embedder });
+    const engine = await openEngine(spec, embedder === undefined ? { access } : { access, embedder });
     try {
       await run(engine);
     } finally {
@@ -85,7 +89,7 @@ export function buildProgram(): Command {
     .option("--queries-collection <name>", "queries collection (default: <folder>-<split>)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (dir: string, options) => withEngine(options.engine, (engine) => loadBeir(engine, dir, options), options));
+    .action(async (dir: string, options) => withEngine(options.engine, "create", (engine) => loadBeir(engine, dir, options), options));
   addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
@@ -103,7 +107,7 @@ export function buildProgram(): Command {
           throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", `error: load <file> needs --${required === "collection" ? "collection" : "content-key"}`);
         }
       }
-      await withEngine(options.engine, (engine) => loadFile(engine, file, options), options);
+      await withEngine(options.engine, "create", (engine) => loadFile(engine, file, options), options);
     });
   addEmbedderOptions(load);
 
@@ -135,7 +139,7 @@ export function buildProgram(): Command {
     .option("--report <file.html>", "also write an HTML report of the run")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options), options));
+    .action(async (options) => withEngine(options.engine, "write", (engine) => mineCommand(engine, options), options));
   addJudgeOptions(mine, { required: false, mining: true });
 
   const judge = program
@@ -145,7 +149,7 @@ export function buildProgram(): Command {
     .option("--dry-run", "only print how many judge calls (after the cache) and prompt tokens it would take", false)
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => judgeCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, "write", (engine) => judgeCommand(engine, options)));
   addJudgeOptions(judge, { required: true });
 
   program
@@ -176,7 +180,7 @@ export function buildProgram(): Command {
     .option("--per-query <file>", "also write each query's gold rank, nDCG@10 and Recall@100 as JSONL")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => evalCommand(engine, options), options));
+    .action(async (options) => withEngine(options.engine, "read", (engine) => evalCommand(engine, options), options));
 
   program
     .command("report <run>")
@@ -184,7 +188,7 @@ export function buildProgram(): Command {
     .option("--output <file.html>", "file to write (default: report-<run id>.html)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (run: string, options) => withEngine(options.engine, (engine) => reportCommand(engine, run, options)));
+    .action(async (run: string, options) => withEngine(options.engine, "read", (engine) => reportCommand(engine, run, options)));
 
   program
     .command("export")
@@ -194,7 +198,7 @@ export function buildProgram(): Command {
     .requiredOption("--output <file>", "file to write (JSONL)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => exportCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));
 
   for (const command of program.commands) {
     if (["mine", "compare", "eval"].includes(command.name())) addEmbedderOptions(command);

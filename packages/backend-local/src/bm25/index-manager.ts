@@ -39,12 +39,14 @@ export class IndexManager {
 
   /**
    * @param directory Folder of the index files, or undefined to keep indexes in memory only.
+   * @param warn Receives one line per problem worth telling (an index file not saved or damaged).
    */
   constructor(
     private readonly store: SqliteStore,
     private readonly tokenizer: Tokenizer,
     private readonly parameters: Bm25Parameters,
     private readonly directory: string | undefined,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** The current index for `collection` and `fields`, and how it was obtained. */
@@ -83,7 +85,7 @@ export class IndexManager {
         writeIndexFile(file, built.index, { key, databaseId: this.store.databaseId, collectionVersion: built.collectionVersion });
       } catch (cause) {
         // Searching still works from memory; the next process will just rebuild. Say so, once per build.
-        process.emitWarning(`[hardneg] [local] could not write BM25 index file ${file}: ${(cause as Error).message}`);
+        this.warn(`[hardneg] [local] warning: could not write BM25 index file ${file} (${(cause as Error).message}); searching from memory, the next process builds it again`);
       }
     }
     this.cache.set(key, built);

@@ -50,6 +50,8 @@ export class VectorManager {
     private readonly store: SqliteStore,
     private readonly embedder: Embedder,
     private readonly directory: string | undefined,
+    /** Receives one line per problem worth telling (vectors not saved, a damaged file). */
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** The vectors for `index` (the BM25 index of the same collection version), and how they were obtained. */
@@ -128,7 +130,7 @@ export class VectorManager {
         mkdirSync(this.directory!, { recursive: true });
         writeVectorFile(file, { key, databaseId: this.store.databaseId, collectionVersion, embedderId: this.embedder.id, dimension, documentCount: index.documentCount }, matrix);
       } catch (cause) {
-        process.emitWarning(`[hardneg] [local] could not write document vectors ${file}: ${(cause as Error).message}`);
+        this.warn(`[hardneg] [local] warning: could not write document vectors ${file} (${(cause as Error).message}); using them from memory, the next process computes them again`);
       }
     }
     return vectors;

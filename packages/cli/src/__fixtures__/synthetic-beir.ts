@@ -1,22 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StoredRecord } from "@hardneg/core";
 import { openLocalBackend } from "@hardneg/backend-local";
-import { cliEntry, type CliResult } from "../test-support.js";
-
-/** Runs the built CLI without blocking, so several runs overlap; resolves with its exit status and output. */
-export function runCliConcurrently(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { cwd });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /**
  * Writes a BEIR folder of `documents` generated documents and `queries` queries (one gold each),
