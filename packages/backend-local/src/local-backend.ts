@@ -26,6 +26,7 @@ import { Tokenizer, type TokenizerOptions } from "@hardneg/core";
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
 import { dotAt, searchVectors } from "./vectors/vector-search.js";
+import { removeStaleTemporaries } from "./temporary-files.js";
 
 /** BM25 and analyser options of the local backend. */
 export interface Bm25Options extends TokenizerOptions {
@@ -142,6 +143,8 @@ export class LocalBackend implements SearchBackend, Store {
     }
     this.store = new SqliteStore(inMemory ? ":memory:" : path, { busyTimeoutMs, create: options.create ?? true, readOnly: options.readOnly ?? false });
     const indexDirectory = inMemory ? undefined : resolve(options.indexDirectory ?? `${path}.bm25`);
+    // Opening the index folder clears what killed writers left (never a live writer's file).
+    if (indexDirectory !== undefined) removeStaleTemporaries(indexDirectory);
     this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory, warn);
     const embedder = options.embedder;
     if (embedder !== undefined) {
