@@ -34,6 +34,19 @@ export interface LanceDbBackendOptions {
   fts?: Partial<FtsOptions>;
   /** Requests of one `search` call run at once (LanceDB runs each on its own thread pool). Default 4. */
   searchConcurrency?: number;
+  /**
+   * Whether opening may create the folder and hardneg's metadata table. `true` (default): a
+   * missing folder is created. `false`: a local folder must exist and hold a hardneg database,
+   * else `MissingDatabaseError` (one line naming the path) and nothing is created; for
+   * everything but loading data.
+   */
+  create?: boolean;
+  /**
+   * Accepted for the CLI's read-only commands and treated as `create: false`. LanceDB has no
+   * read-only mode, so the folder is otherwise opened as usual (a search may still rebuild a
+   * stale full-text index). Default `false`.
+   */
+  readOnly?: boolean;
 }
 
 const COMPONENT = "lancedb";
@@ -202,7 +215,11 @@ export async function openLanceDbBackend(path: string, options: LanceDbBackendOp
   if (typeof path !== "string" || path === "") throw new BadOptionError("path", "must be a LanceDB folder path or URI", { component: COMPONENT });
   const concurrency = options.searchConcurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadOptionError("searchConcurrency", `must be a positive integer, got ${String(concurrency)}`, { component: COMPONENT });
-  const tables = await LanceDbTables.open(path, options.vectorKey ?? "vector", options.fts ?? {});
+  for (const option of ["create", "readOnly"] as const) {
+    if (options[option] !== undefined && typeof options[option] !== "boolean") throw new BadOptionError(option, `must be true or false, got ${JSON.stringify(options[option])}`, { component: COMPONENT });
+  }
+  const create = (options.create ?? true) && options.readOnly !== true;
+  const tables = await LanceDbTables.open(path, options.vectorKey ?? "vector", options.fts ?? {}, create);
   return new LanceDbBackend(tables, options);
 }
 

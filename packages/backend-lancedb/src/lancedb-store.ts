@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import * as lancedb from "@lancedb/lancedb";
 import type { Connection, FtsOptions, Table } from "@lancedb/lancedb";
 import { BadInputError, BadOptionError, chunked, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core";
@@ -5,6 +7,7 @@ import {
   assertCollectionName, assertRecords, COLUMNS, documentKeysOf, METADATA_SCHEMA, METADATA_TABLE, rowOf, schemaOf, sqlString,
   vectorDimensionOf, type DocumentLayout, type TableRow,
 } from "./lancedb-schema.js";
+import { MissingDatabaseError } from "./missing-database-error.js";
 
 const COMPONENT = "lancedb";
 const LOAD_HINT = "create it first (e.g. `hardneg load ... --engine lancedb:<path>`)";
@@ -32,9 +35,17 @@ export class LanceDbTables {
 
   private constructor(private readonly connection: Connection, private readonly metadata: Table, private readonly vectorKey: string, private readonly ftsOptions: Partial<FtsOptions>) {}
 
-  static async open(path: string, vectorKey: string, ftsOptions: Partial<FtsOptions>): Promise<LanceDbTables> {
+  /**
+   * Connects to the folder (or URI) `path`. With `create` false a local folder must exist and
+   * hold hardneg's metadata table, else {@link MissingDatabaseError}; nothing is created.
+   */
+  static async open(path: string, vectorKey: string, ftsOptions: Partial<FtsOptions>, create: boolean): Promise<LanceDbTables> {
+    const isUri = /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+    // Checked before connecting, so not even an empty folder is left behind.
+    if (!create && !isUri && !existsSync(path)) throw new MissingDatabaseError(resolve(path));
     const connection = await lancedb.connect(path);
     const names = await connection.tableNames();
+    if (!create && !names.includes(METADATA_TABLE)) throw new MissingDatabaseError(isUri ? path : resolve(path));
     const metadata = names.includes(METADATA_TABLE)
       ? await connection.openTable(METADATA_TABLE)
       : await connection.createEmptyTable(METADATA_TABLE, METADATA_SCHEMA, { existOk: true });

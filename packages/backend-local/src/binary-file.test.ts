@@ -20,20 +20,22 @@ describe("binary-file", () => {
     const file = join(folder(), "data.bin");
     const data = new Float32Array([1.5, -2, 3.25]);
     writeFileAtomically(file, (append) => {
-      append(headerBlock("TESTv001", { rows: 3 }));
+      append(headerBlock("TESTv001", { rows: 3, checksum: 7 }));
       append(new Uint8Array(data.buffer));
     });
     const descriptor = openIfReadable(file)!;
     try {
-      const read = readHeader<{ rows: number }>(descriptor, "TESTv001")!;
-      expect(read.header).toEqual({ rows: 3 });
+      const read = readHeader<{ rows: number }>(descriptor, "TESTv001", "TESTv");
+      if (read.status !== "read") throw new Error(`header not read: ${read.status}`);
+      expect(read.header).toEqual({ rows: 3, checksum: 7 });
       const dataStart = alignUp(HEADER_PREFIX_BYTES + read.jsonBytes);
       expect(dataStart % 8).toBe(0);
       const back = new Float32Array(3);
       expect(readFully(descriptor, new Uint8Array(back.buffer), dataStart)).toBe(true);
       expect([...back]).toEqual([1.5, -2, 3.25]);
       expect(readFully(descriptor, new Uint8Array(16), dataStart)).toBe(false);
-      expect(readHeader(descriptor, "OTHERv01")).toBeUndefined();
+      expect(readHeader(descriptor, "TESTv002", "TESTv")).toEqual({ status: "other-version" });
+      expect(readHeader(descriptor, "OTHERv01", "OTHERv")).toEqual({ status: "damaged", reason: "not a file of this format" });
     } finally {
       closeSync(descriptor);
     }

@@ -1,9 +1,12 @@
 /**
  * The file layout and the careful I/O shared by backend-local's binary caches (the BM25 index
  * files and the document-vector files): an 8-byte magic, a uint32 length, a JSON header padded
- * to 8 bytes, then raw typed-array bytes; written atomically and read in bounded slices.
+ * to 8 bytes, then raw typed-array bytes; written atomically and read in bounded slices. The
+ * header carries a CRC-32 of itself and the payload, checked on every load.
  */
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { crc32 } from "node:zlib";
+import { temporaryFileFor } from "./temporary-files.js";
 
 /**
  * Whether this platform is little-endian. Typed arrays are stored in the platform's byte order;
@@ -41,7 +44,7 @@ export function headerBlock(magic: string, header: unknown, slotBytes?: number):
  * the new one, never a torn write. On failure the temporary file is removed.
  */
 export function writeFileAtomically(file: string, write: (append: (bytes: Uint8Array) => void) => void): void {
-  const temporaryFile = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const temporaryFile = temporaryFileFor(file);
   const descriptor = openSync(temporaryFile, "w");
   try {
     write((bytes) => {
@@ -66,17 +69,56 @@ export function openIfReadable(file: string): number | undefined {
   }
 }
 
+/** What {@link readHeader} found at the start of a file. */
+export type HeaderRead<Header> =
+  /** The header, and the byte length of its JSON. */
+  | { status: "read"; header: Header; jsonBytes: number }
+  /** Another version of the same format (an upgrade): rebuilt without a word. */
+  | { status: "other-version" }
+  /** Not a file of this format, a header cut short or unparsable: damaged, worth a warning. */
+  | { status: "damaged"; reason: string };
+
 /**
- * The JSON header of an open file and its byte length, or undefined when the file does not start
- * with `magic` or is shorter than the header says. Malformed JSON throws.
+ * The JSON header of an open file. `magic` is the 8-byte format marker; a file starting with
+ * `family` (the marker without its version) but another marker is of another version.
  */
-export function readHeader<Header>(descriptor: number, magic: string): { header: Header; jsonBytes: number } | undefined {
+export function readHeader<Header>(descriptor: number, magic: string, family: string): HeaderRead<Header> {
   const prefix = Buffer.alloc(HEADER_PREFIX_BYTES);
-  if (readSync(descriptor, prefix, 0, HEADER_PREFIX_BYTES, 0) !== HEADER_PREFIX_BYTES || prefix.toString("latin1", 0, 8) !== magic) return undefined;
+  if (readSync(descriptor, prefix, 0, HEADER_PREFIX_BYTES, 0) !== HEADER_PREFIX_BYTES) return { status: "damaged", reason: "shorter than a header" };
+  const marker = prefix.toString("latin1", 0, 8);
+  if (marker !== magic) return marker.startsWith(family) ? { status: "other-version" } : { status: "damaged", reason: "not a file of this format" };
   const jsonBytes = prefix.readUInt32LE(8);
   const json = Buffer.alloc(jsonBytes);
-  if (readSync(descriptor, json, 0, jsonBytes, HEADER_PREFIX_BYTES) !== jsonBytes) return undefined;
-  return { header: JSON.parse(json.toString("utf8")) as Header, jsonBytes };
+  if (readSync(descriptor, json, 0, jsonBytes, HEADER_PREFIX_BYTES) !== jsonBytes) return { status: "damaged", reason: "header cut short" };
+  try {
+    const header = JSON.parse(json.toString("utf8")) as Header;
+    if (header === null || typeof header !== "object" || typeof (header as { checksum?: unknown }).checksum !== "number") {
+      return { status: "damaged", reason: "header without a checksum" };
+    }
+    return { status: "read", header, jsonBytes };
+  } catch {
+    return { status: "damaged", reason: "header is not valid JSON" };
+  }
+}
+
+/**
+ * CRC-32 of `parts` in order, as one stream: zlib's, from Node itself (no dependency). Measured
+ * here at 1.3-2 GB/s: 2 ms for SciFact's 4.2 MB index (a load takes ~19 ms), ~100 ms for 130 MB.
+ */
+export function checksumOf(parts: Iterable<Uint8Array | string>): number {
+  let checksum = 0;
+  for (const part of parts) checksum = crc32(part, checksum);
+  return checksum;
+}
+
+/**
+ * The header's share of the checksum: its JSON without the `checksum` field, in the order the
+ * writer gave the fields (JSON.parse keeps it), so damage to what the header says (sizes,
+ * parameters, section offsets) is caught as well as damage to the payload.
+ */
+export function checksummedHeader(header: object): string {
+  const { checksum: _checksum, ...rest } = header as Record<string, unknown>;
+  return JSON.stringify(rest);
 }
 
 /** Fills `bytes` from the file at `filePosition` onwards, in slices; false when the file ends first. */

@@ -6,3 +6,5 @@ export type { Bm25IndexStats, IndexSource } from "./bm25/index-manager.js";
 export { COLLECTION_NAME_PATTERN } from "./collection-names.js";
 export { HYBRID_LIST_DEPTH } from "./local-backend.js";
 export type { VectorStats, VectorSource } from "./vectors/vector-manager.js";
+export { DEFAULT_BUSY_TIMEOUT_MS } from "./sqlite-store.js";
+export { MissingDatabaseError } from "./missing-database-error.js";

@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import {
   BadInputError,
   BadOptionError,
@@ -24,9 +23,10 @@ import { assertCollectionName } from "./collection-names.js";
 import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
 import { Tokenizer, type TokenizerOptions } from "@hardneg/core";
-import { SqliteStore, type DocumentFields } from "./sqlite-store.js";
+import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
 import { dotAt, searchVectors } from "./vectors/vector-search.js";
+import { removeStaleTemporaries } from "./temporary-files.js";
 
 /** BM25 and analyser options of the local backend. */
 export interface Bm25Options extends TokenizerOptions {
@@ -56,6 +56,32 @@ export interface LocalBackendOptions {
    * Default: none (BM25 only).
    */
   embedder?: Embedder;
+  /**
+   * How long a write waits, in milliseconds, while another process (or connection) writes to
+   * the same database, before failing with "database is locked". Default 300,000 (5 minutes,
+   * {@link DEFAULT_BUSY_TIMEOUT_MS}): writers take turns instead of failing.
+   */
+  busyTimeoutMs?: number;
+  /**
+   * Whether opening may create the database. `true` (default): a missing file is created, with
+   * its folder. `false`: the file must already be a hardneg database, else
+   * {@link MissingDatabaseError} (a one-line `BAD_OPTION` error naming the path) and nothing is
+   * created, no file, no folder; for everything but loading data. Ignored for ":memory:".
+   */
+  create?: boolean;
+  /**
+   * Opens the database read-only (SQLite's read-only mode): nothing is written to it, writes throw
+   * `BadOptionError`, it must exist (as with `create: false`), and it may sit on read-only
+   * storage (a copy in memory is read when SQLite cannot open a WAL database there). Index and
+   * vector files are still written to `indexDirectory` when it is writable; otherwise an index
+   * that is missing or stale is built in memory with one warning line. Default `false`.
+   */
+  readOnly?: boolean;
+  /**
+   * Receives each warning (a damaged index file being rebuilt, an index that could not be saved),
+   * one line each. Default: written to stderr.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -105,10 +131,21 @@ export class LocalBackend implements SearchBackend, Store {
 
     const inMemory = path === ":memory:" || path === "";
     if (typeof path !== "string") throw new BadOptionError("path", "must be a database file path or \":memory:\"", { component: COMPONENT });
-    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.store = new SqliteStore(inMemory ? ":memory:" : path);
+    for (const option of ["create", "readOnly"] as const) {
+      if (options[option] !== undefined && typeof options[option] !== "boolean") {
+        throw new BadOptionError(option, `must be true or false, got ${JSON.stringify(options[option])}`, { component: COMPONENT });
+      }
+    }
+    const warn = options.onWarning ?? writeWarningLine;
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
+      throw new BadOptionError("busyTimeoutMs", `must be a whole number of milliseconds from 0 to 2147483647, got ${String(busyTimeoutMs)}`, { component: COMPONENT });
+    }
+    this.store = new SqliteStore(inMemory ? ":memory:" : path, { busyTimeoutMs, create: options.create ?? true, readOnly: options.readOnly ?? false });
     const indexDirectory = inMemory ? undefined : resolve(options.indexDirectory ?? `${path}.bm25`);
-    this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory);
+    // Opening the index folder clears what killed writers left (never a live writer's file).
+    if (indexDirectory !== undefined) removeStaleTemporaries(indexDirectory);
+    this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory, warn);
     const embedder = options.embedder;
     if (embedder !== undefined) {
       if (typeof embedder?.id !== "string" || typeof embedder.embedQueries !== "function" || typeof embedder.embedDocuments !== "function") {
@@ -116,7 +153,7 @@ export class LocalBackend implements SearchBackend, Store {
       }
       this.embedder = embedder;
       this.embedderId = embedder.id;
-      this.vectors = new VectorManager(this.store, embedder, indexDirectory);
+      this.vectors = new VectorManager(this.store, embedder, indexDirectory, warn);
     }
   }
 
@@ -341,11 +378,17 @@ export class LocalBackend implements SearchBackend, Store {
 }
 
 /**
- * Opens (creating if needed) a local backend on the SQLite database at `path`, or an in-memory
- * one for ":memory:". The parent folder is created when missing.
+ * Opens a local backend on the SQLite database at `path`, or an in-memory one for ":memory:".
+ * By default a missing file is created (and its folder); with `{ create: false }` or
+ * `{ readOnly: true }` the database must exist, else {@link MissingDatabaseError}, and nothing is created.
  */
 export async function openLocalBackend(path: string, options?: LocalBackendOptions): Promise<LocalBackend> {
   return new LocalBackend(path, options);
+}
+
+/** The default `onWarning`: one line on stderr, with no stack and no Node prefix. */
+function writeWarningLine(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /** Hybrid needs alpha and fusion named explicitly (core always passes them, so runs record them). */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
+import { resolve } from "node:path";
+import type Database from "better-sqlite3";
 import {
   BadInputError,
   BadOptionError,
@@ -8,12 +9,32 @@ import {
   type StoredRecord,
 } from "@hardneg/core";
 import { assertCollectionName } from "./collection-names.js";
+import { MissingDatabaseError } from "./missing-database-error.js";
+import { explainingWriteFailures, openDatabase } from "./open-database.js";
 
 /** Hint attached to every "collection does not exist" error on reads. */
 export const LOAD_HINT = "load it first, e.g. `hardneg load beir <dir>`";
 
+/**
+ * How long a write waits for another connection's write transaction before failing with
+ * "database is locked": 5 minutes. SQLite lets one writer at a time commit; hardneg's write
+ * transactions are short (a batch of up to a few thousand records takes milliseconds), but
+ * deleting or replacing a large collection holds the lock for seconds (about 1 s per 100,000
+ * records here) and a slow or busy disk stretches that, so a generous wait only ever delays a
+ * second writer, while a short one made `hardneg load` fail next to a running `hardneg mine`.
+ * Only a writer stuck for minutes (a suspended process holding the lock) still ends in an error.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5 * 60_000;
+
 /** Ids per SQL lookup: bounds statement size and memory for very long id lists. */
 const LOOKUP_CHUNK_SIZE = 5000;
+
+/** Options of the {@link SqliteStore} constructor; see there. */
+export interface SqliteStoreOptions {
+  create?: boolean;
+  readOnly?: boolean;
+  busyTimeoutMs?: number;
+}
 
 /** One document's searchable fields, as streamed to the index builder. */
 export interface DocumentRow {
@@ -66,14 +87,41 @@ export class SqliteStore {
 
   private readonly statements;
 
-  constructor(path: string) {
-    this.database = new Database(path);
-    // WAL lets readers (another process, a second backend) work while a load is writing;
-    // synchronous=NORMAL is durable at each checkpoint and much faster than FULL in WAL mode.
-    this.database.pragma("journal_mode = WAL");
-    this.database.pragma("synchronous = NORMAL");
-    this.database.exec(SCHEMA);
-    this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
+  /** True when opened with `readOnly`: every write throws instead of reaching SQLite. */
+  readonly readOnly: boolean;
+
+  /**
+   * @param path A database file, or ":memory:".
+   * @param options `create` (default true): create the file when missing, else it must be a
+   * hardneg database ({@link MissingDatabaseError}); `readOnly` (default false): never write,
+   * implies an existing database; `busyTimeoutMs`: how long a write waits for another writer,
+   * default {@link DEFAULT_BUSY_TIMEOUT_MS}.
+   */
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.readOnly = options.readOnly ?? false;
+    // An in-memory database is always new: "must exist" has no meaning for it.
+    const create = path === ":memory:" || ((options.create ?? true) && !this.readOnly);
+    // The timeout is set at open, so even the first pragma and the schema wait for a writer
+    // that is creating the same file in another process.
+    this.database = openDatabase(path, { create, readOnly: this.readOnly, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    try {
+      if (!create && !hasSchema(this.database)) throw new MissingDatabaseError(resolve(path));
+      if (!this.readOnly) {
+        explainingWriteFailures(resolve(path), () => {
+          // WAL lets readers (another process, a second backend) work while a load is writing;
+          // synchronous=NORMAL is durable at each checkpoint and much faster than FULL in WAL mode.
+          this.database.pragma("journal_mode = WAL");
+          this.database.pragma("synchronous = NORMAL");
+          this.writeTransaction(() => {
+            this.database.exec(SCHEMA);
+            this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
+          });
+        });
+      }
+    } catch (error) {
+      this.database.close();
+      throw error;
+    }
     this.databaseId = String(this.database.prepare("SELECT value FROM meta WHERE key = 'database_id'").pluck().get());
     const database = this.database;
     this.statements = {
@@ -101,18 +149,21 @@ export class SqliteStore {
     };
   }
 
+  /** Creates the collection, or does nothing when it exists with the same kind (also when another process just created it). */
   createCollection(spec: CollectionSpec): void {
     assertCollectionName(spec?.name);
-    const existing = this.statements.describe.get(spec.name);
-    if (existing !== undefined) {
-      if (existing.kind !== spec.kind) {
-        throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: "local" });
+    // Looked up inside the write transaction: two processes creating the same collection at
+    // once (two loads of one folder, two mines writing run records) both succeed.
+    this.writeTransaction(() => {
+      const existing = this.statements.describe.get(spec.name);
+      if (existing !== undefined) {
+        if (existing.kind !== spec.kind) {
+          throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: "local" });
+        }
+        return;
       }
-      return;
-    }
-    this.database.transaction(() => {
       this.statements.create.run(spec.name, spec.kind, JSON.stringify(spec), this.nextVersion());
-    })();
+    });
   }
 
   describeCollection(name: string): CollectionSpec | undefined {
@@ -137,10 +188,10 @@ export class SqliteStore {
   /** Deletes the collection and its records; returns false when it did not exist. */
   deleteCollection(name: string): boolean {
     assertCollectionName(name);
-    return this.database.transaction(() => {
+    return this.writeTransaction(() => {
       this.statements.deleteRecords.run(name);
       return this.statements.deleteCollection.run(name).changes > 0;
-    })();
+    });
   }
 
   count(name: string): number {
@@ -153,14 +204,14 @@ export class SqliteStore {
     assertCollectionName(name);
     if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection: name, component: "local" });
     const rows = records.map((record, position) => [record?.id, serialiseProperties(name, record, position)] as const);
-    this.database.transaction(() => {
+    this.writeTransaction(() => {
       if (this.statements.version.get(name) === undefined) {
         throw new MissingCollectionError(name, "create it first with createCollection()", { component: "local" });
       }
       if (rows.length === 0) return;
       for (const [id, properties] of rows) this.statements.upsert.run(name, id, properties);
       this.statements.setVersion.run(this.nextVersion(), name);
-    })();
+    });
   }
 
   /** Upserts into several collections in one transaction: all of them, or none. */
@@ -170,7 +221,7 @@ export class SqliteStore {
       if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection, component: "local" });
       return { collection, rows: records.map((record, position) => [record?.id, serialiseProperties(collection, record, position)] as const) };
     });
-    this.database.transaction(() => {
+    this.writeTransaction(() => {
       for (const { collection, rows } of prepared) {
         if (this.statements.version.get(collection) === undefined) {
           throw new MissingCollectionError(collection, "create it first with createCollection()", { component: "local" });
@@ -179,7 +230,7 @@ export class SqliteStore {
         for (const [id, properties] of rows) this.statements.upsert.run(collection, id, properties);
         this.statements.setVersion.run(this.nextVersion(), collection);
       }
-    }).immediate();
+    });
   }
 
   /**
@@ -191,7 +242,7 @@ export class SqliteStore {
     assertCollectionName(staging);
     assertCollectionName(name);
     if (staging === name) throw new BadOptionError("collection", `cannot replace collection "${name}" by itself`, { component: "local" });
-    this.database.transaction(() => {
+    this.writeTransaction(() => {
       const source = this.statements.describe.get(staging);
       if (source === undefined) throw new MissingCollectionError(staging, "the staging collection is gone", { component: "local" });
       this.statements.deleteRecords.run(name);
@@ -200,7 +251,7 @@ export class SqliteStore {
       this.statements.deleteCollection.run(staging);
       const spec = { ...(JSON.parse(source.spec) as CollectionSpec), name };
       this.statements.create.run(name, spec.kind, JSON.stringify(spec), this.nextVersion());
-    }).immediate();
+    });
   }
 
   /** Records in insertion order, `batchSize` at a time, by keyset pagination on `seq`. */
@@ -265,6 +316,20 @@ export class SqliteStore {
     return this.database.transaction(work).deferred();
   }
 
+  /**
+   * Runs `work` as one write transaction that takes the write lock first (BEGIN IMMEDIATE).
+   * Every write goes through here: a deferred transaction that reads and then writes cannot
+   * wait for another process's writer (in WAL mode SQLite answers SQLITE_BUSY_SNAPSHOT at
+   * once, "database is locked"), whereas BEGIN IMMEDIATE waits up to the busy timeout.
+   * Nested calls become savepoints of the outer transaction.
+   */
+  writeTransaction<T>(work: () => T): T {
+    if (this.readOnly) {
+      throw new BadOptionError("readOnly", "this database was opened read-only; open it without readOnly to write", { component: "local" });
+    }
+    return this.database.transaction(work).immediate();
+  }
+
   close(): void {
     if (this.database.open) this.database.close();
   }
@@ -272,6 +337,12 @@ export class SqliteStore {
   private nextVersion(): number {
     return Number(this.statements.nextVersion.get());
   }
+}
+
+/** Whether the database holds hardneg's tables (a meta table with the database id). */
+function hasSchema(database: Database.Database): boolean {
+  const meta = database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  return meta !== undefined && database.prepare("SELECT 1 FROM meta WHERE key = 'database_id'").get() !== undefined;
 }
 
 /** SQLite JSON path of a top-level property. Keys with a double quote cannot be expressed. */

@@ -18,6 +18,13 @@ const ADAPTERS: Record<string, { packageName: string; opener: string }> = {
   qdrant: { packageName: "@hardneg/backend-qdrant", opener: "openQdrantBackend" },
 };
 
+/** The options every opener receives (the names backend-local and backend-lancedb document). */
+interface AdapterOpenOptions {
+  create: boolean;
+  readOnly: boolean;
+  embedder?: Embedder;
+}
+
 export function parseEngineSpec(text: string): EngineSpec {
   const separator = text.indexOf(":");
   const scheme = separator === -1 ? text : text.slice(0, separator);
@@ -32,17 +39,31 @@ export function parseEngineSpec(text: string): EngineSpec {
   return { scheme, location };
 }
 
+/**
+ * What a command may do to the engine's storage, which decides how it is opened:
+ * - "create": `load` only; a missing local database file or LanceDB folder is created.
+ * - "write": mine, judge, compare; the database must exist (else a one-line error naming the
+ *   path, exit 2, nothing created); collections in it are written.
+ * - "read": eval, export, report; the database must exist and is opened read-only where the
+ *   adapter can (the local engine), so it may sit on read-only storage.
+ */
+export type EngineAccess = "create" | "write" | "read";
+
 /** What `openEngine` passes to an adapter's opener besides the location. */
 export interface OpenEngineOptions {
   /** Computes client-side vectors, for engines whose vector and hybrid modes need them. */
   embedder?: Embedder;
+  /** What the command does with the engine; no default, so no command creates a database by accident. */
+  access: EngineAccess;
 }
 
 /**
  * Opens an engine by loading its adapter package, which must be installed next to the CLI.
- * The opener is called as `opener(location, { embedder })` when an embedder is given.
+ * The opener is called as `opener(location, { create, readOnly, embedder? })`: `create` is true
+ * only for "create" access and `readOnly` only for "read". Embedded adapters (local, LanceDB)
+ * honour them; servers ignore them, as adapters ignore options they do not know.
  */
-export async function openEngine(text: string, options: OpenEngineOptions = {}): Promise<Engine> {
+export async function openEngine(text: string, options: OpenEngineOptions): Promise<Engine> {
   const spec = parseEngineSpec(text);
   const adapter = ADAPTERS[spec.scheme]!;
   let module: Record<string, unknown>;
@@ -51,6 +72,8 @@ export async function openEngine(text: string, options: OpenEngineOptions = {}):
   } catch (error) {
     throw new BadOptionError("--engine", `engine "${spec.scheme}" needs the package ${adapter.packageName}; install it next to @hardneg/cli`, { cause: error });
   }
-  const open = module[adapter.opener] as (location: string, options?: OpenEngineOptions) => Promise<Engine>;
-  return options.embedder === undefined ? open(spec.location) : open(spec.location, { embedder: options.embedder });
+  const open = module[adapter.opener] as (location: string, options: AdapterOpenOptions) => Promise<Engine>;
+  const openOptions: AdapterOpenOptions = { create: options.access === "create", readOnly: options.access === "read" };
+  if (options.embedder !== undefined) openOptions.embedder = options.embedder;
+  return open(spec.location, openOptions);
 }

@@ -7,7 +7,7 @@ import { exportCommand } from "./commands/export.js";
 import { loadBeir, loadFile } from "./commands/load.js";
 import { mineCommand } from "./commands/mine.js";
 import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
-import { DEFAULT_ENGINE, openEngine } from "./engine.js";
+import { DEFAULT_ENGINE, openEngine, type EngineAccess } from "./engine.js";
 import { createEmbedder, type EmbedderCommandOptions } from "./embedder-spec.js";
 import { failureOutput } from "./failure-output.js";
 import { nameEngine } from "./operational-errors.js";
@@ -55,14 +55,15 @@ function addEmbedderOptions(command: Command): Command {
 }
 
 /**
- * Opens the engine (with the embedder, if any), runs the command, and always closes both. An
- * operational failure (a SQLite or file-system error) is tagged with the engine, since SQLite's
- * errors name no file.
+ * Opens the engine (with the embedder, if any) for what the command does with it (`access`:
+ * only load creates a database, read-only commands open it read-only), runs the command, and
+ * always closes both. An operational failure (a SQLite or file-system error) is tagged with the
+ * engine, since SQLite's errors name no file.
  */
-async function withEngine(spec: string, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
+async function withEngine(spec: string, access: EngineAccess, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
   const embedder = createEmbedder(embedderOptions);
   try {
-    const engine = await openEngine(spec, embedder === undefined ? {} : { embedder });
+    const engine = await openEngine(spec, embedder === undefined ? { access } : { access, embedder });
     try {
       await run(engine);
     } finally {
@@ -92,7 +93,7 @@ export function buildProgram(): Command {
     .option("--queries-collection <name>", "queries collection (default: <folder>-<split>)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (dir: string, options) => withEngine(options.engine, (engine) => loadBeir(engine, dir, options), options));
+    .action(async (dir: string, options) => withEngine(options.engine, "create", (engine) => loadBeir(engine, dir, options), options));
   addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
@@ -110,7 +111,7 @@ export function buildProgram(): Command {
           throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", `error: load <file> needs --${required === "collection" ? "collection" : "content-key"}`);
         }
       }
-      await withEngine(options.engine, (engine) => loadFile(engine, file, options), options);
+      await withEngine(options.engine, "create", (engine) => loadFile(engine, file, options), options);
     });
   addEmbedderOptions(load);
 
@@ -142,7 +143,7 @@ export function buildProgram(): Command {
     .option("--report <file.html>", "also write an HTML report of the run")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => mineCommand(engine, options), options));
+    .action(async (options) => withEngine(options.engine, "write", (engine) => mineCommand(engine, options), options));
   addJudgeOptions(mine, { required: false, mining: true });
 
   const judge = program
@@ -152,7 +153,7 @@ export function buildProgram(): Command {
     .option("--dry-run", "only print how many judge calls (after the cache) and prompt tokens it would take", false)
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => judgeCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, "write", (engine) => judgeCommand(engine, options)));
   addJudgeOptions(judge, { required: true });
 
   program
@@ -183,7 +184,7 @@ export function buildProgram(): Command {
     .option("--per-query <file>", "also write each query's gold rank, nDCG@10 and Recall@100 as JSONL")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => evalCommand(engine, options), options));
+    .action(async (options) => withEngine(options.engine, "read", (engine) => evalCommand(engine, options), options));
 
   program
     .command("report <run>")
@@ -191,7 +192,7 @@ export function buildProgram(): Command {
     .option("--output <file.html>", "file to write (default: report-<run id>.html)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (run: string, options) => withEngine(options.engine, (engine) => reportCommand(engine, run, options)));
+    .action(async (run: string, options) => withEngine(options.engine, "read", (engine) => reportCommand(engine, run, options)));
 
   program
     .command("export")
@@ -201,7 +202,7 @@ export function buildProgram(): Command {
     .requiredOption("--output <file>", "file to write (JSONL)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, (engine) => exportCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));
 
   for (const command of program.commands) {
     if (["mine", "compare", "eval"].includes(command.name())) addEmbedderOptions(command);

@@ -1,9 +1,13 @@
-import { closeSync, openSync } from "node:fs";
-import { alignUp, headerBlock, HEADER_PREFIX_BYTES, LITTLE_ENDIAN, openIfReadable, readFully, readHeader, writeFileAtomically } from "../binary-file.js";
+import { closeSync, fstatSync, openSync } from "node:fs";
+import {
+  alignUp, checksummedHeader, checksumOf, headerBlock, HEADER_PREFIX_BYTES, LITTLE_ENDIAN, openIfReadable, readFully, readHeader, writeFileAtomically,
+} from "../binary-file.js";
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 
-/** First bytes of every index file; the digit is the format version. */
-const MAGIC = "HNBM25v1";
+/** First bytes of every index file; the digit is the format version (2: with a checksum). */
+const MAGIC = "HNBM25v2";
+/** The magic without its version: a file starting so is an older index, not a damaged one. */
+const MAGIC_FAMILY = "HNBM25v";
 
 /** What an index was built from; a file is only used when all of it still matches. */
 export interface IndexFileIdentity {
@@ -26,9 +30,28 @@ export interface IndexFileHeader extends IndexFileIdentity {
   parameters: Bm25Parameters;
   /** Section name → [byte offset from file start, byte length]; every offset is 8-byte aligned. */
   sections: Record<SectionName, [number, number]>;
+  /** CRC-32 of the rest of this header and of every section, in {@link SECTION_ORDER}. */
+  checksum: number;
 }
 
+/** What {@link readIndexFileHeader} found: a usable header, no file, an older format, or damage. */
+export type IndexFileHeaderRead =
+  | { status: "read"; header: IndexFileHeader }
+  | { status: "missing" | "other-version" }
+  | { status: "damaged"; reason: string };
+
 type SectionName = "termOffsets" | "postingDocuments" | "postingScores" | "recordRowIds" | "vocabulary" | "documentIds";
+
+/** The order sections are written in, and checksummed in. */
+const SECTION_ORDER: readonly SectionName[] = ["termOffsets", "postingDocuments", "postingScores", "recordRowIds", "vocabulary", "documentIds"];
+
+/** A file whose content does not match its checksum or its own header: it is rebuilt, with a warning. */
+export class DamagedIndexFileError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`index file ${file} is damaged: ${reason}`);
+    this.name = "DamagedIndexFileError";
+  }
+}
 
 /**
  * Writes the index atomically: into a temporary file in the same folder, flushed, then renamed
@@ -37,15 +60,16 @@ type SectionName = "termOffsets" | "postingDocuments" | "postingScores" | "recor
  */
 export function writeIndexFile(file: string, index: Bm25Index, identity: IndexFileIdentity): void {
   const { data } = index;
-  const sections: Array<[SectionName, Uint8Array]> = [
-    ["termOffsets", bytesOf(data.termOffsets)],
-    ["postingDocuments", bytesOf(data.postingDocuments)],
-    ["postingScores", bytesOf(data.postingScores)],
-    ["recordRowIds", bytesOf(data.recordRowIds)],
-    ["vocabulary", Buffer.from(JSON.stringify(data.vocabulary), "utf8")],
-    ["documentIds", Buffer.from(JSON.stringify(data.documentIds), "utf8")],
-  ];
-  const header: IndexFileHeader = {
+  const bytesBySection: Record<SectionName, Uint8Array> = {
+    termOffsets: bytesOf(data.termOffsets),
+    postingDocuments: bytesOf(data.postingDocuments),
+    postingScores: bytesOf(data.postingScores),
+    recordRowIds: bytesOf(data.recordRowIds),
+    vocabulary: Buffer.from(JSON.stringify(data.vocabulary), "utf8"),
+    documentIds: Buffer.from(JSON.stringify(data.documentIds), "utf8"),
+  };
+  const sections = SECTION_ORDER.map((name) => [name, bytesBySection[name]] as const);
+  const header: Omit<IndexFileHeader, "checksum"> & { checksum?: number } = {
     ...identity,
     collection: index.collection,
     littleEndian: LITTLE_ENDIAN,
@@ -57,13 +81,15 @@ export function writeIndexFile(file: string, index: Bm25Index, identity: IndexFi
     sections: {} as IndexFileHeader["sections"],
   };
   // The header holds the section offsets, which depend on the header's own length: reserve a
-  // generous fixed-size slot (offsets are small integers) and pad the JSON into it.
-  const headerSlotBytes = alignUp(Buffer.byteLength(JSON.stringify({ ...header, sections: Object.fromEntries(sections.map(([name]) => [name, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]])) })) + HEADER_PREFIX_BYTES);
+  // generous fixed-size slot (offsets are small integers, the checksum a uint32) and pad the JSON into it.
+  const widest = { ...header, sections: Object.fromEntries(sections.map(([name]) => [name, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]])), checksum: 0xffffffff };
+  const headerSlotBytes = alignUp(Buffer.byteLength(JSON.stringify(widest)) + HEADER_PREFIX_BYTES);
   let offset = headerSlotBytes;
   for (const [name, bytes] of sections) {
     header.sections[name] = [offset, bytes.byteLength];
     offset = alignUp(offset + bytes.byteLength);
   }
+  header.checksum = checksumOf([checksummedHeader(header), ...sections.map(([, bytes]) => bytes)]);
   const headerBytes = headerBlock(MAGIC, header, headerSlotBytes);
 
   writeFileAtomically(file, (append) => {
@@ -78,37 +104,46 @@ export function writeIndexFile(file: string, index: Bm25Index, identity: IndexFi
   });
 }
 
-/** Reads only the header, to decide cheaply whether the file is still valid. Undefined if unreadable. */
-export function readIndexFileHeader(file: string): IndexFileHeader | undefined {
+/** Reads only the header, to decide cheaply whether the file is still valid. */
+export function readIndexFileHeader(file: string): IndexFileHeaderRead {
   const descriptor = openIfReadable(file);
-  if (descriptor === undefined) return undefined;
+  if (descriptor === undefined) return { status: "missing" };
   try {
-    const header = readHeader<IndexFileHeader>(descriptor, MAGIC)?.header;
-    return header?.littleEndian === LITTLE_ENDIAN ? header : undefined;
-  } catch {
-    return undefined;
+    const read = readHeader<IndexFileHeader>(descriptor, MAGIC, MAGIC_FAMILY);
+    if (read.status !== "read") return read;
+    // Written on a machine of the other byte order: rebuilt, not misread, and not damaged.
+    return read.header.littleEndian === LITTLE_ENDIAN ? { status: "read", header: read.header } : { status: "other-version" };
   } finally {
     closeSync(descriptor);
   }
 }
 
 /**
- * Loads an index file: one read of the whole file into an 8-byte-aligned buffer, typed arrays
- * as views over it (no per-posting parsing), two JSON parses for the strings.
+ * Loads an index file: one read of the whole file into an 8-byte-aligned buffer, the checksum
+ * checked over the header and every section (never serving a damaged posting), typed arrays as
+ * views over the buffer (no per-posting parsing), two JSON parses for the strings. Throws
+ * {@link DamagedIndexFileError} when anything does not match.
  */
 export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index {
   const { sections } = header;
   const fileBytes = Math.max(...Object.values(sections).map(([offset, length]) => offset + length));
-  const buffer = new ArrayBuffer(fileBytes);
   const descriptor = openSync(file, "r");
+  let buffer: ArrayBuffer;
   try {
-    if (!readFully(descriptor, new Uint8Array(buffer), 0)) throw new Error(`index file ${file} is shorter than its header says`);
+    // Checked before allocating, so a damaged offset cannot ask for gigabytes.
+    if (!(fileBytes <= fstatSync(descriptor).size)) throw new DamagedIndexFileError(file, "shorter than its header says");
+    buffer = new ArrayBuffer(fileBytes);
+    if (!readFully(descriptor, new Uint8Array(buffer), 0)) throw new DamagedIndexFileError(file, "shorter than its header says");
   } finally {
     closeSync(descriptor);
   }
+  const bytesOfSection = (name: SectionName) => new Uint8Array(buffer, sections[name][0], sections[name][1]);
+  if (checksumOf([checksummedHeader(header), ...SECTION_ORDER.map(bytesOfSection)]) !== header.checksum) {
+    throw new DamagedIndexFileError(file, "checksum mismatch");
+  }
   const view = <T>(name: SectionName, make: (offset: number, length: number) => T): T => make(sections[name][0], sections[name][1]);
   const text = (name: SectionName) => JSON.parse(view(name, (offset, length) => Buffer.from(buffer, offset, length).toString("utf8"))) as string[];
-  return new Bm25Index({
+  const index = new Bm25Index({
     collection: header.collection,
     parameters: header.parameters,
     averageDocumentLength: header.averageDocumentLength,
@@ -119,6 +154,8 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
     vocabulary: text("vocabulary"),
     documentIds: text("documentIds"),
   });
+  if (index.documentCount !== header.documentCount || index.termCount !== header.termCount) throw new DamagedIndexFileError(file, "sizes differ from its header");
+  return index;
 }
 
 function bytesOf(array: Uint32Array | Float32Array | Float64Array): Uint8Array {

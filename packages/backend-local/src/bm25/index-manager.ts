@@ -5,7 +5,8 @@ import { BadInputError } from "@hardneg/core";
 import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
-import { readIndexFile, readIndexFileHeader, writeIndexFile, type IndexFileHeader } from "./index-file.js";
+import { DamagedIndexFileError, readIndexFile, readIndexFileHeader, writeIndexFile } from "./index-file.js";
+import { removeStaleTemporaries } from "../temporary-files.js";
 import type { Tokenizer } from "@hardneg/core";
 
 /** How the index used by a call was obtained: built from the records, loaded from its file, or already in memory. */
@@ -39,12 +40,14 @@ export class IndexManager {
 
   /**
    * @param directory Folder of the index files, or undefined to keep indexes in memory only.
+   * @param warn Receives one line per problem worth telling (an index file not saved or damaged).
    */
   constructor(
     private readonly store: SqliteStore,
     private readonly tokenizer: Tokenizer,
     private readonly parameters: Bm25Parameters,
     private readonly directory: string | undefined,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** The current index for `collection` and `fields`, and how it was obtained. */
@@ -66,13 +69,10 @@ export class IndexManager {
     if (cached !== undefined && cached.collectionVersion === collectionVersion) return stats("cached", cached.index);
 
     if (file !== undefined) {
-      const header = readIndexFileHeader(file);
-      if (header !== undefined && header.key === key && header.databaseId === this.store.databaseId && header.collectionVersion === collectionVersion) {
-        const index = tryReadIndexFile(file, header);
-        if (index !== undefined) {
-          this.cache.set(key, { index, collectionVersion });
-          return stats("loaded", index);
-        }
+      const loaded = this.load(file, key, collectionVersion);
+      if (loaded !== undefined) {
+        this.cache.set(key, { index: loaded, collectionVersion });
+        return stats("loaded", loaded);
       }
     }
 
@@ -80,10 +80,12 @@ export class IndexManager {
     if (file !== undefined) {
       try {
         mkdirSync(this.directory!, { recursive: true });
+        // Whenever the folder is written: temporaries of killed writers go (live ones stay).
+        removeStaleTemporaries(this.directory!);
         writeIndexFile(file, built.index, { key, databaseId: this.store.databaseId, collectionVersion: built.collectionVersion });
       } catch (cause) {
         // Searching still works from memory; the next process will just rebuild. Say so, once per build.
-        process.emitWarning(`[hardneg] [local] could not write BM25 index file ${file}: ${(cause as Error).message}`);
+        this.warn(`[hardneg] [local] warning: could not write BM25 index file ${file} (${(cause as Error).message}); searching from memory, the next process builds it again`);
       }
     }
     this.cache.set(key, built);
@@ -105,6 +107,32 @@ export class IndexManager {
     for (const file of files) {
       if (file.startsWith(`${collection}@`)) rmSync(join(this.directory, file), { force: true });
     }
+  }
+
+  /**
+   * The index in `file` when it was built from this collection version and is intact. A stale
+   * file (older version, other format) is silently rebuilt; a damaged one (checksum mismatch,
+   * cut short, unparsable) too, with one warning line, and is never served.
+   */
+  private load(file: string, key: string, collectionVersion: number): Bm25Index | undefined {
+    const found = readIndexFileHeader(file);
+    let damage: string;
+    if (found.status === "read") {
+      const { header } = found;
+      if (header.key !== key || header.databaseId !== this.store.databaseId || header.collectionVersion !== collectionVersion) return undefined;
+      try {
+        return readIndexFile(file, header);
+      } catch (error) {
+        // Damage detected by the checks, or a header whose offsets no array can take.
+        damage = error instanceof DamagedIndexFileError ? error.reason : (error as Error).message;
+      }
+    } else if (found.status === "damaged") {
+      damage = found.reason;
+    } else {
+      return undefined;
+    }
+    this.warn(`[hardneg] [local] warning: BM25 index file ${file} is damaged (${damage}); rebuilding it from the database`);
+    return undefined;
   }
 
   private build(collection: string, fields: DocumentFields): CachedIndex {
@@ -138,16 +166,6 @@ export class IndexManager {
       analyser: this.tokenizer.fingerprint,
     });
     return createHash("sha256").update(identity).digest("hex").slice(0, 20);
-  }
-}
-
-/** Loads an index file, or undefined when it is damaged (truncated, unparsable): then it is rebuilt. */
-function tryReadIndexFile(file: string, header: IndexFileHeader): Bm25Index | undefined {
-  try {
-    const index = readIndexFile(file, header);
-    return index.documentCount === header.documentCount && index.termCount === header.termCount ? index : undefined;
-  } catch {
-    return undefined;
   }
 }
 

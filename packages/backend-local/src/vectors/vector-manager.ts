@@ -6,6 +6,7 @@ import type { Bm25Index } from "../bm25/bm25-index.js";
 import { textOf } from "../bm25/index-manager.js";
 import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import { readVectorFile, writeVectorFile } from "./vector-file.js";
+import { removeStaleTemporaries } from "../temporary-files.js";
 
 /** Documents embedded per call to the embedder (it batches further on its own). */
 const EMBED_CHUNK = 512;
@@ -50,6 +51,8 @@ export class VectorManager {
     private readonly store: SqliteStore,
     private readonly embedder: Embedder,
     private readonly directory: string | undefined,
+    /** Receives one line per problem worth telling (vectors not saved, a damaged file). */
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** The vectors for `index` (the BM25 index of the same collection version), and how they were obtained. */
@@ -70,11 +73,13 @@ export class VectorManager {
 
     if (file !== undefined) {
       const read = readVectorFile(file, { key, databaseId: this.store.databaseId, collectionVersion, embedderId: this.embedder.id });
-      if (read !== undefined && read.header.documentCount === index.documentCount) {
+      if (read.status === "read" && read.header.documentCount === index.documentCount) {
         const vectors = { matrix: read.matrix, dimension: read.header.dimension, documentCount: read.header.documentCount, collectionVersion };
         this.cache.set(cacheKey, vectors);
         return result("loaded", vectors);
       }
+      // Damaged vectors are never served: recomputed (the embedder's cache makes that cheap), said once.
+      if (read.status === "damaged") this.warn(`[hardneg] [local] warning: document vectors file ${file} is damaged (${read.reason}); computing them again`);
     }
 
     const pendingKey = `${cacheKey}@${collectionVersion}`;
@@ -126,9 +131,11 @@ export class VectorManager {
     if (file !== undefined && dimension > 0) {
       try {
         mkdirSync(this.directory!, { recursive: true });
+        // Whenever the folder is written: temporaries of killed writers go (live ones stay).
+        removeStaleTemporaries(this.directory!);
         writeVectorFile(file, { key, databaseId: this.store.databaseId, collectionVersion, embedderId: this.embedder.id, dimension, documentCount: index.documentCount }, matrix);
       } catch (cause) {
-        process.emitWarning(`[hardneg] [local] could not write document vectors ${file}: ${(cause as Error).message}`);
+        this.warn(`[hardneg] [local] warning: could not write document vectors ${file} (${(cause as Error).message}); using them from memory, the next process computes them again`);
       }
     }
     return vectors;

@@ -48,7 +48,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const embedder = createEmbedder(options);
   try {
     for (const spec of specs) {
-      const engine = await openEngine(spec, embedder === undefined ? {} : { embedder });
+      // Compare mines into <prefix>_<mode> collections: it writes, but never creates a database.
+      const engine = await openEngine(spec, embedder === undefined ? { access: "write" } : { access: "write", embedder });
       try {
         for (const mode of modes ?? [undefined]) {
           const report = await mine({
