@@ -58,7 +58,9 @@ export function explainingWriteFailures<T>(path: string, open: () => T): T {
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? "");
     if (code === "SQLITE_CANTOPEN" || code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") {
-      throw new BadOptionError("path", `cannot open ${path} for writing (${code}: read-only storage or no permission to write it); only reading works there, with the backend's readOnly option (the CLI's eval, export and report use it)`, { component: "local", cause: error });
+      // The machine refuses, not the user's input: an operational failure (the CLI exits 1),
+      // which keeps SQLite's or the system's code in its cause.
+      throw new Error(`cannot open ${path} for writing (${code}: read-only storage or no permission to write it); only reading works there, with the backend's readOnly option (the CLI's eval, export and report use it)`, { cause: error });
     }
     throw error;
   }

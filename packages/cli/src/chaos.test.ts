@@ -21,14 +21,15 @@ afterAll(() => folder.remove());
 
 /**
  * Every collection of a local database with its records, in a canonical form. Load bookkeeping
- * (`hardneg_loads`: process ids and times) is left out: it is not data.
+ * is left out: `hardneg_loads` (process ids and times) and the staging collection a killed load
+ * leaves, which no command reads and the next load of that collection removes (checked below).
  */
 async function snapshot(database: string): Promise<Record<string, Record<string, unknown>>> {
   if (!existsSync(database)) return {};
   const backend = await openLocalBackend(database);
   try {
     const raw = (backend as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database;
-    const names = raw.prepare("SELECT name FROM collections ORDER BY name").pluck().all().filter((name) => name !== "hardneg_loads");
+    const names = raw.prepare("SELECT name FROM collections ORDER BY name").pluck().all().filter((name) => name !== "hardneg_loads" && !name.includes(".staging-"));
     const collections: Record<string, Record<string, unknown>> = {};
     for (const name of names) {
       const records: Record<string, unknown> = {};
@@ -111,7 +112,7 @@ describe("chaos: failures leave committed data equal to a clean run", () => {
       if (after["sample"] === undefined || after["sample-test"] === undefined) {
         const refused = runCli(mineArgs(database), folder.path);
         expect(refused.status).toBe(2);
-        expect(refused.stderr).toMatch(/collection "sample(-test)?".*does not exist/);
+        expect(refused.stderr).toMatch(/collection "sample(-test)?".*does not exist|no hardneg database at/);
       }
     }
     runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `local:${database}`], folder.path);

@@ -23,6 +23,8 @@ interface AdapterOpenOptions {
   create: boolean;
   readOnly: boolean;
   embedder?: Embedder;
+  /** The local engine's wait for another writer (from `HARDNEG_BUSY_TIMEOUT_MS`). */
+  busyTimeoutMs?: number;
 }
 
 export function parseEngineSpec(text: string): EngineSpec {
@@ -75,5 +77,19 @@ export async function openEngine(text: string, options: OpenEngineOptions): Prom
   const open = module[adapter.opener] as (location: string, options: AdapterOpenOptions) => Promise<Engine>;
   const openOptions: AdapterOpenOptions = { create: options.access === "create", readOnly: options.access === "read" };
   if (options.embedder !== undefined) openOptions.embedder = options.embedder;
+  const busyTimeoutMs = busyTimeoutFromEnvironment();
+  if (busyTimeoutMs !== undefined) openOptions.busyTimeoutMs = busyTimeoutMs;
   return open(spec.location, openOptions);
+}
+
+/**
+ * `HARDNEG_BUSY_TIMEOUT_MS`: how long a writer on the local engine waits for another writer of
+ * the same database before giving up with SQLITE_BUSY. Unset: the backend's default (5 minutes).
+ */
+function busyTimeoutFromEnvironment(): number | undefined {
+  const text = process.env["HARDNEG_BUSY_TIMEOUT_MS"];
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new BadOptionError("HARDNEG_BUSY_TIMEOUT_MS", `must be a whole number of milliseconds, got ${JSON.stringify(text)}`);
+  return value;
 }

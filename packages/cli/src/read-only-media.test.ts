@@ -76,11 +76,11 @@ describe.skipIf(problem !== undefined)(`hardneg on a database on read-only media
     expect(existsSync(join(withoutIndex, "hardneg.db.bm25"))).toBe(false);
   });
 
-  it("a command that writes (mine) fails with one line naming the path, exit 2", () => {
+  it("a command that writes (mine) fails with one line naming the path, exit 1 (the machine refuses: an operational failure)", () => {
     const path = join(readOnly(source), "hardneg.db");
     const result = runCli(["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "more", "--negatives-per-query", "3", "--engine", `local:${path}`], folder.path);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain(`cannot open ${path} for writing`);
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(1);
   });
 });

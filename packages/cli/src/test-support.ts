@@ -13,9 +13,9 @@ export const scifactFolder = resolve(repoRoot, "../shared/datasets/scifact");
 
 export interface CliResult { status: number | null; stdout: string; stderr: string }
 
-/** Runs the built CLI in `cwd` and returns its exit status and output. */
-export function runCli(args: string[], cwd: string): CliResult {
-  const result = spawnSync(process.execPath, [cliEntry, ...args], { cwd, encoding: "utf8" });
+/** Runs the built CLI in `cwd` (with `environment` added to this process's) and returns its exit status and output. */
+export function runCli(args: string[], cwd: string, environment: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [cliEntry, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...environment } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
