@@ -80,7 +80,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
     ndcg_at_10: report.metrics.ndcg_at_10, mrr_at_10: report.metrics.mrr_at_10, recall_at_10: report.metrics.recall_at_10,
     recall_at_pool: report.metrics.recall_at_pool, pool_size: report.metrics.pool_size, gold_rank_histogram: report.gold_rank_histogram,
   }));
-  const reportPath = reportFile === undefined ? undefined : writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
+  const reportPath = reportFile === undefined ? undefined : await writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
   printResult(json, { engines, ...overlap, ...(reportPath === undefined ? {} : { report_file: reportPath }) }, () => [
     ...engines.map((engine) => `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  negatives/query ${formatNumber(engine.negatives_per_query)}`),
     "mean Jaccard overlap of negative sets:",

@@ -36,7 +36,7 @@ export async function mineCommand(engine: Engine, options: MineCommandOptions): 
   progress.done();
   const reportPath = reportFile === undefined
     ? undefined
-    : writeReportFile(reportFile, await renderMineReport(await readRuns(engine, report.run_id), `hardneg mining report: ${outCollection}`));
+    : await writeReportFile(reportFile, await renderMineReport(await readRuns(engine, report.run_id), `hardneg mining report: ${outCollection}`));
   printResult(json, { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>, () => [
     ...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
   ]);

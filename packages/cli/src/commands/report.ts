@@ -13,7 +13,7 @@ export interface ReportCommandOptions {
 export async function reportCommand(engine: Engine, runOrCollection: string, options: ReportCommandOptions): Promise<void> {
   const runs = await readRuns(engine, runOrCollection);
   const output = options.output ?? `report-${runs.length === 1 ? runs[0]!.runId : runOrCollection}.html`;
-  const path = writeReportFile(output, await renderMineReport(runs, `hardneg report: ${runOrCollection}`));
+  const path = await writeReportFile(output, await renderMineReport(runs, `hardneg report: ${runOrCollection}`));
   printResult(options.json, { output: path, runs: runs.map((run) => run.runId) }, () => [
     `wrote ${path} (${runs.length} run${runs.length === 1 ? "" : "s"}: ${runs.map((run) => run.runId).join(", ")})`,
   ]);
