@@ -4,6 +4,7 @@ import {
 } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { openEngine } from "../engine.js";
+import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import { createEmbedder, withoutEmbedderOptions, type EmbedderCommandOptions } from "../embedder-spec.js";
 import { renderCompareReport } from "../report/compare-report.js";
@@ -40,6 +41,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const { json, docsCollection, queriesCollection, engine: specs, mode: modes, outPrefix, report: reportFile, ...rest } = options;
   const miningOptions = withoutEmbedderOptions(rest);
   if (specs.length === 0) throw new BadOptionError("--engine", "name at least one engine to compare");
+  // Before any mining: a report over one of the engines' own files would destroy its data.
+  if (reportFile !== undefined) refuseEngineFileOutput("--report", reportFile, specs);
   const progress = progressLine();
   const runs: ComparedRun[] = [];
   const runData: RunData[] = [];
