@@ -73,6 +73,12 @@ describe("refuseEngineFileOutput", () => {
     }
   });
 
+  it("shows control characters of the output path as escapes: the message is printed as it is", () => {
+    const message = refusalOf(join(`${database}.bm25`, "\u202eevil\u001b[2J.jsonl"))!.message;
+    expect(message).toContain("\\u202eevil\\u001b[2J.jsonl");
+    expect(message).not.toMatch(/[\u001b\u202e]/);
+  });
+
   it("sees through relative paths, '..', symlinks to the database or its folder, and hard links", () => {
     const previous = process.cwd();
     process.chdir(join(folder.path, "sub"));

@@ -2,6 +2,7 @@ import { realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BadOptionError } from "@hardneg/core";
+import { showControlCharacters } from "./control-characters.js";
 import { parseEngineSpec } from "./engine.js";
 
 /**
@@ -90,7 +91,8 @@ export function refuseEngineFileOutput(option: string, output: string, engineTex
     // A hard link (or a case-insensitive file system) gives another name to the same file.
     const sameFile = !file.folder && outputIdentity !== undefined && file.paths.some((path) => identityOf(path) === outputIdentity);
     if (exactly || inside || sameFile) {
-      throw new BadOptionError(option, `${JSON.stringify(output)} ${exactly || sameFile ? "is" : "is inside"} the ${file.role} of --engine ${file.engine} (${file.path}); ` +
+      // Shown with control characters escaped: the CLI prints this message as it is, on one line.
+      throw new BadOptionError(option, showControlCharacters(`${JSON.stringify(output)} ${exactly || sameFile ? "is" : "is inside"} the ${file.role} of --engine ${file.engine} (${file.path}); `) +
         "writing it would destroy the engine's data, choose another file");
     }
   }
