@@ -33,6 +33,22 @@ export function startCli(args: string[], cwd: string) {
   return spawn(process.execPath, [cliEntry, ...args], { cwd, stdio: "ignore" });
 }
 
+/**
+ * Runs the built CLI in `cwd` without blocking this process, so several can run at once;
+ * resolves with its exit status and output when it exits.
+ */
+export function runCliConcurrently(args: string[], cwd: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => { stdout += text; });
+    child.stderr.setEncoding("utf8").on("data", (text: string) => { stderr += text; });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 export function temporaryFolder(): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), "hardneg-cli-"));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };

@@ -97,6 +97,6 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
     const report = runCliJson(["mine", ...collections, "--out-collection", "vector-negatives", "--negatives-per-query", "3", "--mode", "vector", "--relative-margin", "0.05", "--report", reportFile, ...engine], folder.path);
     expect(report["mode"]).toBe("vector");
     expect(report["dropped"]["relative_margin"]).toBeGreaterThan(0);
-    expect(readFileSync(reportFile, "utf8")).toMatch(/embedder <code>onnx:tiny-scifact-embedder@[0-9a-f]{12}<\/code>/);
+    expect(readFileSync(reportFile, "utf8")).toMatch(/embedder <code><bdi>onnx:tiny-scifact-embedder@[0-9a-f]{12}<\/bdi><\/code>/);
   });
 });

@@ -4,6 +4,7 @@ import {
 } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { openEngine } from "../engine.js";
+import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import { createEmbedder, withoutEmbedderOptions, type EmbedderCommandOptions } from "../embedder-spec.js";
 import { renderCompareReport } from "../report/compare-report.js";
@@ -40,6 +41,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const { json, docsCollection, queriesCollection, engine: specs, mode: modes, outPrefix, report: reportFile, ...rest } = options;
   const miningOptions = withoutEmbedderOptions(rest);
   if (specs.length === 0) throw new BadOptionError("--engine", "name at least one engine to compare");
+  // Before any mining: a report over one of the engines' own files would destroy its data.
+  if (reportFile !== undefined) refuseEngineFileOutput("--report", reportFile, specs);
   const progress = progressLine();
   const runs: ComparedRun[] = [];
   const runData: RunData[] = [];
@@ -81,7 +84,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
     ndcg_at_10: report.metrics.ndcg_at_10, mrr_at_10: report.metrics.mrr_at_10, recall_at_10: report.metrics.recall_at_10,
     recall_at_pool: report.metrics.recall_at_pool, pool_size: report.metrics.pool_size, gold_rank_histogram: report.gold_rank_histogram,
   }));
-  const reportPath = reportFile === undefined ? undefined : writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
+  const reportPath = reportFile === undefined ? undefined : await writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
   printResult(json, { engines, ...overlap, ...(reportPath === undefined ? {} : { report_file: reportPath }) }, () => [
     ...engines.map((engine) => `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  negatives/query ${formatNumber(engine.negatives_per_query)}`),
     "mean Jaccard overlap of negative sets:",

@@ -1,5 +1,6 @@
 import { evaluate, writeLinesAtomically, type Engine, type FusionType, type QueryEvaluation, type SearchMode } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
+import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult } from "../output.js";
 
 export interface EvalCommandOptions {
@@ -10,11 +11,17 @@ export interface EvalCommandOptions {
   fusion?: FusionType;
   /** JSONL file receiving each query's gold rank, nDCG@10 and Recall@100. */
   perQuery?: string;
+  /** The `--engine` spec, so the per-query file is never one of the engine's own files. */
+  engine: string;
   json: boolean;
 }
 
-/** `hardneg eval`: nDCG@10, MRR@10, Recall@10 and Recall@100 of the engine on the queries. */
+/**
+ * `hardneg eval`: nDCG@10, MRR@10, Recall@10 and Recall@100 of the engine on the queries. A
+ * `--per-query` file that is one of the engine's own files is refused before evaluating.
+ */
 export async function evalCommand(engine: Engine, options: EvalCommandOptions): Promise<void> {
+  if (options.perQuery !== undefined) refuseEngineFileOutput("--per-query", options.perQuery, [options.engine]);
   const perQuery: QueryEvaluation[] = [];
   const report = await evaluate({
     backend: engine,

@@ -1,5 +1,6 @@
 import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
+import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import { withoutEmbedderOptions } from "../embedder-spec.js";
 import { renderMineReport } from "../report/mine-report.js";
@@ -14,10 +15,16 @@ export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, 
   json: boolean;
   /** HTML report file written after the run (`--report`). */
   report?: string;
+  /** The `--engine` spec, so the report is never one of the engine's own files. */
+  engine: string;
 }
 
-/** `hardneg mine`: runs (or resumes) a mining run and prints its report. */
+/**
+ * `hardneg mine`: runs (or resumes) a mining run and prints its report. A `--report` file that is
+ * one of the engine's own files is refused before mining starts.
+ */
 export async function mineCommand(engine: Engine, options: MineCommandOptions): Promise<void> {
+  if (options.report !== undefined) refuseEngineFileOutput("--report", options.report, [options.engine]);
   const progress = progressLine();
   const { json, docsCollection, queriesCollection, outCollection, ...rest } = options;
   const judge = judgeFromOptions(options);
@@ -36,7 +43,7 @@ export async function mineCommand(engine: Engine, options: MineCommandOptions): 
   progress.done();
   const reportPath = reportFile === undefined
     ? undefined
-    : writeReportFile(reportFile, await renderMineReport(await readRuns(engine, report.run_id), `hardneg mining report: ${outCollection}`));
+    : await writeReportFile(reportFile, await renderMineReport(await readRuns(engine, report.run_id), `hardneg mining report: ${outCollection}`));
   printResult(json, { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>, () => [
     ...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
   ]);

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import { showControlCharacters } from "../control-characters.js";
 import { activeContentOf, SafeHtml, escapeHtml } from "./html.js";
 
 const BASE_CONFIG = {
@@ -33,11 +34,15 @@ export function figure(caption: string, chart: SafeHtml): string {
   return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${chart.html}</figure>`;
 }
 
-/** Bar chart of counts per ordered category (gold-rank buckets, drop reasons). */
+/**
+ * Bar chart of counts per ordered category (gold-rank buckets, drop reasons). Like every chart
+ * here, its data strings are drawn with control characters shown as escapes (`\u202e`): SVG
+ * text cannot hold a `<bdi>`, and an override there would reorder the label.
+ */
 export function barChart(rows: ReadonlyArray<{ category: string; count: number }>, options: { x: string; y: string; color?: string; width?: number }): TopLevelSpec {
   return {
     width: options.width ?? 420, height: 220,
-    data: { values: rows.map((row) => ({ ...row })) },
+    data: { values: rows.map((row) => ({ ...row, category: showControlCharacters(row.category) })) },
     mark: { type: "bar", color: options.color ?? "#3b82f6", tooltip: false },
     encoding: {
       x: { field: "category", type: "ordinal", sort: null, title: options.x, axis: { labelAngle: -30 } },
@@ -50,7 +55,7 @@ export function barChart(rows: ReadonlyArray<{ category: string; count: number }
 export function groupedBarChart(rows: ReadonlyArray<{ category: string; series: string; count: number }>, options: { x: string; y: string; seriesTitle: string }): TopLevelSpec {
   return {
     width: { step: 14 } as never, height: 220,
-    data: { values: rows.map((row) => ({ ...row })) },
+    data: { values: rows.map((row) => ({ ...row, category: showControlCharacters(row.category), series: showControlCharacters(row.series) })) },
     mark: { type: "bar" },
     encoding: {
       x: { field: "category", type: "ordinal", sort: null, title: options.x, axis: { labelAngle: -30 } },
@@ -68,7 +73,7 @@ export function scoreHistogram(rows: ReadonlyArray<{ score: number; kind: string
     data: { values: rows.map((row) => ({ ...row })) },
     mark: { type: "bar", opacity: 0.55, binSpacing: 0 },
     encoding: {
-      x: { field: "score", type: "quantitative", bin: { maxbins: 40 }, title: options.title },
+      x: { field: "score", type: "quantitative", bin: { maxbins: 40 }, title: showControlCharacters(options.title) },
       y: { aggregate: "count", type: "quantitative", stack: null, title: "count" },
       color: { field: "kind", type: "nominal", title: null, scale: { domain: ["gold (lowest-scoring)", "negative"], range: ["#16a34a", "#dc2626"] }, legend: { orient: "top" } },
     },
@@ -76,7 +81,8 @@ export function scoreHistogram(rows: ReadonlyArray<{ score: number; kind: string
 }
 
 /** Heatmap of a square matrix (mean Jaccard overlap between engines), values printed in the cells. */
-export function heatmap(labels: readonly string[], matrix: readonly (readonly number[])[], options: { title: string }): TopLevelSpec {
+export function heatmap(rawLabels: readonly string[], matrix: readonly (readonly number[])[], options: { title: string }): TopLevelSpec {
+  const labels = rawLabels.map(showControlCharacters);
   const values = labels.flatMap((row, rowIndex) => labels.map((column, columnIndex) => ({ row, column, value: matrix[rowIndex]?.[columnIndex] ?? 0 })));
   const size = Math.max(160, 70 * labels.length);
   return {

@@ -1,6 +1,6 @@
 import { GOLD_RANK_BUCKETS, type NegativeOverlap } from "@hardneg/core";
 import { figure, groupedBarChart, heatmap, renderChart } from "./charts.js";
-import { escapeHtml, formatValue, page, shorten, table } from "./html.js";
+import { dataList, escapeHtml, formatValue, idWithText, page, shorten, table } from "./html.js";
 import { runSection } from "./mine-report.js";
 import type { RunData } from "./run-data.js";
 
@@ -45,8 +45,8 @@ export async function renderCompareReport(input: {
   if (overlap.disagreements.length > 0) {
     parts.push("<h2>Queries where the engines disagree most</h2>");
     parts.push(table(["query", "mean Jaccard", ...overlap.labels], overlap.disagreements.map((item) => [
-      `${item.query_id}: ${shorten(queryTexts.get(item.query_id) ?? "", 200)}`, formatValue(item.mean_jaccard),
-      ...overlap.labels.map((label) => (item.negatives[label] ?? []).join(", ")),
+      idWithText(item.query_id, shorten(queryTexts.get(item.query_id) ?? "", 200)), formatValue(item.mean_jaccard),
+      ...overlap.labels.map((label) => dataList(item.negatives[label] ?? [])),
     ]), "texts"));
   }
   for (const [index, run] of runs.entries()) parts.push(await runSection(run, engines[index]?.label ?? `Run ${run.runId}`));

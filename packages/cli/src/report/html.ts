@@ -1,9 +1,11 @@
 /**
  * HTML building blocks for the reports. Every string that comes from data (document and query
- * texts, ids, collection and engine names) goes through {@link escapeHtml}; the only markup not
- * escaped is this module's own and the SVG Vega renders (which escapes its text itself and is
- * checked by `renderChart`).
+ * texts, ids, collection and engine names) goes through {@link dataHtml}: escaped, its control
+ * characters made visible, and isolated for bidi; the only markup not escaped is this module's
+ * own and the SVG Vega renders (which escapes its text itself and is checked by `renderChart`;
+ * chart data strings have their control characters made visible first).
  */
+import { replaceControlCharacters, showControlCharacters } from "../control-characters.js";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -12,19 +14,44 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (character) => ESCAPES[character]!);
 }
 
+/**
+ * A data string as markup: escaped ({@link escapeHtml}), each control character (ANSI escape,
+ * C1, bidi override or isolate, ...) shown as `<span class="control">\u202e</span>`, and the
+ * whole wrapped in `<bdi>`, which isolates its direction (dir=auto): right-to-left text in an id
+ * can neither reorder the text around it nor be reordered by it. Tab, newline and carriage
+ * return stay: in HTML they are plain white space.
+ */
+export function dataHtml(value: unknown): string {
+  const visible = replaceControlCharacters(escapeHtml(value), (escape) => `<span class="control">${escape}</span>`, { keep: "\t\n\r" });
+  return `<bdi>${visible}</bdi>`;
+}
+
+/** An id and its text, each isolated: `<bdi>id</bdi>: <bdi>text</bdi>`, as in the example rows. */
+export function idWithText(id: unknown, text: unknown): SafeHtml {
+  return new SafeHtml(`${dataHtml(id)}: ${dataHtml(text)}`);
+}
+
 /** Markup that is already safe (built here or checked), as opposed to a data string. */
 export class SafeHtml {
   constructor(readonly html: string) {}
 }
 
-/** Escapes a data value, or passes {@link SafeHtml} through. */
+/** A data value as {@link dataHtml}, or {@link SafeHtml} passed through. */
 export function cell(value: unknown): string {
-  return value instanceof SafeHtml ? value.html : escapeHtml(value);
+  return value instanceof SafeHtml ? value.html : dataHtml(value);
 }
 
-/** A table with a header row; cells are escaped unless {@link SafeHtml}. */
+/** Several data values, each isolated ({@link dataHtml}), joined by `separator` (default ", "). */
+export function dataList(values: readonly unknown[], separator = ", "): SafeHtml {
+  return new SafeHtml(values.map(dataHtml).join(escapeHtml(separator)));
+}
+
+/**
+ * A table with a header row; cells go through {@link cell}, and so do headers, which may name
+ * engines.
+ */
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[], className = ""): string {
-  const head = headers.map((header) => `<th>${escapeHtml(header)}</th>`).join("");
+  const head = headers.map((header) => `<th>${dataHtml(header)}</th>`).join("");
   const body = rows.map((row) => `<tr>${row.map((value) => `<td>${cell(value)}</td>`).join("")}</tr>`).join("\n");
   return `<table class="${escapeHtml(className)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -54,9 +81,13 @@ const STYLE = `
   th { background: #f0f4f8; } td.num, th.num { text-align: right; }
   table.texts td { max-width: 360px; overflow-wrap: anywhere; }
   .stat { display: inline-block; margin: 0 18px 8px 0; } .stat b { font-size: 18px; display: block; }
+  .control { font-family: ui-monospace, monospace; font-size: 0.9em; color: #b91c1c; background: #fef2f2; border-radius: 2px; }
 `;
 
-/** A complete, self-contained page: inline CSS, inline SVG, no script, nothing fetched. */
+/**
+ * A complete, self-contained page: inline CSS, inline SVG, no script, nothing fetched. The
+ * title holds no markup, so its control characters are shown as plain `\x1b` / `\u202e`.
+ */
 export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -64,7 +95,7 @@ export function page(title: string, body: string): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(showControlCharacters(title))}</title>
 <style>${STYLE}</style>
 </head>
 <body>

@@ -1,12 +1,12 @@
 import { DROP_REASONS, GOLD_RANK_BUCKETS } from "@hardneg/core";
 import { barChart, figure, renderChart, scoreHistogram } from "./charts.js";
-import { escapeHtml, formatValue, page, shorten, table } from "./html.js";
+import { dataHtml, dataList, escapeHtml, formatValue, idWithText, page, SafeHtml, shorten, table } from "./html.js";
 import type { RunData } from "./run-data.js";
 
 /** A self-contained HTML page reporting one or more mining runs. */
 export async function renderMineReport(runs: readonly RunData[], title = "hardneg mining report"): Promise<string> {
   const sections = await Promise.all(runs.map((run) => runSection(run)));
-  return page(title, `<h1>${escapeHtml(title)}</h1>\n${sections.join("\n")}`);
+  return page(title, `<h1>${dataHtml(title)}</h1>\n${sections.join("\n")}`);
 }
 
 /** The charts and tables of one run (also used per engine by the comparison report). */
@@ -19,8 +19,8 @@ export async function runSection(run: RunData, heading = `Run ${run.runId}`): Pr
     ["status", run.status], ["engine", run.options["backend"]], ["embedder", run.options["embedder"] ?? "none"],
     ["mode", search["mode"]], ["alpha", search["alpha"] ?? "–"], ["fusion", search["fusion"] ?? "–"], ["pool size", search["poolSize"]],
     ["strategy", selection["strategy"]], ["documents", docs["collection"]], ["output", run.options["out"]],
-  ].map(([name, value]) => `${escapeHtml(name)} <code>${escapeHtml(value)}</code>`).join(" · ");
-  const parts = [`<h2>${escapeHtml(heading)}</h2>`, `<p class="meta">${meta}</p>`];
+  ].map(([name, value]) => `${escapeHtml(name)} <code>${dataHtml(value)}</code>`).join(" · ");
+  const parts = [`<h2>${dataHtml(heading)}</h2>`, `<p class="meta">${meta}</p>`];
   if (report === undefined) {
     parts.push("<p>This run has not finished: no report yet. Re-run the same command to resume it.</p>");
     return parts.join("\n");
@@ -66,7 +66,7 @@ export async function runSection(run: RunData, heading = `Run ${run.runId}`): Pr
   if (run.examples.length > 0) {
     parts.push("<h3>Example rows</h3>");
     parts.push(table(["query", "gold document", "hard negative", "rank", "score", "gold score"], run.examples.map((row) => [
-      `${row.queryId}: ${shorten(row.query, 160)}`, `${row.goldIds.join(", ")}: ${shorten(row.goldDocument)}`, `${row.negativeId}: ${shorten(row.negative)}`,
+      idWithText(row.queryId, shorten(row.query, 160)), new SafeHtml(`${dataList(row.goldIds).html}: ${dataHtml(shorten(row.goldDocument))}`), idWithText(row.negativeId, shorten(row.negative)),
       formatValue(row.rank), formatValue(row.score), formatValue(row.goldScore),
     ]), "texts"));
   }

@@ -1,33 +1,51 @@
-import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { createTemporaryFileBeside } from "./temporary-file.js";
+
+/** Text gathered before one write call: big enough to keep system calls few, small enough to hold. */
+const CHUNK_CHARACTERS = 64 * 1024;
 
 /**
- * Writes `lines` (each followed by "\n", UTF-8) to `output` atomically: into `<output>.tmp`
- * first, renamed over `output` only once everything is written. If producing or writing a line
- * fails, the temporary file is removed and `output` is left as it was, so a failed export never
- * leaves a half-written file that looks complete. Creates missing parent folders. Streams:
- * backpressure holds the producer while the disk catches up.
+ * Writes `lines` (each followed by "\n", UTF-8) to `output` atomically: into a temporary file of
+ * its own beside `output` (unique name with the pid and a random part, created exclusively, so
+ * a planted file or symlink is never followed; see `createTemporaryFileBeside`), flushed to disk,
+ * then renamed over `output`. Readers see the old file or the complete new one, never a part;
+ * two writers of the same output each write their own temporary file and the last rename wins,
+ * so the result is one writer's complete file, never a mix.
+ *
+ * If producing, writing, flushing or renaming fails, the temporary file is removed, `output` is
+ * left as it was, and the original error is thrown (never a cleanup error). Creates missing
+ * parent folders. Streams: each chunk is awaited before the next line is asked for, so the
+ * producer never runs ahead of the disk.
  *
  * @returns The number of lines written.
  */
-export async function writeLinesAtomically(output: string, lines: AsyncIterable<string>): Promise<number> {
-  const temporary = `${output}.tmp`;
+export async function writeLinesAtomically(output: string, lines: AsyncIterable<string> | Iterable<string>): Promise<number> {
   await mkdir(dirname(output), { recursive: true });
+  const temporary = await createTemporaryFileBeside(output);
   let count = 0;
-  async function* withNewlines(): AsyncGenerator<string> {
+  let closed = false;
+  try {
+    let chunk = "";
     for await (const line of lines) {
       count += 1;
-      yield line + "\n";
+      chunk += line + "\n";
+      if (chunk.length >= CHUNK_CHARACTERS) {
+        // writeFile on a handle writes all of it at the current position (write may stop short).
+        await temporary.handle.writeFile(chunk, "utf8");
+        chunk = "";
+      }
     }
-  }
-  try {
-    await pipeline(Readable.from(withNewlines()), createWriteStream(temporary, { encoding: "utf8" }));
-    await rename(temporary, output);
+    if (chunk !== "") await temporary.handle.writeFile(chunk, "utf8");
+    // Flushed before the rename, so a crash right after it cannot leave an empty or partial output.
+    await temporary.handle.sync();
+    closed = true;
+    await temporary.handle.close();
+    await rename(temporary.path, output);
   } catch (error) {
-    await rm(temporary, { force: true });
+    // Cleanup is best effort: its own failure must not hide why the write failed.
+    if (!closed) await temporary.handle.close().catch(() => undefined);
+    await rm(temporary.path, { force: true }).catch(() => undefined);
     throw error;
   }
   return count;

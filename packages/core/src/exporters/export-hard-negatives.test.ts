@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HardNegativeKeys } from "../collections.js";
@@ -169,7 +169,8 @@ describe("exportHardNegatives", () => {
       const error = await rejectionOf(exportHardNegatives(failing, "HardNegatives", { format, output }));
       expect(error.message).toBe("connection lost");
       expect(existsSync(output)).toBe(false);
-      expect(existsSync(`${output}.tmp`)).toBe(false);
+      // No temporary file of any name is left behind either.
+      expect((await readdir(folder.path)).filter((name) => name.startsWith(`failed-${format}.jsonl`))).toEqual([]);
     }
     const previous = join(folder.path, "previous.jsonl");
     await writeFile(previous, "earlier export\n");
