@@ -24,6 +24,12 @@ describe("failureOutput", () => {
     expect(debug.text).toMatch(/^caused by: SqliteError: database or disk is full\n {4}at /m);
   });
 
+  it("shows control and bidi characters quoted from data as escapes, never raw", () => {
+    const output = failureOutput(new BadInputError("unknown id \"d1\u001b[31m\u202egpj.exe\"", { file: "a.jsonl", line: 2 }), {});
+    expect(output.text).toBe('[hardneg] a.jsonl:2: unknown id "d1\\x1b[31m\\u202egpj.exe"');
+    expect(output.text).not.toMatch(/[\u001b\u202e]/);
+  });
+
   it("prints a bug's stack with each cause, scrubbed of URL secrets", () => {
     const bug = new TypeError("cannot read x of http://u:pw-bug-1@host/", { cause: new RangeError("deeper") });
     const output = failureOutput(bug, {});

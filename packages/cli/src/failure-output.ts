@@ -1,4 +1,5 @@
 import { HardnegError, scrubUrlSecrets } from "@hardneg/core";
+import { showControlCharacters } from "./control-characters.js";
 import { describeOperationalError } from "./operational-errors.js";
 
 /**
@@ -34,9 +35,13 @@ export function failureOutput(error: unknown, environment: NodeJS.ProcessEnv = p
   return { text: scrubUrlSecrets(`hardneg: unexpected failure: ${causeChain(error, false)}`), exitCode: 1 };
 }
 
-/** Messages may quote text with line breaks (a server's answer); the line users grep must stay one. */
+/**
+ * Messages may quote text with line breaks (a server's answer); the line users grep must stay
+ * one. They may also quote data (an id, a malformed record's keys): its control and bidi
+ * characters are shown as escapes, never sent to the terminal raw.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, " ");
+  return showControlCharacters(text.replace(/\s*[\r\n]+\s*/g, " "));
 }
 
 /** The error's stack (or message), then "caused by: " and each cause's, one after another. */

@@ -113,6 +113,18 @@ describe("writeLinesAtomically", () => {
     expect(await readdir(path)).toEqual(["out.jsonl"]);
   });
 
+  it("names the output on a system error that names no file (a write to a full disk fails on the open file)", async () => {
+    const path = await subFolder();
+    const output = join(path, "out.jsonl");
+    async function* diskFills(): AsyncGenerator<string> {
+      yield "first";
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    }
+    const error = (await rejectionOf(writeLinesAtomically(output, diskFills()))) as NodeJS.ErrnoException;
+    expect([error.code, error.path]).toEqual(["ENOSPC", output]);
+    expect(await readdir(path)).toEqual([]);
+  });
+
   it("removes its temporary file and reports the rename's error when the output cannot be replaced", async () => {
     const path = await subFolder();
     const output = join(path, "a-folder");

@@ -46,6 +46,8 @@ export async function writeLinesAtomically(output: string, lines: AsyncIterable<
     // Cleanup is best effort: its own failure must not hide why the write failed.
     if (!closed) await temporary.handle.close().catch(() => undefined);
     await rm(temporary.path, { force: true }).catch(() => undefined);
+    // A write that fails on the open file (ENOSPC, EIO) names no path: name the output.
+    if (typeof (error as NodeJS.ErrnoException)?.code === "string" && (error as NodeJS.ErrnoException).path === undefined) (error as NodeJS.ErrnoException).path = output;
     throw error;
   }
   return count;
