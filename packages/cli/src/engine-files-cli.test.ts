@@ -83,6 +83,8 @@ describe("outputs onto the engine's own files", () => {
 
   it("export refuses a file inside a LanceDB engine's folder", () => {
     const lance = join(folder.path, "lance");
+    // An existing engine: only load creates one, so a missing folder is refused before the output is looked at.
+    runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `lancedb:${lance}`], folder.path);
     const output = join(lance, "export.jsonl");
     expectRefused(runCli(["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `lancedb:${lance}`], folder.path),
       "--output", output, "is inside the LanceDB folder");
