@@ -41,7 +41,7 @@ import {
   vectorScoreBody,
   vectorSearchBody,
 } from "./elastic-requests.js";
-import { checkDocumentVectors, chunked, embedderDimension, withDocumentVectors, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
+import { checkDocumentVectors, chunked, documentVectorsSourceOf, withDocumentVectors, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openElasticBackend} and {@link ElasticBackend}. */
 export interface ElasticBackendOptions {
@@ -341,9 +341,8 @@ export class ElasticBackend implements SearchBackend, Store {
   }
 
   /** Where this backend's document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
-  private async vectorsSource(): Promise<DocumentVectorsSource | undefined> {
-    if (this.documentVectors !== undefined) return { embedderId: `property:${this.documentVectors.property}`, dimension: this.documentVectors.dimension };
-    return this.embedder === undefined ? undefined : { embedderId: this.embedder.id, dimension: await embedderDimension(this.embedder) };
+  private vectorsSource(): Promise<DocumentVectorsSource | undefined> {
+    return documentVectorsSourceOf(this.documentVectors, this.embedder);
   }
 
   /**

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { processExists } from "@hardneg/core";
 
 /**
  * A temporary file untouched for this long is stale whoever wrote it: 1 hour. A live writer
@@ -64,17 +65,4 @@ export function removeStaleTemporaries(directory: string, now = Date.now()): str
     }
   }
   return removed;
-}
-
-/** Whether a process with this id exists on this machine (signal 0 checks without signalling). */
-function processExists(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -25,7 +25,7 @@ import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./q
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
 import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
-import { checkDocumentVectors, chunked, embedderDimension, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
+import { checkDocumentVectors, chunked, documentVectorsSourceOf, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
 export interface QdrantBackendOptions {
@@ -287,9 +287,8 @@ export class QdrantBackend implements SearchBackend, Store {
 
   /** The dimension of document vectors: the embedder's (a model learns it on its first call), else the configured one. */
   /** Where document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
-  private async vectorsSource(): Promise<DocumentVectorsSource | undefined> {
-    if (this.documentVectors !== undefined) return { embedderId: `property:${this.documentVectors.property}`, dimension: this.documentVectors.dimension };
-    return this.embedder === undefined ? undefined : { embedderId: this.embedder.id, dimension: await embedderDimension(this.embedder) };
+  private vectorsSource(): Promise<DocumentVectorsSource | undefined> {
+    return documentVectorsSourceOf(this.documentVectors, this.embedder);
   }
 
   private checkMode(options: SearchOptions, collection: string): void {

@@ -20,7 +20,7 @@ import {
   type Store,
   type StoredRecord,
 } from "@hardneg/core";
-import { checkDocumentVectors, chunked, embedderDimension, mapConcurrently, withDocumentVectors, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf } from "@hardneg/core";
+import { checkDocumentVectors, chunked, documentVectorsSourceOf, mapConcurrently, withDocumentVectors, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf } from "@hardneg/core";
 import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
@@ -326,11 +326,8 @@ export class WeaviateBackend implements SearchBackend, Store {
   }
 
   /** Where client-side document vectors come from: the configured property, else the embedder; none with a server vectorizer. */
-  private async vectorsSource(): Promise<DocumentVectorsSource | undefined> {
-    const property = this.options.documentVectors;
-    if (property !== undefined) return { embedderId: `property:${property.property}`, dimension: property.dimension };
-    const embedder = this.options.embedder;
-    return embedder === undefined ? undefined : { embedderId: embedder.id, dimension: await embedderDimension(embedder) };
+  private vectorsSource(): Promise<DocumentVectorsSource | undefined> {
+    return documentVectorsSourceOf(this.options.documentVectors, this.options.embedder);
   }
 
   /** Records in the collection's description whose vectors it now holds (refusing another embedder's) before they are written. */

@@ -5,7 +5,24 @@
  * without vectors (or with another model) answered vector searches with nothing (or nonsense).
  */
 import type { CollectionSpec, DocumentVectorsSource } from "./backend.js";
+import { embedderDimension, type Embedder } from "./embedders/embedder.js";
 import { BadOptionError, UnsupportedCapabilityError, type HardnegErrorOptions } from "./errors.js";
+
+/** The source id of vectors an adapter reads from a record property (its `documentVectors` option). */
+const PROPERTY_SOURCE_PREFIX = "property:";
+
+/**
+ * Where an adapter's document vectors come from: the record property named by its
+ * `documentVectors` option (source `property:<name>`), else its embedder (a model learns its
+ * dimension on its first call), else nowhere (undefined).
+ */
+export async function documentVectorsSourceOf(
+  documentVectors: { property: string; dimension: number } | undefined,
+  embedder: Embedder | undefined,
+): Promise<DocumentVectorsSource | undefined> {
+  if (documentVectors !== undefined) return { embedderId: `${PROPERTY_SOURCE_PREFIX}${documentVectors.property}`, dimension: documentVectors.dimension };
+  return embedder === undefined ? undefined : { embedderId: embedder.id, dimension: await embedderDimension(embedder) };
+}
 
 /**
  * Throws unless the documents collection `spec` can serve a vector or hybrid search whose query
@@ -20,7 +37,7 @@ export function checkDocumentVectors(spec: CollectionSpec | undefined, embedderI
   if (spec.vectors === undefined) {
     throw new UnsupportedCapabilityError(`holds no document vectors, so vector and hybrid search would find nothing; load it again with an embedder (hardneg load --embedder ...), or use mode "bm25"`, errorOptions);
   }
-  if (embedderId !== undefined && !spec.vectors.embedderId.startsWith("property:") && spec.vectors.embedderId !== embedderId) {
+  if (embedderId !== undefined && !spec.vectors.embedderId.startsWith(PROPERTY_SOURCE_PREFIX) && spec.vectors.embedderId !== embedderId) {
     throw new BadOptionError("embedder", `the collection's document vectors come from "${spec.vectors.embedderId}", but the queries would be embedded by "${embedderId}"; use the same embedder, or delete the collection and load it again`, errorOptions);
   }
 }

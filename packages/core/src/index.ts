@@ -9,6 +9,7 @@ export { uuidV5, contentId, HARDNEG_NAMESPACE } from "./ids.js";
 export { seededRandom, shuffled } from "./random.js";
 export * from "./text.js";
 export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";
+export { processExists } from "./process-exists.js";
 export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, parseRetryAfterMs, type RetryAttempt, type RetryOptions } from "./retry.js";
 export { fuseHits, type FuseHitsOptions } from "./fusion.js";
 export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
@@ -18,7 +19,7 @@ export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
 // Helpers adapters share (input checks, record mapping).
 export { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
 export { positiveIntegerOption, queryTextOf, queryVectorsOf } from "./adapter-inputs.js";
-export { checkDocumentVectors, withDocumentVectors } from "./document-vectors.js";
+export { checkDocumentVectors, documentVectorsSourceOf, withDocumentVectors } from "./document-vectors.js";
 
 // Metrics, mining, evaluation and engine comparison.
 export * from "./metrics.js";

@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import type { Store } from "./backend.js";
 import { BadInputError } from "./errors.js";
+import { processExists } from "./process-exists.js";
 
 /** The collection holding load records. */
 export const LOADS_COLLECTION = "hardneg_loads";
@@ -54,7 +55,7 @@ export async function removeAbandonedStagings(store: Store, target: string): Pro
   for await (const batch of store.iterate(LOADS_COLLECTION)) {
     for (const { properties } of batch) {
       const record = properties as Partial<StagingRecord>;
-      if (record.type !== "staging" || record.target !== target || record.host !== hostname() || processRuns(record.pid)) continue;
+      if (record.type !== "staging" || record.target !== target || record.host !== hostname() || processExists(record.pid ?? 0)) continue;
       await store.deleteCollection(record.staging!);
       await unregisterStaging(store, record.staging!);
     }
@@ -88,15 +89,4 @@ async function writeInPlace(store: Store, collection: string, status: InPlaceRec
   await store.createCollection({ name: LOADS_COLLECTION, kind: "records" });
   const record: InPlaceRecord = { type: "in-place", collection, status, started: new Date().toISOString() };
   await store.upsert(LOADS_COLLECTION, [{ id: inPlaceRecordId(collection), properties: { ...record } }]);
-}
-
-function processRuns(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs under another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import type { Engine } from "../backend.js";
 import { ingestQueries } from "../ingest.js";
 import { CONFORMANCE_FIXTURE } from "./conformance-fixture.js";
@@ -6,6 +6,7 @@ import { conformanceCollections, type ConformanceContext, type ConformanceOption
 import { registerMiningTests } from "./conformance-mining.js";
 import { registerSearchTests } from "./conformance-search.js";
 import { registerStoreTests } from "./conformance-store.js";
+import { describeSkippedLoudly } from "./skip-loudly.js";
 
 /**
  * Registers the conformance suite (vitest `describe`/`it`) for one engine: collections, the
@@ -16,11 +17,7 @@ import { registerStoreTests } from "./conformance-store.js";
  */
 export function describeConformance(options: ConformanceOptions): void {
   if (typeof options.skip === "string") {
-    const reason = options.skip;
-    console.warn(`[hardneg conformance] [${options.name}] SKIPPED: ${reason}`);
-    describe.skip(`conformance: ${options.name} (skipped: ${reason})`, () => {
-      it(`is skipped: ${reason}`, () => undefined);
-    });
+    describeSkippedLoudly("conformance", options.name, `conformance: ${options.name}`, options.skip);
     return;
   }
 

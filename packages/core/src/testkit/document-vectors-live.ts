@@ -4,6 +4,7 @@ import type { Embedder } from "../embedders/embedder.js";
 import { expectHardnegError } from "./conformance-assertions.js";
 import { CONFORMANCE_FIXTURE } from "./conformance-fixture.js";
 import { FixtureEmbedder } from "./fixture-embedder.js";
+import { describeSkippedLoudly } from "./skip-loudly.js";
 
 /** Options of {@link describeDocumentVectors}. */
 export interface DocumentVectorsOptions {
@@ -25,8 +26,7 @@ export interface DocumentVectorsOptions {
 export function describeDocumentVectors(options: DocumentVectorsOptions): void {
   const title = `document vectors on ${options.name}: loaded later, never mixed`;
   if (options.skip !== false) {
-    console.warn(`[hardneg document vectors] [${options.name}] SKIPPED: ${options.skip}`);
-    describe.skip(`${title} (skipped: ${options.skip})`, () => it(`is skipped: ${options.skip}`, () => undefined));
+    describeSkippedLoudly("document vectors", options.name, title, options.skip);
     return;
   }
   const target: DocumentTarget = { collection: options.collection, idKey: "doc_id", contentKey: "text", titleKey: "title" };

@@ -9,6 +9,7 @@ import { gradesOf, MetricsAccumulator } from "../metrics.js";
 import type { Embedder } from "../embedders/embedder.js";
 import type { Doc } from "../types.js";
 import { sharedData } from "./shared-data.js";
+import { describeSkippedLoudly } from "./skip-loudly.js";
 
 /** Options of {@link describeSciFactRetrieval}. */
 export interface SciFactRetrievalOptions {
@@ -40,8 +41,7 @@ const SLICE = 1000;
 export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void {
   const title = `SciFact slice on ${options.name} (300 test queries, ${SLICE} documents, tiny ONNX model)`;
   if (options.skip !== false) {
-    console.warn(`[hardneg scifact] [${options.name}] SKIPPED: ${options.skip}`);
-    describe.skip(`${title} (skipped: ${options.skip})`, () => it(`is skipped: ${options.skip}`, () => undefined));
+    describeSkippedLoudly("scifact", options.name, title, options.skip);
     return;
   }
   const scifact = sharedData("datasets/scifact", options.testFileUrl, "corpus.jsonl");
