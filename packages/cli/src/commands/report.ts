@@ -20,8 +20,8 @@ export async function reportCommand(engine: Engine, runOrCollection: string, opt
   if (options.output !== undefined) refuseEngineFileOutput("--output", options.output, [options.engine]);
   const runs = await readRuns(engine, runOrCollection);
   const output = options.output ?? `report-${runs.length === 1 ? runs[0]!.runId : runOrCollection}.html`;
-  // The default name comes from data (a run id or collection name): checked too.
-  refuseEngineFileOutput("--output", output, [options.engine]);
+  // The default name comes from data (a run id or collection name): checked too (a given one was, above).
+  if (options.output === undefined) refuseEngineFileOutput("--output", output, [options.engine]);
   const path = await writeReportFile(output, await renderMineReport(runs, `hardneg report: ${runOrCollection}`));
   printResult(options.json, { output: path, runs: runs.map((run) => run.runId) }, () => [
     `wrote ${path} (${runs.length} run${runs.length === 1 ? "" : "s"}: ${runs.map((run) => run.runId).join(", ")})`,
