@@ -158,8 +158,12 @@ export interface Store {
 /** A backend that both searches documents and stores collections: what `addHardNegatives` takes. */
 export type Engine = SearchBackend & Store;
 
+/** True when `capabilities` claim `scoreDocuments` in `mode` (`scoreDocumentsModes`, by default every search mode). */
+export function claimsScoreDocumentsIn(capabilities: BackendCapabilities, mode: SearchMode): boolean {
+  return capabilities.scoreDocuments && (capabilities.scoreDocumentsModes ?? capabilities.modes).includes(mode);
+}
+
 /** True when `backend` can give document scores in `mode`: it has `scoreDocuments` and claims that mode for it. */
 export function scoresDocumentsIn(backend: SearchBackend, mode: SearchMode): boolean {
-  const capabilities = backend.capabilities();
-  return backend.scoreDocuments !== undefined && capabilities.scoreDocuments && (capabilities.scoreDocumentsModes ?? capabilities.modes).includes(mode);
+  return backend.scoreDocuments !== undefined && claimsScoreDocumentsIn(backend.capabilities(), mode);
 }

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { claimsScoreDocumentsIn } from "../backend.js";
 import { HardNegativesCollection } from "../collections.js";
 import { addHardNegatives } from "../mining/add-hard-negatives.js";
 import { mine } from "../mining/mine.js";
@@ -43,7 +44,6 @@ export function registerMiningTests(context: () => ConformanceContext): void {
   it("addHardNegatives in every claimed mode with a pool of 1, so golds fall outside it (gold scores then come from scoreDocuments or stay unknown)", async () => {
     const { engine, docsCollection, queriesCollection, hardNegativesCollection, target, fixture } = context();
     const capabilities = engine.capabilities();
-    const scoredModes = capabilities.scoreDocuments ? capabilities.scoreDocumentsModes ?? capabilities.modes : [];
     let goldsOutside = 0;
     for (const mode of capabilities.modes) {
       const out = new HardNegativesCollection({ collectionName: `${hardNegativesCollection.collectionName}_pool1_${mode}` });
@@ -53,7 +53,7 @@ export function registerMiningTests(context: () => ConformanceContext): void {
         expect(report.queries_skipped, `mode ${mode}: ${JSON.stringify(report.skipped_examples)}`).toBe(0);
         const pools = await engine.search(target, requestsOf(context()), optionsFor(mode, 1));
         pools.forEach((hits, index) => (goldsOutside += fixture.queries[index]!.goldIds.filter((id) => !hits.some((hit) => hit.id === id)).length));
-        if (scoredModes.includes(mode)) {
+        if (claimsScoreDocumentsIn(capabilities, mode)) {
           // Every mined row carries the gold's score, asked of scoreDocuments when the gold is outside the pool.
           for await (const batch of engine.iterate(out.collectionName)) {
             for (const row of batch) expect(typeof row.properties.gold_score, `mode ${mode}, row ${row.id}: gold_score`).toBe("number");
