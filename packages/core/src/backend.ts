@@ -41,24 +41,22 @@ export interface SearchOptions {
 export interface BackendCapabilities {
   /** Search modes this backend serves. */
   modes: readonly SearchMode[];
-  /** True when `scoreDocuments` is implemented (needed for gold scores outside the pool). */
-  scoreDocuments: boolean;
   /**
-   * The modes `scoreDocuments` serves. Default: every mode in `modes`. A hybrid score depends on
-   * the other candidates of the fused lists, so most engines serve only "bm25" and "vector";
-   * core then never asks for a hybrid score (gold scores outside the pool stay unknown, and
-   * margin filters are refused up front in that mode).
+   * The modes `scoreDocuments` serves (gold scores outside the pool); empty when the engine has
+   * no `scoreDocuments`. In other modes core never asks for a score (gold scores outside the pool
+   * stay unknown, and margin filters are refused up front).
    */
-  scoreDocumentsModes?: readonly SearchMode[];
+  scoreDocumentsModes: readonly SearchMode[];
   /** Largest `k` the engine accepts in one request; undefined means no limit. */
   maxK?: number;
-  /** Largest number of requests core should put in one `search` call. Default 256. */
-  maxBatchSize?: number;
+  /** Largest number of requests core puts in one `search` call to the engine. */
+  maxBatchSize: number;
 }
 
 /**
- * A search engine holding a document collection. Batch-first: one call carries many requests.
- * Implementations: `@hardneg/backend-local` (embedded default) and the adapter packages.
+ * A search engine holding a document collection, as core uses it. Batch-first: one call carries
+ * many requests. Adapters do not implement it: they implement a `SearchDriver`
+ * (`@hardneg/core/adapter`) and `createSearchBackend` or `createEngine` wraps it, checking inputs.
  */
 export interface SearchBackend {
   readonly specificationVersion: SpecificationVersion;
@@ -76,10 +74,11 @@ export interface SearchBackend {
   /** One round trip for many ids. Missing ids are simply absent from the map, never thrown. */
   getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>>;
   /**
-   * Optional: the engine's score (same scale as `search`) of given documents for one request,
-   * whether or not they would be in the top k. Ids the engine cannot score are absent.
+   * The engine's score (same scale as `search`) of given documents for one request, whether or
+   * not they would be in the top k. Ids the engine cannot score are absent. Throws
+   * `UnsupportedCapabilityError` outside `capabilities().scoreDocumentsModes`.
    */
-  scoreDocuments?(
+  scoreDocuments(
     target: DocumentTarget,
     request: SearchRequest,
     ids: readonly string[],
@@ -118,7 +117,8 @@ export interface IterateOptions {
 }
 
 /**
- * Collections of records. Writes are idempotent: `upsert` with the same ids twice leaves the
+ * Collections of records, as core uses them (adapters implement a `StoreDriver` and
+ * `createStore` or `createEngine` wraps it). Writes are idempotent: `upsert` with the same ids twice leaves the
  * same records. `iterate` streams in batches and never loads a whole collection.
  */
 export interface Store {
@@ -158,12 +158,7 @@ export interface Store {
 /** A backend that both searches documents and stores collections: what `addHardNegatives` takes. */
 export type Engine = SearchBackend & Store;
 
-/** True when `capabilities` claim `scoreDocuments` in `mode` (`scoreDocumentsModes`, by default every search mode). */
-export function claimsScoreDocumentsIn(capabilities: BackendCapabilities, mode: SearchMode): boolean {
-  return capabilities.scoreDocuments && (capabilities.scoreDocumentsModes ?? capabilities.modes).includes(mode);
-}
-
-/** True when `backend` can give document scores in `mode`: it has `scoreDocuments` and claims that mode for it. */
+/** True when `backend` gives document scores in `mode`. */
 export function scoresDocumentsIn(backend: SearchBackend, mode: SearchMode): boolean {
-  return backend.scoreDocuments !== undefined && claimsScoreDocumentsIn(backend.capabilities(), mode);
+  return backend.capabilities().scoreDocumentsModes.includes(mode);
 }

@@ -72,5 +72,9 @@ export { judgeWithCache, estimateWithCache, type JudgingStats, type CachedJudgin
 export { JUDGE_ROW_KEYS, judgeRowProperties } from "./judges/judge-row.js";
 export { judgeCollection, type JudgeCollectionOptions, type JudgeCollectionReport } from "./judges/judge-collection.js";
 
-// For tests (yours too).
-export { MemoryStore } from "./testing/memory-store.js";
+// Wrapping drivers (the adapter contract is at `@hardneg/core/adapter`), and a store in memory.
+export { createEngine, createSearchBackend, createStore, type EngineOf } from "./adapter/create-engine.js";
+export type { EngineDriver, SearchDriver, StoreDriver } from "./adapter/driver.js";
+export type { EngineOpener, EngineOpenOptions } from "./adapter/opener.js";
+export { AdapterContractError } from "./adapter/answer-checks.js";
+export { MemoryStore, type MemoryStoreOptions } from "./adapter/memory-store.js";

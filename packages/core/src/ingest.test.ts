@@ -3,9 +3,10 @@ import { DocsCollection, HardNegativesCollection, QueriesCollection } from "./co
 import { BadInputError, HardnegError } from "./errors.js";
 import { ingestDocuments, ingestQueries } from "./ingest.js";
 import { evaluate } from "./mining/evaluate.js";
+import { createSearchBackend } from "./adapter/create-engine.js";
 import { WordOverlapBackend } from "./mining/__fixtures__/word-overlap-backend.js";
 import { mine } from "./mining/mine.js";
-import { MemoryStore } from "./testing/memory-store.js";
+import { MemoryStore } from "./adapter/memory-store.js";
 import type { Doc } from "./types.js";
 
 // MemoryStore cannot swap collections, so loads write in place, marked until they finish.
@@ -27,14 +28,14 @@ async function loaded(): Promise<MemoryStore> {
 }
 
 function mineIn(store: MemoryStore) {
-  return mine({ backend: new WordOverlapBackend(store), store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }), negativesPerQuery: 2 });
+  return mine({ backend: createSearchBackend(new WordOverlapBackend(store)), store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }), negativesPerQuery: 2 });
 }
 
 describe("loads on a store that cannot swap collections", () => {
   it("a load that fails part-way into an existing collection leaves it refused by mining and evaluation until a load succeeds", async () => {
     const store = await loaded();
     await expect(ingestDocuments(store, docs, documents(40, 30))).rejects.toThrow("docs.jsonl:30");
-    for (const action of [() => mineIn(store), () => evaluate({ backend: new WordOverlapBackend(store), store, docsCollection: docs, queriesCollection: queries })]) {
+    for (const action of [() => mineIn(store), () => evaluate({ backend: createSearchBackend(new WordOverlapBackend(store)), store, docsCollection: docs, queriesCollection: queries })]) {
       const error = await action().then(() => undefined, (caught: unknown) => caught);
       expect(HardnegError.isInstance(error) && error.code).toBe("BAD_INPUT");
       expect((error as Error).message).toMatch(/collection "docs".*incomplete: a load into it started at .* did not finish/);

@@ -6,7 +6,7 @@ import type { HardNegativeKeys } from "../collections.js";
 import { HardNegativesCollection } from "../collections.js";
 import { BadInputError, BadOptionError, MissingCollectionError } from "../errors.js";
 import { createTempFolder, rejectionOf, type TempFolder } from "../loaders/__fixtures__/temp-folder.js";
-import { MemoryStore } from "../testing/memory-store.js";
+import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
 import { EXPORT_FORMATS } from "./export-formats.js";
 import { exportHardNegatives } from "./export-hard-negatives.js";

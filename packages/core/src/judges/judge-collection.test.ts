@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { HardNegativesCollection } from "../collections.js";
 import { BadInputError, MissingCollectionError } from "../errors.js";
 import { exportHardNegatives } from "../exporters/export-hard-negatives.js";
-import { MemoryStore } from "../testing/memory-store.js";
+import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
 import { startJudgeTestServer, type JudgeTestServer } from "./__fixtures__/judge-test-server.js";
 import { judgeCollection } from "./judge-collection.js";

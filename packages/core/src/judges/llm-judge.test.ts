@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuthError, BadOptionError, ConnectionError, HardnegError } from "../errors.js";
-import { MemoryStore } from "../testing/memory-store.js";
+import { MemoryStore } from "../adapter/memory-store.js";
 import { relevantByTable, useJudgeTestServers, type JudgeTestServer } from "./__fixtures__/judge-test-server.js";
 import { judgeWithCache } from "./cached-judging.js";
 import type { JudgeItem } from "./judge.js";

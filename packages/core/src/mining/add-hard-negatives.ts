@@ -1,12 +1,18 @@
-import type { Engine } from "../backend.js";
+import type { SearchBackend, Store } from "../backend.js";
 import type { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
 import { mine, type MineReport } from "./mine.js";
 import type { MineConfig } from "./config.js";
 
 /** The original tool's entry point, in TypeScript form. */
-export interface AddHardNegativesOptions extends Partial<Omit<MineConfig, "backend" | "docsCollection" | "queriesCollection" | "hardNegativesCollection" | "negativesPerQuery">> {
-  /** An engine that searches the documents and stores the collections (e.g. `openLocalBackend`). */
-  backend: Engine;
+export interface AddHardNegativesOptions extends Partial<Omit<MineConfig, "backend" | "store" | "docsCollection" | "queriesCollection" | "hardNegativesCollection" | "negativesPerQuery">> {
+  /** The engine that searches the documents (e.g. `openLocalBackend`'s); it also stores the collections unless `store` is given. */
+  backend: SearchBackend;
+  /**
+   * Where the queries are read and the hard negatives (and run records) are written. Default:
+   * `backend`, when it is also a store (the original's "store negatives back in the engine").
+   * Give one to mine a search-only engine, e.g. `new MemoryStore()` or a local database.
+   */
+  store?: Store;
   negativesPerQuery: number;
   docsCollection: DocsCollection;
   queriesCollection: QueriesCollection;

@@ -1,4 +1,4 @@
-import { claimsScoreDocumentsIn, type BackendCapabilities, type SearchBackend, type Store } from "../backend.js";
+import { type BackendCapabilities, type SearchBackend, type Store } from "../backend.js";
 import type { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
 import { BadOptionError, UnsupportedCapabilityError } from "../errors.js";
 import { JUDGE_POLICIES, type Judge, type JudgePolicy } from "../judges/judge.js";
@@ -140,8 +140,8 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
   if (rangeMax !== undefined && rangeMax > poolSize) throw new BadOptionError("rangeMax", `is ${rangeMax}, beyond the candidate pool (${poolSize}); raise poolSize`);
 
   const needsGoldScore = config.relativeMargin !== undefined || config.absoluteMargin !== undefined;
-  if (needsGoldScore && !claimsScoreDocumentsIn(capabilities, mode)) {
-    const why = capabilities.scoreDocuments ? `no scoreDocuments in mode "${mode}"` : "no scoreDocuments";
+  if (needsGoldScore && !capabilities.scoreDocumentsModes.includes(mode)) {
+    const why = `no scoreDocuments in mode "${mode}"`;
     throw new UnsupportedCapabilityError(
       `relativeMargin/absoluteMargin compare candidates with the gold's score, which this backend cannot give for golds outside the pool (${why}); use maxScore/minScore instead`,
       { option: config.relativeMargin !== undefined ? "relativeMargin" : "absoluteMargin" },

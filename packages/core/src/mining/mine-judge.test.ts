@@ -10,9 +10,10 @@ import { startJudgeTestServer, type JudgeTestServer } from "../judges/__fixtures
 import type { Judge, JudgeItem, Verdict } from "../judges/judge.js";
 import { LlmJudge } from "../judges/llm-judge.js";
 import { JUDGEMENTS_COLLECTION } from "../judges/verdict-cache.js";
-import { MemoryStore } from "../testing/memory-store.js";
+import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
 import type { MineConfig } from "./config.js";
+import { createSearchBackend } from "../adapter/create-engine.js";
 import { WordOverlapBackend } from "./__fixtures__/word-overlap-backend.js";
 import { mine } from "./mine.js";
 import { eligibleInDrawOrder } from "./select-negatives.js";
@@ -44,7 +45,7 @@ async function fixture() {
   await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
   const backend = new WordOverlapBackend(store);
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend, store,
+    backend: createSearchBackend(backend), store,
     docsCollection: new DocsCollection({ collectionName: "docs" }),
     queriesCollection: new QueriesCollection({ collectionName: "queries" }),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),

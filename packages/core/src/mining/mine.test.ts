@@ -1,27 +1,28 @@
 import { describe, expect, it } from "vitest";
-import type { BackendCapabilities, SearchBackend, Store } from "../backend.js";
+import type { Store } from "../backend.js";
+import { createSearchBackend } from "../adapter/create-engine.js";
+import type { SearchDriver } from "../adapter/driver.js";
+import type { SearchMode } from "../types.js";
 import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
 import { HardnegError } from "../errors.js";
-import { MemoryStore } from "../testing/memory-store.js";
+import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
 import { WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
 import type { MineConfig } from "./config.js";
 
-/** The shared word-overlap engine with `scoreDocuments`, counting its calls; `scoreDocuments: false` only leaves it out of the capabilities. */
+/** The shared word-overlap engine with `scoreDocuments`, counting its calls; `scoreDocuments: false` leaves the method out. */
 class ScoringWordOverlapBackend extends WordOverlapBackend {
   scoreCalls = 0;
+  scoreDocumentsModes?: readonly SearchMode[];
 
-  constructor(store: Store, private readonly options: { scoreDocuments: boolean } = { scoreDocuments: true }) {
+  constructor(store: Store, options: { scoreDocuments: boolean } = { scoreDocuments: true }) {
     super(store);
+    if (!options.scoreDocuments) delete this.scoreDocuments;
   }
 
-  override capabilities(): BackendCapabilities {
-    return { modes: ["bm25"], scoreDocuments: this.options.scoreDocuments };
-  }
-
-  scoreDocuments?: SearchBackend["scoreDocuments"] = async (target, request, ids) => {
+  scoreDocuments?: SearchDriver["scoreDocuments"] = async (target, request, ids) => {
     this.scoreCalls++;
     const documents = await this.getDocuments(target, ids);
     return new Map([...documents.values()].map((document) => [document.id, wordOverlap(request.text, document.text)]));
@@ -55,7 +56,7 @@ async function fixture(options: { scoreDocuments?: boolean } = {}) {
   await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
   const backend = new ScoringWordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend, store,
+    backend: createSearchBackend(backend), store,
     docsCollection: new DocsCollection({ collectionName: "docs" }),
     queriesCollection: new QueriesCollection({ collectionName: "queries" }),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
@@ -105,7 +106,8 @@ describe("mine", () => {
   it("addHardNegatives writes the original five properties under the user's names", async () => {
     const { store, backend } = await fixture();
     const report = await addHardNegatives({
-      backend: Object.assign(backend, store) as never,
+      backend: createSearchBackend(backend),
+      store,
       negativesPerQuery: 1,
       docsCollection: new DocsCollection({ collectionName: "docs" }),
       queriesCollection: new QueriesCollection({ collectionName: "queries" }),
@@ -144,7 +146,7 @@ describe("mine", () => {
 
   it("refuses margin filters in a mode the backend does not score in, and never asks it for such scores", async () => {
     const { store, backend, config } = await fixture();
-    backend.capabilities = () => ({ modes: ["bm25"], scoreDocuments: true, scoreDocumentsModes: [] });
+    backend.scoreDocumentsModes = [];
     const error = await mine(config({ relativeMargin: 0.05 })).catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("UNSUPPORTED_CAPABILITY");
     expect((error as Error).message).toContain('no scoreDocuments in mode "bm25"');
@@ -206,5 +208,42 @@ describe("mine", () => {
     expect(resumed.batches_resumed).toBeGreaterThan(0);
     expect(await rows(crashing.store)).toEqual(cleanRows);
     expect({ ...resumed, batches_resumed: 0 }).toEqual({ ...cleanReport, batches_resumed: 0 });
+  });
+});
+
+describe("mine with a search-only backend and a separate store", () => {
+  it("mines an engine that only searches, keeping queries and negatives in the store", async () => {
+    // The engine keeps its documents where core cannot read them (as an HTTP search API does).
+    const engineData = new MemoryStore({ name: "engine-data" });
+    await engineData.createCollection({ name: "docs", kind: "documents" });
+    await engineData.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+    const store = new MemoryStore({ name: "negatives" });
+    await store.createCollection({ name: "queries", kind: "queries" });
+    await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+    const config: MineConfig = {
+      backend: createSearchBackend(new WordOverlapBackend(engineData)),
+      store,
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      negativesPerQuery: 2,
+    };
+    const report = await mine(config);
+    expect(report.rows_written, "rows mined through the search-only backend").toBeGreaterThan(0);
+    expect(await store.count("out"), "rows land in the separate store").toBe(report.rows_written);
+    expect(await engineData.hasCollection("out"), "nothing is written to the engine's data").toBe(false);
+    // Random padding needs the corpus ids, which only the engine holds: refused with the fix named.
+    await expect(mine({ ...config, shortfall: "pad-random", negativesPerQuery: 6, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out2" }) }), "pad-random").rejects.toThrow(/search-only backend.*keep-fewer/);
+  });
+
+  it("refuses a search-only backend without a store, naming the option", async () => {
+    const engineData = new MemoryStore();
+    await expect(mine({
+      backend: createSearchBackend(new WordOverlapBackend(engineData)),
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      negativesPerQuery: 2,
+    })).rejects.toThrow(/option store: .*only searches; pass a store/);
   });
 });

@@ -1,5 +1,5 @@
-import { scoresDocumentsIn, type Store } from "../backend.js";
-import { BadOptionError, MissingCollectionError } from "../errors.js";
+import { scoresDocumentsIn, type SearchBackend, type Store } from "../backend.js";
+import { BadOptionError, MissingCollectionError, UnsupportedCapabilityError } from "../errors.js";
 import { requireCompleteCollection } from "../load-records.js";
 import { emptyJudgingStats } from "../judges/cached-judging.js";
 import type { JudgePolicy, VerdictCounts } from "../judges/judge.js";
@@ -82,7 +82,8 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   const resolved = resolveMineConfig(config, config.backend.capabilities());
   const docs = config.docsCollection;
   const out = config.hardNegativesCollection;
-  await requireCollection(store, docs.collectionName, "load the corpus first, e.g. `hardneg load beir <dir>`");
+  const documentsStore = await documentsStoreOf(config, store);
+  if (documentsStore !== undefined) await requireCollection(documentsStore, docs.collectionName, "load the corpus first, e.g. `hardneg load beir <dir>`");
   await requireCollection(store, config.queriesCollection.collectionName, "load the queries first, e.g. `hardneg load beir <dir>`");
   if (out.collectionName === docs.collectionName || out.collectionName === config.queriesCollection.collectionName) {
     throw new BadOptionError("hardNegativesCollection.collectionName", "must differ from the documents and queries collections");
@@ -122,7 +123,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   const context = {
     backend: config.backend, target: docs.target, keys: out.keys, runId, strategyLabel, resolved,
     scoresDocuments: scoresDocumentsIn(config.backend, resolved.search.mode),
-    corpusIds: () => (corpusIds ??= readCorpusIds(store, docs.collectionName, docs.idKey)),
+    corpusIds: () => (corpusIds ??= readCorpusIds(documentsStore, docs.collectionName, docs.idKey)),
     ...(judging === undefined ? {} : { judging }),
   };
   // Counters per batch index, merged in index order at the end: the report does not depend on
@@ -169,9 +170,22 @@ export async function mine(config: MineConfig): Promise<MineReport> {
 
 function storeOf(config: MineConfig): Store {
   if (config.store !== undefined) return config.store;
-  const backend = config.backend as Partial<Store>;
-  if (typeof backend.upsert === "function" && typeof backend.iterate === "function") return config.backend as unknown as Store;
-  throw new BadOptionError("store", `backend "${config.backend.name}" does not store collections; pass a store`);
+  if (isStore(config.backend)) return config.backend;
+  throw new BadOptionError("store", `backend "${config.backend.name}" only searches; pass a store for the queries and hard negatives (e.g. a MemoryStore or a local database)`);
+}
+
+function isStore(backend: SearchBackend): backend is SearchBackend & Store {
+  const candidate = backend as Partial<Store>;
+  return typeof candidate.upsert === "function" && typeof candidate.iterate === "function" && typeof candidate.hasCollection === "function";
+}
+
+/**
+ * Where the corpus records are: in the backend when it stores collections; else in the store,
+ * when the corpus was loaded there too; else nowhere core can read (an engine that only searches).
+ */
+async function documentsStoreOf(config: MineConfig, store: Store): Promise<Store | undefined> {
+  if (isStore(config.backend)) return config.backend;
+  return (await store.hasCollection(config.docsCollection.collectionName)) ? store : undefined;
 }
 
 /** The collection exists and no load left it incomplete. */
@@ -180,7 +194,10 @@ async function requireCollection(store: Store, name: string, hint: string): Prom
   await requireCompleteCollection(store, name);
 }
 
-async function readCorpusIds(store: Store, collection: string, idKey: string): Promise<string[]> {
+async function readCorpusIds(store: Store | undefined, collection: string, idKey: string): Promise<string[]> {
+  if (store === undefined) {
+    throw new UnsupportedCapabilityError(`padding with random documents reads the corpus "${collection}", which the search-only backend does not let core read; load the corpus into the store too, or use shortfall "keep-fewer" (CLI: --shortfall keep-fewer)`, { option: "shortfall" });
+  }
   const ids: string[] = [];
   for await (const batch of store.iterate(collection, { batchSize: 5000 })) {
     for (const record of batch) ids.push(String(record.properties[idKey] ?? record.id));

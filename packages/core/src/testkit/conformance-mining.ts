@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { claimsScoreDocumentsIn } from "../backend.js";
+
 import { HardNegativesCollection } from "../collections.js";
 import { addHardNegatives } from "../mining/add-hard-negatives.js";
 import { mine } from "../mining/mine.js";
@@ -53,7 +53,7 @@ export function registerMiningTests(context: () => ConformanceContext): void {
         expect(report.queries_skipped, `mode ${mode}: ${JSON.stringify(report.skipped_examples)}`).toBe(0);
         const pools = await engine.search(target, requestsOf(context()), optionsFor(mode, 1));
         pools.forEach((hits, index) => (goldsOutside += fixture.queries[index]!.goldIds.filter((id) => !hits.some((hit) => hit.id === id)).length));
-        if (claimsScoreDocumentsIn(capabilities, mode)) {
+        if (capabilities.scoreDocumentsModes.includes(mode)) {
           // Every mined row carries the gold's score, asked of scoreDocuments when the gold is outside the pool.
           for await (const batch of engine.iterate(out.collectionName)) {
             for (const row of batch) expect(typeof row.properties.gold_score, `mode ${mode}, row ${row.id}: gold_score`).toBe("number");

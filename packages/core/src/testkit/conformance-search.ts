@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { claimsScoreDocumentsIn, type SearchOptions, type SearchRequest } from "../backend.js";
+import { type SearchOptions, type SearchRequest } from "../backend.js";
 import type { SearchMode } from "../types.js";
 import { expectRankedList, expectSameScore } from "./conformance-assertions.js";
 import type { ConformanceContext, ConformanceOptions } from "./conformance-context.js";
@@ -103,9 +103,9 @@ function registerScoreDocumentsTests(options: ConformanceOptions, context: () =>
     it(`scoreDocuments "${mode}": equals the search score, also outside the top k (skipped unless capabilities() claims scoreDocuments in "${mode}")`, async ({ skip }) => {
       const { engine, target, fixture } = context();
       const capabilities = engine.capabilities();
-      const claimed = capabilities.modes.includes(mode) && claimsScoreDocumentsIn(capabilities, mode);
+      const claimed = capabilities.modes.includes(mode) && capabilities.scoreDocumentsModes.includes(mode);
       if (!claimed) {
-        const reason = `${options.name} does not claim scoreDocuments${capabilities.scoreDocuments ? ` in mode "${mode}"` : ""}`;
+        const reason = `${options.name} does not claim scoreDocuments in mode "${mode}"`;
         console.warn(`[hardneg conformance] [${options.name}] skipped: ${reason}`);
         skip(reason);
       }

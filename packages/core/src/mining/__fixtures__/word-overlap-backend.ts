@@ -1,20 +1,17 @@
-import type { BackendCapabilities, DocumentTarget, SearchBackend, SearchOptions, SearchRequest, Store } from "../../backend.js";
+import type { DocumentTarget, SearchOptions, SearchRequest, Store } from "../../backend.js";
+import type { SearchDriver } from "../../adapter/driver.js";
 import type { Doc, Hit } from "../../types.js";
 
 /**
  * A small real search engine for core's mining tests: scores a document by how many query words
  * it contains (ties keep corpus order), over documents held in a Store (a MemoryStore in tests).
- * BM25 mode only, and no `scoreDocuments`.
+ * BM25 mode only (the default), and no `scoreDocuments`. A driver: tests wrap it with `createSearchBackend`.
  */
-export class WordOverlapBackend implements SearchBackend {
+export class WordOverlapBackend implements SearchDriver {
   readonly specificationVersion = "v1" as const;
   readonly name = "word-overlap";
 
   constructor(private readonly store: Store) {}
-
-  capabilities(): BackendCapabilities {
-    return { modes: ["bm25"], scoreDocuments: false };
-  }
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const documents = await this.documents(target);

@@ -32,6 +32,17 @@ describe("MemoryStore", () => {
     expect((await store.getRecords("c", ["a"])).get("a")!.properties).toEqual({ list: [1] });
   });
 
+  it("takes its name from the options, for messages", async () => {
+    const store = new MemoryStore({ name: "search-api-store" });
+    expect(store.name).toBe("search-api-store");
+    await expect(store.count("absent")).rejects.toThrow("[search-api-store]");
+  });
+
+  it("refuses invalid collection names as every store does", async () => {
+    const store = new MemoryStore();
+    for (const name of ["", "has space", "../up", "x".repeat(129)]) await expect(store.createCollection({ name, kind: "records" }), name).rejects.toBeInstanceOf(BadOptionError);
+  });
+
   it("creates idempotently, refuses another kind, describes and deletes", async () => {
     const store = new MemoryStore();
     const spec = { name: "c", kind: "hard-negatives" as const, hardNegativeKeys: { queryContentKey: "q", goldIdsKey: "g", goldDocumentsKey: "d", hardNegativeDocumentKey: "n", hardNegativeIdKey: "i" } };
@@ -40,7 +51,7 @@ describe("MemoryStore", () => {
     await store.createCollection(spec);
     expect(await store.count("c")).toBe(1);
     expect(await store.describeCollection("c")).toEqual(spec);
-    await expect(store.createCollection({ name: "c", kind: "documents" })).rejects.toBeInstanceOf(BadInputError);
+    await expect(store.createCollection({ name: "c", kind: "documents" })).rejects.toBeInstanceOf(BadOptionError);
     await store.deleteCollection("c");
     expect(await store.hasCollection("c")).toBe(false);
     expect(await store.describeCollection("c")).toBeUndefined();
@@ -49,7 +60,7 @@ describe("MemoryStore", () => {
   it("raises MissingCollectionError for a missing collection, and checks ids and batch sizes", async () => {
     const store = new MemoryStore();
     await expect(store.count("absent")).rejects.toBeInstanceOf(MissingCollectionError);
-    await expect(store.upsert("absent", [])).rejects.toBeInstanceOf(MissingCollectionError);
+    await expect(store.upsert("absent", [{ id: "a", properties: {} }])).rejects.toBeInstanceOf(MissingCollectionError);
     await expect(collectBatches(store.iterate("absent"))).rejects.toBeInstanceOf(MissingCollectionError);
     await store.createCollection({ name: "c", kind: "records" });
     await expect(store.upsert("c", [{ id: "ok", properties: {} }, { id: "", properties: {} }])).rejects.toBeInstanceOf(BadInputError);

@@ -1,0 +1,51 @@
+import type { BackendCapabilities, DocumentTarget, Engine, SearchBackend, SearchOptions, SearchRequest, Store } from "../backend.js";
+import type { Doc, Hit } from "../types.js";
+import { CheckedSearchBackend } from "./checked-search-backend.js";
+import { CheckedStore } from "./checked-store.js";
+import type { EngineDriver, SearchDriver, StoreDriver } from "./driver.js";
+
+/** A search backend over a search driver (an HTTP search API, a read-only index): core checks its inputs and answers. */
+export function createSearchBackend(driver: SearchDriver): SearchBackend {
+  return new CheckedSearchBackend(driver);
+}
+
+/** An engine keeps its driver, for what only that adapter offers (e.g. backend-local's `prepareIndex`). */
+export type EngineOf<D extends EngineDriver> = Engine & { readonly driver: D };
+
+/** A store over a store driver. */
+export function createStore(driver: StoreDriver): Store {
+  return new CheckedStore(driver);
+}
+
+/** An engine (search backend and store) over one driver: what an adapter's opener returns. */
+export function createEngine<D extends EngineDriver>(driver: D): EngineOf<D> {
+  return new CheckedEngine(driver);
+}
+
+/** Both roles of one driver; the search half is a {@link CheckedSearchBackend} it delegates to. */
+class CheckedEngine<D extends EngineDriver> extends CheckedStore implements Engine {
+  readonly embedderId?: string;
+  private readonly searchBackend: CheckedSearchBackend;
+
+  constructor(readonly driver: D) {
+    super(driver);
+    this.searchBackend = new CheckedSearchBackend(driver);
+    if (driver.embedderId !== undefined) this.embedderId = driver.embedderId;
+  }
+
+  capabilities(): BackendCapabilities {
+    return this.searchBackend.capabilities();
+  }
+
+  search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
+    return this.searchBackend.search(target, requests, options);
+  }
+
+  getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
+    return this.searchBackend.getDocuments(target, ids);
+  }
+
+  scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+    return this.searchBackend.scoreDocuments(target, request, ids, options);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Engine } from "../backend.js";
+import type { Embedder } from "../embedders/embedder.js";
+
+/**
+ * What the CLI passes an adapter's opener besides the location. Embedded engines honour
+ * `create` and `readOnly`; servers may ignore them. Unknown options must be ignored, so the CLI
+ * can add options without breaking adapters.
+ */
+export interface EngineOpenOptions {
+  /** True only for `hardneg load`: a missing database may be created. Otherwise it must exist. */
+  create: boolean;
+  /** True for eval, export and report: nothing is written. */
+  readOnly: boolean;
+  /** Computes client-side vectors, when the user passed `--embedder`. */
+  embedder?: Embedder;
+  /** How long a local writer waits for another writer, in ms (`HARDNEG_BUSY_TIMEOUT_MS`). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The function an adapter package exports as `openEngine`, so the CLI can open it as
+ * `--engine <scheme>:<location>` with no change to the CLI. The package is named
+ * `@hardneg/backend-<scheme>` or `hardneg-backend-<scheme>`.
+ */
+export type EngineOpener = (location: string, options: EngineOpenOptions) => Promise<Engine>;
