@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findAdapterPackage, loadOpener } from "./adapter-packages.js";
-import { repoRoot } from "./test-support.js";
+import { repoRoot, runCli } from "./test-support.js";
 
 /**
  * The adapter check (CONTRIBUTING.md, "7. The adapter check"): every `packages/backend-<name>`
@@ -21,6 +21,12 @@ const CAPABILITY_ROWS = [
 
 it("the check walks every adapter folder (local and minisearch at least)", () => {
   expect(adapterNames, "packages/backend-* folders found").toEqual(expect.arrayContaining(["local", "minisearch"]));
+});
+
+/** `hardneg --help`, run once: it lists the engines the built CLI finds. */
+let help = "";
+beforeAll(() => {
+  help = runCli(["--help"], repoRoot).stdout;
 });
 
 describe.each(adapterNames)("adapter packages/backend-%s", (name) => {
@@ -55,6 +61,7 @@ describe.each(adapterNames)("adapter packages/backend-%s", (name) => {
     expect(findAdapterPackage(name)?.directory, `--engine ${name}:… resolves to this folder`).toBe(realpathSync(folder));
     // Resolving the opener imports the built package; opening is not asserted: servers need a live engine.
     expect(typeof (await loadOpener(name)), "the package's openEngine").toBe("function");
+    expect(help, "hardneg --help lists it").toMatch(new RegExp(`^ {2}${name} +@hardneg/backend-${name}$`, "m"));
   });
 });
 
