@@ -61,7 +61,7 @@ export function buildProgram(): Command {
     .description("Mine hard negatives for IR benchmarks from the search engine you already run.")
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
-    // Listed when help is shown, not on every run.
+    // Built only when help is shown (the --engine descriptions list the installed engines by name only).
     .addHelpText("after", () => enginesHelp())
     // Options after `load beir` belong to `beir`, not to `load <file>`.
     .enablePositionalOptions();
