@@ -36,7 +36,7 @@ describe.skipIf(url.skip !== false || !model.available)("the original API as wri
   }, 60_000);
 
   afterAll(async () => {
-    await backend?.close();
+    await backend?.close?.();
     await embedder?.close();
     rmSync(cacheFolder, { recursive: true, force: true });
   });
