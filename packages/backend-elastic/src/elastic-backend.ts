@@ -188,10 +188,11 @@ export class ElasticBackend implements EngineDriver {
   /** BM25 or vector scores of given documents (BM25 gives 0 when no term matches); core asks only in `scoreDocumentsModes`. */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
     const text = request.text;
-    if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
+    const where = { component: COMPONENT, collection: target.collection };
+    if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, where);
     const body = options.mode === "bm25"
       ? bm25ScoreBody(target, text, ids)
-      : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection }))[0]!, ids);
+      : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, where))[0]!, ids);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
     return scoresOf(response!, target.idKey, options.mode === "vector" ? "knn-cosine" : "engine");
   }

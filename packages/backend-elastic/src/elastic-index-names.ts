@@ -10,6 +10,7 @@ import { assertCollectionName, BadOptionError } from "@hardneg/core/adapter";
 export function assertIndexName(name: unknown): asserts name is string {
   assertCollectionName(name, "elastic");
   if (name !== name.toLowerCase()) {
-    throw new BadOptionError("collection", `invalid Elasticsearch index name ${JSON.stringify(name)}: must be lowercase (Elasticsearch index names are); use "${name.toLowerCase()}"`, { component: "elastic" });
+    const problem = `must be lowercase (Elasticsearch index names are); use "${name.toLowerCase()}"`;
+    throw new BadOptionError("collection", `invalid Elasticsearch index name ${JSON.stringify(name)}: ${problem}`, { component: "elastic" });
   }
 }

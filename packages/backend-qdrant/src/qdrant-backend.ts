@@ -75,7 +75,7 @@ export class QdrantBackend implements EngineDriver {
   readonly name = "qdrant";
   /** The embedder's id when one computes the vectors; vector and hybrid run ids include it. */
   readonly embedderId?: string;
-  /** BM25 always (on collections created by this adapter); vector and hybrid when document vectors exist (an embedder or `documentVectors`). */
+  /** BM25 always (on collections this adapter created); vector and hybrid with document vectors (an embedder or `documentVectors`). */
   readonly modes: readonly SearchMode[];
   /** The search modes but hybrid: a hybrid score depends on the other candidates of the fused lists. */
   readonly scoreDocumentsModes: readonly SearchMode[];
@@ -310,5 +310,6 @@ export async function openQdrantBackend(url: string, options: QdrantBackendOptio
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
     throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:6333", got ${JSON.stringify(url)}`, { component: COMPONENT });
   }
-  return createEngine(new QdrantBackend(createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), options));
+  const client = createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
+  return createEngine(new QdrantBackend(client, options));
 }

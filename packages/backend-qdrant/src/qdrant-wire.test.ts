@@ -131,7 +131,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 
   it("mapping: a repeated id within one upsert keeps its last record", async () => {
     const backend = await backendAnswering([
-      on("GET", "/collections/runs", { body: { ...fixtures.collectionInfo, result: { ...fixtures.collectionInfo.result, config: { ...fixtures.collectionInfo.result.config, metadata: { hardneg: { name: "runs", kind: "records" } } } } } }),
+      on("GET", "/collections/runs", { body: collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } }) }),
       on("PUT", "/collections/runs/points", { body: fixtures.upsertCompleted }),
     ]);
     await backend.upsert("runs", [{ id: "r1", properties: { version: "a" } }, { id: "r2", properties: {} }, { id: "r1", properties: { version: "b", missing: null } }]);
@@ -185,11 +185,18 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   });
 });
 
+/** The documented collection info with other `metadata` (null: a collection hardneg did not create). */
+function collectionInfoWithMetadata(metadata: Record<string, unknown> | null) {
+  const { result } = fixtures.collectionInfo;
+  return { ...fixtures.collectionInfo, result: { ...result, config: { ...result.config, metadata } } };
+}
+
 describe("mapping (wire fixtures, local HTTP server): what core does before the driver", () => {
-  it("mapping: core refuses before any request: hybrid scores, an empty query, a vector search without an embedder, a name outside core's rule", async () => {
+  it("mapping: core refuses before any request: hybrid scores, an empty query, vectors without an embedder, a name outside its rule", async () => {
     const backend = await backendAnswering([], { embedder });
     expect(backend.capabilities()).toEqual({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxBatchSize: 256 });
-    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
     expect((await expectHardnegRejection(backend.search(target, [{ text: "\t" }], { mode: "bm25", k: 5 }))).message).toContain("query text is empty");
     // Qdrant itself would take "coffee beans"; core's portable rule refuses it, for every engine alike.
     const name = await expectHardnegRejection(backend.count("coffee beans"));
@@ -199,25 +206,27 @@ describe("mapping (wire fixtures, local HTTP server): what core does before the 
     expect(server!.requests).toEqual([]);
   });
 
-  it("mapping: a collection Qdrant already holds is kept for the same kind and refused for another, one without hardneg metadata reading as records", async () => {
-    const foreign = { ...fixtures.collectionInfo, result: { ...fixtures.collectionInfo.result, config: { ...fixtures.collectionInfo.result.config, metadata: null } } };
+  it("mapping: an existing collection is kept for the same kind and refused for another; one without hardneg metadata reads as records", async () => {
+    const foreign = collectionInfoWithMetadata(null);
     const backend = await backendAnswering([on("GET", "/collections/products", { body: foreign })]);
     await backend.createCollection({ name: "products", kind: "records" });
-    const error = await expectHardnegRejection(backend.createCollection({ name: "products", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } }));
+    const documents = { name: "products", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
+    const error = await expectHardnegRejection(backend.createCollection(documents));
     expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
     expect(error.message).toContain('"products" already exists as a records collection, not documents');
     expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
   });
 
   it("mapping: a create refused because another writer just created the collection succeeds when that one has the same kind", async () => {
-    const theirs = { ...fixtures.collectionInfo, result: { ...fixtures.collectionInfo.result, config: { ...fixtures.collectionInfo.result.config, metadata: { hardneg: { name: "runs", kind: "records" } } } } };
+    const theirs = collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } });
     const backend = await backendAnswering([
       times(1, on("GET", "/collections/runs", { status: 404, body: fixtures.collectionMissing })),
       on("PUT", "/collections/runs", { status: 409, body: { status: { error: "Wrong input: Collection `runs` already exists!" }, time: 0 } }),
       on("GET", "/collections/runs", { body: theirs }),
     ]);
     await backend.createCollection({ name: "runs", kind: "records" });
-    expect(server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`)).toEqual(["GET /collections/runs", "PUT /collections/runs", "GET /collections/runs"]);
+    const sent = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
+    expect(sent).toEqual(["GET /collections/runs", "PUT /collections/runs", "GET /collections/runs"]);
   });
 });
 

@@ -40,7 +40,8 @@ describe("mapping: Weaviate requests", () => {
 
   it("mapping: the engine refuses a name only Weaviate forbids before any call, as a BadOptionError on \"collection\"", async () => {
     const { backend, calls } = await backendWith({});
-    for (const attempt of [backend.count("sample-negatives"), backend.search({ ...target, collection: "2024_docs" }, [{ text: "x" }], { mode: "bm25", k: 1 })]) {
+    const digitFirst = { ...target, collection: "2024_docs" };
+    for (const attempt of [backend.count("sample-negatives"), backend.search(digitFirst, [{ text: "x" }], { mode: "bm25", k: 1 })]) {
       const error = await expectHardnegRejection(attempt);
       expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
       expect(error.message).toContain("invalid Weaviate collection name");
@@ -230,7 +231,8 @@ describe("mapping: Weaviate store through the client", () => {
     const foreign = { name: "Coffee", description: "someone else's products" };
     const { backend, calls } = await backendWith({ exists: [true], configGet: [foreign] });
     await backend.createCollection({ name: "coffee", kind: "records" });
-    const error = await expectHardnegRejection(backend.createCollection({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } }));
+    const documents = { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
+    const error = await expectHardnegRejection(backend.createCollection(documents));
     expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
     expect(error.message).toContain('"coffee" already exists as a records collection, not documents');
     expect(calls.map((call) => call.method)).not.toContain("create");
@@ -238,9 +240,10 @@ describe("mapping: Weaviate store through the client", () => {
 
   it("mapping: a create Weaviate refuses because another writer just created the collection succeeds when that one has the same kind", async () => {
     const queries = { description: JSON.stringify({ hardneg: { name: "fresh", kind: "queries" } }) };
+    const alreadyExists = "The request to Weaviate failed with status code: 422 and message: class name Fresh already exists";
     const { backend, calls } = await backendWith({
       exists: [false, true], configGet: [queries],
-      create: [clientError("WeaviateUnexpectedStatusCodeError", "The request to Weaviate failed with status code: 422 and message: class name Fresh already exists", 422)],
+      create: [clientError("WeaviateUnexpectedStatusCodeError", alreadyExists, 422)],
     });
     await backend.createCollection({ name: "fresh", kind: "queries" });
     expect(calls.map((call) => call.method)).toEqual(["exists", "create", "exists", "configGet"]);
@@ -288,10 +291,12 @@ describe("mapping: Weaviate errors", () => {
   it("mapping: core refuses what the engine cannot serve before calling it: hybrid scores, k above Weaviate's 10 000, empty queries", async () => {
     const { backend, calls } = await backendWith({}, { serverVectorizer: true });
     expect(backend.capabilities()).toMatchObject({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxK: 10_000 });
-    const hybridScores = await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" }));
-    expect(hybridScores.code).toBe("UNSUPPORTED_CAPABILITY");
-    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }))).message).toContain("above this engine's maximum of 10000");
-    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }, { text: " " }], { mode: "bm25", k: 1 }))).message).toContain("search request 1: query text is empty");
+    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
+    const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
+    expect(tooMany.message).toContain("above this engine's maximum of 10000");
+    const empty = await expectHardnegRejection(backend.search(target, [{ text: "x" }, { text: " " }], { mode: "bm25", k: 1 }));
+    expect(empty.message).toContain("search request 1: query text is empty");
     expect(calls).toEqual([]);
   });
 
