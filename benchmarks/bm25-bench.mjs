@@ -91,11 +91,11 @@ async function benchScifact() {
   const target = { collection: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" };
   const lines = (file) => readFileSync(join(scifactDirectory, file), "utf8").split("\n").filter((line) => line.trim() !== "");
   const { path, backend: loader, loadMilliseconds } = await loadDatabase("scifact", lines("corpus.jsonl").map((line) => JSON.parse(line)), target);
-  const build = await loader.prepareIndex(target);
+  const build = await loader.driver.prepareIndex(target);
   await loader.close();
 
   const backend = await openLocalBackend(path);
-  const reload = await backend.prepareIndex(target);
+  const reload = await backend.driver.prepareIndex(target);
   const queryText = new Map(lines("queries.jsonl").map((line) => JSON.parse(line)).map((query) => [query._id, query.text]));
   const grades = new Map();
   for (const line of lines("qrels/test.tsv").slice(1)) {
@@ -136,14 +136,14 @@ async function benchSynthetic() {
 
   // A fresh backend, so the build reads from the file like any later process would.
   const builder = await openLocalBackend(path);
-  const build = await builder.prepareIndex(target);
+  const build = await builder.driver.prepareIndex(target);
   const peakAfterBuild = peakRssMiB();
   console.log(`synthetic: built the index in ${seconds(build.milliseconds)}; peak RSS ${peakAfterBuild} MiB`);
   await builder.close();
   collectGarbage();
 
   const backend = await openLocalBackend(path);
-  const reload = await backend.prepareIndex(target);
+  const reload = await backend.driver.prepareIndex(target);
   const queries = corpus.queries();
   const requests = queries.map(({ text }) => ({ text }));
   const rate = await queriesPerSecond(backend, target, requests, 10);

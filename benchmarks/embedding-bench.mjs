@@ -55,11 +55,11 @@ try {
   await backend.createCollection({ name: "corpus", kind: "documents" });
   await backend.upsert("corpus", documents.map((record) => ({ id: String(record._id), properties: { doc_id: String(record._id), title: record.title ?? "", text: record.text } })));
   const target = { collection: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" };
-  await backend.prepareIndex(target);
-  const computed = await backend.prepareVectors(target);
+  await backend.driver.prepareIndex(target);
+  const computed = await backend.driver.prepareVectors(target);
   await backend.close();
   const reopened = await openLocalBackend(database, { embedder: warm });
-  const loaded = await reopened.prepareVectors(target);
+  const loaded = await reopened.driver.prepareVectors(target);
   await reopened.close();
   console.log(`local backend document vectors: ${computed.source} with a warm embedding cache ${(computed.milliseconds / 1000).toFixed(2)} s; ${loaded.source} from ${loaded.documentCount}×${loaded.dimension} file ${(loaded.milliseconds / 1000).toFixed(3)} s`);
   await warm.close();

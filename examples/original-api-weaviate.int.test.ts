@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { connectWeaviate, openWeaviateBackend, type WeaviateBackend } from "@hardneg/backend-weaviate";
-import { OnnxEmbedder, RUNS_COLLECTION, type StoredRecord } from "@hardneg/core";
+import { connectWeaviate, openWeaviateBackend } from "@hardneg/backend-weaviate";
+import { OnnxEmbedder, RUNS_COLLECTION, type Engine, type StoredRecord } from "@hardneg/core";
 import { liveEngineUrl, sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docs, out, queries, runOriginalApi } from "./original-api.js";
@@ -26,7 +26,7 @@ const ORIGINAL_KEYS = ["gold_doc_ids", "gold_documents", "hard_negative_doc", "h
 describe.skipIf(url.skip !== false || !model.available)("the original API as written, on live Weaviate", () => {
   const cacheFolder = mkdtempSync(join(tmpdir(), "hardneg-original-weaviate-"));
   let embedder: OnnxEmbedder;
-  let backend: WeaviateBackend;
+  let backend: Engine;
 
   beforeAll(async () => {
     embedder = new OnnxEmbedder({ model: model.path, cache: { directory: cacheFolder } });
@@ -36,7 +36,7 @@ describe.skipIf(url.skip !== false || !model.available)("the original API as wri
   }, 60_000);
 
   afterAll(async () => {
-    await backend?.close();
+    await backend?.close?.();
     await embedder?.close();
     rmSync(cacheFolder, { recursive: true, force: true });
   });

@@ -3,28 +3,35 @@ import {
   BadOptionError,
   ConnectionError,
   HardnegError,
-  UnsupportedCapabilityError,
+  checkDocumentVectors,
+  chunked,
+  createEngine,
+  documentTextOf,
+  documentVectorProperty,
+  documentVectorsSourceOf,
   fuseHits,
   isTransientStatus,
+  mapConcurrently,
+  positiveIntegerOption,
+  queryVectorsOf,
+  withDocumentVectors,
   withRetries,
-  type BackendCapabilities,
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
   type DocumentVectorsSource,
   type Embedder,
+  type EngineDriver,
+  type EngineOf,
   type Hit,
-  type IterateOptions,
   type RetryOptions,
-  type SearchBackend,
   type SearchMode,
   type SearchOptions,
   type SearchRequest,
-  type Store,
   type StoredRecord,
-} from "@hardneg/core";
+} from "@hardneg/core/adapter";
 import { createElasticClient, type ElasticClient, type ElasticSearchResponse } from "./elastic-client.js";
-import { COMPONENT, isElasticTransient, statusOf, toHardnegError } from "./elastic-errors.js";
+import { COMPONENT, isElasticTransient, toHardnegError } from "./elastic-errors.js";
 import { assertIndexName } from "./elastic-index-names.js";
 import { bulkFailuresOf, documentOf, hitsOf, recordOf, scoresOf, specOf } from "./elastic-mapping.js";
 import {
@@ -41,7 +48,6 @@ import {
   vectorScoreBody,
   vectorSearchBody,
 } from "./elastic-requests.js";
-import { checkDocumentVectors, chunked, documentVectorsSourceOf, withDocumentVectors, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openElasticBackend} and {@link ElasticBackend}. */
 export interface ElasticBackendOptions {
@@ -89,13 +95,21 @@ const POINT_IN_TIME_KEEP_ALIVE = "2m";
 /**
  * hardneg on Elasticsearch: one index per collection, `multi_match` BM25 over content (and
  * title), `knn` over a `dense_vector` field, hybrid with the `rrf` retriever, iteration with a
- * point in time and `search_after`, writes through `_bulk` with per-item errors surfaced.
+ * point in time and `search_after`, writes through `_bulk` with per-item errors surfaced. A
+ * driver: core checks every input before calling it ({@link openElasticBackend} wraps it with
+ * `createEngine`).
  */
-export class ElasticBackend implements SearchBackend, Store {
+export class ElasticBackend implements EngineDriver {
   readonly specificationVersion = "v1" as const;
   readonly name = "elastic";
   /** The embedder's id when one computes the vectors; vector and hybrid run ids include it. */
   readonly embedderId?: string;
+  /** BM25 always; vector and hybrid (both fusions) when document vectors exist (an embedder or `documentVectors`). */
+  readonly modes: readonly SearchMode[];
+  /** The search modes but hybrid: a hybrid score depends on the other candidates of the fused lists. */
+  readonly scoreDocumentsModes: readonly SearchMode[];
+  /** Elasticsearch refuses `from + size` above `index.max_result_window`, 10 000 by default. */
+  readonly maxK = MAX_K;
   private readonly client: ElasticClient;
   private readonly embedder: Embedder | undefined;
   private readonly documentVectors: { property: string; dimension: number } | undefined;
@@ -125,23 +139,16 @@ export class ElasticBackend implements SearchBackend, Store {
     this.retry = options.retry ?? {};
     this.refresh = options.refresh ?? "on-read";
     this.analyzer = options.analyzer;
+    const hasVectors = options.embedder !== undefined || options.documentVectors !== undefined;
+    this.modes = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
+    this.scoreDocumentsModes = this.modes.filter((mode) => mode !== "hybrid");
   }
 
-  /** BM25 always; vector and hybrid (both fusions) when document vectors exist (an embedder or `documentVectors`). */
-  capabilities(): BackendCapabilities {
-    const hasVectors = this.embedder !== undefined || this.documentVectors !== undefined;
-    const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
-    // A hybrid score depends on the other candidates of the fused lists: not offered.
-    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxK: MAX_K, maxBatchSize: 256 };
-  }
-
-  // ---- SearchBackend ----
+  // ---- SearchDriver ----
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    checkTarget(target);
-    const k = checkK(options.k);
-    this.checkMode(options);
-    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    const k = options.k;
+    const texts = requests.map((request) => request.text);
     if (options.mode !== "bm25") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     if (options.mode === "hybrid") {
@@ -166,9 +173,7 @@ export class ElasticBackend implements SearchBackend, Store {
   }
 
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
-    checkTarget(target);
-    const unique = [...new Set(ids)];
-    const bodies = chunked(unique, MAX_K).map((chunk) => documentsByIdBody(target, chunk));
+    const bodies = chunked(ids, MAX_K).map((chunk) => documentsByIdBody(target, chunk));
     const responses = await this.multiSearch(target.collection, bodies, "fetch documents by id");
     const documents = new Map<string, Doc>();
     for (const response of responses) {
@@ -180,36 +185,27 @@ export class ElasticBackend implements SearchBackend, Store {
     return documents;
   }
 
-  /** BM25 or vector scores of given documents (BM25 gives 0 when no term matches); hybrid scores are rank-fused and not offered. */
+  /** BM25 or vector scores of given documents (BM25 gives 0 when no term matches); core asks only in `scoreDocumentsModes`. */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
-    checkTarget(target);
-    this.checkMode(options);
-    if (options.mode === "hybrid") {
-      throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: RRF scores exist only within one fused list; use a margin-free strategy or mode bm25/vector", { component: COMPONENT, collection: target.collection });
-    }
-    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
+    const text = request.text;
+    const where = { component: COMPONENT, collection: target.collection };
+    if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, where);
     const body = options.mode === "bm25"
-      ? bm25ScoreBody(target, text, unique)
-      : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection }))[0]!, unique);
+      ? bm25ScoreBody(target, text, ids)
+      : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, where))[0]!, ids);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
     return scoresOf(response!, target.idKey, options.mode === "vector" ? "knn-cosine" : "engine");
   }
 
-  // ---- Store ----
+  // ---- StoreDriver ----
 
-  /** Creates the index with hardneg's mappings; an existing index of the same kind is kept as is. */
+  /**
+   * Creates the index with hardneg's mappings. Core calls it only when `describeCollection` found
+   * none; when another writer creates it in between, Elasticsearch answers
+   * `resource_already_exists_exception` and core accepts the other's index of the same kind.
+   */
   async createCollection(spec: CollectionSpec): Promise<void> {
-    assertIndexName(spec?.name);
-    const existing = await this.describeCollection(spec.name);
-    if (existing !== undefined) {
-      if (existing.kind !== spec.kind && existing.kind !== "records") {
-        throw new BadOptionError("collection", `index "${spec.name}" already holds ${existing.kind}, not ${spec.kind}; choose another name`, { component: COMPONENT });
-      }
-      return;
-    }
+    assertIndexName(spec.name);
     const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
     const dimensions = vectors?.dimension;
     const analyzer = spec.kind === "documents" ? await this.documentAnalyzer() : undefined;
@@ -217,18 +213,8 @@ export class ElasticBackend implements SearchBackend, Store {
     spec = vectors === undefined ? spec : { ...spec, vectors };
     const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }), ...(analyzer === undefined ? {} : { analyzer }) });
     const settings = analyzer === FALLBACK_ANALYZER ? fallbackAnalysisSettings() : undefined;
-    try {
-      await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings, ...(settings === undefined ? {} : { settings }) }));
-    } catch (error) {
-      // Another writer created it between our check and our create: that is what we wanted.
-      if (statusOf((error as Error).cause).type !== "resource_already_exists_exception") throw error;
-    }
+    await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings, ...(settings === undefined ? {} : { settings }) }));
     this.specs.set(spec.name, spec);
-  }
-
-  async hasCollection(name: string): Promise<boolean> {
-    assertIndexName(name);
-    return this.call("check index", name, () => this.client.indices.exists({ index: name }));
   }
 
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
@@ -272,11 +258,10 @@ export class ElasticBackend implements SearchBackend, Store {
    */
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
     assertIndexName(name);
-    if (records.length === 0) return;
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError({ meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } }, "upsert", name);
-    // A repeated id keeps its last record even when two chunks of one call run concurrently.
-    await mapConcurrently(chunked(lastWriteWins(records), this.recordsPerBulk), this.concurrency, async (chunk) => {
+    // Core passes distinct ids (the last write of each), so chunks written concurrently cannot reorder two writes of one id.
+    await mapConcurrently(chunked(records, this.recordsPerBulk), this.concurrency, async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
       if (vectors !== undefined) await this.recordVectors(this.specs.get(name) ?? spec);
       if (this.refresh === "on-read") this.unrefreshed.add(name);
@@ -284,21 +269,21 @@ export class ElasticBackend implements SearchBackend, Store {
     });
   }
 
-  /** Records in `_shard_doc` order through a point in time, `batchSize` (default 1000) per batch. */
-  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
+  /** Records in `_shard_doc` order through a point in time, `batchSize` per batch (at most 10 000). */
+  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
     assertIndexName(name);
-    const batchSize = positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT });
+    const batchSize = Math.min(options.batchSize, MAX_K);
     await this.refreshIfWritten(name);
     let pitId = (await this.call("open point in time", name, () => this.client.openPointInTime({ index: name, keep_alive: POINT_IN_TIME_KEEP_ALIVE }))).id;
     try {
       let searchAfter: unknown[] | undefined;
       for (;;) {
-        const body = pageBody(pitId, Math.min(batchSize, MAX_K), searchAfter, POINT_IN_TIME_KEEP_ALIVE);
+        const body = pageBody(pitId, batchSize, searchAfter, POINT_IN_TIME_KEEP_ALIVE);
         const response = await this.call("iterate", name, () => this.client.search(body));
         pitId = response.pit_id ?? pitId;
         const hits = response.hits.hits;
         if (hits.length > 0) yield hits.map((hit) => recordOf(hit._id, hit._source, this.vectorField));
-        if (hits.length < Math.min(batchSize, MAX_K)) return;
+        if (hits.length < batchSize) return;
         searchAfter = hits[hits.length - 1]!.sort;
       }
     } finally {
@@ -310,7 +295,7 @@ export class ElasticBackend implements SearchBackend, Store {
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
     assertIndexName(name);
     const records = new Map<string, StoredRecord>();
-    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+    await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
       const response = await this.call("get records", name, () => this.client.mget({ index: name, ids: chunk }));
       for (const document of response.docs) {
         if (document.found === true) records.set(document._id, recordOf(document._id, document._source, this.vectorField));
@@ -358,19 +343,6 @@ export class ElasticBackend implements SearchBackend, Store {
       index: spec.name, _meta: { hardneg: updated }, properties: { [this.vectorField]: denseVectorMapping(source.dimension) },
     }));
     this.specs.set(spec.name, updated);
-  }
-
-  private checkMode(options: SearchOptions): void {
-    const mode = options?.mode;
-    if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
-      throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
-    }
-    if (!this.capabilities().modes.includes(mode)) {
-      throw new UnsupportedCapabilityError(`search mode "${mode}" needs query vectors: open the backend with an embedder, or use mode "bm25"`, { component: COMPONENT });
-    }
-    if (mode === "hybrid" && (options.alpha === undefined || options.fusion === undefined)) {
-      throw new BadOptionError("alpha", "hybrid search needs both alpha and fusion", { component: COMPONENT });
-    }
   }
 
   /** Vectors for document records: from the configured property, else from the embedder, else none. */
@@ -441,36 +413,27 @@ export class ElasticBackend implements SearchBackend, Store {
 }
 
 /**
- * Connects to the Elasticsearch cluster at `url` (e.g. "http://localhost:9200"). Credentials
- * come from the environment only: `ELASTICSEARCH_API_KEY`, else `ELASTICSEARCH_USERNAME` and
- * `ELASTICSEARCH_PASSWORD`. Nothing is sent until the first call.
+ * Connects to the Elasticsearch cluster at `url` (e.g. "http://localhost:9200") and returns the
+ * engine core checks: an {@link ElasticBackend} wrapped by `createEngine` (`.driver` is the
+ * backend). Credentials come from the environment only: `ELASTICSEARCH_API_KEY`, else
+ * `ELASTICSEARCH_USERNAME` and `ELASTICSEARCH_PASSWORD`. Nothing is sent until the first call.
  */
-export async function openElasticBackend(url: string, options: ElasticBackendOptions = {}): Promise<ElasticBackend> {
-  if (options.client !== undefined) return new ElasticBackend(options.client, options);
+export async function openElasticBackend(url: string, options: ElasticBackendOptions = {}): Promise<EngineOf<ElasticBackend>> {
+  if (options.client !== undefined) return createEngine(new ElasticBackend(options.client, options));
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
     throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:9200", got ${JSON.stringify(url)}`, { component: COMPONENT });
   }
+  let client: ElasticClient;
   try {
-    return new ElasticBackend(createElasticClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), options);
+    client = createElasticClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
   } catch (error) {
     throw new ConnectionError(`cannot create a client for ${new URL(url).origin}`, { component: COMPONENT, cause: error });
   }
+  return createEngine(new ElasticBackend(client, options));
 }
 
 /** The cluster cannot run the `rrf` retriever: its licence refuses it, or it predates retrievers (400). */
 function isRrfRefusal(error: unknown): boolean {
   if (!HardnegError.isInstance(error)) return false;
   return error.code === "UNSUPPORTED_CAPABILITY" || (error.code === "BAD_INPUT" && /retriever|rrf/i.test(error.message));
-}
-
-function checkTarget(target: DocumentTarget): void {
-  assertIndexName(target?.collection);
-  for (const key of ["idKey", "contentKey"] as const) {
-    if (typeof target[key] !== "string" || target[key] === "") throw new BadOptionError(key, "must be a non-empty property name", { component: COMPONENT, collection: target.collection });
-  }
-}
-
-function checkK(k: unknown): number {
-  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_K) throw new BadOptionError("k", `must be an integer from 1 to ${MAX_K}, got ${String(k)}`, { component: COMPONENT });
-  return k as number;
 }

@@ -1,4 +1,4 @@
-import { AuthError, BadInputError, ConnectionError, HardnegError, MissingCollectionError, UnsupportedCapabilityError, isTransientError } from "@hardneg/core";
+import { AuthError, BadInputError, ConnectionError, HardnegError, MissingCollectionError, UnsupportedCapabilityError, isTransientError } from "@hardneg/core/adapter";
 import type { ElasticErrorBody } from "./elastic-client.js";
 
 export const COMPONENT = "elastic";

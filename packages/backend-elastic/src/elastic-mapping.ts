@@ -2,7 +2,7 @@
  * Response mapping, as pure functions: Search API hits to hardneg hits and documents, Bulk API
  * items to failures, mappings `_meta` to a collection spec.
  */
-import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core";
+import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core/adapter";
 import type { ElasticBulkResponse, ElasticHit, ElasticSearchResponse } from "./elastic-client.js";
 
 /** The benchmark id of a hit: its id property, falling back to `_id` when the property is absent. */

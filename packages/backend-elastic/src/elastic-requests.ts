@@ -2,7 +2,7 @@
  * Request bodies, built as pure functions so the mapping tests can check them against the
  * documented REST shapes (Search API `query` / `knn` / `retriever`, Bulk API, point in time).
  */
-import type { CollectionSpec, DocumentTarget, StoredRecord } from "@hardneg/core";
+import type { CollectionSpec, DocumentTarget, StoredRecord } from "@hardneg/core/adapter";
 
 /** Elasticsearch's largest `num_candidates` for kNN search. */
 const MAX_NUM_CANDIDATES = 10_000;

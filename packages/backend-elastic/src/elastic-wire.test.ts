@@ -136,6 +136,21 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(backend.capabilities().modes).toEqual(["bm25"]);
     expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).code).toBe("UNSUPPORTED_CAPABILITY");
     expect((await expectHardnegRejection(backend.search(target, [{ text: "  " }], { mode: "bm25", k: 3 }))).code).toBe("BAD_INPUT");
+    expect(server!.requests).toEqual([]);
+  });
+
+  it("mapping: core refuses what the engine cannot serve before any request: hybrid scores, k above 10 000, an uppercase index", async () => {
+    const backend = await backendAnswering([], { embedder });
+    expect(backend.capabilities()).toMatchObject({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxK: 10_000 });
+    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
+    const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
+    expect(tooMany.message).toContain("above this engine's maximum of 10000");
+    const uppercase = await expectHardnegRejection(backend.search({ ...target, collection: "Coffee" }, [{ text: "x" }], { mode: "vector", k: 3 }));
+    expect([uppercase.code, uppercase.location.option]).toEqual(["BAD_OPTION", "collection"]);
+    expect(uppercase.message).toContain("must be lowercase");
+    expect((await expectHardnegRejection(backend.upsert("Runs", [{ id: "r1", properties: {} }]))).message).toContain("must be lowercase");
+    expect(server!.requests).toEqual([]);
   });
 
   it("mapping: gold documents are fetched with one terms query, missing ids simply absent", async () => {
@@ -191,7 +206,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     await backend.upsert("runs", [{ id: "r1", properties: { done: true } }]);
     await backend.count("coffee");
     await backend.count("coffee");
-    await backend.close();
+    await backend.close!(); // core's engine always has close (EngineOf types it optional, as Store does)
     const paths = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`).filter((path) => !path.includes("_mapping"));
     expect(paths).toEqual(["POST /_bulk", "POST /_bulk", "GET /coffee/_refresh", "GET /coffee/_count", "GET /coffee/_count", "GET /runs/_refresh"]);
   });
@@ -211,14 +226,13 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(server!.requests[0]!.body).toEqual({ ids: ["r1", "r404"] });
   });
 
-  it("mapping: createCollection puts the index with mappings; describe, count and exists read the answers", async () => {
+  it("mapping: createCollection puts the index with mappings; describe, count and exists (core's, from describe) read the answers", async () => {
     const backend = await backendAnswering([
       times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
       on("PUT", "/fresh", { body: { acknowledged: true, shards_acknowledged: true, index: "fresh" } }),
       on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
       on("*", "/coffee/_count", { body: fixtures.countThree }),
-      on("HEAD", "/coffee", { status: 200 }),
-      on("HEAD", "/missing", { status: 404 }),
+      on("GET", "/missing/_mapping", { status: 404, body: fixtures.indexNotFound }),
     ]);
     await backend.createCollection({ name: "fresh", kind: "queries", queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" } });
     const put = server!.requests.find((request) => request.method === "PUT")!;
@@ -227,6 +241,28 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(await backend.count("coffee")).toBe(3);
     expect(await backend.hasCollection("coffee")).toBe(true);
     expect(await backend.hasCollection("missing")).toBe(false);
+  });
+
+  it("mapping: an existing index is kept for the same kind and refused for another; one without hardneg metadata reads as records", async () => {
+    const foreign = { logs: { mappings: { properties: { message: { type: "text" } } } } };
+    const backend = await backendAnswering([on("GET", "/logs/_mapping", { body: foreign })]);
+    await backend.createCollection({ name: "logs", kind: "records" });
+    const error = await expectHardnegRejection(backend.createCollection({ name: "logs", kind: "queries" }));
+    expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+    expect(error.message).toContain('"logs" already exists as a records collection, not queries');
+    expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
+  });
+
+  it("mapping: a create refused because another writer just created the index succeeds when that one has the same kind", async () => {
+    const exists = { error: { type: "resource_already_exists_exception", reason: "index [fresh/abc] already exists" }, status: 400 };
+    const backend = await backendAnswering([
+      times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
+      on("PUT", "/fresh", { status: 400, body: exists }),
+      on("GET", "/fresh/_mapping", { body: { fresh: { mappings: { _meta: { hardneg: { name: "fresh", kind: "records" } } } } } }),
+    ]);
+    await backend.createCollection({ name: "fresh", kind: "records" });
+    const sent = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
+    expect(sent).toEqual(["GET /fresh/_mapping", "PUT /fresh", "GET /fresh/_mapping"]);
   });
 });
 

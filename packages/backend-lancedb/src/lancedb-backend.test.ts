@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HardnegError, type DocumentTarget } from "@hardneg/core";
+import { HardnegError, type DocumentTarget, type Embedder, type EngineOf } from "@hardneg/core/adapter";
 import { afterAll, describe, expect, it } from "vitest";
+import { openEngine } from "./index.js";
 import { openLanceDbBackend, type LanceDbBackend, type LanceDbBackendOptions } from "./lancedb-backend.js";
 
 const folders: string[] = [];
@@ -18,7 +19,13 @@ function newFolder(): string {
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text" };
 
-async function backendWith(documents: Array<Record<string, unknown>>, options: LanceDbBackendOptions = {}, path = join(newFolder(), "db")): Promise<LanceDbBackend> {
+/** An embedder that gives every query the same vector. */
+function constantEmbedder(vector: readonly number[]): Embedder {
+  const embed = async (texts: readonly string[]) => texts.map(() => Float32Array.from(vector));
+  return { id: `constant:${vector.join(",")}`, dimension: vector.length, embedQueries: embed, embedDocuments: embed };
+}
+
+async function backendWith(documents: Array<Record<string, unknown>>, options: LanceDbBackendOptions = {}, path = join(newFolder(), "db")): Promise<EngineOf<LanceDbBackend>> {
   const backend = await openLanceDbBackend(path, options);
   await backend.createCollection({ name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
   await backend.upsert("corpus", documents.map((properties, position) => ({ id: `record-${position}`, properties })));
@@ -47,26 +54,37 @@ describe("LanceDB backend", () => {
     await reopened.close();
   });
 
-  it("offers vector and hybrid only with an embedder", async () => {
+  it("offers vector and hybrid only with an embedder, scoreDocuments in bm25 and vector, and records the embedder's id", async () => {
     const plain = await backendWith([{ doc_id: "a", text: "apple" }]);
-    const embedding = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: { embedQueries: async (texts) => texts.map(() => [1, 0]) } });
-    expect(plain.capabilities()).toEqual({ modes: ["bm25"], scoreDocuments: true, scoreDocumentsModes: ["bm25"], maxBatchSize: 256 });
-    expect(embedding.capabilities()).toMatchObject({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"] });
+    const embedding = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: constantEmbedder([1, 0]) });
+    expect(plain.capabilities(), "without an embedder").toEqual({ modes: ["bm25"], scoreDocumentsModes: ["bm25"], maxBatchSize: 256 });
+    expect(embedding.capabilities(), "with an embedder").toEqual({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxBatchSize: 256 });
+    expect(plain.embedderId, "no embedder, no id").toBeUndefined();
+    expect(embedding.embedderId, "the embedder's id").toBe("constant:1,0");
+    await expect(openLanceDbBackend(join(newFolder(), "db"), { embedder: { embedQueries: async () => [] } as unknown as Embedder }), "an embedder without id")
+      .rejects.toMatchObject({ code: "BAD_OPTION", message: expect.stringContaining("embedder") });
     await Promise.all([plain.close(), embedding.close()]);
   });
 
-  it("serves vector requests that carry vectors, refuses those without one, and collections without vectors", async () => {
-    const backend = await backendWith([{ doc_id: "a", text: "apple", vector: [1, 0] }, { doc_id: "b", text: "banana", vector: [0, 1] }]);
-    const [hits] = await backend.search(target, [{ text: "fruit", vector: [0.1, 0.9] }], { mode: "vector", k: 2 });
-    expect(hits!.map((hit) => hit.id)).toEqual(["b", "a"]);
-    expect(hits![0]!.score).toBeCloseTo(0.9 / Math.hypot(0.1, 0.9), 5);
-    expect(await codeOf(() => backend.search(target, [{ text: "fruit" }], { mode: "vector", k: 2 }))).toBe("BAD_INPUT");
-    expect(await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0, 0] }], { mode: "vector", k: 2 }))).toBe("BAD_INPUT");
-    expect(await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0] }], { mode: "hybrid", k: 2 }))).toBe("BAD_OPTION");
-    expect(await codeOf(() => backend.scoreDocuments(target, { text: "fruit", vector: [1, 0] }, ["a"], { mode: "hybrid", k: 2, alpha: 0.5, fusion: "rrf" }))).toBe("UNSUPPORTED_CAPABILITY");
-    const textOnly = await backendWith([{ doc_id: "a", text: "apple" }]);
-    expect(await codeOf(() => textOnly.search(target, [{ text: "apple", vector: [1, 0] }], { mode: "vector", k: 2 }))).toBe("UNSUPPORTED_CAPABILITY");
-    await Promise.all([backend.close(), textOnly.close()]);
+  it("searches vectors from the request or the embedder, and refuses wrong dimensions, hybrid scores and collections without vectors", async () => {
+    const documents = [{ doc_id: "a", text: "apple", vector: [1, 0] }, { doc_id: "b", text: "banana", vector: [0, 1] }];
+    const backend = await backendWith(documents, { embedder: constantEmbedder([1, 0]) });
+    const [hits, embedded] = await backend.search(target, [{ text: "fruit", vector: [0.1, 0.9] }, { text: "fruit" }], { mode: "vector", k: 2 });
+    expect(hits!.map((hit) => hit.id), "the request's own vector").toEqual(["b", "a"]);
+    expect(hits![0]!.score, "cosine similarity").toBeCloseTo(0.9 / Math.hypot(0.1, 0.9), 5);
+    expect(embedded!.map((hit) => hit.id), "the embedder's vector [1, 0]").toEqual(["a", "b"]);
+    expect(await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0, 0] }], { mode: "vector", k: 2 })), "a 3-dimensional query").toBe("BAD_INPUT");
+    const wrongEmbedder = await backendWith(documents, { embedder: constantEmbedder([1, 0, 0]) });
+    expect(await codeOf(() => wrongEmbedder.search(target, [{ text: "fruit" }], { mode: "vector", k: 2 })), "an embedder of another dimension").toBe("BAD_INPUT");
+    expect(await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0] }], { mode: "hybrid", k: 2 })), "hybrid without alpha").toBe("BAD_OPTION");
+    const hybridScore = () => backend.scoreDocuments(target, { text: "fruit", vector: [1, 0] }, ["a"], { mode: "hybrid", k: 2, alpha: 0.5, fusion: "rrf" });
+    expect(await codeOf(hybridScore), "a hybrid score").toBe("UNSUPPORTED_CAPABILITY");
+    const textOnly = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: constantEmbedder([1, 0]) });
+    expect(await codeOf(() => textOnly.search(target, [{ text: "apple", vector: [1, 0] }], { mode: "vector", k: 2 })), "a collection without vectors").toBe("UNSUPPORTED_CAPABILITY");
+    // Without an embedder the vector modes are not offered, even to requests that carry a vector.
+    const plain = await backendWith(documents);
+    expect(await codeOf(() => plain.search(target, [{ text: "fruit", vector: [0.1, 0.9] }], { mode: "vector", k: 2 })), "no embedder").toBe("UNSUPPORTED_CAPABILITY");
+    await Promise.all([backend.close(), wrongEmbedder.close(), textOnly.close(), plain.close()]);
   });
 
   it("refreshes the FTS index after writes, so scores equal those of a fresh index", async () => {
@@ -105,6 +123,18 @@ describe("LanceDB backend", () => {
     expect(await codeOf(() => backend.search({ ...target, collection: "rows" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe("BAD_OPTION");
     expect(await codeOf(() => backend.createCollection({ name: "rows", kind: "queries" }))).toBe("BAD_OPTION");
     await backend.close();
+  });
+
+  it("openEngine (the CLI's convention) passes create and readOnly on and ignores options it does not know", async () => {
+    const missing = join(newFolder(), "missing");
+    await expect(openEngine(missing, { create: false, readOnly: false }), "create: false").rejects.toMatchObject({ name: "MissingDatabaseError" });
+    await expect(openEngine(missing, { create: true, readOnly: true }), "readOnly").rejects.toMatchObject({ name: "MissingDatabaseError" });
+    const engine = await openEngine(missing, { create: true, readOnly: false, busyTimeoutMs: 10, embedder: constantEmbedder([1, 0]) });
+    expect(engine.capabilities().modes, "modes with the embedder").toEqual(["bm25", "vector", "hybrid"]);
+    await engine.close?.();
+    const reopened = await openEngine(missing, { create: false, readOnly: true });
+    expect(await reopened.hasCollection("corpus"), "hasCollection, derived by core").toBe(false);
+    await reopened.close?.();
   });
 
   it("answers an empty documents collection with empty hit lists", async () => {

@@ -1,32 +1,23 @@
 import type { FtsOptions } from "@lancedb/lancedb";
 import {
-  BadInputError, BadOptionError, chunked, fuseHits, mapConcurrently, UnsupportedCapabilityError,
-  type BackendCapabilities, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type IterateOptions,
-  type SearchBackend, type SearchMode, type SearchOptions, type SearchRequest, type Store, type StoredRecord,
-} from "@hardneg/core";
+  BadInputError, BadOptionError, chunked, createEngine, fuseHits, mapConcurrently, UnsupportedCapabilityError,
+  type CollectionSpec, type Doc, type DocumentTarget, type Embedder, type EngineDriver, type EngineOf, type Hit,
+  type SearchMode, type SearchOptions, type SearchRequest, type StoredRecord,
+} from "@hardneg/core/adapter";
 import { COLUMNS, type DocumentLayout } from "./lancedb-schema.js";
 import { idFilter, keywordHits, vectorHits } from "./lancedb-search.js";
 import { LanceDbTables, type OpenCollection } from "./lancedb-store.js";
-
-/**
- * What the backend needs from an embedder: query vectors. Typed structurally so any object with
- * this method fits, including core's `Embedder`.
- */
-export interface QueryEmbedder {
-  embedQueries(texts: readonly string[]): Promise<ArrayLike<number>[]>;
-}
 
 /** Options of {@link openLanceDbBackend}. */
 export interface LanceDbBackendOptions {
   /** Document property holding a record's vector (stored in a float32 vector column). Default "vector". */
   vectorKey?: string;
   /**
-   * Computes query vectors for requests that carry none. With it, `capabilities()` offers
-   * "vector" and "hybrid" (so mining and eval pick hybrid by default); without it only "bm25"
-   * is offered, though `search` still serves vector and hybrid requests that carry `vector`.
-   * Default: none.
+   * Computes query vectors for requests that carry none (only `embedQueries` is used: document
+   * vectors are the records' own). With it, "vector" and "hybrid" are offered (so mining and eval
+   * pick hybrid by default) and runs record its id; without it only "bm25". Default: none.
    */
-  embedder?: QueryEmbedder;
+  embedder?: Embedder;
   /**
    * LanceDB FTS index options, applied when the index is (re)built. Default LanceDB's: "simple"
    * tokenizer, lower-casing, ASCII folding, English stemming and stop words, no positions.
@@ -50,35 +41,35 @@ export interface LanceDbBackendOptions {
 }
 
 const COMPONENT = "lancedb";
-const DEFAULT_ITERATE_BATCH_SIZE = 1000;
 const LOOKUP_CHUNK_SIZE = 1000;
 
 /**
  * hardneg's adapter for LanceDB, an embedded vector database: each collection is a LanceDB
  * table in the folder given to {@link openLanceDbBackend}; bm25 runs on LanceDB's native
  * full-text index, vector on an exact cosine scan, hybrid fuses both in core ({@link fuseHits}).
+ * A driver: {@link openLanceDbBackend} wraps it with core's `createEngine`, which checks every
+ * input (modes, k, alpha, fusion, texts, ids, records, collection names) before it is called.
  */
-export class LanceDbBackend implements SearchBackend, Store {
+export class LanceDbBackend implements EngineDriver {
   readonly specificationVersion = "v1" as const;
   readonly name = "lancedb";
+  /** "bm25" always; "vector" and "hybrid" too with an embedder (core's mining and eval send text only). */
+  readonly modes: readonly SearchMode[];
+  /** A hybrid score depends on the other candidates of the fused lists, so `scoreDocuments` leaves it out. */
+  readonly scoreDocumentsModes: readonly SearchMode[] = ["bm25", "vector"];
+  /** The embedder's id, when one computes query vectors (vector and hybrid runs record it). */
+  readonly embedderId?: string;
 
   /** Prefer {@link openLanceDbBackend}. */
-  constructor(private readonly tables: LanceDbTables, private readonly options: LanceDbBackendOptions = {}) {}
-
-  capabilities(): BackendCapabilities {
-    const modes: SearchMode[] = this.options.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
-    // A hybrid score depends on the other candidates of the fused lists: not offered.
-    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxBatchSize: 256 };
+  constructor(private readonly tables: LanceDbTables, private readonly options: LanceDbBackendOptions = {}) {
+    this.modes = options.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
+    if (options.embedder !== undefined) this.embedderId = options.embedder.id;
   }
 
-  // ---- Store ----
+  // ---- StoreDriver ----
 
   async createCollection(spec: CollectionSpec): Promise<void> {
     await this.tables.createCollection(spec);
-  }
-
-  async hasCollection(name: string): Promise<boolean> {
-    return (await this.tables.specOf(name)) !== undefined;
   }
 
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
@@ -99,11 +90,9 @@ export class LanceDbBackend implements SearchBackend, Store {
     await this.tables.upsert(name, records);
   }
 
-  /** Records in insertion order, in batches of `batchSize` (default 1000). */
-  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
-    const batchSize = options.batchSize ?? DEFAULT_ITERATE_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new BadOptionError("batchSize", `must be a positive integer, got ${String(batchSize)}`, { component: COMPONENT });
-    yield* this.tables.iterate(name, batchSize);
+  /** Records in insertion order, in batches of `batchSize`. */
+  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
+    yield* this.tables.iterate(name, options.batchSize);
   }
 
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
@@ -114,13 +103,12 @@ export class LanceDbBackend implements SearchBackend, Store {
     this.tables.close();
   }
 
-  // ---- SearchBackend ----
+  // ---- SearchDriver ----
 
   /** One hit list per request, in request order: at most `k` hits, best first, ranks from 1. */
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    const { mode, k } = checkSearchOptions(options);
-    if (!Array.isArray(requests)) throw new BadInputError("requests must be an array", { component: COMPONENT });
-    const texts = requests.map((request) => queryText(request, target?.collection));
+    const { mode, k } = options;
+    const texts = requests.map((request) => request.text);
     const collection = await this.documents(target);
     const vectors = mode === "bm25" ? [] : await this.queryVectors(requests, texts, collection, target.collection);
     const indexed = mode === "vector" || (await this.tables.ensureSearchIndex(collection, target.collection));
@@ -139,7 +127,7 @@ export class LanceDbBackend implements SearchBackend, Store {
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
     const collection = await this.documents(target);
     const documents = new Map<string, Doc>();
-    for (const chunk of chunked([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
+    for (const chunk of chunked(ids, LOOKUP_CHUNK_SIZE)) {
       const rows = await collection.table.query().where(idFilter(chunk)).select([COLUMNS.documentId, COLUMNS.properties]).toArray();
       for (const row of rows) {
         const id = String(row[COLUMNS.documentId]);
@@ -151,13 +139,12 @@ export class LanceDbBackend implements SearchBackend, Store {
 
   /**
    * The engine's score of given documents for one request: BM25 (0 for a document no query word
-   * matches) or cosine similarity, computed by a search restricted to those ids. Hybrid scores
-   * depend on the other candidates of the fused lists, so they are refused. Unknown ids are absent.
+   * matches) or cosine similarity, computed by a search restricted to those ids. Core never asks
+   * for hybrid ({@link LanceDbBackend.scoreDocumentsModes}). Unknown ids are absent.
    */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
-    const { mode } = checkSearchOptions(options);
-    if (mode === "hybrid") throw new UnsupportedCapabilityError('scoreDocuments serves "bm25" and "vector": a hybrid score depends on the other candidates of the fused lists', { component: COMPONENT, option: "mode" });
-    const text = queryText(request, target?.collection);
+    const { mode } = options;
+    const text = request.text;
     const collection = await this.documents(target);
     const known = [...(await this.getDocuments(target, ids)).keys()];
     const scores = new Map<string, number>();
@@ -174,7 +161,7 @@ export class LanceDbBackend implements SearchBackend, Store {
   }
 
   private async documents(target: DocumentTarget): Promise<OpenCollection & { layout: DocumentLayout }> {
-    const collection = await this.tables.collection(target?.collection);
+    const collection = await this.tables.collection(target.collection);
     const { layout } = collection;
     if (layout === undefined) throw new BadOptionError("collection", `is a ${collection.spec.kind} collection; search needs a documents collection`, { component: COMPONENT, collection: target.collection });
     for (const key of ["idKey", "contentKey"] as const) {
@@ -193,12 +180,13 @@ export class LanceDbBackend implements SearchBackend, Store {
     const missing = requests.flatMap((request, index) => (request.vector === undefined ? [index] : []));
     const embedded = new Map<number, ArrayLike<number>>();
     if (missing.length > 0) {
-      if (this.options.embedder === undefined) throw new BadInputError('vector and hybrid search need a query vector: pass `vector` in each request, or open the backend with an `embedder`', { component: COMPONENT, collection: name });
-      const vectors = await this.options.embedder.embedQueries(missing.map((index) => texts[index]!));
+      // Vector modes are offered only with an embedder, so core never sends one here without it.
+      const vectors = await this.options.embedder!.embedQueries(missing.map((index) => texts[index]!));
       missing.forEach((requestIndex, position) => embedded.set(requestIndex, vectors[position]!));
     }
     return requests.map((request, index) => {
       const vector = Array.from(request.vector ?? embedded.get(index) ?? []);
+      // Core checked the requests' own vectors are finite; the embedder's are checked here too.
       if (vector.length !== dimension || !vector.every(Number.isFinite)) {
         throw new BadInputError(`query vector of request ${index} must be ${dimension} finite numbers (the collection's dimension), got ${vector.length}`, { component: COMPONENT, collection: name });
       }
@@ -209,35 +197,23 @@ export class LanceDbBackend implements SearchBackend, Store {
 
 /**
  * Opens (creating if needed) a LanceDB database in the folder at `path` (a LanceDB URI such as
- * `s3://...` works too, as far as LanceDB's `connect` supports it).
+ * `s3://...` works too, as far as LanceDB's `connect` supports it). The engine's `driver` is the
+ * {@link LanceDbBackend}.
  */
-export async function openLanceDbBackend(path: string, options: LanceDbBackendOptions = {}): Promise<LanceDbBackend> {
+export async function openLanceDbBackend(path: string, options: LanceDbBackendOptions = {}): Promise<EngineOf<LanceDbBackend>> {
   if (typeof path !== "string" || path === "") throw new BadOptionError("path", "must be a LanceDB folder path or URI", { component: COMPONENT });
   const concurrency = options.searchConcurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadOptionError("searchConcurrency", `must be a positive integer, got ${String(concurrency)}`, { component: COMPONENT });
   for (const option of ["create", "readOnly"] as const) {
     if (options[option] !== undefined && typeof options[option] !== "boolean") throw new BadOptionError(option, `must be true or false, got ${JSON.stringify(options[option])}`, { component: COMPONENT });
   }
+  const embedder = options.embedder;
+  if (embedder !== undefined && (typeof embedder?.id !== "string" || typeof embedder.embedQueries !== "function")) {
+    throw new BadOptionError("embedder", "must be an Embedder (its id and embedQueries are used)", { component: COMPONENT });
+  }
   const create = (options.create ?? true) && options.readOnly !== true;
   const tables = await LanceDbTables.open(path, options.vectorKey ?? "vector", options.fts ?? {}, create);
-  return new LanceDbBackend(tables, options);
-}
-
-function checkSearchOptions(options: SearchOptions): SearchOptions {
-  const mode = options?.mode;
-  if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
-  if (!Number.isInteger(options.k) || options.k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(options.k)}`, { component: COMPONENT });
-  if (mode === "hybrid") {
-    if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", `hybrid search needs alpha between 0 (keyword) and 1 (vector), got ${String(options.alpha)}`, { component: COMPONENT });
-    if (options.fusion !== "relative-score" && options.fusion !== "rrf") throw new BadOptionError("fusion", `hybrid search needs fusion "relative-score" or "rrf", got ${JSON.stringify(options.fusion)}`, { component: COMPONENT });
-  }
-  return options;
-}
-
-function queryText(request: SearchRequest, collection: string | undefined): string {
-  const text = request?.text;
-  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", { component: COMPONENT, ...(collection === undefined ? {} : { collection }) });
-  return text;
+  return createEngine(new LanceDbBackend(tables, options));
 }
 
 function toDoc(id: string, properties: Record<string, unknown>, layout: DocumentLayout): Doc {

@@ -1,5 +1,5 @@
 import { Field, FixedSizeList, Float32, Int64, Schema, Utf8 } from "apache-arrow";
-import { BadInputError, BadOptionError, type CollectionSpec, type DocumentTarget, type StoredRecord } from "@hardneg/core";
+import { BadInputError, type CollectionSpec, type DocumentTarget, type StoredRecord } from "@hardneg/core/adapter";
 
 /** Column names of every collection table. */
 export const COLUMNS = {
@@ -17,20 +17,13 @@ export const COLUMNS = {
   vector: "vector",
 } as const;
 
-/** The table holding every collection's spec (a name starting with "_" is never a collection name). */
+/**
+ * The table holding every collection's spec. Core's collection names start with a letter or
+ * digit, never "_", so no collection can clash with it.
+ */
 export const METADATA_TABLE = "_hardneg_collections";
 
-/** Collection names: portable table names that cannot clash with {@link METADATA_TABLE}. */
-export const COLLECTION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-
 const COMPONENT = "lancedb";
-
-/** Throws a {@link BadOptionError} unless `name` matches {@link COLLECTION_NAME_PATTERN}. */
-export function assertCollectionName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || !COLLECTION_NAME_PATTERN.test(name)) {
-    throw new BadOptionError("collection", `invalid collection name ${JSON.stringify(name)}: use 1-128 letters, digits, "_", "." or "-", starting with a letter or digit`, { component: COMPONENT });
-  }
-}
 
 /** The document keys of a documents collection: its spec's target, or core's `DocsCollection` defaults. */
 export function documentKeysOf(spec: CollectionSpec): Omit<DocumentTarget, "collection"> {
@@ -117,20 +110,6 @@ function jsonOf(record: StoredRecord, collection: string): string {
   } catch (cause) {
     throw new BadInputError(`record "${record.id}": properties are not JSON-serialisable`, { collection, component: COMPONENT, cause });
   }
-}
-
-/** Validates a batch of records (as every Store must) before anything is written. */
-export function assertRecords(records: readonly StoredRecord[], collection: string): void {
-  if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection, component: COMPONENT });
-  records.forEach((record, position) => {
-    if (record === null || typeof record !== "object" || typeof record.id !== "string" || record.id === "") {
-      throw new BadInputError(`record at position ${position} needs a non-empty string id`, { collection, component: COMPONENT });
-    }
-    const { properties } = record;
-    if (properties === null || typeof properties !== "object" || Array.isArray(properties)) {
-      throw new BadInputError(`record "${record.id}": properties must be a JSON object`, { collection, component: COMPONENT });
-    }
-  });
 }
 
 /** SQL string literal for a LanceDB filter: single quotes doubled. */

@@ -1,5 +1,5 @@
 import type { Table } from "@lancedb/lancedb";
-import type { Hit } from "@hardneg/core";
+import type { Hit } from "@hardneg/core/adapter";
 import { COLUMNS, sqlString } from "./lancedb-schema.js";
 
 /** LanceDB's own score columns: BM25 for full-text search, distance for vector search. */

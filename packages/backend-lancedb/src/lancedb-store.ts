@@ -2,10 +2,9 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import * as lancedb from "@lancedb/lancedb";
 import type { Connection, FtsOptions, Table } from "@lancedb/lancedb";
-import { BadInputError, BadOptionError, chunked, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core";
+import { BadInputError, chunked, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core/adapter";
 import {
-  assertCollectionName, assertRecords, COLUMNS, documentKeysOf, METADATA_SCHEMA, METADATA_TABLE, rowOf, schemaOf, sqlString,
-  vectorDimensionOf, type DocumentLayout, type TableRow,
+  COLUMNS, documentKeysOf, METADATA_SCHEMA, METADATA_TABLE, rowOf, schemaOf, sqlString, vectorDimensionOf, type DocumentLayout, type TableRow,
 } from "./lancedb-schema.js";
 import { MissingDatabaseError } from "./missing-database-error.js";
 
@@ -25,6 +24,7 @@ export interface OpenCollection {
 /**
  * Collections as LanceDB tables, specs in a small metadata table, writes serialised per table
  * (insertion positions are assigned from the row count, so two writers at once would collide).
+ * Names, specs, ids and records arrive checked by core (see `@hardneg/core/adapter`).
  */
 export class LanceDbTables {
   private readonly specs = new Map<string, CollectionSpec>();
@@ -54,17 +54,13 @@ export class LanceDbTables {
     return tables;
   }
 
+  /**
+   * Creates a collection core found absent. A table of that name (a concurrent create got there
+   * first, or a table hardneg did not create) is refused; core then accepts a collection of the
+   * same kind it finds.
+   */
   async createCollection(spec: CollectionSpec): Promise<void> {
-    assertCollectionName(spec?.name);
-    if (!["documents", "queries", "hard-negatives", "records"].includes(spec.kind)) {
-      throw new BadOptionError("kind", `must be "documents", "queries", "hard-negatives" or "records", got ${JSON.stringify(spec.kind)}`, { component: COMPONENT });
-    }
     await this.locked(spec.name, async () => {
-      const existing = await this.specOf(spec.name);
-      if (existing !== undefined) {
-        if (existing.kind !== spec.kind) throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: COMPONENT });
-        return;
-      }
       if ((await this.connection.tableNames()).includes(spec.name)) {
         throw new BadInputError("a LanceDB table of this name exists but was not created by hardneg; choose another name", { collection: spec.name, component: COMPONENT });
       }
@@ -76,7 +72,6 @@ export class LanceDbTables {
   }
 
   async specOf(name: string): Promise<CollectionSpec | undefined> {
-    assertCollectionName(name);
     // Another process may have created it since we last looked.
     if (!this.specs.has(name)) await this.reloadSpecs();
     const spec = this.specs.get(name);
@@ -85,7 +80,6 @@ export class LanceDbTables {
 
   /** Drops the table and its spec. Deleting a missing collection does nothing. */
   async deleteCollection(name: string): Promise<void> {
-    assertCollectionName(name);
     await this.locked(name, async () => {
       if ((await this.connection.tableNames()).includes(name) && (await this.specOf(name)) !== undefined) await this.connection.dropTable(name);
       await this.metadata.delete(`name = ${sqlString(name)}`);
@@ -97,7 +91,6 @@ export class LanceDbTables {
 
   /** The collection's table, or {@link MissingCollectionError}. */
   async collection(name: string): Promise<OpenCollection> {
-    assertCollectionName(name);
     const cached = this.opened.get(name);
     if (cached !== undefined) return cached;
     const spec = await this.specOf(name);
@@ -113,25 +106,20 @@ export class LanceDbTables {
   }
 
   /**
-   * Inserts or replaces records by record id in one `mergeInsert` (atomic per call). Within a
-   * call a repeated id keeps its last record; an updated record keeps its insertion position.
+   * Inserts or replaces records by record id in one `mergeInsert` (atomic per call); an updated
+   * record keeps its insertion position. Core passes at least one record, ids distinct.
    */
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
-    assertRecords(records, name);
-    await this.collection(name);
-    if (records.length === 0) return;
-    const latest = new Map<string, StoredRecord>();
-    for (const record of records) latest.set(record.id, record);
     await this.locked(name, async () => {
       let collection = await this.collection(name);
       const rowCount = await collection.table.countRows();
       if (collection.layout !== undefined && collection.layout.vectorDimension === undefined && rowCount === 0) {
-        collection = await this.addVectorColumn(collection, vectorDimensionOf([...latest.values()], this.vectorKey));
+        collection = await this.addVectorColumn(collection, vectorDimensionOf(records, this.vectorKey));
       }
-      const existing = await this.sequencesOf(collection.table, [...latest.keys()]);
+      const existing = await this.sequencesOf(collection.table, records.map((record) => record.id));
       let next = rowCount;
       const rows: TableRow[] = [];
-      for (const record of latest.values()) rows.push(rowOf(record, existing.get(record.id) ?? next++, name, collection.layout));
+      for (const record of records) rows.push(rowOf(record, existing.get(record.id) ?? next++, name, collection.layout));
       const data = lancedb.makeArrowTable(rows, { schema: await collection.table.schema() });
       await collection.table.mergeInsert(COLUMNS.recordId).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
     });
@@ -154,7 +142,7 @@ export class LanceDbTables {
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
     const { table, layout } = await this.collection(name);
     const records = new Map<string, StoredRecord>();
-    for (const chunk of chunked([...new Set(ids)], LOOKUP_CHUNK_SIZE)) {
+    for (const chunk of chunked(ids, LOOKUP_CHUNK_SIZE)) {
       const rows = await table.query().where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`).select(this.recordColumns(layout)).toArray();
       for (const row of rows) records.set(String(row[COLUMNS.recordId]), this.recordOf(row, layout));
     }

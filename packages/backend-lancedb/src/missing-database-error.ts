@@ -1,4 +1,4 @@
-import { HardnegError } from "@hardneg/core";
+import { HardnegError } from "@hardneg/core/adapter";
 
 /**
  * There is no hardneg LanceDB folder where a backend opened with `create: false` (or

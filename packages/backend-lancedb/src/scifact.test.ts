@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DocsCollection, evaluate, ingestDocuments, ingestQueries, openBeir, QueriesCollection } from "@hardneg/core";
+import type { EngineOf } from "@hardneg/core/adapter";
 import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLanceDbBackend, type LanceDbBackend } from "./lancedb-backend.js";
@@ -13,7 +14,7 @@ describe.skipIf(!dataPresent)("LanceDB FTS quality on SciFact test (300 queries,
   const folder = mkdtempSync(join(tmpdir(), "hardneg-lancedb-scifact-"));
   const docsCollection = new DocsCollection({ collectionName: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" });
   const queriesCollection = new QueriesCollection({ collectionName: "scifact-test" });
-  let backend: LanceDbBackend;
+  let backend: EngineOf<LanceDbBackend>;
 
   beforeAll(async () => {
     backend = await openLanceDbBackend(join(folder, "db"));

@@ -4,6 +4,7 @@ import { expectHardnegRejection } from "@hardneg/core/testkit";
 import type Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
+import type { EngineOf } from "@hardneg/core/adapter";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -16,15 +17,15 @@ async function* documents(count: number, version: string, failAt?: number): Asyn
   }
 }
 
-async function contents(backend: LocalBackend, collection: string): Promise<Map<string, unknown>> {
+async function contents(backend: EngineOf<LocalBackend>, collection: string): Promise<Map<string, unknown>> {
   const records = new Map<string, unknown>();
   for await (const batch of backend.iterate(collection)) for (const record of batch) records.set(record.id, record.properties.text);
   return records;
 }
 
 /** The SQLite connection behind a local backend (tests only: to make its "disk" full). */
-function databaseOf(backend: LocalBackend): Database.Database {
-  return (backend as unknown as { store: { database: Database.Database } }).store.database;
+function databaseOf(backend: EngineOf<LocalBackend>): Database.Database {
+  return (backend.driver as unknown as { store: { database: Database.Database } }).store.database;
 }
 
 describe("all-or-nothing loads on the local engine", () => {

@@ -27,7 +27,7 @@ async function databaseWithIndex(options: LocalBackendOptions = {}): Promise<{ p
   const backend = await openLocalBackend(path, options);
   await backend.createCollection({ name: "corpus", kind: "documents" });
   await backend.upsert("corpus", records);
-  const { file } = await backend.prepareIndex(target);
+  const { file } = await backend.driver.prepareIndex(target);
   await backend.close();
   return { path, file: file! };
 }
@@ -37,7 +37,7 @@ async function searchFresh(path: string, options: LocalBackendOptions = {}) {
   const warnings: string[] = [];
   const backend = await openLocalBackend(path, { ...options, onWarning: (line) => warnings.push(line) });
   const hits = await backend.search(target, queries, everything);
-  const source = backend.lastIndexSource;
+  const source = backend.driver.lastIndexSource;
   await backend.close();
   return { hits, source, warnings };
 }
@@ -111,7 +111,7 @@ describe("index and vectors file integrity", () => {
     const first = await openLocalBackend(path, { embedder: new FixtureEmbedder() });
     await first.createCollection({ name: "corpus", kind: "documents" });
     await first.upsert("corpus", records);
-    const { file } = await first.prepareVectors(target);
+    const { file } = await first.driver.prepareVectors(target);
     const clean = await first.search(target, queries, { mode: "vector", k: records.length });
     await first.close();
 
@@ -121,7 +121,7 @@ describe("index and vectors file integrity", () => {
     writeFileSync(file!, bytes);
     const warnings: string[] = [];
     const second = await openLocalBackend(path, { embedder: new FixtureEmbedder(), onWarning: (line) => warnings.push(line) });
-    expect(await second.prepareVectors(target)).toMatchObject({ source: "embedded" });
+    expect(await second.driver.prepareVectors(target)).toMatchObject({ source: "embedded" });
     expect(await second.search(target, queries, { mode: "vector", k: records.length })).toEqual(clean);
     await second.close();
     expect(warnings).toEqual([expect.stringMatching(/^\[hardneg\] \[local\] warning: document vectors file .*\.vectors is damaged \(checksum mismatch\); computing them again$/)]);

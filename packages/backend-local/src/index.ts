@@ -1,10 +1,20 @@
+import type { EngineOpener } from "@hardneg/core/adapter";
+import { openLocalBackend } from "./local-backend.js";
+
 export { LocalBackend, openLocalBackend, type LocalBackendOptions, type Bm25Options } from "./local-backend.js";
 export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "@hardneg/core";
 export { ENGLISH_STOPWORDS } from "@hardneg/core";
 export type { QueryTermRepeats, Bm25Parameters } from "./bm25/bm25-index.js";
 export type { Bm25IndexStats, IndexSource } from "./bm25/index-manager.js";
-export { COLLECTION_NAME_PATTERN } from "./collection-names.js";
+/** Core's collection name rule, which this engine keeps (names become parts of index file names). */
+export { COLLECTION_NAME_PATTERN } from "@hardneg/core/adapter";
 export { HYBRID_LIST_DEPTH } from "./local-backend.js";
 export type { VectorStats, VectorSource } from "./vectors/vector-manager.js";
 export { DEFAULT_BUSY_TIMEOUT_MS } from "./sqlite-store.js";
 export { MissingDatabaseError } from "./missing-database-error.js";
+
+/**
+ * The opener the CLI finds by convention (`--engine local:<database file>`): `create`, `readOnly`,
+ * `embedder` and `busyTimeoutMs` are passed on to {@link openLocalBackend}, other options ignored.
+ */
+export const openEngine: EngineOpener = (location, options) => openLocalBackend(location, options);

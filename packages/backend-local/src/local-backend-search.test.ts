@@ -1,6 +1,7 @@
 import type { DocumentTarget } from "@hardneg/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { EngineOf } from "@hardneg/core/adapter";
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "./local-backend.js";
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text" };
@@ -13,7 +14,7 @@ const TINY_CORPUS = [
   { doc_id: "d3", text: "banana cherry cherry date" },
 ];
 
-async function backendWith(documents: Array<Record<string, unknown>>, options: LocalBackendOptions = {}): Promise<LocalBackend> {
+async function backendWith(documents: Array<Record<string, unknown>>, options: LocalBackendOptions = {}): Promise<EngineOf<LocalBackend>> {
   const backend = await openLocalBackend(":memory:", options);
   await backend.createCollection({ name: "corpus", kind: "documents" });
   // Record ids differ from the document ids on purpose: hits must carry the idKey property.
@@ -97,7 +98,7 @@ describe("local backend BM25 search", () => {
 
   it("refuses vector and hybrid modes as unsupported, and says so in capabilities", async () => {
     const backend = await backendWith(TINY_CORPUS);
-    expect(backend.capabilities()).toEqual({ modes: ["bm25"], scoreDocuments: true });
+    expect(backend.capabilities(), "capabilities without an embedder").toEqual({ modes: ["bm25"], scoreDocumentsModes: ["bm25"], maxBatchSize: 256 });
     for (const mode of ["vector", "hybrid"] as const) {
       await expect(backend.search(target, [{ text: "apple" }], { mode, k: 3, alpha: 0.5, fusion: "rrf" })).rejects.toMatchObject({ code: "UNSUPPORTED_CAPABILITY", message: expect.stringContaining(mode) });
       await expect(backend.scoreDocuments(target, { text: "apple" }, ["d1"], { mode, k: 3 })).rejects.toMatchObject({ code: "UNSUPPORTED_CAPABILITY" });

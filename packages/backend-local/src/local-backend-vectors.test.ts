@@ -5,6 +5,7 @@ import {
 import { FIXTURE_VECTOR_DIMENSION, FixtureEmbedder, fixtureVector } from "@hardneg/core/testkit";
 import { describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
+import type { EngineOf } from "@hardneg/core/adapter";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" };
@@ -18,7 +19,7 @@ const CORPUS = [
   { doc_id: "rivers", title: "Rivers", text: "rivers carry sediment to the sea" },
 ];
 
-async function openWith(path: string, embedder = new FixtureEmbedder()): Promise<{ backend: LocalBackend; embedder: FixtureEmbedder }> {
+async function openWith(path: string, embedder = new FixtureEmbedder()): Promise<{ backend: EngineOf<LocalBackend>; embedder: FixtureEmbedder }> {
   const backend = await openLocalBackend(path, { embedder });
   if (!(await backend.hasCollection("corpus"))) {
     await backend.createCollection({ name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } });
@@ -60,14 +61,14 @@ describe("local backend vector and hybrid modes", () => {
   it("computes document vectors once: stored next to the index, reloaded by a new process, recomputed after a write", async () => {
     const path = join(temporaryDirectory(), "vectors.db");
     const first = await openWith(path);
-    expect((await first.backend.prepareVectors(target)).source).toBe("embedded");
+    expect((await first.backend.driver.prepareVectors(target)).source).toBe("embedded");
     expect(first.embedder.embeddedDocuments).toBe(CORPUS.length);
     await first.backend.search(target, [{ text: "bees" }], { mode: "vector", k: 2 });
     expect(first.embedder.embeddedDocuments).toBe(CORPUS.length);
     await first.backend.close();
 
     const second = await openWith(path);
-    const stats = await second.backend.prepareVectors(target);
+    const stats = await second.backend.driver.prepareVectors(target);
     expect(stats).toMatchObject({ source: "loaded", documentCount: CORPUS.length, dimension: FIXTURE_VECTOR_DIMENSION, embedderId: "fixture:hashed-words" });
     expect(stats.file).toMatch(/vectors\.db\.bm25\/corpus@[0-9a-f]{20}\.vectors$/);
     expect(second.embedder.embeddedDocuments).toBe(0);
@@ -79,7 +80,7 @@ describe("local backend vector and hybrid modes", () => {
 
     // Another embedder never reuses these vectors.
     const other = await openWith(path, new FixtureEmbedder("fixture:other-model"));
-    expect((await other.backend.prepareVectors(target)).source).toBe("embedded");
+    expect((await other.backend.driver.prepareVectors(target)).source).toBe("embedded");
     await other.backend.close();
   });
 

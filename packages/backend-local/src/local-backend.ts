@@ -1,28 +1,28 @@
 import { resolve } from "node:path";
 import {
+  assertCollectionName,
   BadInputError,
   BadOptionError,
+  createEngine,
   fuseHits,
   normalizeVector,
-  queryTextOf,
+  Tokenizer,
   UnsupportedCapabilityError,
-  type BackendCapabilities,
-  type Embedder,
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
+  type Embedder,
+  type EngineDriver,
+  type EngineOf,
   type Hit,
-  type IterateOptions,
-  type SearchBackend,
+  type SearchMode,
   type SearchOptions,
   type SearchRequest,
-  type Store,
   type StoredRecord,
-} from "@hardneg/core";
-import { assertCollectionName } from "./collection-names.js";
+  type TokenizerOptions,
+} from "@hardneg/core/adapter";
 import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
-import { Tokenizer, type TokenizerOptions } from "@hardneg/core";
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
 import { dotAt, searchVectors } from "./vectors/vector-search.js";
@@ -92,18 +92,27 @@ export interface LocalBackendOptions {
 export const HYBRID_LIST_DEPTH = 100;
 
 const COMPONENT = "local";
-const DEFAULT_ITERATE_BATCH_SIZE = 1000;
 
 /**
  * hardneg's embedded default backend: collections in one SQLite file, searched by a
  * precomputed BM25 index kept in memory and persisted next to the database. No server.
  *
+ * A driver: {@link openLocalBackend} wraps it with core's `createEngine`, which checks every
+ * input (modes, k, alpha, fusion, texts, ids, records, collection names) before it is called.
+ * What only this engine offers (`prepareIndex`, `prepareVectors`, `lastIndexSource`) is reached
+ * through the engine's `driver`.
+ *
  * All work is synchronous under the async API (better-sqlite3 and the index are in-process);
  * the promises exist so the local backend is interchangeable with remote ones.
  */
-export class LocalBackend implements SearchBackend, Store {
+export class LocalBackend implements EngineDriver {
   readonly specificationVersion = "v1" as const;
   readonly name = "local";
+  /**
+   * "bm25" always; "vector" and "hybrid" too when an embedder is configured. `scoreDocuments`
+   * serves every one of them (core's default), and batches keep core's default size.
+   */
+  readonly modes: readonly SearchMode[];
   /** How the index of the latest search/score/fetch call was obtained; undefined before any. */
   lastIndexSource: IndexSource | undefined;
   /** The embedder's id when one is configured (recorded by vector and hybrid runs). */
@@ -155,21 +164,13 @@ export class LocalBackend implements SearchBackend, Store {
       this.embedderId = embedder.id;
       this.vectors = new VectorManager(this.store, embedder, indexDirectory, warn);
     }
+    this.modes = embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
   }
 
-  /** BM25 always; vector and hybrid when an embedder is configured. scoreDocuments in every mode. */
-  capabilities(): BackendCapabilities {
-    return { modes: this.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"], scoreDocuments: true };
-  }
-
-  // ---- Store ----
+  // ---- StoreDriver ----
 
   async createCollection(spec: CollectionSpec): Promise<void> {
     this.store.createCollection(spec);
-  }
-
-  async hasCollection(name: string): Promise<boolean> {
-    return this.store.hasCollection(name);
   }
 
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
@@ -206,13 +207,9 @@ export class LocalBackend implements SearchBackend, Store {
     }
   }
 
-  /** Records in insertion order, in batches of `batchSize` (default 1000). */
-  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
-    const batchSize = options.batchSize ?? DEFAULT_ITERATE_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new BadOptionError("batchSize", `must be a positive integer, got ${String(batchSize)}`, { component: COMPONENT });
-    }
-    yield* this.store.iterate(name, batchSize);
+  /** Records in insertion order, in batches of `batchSize`. */
+  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
+    yield* this.store.iterate(name, options.batchSize);
   }
 
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
@@ -223,7 +220,7 @@ export class LocalBackend implements SearchBackend, Store {
     this.store.close();
   }
 
-  // ---- SearchBackend ----
+  // ---- SearchDriver ----
 
   /**
    * One hit list per request, in request order: at most `k` hits, best first, ranks from 1.
@@ -231,11 +228,8 @@ export class LocalBackend implements SearchBackend, Store {
    * fusion (core's `fuseHits`) of the BM25 and vector lists, each {@link HYBRID_LIST_DEPTH} deep.
    */
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    const mode = this.checkedMode(options);
-    const k = options.k;
-    if (!Number.isInteger(k) || k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component: COMPONENT });
-    if (!Array.isArray(requests)) throw new BadInputError("requests must be an array", { component: COMPONENT });
-    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    const { mode, k } = options;
+    const texts = requests.map((request) => request.text);
     const index = this.indexFor(target);
     if (mode === "bm25") return texts.map((text) => this.keywordHits(index, text, k));
     const { vectors } = await this.obtainVectors(target);
@@ -272,10 +266,10 @@ export class LocalBackend implements SearchBackend, Store {
    * at most each list's minimum), so the gold's score stays comparable with the candidates'.
    */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
-    const mode = this.checkedMode(options);
-    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
+    const { mode } = options;
+    const text = request.text;
     const index = this.indexFor(target);
-    const known = [...new Set(ids)].flatMap((id) => {
+    const known = ids.flatMap((id) => {
       const documentIndex = index.documentIndexOf(id);
       return documentIndex === undefined ? [] : [[id, documentIndex] as const];
     });
@@ -289,8 +283,7 @@ export class LocalBackend implements SearchBackend, Store {
     if (mode === "vector") {
       return new Map(known.map(([id, documentIndex]) => [id, dotAt(vectors.matrix, documentIndex * vectors.dimension, query!, vectors.dimension)]));
     }
-    const k = Number.isInteger(options.k) && options.k >= 1 ? options.k : HYBRID_LIST_DEPTH;
-    const depth = Math.max(k, HYBRID_LIST_DEPTH);
+    const depth = Math.max(options.k, HYBRID_LIST_DEPTH);
     const keyword = this.keywordHits(index, text, depth);
     const [vector] = this.vectorHits(index, vectors, [query!], depth);
     const fused = fuseHits(keyword, vector!, hybridOptions(options, Math.max(1, keyword.length + vector!.length)));
@@ -314,18 +307,6 @@ export class LocalBackend implements SearchBackend, Store {
    */
   async prepareIndex(target: DocumentTarget): Promise<Bm25IndexStats> {
     return this.obtainIndex(target).stats;
-  }
-
-  private checkedMode(options: SearchOptions): SearchOptions["mode"] {
-    const mode = options?.mode;
-    if (mode === "bm25") return mode;
-    if (mode === "vector" || mode === "hybrid") {
-      if (this.embedder === undefined) {
-        throw new UnsupportedCapabilityError(`search mode "${mode}" needs an embedder: open the backend with { embedder } (CLI: --embedder onnx:<model> or openai:<model>), or use mode "bm25"`, { component: COMPONENT, option: "mode" });
-      }
-      return mode;
-    }
-    throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
   }
 
   private keywordHits(index: Bm25Index, text: string, k: number): Hit[] {
@@ -381,9 +362,10 @@ export class LocalBackend implements SearchBackend, Store {
  * Opens a local backend on the SQLite database at `path`, or an in-memory one for ":memory:".
  * By default a missing file is created (and its folder); with `{ create: false }` or
  * `{ readOnly: true }` the database must exist, else {@link MissingDatabaseError}, and nothing is created.
+ * The engine's `driver` is the {@link LocalBackend}, for `prepareIndex`, `prepareVectors` and `lastIndexSource`.
  */
-export async function openLocalBackend(path: string, options?: LocalBackendOptions): Promise<LocalBackend> {
-  return new LocalBackend(path, options);
+export async function openLocalBackend(path: string, options?: LocalBackendOptions): Promise<EngineOf<LocalBackend>> {
+  return createEngine(new LocalBackend(path, options));
 }
 
 /** The default `onWarning`: one line on stderr, with no stack and no Node prefix. */
@@ -391,15 +373,19 @@ function writeWarningLine(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Hybrid needs alpha and fusion named explicitly (core always passes them, so runs record them). */
+/** The fusion options of a hybrid request; core has checked that `alpha` and `fusion` are there. */
 function hybridOptions(options: SearchOptions, k: number): { fusion: "relative-score" | "rrf"; alpha: number; k: number } {
-  if (options.alpha === undefined) throw new BadOptionError("alpha", 'mode "hybrid" needs alpha (1 = pure vector, 0 = pure keyword)', { component: COMPONENT });
-  if (options.fusion === undefined) throw new BadOptionError("fusion", 'mode "hybrid" needs fusion: "relative-score" or "rrf"', { component: COMPONENT });
-  return { fusion: options.fusion, alpha: options.alpha, k };
+  return { fusion: options.fusion!, alpha: options.alpha!, k };
 }
 
+/**
+ * The target's properties as the SQLite layer reads them. The collection name becomes part of
+ * index file names (core's rule keeps "@" out of it, so `<collection>@<hash>` files are found by
+ * prefix unambiguously), and `prepareIndex` / `prepareVectors` are called on the driver, where
+ * core's checks do not run, so it is checked here; keys must also fit in SQL JSON paths (no `"`).
+ */
 function fieldsOf(target: DocumentTarget): DocumentFields {
-  assertCollectionName(target?.collection);
+  assertCollectionName(target?.collection, COMPONENT);
   const check = (option: string, key: unknown, required: boolean) => {
     if (key === undefined && !required) return;
     if (typeof key !== "string" || key === "" || key.includes('"')) {

@@ -1,4 +1,4 @@
-import { HardnegError } from "@hardneg/core";
+import { HardnegError } from "@hardneg/core/adapter";
 
 /**
  * There is no hardneg database where a backend opened without `create` (or `readOnly`) was told

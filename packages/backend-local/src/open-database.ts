@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { BadOptionError } from "@hardneg/core";
+import { BadOptionError } from "@hardneg/core/adapter";
 import { MissingDatabaseError } from "./missing-database-error.js";
 
 /** How {@link openDatabase} opens the SQLite file. */

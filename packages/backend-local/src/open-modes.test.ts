@@ -3,7 +3,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { HardnegError } from "@hardneg/core";
 import { describe, expect, it } from "vitest";
+import { FixtureEmbedder } from "@hardneg/core/testkit";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
+import { openEngine } from "./index.js";
 import { openLocalBackend } from "./local-backend.js";
 
 const temporaryDirectory = useTemporaryDirectories();
@@ -84,5 +86,22 @@ describe("opening modes", () => {
     const backend = await openLocalBackend(":memory:", { create: false });
     expect(await backend.hasCollection("corpus")).toBe(false);
     await backend.close();
+  });
+
+  it("openEngine (the CLI's convention) passes create, readOnly, busyTimeoutMs and embedder on, and ignores unknown options", async () => {
+    const parent = temporaryDirectory();
+    const missing = join(parent, "missing.db");
+    await expect(openEngine(missing, { create: false, readOnly: false }), "create: false on a missing file").rejects.toMatchObject({ name: "MissingDatabaseError" });
+    await expect(openEngine(missing, { create: true, readOnly: true }), "readOnly on a missing file").rejects.toMatchObject({ name: "MissingDatabaseError" });
+    expect(readdirSync(parent), "nothing created by the refused opens").toEqual([]);
+    await expect(openEngine(missing, { create: true, readOnly: false, busyTimeoutMs: -1 }), "busyTimeoutMs reaches the backend").rejects.toMatchObject({ code: "BAD_OPTION" });
+    const options = { create: true, readOnly: false, futureOption: "ignored" };
+    const engine = await openEngine(missing, options);
+    expect(engine.capabilities().modes, "modes without an embedder").toEqual(["bm25"]);
+    await engine.close?.();
+    const embedding = await openEngine(missing, { create: false, readOnly: true, embedder: new FixtureEmbedder() });
+    expect(embedding.capabilities().modes, "modes with an embedder").toEqual(["bm25", "vector", "hybrid"]);
+    expect(embedding.embedderId, "the embedder's id").toBe(new FixtureEmbedder().id);
+    await embedding.close?.();
   });
 });

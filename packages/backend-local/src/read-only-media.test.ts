@@ -55,7 +55,7 @@ describe.skipIf(problem !== undefined)(`a database on read-only media${problem =
     const backend = await openLocalBackend(join(readOnly(folder), "hardneg.db"), { readOnly: true, onWarning: (line) => warnings.push(line) });
     expect(await backend.count("corpus")).toBe(60);
     expect(await backend.search(target, queries, { mode: "bm25", k: 5 })).toEqual(expected);
-    expect(backend.lastIndexSource).toBe("loaded");
+    expect(backend.driver.lastIndexSource).toBe("loaded");
     await backend.close();
     expect(warnings).toEqual([]);
   });
@@ -76,7 +76,7 @@ describe.skipIf(problem !== undefined)(`a database on read-only media${problem =
     const warnings: string[] = [];
     const backend = await openLocalBackend(join(readOnly(folder), "hardneg.db"), { readOnly: true, onWarning: (line) => warnings.push(line) });
     expect(await backend.search(target, queries, { mode: "bm25", k: 5 })).toEqual(expected);
-    expect(backend.lastIndexSource).toBe("built");
+    expect(backend.driver.lastIndexSource).toBe("built");
     await backend.close();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^\[hardneg\] \[local\] warning: could not write BM25 index file .*searching from memory/);

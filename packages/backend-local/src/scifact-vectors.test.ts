@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { MetricsAccumulator, OnnxEmbedder, type DocumentTarget, type SearchOptions } from "@hardneg/core";
 import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EngineOf } from "@hardneg/core/adapter";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 // Fusion on real data: SciFact test queries against a 1,000-document slice of the corpus (every
@@ -19,7 +20,7 @@ const SLICE = 1000;
 describe.skipIf(!present)("vector and hybrid on a SciFact slice (300 test queries, 1,000 documents, tiny model)", () => {
   const target: DocumentTarget = { collection: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" };
   const cacheFolder = mkdtempSync(join(tmpdir(), "hardneg-scifact-vectors-"));
-  let backend: LocalBackend;
+  let backend: EngineOf<LocalBackend>;
   let embedder: OnnxEmbedder;
   const queries: Array<{ text: string; grades: Map<string, number> }> = [];
 

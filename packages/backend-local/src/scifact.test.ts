@@ -4,6 +4,7 @@ import { MetricsAccumulator, ndcgAtK, type DocumentTarget } from "@hardneg/core"
 import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
+import type { EngineOf } from "@hardneg/core/adapter";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 // The shared datasets sit next to the repository, never inside it (see ../shared/datasets/README.md).
@@ -30,7 +31,7 @@ function readTestQueries(): Array<{ id: string; text: string; grades: Map<string
 describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 documents)", () => {
   const temporaryDirectory = useTemporaryDirectories();
   const target: DocumentTarget = { collection: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" };
-  let backend: LocalBackend;
+  let backend: EngineOf<LocalBackend>;
   let queries: ReturnType<typeof readTestQueries>;
 
   beforeAll(async () => {
@@ -75,11 +76,11 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
     for await (const batch of backend.iterate("scifact", { batchSize: 2000 })) await writer.upsert("scifact", batch);
     const requests = queries.slice(0, 50).map(({ text }) => ({ text }));
     const built = await writer.search(target, requests, { mode: "bm25", k: 10 });
-    expect(writer.lastIndexSource).toBe("built");
+    expect(writer.driver.lastIndexSource).toBe("built");
     await writer.close();
     const reader = await openLocalBackend(path);
     expect(await reader.search(target, requests, { mode: "bm25", k: 10 })).toEqual(built);
-    expect(reader.lastIndexSource).toBe("loaded");
+    expect(reader.driver.lastIndexSource).toBe("loaded");
     await reader.close();
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { StoredRecord } from "@hardneg/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
 import { openLocalBackend } from "./local-backend.js";
 
@@ -26,8 +26,25 @@ describe("local store", () => {
     expect(await backend.hasCollection("other")).toBe(false);
     expect(await backend.describeCollection("corpus")).toEqual({ name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
     expect(await backend.describeCollection("other")).toBeUndefined();
-    await expect(backend.createCollection({ name: "corpus", kind: "queries" })).rejects.toMatchObject({ code: "BAD_OPTION", name: "BadOptionError" });
+    await expect(backend.createCollection({ name: "corpus", kind: "queries" })).rejects.toMatchObject({
+      code: "BAD_OPTION", name: "BadOptionError", message: expect.stringContaining('"corpus" already exists as a documents collection'),
+    });
     await backend.close();
+  });
+
+  it("two connections creating the same collection at once both succeed (the second insert fails, and core accepts what it finds)", async () => {
+    const path = join(temporaryDirectory(), "race.db");
+    const [first, second] = [await openLocalBackend(path), await openLocalBackend(path)];
+    const spec = { name: "runs", kind: "records" } as const;
+    // Both look before either inserts, so the second connection's insert meets the first's row.
+    const secondInserts = vi.spyOn(second.driver, "createCollection");
+    await Promise.all([first.createCollection(spec), second.createCollection(spec)]);
+    expect(secondInserts, "the second connection tried to insert (the race happened)").toHaveBeenCalledTimes(1);
+    secondInserts.mockRestore();
+    expect(await second.describeCollection("runs"), "the collection both created").toEqual(spec);
+    await expect(second.driver.createCollection(spec), "the driver alone, on an existing name").rejects.toThrow(/UNIQUE|PRIMARY KEY/i);
+    await expect(second.createCollection({ name: "runs", kind: "queries" }), "another kind").rejects.toMatchObject({ code: "BAD_OPTION" });
+    await Promise.all([first.close(), second.close()]);
   });
 
   it("upserts idempotently: same count, an updated record keeps its position", async () => {
@@ -87,8 +104,13 @@ describe("local store", () => {
   it("rejects invalid collection names and bad records", async () => {
     const backend = await openLocalBackend(":memory:");
     for (const name of ["", "-leading-dash", "has space", "a@b", "x".repeat(129), "../escape"]) {
-      await expect(backend.createCollection({ name, kind: "records" })).rejects.toMatchObject({ code: "BAD_OPTION" });
+      await expect(backend.createCollection({ name, kind: "records" }), JSON.stringify(name)).rejects.toMatchObject({
+        code: "BAD_OPTION", message: expect.stringContaining("invalid collection name"),
+      });
     }
+    // prepareIndex is called on the driver, where core's checks do not run, and the name becomes part of a file name.
+    const escaping = { collection: "../escape", idKey: "id", contentKey: "text" };
+    await expect(backend.driver.prepareIndex(escaping), "a name given to the driver").rejects.toMatchObject({ code: "BAD_OPTION" });
     await backend.createCollection({ name: "ok_name.v1-2", kind: "records" });
     await expect(backend.upsert("ok_name.v1-2", [{ id: "", properties: {} }])).rejects.toMatchObject({ code: "BAD_INPUT" });
     await expect(backend.upsert("ok_name.v1-2", [{ id: "a", properties: [] as unknown as Record<string, unknown> }])).rejects.toMatchObject({ code: "BAD_INPUT" });

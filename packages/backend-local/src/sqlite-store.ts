@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type Database from "better-sqlite3";
-import {
-  BadInputError,
-  BadOptionError,
-  MissingCollectionError,
-  type CollectionSpec,
-  type StoredRecord,
-} from "@hardneg/core";
-import { assertCollectionName } from "./collection-names.js";
+import { BadInputError, BadOptionError, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core/adapter";
 import { MissingDatabaseError } from "./missing-database-error.js";
 import { explainingWriteFailures, openDatabase } from "./open-database.js";
 
@@ -74,7 +67,8 @@ const SCHEMA = `
 
 /**
  * Collections of JSON records in one SQLite file (or in memory for ":memory:"). Synchronous,
- * like better-sqlite3 itself; {@link LocalBackend} exposes it through the async `Store` API.
+ * like better-sqlite3 itself; {@link LocalBackend} exposes it through the async `StoreDriver` API,
+ * so names, ids and records arrive checked by core (see `@hardneg/core/adapter`).
  *
  * Versions: every write sets the collection's `version` to the next value of a database-wide
  * counter, so versions only grow, even across delete and re-create; indexes built from a
@@ -149,37 +143,23 @@ export class SqliteStore {
     };
   }
 
-  /** Creates the collection, or does nothing when it exists with the same kind (also when another process just created it). */
+  /**
+   * Creates a collection core found absent. When another process created it in between, the
+   * insert fails on the name's primary key, and core accepts the collection it then finds.
+   */
   createCollection(spec: CollectionSpec): void {
-    assertCollectionName(spec?.name);
-    // Looked up inside the write transaction: two processes creating the same collection at
-    // once (two loads of one folder, two mines writing run records) both succeed.
     this.writeTransaction(() => {
-      const existing = this.statements.describe.get(spec.name);
-      if (existing !== undefined) {
-        if (existing.kind !== spec.kind) {
-          throw new BadOptionError("kind", `collection "${spec.name}" already exists with kind "${existing.kind}", not "${spec.kind}"; delete it first or choose another name`, { component: "local" });
-        }
-        return;
-      }
       this.statements.create.run(spec.name, spec.kind, JSON.stringify(spec), this.nextVersion());
     });
   }
 
   describeCollection(name: string): CollectionSpec | undefined {
-    assertCollectionName(name);
     const row = this.statements.describe.get(name);
     return row === undefined ? undefined : (JSON.parse(row.spec) as CollectionSpec);
   }
 
-  hasCollection(name: string): boolean {
-    assertCollectionName(name);
-    return this.statements.version.get(name) !== undefined;
-  }
-
   /** The collection's current write version; throws {@link MissingCollectionError} if absent. */
   collectionVersion(name: string): number {
-    assertCollectionName(name);
     const version = this.statements.version.get(name);
     if (version === undefined) throw new MissingCollectionError(name, LOAD_HINT, { component: "local" });
     return version;
@@ -187,7 +167,6 @@ export class SqliteStore {
 
   /** Deletes the collection and its records; returns false when it did not exist. */
   deleteCollection(name: string): boolean {
-    assertCollectionName(name);
     return this.writeTransaction(() => {
       this.statements.deleteRecords.run(name);
       return this.statements.deleteCollection.run(name).changes > 0;
@@ -201,32 +180,18 @@ export class SqliteStore {
 
   /** Inserts or updates records in one transaction; an updated record keeps its position. */
   upsert(name: string, records: readonly StoredRecord[]): void {
-    assertCollectionName(name);
-    if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection: name, component: "local" });
-    const rows = records.map((record, position) => [record?.id, serialiseProperties(name, record, position)] as const);
-    this.writeTransaction(() => {
-      if (this.statements.version.get(name) === undefined) {
-        throw new MissingCollectionError(name, "create it first with createCollection()", { component: "local" });
-      }
-      if (rows.length === 0) return;
-      for (const [id, properties] of rows) this.statements.upsert.run(name, id, properties);
-      this.statements.setVersion.run(this.nextVersion(), name);
-    });
+    this.upsertTogether([{ collection: name, records }]);
   }
 
   /** Upserts into several collections in one transaction: all of them, or none. */
   upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): void {
-    const prepared = writes.map(({ collection, records }) => {
-      assertCollectionName(collection);
-      if (!Array.isArray(records)) throw new BadInputError("records must be an array", { collection, component: "local" });
-      return { collection, rows: records.map((record, position) => [record?.id, serialiseProperties(collection, record, position)] as const) };
-    });
+    // Serialised before the transaction, so a record that is not JSON never holds the write lock.
+    const prepared = writes.map(({ collection, records }) => ({ collection, rows: records.map((record) => [record.id, jsonOf(collection, record)] as const) }));
     this.writeTransaction(() => {
       for (const { collection, rows } of prepared) {
         if (this.statements.version.get(collection) === undefined) {
           throw new MissingCollectionError(collection, "create it first with createCollection()", { component: "local" });
         }
-        if (rows.length === 0) continue;
         for (const [id, properties] of rows) this.statements.upsert.run(collection, id, properties);
         this.statements.setVersion.run(this.nextVersion(), collection);
       }
@@ -239,9 +204,6 @@ export class SqliteStore {
    * (so indexes built from the old collection are rebuilt). Readers see the old or the new.
    */
   replaceCollection(staging: string, name: string): void {
-    assertCollectionName(staging);
-    assertCollectionName(name);
-    if (staging === name) throw new BadOptionError("collection", `cannot replace collection "${name}" by itself`, { component: "local" });
     this.writeTransaction(() => {
       const source = this.statements.describe.get(staging);
       if (source === undefined) throw new MissingCollectionError(staging, "the staging collection is gone", { component: "local" });
@@ -266,7 +228,7 @@ export class SqliteStore {
     }
   }
 
-  /** Records by id, in the order of `ids` (first occurrence); missing ids are absent. */
+  /** Records by id, in the order of `ids`; missing ids are absent. */
   getRecords(name: string, ids: readonly string[]): Map<string, StoredRecord> {
     this.collectionVersion(name);
     const found = new Map<string, string>();
@@ -276,7 +238,7 @@ export class SqliteStore {
     const records = new Map<string, StoredRecord>();
     for (const id of ids) {
       const properties = found.get(id);
-      if (properties !== undefined && !records.has(id)) records.set(id, { id, properties: JSON.parse(properties) as Record<string, unknown> });
+      if (properties !== undefined) records.set(id, { id, properties: JSON.parse(properties) as Record<string, unknown> });
     }
     return records;
   }
@@ -350,16 +312,10 @@ export function jsonPath(key: string): string {
   return `$."${key}"`;
 }
 
-function serialiseProperties(collection: string, record: StoredRecord | undefined, position: number): string {
-  if (record === null || typeof record !== "object" || typeof record.id !== "string" || record.id === "") {
-    throw new BadInputError(`record at position ${position} needs a non-empty string id`, { collection, component: "local" });
-  }
-  const { properties } = record;
-  if (properties === null || typeof properties !== "object" || Array.isArray(properties)) {
-    throw new BadInputError(`record "${record.id}": properties must be a JSON object`, { collection, component: "local" });
-  }
+/** A record's properties as stored. Core checked they are a plain object; JSON may still refuse them (a bigint, a cycle). */
+function jsonOf(collection: string, record: StoredRecord): string {
   try {
-    return JSON.stringify(properties);
+    return JSON.stringify(record.properties);
   } catch (cause) {
     throw new BadInputError(`record "${record.id}": properties are not JSON-serialisable`, { collection, component: "local", cause });
   }

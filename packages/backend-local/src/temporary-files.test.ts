@@ -82,7 +82,7 @@ describe("stale temporary files", () => {
     await backend.createCollection({ name: "corpus", kind: "documents" });
     await backend.upsert("corpus", [{ id: "a", properties: { doc_id: "a", text: "estuary tide" } }]);
     const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text" };
-    const { file } = await backend.prepareIndex(target);
+    const { file } = await backend.driver.prepareIndex(target);
     await backend.close();
     expect(readdirSync(folder).sort()).toEqual([basename(file!), kept].sort());
   });

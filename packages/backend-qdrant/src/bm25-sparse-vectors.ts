@@ -6,7 +6,7 @@
  * is then BM25 with Lucene's IDF. The average length is a fixed option, not measured, because
  * documents are written in streamed batches (fastembed's BM25 makes the same choice).
  */
-import { Tokenizer } from "@hardneg/core";
+import { Tokenizer } from "@hardneg/core/adapter";
 
 /** BM25 parameters of the client-side weighting. */
 export interface Bm25Weighting {

@@ -1,31 +1,36 @@
 import {
   BadOptionError,
   HardnegError,
-  UnsupportedCapabilityError,
+  checkDocumentVectors,
+  chunked,
+  createEngine,
+  documentTextOf,
+  documentVectorProperty,
+  documentVectorsSourceOf,
   fuseHits,
+  mapConcurrently,
+  positiveIntegerOption,
+  queryVectorsOf,
   withRetries,
-  type BackendCapabilities,
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
   type DocumentVectorsSource,
   type Embedder,
+  type EngineDriver,
+  type EngineOf,
   type Hit,
-  type IterateOptions,
   type RetryOptions,
-  type SearchBackend,
   type SearchMode,
   type SearchOptions,
   type SearchRequest,
-  type Store,
   type StoredRecord,
-} from "@hardneg/core";
+} from "@hardneg/core/adapter";
 import { documentSparseVector, querySparseVector, type Bm25Weighting } from "./bm25-sparse-vectors.js";
 import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./qdrant-client.js";
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
 import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
-import { checkDocumentVectors, chunked, documentVectorsSourceOf, mapConcurrently, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf, queryVectorsOf } from "@hardneg/core";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
 export interface QdrantBackendOptions {
@@ -61,13 +66,19 @@ const MAX_PAGE = 10_000;
  * hardneg on Qdrant: one collection per hardneg collection, string ids mapped to UUIDv5 point
  * ids (the id kept in the payload), BM25 as sparse vectors with the `idf` modifier (term weights
  * computed here), dense search with an embedder's vectors, hybrid through the Query API's
- * prefetch + RRF, iteration with `scroll`, writes with `upsert` and `wait: true`.
+ * prefetch + RRF, iteration with `scroll`, writes with `upsert` and `wait: true`. A driver: core
+ * checks every input (collection names included: core's rule is narrower than Qdrant's) before
+ * calling it ({@link openQdrantBackend} wraps it with `createEngine`).
  */
-export class QdrantBackend implements SearchBackend, Store {
+export class QdrantBackend implements EngineDriver {
   readonly specificationVersion = "v1" as const;
   readonly name = "qdrant";
   /** The embedder's id when one computes the vectors; vector and hybrid run ids include it. */
   readonly embedderId?: string;
+  /** BM25 always (on collections this adapter created); vector and hybrid with document vectors (an embedder or `documentVectors`). */
+  readonly modes: readonly SearchMode[];
+  /** The search modes but hybrid: a hybrid score depends on the other candidates of the fused lists. */
+  readonly scoreDocumentsModes: readonly SearchMode[];
   private readonly client: QdrantClientLike;
   private readonly embedder: Embedder | undefined;
   private readonly documentVectors: { property: string; dimension: number } | undefined;
@@ -90,23 +101,16 @@ export class QdrantBackend implements SearchBackend, Store {
     this.pointsPerUpsert = positiveIntegerOption(options.pointsPerUpsert ?? 256, "pointsPerUpsert", { component: COMPONENT });
     this.concurrency = positiveIntegerOption(options.concurrency ?? 2, "concurrency", { component: COMPONENT });
     this.retry = options.retry ?? {};
+    const hasVectors = options.embedder !== undefined || options.documentVectors !== undefined;
+    this.modes = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
+    this.scoreDocumentsModes = this.modes.filter((mode) => mode !== "hybrid");
   }
 
-  /** BM25 always (on collections created by this adapter); vector and hybrid when document vectors exist (an embedder or `documentVectors`). */
-  capabilities(): BackendCapabilities {
-    const hasVectors = this.embedder !== undefined || this.documentVectors !== undefined;
-    const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
-    // A hybrid score depends on the other candidates of the fused lists: not offered.
-    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxBatchSize: 256 };
-  }
-
-  // ---- SearchBackend ----
+  // ---- SearchDriver ----
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
-    checkTarget(target);
-    const k = checkK(options.k);
-    this.checkMode(options, target.collection);
-    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    const k = options.k;
+    const texts = requests.map((request) => request.text);
     if (options.mode !== "bm25") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
@@ -133,9 +137,8 @@ export class QdrantBackend implements SearchBackend, Store {
 
   /** Documents whose id property is one of `ids`, through a filtered scroll (one call per 10 000 ids). */
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
-    checkTarget(target);
     const documents = new Map<string, Doc>();
-    await mapConcurrently(chunked([...new Set(ids)], MAX_PAGE), this.concurrency, async (chunk) => {
+    await mapConcurrently(chunked(ids, MAX_PAGE), this.concurrency, async (chunk) => {
       const page = await this.call("fetch documents by id", target.collection, () => this.client.scroll(target.collection, scrollBody(chunk.length, undefined, idsFilter(target.idKey, chunk))));
       for (const point of page.points) {
         const document = documentOf(point, target);
@@ -148,26 +151,19 @@ export class QdrantBackend implements SearchBackend, Store {
   /**
    * BM25 or vector scores of given documents, searched within a filter on their ids. A document
    * that shares no term with the query is not returned by a sparse search; it scores 0, as in
-   * backend-local. Hybrid RRF scores exist only within one fused list and are not offered.
+   * backend-local. Core asks only in `scoreDocumentsModes` (bm25 and vector).
    */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
-    checkTarget(target);
-    this.checkMode(options, target.collection);
-    if (options.mode === "hybrid") {
-      throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: RRF scores exist only within one fused list; use mode bm25 or vector for margins", { component: COMPONENT, collection: target.collection });
-    }
-    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    const filter = idsFilter(target.idKey, unique);
+    const text = request.text;
+    const filter = idsFilter(target.idKey, ids);
     const scores = new Map<string, number>();
     if (options.mode === "bm25") {
       const sparse = querySparseVector(text);
       if (sparse.indices.length > 0) {
-        const [answer] = await this.queryBatch(target.collection, [bm25Query(target, sparse, unique.length, this.names, filter)], "score documents");
-        for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
+        const [answer] = await this.queryBatch(target.collection, [bm25Query(target, sparse, ids.length, this.names, filter)], "score documents");
+        for (const hit of hitsOf(answer!.points, target.idKey, ids.length)) scores.set(hit.id, hit.score);
       }
-      const unmatched = unique.filter((id) => !scores.has(id));
+      const unmatched = ids.filter((id) => !scores.has(id));
       if (unmatched.length > 0) {
         for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
       }
@@ -175,23 +171,19 @@ export class QdrantBackend implements SearchBackend, Store {
     }
     checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
     const [vector] = await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection });
-    const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, unique.length, this.names, filter)], "score documents");
-    for (const hit of hitsOf(answer!.points, target.idKey, unique.length)) scores.set(hit.id, hit.score);
+    const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, ids.length, this.names, filter)], "score documents");
+    for (const hit of hitsOf(answer!.points, target.idKey, ids.length)) scores.set(hit.id, hit.score);
     return scores;
   }
 
-  // ---- Store ----
+  // ---- StoreDriver ----
 
-  /** Creates the collection (vectors for documents, payload only otherwise); an existing one of the same kind is kept. */
+  /**
+   * Creates the collection (vectors for documents, payload only otherwise). Core calls it only
+   * when `describeCollection` found none; when another writer creates it in between, Qdrant
+   * refuses this create and core accepts the other's collection of the same kind.
+   */
   async createCollection(spec: CollectionSpec): Promise<void> {
-    checkName(spec?.name);
-    const existing = await this.describeCollection(spec.name);
-    if (existing !== undefined) {
-      if (existing.kind !== spec.kind && existing.kind !== "records") {
-        throw new BadOptionError("collection", `Qdrant collection "${spec.name}" already holds ${existing.kind}, not ${spec.kind}; choose another name`, { component: COMPONENT });
-      }
-      return;
-    }
     // The stored spec records whose vectors the collection holds (Qdrant fixes the dense vector at
     // creation), so searches with another embedder, or on a collection without vectors, are refused.
     const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
@@ -204,13 +196,7 @@ export class QdrantBackend implements SearchBackend, Store {
     this.specs.set(spec.name, spec);
   }
 
-  async hasCollection(name: string): Promise<boolean> {
-    checkName(name);
-    return (await this.call("check collection", name, () => this.client.collectionExists(name))).exists;
-  }
-
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
-    checkName(name);
     const known = this.specs.get(name);
     if (known !== undefined) return known;
     try {
@@ -226,7 +212,6 @@ export class QdrantBackend implements SearchBackend, Store {
 
   /** Deletes the collection; deleting a missing one does nothing (Qdrant answers false, not 404). */
   async deleteCollection(name: string): Promise<void> {
-    checkName(name);
     this.specs.delete(name);
     try {
       await this.call("delete collection", name, () => this.client.deleteCollection(name));
@@ -236,7 +221,6 @@ export class QdrantBackend implements SearchBackend, Store {
   }
 
   async count(name: string): Promise<number> {
-    checkName(name);
     return (await this.call("count", name, () => this.client.count(name, { exact: true }))).count;
   }
 
@@ -246,21 +230,18 @@ export class QdrantBackend implements SearchBackend, Store {
    * whole: a refused batch fails with the reason Qdrant gave; transient failures are retried.
    */
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
-    checkName(name);
-    if (records.length === 0) return;
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError({ status: 404 }, "upsert", name);
-    // A repeated id keeps its last record, whatever order the engine applies one request in.
-    await mapConcurrently(chunked(lastWriteWins(records), this.pointsPerUpsert), this.concurrency, async (chunk) => {
+    // Core passes distinct ids (the last write of each), so the order Qdrant applies one request in cannot matter.
+    await mapConcurrently(chunked(records, this.pointsPerUpsert), this.concurrency, async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.vectorsOf(name, chunk, spec.target) : undefined;
       await this.call("upsert", name, () => this.client.upsert(name, { wait: true, points: pointsOf(chunk, vectors) }));
     });
   }
 
-  /** Records in point-id order (UUIDv5 order, stable but not insertion order), `batchSize` (default 1000) per batch. */
-  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
-    checkName(name);
-    const batchSize = Math.min(positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT }), MAX_PAGE);
+  /** Records in point-id order (UUIDv5 order, stable but not insertion order), `batchSize` per batch (at most 10 000). */
+  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
+    const batchSize = Math.min(options.batchSize, MAX_PAGE);
     let offset: string | number | undefined;
     for (;;) {
       const page = await this.call("iterate", name, () => this.client.scroll(name, scrollBody(batchSize, offset)));
@@ -271,9 +252,8 @@ export class QdrantBackend implements SearchBackend, Store {
   }
 
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
-    checkName(name);
     const records = new Map<string, StoredRecord>();
-    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+    await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
       const points = await this.call("get records", name, () => this.client.retrieve(name, { ids: chunk.map(pointIdOf), with_payload: true, with_vector: false }));
       for (const point of points) {
         const record = recordOf(point);
@@ -285,26 +265,9 @@ export class QdrantBackend implements SearchBackend, Store {
 
   // ---- internals ----
 
-  /** The dimension of document vectors: the embedder's (a model learns it on its first call), else the configured one. */
   /** Where document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
   private vectorsSource(): Promise<DocumentVectorsSource | undefined> {
     return documentVectorsSourceOf(this.documentVectors, this.embedder);
-  }
-
-  private checkMode(options: SearchOptions, collection: string): void {
-    const mode = options?.mode;
-    if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
-      throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
-    }
-    if (!this.capabilities().modes.includes(mode)) {
-      throw new UnsupportedCapabilityError(`search mode "${mode}" needs query vectors: open the backend with an embedder, or use mode "bm25"`, { component: COMPONENT, collection });
-    }
-    if (mode === "hybrid") {
-      if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", "hybrid search needs alpha from 0 (keyword) to 1 (vector)", { component: COMPONENT });
-      if (options.fusion !== "rrf" && options.fusion !== "relative-score") {
-        throw new BadOptionError("fusion", `must be "rrf" or "relative-score", got ${JSON.stringify(options.fusion)}`, { component: COMPONENT });
-      }
-    }
   }
 
   private async vectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<Record<string, unknown>[]> {
@@ -338,31 +301,15 @@ export class QdrantBackend implements SearchBackend, Store {
 }
 
 /**
- * Connects to the Qdrant server at `url` (e.g. "http://localhost:6333"). The API key comes
- * from the environment only (`QDRANT_API_KEY`). Nothing is sent until the first call.
+ * Connects to the Qdrant server at `url` (e.g. "http://localhost:6333") and returns the engine
+ * core checks: a {@link QdrantBackend} wrapped by `createEngine` (`.driver` is the backend). The
+ * API key comes from the environment only (`QDRANT_API_KEY`). Nothing is sent until the first call.
  */
-export async function openQdrantBackend(url: string, options: QdrantBackendOptions = {}): Promise<QdrantBackend> {
-  if (options.client !== undefined) return new QdrantBackend(options.client, options);
+export async function openQdrantBackend(url: string, options: QdrantBackendOptions = {}): Promise<EngineOf<QdrantBackend>> {
+  if (options.client !== undefined) return createEngine(new QdrantBackend(options.client, options));
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
     throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:6333", got ${JSON.stringify(url)}`, { component: COMPONENT });
   }
-  return new QdrantBackend(createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), options);
-}
-
-function checkName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || name.trim() === "" || name.length > 255 || /[/\\\0]/.test(name)) {
-    throw new BadOptionError("collection", `invalid Qdrant collection name ${JSON.stringify(name)}: use 1-255 characters without / or \\`, { component: COMPONENT });
-  }
-}
-
-function checkTarget(target: DocumentTarget): void {
-  checkName(target?.collection);
-  for (const key of ["idKey", "contentKey"] as const) {
-    if (typeof target[key] !== "string" || target[key] === "") throw new BadOptionError(key, "must be a non-empty property name", { component: COMPONENT, collection: target.collection });
-  }
-}
-
-function checkK(k: unknown): number {
-  if (!Number.isInteger(k) || (k as number) < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component: COMPONENT });
-  return k as number;
+  const client = createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
+  return createEngine(new QdrantBackend(client, options));
 }

@@ -18,7 +18,6 @@ export interface QdrantClientLike {
   retrieve(collection: string, body: { ids: string[]; with_payload: boolean; with_vector: boolean }): Promise<QdrantPoint[]>;
   upsert(collection: string, body: { wait: boolean; points: Record<string, unknown>[] }): Promise<{ status?: string }>;
   count(collection: string, body: { exact: boolean }): Promise<{ count: number }>;
-  collectionExists(collection: string): Promise<{ exists: boolean }>;
   getCollection(collection: string): Promise<{ config?: { metadata?: Record<string, unknown> | null } }>;
   /** Creates a collection; the body may carry `metadata` (Qdrant 1.16+). */
   createCollection(collection: string, body: Record<string, unknown>): Promise<unknown>;
@@ -50,7 +49,6 @@ export function createQdrantClient(url: string, options: QdrantConnectionOptions
     retrieve: (collection, body) => typed.retrieve(collection, body),
     upsert: (collection, body) => typed.upsert(collection, body),
     count: (collection, body) => typed.count(collection, body),
-    collectionExists: (collection) => typed.collectionExists(collection),
     getCollection: (collection) => typed.getCollection(collection),
     // The client's createCollection drops `metadata`; the generated API passes the body through.
     createCollection: async (collection, body) => {

@@ -1,4 +1,4 @@
-import { AuthError, BadInputError, ConnectionError, HardnegError, MissingCollectionError, isTransientError } from "@hardneg/core";
+import { AuthError, BadInputError, ConnectionError, HardnegError, MissingCollectionError, isTransientError } from "@hardneg/core/adapter";
 
 export const COMPONENT = "qdrant";
 

@@ -1,5 +1,5 @@
 /** Response mapping, as pure functions: points to hits, documents, records and specs. */
-import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core";
+import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core/adapter";
 import type { QdrantPoint } from "./qdrant-client.js";
 import { RECORD_ID_KEY } from "./qdrant-requests.js";
 

@@ -3,7 +3,7 @@
  * Create collection), built as pure functions so the mapping tests can check them against the
  * documented shapes.
  */
-import { uuidV5, type CollectionSpec, type DocumentTarget, type StoredRecord } from "@hardneg/core";
+import { uuidV5, type CollectionSpec, type DocumentTarget, type StoredRecord } from "@hardneg/core/adapter";
 import type { SparseVector } from "./bm25-sparse-vectors.js";
 
 /** Payload key keeping the original (string) record id; Qdrant point ids must be UUIDs or integers. */

@@ -131,7 +131,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 
   it("mapping: a repeated id within one upsert keeps its last record", async () => {
     const backend = await backendAnswering([
-      on("GET", "/collections/runs", { body: { ...fixtures.collectionInfo, result: { ...fixtures.collectionInfo.result, config: { ...fixtures.collectionInfo.result.config, metadata: { hardneg: { name: "runs", kind: "records" } } } } } }),
+      on("GET", "/collections/runs", { body: collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } }) }),
       on("PUT", "/collections/runs/points", { body: fixtures.upsertCompleted }),
     ]);
     await backend.upsert("runs", [{ id: "r1", properties: { version: "a" } }, { id: "r2", properties: {} }, { id: "r1", properties: { version: "b", missing: null } }]);
@@ -168,19 +168,65 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(backend.embedderId).toBe("test:length");
   });
 
-  it("mapping: describe, count, exists and getRecords read the documented answers", async () => {
+  it("mapping: describe, count, exists (core's, from describe) and getRecords read the documented answers", async () => {
     const backend = await backendAnswering([
       on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
       on("POST", "/collections/coffee/points/count", { body: fixtures.countThree }),
-      on("GET", "/collections/coffee/exists", { body: fixtures.exists(true) }),
+      on("GET", "/collections/missing", { status: 404, body: fixtures.collectionMissing }),
       on("POST", "/collections/runs/points", { body: fixtures.retrieveOne }),
     ]);
     expect(await backend.describeCollection("coffee")).toEqual({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
     expect(await backend.count("coffee")).toBe(3);
     expect(await backend.hasCollection("coffee")).toBe(true);
+    expect(await backend.hasCollection("missing")).toBe(false);
     const records = await backend.getRecords("runs", ["r1", "r404"]);
     expect([...records.values()]).toEqual([{ id: "r1", properties: { type: "run", done: true } }]);
     expect(server!.requests.at(-1)!.body).toEqual({ ids: [uuidV5("r1"), uuidV5("r404")], with_payload: true, with_vector: false });
+  });
+});
+
+/** The documented collection info with other `metadata` (null: a collection hardneg did not create). */
+function collectionInfoWithMetadata(metadata: Record<string, unknown> | null) {
+  const { result } = fixtures.collectionInfo;
+  return { ...fixtures.collectionInfo, result: { ...result, config: { ...result.config, metadata } } };
+}
+
+describe("mapping (wire fixtures, local HTTP server): what core does before the driver", () => {
+  it("mapping: core refuses before any request: hybrid scores, an empty query, vectors without an embedder, a name outside its rule", async () => {
+    const backend = await backendAnswering([], { embedder });
+    expect(backend.capabilities()).toEqual({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxBatchSize: 256 });
+    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "\t" }], { mode: "bm25", k: 5 }))).message).toContain("query text is empty");
+    // Qdrant itself would take "coffee beans"; core's portable rule refuses it, for every engine alike.
+    const name = await expectHardnegRejection(backend.count("coffee beans"));
+    expect([name.code, name.location.option]).toEqual(["BAD_OPTION", "collection"]);
+    const bm25Only = await openQdrantBackend(server!.url, { retry: fastRetries });
+    expect((await expectHardnegRejection(bm25Only.search(target, [{ text: "x" }], { mode: "vector", k: 5 }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect(server!.requests).toEqual([]);
+  });
+
+  it("mapping: an existing collection is kept for the same kind and refused for another; one without hardneg metadata reads as records", async () => {
+    const foreign = collectionInfoWithMetadata(null);
+    const backend = await backendAnswering([on("GET", "/collections/products", { body: foreign })]);
+    await backend.createCollection({ name: "products", kind: "records" });
+    const documents = { name: "products", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
+    const error = await expectHardnegRejection(backend.createCollection(documents));
+    expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+    expect(error.message).toContain('"products" already exists as a records collection, not documents');
+    expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
+  });
+
+  it("mapping: a create refused because another writer just created the collection succeeds when that one has the same kind", async () => {
+    const theirs = collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } });
+    const backend = await backendAnswering([
+      times(1, on("GET", "/collections/runs", { status: 404, body: fixtures.collectionMissing })),
+      on("PUT", "/collections/runs", { status: 409, body: { status: { error: "Wrong input: Collection `runs` already exists!" }, time: 0 } }),
+      on("GET", "/collections/runs", { body: theirs }),
+    ]);
+    await backend.createCollection({ name: "runs", kind: "records" });
+    const sent = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
+    expect(sent).toEqual(["GET /collections/runs", "PUT /collections/runs", "GET /collections/runs"]);
   });
 });
 

@@ -2,25 +2,30 @@ import {
   BadInputError,
   BadOptionError,
   HardnegError,
-  UnsupportedCapabilityError,
+  checkDocumentVectors,
+  chunked,
+  createEngine,
+  documentTextOf,
+  documentVectorProperty,
+  documentVectorsSourceOf,
+  mapConcurrently,
+  positiveIntegerOption,
+  withDocumentVectors,
   withRetries,
-  type BackendCapabilities,
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
   type DocumentVectorsSource,
   type Embedder,
+  type EngineDriver,
+  type EngineOf,
   type Hit,
-  type IterateOptions,
   type RetryOptions,
-  type SearchBackend,
   type SearchMode,
   type SearchOptions,
   type SearchRequest,
-  type Store,
   type StoredRecord,
-} from "@hardneg/core";
-import { checkDocumentVectors, chunked, documentVectorsSourceOf, mapConcurrently, withDocumentVectors, documentTextOf, documentVectorProperty, lastWriteWins, positiveIntegerOption, queryTextOf } from "@hardneg/core";
+} from "@hardneg/core/adapter";
 import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
@@ -70,13 +75,20 @@ class FailedObjects extends Error {
  * hardneg on Weaviate (weaviate-client v3), the reference engine: `bm25`, `nearText` /
  * `nearVector` and `hybrid` (alpha and fusion type always explicit) with score metadata, gold
  * documents by a `containsAny` filter in one request per batch, cursor iteration, batch inserts
- * with failed objects retried and reported, UUIDv5 object ids.
+ * with failed objects retried and reported, UUIDv5 object ids. A driver: core checks every input
+ * before calling it (open it with {@link openWeaviateBackend}, which wraps it with `createEngine`).
  */
-export class WeaviateBackend implements SearchBackend, Store {
+export class WeaviateBackend implements EngineDriver {
   readonly specificationVersion = "v1" as const;
   readonly name = "weaviate";
   /** The embedder's id when client-side vectors are computed; vector and hybrid run ids include it. */
   readonly embedderId?: string;
+  /** BM25 always; vector and hybrid when vectors exist (server vectorizer, embedder or document vectors). */
+  readonly modes: readonly SearchMode[];
+  /** The search modes but hybrid: a hybrid score depends on the other candidates of the fused lists. */
+  readonly scoreDocumentsModes: readonly SearchMode[];
+  /** Weaviate's default `QUERY_MAXIMUM_RESULTS`. */
+  readonly maxK = MAX_K;
   private readonly client: WeaviateClientLike;
   private readonly options: WeaviateBackendOptions;
   private readonly serverVectorizer: boolean;
@@ -91,24 +103,18 @@ export class WeaviateBackend implements SearchBackend, Store {
     this.serverVectorizer = options.serverVectorizer ?? options.vectorizers !== undefined;
     this.concurrency = positiveIntegerOption(options.concurrency ?? 4, "concurrency", { component: COMPONENT });
     this.objectsPerInsert = positiveIntegerOption(options.objectsPerInsert ?? 200, "objectsPerInsert", { component: COMPONENT });
+    const hasVectors = this.serverVectorizer || options.embedder !== undefined || options.documentVectors !== undefined;
+    this.modes = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
+    this.scoreDocumentsModes = this.modes.filter((mode) => mode !== "hybrid");
   }
 
-  /** BM25 always; vector and hybrid when vectors exist (server vectorizer, embedder or document vectors). */
-  capabilities(): BackendCapabilities {
-    const hasVectors = this.serverVectorizer || this.options.embedder !== undefined || this.options.documentVectors !== undefined;
-    const modes: SearchMode[] = hasVectors ? ["bm25", "vector", "hybrid"] : ["bm25"];
-    // A hybrid score depends on the other candidates of the fused lists: not offered.
-    return { modes, scoreDocuments: true, scoreDocumentsModes: modes.filter((mode) => mode !== "hybrid"), maxK: MAX_K, maxBatchSize: 256 };
-  }
-
-  // ---- SearchBackend ----
+  // ---- SearchDriver ----
 
   /** One query per request (Weaviate has no batch query), `concurrency` at a time, answers in request order. */
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const collection = this.collectionOf(target);
-    const k = checkK(options.k);
-    this.checkMode(options, target.collection);
-    const texts = requests.map((request) => queryTextOf(request, { collection: target.collection, component: COMPONENT }));
+    const k = options.k;
+    const texts = requests.map((request) => request.text);
     if (options.mode !== "bm25") await this.checkVectors(target.collection);
     const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
     return mapConcurrently(texts, this.concurrency, (text, position) => this.call(`${options.mode} search`, target.collection, async () => {
@@ -124,7 +130,7 @@ export class WeaviateBackend implements SearchBackend, Store {
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
     const collection = this.collectionOf(target);
     const documents = new Map<string, Doc>();
-    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+    await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
       const answer = await this.call("fetch documents by id", target.collection, () => collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byProperty(target.idKey).containsAny(chunk))));
       for (const object of answer.objects) {
         const document = documentOf(object, target);
@@ -137,73 +143,50 @@ export class WeaviateBackend implements SearchBackend, Store {
   /**
    * BM25 or vector scores of given documents, searched within a `containsAny` filter on their
    * ids; a BM25 search skips documents sharing no term, which score 0 (as in backend-local).
-   * Hybrid scores depend on the whole result list and are not offered.
+   * Core asks only in `scoreDocumentsModes` (bm25 and vector).
    */
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
     const collection = this.collectionOf(target);
-    this.checkMode(options, target.collection);
-    if (options.mode === "hybrid") {
-      throw new UnsupportedCapabilityError("scoreDocuments has no hybrid score: fused scores exist only within one result list; use mode bm25 or vector for margins", { component: COMPONENT, collection: target.collection });
-    }
-    const text = queryTextOf(request, { collection: target.collection, component: COMPONENT });
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    const filters = collection.filter.byProperty(target.idKey).containsAny(unique);
+    const text = request.text;
+    const filters = collection.filter.byProperty(target.idKey).containsAny([...ids]);
     const scores = new Map<string, number>();
     if (options.mode === "bm25") {
-      const answer = await this.call("score documents", target.collection, () => collection.query.bm25(text, bm25Options(target, unique.length, filters)));
-      for (const hit of hitsOf(answer.objects, target.idKey, unique.length, "score")) scores.set(hit.id, hit.score);
-      const unmatched = unique.filter((id) => !scores.has(id));
+      const answer = await this.call("score documents", target.collection, () => collection.query.bm25(text, bm25Options(target, ids.length, filters)));
+      for (const hit of hitsOf(answer.objects, target.idKey, ids.length, "score")) scores.set(hit.id, hit.score);
+      const unmatched = ids.filter((id) => !scores.has(id));
       if (unmatched.length > 0) for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
       return scores;
     }
     await this.checkVectors(target.collection);
     const [vector] = await this.queryVectors([request], [text], target.collection);
     const answer = await this.call("score documents", target.collection, () => (vector === undefined
-      ? collection.query.nearText(text, nearOptions(target, unique.length, filters))
-      : collection.query.nearVector(Array.from(vector), nearOptions(target, unique.length, filters))));
-    for (const hit of hitsOf(answer.objects, target.idKey, unique.length, "distance")) scores.set(hit.id, hit.score);
+      ? collection.query.nearText(text, nearOptions(target, ids.length, filters))
+      : collection.query.nearVector(Array.from(vector), nearOptions(target, ids.length, filters))));
+    for (const hit of hitsOf(answer.objects, target.idKey, ids.length, "distance")) scores.set(hit.id, hit.score);
     return scores;
   }
 
-  // ---- Store ----
+  // ---- StoreDriver ----
 
-  /** Creates the collection with hardneg's schema (and the configured vectorizer); an existing one of the same kind is kept. */
+  /**
+   * Creates the collection with hardneg's schema (and the configured vectorizer). Core calls it
+   * only when `describeCollection` found none; when another writer creates it in between,
+   * Weaviate refuses this create and core accepts the other's collection of the same kind.
+   */
   async createCollection(spec: CollectionSpec): Promise<void> {
-    const weaviateName = weaviateCollectionName(spec?.name);
-    const existing = await this.describeCollection(spec.name);
-    if (existing !== undefined) {
-      if (existing.kind !== spec.kind && existing.kind !== "records") {
-        throw new BadOptionError("collection", `Weaviate collection "${weaviateName}" already holds ${existing.kind}, not ${spec.kind}; choose another name`, { component: COMPONENT });
-      }
-      return;
-    }
+    const weaviateName = weaviateCollectionName(spec.name);
     // The stored spec records whose vectors the collection holds, so searches with another embedder are refused.
     const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
     spec = vectors === undefined ? spec : { ...spec, vectors };
-    try {
-      await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
-    } catch (error) {
-      // Another writer (a second run on the same server) created it between our check and our
-      // create: Weaviate refuses the second create, and the collection we wanted is there.
-      this.specs.delete(weaviateName);
-      const created = await this.describeCollection(spec.name).catch(() => undefined);
-      if (created === undefined || (created.kind !== spec.kind && created.kind !== "records")) throw error;
-      return;
-    }
+    await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
     this.specs.set(weaviateName, spec);
-  }
-
-  async hasCollection(name: string): Promise<boolean> {
-    const weaviateName = weaviateCollectionName(name);
-    return this.call("check collection", undefined, () => this.client.collections.exists(weaviateName));
   }
 
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
     const weaviateName = weaviateCollectionName(name);
     const known = this.specs.get(weaviateName);
     if (known !== undefined) return { ...known, name };
-    if (!(await this.hasCollection(name))) return undefined;
+    if (!(await this.exists(weaviateName))) return undefined;
     const config = await this.call("read collection", name, () => this.client.collections.get(weaviateName).config.get());
     const spec = specOf(name, config.description);
     this.specs.set(weaviateName, spec);
@@ -214,7 +197,7 @@ export class WeaviateBackend implements SearchBackend, Store {
   async deleteCollection(name: string): Promise<void> {
     const weaviateName = weaviateCollectionName(name);
     this.specs.delete(weaviateName);
-    if (await this.hasCollection(name)) await this.call("delete collection", name, () => this.client.collections.delete(weaviateName));
+    if (await this.exists(weaviateName)) await this.call("delete collection", name, () => this.client.collections.delete(weaviateName));
   }
 
   async count(name: string): Promise<number> {
@@ -229,12 +212,11 @@ export class WeaviateBackend implements SearchBackend, Store {
    */
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
     const weaviateName = weaviateCollectionName(name);
-    if (records.length === 0) return;
     const spec = await this.describeCollection(name);
     if (spec === undefined) throw toHardnegError(new Error("no such collection"), "upsert", name, false);
     const collection = this.client.collections.get(weaviateName);
-    // Objects of one batch are written in parallel by Weaviate, so a repeated id keeps its last record here.
-    await mapConcurrently(chunked(lastWriteWins(records), this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
+    // Core passes distinct ids (the last write of each), which matters: Weaviate writes one batch's objects in parallel.
+    await mapConcurrently(chunked(records, this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
       const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
       if (vectors !== undefined) await this.recordVectors(this.specs.get(weaviateName) ?? spec);
       let pending = objectsOf(chunk, spec, vectors);
@@ -257,10 +239,10 @@ export class WeaviateBackend implements SearchBackend, Store {
     });
   }
 
-  /** Records in UUID order through the cursor API (`after`), `batchSize` (default 1000) per batch. */
-  async *iterate(name: string, options: IterateOptions = {}): AsyncIterable<StoredRecord[]> {
+  /** Records in UUID order through the cursor API (`after`), `batchSize` per batch (at most Weaviate's 10 000). */
+  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
     const collection = this.client.collections.get(weaviateCollectionName(name));
-    const batchSize = Math.min(positiveIntegerOption(options.batchSize ?? 1000, "batchSize", { component: COMPONENT }), MAX_K);
+    const batchSize = Math.min(options.batchSize, MAX_K);
     let after: string | undefined;
     for (;;) {
       const page = await this.call("iterate", name, () => collection.query.fetchObjects(pageOptions(batchSize, after)));
@@ -273,7 +255,7 @@ export class WeaviateBackend implements SearchBackend, Store {
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
     const collection = this.client.collections.get(weaviateCollectionName(name));
     const records = new Map<string, StoredRecord>();
-    await mapConcurrently(chunked([...new Set(ids)], 1000), this.concurrency, async (chunk) => {
+    await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
       const answer = await this.call("get records", name, () => collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byId().containsAny(chunk.map(objectIdOf)))));
       for (const object of answer.objects) {
         const record = recordOf(object);
@@ -290,25 +272,11 @@ export class WeaviateBackend implements SearchBackend, Store {
   // ---- internals ----
 
   private collectionOf(target: DocumentTarget): WeaviateCollectionLike {
-    const weaviateName = weaviateCollectionName(target?.collection);
-    for (const key of ["idKey", "contentKey"] as const) {
-      if (typeof target[key] !== "string" || target[key] === "") throw new BadOptionError(key, "must be a non-empty property name", { component: COMPONENT, collection: target.collection });
-    }
-    return this.client.collections.get(weaviateName);
+    return this.client.collections.get(weaviateCollectionName(target.collection));
   }
 
-  private checkMode(options: SearchOptions, collection: string): void {
-    const mode = options?.mode;
-    if (mode !== "bm25" && mode !== "vector" && mode !== "hybrid") {
-      throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component: COMPONENT });
-    }
-    if (!this.capabilities().modes.includes(mode)) {
-      throw new UnsupportedCapabilityError(`search mode "${mode}" needs vectors: open the backend with vectorizers / serverVectorizer, an embedder or documentVectors, or use mode "bm25"`, { component: COMPONENT, collection });
-    }
-    if (mode === "hybrid") {
-      if (options.alpha === undefined || !(options.alpha >= 0 && options.alpha <= 1)) throw new BadOptionError("alpha", "hybrid search needs alpha from 0 (keyword) to 1 (vector)", { component: COMPONENT });
-      if (options.fusion !== "rrf" && options.fusion !== "relative-score") throw new BadOptionError("fusion", `must be "rrf" or "relative-score", got ${JSON.stringify(options.fusion)}`, { component: COMPONENT });
-    }
+  private exists(weaviateName: string): Promise<boolean> {
+    return this.call("check collection", undefined, () => this.client.collections.exists(weaviateName));
   }
 
   /** Query vectors: the request's own, else the embedder's; undefined entries let the server vectorise. */
@@ -373,22 +341,18 @@ export class WeaviateBackend implements SearchBackend, Store {
 
 /**
  * Connects to Weaviate at `location`, an http(s) URL ("http://localhost:8080", or a Weaviate
- * Cloud URL). gRPC goes to the same host (port 50051 by default, 443 over https). The API key
- * comes from `WEAVIATE_API_KEY` only.
+ * Cloud URL), and returns the engine core checks: a {@link WeaviateBackend} wrapped by
+ * `createEngine` (`.driver` is the backend). gRPC goes to the same host (port 50051 by default,
+ * 443 over https). The API key comes from `WEAVIATE_API_KEY` only.
  */
-export async function openWeaviateBackend(location: string, options: WeaviateBackendOptions = {}): Promise<WeaviateBackend> {
-  if (options.client !== undefined) return new WeaviateBackend(options.client, options);
+export async function openWeaviateBackend(location: string, options: WeaviateBackendOptions = {}): Promise<EngineOf<WeaviateBackend>> {
+  if (options.client !== undefined) return createEngine(new WeaviateBackend(options.client, options));
   if (typeof location !== "string" || !/^https?:\/\//.test(location)) {
     throw new BadOptionError("location", `must be an http(s) URL such as "http://localhost:8080", got ${JSON.stringify(location)}`, { component: COMPONENT });
   }
   try {
-    return new WeaviateBackend(await connectWeaviate(location, options), options);
+    return createEngine(new WeaviateBackend(await connectWeaviate(location, options), options));
   } catch (error) {
     throw toHardnegError(error, `connect to ${new URL(location).origin}`, undefined, undefined);
   }
-}
-
-function checkK(k: unknown): number {
-  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_K) throw new BadOptionError("k", `must be an integer from 1 to ${MAX_K}, got ${String(k)}`, { component: COMPONENT });
-  return k as number;
 }

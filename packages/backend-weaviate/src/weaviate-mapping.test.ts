@@ -31,8 +31,22 @@ describe("mapping: Weaviate requests", () => {
   it("mapping: collection names are capitalised as Weaviate stores them, invalid ones refused", () => {
     expect(weaviateCollectionName("hardneg_runs")).toBe("Hardneg_runs");
     expect(weaviateCollectionName("BrightBiology")).toBe("BrightBiology");
-    expect(() => weaviateCollectionName("sample-negatives")).toThrow(/"sample_negatives"/);
-    expect(() => weaviateCollectionName("")).toThrow(/invalid Weaviate collection name/);
+    // Names core accepts but Weaviate does not: refused with Weaviate's rule and a suggestion.
+    expect(() => weaviateCollectionName("sample-negatives")).toThrow(/invalid Weaviate collection name "sample-negatives".*"sample_negatives"/);
+    expect(() => weaviateCollectionName("2024_runs")).toThrow(/invalid Weaviate collection name "2024_runs"/);
+    // Names core refuses: core's rule and message.
+    expect(() => weaviateCollectionName("")).toThrow(/invalid collection name "": use 1-128 letters/);
+  });
+
+  it("mapping: the engine refuses a name only Weaviate forbids before any call, as a BadOptionError on \"collection\"", async () => {
+    const { backend, calls } = await backendWith({});
+    const digitFirst = { ...target, collection: "2024_docs" };
+    for (const attempt of [backend.count("sample-negatives"), backend.search(digitFirst, [{ text: "x" }], { mode: "bm25", k: 1 })]) {
+      const error = await expectHardnegRejection(attempt);
+      expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+      expect(error.message).toContain("invalid Weaviate collection name");
+    }
+    expect(calls).toEqual([]);
   });
 
   it("mapping: hybrid always passes alpha and fusionType explicitly, with score metadata", () => {
@@ -213,6 +227,29 @@ describe("mapping: Weaviate store through the client", () => {
     expect(await backend.count("fresh")).toBe(3);
   });
 
+  it("mapping: a collection Weaviate already holds is kept for the same kind and refused for another, a foreign one reading as records", async () => {
+    const foreign = { name: "Coffee", description: "someone else's products" };
+    const { backend, calls } = await backendWith({ exists: [true], configGet: [foreign] });
+    await backend.createCollection({ name: "coffee", kind: "records" });
+    const documents = { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
+    const error = await expectHardnegRejection(backend.createCollection(documents));
+    expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+    expect(error.message).toContain('"coffee" already exists as a records collection, not documents');
+    expect(calls.map((call) => call.method)).not.toContain("create");
+  });
+
+  it("mapping: a create Weaviate refuses because another writer just created the collection succeeds when that one has the same kind", async () => {
+    const queries = { description: JSON.stringify({ hardneg: { name: "fresh", kind: "queries" } }) };
+    const alreadyExists = "The request to Weaviate failed with status code: 422 and message: class name Fresh already exists";
+    const { backend, calls } = await backendWith({
+      exists: [false, true], configGet: [queries],
+      create: [clientError("WeaviateUnexpectedStatusCodeError", alreadyExists, 422)],
+    });
+    await backend.createCollection({ name: "fresh", kind: "queries" });
+    expect(calls.map((call) => call.method)).toEqual(["exists", "create", "exists", "configGet"]);
+    await expect(backend.describeCollection("fresh")).resolves.toMatchObject({ kind: "queries" });
+  });
+
   it("mapping: getRecords filters by the records' UUIDv5 object ids", async () => {
     const { backend, calls } = await backendWith({ fetchObjects: [answers.recordsPage(["r1"])] });
     const records = await backend.getRecords("runs", ["r1", "r404"]);
@@ -249,6 +286,18 @@ describe("mapping: Weaviate errors", () => {
   it("mapping: a 503 then an answer succeeds", async () => {
     const { backend } = await backendWith({ overAll: [clientError("WeaviateUnexpectedStatusCodeError", "The request to Weaviate failed with status code: 503 and message: busy", 503), answers.countThree] });
     expect(await backend.count("coffee")).toBe(3);
+  });
+
+  it("mapping: core refuses what the engine cannot serve before calling it: hybrid scores, k above Weaviate's 10 000, empty queries", async () => {
+    const { backend, calls } = await backendWith({}, { serverVectorizer: true });
+    expect(backend.capabilities()).toMatchObject({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxK: 10_000 });
+    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
+    const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
+    expect(tooMany.message).toContain("above this engine's maximum of 10000");
+    const empty = await expectHardnegRejection(backend.search(target, [{ text: "x" }, { text: " " }], { mode: "bm25", k: 1 }));
+    expect(empty.message).toContain("search request 1: query text is empty");
+    expect(calls).toEqual([]);
   });
 
   it("mapping: a non-URL location is refused before connecting", async () => {

@@ -1,5 +1,5 @@
 /** Response mapping, as pure functions: query objects to hits, documents, records and specs. */
-import type { CollectionSpec, Doc, DocumentTarget, Hit, StoredRecord } from "@hardneg/core";
+import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core/adapter";
 import type { WeaviateObjectLike } from "./weaviate-client.js";
 import { PROPERTIES_JSON_KEY, RECORD_ID_KEY } from "./weaviate-requests.js";
 
@@ -60,17 +60,9 @@ export function recordOf(object: WeaviateObjectLike): StoredRecord {
   return { id: recordId === undefined || recordId === null ? object.uuid : String(recordId), properties: storedProperties(object) };
 }
 
+/** An object as a document: id, text and title under the target's keys, the rest in `fields`. */
 export function documentOf(object: WeaviateObjectLike, target: DocumentTarget): Doc {
-  const { [target.idKey]: _id, [target.contentKey]: content, ...rest } = storedProperties(object);
-  const document: Doc = { id: documentIdOf(object, target.idKey), text: content === undefined ? "" : String(content) };
-  let fields: Record<string, unknown> = rest;
-  if (target.titleKey !== undefined && target.titleKey in rest) {
-    const { [target.titleKey]: title, ...others } = rest;
-    document.title = String(title);
-    fields = others;
-  }
-  if (Object.keys(fields).length > 0) document.fields = fields;
-  return document;
+  return documentFromProperties(documentIdOf(object, target.idKey), storedProperties(object), target);
 }
 
 /** The spec kept as JSON in the collection description; any other collection reads as plain records. */

@@ -3,7 +3,7 @@
  * explicit `alpha` and `fusionType` for hybrid, score metadata), cursor pages, batch objects and
  * collection configs. The mapping tests check them against the client's documented options.
  */
-import { uuidV5, type CollectionSpec, type DocumentTarget, type FusionType, type StoredRecord } from "@hardneg/core";
+import { uuidV5, type CollectionSpec, type DocumentTarget, type FusionType, type StoredRecord } from "@hardneg/core/adapter";
 
 /** Property keeping the original (string) record id; Weaviate object ids must be UUIDs. */
 export const RECORD_ID_KEY = "hardneg_id";

@@ -28,7 +28,7 @@ async function snapshot(database: string): Promise<Record<string, Record<string,
   if (!existsSync(database)) return {};
   const backend = await openLocalBackend(database);
   try {
-    const raw = (backend as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database;
+    const raw = (backend.driver as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database;
     const names = raw.prepare("SELECT name FROM collections ORDER BY name").pluck().all().filter((name) => name !== "hardneg_loads" && !name.includes(".staging-"));
     const collections: Record<string, Record<string, unknown>> = {};
     for (const name of names) {
@@ -95,7 +95,7 @@ describe("chaos: failures leave committed data equal to a clean run", () => {
     expect(await snapshot(database)).toEqual(before);
     // No staging collection of a killed load survives the next load.
     const backend = await openLocalBackend(database);
-    const names = (backend as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database.prepare("SELECT name FROM collections").pluck().all();
+    const names = (backend.driver as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database.prepare("SELECT name FROM collections").pluck().all();
     await backend.close();
     expect(names.filter((name) => name.includes(".staging-"))).toEqual([]);
   }, 120_000);

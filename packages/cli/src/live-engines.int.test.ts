@@ -30,7 +30,7 @@ describe.skipIf(skip !== false || !model.available)("the CLI on local, Weaviate 
       for (const open of [() => openWeaviateBackend(weaviateUrl.value!), () => openElasticBackend(elasticUrl.value!)]) {
         const engine = await open();
         for (const name of [docs, queries, `${outPrefix}_bm25`]) await engine.deleteCollection(name);
-        await engine.close();
+        await engine.close?.();
       }
     } finally {
       folder.remove();

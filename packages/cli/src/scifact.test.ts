@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { join } from "node:path";
-import { openLocalBackend, type LocalBackend } from "@hardneg/backend-local";
-import { RUNS_COLLECTION, type StoredRecord } from "@hardneg/core";
+import { openLocalBackend } from "@hardneg/backend-local";
+import { RUNS_COLLECTION, type Store, type StoredRecord } from "@hardneg/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliJson, scifactAvailable, scifactFolder, startCli, temporaryFolder } from "./test-support.js";
 
@@ -25,13 +25,13 @@ async function rowsOf(database: string, collection: string): Promise<Map<string,
 }
 
 /** The progress records of committed batches in a database's run records. */
-async function committedBatchRecords(store: LocalBackend): Promise<StoredRecord["properties"][]> {
+async function committedBatchRecords(store: Store): Promise<StoredRecord["properties"][]> {
   const batches: StoredRecord["properties"][] = [];
   for await (const batch of store.iterate(RUNS_COLLECTION)) for (const record of batch) if (record.properties["type"] === "batch") batches.push(record.properties);
   return batches;
 }
 
-async function committedQueryIds(store: LocalBackend): Promise<string[]> {
+async function committedQueryIds(store: Store): Promise<string[]> {
   return (await committedBatchRecords(store)).flatMap((batch) => batch["query_ids"] as string[]);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { positiveIntegerOption, queryTextOf, queryVectorsOf } from "./adapter-inputs.js";
+import { positiveIntegerOption, queryVectorsOf } from "./adapter-inputs.js";
 import { HardnegError } from "./errors.js";
 
 function thrownBy(action: () => unknown): HardnegError {
@@ -10,17 +10,6 @@ function thrownBy(action: () => unknown): HardnegError {
   }
   throw new Error("expected a HardnegError");
 }
-
-describe("queryTextOf", () => {
-  it("returns the text, and refuses an empty, blank or missing one as bad input", () => {
-    expect(queryTextOf({ text: " espresso " }, {})).toBe(" espresso ");
-    for (const request of [{ text: "" }, { text: "  \n" }, { text: undefined as unknown as string }, undefined as unknown as { text: string }]) {
-      const error = thrownBy(() => queryTextOf(request, { component: "test", collection: "docs" }));
-      expect(error.code).toBe("BAD_INPUT");
-      expect(error.message).toBe('[hardneg] [test] collection "docs": query text is empty');
-    }
-  });
-});
 
 describe("queryVectorsOf", () => {
   it("keeps the requests' own vectors and embeds only the missing ones, in one call, at their positions", async () => {

@@ -1,7 +1,7 @@
 /**
- * Checks of what callers hand an adapter, shared so every adapter refuses the same inputs with
- * the same messages: query texts, query vectors and whole-number options. Each takes the
- * adapter's error options (its `component`, and the collection where there is one).
+ * Checks adapters share beyond what core's wrapper does, so every adapter refuses the same inputs
+ * with the same messages: query vectors and whole-number options. Each takes the adapter's error
+ * options (its `component`, and the collection where there is one).
  */
 import type { SearchRequest } from "./backend.js";
 import { BadInputError, BadOptionError, type HardnegErrorOptions } from "./errors.js";
@@ -9,17 +9,6 @@ import { BadInputError, BadOptionError, type HardnegErrorOptions } from "./error
 /** The embedding side an adapter needs for queries (structural: any embedder with this method fits). */
 interface QueryVectorSource {
   embedQueries(texts: string[]): Promise<ArrayLike<number>[]>;
-}
-
-/**
- * The request's query text.
- *
- * @throws BadInputError "query text is empty" when it is missing, not a string or only white space.
- */
-export function queryTextOf(request: SearchRequest, errorOptions: HardnegErrorOptions): string {
-  const text = request?.text;
-  if (typeof text !== "string" || text.trim() === "") throw new BadInputError("query text is empty", errorOptions);
-  return text;
 }
 
 /**

@@ -1,27 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
+import { documentFromProperties, documentTextOf, documentVectorProperty } from "./adapter-records.js";
 import { HardnegError } from "./errors.js";
 import type { StoredRecord } from "./types.js";
 
 const target = { idKey: "doc_id", contentKey: "text", titleKey: "title" };
-
-describe("lastWriteWins", () => {
-  it("keeps one record per id, the last given, in order of first appearance", () => {
-    const records = fc.array(fc.record({ id: fc.constantFrom("a", "b", "c", "d"), properties: fc.record({ version: fc.nat() }) }), { maxLength: 20 });
-    fc.assert(fc.property(records, (given) => {
-      const kept = lastWriteWins(given);
-      const firstAppearance = [...new Set(given.map((record) => record.id))];
-      expect(kept.map((record) => record.id)).toEqual(firstAppearance);
-      for (const record of kept) expect(record).toBe(given.findLast((candidate) => candidate.id === record.id));
-    }));
-  });
-
-  it("returns a copy, not the array given", () => {
-    const records: StoredRecord[] = [{ id: "a", properties: {} }];
-    expect(lastWriteWins(records)).not.toBe(records);
-  });
-});
 
 describe("documentTextOf", () => {
   it("joins a non-empty title and content with a newline, and skips what is not a non-empty string", () => {

@@ -8,17 +8,6 @@ import { BadInputError, type HardnegErrorOptions } from "./errors.js";
 import type { Doc, StoredRecord } from "./types.js";
 
 /**
- * One record per id, the last one given, in the order ids first appear. Engines that write one
- * request's records in parallel (or chunks concurrently) could otherwise keep an earlier one.
- * Returns a copy of `records` when no id repeats.
- */
-export function lastWriteWins(records: readonly StoredRecord[]): StoredRecord[] {
-  const byId = new Map<string, StoredRecord>();
-  for (const record of records) byId.set(record.id, record);
-  return byId.size === records.length ? [...records] : [...byId.values()];
-}
-
-/**
  * The text a document record is embedded from: its title (when `target` names one) and its
  * content, each only when it is a non-empty string, joined by a newline.
  */

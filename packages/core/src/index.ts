@@ -16,10 +16,6 @@ export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOp
 export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
 export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
 
-// Helpers adapters share (input checks, record mapping).
-export { documentFromProperties, documentTextOf, documentVectorProperty, lastWriteWins } from "./adapter-records.js";
-export { positiveIntegerOption, queryTextOf, queryVectorsOf } from "./adapter-inputs.js";
-export { checkDocumentVectors, documentVectorsSourceOf, withDocumentVectors } from "./document-vectors.js";
 
 // Metrics, mining, evaluation and engine comparison.
 export * from "./metrics.js";

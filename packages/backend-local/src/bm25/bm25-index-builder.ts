@@ -1,6 +1,6 @@
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
-import type { Tokenizer } from "@hardneg/core";
+import type { Tokenizer } from "@hardneg/core/adapter";
 import { WordTable } from "./word-table.js";
 
 /** Marks a word that is dropped as a stop word in the word cache. */

@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { BadInputError } from "@hardneg/core";
+import { BadInputError, type Tokenizer } from "@hardneg/core/adapter";
 import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import { DamagedIndexFileError, readIndexFile, readIndexFileHeader, writeIndexFile } from "./index-file.js";
 import { removeStaleTemporaries } from "../temporary-files.js";
-import type { Tokenizer } from "@hardneg/core";
 
 /** How the index used by a call was obtained: built from the records, loaded from its file, or already in memory. */
 export type IndexSource = "built" | "loaded" | "cached";

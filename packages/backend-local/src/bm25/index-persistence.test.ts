@@ -25,32 +25,32 @@ describe("BM25 index persistence", () => {
     await first.createCollection({ name: "corpus", kind: "documents" });
     await first.upsert("corpus", documents(50));
     const before = await first.search(target, queries, options);
-    expect(first.lastIndexSource).toBe("built");
+    expect(first.driver.lastIndexSource).toBe("built");
     await first.search(target, queries, options);
-    expect(first.lastIndexSource).toBe("cached");
+    expect(first.driver.lastIndexSource).toBe("cached");
     const files = readdirSync(`${path}.bm25`);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^corpus@[0-9a-f]+\.bm25$/);
     await first.close();
 
     const second = await openLocalBackend(path);
-    const stats = await second.prepareIndex(target);
+    const stats = await second.driver.prepareIndex(target);
     expect(stats).toMatchObject({ source: "loaded", documentCount: 50, file: join(`${path}.bm25`, files[0]!) });
     expect(await second.search(target, queries, options)).toEqual(before);
-    expect(second.lastIndexSource).toBe("cached");
+    expect(second.driver.lastIndexSource).toBe("cached");
 
     await second.upsert("corpus", [{ id: "r50", properties: { doc_id: "d50", title: "zebra", text: "zebra zebra zebra" } }]);
     const after = await second.search(target, queries, options);
-    expect(second.lastIndexSource).toBe("built");
+    expect(second.driver.lastIndexSource).toBe("built");
     expect(after[2]![0]!.id).toBe("d50");
-    expect((await second.prepareIndex(target)).collectionVersion).toBeGreaterThan(stats.collectionVersion);
+    expect((await second.driver.prepareIndex(target)).collectionVersion).toBeGreaterThan(stats.collectionVersion);
     await second.close();
 
     // The rebuilt file replaced the old one in place (same combination, same name).
     expect(readdirSync(`${path}.bm25`)).toEqual(files);
     const third = await openLocalBackend(path);
     expect(await third.search(target, queries, options)).toEqual(after);
-    expect(third.lastIndexSource).toBe("loaded");
+    expect(third.driver.lastIndexSource).toBe("loaded");
     await third.close();
   });
 
@@ -59,10 +59,10 @@ describe("BM25 index persistence", () => {
     const backend = await openLocalBackend(path);
     await backend.createCollection({ name: "corpus", kind: "documents" });
     await backend.upsert("corpus", documents(20));
-    await backend.prepareIndex(target);
-    await backend.prepareIndex({ ...target, titleKey: undefined });
+    await backend.driver.prepareIndex(target);
+    await backend.driver.prepareIndex({ ...target, titleKey: undefined });
     const unstemmed = await openLocalBackend(path, { bm25: { stemming: "none" } });
-    expect((await unstemmed.prepareIndex(target)).source).toBe("built");
+    expect((await unstemmed.driver.prepareIndex(target)).source).toBe("built");
     expect(readdirSync(`${path}.bm25`)).toHaveLength(3);
     await unstemmed.close();
 
@@ -70,7 +70,7 @@ describe("BM25 index persistence", () => {
     expect(readdirSync(`${path}.bm25`)).toHaveLength(0);
     await backend.createCollection({ name: "corpus", kind: "documents" });
     await backend.upsert("corpus", documents(3));
-    expect(await backend.prepareIndex(target)).toMatchObject({ source: "built", documentCount: 3 });
+    expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "built", documentCount: 3 });
     await backend.close();
   });
 
@@ -78,8 +78,8 @@ describe("BM25 index persistence", () => {
     const backend = await openLocalBackend(":memory:");
     await backend.createCollection({ name: "corpus", kind: "documents" });
     await backend.upsert("corpus", documents(10));
-    expect(await backend.prepareIndex(target)).toMatchObject({ source: "built", file: undefined });
-    expect(await backend.prepareIndex(target)).toMatchObject({ source: "cached" });
+    expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "built", file: undefined });
+    expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "cached" });
     expect(existsSync(":memory:.bm25")).toBe(false);
     await backend.close();
   });
@@ -89,17 +89,17 @@ describe("BM25 index persistence", () => {
     const first = await openLocalBackend(path);
     await first.createCollection({ name: "corpus", kind: "documents" });
     await first.upsert("corpus", documents(10));
-    const { file } = await first.prepareIndex(target);
+    const { file } = await first.driver.prepareIndex(target);
     await first.close();
     const intact = readFileSync(file!);
     writeFileSync(file!, "not an index");
     const second = await openLocalBackend(path);
-    expect(await second.prepareIndex(target)).toMatchObject({ source: "built", documentCount: 10 });
+    expect(await second.driver.prepareIndex(target)).toMatchObject({ source: "built", documentCount: 10 });
     await second.close();
     // A file cut short keeps a valid header but lacks its sections.
     writeFileSync(file!, intact.subarray(0, intact.byteLength - 40));
     const third = await openLocalBackend(path);
-    expect(await third.prepareIndex(target)).toMatchObject({ source: "built", documentCount: 10 });
+    expect(await third.driver.prepareIndex(target)).toMatchObject({ source: "built", documentCount: 10 });
     await third.close();
   });
 });

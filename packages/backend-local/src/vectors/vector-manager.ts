@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { BadInputError, normalizeVector, type Embedder } from "@hardneg/core";
+import { BadInputError, normalizeVector, type Embedder } from "@hardneg/core/adapter";
 import type { Bm25Index } from "../bm25/bm25-index.js";
 import { textOf } from "../bm25/index-manager.js";
 import type { DocumentFields, SqliteStore } from "../sqlite-store.js";

@@ -6,7 +6,7 @@
  */
 import { pointIdOf } from "../qdrant-requests.js";
 
-const ok = (result: unknown) => ({ result, status: "ok", time: 0.0021 });
+const ok = <T>(result: T) => ({ result, status: "ok", time: 0.0021 });
 
 /** POST /collections/{name}/points/query/batch: one `{ points: ScoredPoint[] }` per search. */
 export const queryBatchTwoSearches = ok([
@@ -44,8 +44,6 @@ export const upsertCompleted = ok({ operation_id: 42, status: "completed" });
 /** POST /collections/{name}/points/count. */
 export const countThree = ok({ count: 3 });
 
-/** GET /collections/{name}/exists. */
-export const exists = (value: boolean) => ok({ exists: value });
 
 /** GET /collections/{name}: collection info; `config.metadata` holds what was given at creation. */
 export const collectionInfo = ok({

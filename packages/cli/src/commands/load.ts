@@ -76,18 +76,18 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
 /** What `load --embedder` reports about the document vectors. */
 interface VectorsLoaded { embedder: string; source: string; documents: number; dimension: number; seconds: number }
 
-/** The part of the local backend's API that computes document vectors ahead of search. */
+/** The part of the local backend's API that computes document vectors ahead of search (on the engine's driver). */
 type VectorPreparing = Engine & {
-  prepareVectors?: (target: DocumentTarget) => Promise<{ embedderId: string; source: string; documentCount: number; dimension: number; milliseconds: number }>;
+  driver?: { prepareVectors?: (target: DocumentTarget) => Promise<{ embedderId: string; source: string; documentCount: number; dimension: number; milliseconds: number }> };
 };
 
 /**
  * Computes (or finds stored) document vectors right after loading, when the engine keeps
- * client-side vectors (the local backend's `prepareVectors`); other engines embed at search time.
+ * client-side vectors (the local backend's `prepareVectors`, on its driver); other engines embed at search time.
  */
 async function prepareVectors(engine: VectorPreparing, target: DocumentTarget): Promise<VectorsLoaded | undefined> {
-  if (typeof engine.prepareVectors !== "function") return undefined;
-  const stats = await engine.prepareVectors(target);
+  if (typeof engine.driver?.prepareVectors !== "function") return undefined;
+  const stats = await engine.driver.prepareVectors(target);
   return { embedder: stats.embedderId, source: stats.source, documents: stats.documentCount, dimension: stats.dimension, seconds: Math.round(stats.milliseconds) / 1000 };
 }
 

@@ -10,7 +10,7 @@ export function createSearchBackend(driver: SearchDriver): SearchBackend {
 }
 
 /** An engine keeps its driver, for what only that adapter offers (e.g. backend-local's `prepareIndex`). */
-export type EngineOf<D extends EngineDriver> = Engine & { readonly driver: D };
+export type EngineOf<D extends EngineDriver> = Engine & { readonly driver: D; close(): Promise<void> };
 
 /** A store over a store driver. */
 export function createStore(driver: StoreDriver): Store {

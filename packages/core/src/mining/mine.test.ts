@@ -107,7 +107,6 @@ describe("mine", () => {
     const { store, backend } = await fixture();
     const report = await addHardNegatives({
       backend: createSearchBackend(backend),
-      store,
       negativesPerQuery: 1,
       docsCollection: new DocsCollection({ collectionName: "docs" }),
       queriesCollection: new QueriesCollection({ collectionName: "queries" }),
