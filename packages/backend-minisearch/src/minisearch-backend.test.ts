@@ -7,7 +7,9 @@ const target = { collection: "docs", idKey: "doc_id", contentKey: "text", titleK
 const record = (id: string, text: string, title?: string): StoredRecord => ({
   id: `record-${id}`, properties: { doc_id: id, text, ...(title === undefined ? {} : { title }) },
 });
-const corpus = [record("a", "espresso crema and milk"), record("b", "pour over coffee filter", "Filters"), record("c", "milk foam for latte")];
+const corpus = [
+  record("a", "espresso crema and milk"), record("b", "pour over coffee filter", "Filters"), record("c", "milk foam for latte"),
+];
 
 async function engineWith(records: StoredRecord[]) {
   const engine = await openMiniSearchBackend("test");

@@ -67,7 +67,10 @@ export class MiniSearchDriver implements EngineDriver {
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const index = this.indexOf(target);
-    return requests.map((request) => index.search(request.text).slice(0, options.k).map((hit, position) => ({ ...hit, rank: position + 1 })));
+    return requests.map((request) => {
+      const best = index.search(request.text).slice(0, options.k);
+      return best.map((hit, position) => ({ ...hit, rank: position + 1 }));
+    });
   }
 
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
@@ -126,7 +129,9 @@ export class MiniSearchDriver implements EngineDriver {
  * `options` are ignored: every open starts empty, and the data lives until `close` or the end of
  * the process.
  */
-export async function openMiniSearchBackend(_location = "", _options: Partial<EngineOpenOptions> = {}): Promise<EngineOf<MiniSearchDriver>> {
+export async function openMiniSearchBackend(
+  _location = "", _options: Partial<EngineOpenOptions> = {},
+): Promise<EngineOf<MiniSearchDriver>> {
   return createEngine(new MiniSearchDriver());
 }
 

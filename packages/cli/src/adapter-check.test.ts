@@ -55,9 +55,10 @@ describe.each(adapterNames)("adapter packages/backend-%s", (name) => {
 
   it("exports openEngine from src/index.ts, and the CLI resolves this folder and its opener", async () => {
     const index = readFileSync(join(folder, "src", "index.ts"), "utf8");
-    expect(index, "src/index.ts exports openEngine").toMatch(/export\s+(\{[^}]*\bopenEngine\b[^}]*\}|const\s+openEngine\b|(async\s+)?function\s+openEngine\b)/);
+    const exportsOpener = /export\s+(\{[^}]*\bopenEngine\b[^}]*\}|const\s+openEngine\b|(async\s+)?function\s+openEngine\b)/;
+    expect(index, "src/index.ts exports openEngine").toMatch(exportsOpener);
     const dependencies = { ...cliManifest["dependencies"], ...cliManifest["optionalDependencies"] };
-    expect(dependencies[`@hardneg/backend-${name}`], "a (optional) dependency of @hardneg/cli, so an installed CLI has it").toBe("workspace:^");
+    expect(dependencies[`@hardneg/backend-${name}`], "an (optional) dependency of @hardneg/cli: an installed CLI has it").toBe("workspace:^");
     expect(findAdapterPackage(name)?.directory, `--engine ${name}:… resolves to this folder`).toBe(realpathSync(folder));
     // Resolving the opener imports the built package; opening is not asserted: servers need a live engine.
     expect(typeof (await loadOpener(name)), "the package's openEngine").toBe("function");

@@ -90,27 +90,34 @@ export async function loadOpener(scheme: string, folders: readonly string[] = lo
   if (found === undefined) {
     const [scoped, unscoped] = adapterPackageNames(scheme);
     const installed = installedAdapters(folders).map((adapter) => adapter.scheme).join(", ") || "none";
-    throw new BadOptionError("--engine", `no adapter for engine "${scheme}": install ${scoped} or ${unscoped} next to hardneg or in the working directory (installed: ${installed})`);
+    throw new BadOptionError("--engine",
+      `no adapter for engine "${scheme}": install ${scoped} or ${unscoped} next to hardneg or in the working directory `
+      + `(installed: ${installed})`);
   }
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(entryOf(found.directory)).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new HardnegError("INTERNAL", `engine "${scheme}": could not load ${found.packageName} from ${found.directory}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `engine "${scheme}": could not load ${found.packageName} from ${found.directory}: ${reason}`;
+    throw new HardnegError("INTERNAL", message, { cause: error });
   }
   const opener = module[OPENER_EXPORT];
   if (typeof opener !== "function") {
-    throw new BadOptionError("--engine", `${found.packageName} (${found.directory}) does not export ${OPENER_EXPORT}: an adapter package exports \`${OPENER_EXPORT}(location, options)\` (EngineOpener, @hardneg/core/adapter)`);
+    throw new BadOptionError("--engine", `${found.packageName} (${found.directory}) does not export ${OPENER_EXPORT}: `
+      + `an adapter package exports \`${OPENER_EXPORT}(location, options)\` (EngineOpener, @hardneg/core/adapter)`);
   }
   return checkedOpener(opener as EngineOpener, found.packageName);
 }
 
-/** The opener, with its answer checked: a package that returns something else than an engine is named, not met later as a crash. */
+/** The opener, with its answer checked: an opener returning something else than an engine is named, not met later as a crash. */
 function checkedOpener(opener: EngineOpener, packageName: string): EngineOpener {
   return async (location, options) => {
     const engine: Partial<Engine> | undefined = await opener(location, options);
-    if (typeof engine?.search !== "function" || typeof engine.upsert !== "function" || typeof engine.capabilities !== "function") {
-      throw new HardnegError("INTERNAL", `${packageName}'s ${OPENER_EXPORT} did not return an engine (a search backend and store, e.g. createEngine(driver))`);
+    const isEngine = ["search", "upsert", "capabilities"].every((method) => typeof engine?.[method as keyof Engine] === "function");
+    if (!isEngine) {
+      const expected = "a search backend and store: createEngine(driver)";
+      throw new HardnegError("INTERNAL", `${packageName}'s ${OPENER_EXPORT} did not return an engine (${expected})`);
     }
     return engine as Engine;
   };

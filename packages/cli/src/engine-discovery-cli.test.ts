@@ -20,7 +20,8 @@ describe("engines found by convention", () => {
     const project = join(folder.path, "project");
     const adapter = join(project, "node_modules", "hardneg-backend-thirdparty");
     mkdirSync(adapter, { recursive: true });
-    writeFileSync(join(adapter, "package.json"), JSON.stringify({ name: "hardneg-backend-thirdparty", type: "module", exports: "./index.js" }));
+    const manifest = { name: "hardneg-backend-thirdparty", type: "module", exports: "./index.js" };
+    writeFileSync(join(adapter, "package.json"), JSON.stringify(manifest));
     const minisearch = pathToFileURL(join(repoRoot, "packages/backend-minisearch/dist/index.js")).href;
     writeFileSync(join(adapter, "index.js"), `export { openEngine } from ${JSON.stringify(minisearch)};\n`);
 
@@ -38,7 +39,8 @@ describe("engines found by convention", () => {
     const help = runCli(["--help"], folder.path);
     expect(help.stdout).toMatch(/^ {2}minisearch +@hardneg\/backend-minisearch$/m);
     const mineHelp = runCli(["mine", "--help"], folder.path);
-    expect(mineHelp.stdout.replace(/\s+/g, " "), "--engine's description lists the installed engines").toMatch(/--engine <spec> engine to use, <engine>:<location> \(installed: [a-z, -]*minisearch/);
+    expect(mineHelp.stdout.replace(/\s+/g, " "), "--engine's description lists the installed engines")
+      .toMatch(/--engine <spec> engine to use, <engine>:<location> \(installed: [a-z, -]*minisearch/);
     const loaded = runCliJson(["load", "beir", sampleFolder, "--engine", "minisearch:demo"], folder.path);
     expect(loaded).toMatchObject({ documents: 300, queries: 48 });
   });
@@ -60,7 +62,9 @@ describe("engines found by convention", () => {
       await ingestDocuments(engine, docs, dataset.documents());
       await ingestQueries(store, queries, dataset.queries());
       const out = new HardNegativesCollection({ collectionName: "negatives" });
-      const report = await mine({ backend: engine, store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: out, negativesPerQuery: 3 });
+      const report = await mine({
+        backend: engine, store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: out, negativesPerQuery: 3,
+      });
       expect(report, "every query mined with BM25").toMatchObject({ mode: "bm25", queries: 48, queries_mined: 48, rows_written: 144 });
       expect(await store.count("negatives"), "rows in the store").toBe(144);
       expect(await engine.hasCollection("negatives"), "nothing written to the searched engine").toBe(false);

@@ -24,7 +24,8 @@ export function parseEngineSpec(text: string): EngineSpec {
   const scheme = separator === -1 ? text : text.slice(0, separator);
   const location = separator === -1 ? "" : text.slice(separator + 1);
   if (!SCHEME_PATTERN.test(scheme)) {
-    throw new BadOptionError("--engine", `expected <engine>:<location> with a lowercase engine name (e.g. local:hardneg.db), got ${JSON.stringify(text)}`);
+    const example = "e.g. local:hardneg.db";
+    throw new BadOptionError("--engine", `expected <engine>:<location> with a lowercase engine name (${example}), got ${JSON.stringify(text)}`);
   }
   if (location === "") {
     if (scheme === "local") return { scheme, location: DEFAULT_ENGINE.slice("local:".length) };

@@ -43,7 +43,8 @@ function collectMode(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-const engineOption = () => new Option("--engine <spec>", `engine to use, <engine>:<location> (installed: ${installedSchemes()})`).default(DEFAULT_ENGINE);
+const engineOption = () =>
+  new Option("--engine <spec>", `engine to use, <engine>:<location> (installed: ${installedSchemes()})`).default(DEFAULT_ENGINE);
 /** `--store`: see README, "Searching one engine, storing in another". */
 const storeOption = (what: string) => new Option("--store <spec>", `engine keeping ${what} (default: the --engine)`);
 const jsonOption = () => new Option("--json", "print one JSON object on stdout").default(false);
@@ -76,7 +77,8 @@ export function buildProgram(): Command {
     .addOption(engineOption())
     .addOption(storeOption("the queries; the corpus goes to --engine"))
     .addOption(jsonOption())
-    .action(async (dir: string, options) => withEngineAndStore(options, { engine: "create", store: "create" }, (engine, store) => loadBeir(engine, store, dir, options), options));
+    .action(async (dir: string, options) =>
+      withEngineAndStore(options, { engine: "create", store: "create" }, (engine, store) => loadBeir(engine, store, dir, options), options));
   addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
@@ -127,7 +129,8 @@ export function buildProgram(): Command {
     .addOption(engineOption())
     .addOption(storeOption("the queries, hard negatives and run records; --engine is then only searched (opened read-only)"))
     .addOption(jsonOption())
-    .action(async (options) => withEngineAndStore(options, { engine: "read", store: "write" }, (engine, store) => mineCommand(engine, store, options), options));
+    .action(async (options) =>
+      withEngineAndStore(options, { engine: "read", store: "write" }, (engine, store) => mineCommand(engine, store, options), options));
   addJudgeOptions(mine, { required: false, mining: true });
 
   const judge = program

@@ -19,12 +19,16 @@ describe("namingFailures", () => {
 
   it("names the engine in a rejected call, a thrown call and a failing iteration", async () => {
     const rejected = await named.upsert().catch((error: unknown) => error);
-    expect(describeOperationalError(rejected)?.message, "rejected promise").toMatch(/^\[hardneg\] local:store\.db: the database or its disk is full/);
+    expect(describeOperationalError(rejected)?.message, "rejected promise")
+      .toMatch(/^\[hardneg\] local:store\.db: the database or its disk is full/);
     let thrown: unknown;
     try { named.count(); } catch (error) { thrown = error; }
     expect(describeOperationalError(thrown)?.message, "synchronous throw").toContain("local:store.db");
     const batches: number[][] = [];
-    const failed = await (async () => { for await (const batch of named.iterate()) batches.push(batch); })().catch((error: unknown) => error);
+    const iterateAll = async () => {
+      for await (const batch of named.iterate()) batches.push(batch);
+    };
+    const failed = await iterateAll().catch((error: unknown) => error);
     expect(batches, "batches before the failure still arrive").toEqual([[1]]);
     expect(describeOperationalError(failed)?.message, "iteration").toContain("local:store.db");
   });

@@ -108,8 +108,8 @@ export function namingFailures<T extends object>(engine: T, spec: string): T {
           throw nameEngine(error, spec);
         }
         if (result instanceof Promise) return result.catch((error: unknown) => { throw nameEngine(error, spec); });
-        if (typeof (result as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === "function") return namingIteration(result as AsyncIterable<unknown>, spec);
-        return result;
+        const iterable = result as AsyncIterable<unknown> | null | undefined;
+        return typeof iterable?.[Symbol.asyncIterator] === "function" ? namingIteration(iterable, spec) : result;
       };
     },
   });

@@ -14,7 +14,9 @@ afterAll(() => folder.remove());
 const search = `local:${join(folder.path, "search.db")}`;
 const negatives = `local:${join(folder.path, "negatives.db")}`;
 const single = `local:${join(folder.path, "single.db")}`;
-const mineArgs = ["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "3"];
+const mineArgs = [
+  "mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "3",
+];
 
 const digest = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
@@ -26,7 +28,8 @@ describe("mining one engine into another's store", () => {
   });
 
   it("puts the corpus in --engine and the queries in --store only", () => {
-    const exported = (engine: string, collection: string) => runCli(["export", "--collection", collection, "--format", "seed", "--output", join(folder.path, "x.jsonl"), "--engine", engine], folder.path);
+    const exported = (engine: string, collection: string) =>
+      runCli(["export", "--collection", collection, "--format", "seed", "--output", join(folder.path, "x.jsonl"), "--engine", engine], folder.path);
     expect(runCli(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", search], folder.path).stderr,
       "the searched engine holds no queries").toContain('collection "sample-test": does not exist');
     expect(exported(negatives, "sample").stderr, "the store holds no corpus").toContain('"sample"');
@@ -41,7 +44,8 @@ describe("mining one engine into another's store", () => {
     expect(digest(join(folder.path, "search.db")), "search.db unchanged: nothing written to the searched engine").toBe(before);
 
     const output = join(folder.path, "triplets.jsonl");
-    const exported = runCliJson(["export", "--collection", "negatives", "--format", "triplets", "--output", output, "--engine", negatives], folder.path);
+    const exportArgs = ["export", "--collection", "negatives", "--format", "triplets", "--output", output, "--engine", negatives];
+    const exported = runCliJson(exportArgs, folder.path);
     expect(exported, "the negatives are in the store").toMatchObject({ rows: 144 });
     const again = runCliJson([...mineArgs, "--engine", search, "--store", negatives], folder.path);
     expect(again["batches_resumed"], "the run records are in the store too: a re-run resumes").toBe(again["batches"]);
@@ -54,7 +58,8 @@ describe("mining one engine into another's store", () => {
   });
 
   it("a --report over the store's database is refused before mining", () => {
-    const result = runCli([...mineArgs, "--engine", search, "--store", negatives, "--report", join(folder.path, "negatives.db")], folder.path);
+    const report = join(folder.path, "negatives.db");
+    const result = runCli([...mineArgs, "--engine", search, "--store", negatives, "--report", report], folder.path);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`is the database file of --engine ${negatives}`);
   });

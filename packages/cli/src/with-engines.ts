@@ -9,7 +9,9 @@ import { nameEngine, namingFailures } from "./operational-errors.js";
  * always closes both. An operational failure (a SQLite or file-system error) is tagged with the
  * engine, since SQLite's errors name no file.
  */
-export async function withEngine(spec: string, access: EngineAccess, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
+export async function withEngine(
+  spec: string, access: EngineAccess, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {},
+): Promise<void> {
   const embedder = createEmbedder(embedderOptions);
   try {
     const engine = await openEngine(spec, embedder === undefined ? { access } : { access, embedder });
@@ -45,7 +47,9 @@ export async function withEngineAndStore(
   embedderOptions: EmbedderCommandOptions = {},
 ): Promise<void> {
   const storeSpec = specs.store;
-  if (storeSpec === undefined || storeSpec === specs.engine) return withEngine(specs.engine, access.store, (engine) => run(engine, engine), embedderOptions);
+  if (storeSpec === undefined || storeSpec === specs.engine) {
+    return withEngine(specs.engine, access.store, (engine) => run(engine, engine), embedderOptions);
+  }
   return withEngine(specs.engine, access.engine, async (engine) => {
     await withEngine(storeSpec, access.store, (store) => run(namingFailures(engine, specs.engine), namingFailures(store, storeSpec)));
   }, embedderOptions);

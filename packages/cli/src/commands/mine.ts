@@ -28,7 +28,8 @@ export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, 
  * is one of either engine's own files is refused before mining starts.
  */
 export async function mineCommand(engine: Engine, store: Store, options: MineCommandOptions): Promise<void> {
-  if (options.report !== undefined) refuseEngineFileOutput("--report", options.report, [options.engine, ...(options.store === undefined ? [] : [options.store])]);
+  const engines = [options.engine, ...(options.store === undefined ? [] : [options.store])];
+  if (options.report !== undefined) refuseEngineFileOutput("--report", options.report, engines);
   const progress = progressLine();
   const { json, docsCollection, queriesCollection, outCollection, store: _store, ...rest } = options;
   const judge = judgeFromOptions(options);
