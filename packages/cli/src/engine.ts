@@ -1,38 +1,31 @@
 import { BadOptionError, type Embedder, type Engine } from "@hardneg/core";
+import type { EngineOpenOptions } from "@hardneg/core/adapter";
+import { loadOpener, SCHEME_PATTERN } from "./adapter-packages.js";
 
-/** An engine named on the command line: `local:<path>`, `lancedb:<path>`, `weaviate:<url>`, `elastic:<url>`, `qdrant:<url>`. */
+/** An engine named on the command line, `<scheme>:<location>`; `adapter-packages.ts` says which package serves a scheme. */
 export interface EngineSpec {
   scheme: string;
+  /** Never empty: the adapter gets a location it need not check for absence. */
   location: string;
 }
 
 /** The database file `--engine` defaults to: in the working directory. */
 export const DEFAULT_ENGINE = "local:hardneg.db";
 
-/** Adapter packages the CLI knows, and the function each exports to open an engine. */
-const ADAPTERS: Record<string, { packageName: string; opener: string }> = {
-  local: { packageName: "@hardneg/backend-local", opener: "openLocalBackend" },
-  lancedb: { packageName: "@hardneg/backend-lancedb", opener: "openLanceDbBackend" },
-  weaviate: { packageName: "@hardneg/backend-weaviate", opener: "openWeaviateBackend" },
-  elastic: { packageName: "@hardneg/backend-elastic", opener: "openElasticBackend" },
-  qdrant: { packageName: "@hardneg/backend-qdrant", opener: "openQdrantBackend" },
-};
-
-/** The options every opener receives (the names backend-local and backend-lancedb document). */
-interface AdapterOpenOptions {
-  create: boolean;
-  readOnly: boolean;
-  embedder?: Embedder;
-  /** The local engine's wait for another writer (from `HARDNEG_BUSY_TIMEOUT_MS`). */
-  busyTimeoutMs?: number;
-}
-
+/**
+ * Splits `<scheme>:<location>` at the first ":". `local` alone (or `local:`) means the default
+ * database; every other scheme needs a location. The scheme is not looked up here: this is
+ * pure syntax, also used to find an engine's files before anything is opened.
+ *
+ * @throws BadOptionError ("--engine") for a scheme that cannot name a package, or a missing location.
+ */
 export function parseEngineSpec(text: string): EngineSpec {
   const separator = text.indexOf(":");
   const scheme = separator === -1 ? text : text.slice(0, separator);
   const location = separator === -1 ? "" : text.slice(separator + 1);
-  if (!(scheme in ADAPTERS)) {
-    throw new BadOptionError("--engine", `unknown engine "${scheme}"; use one of: ${Object.keys(ADAPTERS).map((name) => `${name}:<location>`).join(", ")}`);
+  if (!SCHEME_PATTERN.test(scheme)) {
+    const example = "e.g. local:hardneg.db";
+    throw new BadOptionError("--engine", `expected <engine>:<location> with a lowercase engine name (${example}), got ${JSON.stringify(text)}`);
   }
   if (location === "") {
     if (scheme === "local") return { scheme, location: DEFAULT_ENGINE.slice("local:".length) };
@@ -46,12 +39,13 @@ export function parseEngineSpec(text: string): EngineSpec {
  * - "create": `load` only; a missing local database file or LanceDB folder is created.
  * - "write": mine, judge, compare; the database must exist (else a one-line error naming the
  *   path, exit 2, nothing created); collections in it are written.
- * - "read": eval, export, report; the database must exist and is opened read-only where the
- *   adapter can (the local engine), so it may sit on read-only storage.
+ * - "read": eval, export, report, and the engine `mine --store` only searches; the database
+ *   must exist and is opened read-only where the adapter can (the local engine), so it may sit
+ *   on read-only storage.
  */
 export type EngineAccess = "create" | "write" | "read";
 
-/** What `openEngine` passes to an adapter's opener besides the location. */
+/** How a command opens an engine. */
 export interface OpenEngineOptions {
   /** Computes client-side vectors, for engines whose vector and hybrid modes need them. */
   embedder?: Embedder;
@@ -60,22 +54,16 @@ export interface OpenEngineOptions {
 }
 
 /**
- * Opens an engine by loading its adapter package, which must be installed next to the CLI.
- * The opener is called as `opener(location, { create, readOnly, embedder? })`: `create` is true
- * only for "create" access and `readOnly` only for "read". Embedded adapters (local, LanceDB)
- * honour them; servers ignore them, as adapters ignore options they do not know.
+ * Opens an engine through its adapter package's `openEngine(location, options)` (see
+ * `adapter-packages.ts` for how the package is found). `options.create` is true only for
+ * "create" access and `readOnly` only for "read"; `busyTimeoutMs` comes from
+ * `HARDNEG_BUSY_TIMEOUT_MS`. Embedded adapters (local, LanceDB) honour them; servers ignore
+ * them, as adapters ignore options they do not know.
  */
 export async function openEngine(text: string, options: OpenEngineOptions): Promise<Engine> {
   const spec = parseEngineSpec(text);
-  const adapter = ADAPTERS[spec.scheme]!;
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(adapter.packageName)) as Record<string, unknown>;
-  } catch (error) {
-    throw new BadOptionError("--engine", `engine "${spec.scheme}" needs the package ${adapter.packageName}; install it next to @hardneg/cli`, { cause: error });
-  }
-  const open = module[adapter.opener] as (location: string, options: AdapterOpenOptions) => Promise<Engine>;
-  const openOptions: AdapterOpenOptions = { create: options.access === "create", readOnly: options.access === "read" };
+  const open = await loadOpener(spec.scheme);
+  const openOptions: EngineOpenOptions = { create: options.access === "create", readOnly: options.access === "read" };
   if (options.embedder !== undefined) openOptions.embedder = options.embedder;
   const busyTimeoutMs = busyTimeoutFromEnvironment();
   if (busyTimeoutMs !== undefined) openOptions.busyTimeoutMs = busyTimeoutMs;

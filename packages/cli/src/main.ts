@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXPORT_FORMATS, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, scrubUrlSecrets, type Engine } from "@hardneg/core";
+import { EXPORT_FORMATS, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, scrubUrlSecrets } from "@hardneg/core";
 import { compareCommand } from "./commands/compare.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
 import { loadBeir, loadFile } from "./commands/load.js";
 import { mineCommand } from "./commands/mine.js";
 import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
-import { DEFAULT_ENGINE, openEngine, type EngineAccess } from "./engine.js";
-import { createEmbedder, type EmbedderCommandOptions } from "./embedder-spec.js";
+import { DEFAULT_ENGINE } from "./engine.js";
+import { enginesHelp, installedSchemes } from "./engines-help.js";
 import { failureOutput } from "./failure-output.js";
-import { nameEngine } from "./operational-errors.js";
+import { withEngine, withEngineAndStore } from "./with-engines.js";
 import { reportCommand } from "./commands/report.js";
 
 /** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input (`failureOutput` picks 1 or 2 for errors). */
@@ -43,7 +43,10 @@ function collectMode(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-const engineOption = () => new Option("--engine <spec>", "engine to use: local:<file>, lancedb:<folder>, weaviate:<url>, elastic:<url> or qdrant:<url>").default(DEFAULT_ENGINE);
+const engineOption = () =>
+  new Option("--engine <spec>", `engine to use, <engine>:<location> (installed: ${installedSchemes()})`).default(DEFAULT_ENGINE);
+/** `--store`: see README, "Searching one engine, storing in another". */
+const storeOption = (what: string) => new Option("--store <spec>", `engine keeping ${what} (default: the --engine)`);
 const jsonOption = () => new Option("--json", "print one JSON object on stdout").default(false);
 
 /** `--embedder`, `--embedder-base-url` and `--embedder-cache`, on every command that loads or searches. */
@@ -54,33 +57,13 @@ function addEmbedderOptions(command: Command): Command {
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }
 
-/**
- * Opens the engine (with the embedder, if any) for what the command does with it (`access`:
- * only load creates a database, read-only commands open it read-only), runs the command, and
- * always closes both. An operational failure (a SQLite or file-system error) is tagged with the
- * engine, since SQLite's errors name no file.
- */
-async function withEngine(spec: string, access: EngineAccess, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {}): Promise<void> {
-  const embedder = createEmbedder(embedderOptions);
-  try {
-    const engine = await openEngine(spec, embedder === undefined ? { access } : { access, embedder });
-    try {
-      await run(engine);
-    } finally {
-      await engine.close?.();
-    }
-  } catch (error) {
-    throw nameEngine(error, spec);
-  } finally {
-    await embedder?.close?.();
-  }
-}
-
 export function buildProgram(): Command {
   const program = new Command("hardneg")
     .description("Mine hard negatives for IR benchmarks from the search engine you already run.")
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
+    // Built only when help is shown (the --engine descriptions list the installed engines by name only).
+    .addHelpText("after", () => enginesHelp())
     // Options after `load beir` belong to `beir`, not to `load <file>`.
     .enablePositionalOptions();
 
@@ -92,8 +75,10 @@ export function buildProgram(): Command {
     .option("--docs-collection <name>", "documents collection (default: the folder name)")
     .option("--queries-collection <name>", "queries collection (default: <folder>-<split>)")
     .addOption(engineOption())
+    .addOption(storeOption("the queries; the corpus goes to --engine"))
     .addOption(jsonOption())
-    .action(async (dir: string, options) => withEngine(options.engine, "create", (engine) => loadBeir(engine, dir, options), options));
+    .action(async (dir: string, options) =>
+      withEngineAndStore(options, { engine: "create", store: "create" }, (engine, store) => loadBeir(engine, store, dir, options), options));
   addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
@@ -142,8 +127,10 @@ export function buildProgram(): Command {
     .option("--concurrency <n>", "batches in flight (default 2)", wholeNumber)
     .option("--report <file.html>", "also write an HTML report of the run")
     .addOption(engineOption())
+    .addOption(storeOption("the queries, hard negatives and run records; --engine is then only searched (opened read-only)"))
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, "write", (engine) => mineCommand(engine, options), options));
+    .action(async (options) =>
+      withEngineAndStore(options, { engine: "read", store: "write" }, (engine, store) => mineCommand(engine, store, options), options));
   addJudgeOptions(mine, { required: false, mining: true });
 
   const judge = program
@@ -161,7 +148,7 @@ export function buildProgram(): Command {
     .description("mine the same queries with several engines/modes and compare metrics and negatives")
     .requiredOption("--docs-collection <name>", "documents collection (in every engine)")
     .requiredOption("--queries-collection <name>", "queries collection (in every engine)")
-    .option("--engine <spec>", "an engine to compare (repeat it), e.g. local:<file> or lancedb:<folder>", collect, [])
+    .option("--engine <spec>", `an engine to compare (repeat it), <engine>:<location> (installed: ${installedSchemes()})`, collect, [])
     .option("--mode <mode>", "a search mode to run on every engine (repeat it; default: each engine's best)", collectMode, undefined)
     .requiredOption("--negatives-per-query <n>", "negatives per query", wholeNumber)
     .option("--query-samples <n>", "queries to mine (default: all)", wholeNumber)

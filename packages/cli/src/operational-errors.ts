@@ -91,6 +91,39 @@ export function nameEngine(error: unknown, engine: string): unknown {
 }
 
 /**
+ * `engine` with the operational failures of its methods (rejected promises, throws, failing
+ * iterations) named after `spec`, as {@link nameEngine} does. With two engines open (`mine
+ * --store`) the one that failed is named, not the one the command was started with.
+ */
+export function namingFailures<T extends object>(engine: T, spec: string): T {
+  return new Proxy(engine, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = value.apply(target, args);
+        } catch (error) {
+          throw nameEngine(error, spec);
+        }
+        if (result instanceof Promise) return result.catch((error: unknown) => { throw nameEngine(error, spec); });
+        const iterable = result as AsyncIterable<unknown> | null | undefined;
+        return typeof iterable?.[Symbol.asyncIterator] === "function" ? namingIteration(iterable, spec) : result;
+      };
+    },
+  });
+}
+
+async function* namingIteration<T>(iterable: AsyncIterable<T>, spec: string): AsyncGenerator<T> {
+  try {
+    yield* iterable;
+  } catch (error) {
+    throw nameEngine(error, spec);
+  }
+}
+
+/**
  * The one-line message and exit code of an operational failure (see {@link OperationalFailure}),
  * or undefined when `error` is not one: not a SQLite or Node system error listed here, nor
  * caused by one (the `cause` chain is followed). Hardneg's own errors are never operational:

@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import {
   DocsCollection, ingestDocuments, ingestQueries, LoadReport, openBeir, QueriesCollection, readDocuments, readQueries, stageDocuments, stageQueries,
-  type DocumentTarget, type Engine, type Qrels, type Query, type StagedLoad,
+  type DocumentTarget, type Engine, type Qrels, type Query, type StagedLoad, type Store,
 } from "@hardneg/core";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import type { EmbedderCommandOptions } from "../embedder-spec.js";
@@ -14,11 +14,12 @@ export interface LoadBeirOptions extends EmbedderCommandOptions {
 }
 
 /**
- * `hardneg load beir <dir>`: corpus into one collection, the split's queries (gold ids and grades
- * from the qrels) into another. Qrels rows naming documents absent from the corpus are counted
- * and reported with file and line; mining skips queries none of whose golds exist.
+ * `hardneg load beir <dir>`: corpus into one collection of `engine`, the split's queries (gold
+ * ids and grades from the qrels) into another, in `store` (the same engine unless `--store`
+ * names another: where `mine --store` reads them). Qrels rows naming documents absent from the
+ * corpus are counted and reported with file and line; mining skips queries none of whose golds exist.
  */
-export async function loadBeir(engine: Engine, folder: string, options: LoadBeirOptions): Promise<void> {
+export async function loadBeir(engine: Engine, store: Store, folder: string, options: LoadBeirOptions): Promise<void> {
   const dataset = await openBeir(folder, { split: options.split });
   const name = collectionNameFrom(folder);
   const docs = new DocsCollection({ collectionName: options.docsCollection ?? name, idKey: "doc_id", contentKey: "text", titleKey: "title" });
@@ -31,12 +32,13 @@ export async function loadBeir(engine: Engine, folder: string, options: LoadBeir
   const qrels = await dataset.qrels();
   progress("checking the queries and qrels");
   for await (const _query of dataset.queries(new LoadReport())) { /* reading is the check */ }
-  // Both collections are staged and swapped in together at the end: a failure changes neither.
+  // Both collections are staged and swapped in at the end (with --store, one commit per engine): a
+  // failure while staging changes neither.
   const stagedDocuments = await stageDocuments(engine, docs, dataset.documents(documentsReport), { onProgress: (count) => progress(`documents: ${count}`) });
   const unknownGold: UnknownGold[] = [];
   let stagedQueries: StagedLoad;
   try {
-    stagedQueries = await stageQueries(engine, queries, checkGoldIds(engine, stagedDocuments.writtenTo, dataset.queries(queriesReport), qrels, unknownGold), {
+    stagedQueries = await stageQueries(store, queries, checkGoldIds(engine, stagedDocuments.writtenTo, dataset.queries(queriesReport), qrels, unknownGold), {
       onProgress: (count) => progress(`queries: ${count}`),
     });
   } catch (error) {

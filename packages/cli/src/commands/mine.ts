@@ -1,4 +1,4 @@
-import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions } from "@hardneg/core";
+import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions, type Store } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
@@ -17,16 +17,21 @@ export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, 
   report?: string;
   /** The `--engine` spec, so the report is never one of the engine's own files. */
   engine: string;
+  /** The `--store` spec, when one was given (likewise). */
+  store?: string;
 }
 
 /**
- * `hardneg mine`: runs (or resumes) a mining run and prints its report. A `--report` file that is
- * one of the engine's own files is refused before mining starts.
+ * `hardneg mine`: runs (or resumes) a mining run and prints its report. The documents are
+ * searched in `engine`; the queries are read from `store`, where the hard negatives and run
+ * records are written (the same engine unless `--store` names another). A `--report` file that
+ * is one of either engine's own files is refused before mining starts.
  */
-export async function mineCommand(engine: Engine, options: MineCommandOptions): Promise<void> {
-  if (options.report !== undefined) refuseEngineFileOutput("--report", options.report, [options.engine]);
+export async function mineCommand(engine: Engine, store: Store, options: MineCommandOptions): Promise<void> {
+  const engines = [options.engine, ...(options.store === undefined ? [] : [options.store])];
+  if (options.report !== undefined) refuseEngineFileOutput("--report", options.report, engines);
   const progress = progressLine();
-  const { json, docsCollection, queriesCollection, outCollection, ...rest } = options;
+  const { json, docsCollection, queriesCollection, outCollection, store: _store, ...rest } = options;
   const judge = judgeFromOptions(options);
   const miningOptions = withoutJudgeOptions(rest);
   const reportFile = options.report;
@@ -35,15 +40,16 @@ export async function mineCommand(engine: Engine, options: MineCommandOptions): 
     ...(judge === undefined ? {} : { judge, judgePolicy: options.policy ?? "flag" }),
     ...(options.maxRelabelled === undefined ? {} : { maxRelabelled: options.maxRelabelled }),
     backend: engine,
+    store,
     docsCollection: await docsCollectionOf(engine, docsCollection),
-    queriesCollection: await queriesCollectionOf(engine, queriesCollection),
+    queriesCollection: await queriesCollectionOf(store, queriesCollection),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: outCollection }),
     onProgress: ({ queriesDone, queriesTotal }) => progress(`mining: ${queriesDone}/${queriesTotal} queries`),
   });
   progress.done();
   const reportPath = reportFile === undefined
     ? undefined
-    : await writeReportFile(reportFile, await renderMineReport(await readRuns(engine, report.run_id), `hardneg mining report: ${outCollection}`));
+    : await writeReportFile(reportFile, await renderMineReport(await readRuns(store, report.run_id), `hardneg mining report: ${outCollection}`));
   printResult(json, { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>, () => [
     ...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
   ]);

@@ -1,0 +1,1 @@
+export { MiniSearchDriver, openEngine, openMiniSearchBackend } from "./minisearch-backend.js";
