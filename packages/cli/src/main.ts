@@ -170,8 +170,10 @@ export function buildProgram(): Command {
     .addOption(new Option("--fusion <type>", "hybrid fusion").choices(["relative-score", "rrf"]))
     .option("--per-query <file>", "also write each query's gold rank, nDCG@10 and Recall@100 as JSONL")
     .addOption(engineOption())
+    .addOption(storeOption("the queries; --engine is then only searched"))
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, "read", (engine) => evalCommand(engine, options), options));
+    .action(async (options) =>
+      withEngineAndStore(options, { engine: "read", store: "read" }, (engine, store) => evalCommand(engine, store, options), options));
 
   program
     .command("report <run>")

@@ -51,6 +51,14 @@ describe("mining one engine into another's store", () => {
     expect(again["batches_resumed"], "the run records are in the store too: a re-run resumes").toBe(again["batches"]);
   });
 
+  it("eval --store reads the queries from the store and gives the figures of one engine holding everything", () => {
+    const evalArgs = ["eval", "--docs-collection", "sample", "--queries-collection", "sample-test"];
+    const split = runCliJson([...evalArgs, "--engine", search, "--store", negatives], folder.path);
+    const together = runCliJson([...evalArgs, "--engine", single], folder.path);
+    expect(split, "same metrics as one engine").toEqual(together);
+    expect(split["queries"], "every sample test query evaluated").toBe(48);
+  });
+
   it("without --store, mine looks for the queries in --engine and says where they are missing", () => {
     const result = runCli([...mineArgs, "--engine", search], folder.path);
     expect(result.status).toBe(2);

@@ -1,4 +1,4 @@
-import { evaluate, writeLinesAtomically, type Engine, type FusionType, type QueryEvaluation, type SearchMode } from "@hardneg/core";
+import { evaluate, writeLinesAtomically, type Engine, type FusionType, type QueryEvaluation, type SearchMode, type Store } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult } from "../output.js";
@@ -13,21 +13,25 @@ export interface EvalCommandOptions {
   perQuery?: string;
   /** The `--engine` spec, so the per-query file is never one of the engine's own files. */
   engine: string;
+  /** The `--store` spec, when one was given (likewise). */
+  store?: string;
   json: boolean;
 }
 
 /**
- * `hardneg eval`: nDCG@10, MRR@10, Recall@10 and Recall@100 of the engine on the queries. A
- * `--per-query` file that is one of the engine's own files is refused before evaluating.
+ * `hardneg eval`: nDCG@10, MRR@10, Recall@10 and Recall@100 of the engine on the queries, which
+ * are read from `store` (the engine itself unless `--store` names another). A `--per-query` file
+ * that is one of either engine's own files is refused before evaluating.
  */
-export async function evalCommand(engine: Engine, options: EvalCommandOptions): Promise<void> {
-  if (options.perQuery !== undefined) refuseEngineFileOutput("--per-query", options.perQuery, [options.engine]);
+export async function evalCommand(engine: Engine, store: Store, options: EvalCommandOptions): Promise<void> {
+  const engines = [options.engine, ...(options.store === undefined ? [] : [options.store])];
+  if (options.perQuery !== undefined) refuseEngineFileOutput("--per-query", options.perQuery, engines);
   const perQuery: QueryEvaluation[] = [];
   const report = await evaluate({
     backend: engine,
-    store: engine,
+    store,
     docsCollection: await docsCollectionOf(engine, options.docsCollection),
-    queriesCollection: await queriesCollectionOf(engine, options.queriesCollection),
+    queriesCollection: await queriesCollectionOf(store, options.queriesCollection),
     ...(options.mode === undefined ? {} : { mode: options.mode }),
     ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
     ...(options.fusion === undefined ? {} : { fusion: options.fusion }),

@@ -5,11 +5,14 @@ import { requireCompleteCollection } from "../load-records.js";
 import { goldRank, gradesOf, MetricsAccumulator, ndcgAtK, recallAtK, type EvaluationSummary } from "../metrics.js";
 import type { FusionType, Query, SearchMode } from "../types.js";
 import { bestMode } from "./config.js";
+import { documentsStoreOf, storeOf } from "./engine-roles.js";
 import { sampleQueries } from "./query-source.js";
 
 export interface EvaluateConfig {
+  /** The engine searching the documents. */
   backend: SearchBackend;
-  store: Store;
+  /** Where the queries are. Default: `backend`, when it is also a store. */
+  store?: Store;
   docsCollection: DocsCollection;
   queriesCollection: QueriesCollection;
   /** Default: the backend's best mode. */
@@ -43,13 +46,17 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
   if (!capabilities.modes.includes(mode)) {
     throw new UnsupportedCapabilityError(`search mode "${mode}" is not offered by this backend (it offers: ${capabilities.modes.join(", ")})`, { option: "mode" });
   }
-  for (const collection of [config.docsCollection.collectionName, config.queriesCollection.collectionName]) {
-    if (!(await config.store.hasCollection(collection))) throw new MissingCollectionError(collection, "load it first, e.g. `hardneg load beir <dir>`");
-    await requireCompleteCollection(config.store, collection);
+  const store = storeOf(config.backend, config.store);
+  const documentsStore = await documentsStoreOf(config.backend, store, config.docsCollection);
+  const required: Array<[Store | undefined, string]> = [[documentsStore, config.docsCollection.collectionName], [store, config.queriesCollection.collectionName]];
+  for (const [holder, collection] of required) {
+    if (holder === undefined) continue;
+    if (!(await holder.hasCollection(collection))) throw new MissingCollectionError(collection, "load it first, e.g. `hardneg load beir <dir>`");
+    await requireCompleteCollection(holder, collection);
   }
-  const sampled = await sampleQueries(config.store, config.queriesCollection, { limit: Number.POSITIVE_INFINITY, sampling: "first", seed: 0 });
+  const sampled = await sampleQueries(store, config.queriesCollection, { limit: Number.POSITIVE_INFINITY, sampling: "first", seed: 0 });
   const metrics = new MetricsAccumulator();
-  const batchSize = config.batchSize ?? capabilities.maxBatchSize ?? 256;
+  const batchSize = config.batchSize ?? capabilities.maxBatchSize;
   const k = Math.min(100, capabilities.maxK ?? 100);
   for (let start = 0; start < sampled.queries.length; start += batchSize) {
     const batch: Query[] = sampled.queries.slice(start, start + batchSize);

@@ -10,6 +10,7 @@ import type { StoredRecord } from "../types.js";
 import { WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
+import { evaluate } from "./evaluate.js";
 import type { MineConfig } from "./config.js";
 
 /** The shared word-overlap engine with `scoreDocuments`, counting its calls; `scoreDocuments: false` leaves the method out. */
@@ -233,6 +234,20 @@ describe("mine with a search-only backend and a separate store", () => {
     expect(await engineData.hasCollection("out"), "nothing is written to the engine's data").toBe(false);
     // Random padding needs the corpus ids, which only the engine holds: refused with the fix named.
     await expect(mine({ ...config, shortfall: "pad-random", negativesPerQuery: 6, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out2" }) }), "pad-random").rejects.toThrow(/search-only backend.*keep-fewer/);
+  });
+
+  it("evaluates an engine that only searches, reading the queries from the store", async () => {
+    const engineData = new MemoryStore({ name: "engine-data" });
+    await engineData.createCollection({ name: "docs", kind: "documents" });
+    await engineData.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+    const store = new MemoryStore({ name: "queries-store" });
+    await store.createCollection({ name: "queries", kind: "queries" });
+    await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+    const backend = createSearchBackend(new WordOverlapBackend(engineData));
+    const report = await evaluate({ backend, store, docsCollection: new DocsCollection({ collectionName: "docs" }), queriesCollection: new QueriesCollection({ collectionName: "queries" }) });
+    expect(report.queries, "queries with text and a gold evaluated").toBe(4);
+    expect(report.mrr_at_10, "the word-overlap engine ranks some golds first").toBeGreaterThan(0);
+    await expect(evaluate({ backend, docsCollection: new DocsCollection({ collectionName: "docs" }), queriesCollection: new QueriesCollection({ collectionName: "queries" }) }), "no store").rejects.toThrow(/only searches; pass a store/);
   });
 
   it("refuses a search-only backend without a store, naming the option", async () => {

@@ -1,4 +1,5 @@
-import { scoresDocumentsIn, type SearchBackend, type Store } from "../backend.js";
+import { scoresDocumentsIn, type Store } from "../backend.js";
+import { documentsStoreOf, storeOf } from "./engine-roles.js";
 import { BadOptionError, MissingCollectionError, UnsupportedCapabilityError } from "../errors.js";
 import { requireCompleteCollection } from "../load-records.js";
 import { emptyJudgingStats } from "../judges/cached-judging.js";
@@ -78,11 +79,11 @@ export interface MineJudgeReport {
  * config resumes where it stopped and never duplicates rows.
  */
 export async function mine(config: MineConfig): Promise<MineReport> {
-  const store = storeOf(config);
+  const store = storeOf(config.backend, config.store);
   const resolved = resolveMineConfig(config, config.backend.capabilities());
   const docs = config.docsCollection;
   const out = config.hardNegativesCollection;
-  const documentsStore = await documentsStoreOf(config, store);
+  const documentsStore = await documentsStoreOf(config.backend, store, docs);
   if (documentsStore !== undefined) await requireCollection(documentsStore, docs.collectionName, "load the corpus first, e.g. `hardneg load beir <dir>`");
   await requireCollection(store, config.queriesCollection.collectionName, "load the queries first, e.g. `hardneg load beir <dir>`");
   if (out.collectionName === docs.collectionName || out.collectionName === config.queriesCollection.collectionName) {
@@ -166,26 +167,6 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   }
   await writeRunManifest(store, runId, { status: "complete", options: { ...runKey, batchSize: resolved.batchSize }, report });
   return report;
-}
-
-function storeOf(config: MineConfig): Store {
-  if (config.store !== undefined) return config.store;
-  if (isStore(config.backend)) return config.backend;
-  throw new BadOptionError("store", `backend "${config.backend.name}" only searches; pass a store for the queries and hard negatives (e.g. a MemoryStore or a local database)`);
-}
-
-function isStore(backend: SearchBackend): backend is SearchBackend & Store {
-  const candidate = backend as Partial<Store>;
-  return typeof candidate.upsert === "function" && typeof candidate.iterate === "function" && typeof candidate.hasCollection === "function";
-}
-
-/**
- * Where the corpus records are: in the backend when it stores collections; else in the store,
- * when the corpus was loaded there too; else nowhere core can read (an engine that only searches).
- */
-async function documentsStoreOf(config: MineConfig, store: Store): Promise<Store | undefined> {
-  if (isStore(config.backend)) return config.backend;
-  return (await store.hasCollection(config.docsCollection.collectionName)) ? store : undefined;
 }
 
 /** The collection exists and no load left it incomplete. */
