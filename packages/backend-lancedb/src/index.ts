@@ -12,3 +12,6 @@ export { MissingDatabaseError } from "./missing-database-error.js";
  * `embedder` are passed on to {@link openLanceDbBackend}; `busyTimeoutMs` and other options are ignored.
  */
 export const openEngine: EngineOpener = (location, options) => openLanceDbBackend(location, options);
+
+/** The folder the CLI refuses to write an export or report into (`engineFiles`, by convention). */
+export { engineFiles } from "./lancedb-files.js";

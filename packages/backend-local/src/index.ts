@@ -18,3 +18,6 @@ export { MissingDatabaseError } from "./missing-database-error.js";
  * `embedder` and `busyTimeoutMs` are passed on to {@link openLocalBackend}, other options ignored.
  */
 export const openEngine: EngineOpener = (location, options) => openLocalBackend(location, options);
+
+/** The files the CLI refuses to write an export or report over (`engineFiles`, by convention). */
+export { engineFiles } from "./local-files.js";

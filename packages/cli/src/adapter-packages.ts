@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BadOptionError, HardnegError, type Engine } from "@hardneg/core";
-import type { EngineOpener } from "@hardneg/core/adapter";
+import type { EngineFile, EngineFilesOf, EngineOpener } from "@hardneg/core/adapter";
 
 /**
  * How the CLI finds engines: THE one place the convention is written down in code.
@@ -78,6 +78,9 @@ export function installedAdapters(folders: readonly string[] = lookupFolders()):
   return [...schemes].sort().flatMap((scheme) => findAdapterPackage(scheme, folders) ?? []);
 }
 
+/** The export listing an embedded engine's files (`EngineFilesOf`, optional): the CLI never writes outputs over them. */
+export const ENGINE_FILES_EXPORT = "engineFiles";
+
 /**
  * Imports the adapter serving `scheme` and returns its opener.
  *
@@ -86,6 +89,33 @@ export function installedAdapters(folders: readonly string[] = lookupFolders()):
  * @throws HardnegError (INTERNAL, exit 1) when the package is there but fails to load.
  */
 export async function loadOpener(scheme: string, folders: readonly string[] = lookupFolders()): Promise<EngineOpener> {
+  const { found, module } = await loadAdapter(scheme, folders);
+  const opener = module[OPENER_EXPORT];
+  if (typeof opener !== "function") {
+    throw new BadOptionError("--engine", `${found.packageName} (${found.directory}) does not export ${OPENER_EXPORT}: `
+      + `an adapter package exports \`${OPENER_EXPORT}(location, options)\` (EngineOpener, @hardneg/core/adapter)`);
+  }
+  return checkedOpener(opener as EngineOpener, found.packageName);
+}
+
+/**
+ * The files the engine serving `scheme` keeps for `location`: its package's `engineFiles`
+ * export, or none when it has none (servers).
+ *
+ * @throws as {@link loadOpener} when the package is missing or fails to load.
+ */
+export async function loadEngineFiles(scheme: string, location: string, folders: readonly string[] = lookupFolders()): Promise<EngineFile[]> {
+  const { found, module } = await loadAdapter(scheme, folders);
+  const listFiles = module[ENGINE_FILES_EXPORT];
+  if (listFiles === undefined) return [];
+  const files: unknown = typeof listFiles === "function" ? (listFiles as EngineFilesOf)(location) : undefined;
+  const valid = Array.isArray(files) && files.every((file: Partial<EngineFile>) => typeof file?.path === "string" && typeof file.role === "string");
+  if (!valid) throw new HardnegError("INTERNAL", `${found.packageName}'s ${ENGINE_FILES_EXPORT} must be a function returning [{ path, role, folder }]`);
+  return files as EngineFile[];
+}
+
+/** The package serving `scheme`, imported once per process. */
+async function loadAdapter(scheme: string, folders: readonly string[]): Promise<{ found: AdapterPackage; module: Record<string, unknown> }> {
   const found = findAdapterPackage(scheme, folders);
   if (found === undefined) {
     const [scoped, unscoped] = adapterPackageNames(scheme);
@@ -94,20 +124,14 @@ export async function loadOpener(scheme: string, folders: readonly string[] = lo
       `no adapter for engine "${scheme}": install ${scoped} or ${unscoped} next to hardneg or in the working directory `
       + `(installed: ${installed})`);
   }
-  let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(entryOf(found.directory)).href)) as Record<string, unknown>;
+    const module = (await import(pathToFileURL(entryOf(found.directory)).href)) as Record<string, unknown>;
+    return { found, module };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const message = `engine "${scheme}": could not load ${found.packageName} from ${found.directory}: ${reason}`;
     throw new HardnegError("INTERNAL", message, { cause: error });
   }
-  const opener = module[OPENER_EXPORT];
-  if (typeof opener !== "function") {
-    throw new BadOptionError("--engine", `${found.packageName} (${found.directory}) does not export ${OPENER_EXPORT}: `
-      + `an adapter package exports \`${OPENER_EXPORT}(location, options)\` (EngineOpener, @hardneg/core/adapter)`);
-  }
-  return checkedOpener(opener as EngineOpener, found.packageName);
 }
 
 /** The opener, with its answer checked: an opener returning something else than an engine is named, not met later as a crash. */

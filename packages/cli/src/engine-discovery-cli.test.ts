@@ -45,6 +45,25 @@ describe("engines found by convention", () => {
     expect(loaded).toMatchObject({ documents: 300, queries: 48 });
   });
 
+  it("an adapter's engineFiles export protects its files: an export over them is refused, exit 2", () => {
+    // A third-party embedded engine declaring one file of its own; the CLI knows nothing else about it.
+    const project = join(folder.path, "files-project");
+    const adapter = join(project, "node_modules", "hardneg-backend-filed");
+    mkdirSync(adapter, { recursive: true });
+    writeFileSync(join(adapter, "package.json"), JSON.stringify({ name: "hardneg-backend-filed", type: "module", exports: "./index.js" }));
+    const minisearch = pathToFileURL(join(repoRoot, "packages/backend-minisearch/dist/index.js")).href;
+    writeFileSync(join(adapter, "index.js"), [
+      `export { openEngine } from ${JSON.stringify(minisearch)};`,
+      `import { resolve } from "node:path";`,
+      `export const engineFiles = (location) => [{ path: resolve(location + ".data"), role: "data file", folder: false }];`,
+    ].join("\n"));
+    const exportTo = (output: string) => runCli(["export", "--collection", "c", "--format", "seed", "--output", output, "--engine", "filed:store"], project);
+    const refused = exportTo("store.data");
+    expect(refused.status, "refused as bad option").toBe(2);
+    expect(refused.stderr, "names the adapter's file and role").toContain('"store.data" is the data file of --engine filed:store');
+    expect(exportTo("other.jsonl").stderr, "another output passes the file check (and fails later: the in-memory engine is empty)").not.toContain("data file");
+  });
+
   it("an engine nobody installed: one line naming both packages, exit 2", () => {
     const result = runCli(["eval", "--docs-collection", "d", "--queries-collection", "q", "--engine", "nosuch:x"], folder.path);
     expect(result.status).toBe(2);

@@ -25,9 +25,9 @@ beforeAll(() => {
 afterAll(() => folder.remove());
 
 /** The error `refuseEngineFileOutput` throws, or undefined when it accepts the output. */
-function refusalOf(output: string, engines: string[] = [local]): Error | undefined {
+async function refusalOf(output: string, engines: string[] = [local]): Promise<Error | undefined> {
   try {
-    refuseEngineFileOutput("--output", output, engines);
+    await refuseEngineFileOutput("--output", output, engines);
     return undefined;
   } catch (error) {
     return error as Error;
@@ -35,8 +35,8 @@ function refusalOf(output: string, engines: string[] = [local]): Error | undefin
 }
 
 describe("engineFilesOf", () => {
-  it("names the local database, SQLite's companion files and the backend's <db>.bm25 folder", () => {
-    expect(engineFilesOf(local).map(({ role, path, folder: isFolder }) => ({ role, path, isFolder }))).toEqual([
+  it("names the local database, SQLite's companion files and the backend's <db>.bm25 folder", async () => {
+    expect((await engineFilesOf(local)).map(({ role, path, folder: isFolder }) => ({ role, path, isFolder }))).toEqual([
       { role: "database file", path: database, isFolder: false },
       { role: "write-ahead log", path: `${database}-wal`, isFolder: false },
       { role: "shared-memory index of the write-ahead log", path: `${database}-shm`, isFolder: false },
@@ -45,17 +45,17 @@ describe("engineFilesOf", () => {
     ]);
   });
 
-  it("names a LanceDB folder (also as a file: URL), and nothing for in-memory, remote or server engines", () => {
-    expect(engineFilesOf(`lancedb:${lance}`).map(({ role, path, folder: isFolder }) => ({ role, path, isFolder }))).toEqual([{ role: "LanceDB folder", path: lance, isFolder: true }]);
-    expect(engineFilesOf(`lancedb:${pathToFileURL(lance).href}`).map((file) => file.path)).toEqual([lance]);
+  it("names a LanceDB folder (also as a file: URL), and nothing for in-memory, remote or server engines", async () => {
+    expect((await engineFilesOf(`lancedb:${lance}`)).map(({ role, path, folder: isFolder }) => ({ role, path, isFolder }))).toEqual([{ role: "LanceDB folder", path: lance, isFolder: true }]);
+    expect((await engineFilesOf(`lancedb:${pathToFileURL(lance).href}`)).map((file) => file.path)).toEqual([lance]);
     for (const engine of ["local::memory:", "lancedb:s3://bucket/data", "weaviate:http://localhost:8080", "elastic:http://localhost:9200", "qdrant:http://localhost:6333"]) {
-      expect(engineFilesOf(engine)).toEqual([]);
+      expect(await engineFilesOf(engine)).toEqual([]);
     }
   });
 });
 
 describe("refuseEngineFileOutput", () => {
-  it("refuses each of the local engine's files with a BadOptionError on the option, naming the output and the file", () => {
+  it("refuses each of the local engine's files with a BadOptionError on the option, naming the output and the file", async () => {
     const index = `${database}.bm25`;
     for (const [output, role, file] of [
       [database, "is the database file", database],
@@ -66,52 +66,52 @@ describe("refuseEngineFileOutput", () => {
       [join(index, "export.jsonl"), "is inside the BM25 index and vector folder", index],
       [join(index, "new", "export.jsonl"), "is inside the BM25 index and vector folder", index],
     ] as const) {
-      const error = refusalOf(output);
+      const error = await refusalOf(output);
       expect(error, output).toBeInstanceOf(BadOptionError);
       expect(HardnegError.isInstance(error) && error.isUserError).toBe(true);
       expect(error!.message).toBe(`[hardneg] option --output: ${JSON.stringify(output)} ${role} of --engine ${local} (${file}); writing it would destroy the engine's data, choose another file`);
     }
   });
 
-  it("shows control characters of the output path as escapes: the message is printed as it is", () => {
-    const message = refusalOf(join(`${database}.bm25`, "\u202eevil\u001b[2J.jsonl"))!.message;
+  it("shows control characters of the output path as escapes: the message is printed as it is", async () => {
+    const message = (await refusalOf(join(`${database}.bm25`, "\u202eevil\u001b[2J.jsonl")))!.message;
     expect(message).toContain("\\u202eevil\\u001b[2J.jsonl");
     expect(message).not.toMatch(/[\u001b\u202e]/);
   });
 
-  it("sees through relative paths, '..', symlinks to the database or its folder, and hard links", () => {
+  it("sees through relative paths, '..', symlinks to the database or its folder, and hard links", async () => {
     const previous = process.cwd();
     process.chdir(join(folder.path, "sub"));
     try {
-      expect(refusalOf("../sample.db")).toBeInstanceOf(BadOptionError);
-      expect(refusalOf("../sub/../sample.db-wal")).toBeInstanceOf(BadOptionError);
-      expect(refusalOf("./x.jsonl", ["local:../sub/x.jsonl"])).toBeInstanceOf(BadOptionError);
+      expect(await refusalOf("../sample.db")).toBeInstanceOf(BadOptionError);
+      expect(await refusalOf("../sub/../sample.db-wal")).toBeInstanceOf(BadOptionError);
+      expect(await refusalOf("./x.jsonl", ["local:../sub/x.jsonl"])).toBeInstanceOf(BadOptionError);
     } finally {
       process.chdir(previous);
     }
     // "elsewhere/deeper/.." is "elsewhere"; through the folder link it is the engine's folder.
-    expect(refusalOf(join(folder.path, "elsewhere", "link-to-folder", "sample.db"))).toBeInstanceOf(BadOptionError);
-    expect(refusalOf(join(folder.path, "elsewhere", "link-to-folder", "sample.db.bm25", "x.jsonl"))).toBeInstanceOf(BadOptionError);
-    expect(refusalOf(join(folder.path, "elsewhere", "deeper", "..", "link-to-folder", "sample.db"))).toBeInstanceOf(BadOptionError);
+    expect(await refusalOf(join(folder.path, "elsewhere", "link-to-folder", "sample.db"))).toBeInstanceOf(BadOptionError);
+    expect(await refusalOf(join(folder.path, "elsewhere", "link-to-folder", "sample.db.bm25", "x.jsonl"))).toBeInstanceOf(BadOptionError);
+    expect(await refusalOf(join(folder.path, "elsewhere", "deeper", "..", "link-to-folder", "sample.db"))).toBeInstanceOf(BadOptionError);
     // The output is a link to the database; the engine is named through a link.
-    expect(refusalOf(join(folder.path, "link-to-database.db"))).toBeInstanceOf(BadOptionError);
-    expect(refusalOf(database, [`local:${join(folder.path, "link-to-database.db")}`])?.message).toContain("is the database file");
+    expect(await refusalOf(join(folder.path, "link-to-database.db"))).toBeInstanceOf(BadOptionError);
+    expect((await refusalOf(database, [`local:${join(folder.path, "link-to-database.db")}`]))?.message).toContain("is the database file");
     // SQLite puts the WAL beside the link's target.
-    expect(refusalOf(`${database}-wal`, [`local:${join(folder.path, "link-to-database.db")}`])).toBeInstanceOf(BadOptionError);
-    expect(refusalOf(join(folder.path, "hard-link.db"))).toBeInstanceOf(BadOptionError);
+    expect(await refusalOf(`${database}-wal`, [`local:${join(folder.path, "link-to-database.db")}`])).toBeInstanceOf(BadOptionError);
+    expect(await refusalOf(join(folder.path, "hard-link.db"))).toBeInstanceOf(BadOptionError);
   });
 
-  it("refuses the LanceDB folder and anything inside it, for any of several engines", () => {
+  it("refuses the LanceDB folder and anything inside it, for any of several engines", async () => {
     const engines = [local, `lancedb:${relative(process.cwd(), lance)}`];
-    expect(refusalOf(lance, engines)?.message).toContain("is the LanceDB folder of --engine lancedb:");
-    expect(refusalOf(join(lance, "docs.lance", "export.jsonl"), engines)?.message).toContain("is inside the LanceDB folder");
-    expect(refusalOf(join(folder.path, "elsewhere", "link-to-folder", "lance", "x"), engines)).toBeInstanceOf(BadOptionError);
+    expect((await refusalOf(lance, engines))?.message).toContain("is the LanceDB folder of --engine lancedb:");
+    expect((await refusalOf(join(lance, "docs.lance", "export.jsonl"), engines))?.message).toContain("is inside the LanceDB folder");
+    expect(await refusalOf(join(folder.path, "elsewhere", "link-to-folder", "lance", "x"), engines)).toBeInstanceOf(BadOptionError);
   });
 
-  it("accepts outputs that only look alike, and any output for engines without local files", () => {
+  it("accepts outputs that only look alike, and any output for engines without local files", async () => {
     for (const output of [`${database}.jsonl`, `${database}x`, `${database}-walx`, `${database}.bm25x`, join(folder.path, "sub", "sample.db"), `${lance}2`, join(folder.path, "lance.jsonl")]) {
-      expect(refusalOf(output, [local, `lancedb:${lance}`]), output).toBeUndefined();
+      expect(await refusalOf(output, [local, `lancedb:${lance}`]), output).toBeUndefined();
     }
-    expect(refusalOf(database, ["local::memory:", "weaviate:http://localhost:8080"])).toBeUndefined();
+    expect(await refusalOf(database, ["local::memory:", "weaviate:http://localhost:8080"])).toBeUndefined();
   });
 });

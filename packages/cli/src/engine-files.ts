@@ -1,18 +1,19 @@
 import { realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { BadOptionError } from "@hardneg/core";
 import { showControlCharacters } from "./control-characters.js";
+import { loadEngineFiles } from "./adapter-packages.js";
 import { parseEngineSpec } from "./engine.js";
 
 /**
  * Output files that would overwrite an engine's own files. An export, a report or a per-query
  * file written over the local engine's SQLite database (or its WAL, or its index folder)
  * destroys the data it was made from, so the CLI refuses such a path before writing anything.
+ * Which files an engine keeps is its adapter's business: the package's `engineFiles` export.
  */
 
-/** A file or folder an engine keeps on this machine. */
-export interface EngineFile {
+/** A file or folder an engine keeps on this machine, with every path it can be reached at. */
+export interface KnownEngineFile {
   /** The `--engine` spec it belongs to, as given. */
   engine: string;
   /** What it is, for messages, e.g. "database file". */
@@ -29,45 +30,18 @@ export interface EngineFile {
 }
 
 /**
- * The local backend's files for database `<db>`: SQLite's own (`-wal` and `-shm` in WAL mode,
- * `-journal` otherwise) and the folder `<db>.bm25` where `LocalBackend` keeps its BM25 index
- * files and document vectors (its default `indexDirectory`, which the CLI never overrides).
- */
-const LOCAL_FILES: ReadonlyArray<{ suffix: string; role: string; folder: boolean }> = [
-  { suffix: "", role: "database file", folder: false },
-  { suffix: "-wal", role: "write-ahead log", folder: false },
-  { suffix: "-shm", role: "shared-memory index of the write-ahead log", folder: false },
-  { suffix: "-journal", role: "rollback journal", folder: false },
-  { suffix: ".bm25", role: "BM25 index and vector folder", folder: true },
-];
-
-/** A location with a URI scheme ("s3://", "file://"): LanceDB accepts those besides folders. */
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-
-/**
  * The files and folders the engine named by `engineText` (an `--engine` spec) keeps on this
- * machine: for `local:<db>` the database, its `-wal`, `-shm` and `-journal` files and the
- * `<db>.bm25` folder; for `lancedb:<folder>` the folder; none for an in-memory database
- * (`local::memory:`), a remote LanceDB URI or a server engine (Weaviate, Elasticsearch, Qdrant).
+ * machine, as its adapter package's `engineFiles` export lists them (none for server engines),
+ * each with every path it can be reached at: as named, and with symlinks resolved.
  *
- * @throws BadOptionError ("--engine") for a spec `parseEngineSpec` refuses.
+ * @throws BadOptionError ("--engine") for a spec `parseEngineSpec` refuses or an adapter that is not installed.
  */
-export function engineFilesOf(engineText: string): EngineFile[] {
+export async function engineFilesOf(engineText: string): Promise<KnownEngineFile[]> {
   const { scheme, location } = parseEngineSpec(engineText);
-  if (scheme === "local") {
-    if (location === ":memory:") return [];
-    const database = realPathOf(location);
-    return LOCAL_FILES.map(({ suffix, role, folder }) => {
-      const path = resolve(location + suffix);
-      return { engine: engineText, role, path, paths: unique([path, realPathOf(path), database + suffix, realPathOf(database + suffix)]), folder };
-    });
-  }
-  if (scheme === "lancedb") {
-    if (URI.test(location) && !location.startsWith("file://")) return [];
-    const path = resolve(location.startsWith("file://") ? fileURLToPath(location) : location);
-    return [{ engine: engineText, role: "LanceDB folder", path, paths: unique([path, realPathOf(path)]), folder: true }];
-  }
-  return [];
+  const files = await loadEngineFiles(scheme, location);
+  return files.map(({ path, role, folder, alsoAt = [] }) => ({
+    engine: engineText, role, path, folder: folder === true, paths: unique([path, ...alsoAt].flatMap((named) => [named, realPathOf(named)])),
+  }));
 }
 
 /**
@@ -82,10 +56,11 @@ export function engineFilesOf(engineText: string): EngineFile[] {
  * @param engineTexts The `--engine` specs the command opens.
  * @throws BadOptionError (`option`) naming the output path, the engine file and its engine.
  */
-export function refuseEngineFileOutput(option: string, output: string, engineTexts: readonly string[]): void {
+export async function refuseEngineFileOutput(option: string, output: string, engineTexts: readonly string[]): Promise<void> {
   const outputPaths = pathsOfOutput(output);
   const outputIdentity = identityOf(output);
-  for (const file of engineTexts.flatMap(engineFilesOf)) {
+  const files = (await Promise.all(engineTexts.map(engineFilesOf))).flat();
+  for (const file of files) {
     const exactly = outputPaths.some((path) => file.paths.includes(path));
     const inside = file.folder && outputPaths.some((path) => file.paths.some((folder) => path.startsWith(folder + sep)));
     // A hard link (or a case-insensitive file system) gives another name to the same file.

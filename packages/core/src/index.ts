@@ -71,6 +71,6 @@ export { judgeCollection, type JudgeCollectionOptions, type JudgeCollectionRepor
 // Wrapping drivers (the adapter contract is at `@hardneg/core/adapter`), and a store in memory.
 export { createEngine, createSearchBackend, createStore, type EngineOf } from "./adapter/create-engine.js";
 export type { EngineDriver, SearchDriver, StoreDriver } from "./adapter/driver.js";
-export type { EngineOpener, EngineOpenOptions } from "./adapter/opener.js";
+export type { EngineFile, EngineFilesOf, EngineOpener, EngineOpenOptions } from "./adapter/opener.js";
 export { AdapterContractError } from "./adapter/answer-checks.js";
 export { MemoryStore, type MemoryStoreOptions } from "./adapter/memory-store.js";

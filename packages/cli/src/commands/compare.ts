@@ -42,7 +42,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const miningOptions = withoutEmbedderOptions(rest);
   if (specs.length === 0) throw new BadOptionError("--engine", "name at least one engine to compare");
   // Before any mining: a report over one of the engines' own files would destroy its data.
-  if (reportFile !== undefined) refuseEngineFileOutput("--report", reportFile, specs);
+  if (reportFile !== undefined) await refuseEngineFileOutput("--report", reportFile, specs);
   const progress = progressLine();
   const runs: ComparedRun[] = [];
   const runData: RunData[] = [];

@@ -25,7 +25,7 @@ export interface EvalCommandOptions {
  */
 export async function evalCommand(engine: Engine, store: Store, options: EvalCommandOptions): Promise<void> {
   const engines = [options.engine, ...(options.store === undefined ? [] : [options.store])];
-  if (options.perQuery !== undefined) refuseEngineFileOutput("--per-query", options.perQuery, engines);
+  if (options.perQuery !== undefined) await refuseEngineFileOutput("--per-query", options.perQuery, engines);
   const perQuery: QueryEvaluation[] = [];
   const report = await evaluate({
     backend: engine,

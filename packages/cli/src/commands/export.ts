@@ -16,7 +16,7 @@ export interface ExportCommandOptions {
  * that is one of the engine's own files (its database, WAL, index folder) before reading a row.
  */
 export async function exportCommand(engine: Engine, options: ExportCommandOptions): Promise<void> {
-  refuseEngineFileOutput("--output", options.output, [options.engine]);
+  await refuseEngineFileOutput("--output", options.output, [options.engine]);
   const result = await exportHardNegatives(engine, options.collection, { format: options.format as ExportFormat, output: options.output });
   printResult(options.json, { collection: options.collection, format: options.format, output: options.output, ...result }, () => [
     `wrote ${result.lines} lines (${result.queries} queries, ${result.rows} rows) to ${options.output} as ${options.format}`,

@@ -29,7 +29,7 @@ export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, 
  */
 export async function mineCommand(engine: Engine, store: Store, options: MineCommandOptions): Promise<void> {
   const engines = [options.engine, ...(options.store === undefined ? [] : [options.store])];
-  if (options.report !== undefined) refuseEngineFileOutput("--report", options.report, engines);
+  if (options.report !== undefined) await refuseEngineFileOutput("--report", options.report, engines);
   const progress = progressLine();
   const { json, docsCollection, queriesCollection, outCollection, store: _store, ...rest } = options;
   const judge = judgeFromOptions(options);

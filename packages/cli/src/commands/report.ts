@@ -17,11 +17,11 @@ export interface ReportCommandOptions {
  * an output that is one of the engine's own files (its database, WAL, index folder).
  */
 export async function reportCommand(engine: Engine, runOrCollection: string, options: ReportCommandOptions): Promise<void> {
-  if (options.output !== undefined) refuseEngineFileOutput("--output", options.output, [options.engine]);
+  if (options.output !== undefined) await refuseEngineFileOutput("--output", options.output, [options.engine]);
   const runs = await readRuns(engine, runOrCollection);
   const output = options.output ?? `report-${runs.length === 1 ? runs[0]!.runId : runOrCollection}.html`;
   // The default name comes from data (a run id or collection name): checked too (a given one was, above).
-  if (options.output === undefined) refuseEngineFileOutput("--output", output, [options.engine]);
+  if (options.output === undefined) await refuseEngineFileOutput("--output", output, [options.engine]);
   const path = await writeReportFile(output, await renderMineReport(runs, `hardneg report: ${runOrCollection}`));
   printResult(options.json, { output: path, runs: runs.map((run) => run.runId) }, () => [
     `wrote ${path} (${runs.length} run${runs.length === 1 ? "" : "s"}: ${runs.map((run) => run.runId).join(", ")})`,

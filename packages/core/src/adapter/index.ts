@@ -11,7 +11,7 @@ export { createEngine, createSearchBackend, createStore, type EngineOf } from ".
 export type { BackendCapabilities, CollectionSpec, DocumentTarget, DocumentVectorsSource, Engine, IterateOptions, SearchBackend, SearchOptions, SearchRequest, SpecificationVersion, Store } from "../backend.js";
 export type { Doc, FusionType, Hit, SearchMode, StoredRecord } from "../types.js";
 export type { Embedder } from "../embedders/embedder.js";
-export type { EngineOpener, EngineOpenOptions } from "./opener.js";
+export type { EngineFile, EngineFilesOf, EngineOpener, EngineOpenOptions } from "./opener.js";
 
 // Errors.
 export { AdapterContractError } from "./answer-checks.js";

@@ -23,3 +23,22 @@ export interface EngineOpenOptions {
  * `@hardneg/backend-<scheme>` or `hardneg-backend-<scheme>`.
  */
 export type EngineOpener = (location: string, options: EngineOpenOptions) => Promise<Engine>;
+
+/** A file or folder an embedded engine keeps on this machine; see {@link EngineFilesOf}. */
+export interface EngineFile {
+  /** Absolute path, as the engine names it from the location. */
+  path: string;
+  /** What it is, for messages, e.g. "database file". */
+  role: string;
+  /** True for a folder whose whole content belongs to the engine. */
+  folder: boolean;
+  /** Other paths the engine may use for the same file (e.g. beside a symlinked database's target). */
+  alsoAt?: string[];
+}
+
+/**
+ * What an adapter package of an embedded engine may export as `engineFiles`: the files the
+ * engine keeps for `location`, so the CLI refuses to write an export or a report over them.
+ * Server engines export nothing (default: no files).
+ */
+export type EngineFilesOf = (location: string) => EngineFile[];
