@@ -62,7 +62,8 @@ describe("createStore: createCollection racing another writer", () => {
 
   it("accepts a collection of the same kind created in between", async () => {
     const { driver } = racedDriver(records);
-    await expect(createStore(driver).createCollection(records), "the race is won by a collection of the same kind").resolves.toBeUndefined();
+    await expect(createStore(driver).createCollection(records), "the race is won by a collection of the same kind")
+      .resolves.toBeUndefined();
     expect(driver.callsOf("describeCollection"), "described before and after the failed create").toHaveLength(2);
   });
 
@@ -82,7 +83,8 @@ describe("createStore: createCollection racing another writer", () => {
   it("two createCollection calls at once both succeed against a driver that refuses to create what exists", async () => {
     const driver = fakeDriver();
     const store = createStore(driver);
-    await expect(Promise.all([store.createCollection(records), store.createCollection(records)]), "both succeed").resolves.toEqual([undefined, undefined]);
+    await expect(Promise.all([store.createCollection(records), store.createCollection(records)]), "both succeed")
+      .resolves.toEqual([undefined, undefined]);
     expect(driver.callsOf("createCollection").length, "both looked before either created").toBe(2);
     expect(await store.describeCollection("c"), "one collection").toEqual(records);
   });
@@ -118,7 +120,9 @@ describe("createStore: what core derives", () => {
   it("upsertTogether checks names, keeps the last record per id and drops writes without records", async () => {
     const driver = fakeDriver({ upsertTogether: async () => undefined });
     const store = createStore(driver);
-    await store.upsertTogether!([{ collection: "a", records: [{ id: "x", properties: { v: 1 } }, { id: "x", properties: { v: 2 } }] }, { collection: "b", records: [] }]);
-    expect(driver.callsOf("upsertTogether")[0]?.args[0], "one write, one record").toEqual([{ collection: "a", records: [{ id: "x", properties: { v: 2 } }] }]);
+    await store.upsertTogether!([{ collection: "a", records: [{ id: "x", properties: { v: 1 } }, { id: "x", properties: { v: 2 } }] },
+      { collection: "b", records: [] }]);
+    expect(driver.callsOf("upsertTogether")[0]?.args[0], "one write, one record")
+      .toEqual([{ collection: "a", records: [{ id: "x", properties: { v: 2 } }] }]);
   });
 });

@@ -8,18 +8,25 @@ import { createEngine, createSearchBackend, createStore } from "./create-engine.
 const target: DocumentTarget = { collection: "docs", idKey: "doc_id", contentKey: "text" };
 const requestsOf = (count: number): SearchRequest[] => Array.from({ length: count }, (_, position) => ({ text: `q${position}` }));
 /** Answers each request with one hit named after its text, so order is visible. */
-const echo = async (_target: DocumentTarget, requests: readonly SearchRequest[]): Promise<Hit[][]> => requests.map((request) => [{ id: request.text, score: 1, rank: 1 }]);
+const echo = async (_target: DocumentTarget,
+  requests: readonly SearchRequest[]): Promise<Hit[][]> => requests.map((request) => [{ id: request.text, score: 1, rank: 1 }]);
 
 describe("createEngine: capabilities with their defaults", () => {
   it("defaults to bm25, batches of 256, no maxK and no scoreDocuments", () => {
-    expect(createEngine(fakeDriver()).capabilities(), "the defaults").toEqual({ modes: ["bm25"], scoreDocumentsModes: [], maxBatchSize: 256 });
+    expect(createEngine(fakeDriver()).capabilities(), "the defaults")
+      .toEqual({ modes: ["bm25"], scoreDocumentsModes: [], maxBatchSize: 256 });
   });
 
   it("scoreDocumentsModes defaults to every search mode when the driver has scoreDocuments, and never names a mode not searched", () => {
     const scoreDocuments = async () => new Map<string, number>();
-    expect(createEngine(fakeDriver({ modes: ["bm25", "vector"], scoreDocuments })).capabilities().scoreDocumentsModes, "default").toEqual(["bm25", "vector"]);
-    expect(createEngine(fakeDriver({ modes: ["bm25"], scoreDocuments, scoreDocumentsModes: ["bm25", "hybrid"] })).capabilities().scoreDocumentsModes, "filtered").toEqual(["bm25"]);
-    expect(createEngine(fakeDriver({ modes: ["bm25"], scoreDocumentsModes: ["bm25"] })).capabilities().scoreDocumentsModes, "no method, no modes").toEqual([]);
+    expect(createEngine(fakeDriver({ modes: ["bm25", "vector"], scoreDocuments })).capabilities().scoreDocumentsModes, "default")
+      .toEqual(["bm25", "vector"]);
+    expect(createEngine(fakeDriver({ modes: ["bm25"], scoreDocuments,
+      scoreDocumentsModes: ["bm25", "hybrid"] })).capabilities().scoreDocumentsModes, "filtered")
+      .toEqual(["bm25"]);
+    expect(createEngine(fakeDriver({ modes: ["bm25"], scoreDocumentsModes: ["bm25"] })).capabilities().scoreDocumentsModes,
+      "no method, no modes")
+      .toEqual([]);
   });
 
   it("passes maxK and maxBatchSize through", () => {
@@ -60,7 +67,10 @@ describe("createEngine: optional abilities exist exactly when the driver has the
   it("a driver without them gives an engine without them (not even as undefined properties)", () => {
     const engine = createEngine(fakeDriver());
     for (const ability of abilities) expect(ability in engine, ability).toBe(false);
-    for (const ability of ["replaceCollection", "upsertTogether"] as const) expect(ability in createStore(fakeDriver()), `store ${ability}`).toBe(false);
+    for (const ability of ["replaceCollection", "upsertTogether"] as const) {
+      expect(ability in createStore(fakeDriver()),
+        `store ${ability}`).toBe(false);
+    }
     expect("embedderId" in createSearchBackend(fakeDriver()), "search backend embedderId").toBe(false);
   });
 
