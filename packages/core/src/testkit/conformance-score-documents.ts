@@ -20,8 +20,10 @@ export function registerScoreDocumentsTests(options: ConformanceOptions, context
       // A flag set without the method would make core fail deep inside a run.
       expect(engine.scoreDocuments, "scoreDocuments is a function").toBeTypeOf("function");
       let scoredOutside = 0;
-      for (const query of fixture.queries) {
-        const request = { text: query.text, vector: [...query.vector] };
+      for (const [position, query] of fixture.queries.entries()) {
+        // The text is the next query's, so a method that embeds the text instead of using the request's vector
+        // (or the other way round) scores apart from search.
+        const request = { text: fixture.queries[(position + 1) % fixture.queries.length]!.text, vector: [...query.vector] };
         const [deep] = await searchChecked(engine, target, [request], optionsFor(mode, 40), `query "${query.id}", k=40`);
         const inside = deep!.slice(0, 2);
         // Documents ranked below 3 are "outside the top k" of a k=3 search: scoring them is why the method exists.

@@ -26,9 +26,11 @@ export const UNIQUE_WORDS = { added: "zorbulax", addedTitle: "vellichor", replac
 export const ADDED_DOCUMENT: ScratchDocument = { id: "s-added", title: `Vellichor notes`,
   text: `A ${UNIQUE_WORDS.added} hums near the hive at dusk.` };
 
-/** The same document (same id, same record id) with new text and title. */
-export const REPLACED_DOCUMENT: ScratchDocument = { id: "s-added", title: "Harbour notes",
-  text: `A ${UNIQUE_WORDS.replaced} rests on the warm loaf while it proves.` };
+/**
+ * The same document (same id, same record id) with new text and no title: a replaced record
+ * keeps nothing of the old one, so an engine merging properties keeps a title and is caught.
+ */
+export const REPLACED_DOCUMENT: ScratchDocument = { id: "s-added", text: `A ${UNIQUE_WORDS.replaced} rests on the warm loaf while it proves.` };
 
 /** A document of the collection that the delete test deletes. */
 export const DELETED_DOCUMENT: ScratchDocument = { id: "s-deleted", title: "Old notes",

@@ -119,14 +119,18 @@ function registerVectorTests(modeTest: ModeTest): void {
 }
 
 function registerHybridTests(modeTest: ModeTest): void {
-  modeTest("the easy query's gold ranks first with either fusion, alpha and fusion passed explicitly",
+  modeTest("the easy query's gold ranks first with either fusion, and the fusion option is used (rrf and relative-score give other scores)",
     async ({ engine, target, fixture }) => {
     const easy = fixture.queries.find((query) => query.id === fixture.easyQueryId)!;
+    const scores: number[][] = [];
     for (const fusion of ["relative-score", "rrf"] as const) {
       const [hits] = await searchChecked(engine, target, [{ text: easy.text, vector: [...easy.vector] }],
         optionsFor("hybrid", 5, { alpha: 0.5, fusion }), `fusion ${fusion}`);
       expect(idsOf(hits)[0], `fusion ${fusion}: first hit`).toBe(easy.goldIds[0]);
+      scores.push((hits ?? []).map((hit) => hit.score));
     }
+    // Relative-score fuses normalised scores, rrf reciprocal ranks: one scale cannot serve both.
+    expect(scores[1], "rrf scores equal relative-score scores: the fusion option is ignored").not.toEqual(scores[0]);
   });
 
   modeTest("alpha weights the two lists: with either fusion, alpha 0 puts the keyword list's best first and alpha 1 the vector list's",

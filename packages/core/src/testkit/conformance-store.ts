@@ -78,8 +78,8 @@ export function registerStoreTests(context: () => SuiteContext): void {
       .toBe(context().fixture.documents.length);
   });
 
-  it("upsert is idempotent by id: the same ids twice give the same count, the last write wins (also within one call), JSON properties "
-    + "come back as stored", async () => {
+  it("upsert is idempotent by id: the same ids twice give the same count, the last write wins (also within one call) and replaces the "
+    + "record whole, JSON properties come back as stored", async () => {
     const { engine, recordsCollection } = context();
     const first = recordsOf(25, "first");
     await engine.upsert(recordsCollection, first);
@@ -90,10 +90,13 @@ export function registerStoreTests(context: () => SuiteContext): void {
       [{ id: "record-0", properties: { ...first[0]!.properties, version: "third-a" } },
         { id: "record-0", properties: { ...first[0]!.properties, version: "third-b" } }]);
     expect(await engine.count(recordsCollection), "count after one id twice in one call").toBe(25);
-    const stored = await getRecordsChecked(engine, recordsCollection, ["record-0", "record-1", "record-24"], "after the upserts");
+    // An engine that merges (a partial update) would keep the properties this write leaves out.
+    await engine.upsert(recordsCollection, [{ id: "record-2", properties: { version: "slim" } }]);
+    const stored = await getRecordsChecked(engine, recordsCollection, ["record-0", "record-1", "record-2", "record-24"], "after the upserts");
     expect(stored.get("record-0")?.properties.version, "the last of two writes in one call").toBe("third-b");
     expect(stored.get("record-1")?.properties, "strings, numbers, null, arrays and nested objects as stored")
       .toEqual(recordsOf(25, "second")[1]!.properties);
+    expect(stored.get("record-2")?.properties, "a last write with fewer properties replaces the record whole").toEqual({ version: "slim" });
     expect(stored.get("record-24")?.properties.version, "the second write").toBe("second");
     const iterated = (await iterateChecked(engine, recordsCollection, 10, "after the upserts")).flat().map((record) => record.id);
     expect(iterated.length, "iterate after upserting the same ids again").toBe(25);
