@@ -105,8 +105,9 @@ export class ReferenceEngineDriver implements EngineDriver {
   async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[],
     options: SearchOptions): Promise<Map<string, number>> {
     const index = this.indexOf(target);
-    const scores = options.mode === "bm25" ? this.bm25Scores(index, request.text) : this.cosineScores(index,
-      (await this.queryVectors(target, [request]))[0]!, target);
+    const scores = options.mode === "bm25"
+      ? this.bm25Scores(index, request.text)
+      : this.cosineScores(index, (await this.queryVectors(target, [request]))[0]!, target);
     // A held document sharing no term with the query scores 0 in bm25: search leaves it out, but it has a score.
     return new Map(ids.filter((id) => index.documents.has(id)).map((id) => [id, scores.get(id) ?? 0]));
   }
