@@ -3,7 +3,7 @@ import type { CollectionSpec, DocumentTarget } from "../backend.js";
 import { COLLECTION_NAME_PATTERN, PORTABLE_COLLECTION_NAME_PATTERN } from "../adapter/collection-names.js";
 import type { StoredRecord } from "../types.js";
 import { expectHardnegError } from "./conformance-assertions.js";
-import { getDocumentsChecked, getRecordsChecked, iterateChecked, optionsFor } from "./conformance-calls.js";
+import { getDocumentsChecked, getRecordsChecked, iterateChecked, optionsFor, searchChecked } from "./conformance-calls.js";
 import type { SuiteContext } from "./conformance-context.js";
 
 /**
@@ -55,8 +55,8 @@ export function registerCollectionTests(context: () => SuiteContext): void {
     expect(await engine.describeCollection(docs), "the documents collection's spec after the refusals").toEqual(before);
     expect(await engine.count(docs), "the documents after the refusals").toBe(fixture.documents.length);
     const mode = engine.capabilities().modes[0]!;
-    const [hits] = await engine.search(target, [{ text: fixture.documents[0]!.text, vector: [...fixture.documents[0]!.vector] }],
-      optionsFor(mode, 3));
+    const [hits] = await searchChecked(engine, target, [{ text: fixture.documents[0]!.text, vector: [...fixture.documents[0]!.vector] }],
+      optionsFor(mode, 3), `${mode} after the refusals`);
     expect(hits?.length ?? 0, `${mode}: the documents collection is still searched after the refusals`).toBeGreaterThan(0);
 
     await engine.deleteCollection(scratchCollection);
