@@ -64,6 +64,27 @@ export function expectOnlyAskedIds(answer: Map<string, unknown>, asked: readonly
   expect([...answer.keys()].filter((id) => !askedIds.has(id)), `${what}: ids nobody asked for`).toEqual([]);
 }
 
+/**
+ * Expects stored properties to equal `expected`, the number array under `vectorKey` (default
+ * "vector") within 1e-6 per component: engines may keep a vector property as float32.
+ */
+export function expectStoredProperties(
+  actual: Record<string, unknown> | undefined, expected: Record<string, unknown>, what: string, vectorKey = "vector",
+): void {
+  const { [vectorKey]: actualVector, ...actualRest } = actual ?? {};
+  const { [vectorKey]: expectedVector, ...expectedRest } = expected;
+  expect(actualRest, `${what}: properties other than "${vectorKey}"`).toEqual(expectedRest);
+  if (!Array.isArray(expectedVector)) {
+    expect(actualVector, `${what}: "${vectorKey}"`).toEqual(expectedVector);
+    return;
+  }
+  expect(Array.isArray(actualVector) && actualVector.length, `${what}: "${vectorKey}" length`).toBe(expectedVector.length);
+  const stored = actualVector as unknown[];
+  const differences = (expectedVector as number[]).map((value, position) => Math.abs(Number(stored[position]) - value));
+  const largest = Math.max(0, ...differences);
+  expect(largest, `${what}: largest difference in "${vectorKey}"`).toBeLessThanOrEqual(1e-6);
+}
+
 /** Expects two scores to agree within a relative tolerance (engines store float32). */
 export function expectSameScore(actual: number | undefined, expected: number, tolerance: number, what: string): void {
   expect(actual, `${what}: no score`).toBeTypeOf("number");

@@ -19,7 +19,8 @@ export function registerErrorTests(options: ConformanceOptions, context: () => S
       await expectHardnegError(() => engine.search(missingTarget, [request], optionsFor(mode, 5)), codes, `search "${mode}"`);
     }
     for (const mode of capabilities.scoreDocumentsModes) {
-      await expectHardnegError(() => engine.scoreDocuments(missingTarget, request, ["bee-1"], optionsFor(mode, 5)), codes, `scoreDocuments "${mode}"`);
+      const score = () => engine.scoreDocuments(missingTarget, request, ["bee-1"], optionsFor(mode, 5));
+      await expectHardnegError(score, codes, `scoreDocuments "${mode}"`);
     }
     await expectHardnegError(() => engine.getDocuments(missingTarget, ["bee-1"]), codes, "getDocuments");
     await expectHardnegError(() => engine.getRecords(missing, ["record-bee-1"]), codes, "getRecords");

@@ -30,7 +30,10 @@ export const ADDED_DOCUMENT: ScratchDocument = { id: "s-added", title: `Vellicho
  * The same document (same id, same record id) with new text and no title: a replaced record
  * keeps nothing of the old one, so an engine merging properties keeps a title and is caught.
  */
-export const REPLACED_DOCUMENT: ScratchDocument = { id: "s-added", text: `A ${UNIQUE_WORDS.replaced} rests on the warm loaf while it proves.` };
+export const REPLACED_DOCUMENT: ScratchDocument = {
+  id: "s-added",
+  text: `A ${UNIQUE_WORDS.replaced} rests on the warm loaf while it proves.`,
+};
 
 /** A document of the collection that the delete test deletes. */
 export const DELETED_DOCUMENT: ScratchDocument = { id: "s-deleted", title: "Old notes",

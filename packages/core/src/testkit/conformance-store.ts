@@ -92,7 +92,8 @@ export function registerStoreTests(context: () => SuiteContext): void {
     expect(await engine.count(recordsCollection), "count after one id twice in one call").toBe(25);
     // An engine that merges (a partial update) would keep the properties this write leaves out.
     await engine.upsert(recordsCollection, [{ id: "record-2", properties: { version: "slim" } }]);
-    const stored = await getRecordsChecked(engine, recordsCollection, ["record-0", "record-1", "record-2", "record-24"], "after the upserts");
+    const asked = ["record-0", "record-1", "record-2", "record-24"];
+    const stored = await getRecordsChecked(engine, recordsCollection, asked, "after the upserts");
     expect(stored.get("record-0")?.properties.version, "the last of two writes in one call").toBe("third-b");
     expect(stored.get("record-1")?.properties, "strings, numbers, null, arrays and nested objects as stored")
       .toEqual(recordsOf(25, "second")[1]!.properties);
