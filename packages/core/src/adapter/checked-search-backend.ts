@@ -27,7 +27,8 @@ export function capabilitiesOf(driver: SearchDriver): BackendCapabilities {
 export class CheckedSearchBackend implements SearchBackend {
   readonly specificationVersion: SpecificationVersion;
   readonly name: string;
-  readonly embedderId?: string;
+  /** Present only when the driver has one (`declare`, so no own property set to undefined). */
+  declare readonly embedderId?: string;
 
   constructor(private readonly driver: SearchDriver) {
     this.specificationVersion = driver.specificationVersion;

@@ -14,8 +14,10 @@ import { batchSizeOf, checkSpec, distinctIds, lastRecordPerId } from "./input-ch
 export class CheckedStore implements Store {
   readonly specificationVersion: SpecificationVersion;
   readonly name: string;
-  readonly replaceCollection?: (staging: string, name: string) => Promise<void>;
-  readonly upsertTogether?: (writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>) => Promise<void>;
+  // `declare`: a plain field would be emitted as an own property set to undefined, and
+  // `"replaceCollection" in store` would be true for a driver without it.
+  declare readonly replaceCollection?: (staging: string, name: string) => Promise<void>;
+  declare readonly upsertTogether?: (writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>) => Promise<void>;
 
   constructor(private readonly storeDriver: StoreDriver) {
     this.specificationVersion = storeDriver.specificationVersion;

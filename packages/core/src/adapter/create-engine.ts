@@ -24,7 +24,8 @@ export function createEngine<D extends EngineDriver>(driver: D): EngineOf<D> {
 
 /** Both roles of one driver; the search half is a {@link CheckedSearchBackend} it delegates to. */
 class CheckedEngine<D extends EngineDriver> extends CheckedStore implements Engine {
-  readonly embedderId?: string;
+  /** Present only when the driver has one (`declare`, so no own property set to undefined). */
+  declare readonly embedderId?: string;
   private readonly searchBackend: CheckedSearchBackend;
 
   constructor(readonly driver: D) {

@@ -15,10 +15,10 @@ describe("MemoryStore", () => {
     await store.createCollection({ name: "c", kind: "records" });
     await store.upsert("c", [{ id: "a", properties: { v: 1 } }, { id: "b", properties: { v: 1 } }, { id: "c", properties: { v: 1 } }]);
     await store.upsert("c", [{ id: "a", properties: { v: 2 } }, { id: "d", properties: { v: 1 } }]);
-    expect(await store.count("c")).toBe(4);
-    expect(await collectBatches(store.iterate("c", { batchSize: 3 }))).toEqual([["a", "b", "c"], ["d"]]);
-    expect((await store.getRecords("c", ["a", "zz"])).get("a")).toEqual({ id: "a", properties: { v: 2 } });
-    expect((await store.getRecords("c", ["a", "zz"])).has("zz")).toBe(false);
+    expect(await store.count("c"), "count").toBe(4);
+    expect(await collectBatches(store.iterate("c", { batchSize: 3 })), "insertion order, first position kept").toEqual([["a", "b", "c"], ["d"]]);
+    expect((await store.getRecords("c", ["a", "zz"])).get("a"), "the replaced record").toEqual({ id: "a", properties: { v: 2 } });
+    expect((await store.getRecords("c", ["a", "zz"])).has("zz"), "a missing id").toBe(false);
   });
 
   it("copies records in and out", async () => {
@@ -29,13 +29,13 @@ describe("MemoryStore", () => {
     record.properties.list.push(2);
     const [batch] = await collectBatchesRaw(store);
     (batch![0]!.properties.list as number[]).push(3);
-    expect((await store.getRecords("c", ["a"])).get("a")!.properties).toEqual({ list: [1] });
+    expect((await store.getRecords("c", ["a"])).get("a")!.properties, "stored as written").toEqual({ list: [1] });
   });
 
   it("takes its name from the options, for messages", async () => {
     const store = new MemoryStore({ name: "search-api-store" });
-    expect(store.name).toBe("search-api-store");
-    await expect(store.count("absent")).rejects.toThrow("[search-api-store]");
+    expect(store.name, "name").toBe("search-api-store");
+    await expect(store.count("absent"), "message prefix").rejects.toThrow("[search-api-store]");
   });
 
   it("refuses invalid collection names as every store does", async () => {
@@ -49,23 +49,23 @@ describe("MemoryStore", () => {
     await store.createCollection(spec);
     await store.upsert("c", [{ id: "a", properties: {} }]);
     await store.createCollection(spec);
-    expect(await store.count("c")).toBe(1);
-    expect(await store.describeCollection("c")).toEqual(spec);
-    await expect(store.createCollection({ name: "c", kind: "documents" })).rejects.toBeInstanceOf(BadOptionError);
+    expect(await store.count("c"), "records kept").toBe(1);
+    expect(await store.describeCollection("c"), "spec").toEqual(spec);
+    await expect(store.createCollection({ name: "c", kind: "documents" }), "another kind").rejects.toBeInstanceOf(BadOptionError);
     await store.deleteCollection("c");
-    expect(await store.hasCollection("c")).toBe(false);
-    expect(await store.describeCollection("c")).toBeUndefined();
+    expect(await store.hasCollection("c"), "deleted").toBe(false);
+    expect(await store.describeCollection("c"), "deleted spec").toBeUndefined();
   });
 
   it("raises MissingCollectionError for a missing collection, and checks ids and batch sizes", async () => {
     const store = new MemoryStore();
-    await expect(store.count("absent")).rejects.toBeInstanceOf(MissingCollectionError);
-    await expect(store.upsert("absent", [{ id: "a", properties: {} }])).rejects.toBeInstanceOf(MissingCollectionError);
-    await expect(collectBatches(store.iterate("absent"))).rejects.toBeInstanceOf(MissingCollectionError);
+    await expect(store.count("absent"), "count").rejects.toBeInstanceOf(MissingCollectionError);
+    await expect(store.upsert("absent", [{ id: "a", properties: {} }]), "upsert").rejects.toBeInstanceOf(MissingCollectionError);
+    await expect(collectBatches(store.iterate("absent")), "iterate").rejects.toBeInstanceOf(MissingCollectionError);
     await store.createCollection({ name: "c", kind: "records" });
-    await expect(store.upsert("c", [{ id: "ok", properties: {} }, { id: "", properties: {} }])).rejects.toBeInstanceOf(BadInputError);
-    expect(await store.count("c")).toBe(0);
-    await expect(collectBatches(store.iterate("c", { batchSize: 0 }))).rejects.toBeInstanceOf(BadOptionError);
+    await expect(store.upsert("c", [{ id: "ok", properties: {} }, { id: "", properties: {} }]), "an empty id").rejects.toBeInstanceOf(BadInputError);
+    expect(await store.count("c"), "nothing written").toBe(0);
+    await expect(collectBatches(store.iterate("c", { batchSize: 0 })), "batchSize 0").rejects.toBeInstanceOf(BadOptionError);
   });
 });
 

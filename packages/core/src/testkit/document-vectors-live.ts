@@ -61,7 +61,7 @@ export function describeDocumentVectors(options: DocumentVectorsOptions): void {
       await expectHardnegError(() => withEmbedder.search(target, [{ text: probeText }], { mode: "vector", k: 3 }), ["UNSUPPORTED_CAPABILITY"], "vector search on a corpus without vectors");
 
       await withEmbedder.upsert(options.collection, records);
-      expect(embedder.embeddedDocuments).toBe(records.length);
+      expect(embedder.embeddedDocuments, "documents embedded when loaded again with the embedder").toBe(records.length);
       const [hits] = await withEmbedder.search(target, [{ text: probeText }], { mode: "vector", k: 3 });
       expect(hits?.[0]?.id, "a document's own text finds it first").toBe(probe.id);
 

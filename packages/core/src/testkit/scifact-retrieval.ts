@@ -96,7 +96,7 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
     it(`bm25 ranks SciFact's golds (nDCG@10 at least ${options.bm25Floor})`, async () => {
       const bm25 = await ndcgAt10({ mode: "bm25", k: 100 });
       console.info(`[${options.name}] SciFact slice bm25 nDCG@10 ${bm25.toFixed(3)}`);
-      expect(bm25).toBeGreaterThanOrEqual(options.bm25Floor);
+      expect(bm25, "bm25 nDCG@10").toBeGreaterThanOrEqual(options.bm25Floor);
     }, 120_000);
 
     it("vector search finds what exact cosine over the same embeddings finds", async () => {
@@ -116,10 +116,10 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
       const exactNdcg = ndcgOf(exact);
       console.info(`[${options.name}] SciFact slice vector nDCG@10 ${engineNdcg.toFixed(3)} (exact cosine ${exactNdcg.toFixed(3)}), top-10 overlap with exact ${overlap.toFixed(3)}, largest score error ${scoreError.toExponential(1)}`);
       // Vector scores are cosine similarities on every adapter, so margins and score filters mean the same everywhere.
-      expect(scoreError).toBeLessThan(1e-4);
+      expect(scoreError, "largest difference between a vector score and exact cosine").toBeLessThan(1e-4);
       // Approximate indexes (HNSW) may miss a neighbour now and then; a wrong vector (other text, other dimension, other metric) misses most.
-      expect(overlap).toBeGreaterThan(0.97);
-      expect(Math.abs(engineNdcg - exactNdcg)).toBeLessThan(0.01);
+      expect(overlap, "top-10 overlap with exact cosine").toBeGreaterThan(0.97);
+      expect(Math.abs(engineNdcg - exactNdcg), "nDCG@10 difference from exact cosine").toBeLessThan(0.01);
     }, 180_000);
 
     it("hybrid with an even weighting: relative-score beats both lists, rrf the weaker one", async () => {
@@ -131,8 +131,8 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
       // Relative-score fusion of two decent, different lists beats the better one (by 0.06 on
       // Weaviate and Elasticsearch); a broken fusion (swapped alpha, lost hits, one list ignored)
       // falls to or below one of them. RRF discards the scores and lands near the better list.
-      expect(relative).toBeGreaterThan(Math.max(bm25, vector));
-      expect(rrf).toBeGreaterThan(Math.min(bm25, vector));
+      expect(relative, "hybrid relative-score nDCG@10 above both lists").toBeGreaterThan(Math.max(bm25, vector));
+      expect(rrf, "hybrid rrf nDCG@10 above the weaker list").toBeGreaterThan(Math.min(bm25, vector));
     }, 180_000);
   });
 }

@@ -29,17 +29,17 @@ describe("sharedData", () => {
   it("finds ../shared next to the repository root", () => {
     const testFile = workplace(true);
     const data = sharedData("datasets/tiny", testFile, "corpus.jsonl");
-    expect(data.available).toBe(true);
-    expect(data.path.endsWith(join("shared", "datasets", "tiny"))).toBe(true);
+    expect(data.available, "available").toBe(true);
+    expect(data.path.endsWith(join("shared", "datasets", "tiny")), "path").toBe(true);
   });
 
   it("warns and reports absent data, or throws when HARDNEG_REQUIRE_SHARED_DATA=1", () => {
     const testFile = workplace(false);
     vi.stubEnv("HARDNEG_REQUIRE_SHARED_DATA", "");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    expect(sharedData("datasets/tiny", testFile, "corpus.jsonl").available).toBe(false);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("SKIPPING"));
+    expect(sharedData("datasets/tiny", testFile, "corpus.jsonl").available, "absent data").toBe(false);
+    expect(warn, "the warning").toHaveBeenCalledWith(expect.stringContaining("SKIPPING"));
     vi.stubEnv("HARDNEG_REQUIRE_SHARED_DATA", "1");
-    expect(() => sharedData("datasets/tiny", testFile, "corpus.jsonl")).toThrow(/HARDNEG_REQUIRE_SHARED_DATA=1/);
+    expect(() => sharedData("datasets/tiny", testFile, "corpus.jsonl"), "required data").toThrow(/HARDNEG_REQUIRE_SHARED_DATA=1/);
   });
 });
