@@ -297,6 +297,9 @@ export class ElasticBackend implements EngineDriver {
     const records = new Map<string, StoredRecord>();
     await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
       const response = await this.call("get records", name, () => this.client.mget({ index: name, ids: chunk }));
+      // _mget answers 200 for a missing index, with the index_not_found error on each document.
+      const missing = response.docs.find((document) => document.error?.type === "index_not_found_exception");
+      if (missing !== undefined) throw toHardnegError({ meta: { statusCode: 404, body: { error: missing.error } } }, "get records", name);
       for (const document of response.docs) {
         if (document.found === true) records.set(document._id, recordOf(document._id, document._source, this.vectorField));
       }

@@ -226,6 +226,13 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(server!.requests[0]!.body).toEqual({ ids: ["r1", "r404"] });
   });
 
+  it("mapping: getRecords on a missing index (answered 200 by _mget) is MissingCollectionError", async () => {
+    const backend = await backendAnswering([on("POST", "/gone/_mget", { body: fixtures.mgetIndexMissing })]);
+    const error = await expectHardnegRejection(backend.getRecords("gone", ["a"]));
+    expect(error.code, "a missing index, not an empty answer").toBe("MISSING_COLLECTION");
+    expect(error.message, "names the collection").toContain('collection "gone"');
+  });
+
   it("mapping: createCollection puts the index with mappings; describe, count and exists (core's, from describe) read the answers", async () => {
     const backend = await backendAnswering([
       times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),

@@ -94,6 +94,17 @@ export function bulkAllCreated(ids: string[]) {
 }
 
 /** Multi get API (`POST /<index>/_mget`): `docs[]` with `found`. */
+/** `_mget` on a missing index (Elasticsearch 8.19): status 200, the error on each document. */
+export const mgetIndexMissing = {
+  docs: [{
+    _index: "gone", _id: "a",
+    error: {
+      root_cause: [{ type: "index_not_found_exception", reason: "no such index [gone]", "resource.type": "index_or_alias", "resource.id": "gone", index_uuid: "_na_", index: "gone" }],
+      type: "index_not_found_exception", reason: "no such index [gone]", "resource.type": "index_or_alias", "resource.id": "gone", index_uuid: "_na_", index: "gone",
+    },
+  }],
+};
+
 export const mgetOneMissing = {
   docs: [
     { _index: "runs", _id: "r1", _version: 1, _seq_no: 0, _primary_term: 1, found: true, _source: { type: "run", done: true } },

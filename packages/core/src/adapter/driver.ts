@@ -7,7 +7,10 @@
 import type { CollectionSpec, DocumentTarget, SearchOptions, SearchRequest, SpecificationVersion } from "../backend.js";
 import type { Doc, Hit, SearchMode, StoredRecord } from "../types.js";
 
-/** Searches a document collection. Two required methods. */
+/**
+ * Searches a document collection. Two required methods. Every method given a collection that
+ * does not exist throws `MissingCollectionError` (never answers empty, never creates it).
+ */
 export interface SearchDriver {
   readonly specificationVersion: SpecificationVersion;
   /** Short name used in messages and run records, e.g. "local". */
@@ -47,7 +50,10 @@ export interface SearchDriver {
   close?(): Promise<void>;
 }
 
-/** Keeps collections of records. Six required methods. */
+/**
+ * Keeps collections of records. Six required methods. `upsert`, `iterate`, `getRecords` and
+ * `count` on a collection that does not exist throw `MissingCollectionError` and create nothing.
+ */
 export interface StoreDriver {
   readonly specificationVersion: SpecificationVersion;
   readonly name: string;
