@@ -43,7 +43,8 @@ function report(title, rows) {
 /** Runs every request in batches of `batchSize` (core's default batch), returns the hit lists. */
 async function searchAll(backend, target, requests, k) {
   const results = [];
-  for (let start = 0; start < requests.length; start += batchSize) results.push(...(await backend.search(target, requests.slice(start, start + batchSize), { mode: "bm25", k })));
+  for (let start = 0; start < requests.length; start += batchSize)
+    results.push(...(await backend.search(target, requests.slice(start, start + batchSize), { mode: "bm25", k })));
   return results;
 }
 
@@ -89,14 +90,29 @@ async function benchScifact() {
     return;
   }
   const target = { collection: "scifact", idKey: "doc_id", contentKey: "text", titleKey: "title" };
-  const lines = (file) => readFileSync(join(scifactDirectory, file), "utf8").split("\n").filter((line) => line.trim() !== "");
-  const { path, backend: loader, loadMilliseconds } = await loadDatabase("scifact", lines("corpus.jsonl").map((line) => JSON.parse(line)), target);
+  const lines = (file) =>
+    readFileSync(join(scifactDirectory, file), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "");
+  const {
+    path,
+    backend: loader,
+    loadMilliseconds,
+  } = await loadDatabase(
+    "scifact",
+    lines("corpus.jsonl").map((line) => JSON.parse(line)),
+    target,
+  );
   const build = await loader.driver.prepareIndex(target);
   await loader.close();
 
   const backend = await openLocalBackend(path);
   const reload = await backend.driver.prepareIndex(target);
-  const queryText = new Map(lines("queries.jsonl").map((line) => JSON.parse(line)).map((query) => [query._id, query.text]));
+  const queryText = new Map(
+    lines("queries.jsonl")
+      .map((line) => JSON.parse(line))
+      .map((query) => [query._id, query.text]),
+  );
   const grades = new Map();
   for (const line of lines("qrels/test.tsv").slice(1)) {
     const [queryId, documentId, grade] = line.split("\t");
@@ -106,11 +122,21 @@ async function benchScifact() {
   const queryIds = [...grades.keys()];
   const requests = queryIds.map((id) => ({ text: queryText.get(id) }));
   const metrics = new MetricsAccumulator();
-  (await searchAll(backend, target, requests, 100)).forEach((hits, position) => metrics.add(hits.map((hit) => hit.id), grades.get(queryIds[position])));
+  (await searchAll(backend, target, requests, 100)).forEach((hits, position) =>
+    metrics.add(
+      hits.map((hit) => hit.id),
+      grades.get(queryIds[position]),
+    ),
+  );
   const summary = metrics.summary();
   const batched = await queriesPerSecond(backend, target, requests, 10);
   // One request per call: what a caller that does not batch would see.
-  const single = await queriesPerSecond({ search: (t, r, o) => Promise.all(r.map((request) => backend.search(t, [request], o).then(([hits]) => hits))) }, target, requests, 10);
+  const single = await queriesPerSecond(
+    { search: (t, r, o) => Promise.all(r.map((request) => backend.search(t, [request], o).then(([hits]) => hits))) },
+    target,
+    requests,
+    10,
+  );
   await backend.close();
   report(`SciFact (${build.documentCount} docs, ${requests.length} test queries, top 10)`, [
     ["SQLite load", seconds(loadMilliseconds)],

@@ -26,7 +26,10 @@ if (!existsSync(values.model) || !existsSync(values.corpus)) {
   console.log(`SKIPPED: needs ${values.model} and ${values.corpus}`);
   process.exit(0);
 }
-const records = readFileSync(values.corpus, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+const records = readFileSync(values.corpus, "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line));
 const documents = values.docs === undefined ? records : records.slice(0, Number(values.docs));
 const texts = documents.map((record) => (record.title ? `${record.title} ${record.text}` : record.text));
 const folder = mkdtempSync(join(tmpdir(), "hardneg-embedding-bench-"));
@@ -47,13 +50,21 @@ try {
   started = performance.now();
   await warm.embedDocuments(texts);
   const warmSeconds = (performance.now() - started) / 1000;
-  console.log(`cache hit (new embedder, same cache folder): ${warmSeconds.toFixed(2)} s (${warm.usage.cached} cached, ${warm.usage.embedded} embedded), ${(coldSeconds / warmSeconds).toFixed(0)}× faster`);
+  console.log(
+    `cache hit (new embedder, same cache folder): ${warmSeconds.toFixed(2)} s (${warm.usage.cached} cached, ${warm.usage.embedded} embedded), ${(coldSeconds / warmSeconds).toFixed(0)}× faster`,
+  );
 
   // The backend's document vectors: embedded through a warm cache, then loaded from their file.
   const database = join(folder, "bench.db");
   const backend = await openLocalBackend(database, { embedder: warm });
   await backend.createCollection({ name: "corpus", kind: "documents" });
-  await backend.upsert("corpus", documents.map((record) => ({ id: String(record._id), properties: { doc_id: String(record._id), title: record.title ?? "", text: record.text } })));
+  await backend.upsert(
+    "corpus",
+    documents.map((record) => ({
+      id: String(record._id),
+      properties: { doc_id: String(record._id), title: record.title ?? "", text: record.text },
+    })),
+  );
   const target = { collection: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" };
   await backend.driver.prepareIndex(target);
   const computed = await backend.driver.prepareVectors(target);
@@ -61,7 +72,9 @@ try {
   const reopened = await openLocalBackend(database, { embedder: warm });
   const loaded = await reopened.driver.prepareVectors(target);
   await reopened.close();
-  console.log(`local backend document vectors: ${computed.source} with a warm embedding cache ${(computed.milliseconds / 1000).toFixed(2)} s; ${loaded.source} from ${loaded.documentCount}×${loaded.dimension} file ${(loaded.milliseconds / 1000).toFixed(3)} s`);
+  console.log(
+    `local backend document vectors: ${computed.source} with a warm embedding cache ${(computed.milliseconds / 1000).toFixed(2)} s; ${loaded.source} from ${loaded.documentCount}×${loaded.dimension} file ${(loaded.milliseconds / 1000).toFixed(3)} s`,
+  );
   await warm.close();
   console.log(`peak RSS ${rssMiB()} MiB`);
 } finally {

@@ -35,7 +35,13 @@ try {
   const loadMilliseconds = performance.now() - started;
   const queries = [];
   for await (const query of dataset.queries()) queries.push(query);
-  await ingestQueries(backend, queriesCollection, (async function* () { yield* queries; })());
+  await ingestQueries(
+    backend,
+    queriesCollection,
+    (async function* () {
+      yield* queries;
+    })(),
+  );
 
   // The first search builds the FTS index (one query, so the figure is the index build).
   started = performance.now();
@@ -49,13 +55,19 @@ try {
     for (let pass = 0; pass < passes; pass++) {
       started = performance.now();
       const results = [];
-      for (let start = 0; start < requests.length; start += batchSize) results.push(...(await backend.search(docs.target, requests.slice(start, start + batchSize), { mode: "bm25", k })));
+      for (let start = 0; start < requests.length; start += batchSize)
+        results.push(...(await backend.search(docs.target, requests.slice(start, start + batchSize), { mode: "bm25", k })));
       timings[k].push(performance.now() - started);
       if (k === 100) top100 = results;
     }
   }
   const metrics = new MetricsAccumulator();
-  top100.forEach((hits, position) => metrics.add(hits.map((hit) => hit.id), gradesOf(queries[position])));
+  top100.forEach((hits, position) =>
+    metrics.add(
+      hits.map((hit) => hit.id),
+      gradesOf(queries[position]),
+    ),
+  );
   const summary = metrics.summary();
   await backend.close();
 

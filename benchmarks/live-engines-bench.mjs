@@ -38,10 +38,23 @@ mkdirSync(values.work, { recursive: true });
 const embedderOptions = ["--embedder", `onnx:${model}`, "--embedder-cache", join(values.work, "embeddings")];
 
 const engines = [
-  { name: "local", spec: `local:${join(values.work, "scifact.db")}`, modes: ["bm25", "vector", "hybrid"], open: (location) => openLocalBackend(location) },
-  { name: "lancedb", spec: `lancedb:${join(values.work, "scifact-lance")}`, modes: ["bm25"], open: (location) => openLanceDbBackend(location) },
+  {
+    name: "local",
+    spec: `local:${join(values.work, "scifact.db")}`,
+    modes: ["bm25", "vector", "hybrid"],
+    open: (location) => openLocalBackend(location),
+  },
+  {
+    name: "lancedb",
+    spec: `lancedb:${join(values.work, "scifact-lance")}`,
+    modes: ["bm25"],
+    open: (location) => openLanceDbBackend(location),
+  },
 ];
-for (const [name, variable, open] of [["weaviate", "WEAVIATE_URL", openWeaviateBackend], ["elastic", "ELASTICSEARCH_URL", openElasticBackend]]) {
+for (const [name, variable, open] of [
+  ["weaviate", "WEAVIATE_URL", openWeaviateBackend],
+  ["elastic", "ELASTICSEARCH_URL", openElasticBackend],
+]) {
   if (process.env[variable]) engines.push({ name, spec: `${name}:${process.env[variable]}`, modes: ["bm25", "vector", "hybrid"], open });
   else console.log(`${variable} not set: ${name} left out (bash scripts/engines.sh up starts it)`);
 }
@@ -50,9 +63,15 @@ const rssFile = join(values.work, "peak-rss.jsonl");
 /** Runs the CLI as its own process; returns its JSON answer and peak RSS in MiB. */
 function hardneg(args, { embed = false } = {}) {
   rmSync(rssFile, { force: true });
-  const output = execFileSync(process.execPath, ["--import", join(here, "measure-peak-rss.mjs"), cli, ...args, ...(embed ? embedderOptions : []), "--json"], {
-    encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, PEAK_RSS_FILE: rssFile },
-  });
+  const output = execFileSync(
+    process.execPath,
+    ["--import", join(here, "measure-peak-rss.mjs"), cli, ...args, ...(embed ? embedderOptions : []), "--json"],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+      env: { ...process.env, PEAK_RSS_FILE: rssFile },
+    },
+  );
   return { ...JSON.parse(output), peakRssMiB: JSON.parse(readFileSync(rssFile, "utf8").trim()).peakRssMiB };
 }
 
@@ -61,7 +80,8 @@ const DOCS = "bench_scifact";
 const queriesOf = (split) => `bench_scifact_${split}`;
 for (const engine of engines) {
   const opened = await engine.open(engine.spec.slice(engine.name.length + 1));
-  for (const name of [DOCS, queriesOf("test"), queriesOf("train"), "bench_negatives", "bench_compare_bm25"]) await opened.deleteCollection(name);
+  for (const name of [DOCS, queriesOf("test"), queriesOf("train"), "bench_negatives", "bench_compare_bm25"])
+    await opened.deleteCollection(name);
   await opened.close?.();
 }
 
@@ -70,8 +90,25 @@ for (const engine of engines) {
   const embed = engine.modes.includes("vector");
   for (const split of ["test", "train"]) {
     const started = performance.now();
-    const { peakRssMiB } = hardneg(["load", "beir", dataset, "--split", split, "--docs-collection", DOCS, "--queries-collection", queriesOf(split), "--engine", engine.spec], { embed });
-    console.log(`loaded SciFact (${split}) into ${engine.name} in ${((performance.now() - started) / 1000).toFixed(1)} s${embed ? " (with document vectors)" : ""}, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+    const { peakRssMiB } = hardneg(
+      [
+        "load",
+        "beir",
+        dataset,
+        "--split",
+        split,
+        "--docs-collection",
+        DOCS,
+        "--queries-collection",
+        queriesOf(split),
+        "--engine",
+        engine.spec,
+      ],
+      { embed },
+    );
+    console.log(
+      `loaded SciFact (${split}) into ${engine.name} in ${((performance.now() - started) / 1000).toFixed(1)} s${embed ? " (with document vectors)" : ""}, peak RSS ${peakRssMiB.toFixed(0)} MiB`,
+    );
   }
 }
 
@@ -83,7 +120,10 @@ for (const engine of engines) {
   const cells = ["bm25", "vector", "hybrid"].map((mode) => {
     if (!engine.modes.includes(mode)) return "—";
     const hybrid = mode === "hybrid" ? ["--alpha", "0.5", "--fusion", "relative-score"] : [];
-    const result = hardneg(["eval", "--docs-collection", DOCS, "--queries-collection", queriesOf("test"), "--mode", mode, ...hybrid, "--engine", engine.spec], { embed: mode !== "bm25" });
+    const result = hardneg(
+      ["eval", "--docs-collection", DOCS, "--queries-collection", queriesOf("test"), "--mode", mode, ...hybrid, "--engine", engine.spec],
+      { embed: mode !== "bm25" },
+    );
     return `${result.ndcg_at_10.toFixed(3)} / ${result.recall_at_100.toFixed(3)}`;
   });
   console.log(`| ${engine.name} | ${cells.join(" | ")} |`);
@@ -95,7 +135,18 @@ function timedEngine(engine) {
   let inFlight = 0;
   let since = 0;
   let busyMs = 0;
-  const calls = new Set(["search", "getDocuments", "scoreDocuments", "upsert", "getRecords", "createCollection", "hasCollection", "describeCollection", "count", "deleteCollection"]);
+  const calls = new Set([
+    "search",
+    "getDocuments",
+    "scoreDocuments",
+    "upsert",
+    "getRecords",
+    "createCollection",
+    "hasCollection",
+    "describeCollection",
+    "count",
+    "deleteCollection",
+  ]);
   const wrapped = new Proxy(engine, {
     get(target, property) {
       const value = Reflect.get(target, property);
@@ -129,10 +180,19 @@ for (const engine of engines) {
     await opened.search(docs.target, [{ text: "warm up" }], { mode: "bm25", k: 10 });
     const { engine: timed, busyMs } = timedEngine(opened);
     const started = performance.now();
-    const report = await mine({ backend: timed, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: out, negativesPerQuery: 5, mode: "bm25" });
+    const report = await mine({
+      backend: timed,
+      docsCollection: docs,
+      queriesCollection: queries,
+      hardNegativesCollection: out,
+      negativesPerQuery: 5,
+      mode: "bm25",
+    });
     const seconds = (performance.now() - started) / 1000;
     const peak = process.resourceUsage().maxRSS / 1024;
-    console.log(`| ${engine.name} | ${seconds.toFixed(2)} s | ${(report.queries / seconds).toFixed(0)} | ${(100 * busyMs() / 1000 / seconds).toFixed(0)}% | ${report.rows_written} | ${peak.toFixed(0)} MiB |`);
+    console.log(
+      `| ${engine.name} | ${seconds.toFixed(2)} s | ${(report.queries / seconds).toFixed(0)} | ${((100 * busyMs()) / 1000 / seconds).toFixed(0)}% | ${report.rows_written} | ${peak.toFixed(0)} MiB |`,
+    );
     await opened.deleteCollection(out.collectionName);
   } finally {
     await opened.close?.();
@@ -142,18 +202,38 @@ for (const engine of engines) {
 // ---- 3. compare ----
 const reportFile = join(values.work, "compare-report.html");
 const comparison = hardneg([
-  "compare", "--docs-collection", DOCS, "--queries-collection", queriesOf("train"), "--negatives-per-query", "5", "--mode", "bm25", "--out-prefix", "bench_compare",
-  ...engines.flatMap((engine) => ["--engine", engine.spec]), "--report", reportFile,
+  "compare",
+  "--docs-collection",
+  DOCS,
+  "--queries-collection",
+  queriesOf("train"),
+  "--negatives-per-query",
+  "5",
+  "--mode",
+  "bm25",
+  "--out-prefix",
+  "bench_compare",
+  ...engines.flatMap((engine) => ["--engine", engine.spec]),
+  "--report",
+  reportFile,
 ]);
 const short = (label) => engines.find((engine) => label.startsWith(`${engine.name}:`))?.name ?? label;
-console.log(`\n## hardneg compare, SciFact train, bm25, 5 negatives per query (report: ${reportFile}; peak RSS ${comparison.peakRssMiB.toFixed(0)} MiB)`);
+console.log(
+  `\n## hardneg compare, SciFact train, bm25, 5 negatives per query (report: ${reportFile}; peak RSS ${comparison.peakRssMiB.toFixed(0)} MiB)`,
+);
 console.log(`| engine | nDCG@10 | Recall@100 | negatives only this engine found |`);
 console.log("|---|---|---|---|");
 for (const run of comparison.engines) {
-  console.log(`| ${short(run.label)} | ${run.ndcg_at_10.toFixed(3)} | ${run.recall_at_pool.toFixed(3)} | ${(100 * comparison.unique_share[run.label]).toFixed(1)}% |`);
+  console.log(
+    `| ${short(run.label)} | ${run.ndcg_at_10.toFixed(3)} | ${run.recall_at_pool.toFixed(3)} | ${(100 * comparison.unique_share[run.label]).toFixed(1)}% |`,
+  );
 }
-console.log(`\nnegatives found by only one engine: ${(100 * comparison.only_one_engine_share).toFixed(1)}% of all distinct (query, negative) pairs`);
+console.log(
+  `\nnegatives found by only one engine: ${(100 * comparison.only_one_engine_share).toFixed(1)}% of all distinct (query, negative) pairs`,
+);
 console.log("\nmean Jaccard overlap of the negative sets (queries both mined):");
 console.log(`| | ${comparison.labels.map(short).join(" | ")} |`);
 console.log(`|---|${comparison.labels.map(() => "---").join("|")}|`);
-comparison.mean_jaccard.forEach((row, index) => console.log(`| ${short(comparison.labels[index])} | ${row.map((value) => value.toFixed(2)).join(" | ")} |`));
+comparison.mean_jaccard.forEach((row, index) =>
+  console.log(`| ${short(comparison.labels[index])} | ${row.map((value) => value.toFixed(2)).join(" | ")} |`),
+);

@@ -17,7 +17,11 @@ import { SYNTHETIC_ARGUMENTS } from "./synthetic-corpus.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = resolve(here, "../packages/cli/dist/main.js");
 const { values } = parseArgs({
-  options: { synthetic: { type: "boolean", default: false }, work: { type: "string", default: join(here, "results") }, ...SYNTHETIC_ARGUMENTS },
+  options: {
+    synthetic: { type: "boolean", default: false },
+    work: { type: "string", default: join(here, "results") },
+    ...SYNTHETIC_ARGUMENTS,
+  },
 });
 
 mkdirSync(values.work, { recursive: true });
@@ -28,7 +32,11 @@ if (values.synthetic) {
   split = "test";
   if (!existsSync(join(dataset, "corpus.jsonl"))) {
     console.log(`writing the synthetic corpus to ${dataset} ...`);
-    execFileSync(process.execPath, [join(here, "synthetic-corpus.mjs"), "--docs", values.docs, "--queries", values.queries, "--seed", values.seed, "--out", dataset], { stdio: "inherit" });
+    execFileSync(
+      process.execPath,
+      [join(here, "synthetic-corpus.mjs"), "--docs", values.docs, "--queries", values.queries, "--seed", values.seed, "--out", dataset],
+      { stdio: "inherit" },
+    );
   }
 } else {
   dataset = resolve(here, "../../shared/datasets/scifact");
@@ -48,9 +56,15 @@ rmSync(`${database}.bm25`, { recursive: true, force: true });
 function timedCli(args) {
   rmSync(rssFile, { force: true });
   const started = performance.now();
-  const output = execFileSync(process.execPath, ["--import", join(here, "measure-peak-rss.mjs"), cli, ...args, "--engine", `local:${database}`, "--json"], {
-    env: { ...process.env, PEAK_RSS_FILE: rssFile }, encoding: "utf8", maxBuffer: 1 << 26,
-  });
+  const output = execFileSync(
+    process.execPath,
+    ["--import", join(here, "measure-peak-rss.mjs"), cli, ...args, "--engine", `local:${database}`, "--json"],
+    {
+      env: { ...process.env, PEAK_RSS_FILE: rssFile },
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   return { seconds, peakRssMiB: JSON.parse(readFileSync(rssFile, "utf8").trim()).peakRssMiB, result: JSON.parse(output) };
 }
@@ -58,7 +72,15 @@ function timedCli(args) {
 const name = values.synthetic ? "synthetic" : "scifact";
 const load = timedCli(["load", "beir", dataset, "--split", split, "--docs-collection", name, "--queries-collection", `${name}-${split}`]);
 const mined = timedCli([
-  "mine", "--docs-collection", name, "--queries-collection", `${name}-${split}`, "--out-collection", "negatives", "--negatives-per-query", "5",
+  "mine",
+  "--docs-collection",
+  name,
+  "--queries-collection",
+  `${name}-${split}`,
+  "--out-collection",
+  "negatives",
+  "--negatives-per-query",
+  "5",
 ]);
 
 // In one process, with the index already built: the engine's own search time for the same
@@ -67,16 +89,27 @@ const engine = await openLocalBackend(database);
 const docs = new DocsCollection({ collectionName: name, titleKey: "title" });
 const queries = new QueriesCollection({ collectionName: `${name}-${split}` });
 const sampled = await sampleQueries(engine, queries, { limit: Infinity, sampling: "first", seed: 42 });
-await engine.search(docs.target, sampled.queries.slice(0, 8).map((query) => ({ text: query.text })), { mode: "bm25", k: 100 });
+await engine.search(
+  docs.target,
+  sampled.queries.slice(0, 8).map((query) => ({ text: query.text })),
+  { mode: "bm25", k: 100 },
+);
 let started = performance.now();
 for (let start = 0; start < sampled.queries.length; start += 64) {
-  await engine.search(docs.target, sampled.queries.slice(start, start + 64).map((query) => ({ text: query.text })), { mode: "bm25", k: 100 });
+  await engine.search(
+    docs.target,
+    sampled.queries.slice(start, start + 64).map((query) => ({ text: query.text })),
+    { mode: "bm25", k: 100 },
+  );
 }
 const searchSeconds = (performance.now() - started) / 1000;
 started = performance.now();
 const report = await mine({
-  backend: engine, docsCollection: docs, queriesCollection: queries,
-  hardNegativesCollection: new HardNegativesCollection({ collectionName: "negatives-in-process" }), negativesPerQuery: 5,
+  backend: engine,
+  docsCollection: docs,
+  queriesCollection: queries,
+  hardNegativesCollection: new HardNegativesCollection({ collectionName: "negatives-in-process" }),
+  negativesPerQuery: 5,
 });
 const mineSeconds = (performance.now() - started) / 1000;
 await engine.close();
@@ -84,6 +117,12 @@ await engine.close();
 const format = (seconds) => `${seconds.toFixed(2)} s`;
 console.log(`dataset: ${name} (${load.result.documents} documents, ${load.result.queries} ${split} queries)`);
 console.log(`hardneg load beir (process):  ${format(load.seconds)}, peak RSS ${load.peakRssMiB.toFixed(0)} MiB`);
-console.log(`hardneg mine, 5/query (process, builds the BM25 index): ${format(mined.seconds)}, peak RSS ${mined.peakRssMiB.toFixed(0)} MiB, rows ${mined.result.rows_written}`);
-console.log(`whole job (load + mine): ${format(load.seconds + mined.seconds)}, peak RSS ${Math.max(load.peakRssMiB, mined.peakRssMiB).toFixed(0)} MiB`);
-console.log(`in-process, index loaded: engine search only ${format(searchSeconds)} (${(sampled.queries.length / searchSeconds).toFixed(0)} q/s, k=100); full mining run ${format(mineSeconds)}; overhead ×${(mineSeconds / searchSeconds).toFixed(2)} (rows ${report.rows_written})`);
+console.log(
+  `hardneg mine, 5/query (process, builds the BM25 index): ${format(mined.seconds)}, peak RSS ${mined.peakRssMiB.toFixed(0)} MiB, rows ${mined.result.rows_written}`,
+);
+console.log(
+  `whole job (load + mine): ${format(load.seconds + mined.seconds)}, peak RSS ${Math.max(load.peakRssMiB, mined.peakRssMiB).toFixed(0)} MiB`,
+);
+console.log(
+  `in-process, index loaded: engine search only ${format(searchSeconds)} (${(sampled.queries.length / searchSeconds).toFixed(0)} q/s, k=100); full mining run ${format(mineSeconds)}; overhead ×${(mineSeconds / searchSeconds).toFixed(2)} (rows ${report.rows_written})`,
+);

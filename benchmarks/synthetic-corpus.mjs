@@ -53,7 +53,7 @@ export function createSyntheticCorpus(options = {}) {
   const words = Array.from({ length: settings.vocabulary }, (_, rank) => wordOf(rank));
   const cumulative = new Float64Array(settings.vocabulary);
   let total = 0;
-  for (let rank = 0; rank < settings.vocabulary; rank++) cumulative[rank] = total += 1 / Math.pow(rank + 1, settings.zipfExponent);
+  for (let rank = 0; rank < settings.vocabulary; rank++) cumulative[rank] = total += 1 / (rank + 1) ** settings.zipfExponent;
   const sampleRank = (random) => {
     const target = random() * total;
     let low = 0;
@@ -125,8 +125,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   mkdirSync(join(values.out, "qrels"), { recursive: true });
   await writeLines(join(values.out, "corpus.jsonl"), corpus.documents());
   const queries = corpus.queries();
-  await writeLines(join(values.out, "queries.jsonl"), queries.map(({ _id, text }) => ({ _id, text })));
-  const qrels = ["query-id\tcorpus-id\tscore", ...queries.map(({ _id, goldId }) => `${_id}\t${goldId}\t1`)].join("\n") + "\n";
+  await writeLines(
+    join(values.out, "queries.jsonl"),
+    queries.map(({ _id, text }) => ({ _id, text })),
+  );
+  const qrels = `${["query-id\tcorpus-id\tscore", ...queries.map(({ _id, goldId }) => `${_id}\t${goldId}\t1`)].join("\n")}\n`;
   writeFileSync(join(values.out, "qrels", "test.tsv"), qrels);
   console.log(`wrote ${corpus.settings.docs} documents and ${queries.length} queries to ${values.out}`);
 }

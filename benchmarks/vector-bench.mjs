@@ -48,11 +48,19 @@ for (const documents of values.docs.split(",").map(Number)) {
     const started = performance.now();
     const results = searchVectors(matrix, dimension, queries, k);
     const seconds = (performance.now() - started) / 1000;
-    if (results.length !== queryCount || results[0].documentIndexes.length !== Math.min(k, documents)) throw new Error("wrong result shape");
-    console.log([
-      String(documents).padStart(9), String(dimension).padStart(4), String(queryCount).padStart(8), seconds.toFixed(2).padStart(8),
-      (queryCount / seconds).toFixed(1).padStart(10), (1000 * seconds / queryCount).toFixed(2).padStart(9),
-      (matrix.byteLength / 2 ** 20).toFixed(0).padStart(11), (process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(13),
-    ].join("  "));
+    if (results.length !== queryCount || results[0].documentIndexes.length !== Math.min(k, documents))
+      throw new Error("wrong result shape");
+    console.log(
+      [
+        String(documents).padStart(9),
+        String(dimension).padStart(4),
+        String(queryCount).padStart(8),
+        seconds.toFixed(2).padStart(8),
+        (queryCount / seconds).toFixed(1).padStart(10),
+        ((1000 * seconds) / queryCount).toFixed(2).padStart(9),
+        (matrix.byteLength / 2 ** 20).toFixed(0).padStart(11),
+        (process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(13),
+      ].join("  "),
+    );
   }
 }

@@ -43,7 +43,14 @@ describe.skipIf(url.skip !== false || !model.available)("the original API as wri
 
   it("mines 5 negatives for each sample query in hybrid mode and stores them in Weaviate under the original keys; a re-run adds nothing", async () => {
     const report = await runOriginalApi(backend, sample);
-    expect(report).toMatchObject({ queries: 48, queries_mined: 48, rows_written: 240, queries_skipped: 0, mode: "hybrid", strategy: "top-k" });
+    expect(report).toMatchObject({
+      queries: 48,
+      queries_mined: 48,
+      rows_written: 240,
+      queries_skipped: 0,
+      mode: "hybrid",
+      strategy: "top-k",
+    });
     expect(await backend.count(out.collectionName)).toBe(240);
 
     // Weaviate's own schema has the original properties (not only hardneg's JSON side property).
@@ -60,7 +67,8 @@ describe.skipIf(url.skip !== false || !model.available)("the original API as wri
     expect(rows).toHaveLength(240);
     const sampleQueries = new Map<string, string[]>();
     for await (const batch of backend.iterate(queries.collectionName)) {
-      for (const record of batch) sampleQueries.set(String(record.properties[queries.queryContentKey]), record.properties[queries.goldIdsKey] as string[]);
+      for (const record of batch)
+        sampleQueries.set(String(record.properties[queries.queryContentKey]), record.properties[queries.goldIdsKey] as string[]);
     }
     for (const { properties } of rows) {
       for (const key of ORIGINAL_KEYS) expect(properties, key).toHaveProperty(key);
@@ -70,8 +78,12 @@ describe.skipIf(url.skip !== false || !model.available)("the original API as wri
       expect(golds).not.toContain(properties.hard_negative_id);
       expect((properties.gold_documents as string[]).length).toBe(golds!.length);
     }
-    const documents = await backend.getDocuments(docs.target, rows.slice(0, 5).map((row) => String(row.properties.hard_negative_id)));
-    for (const row of rows.slice(0, 5)) expect(documents.get(String(row.properties.hard_negative_id))?.text).toBe(row.properties.hard_negative_doc);
+    const documents = await backend.getDocuments(
+      docs.target,
+      rows.slice(0, 5).map((row) => String(row.properties.hard_negative_id)),
+    );
+    for (const row of rows.slice(0, 5))
+      expect(documents.get(String(row.properties.hard_negative_id))?.text).toBe(row.properties.hard_negative_doc);
 
     const again = await runOriginalApi(backend, sample);
     expect(again.batches_resumed).toBe(again.batches);

@@ -19,8 +19,19 @@ it("the original API example runs as written against backend-local", async () =>
   try {
     const [row] = (await store.iterate("HardNegatives")[Symbol.asyncIterator]().next()).value!;
     expect(Object.keys(row!.properties).sort()).toEqual([
-      "gold_doc_ids", "gold_documents", "gold_rank", "gold_score", "hard_negative_doc", "hard_negative_id",
-      "padded", "query", "query_id", "rank", "run_id", "score", "strategy",
+      "gold_doc_ids",
+      "gold_documents",
+      "gold_rank",
+      "gold_score",
+      "hard_negative_doc",
+      "hard_negative_id",
+      "padded",
+      "query",
+      "query_id",
+      "rank",
+      "run_id",
+      "score",
+      "strategy",
     ]);
     const stored = await store.getRecords("BrightBiology", ["d001"]);
     expect(Object.keys(stored.get("d001")!.properties)).toEqual(expect.arrayContaining(["dataset_id", "content"]));

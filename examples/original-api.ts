@@ -4,19 +4,31 @@
 // or import `runOriginalApiExample` / `runOriginalApi` as the tests do.
 import { openLocalBackend } from "@hardneg/backend-local";
 import {
-  addHardNegatives, DocsCollection, HardNegativesCollection, ingestDocuments, ingestQueries, openBeir, QueriesCollection,
-  type Engine, type MineReport,
+  addHardNegatives,
+  DocsCollection,
+  HardNegativesCollection,
+  ingestDocuments,
+  ingestQueries,
+  openBeir,
+  QueriesCollection,
+  type Engine,
+  type MineReport,
 } from "@hardneg/core";
 
 /** The original tool's collections, named and keyed as it named them. */
 export const docs = new DocsCollection({ collectionName: "BrightBiology", contentKey: "content", idKey: "dataset_id" });
 export const queries = new QueriesCollection({
-  collectionName: "SyntheticBrightBiology", queryContentKey: "simulated_user_query", goldIdsKey: "dataset_ids",
+  collectionName: "SyntheticBrightBiology",
+  queryContentKey: "simulated_user_query",
+  goldIdsKey: "dataset_ids",
 });
 export const out = new HardNegativesCollection({
-  collectionName: "HardNegatives", queryContentKey: "query",
-  goldIdsKey: "gold_doc_ids", goldDocumentsKey: "gold_documents",
-  hardNegativeDocumentKey: "hard_negative_doc", hardNegativeIdKey: "hard_negative_id",
+  collectionName: "HardNegatives",
+  queryContentKey: "query",
+  goldIdsKey: "gold_doc_ids",
+  goldDocumentsKey: "gold_documents",
+  hardNegativeDocumentKey: "hard_negative_doc",
+  hardNegativeIdKey: "hard_negative_id",
 });
 
 /** Loads the bundled sample under the original property names, then mines as the original did. */
@@ -27,8 +39,12 @@ export async function runOriginalApi(backend: Engine, sampleFolder: string): Pro
   await ingestQueries(backend, queries, sample.queries());
 
   return addHardNegatives({
-    backend, negativesPerQuery: 5, docsCollection: docs,
-    queriesCollection: queries, hardNegativesCollection: out, querySamples: 100,
+    backend,
+    negativesPerQuery: 5,
+    docsCollection: docs,
+    queriesCollection: queries,
+    hardNegativesCollection: out,
+    querySamples: 100,
   });
 }
 

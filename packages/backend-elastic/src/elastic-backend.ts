@@ -149,8 +149,15 @@ export class ElasticBackend implements EngineDriver {
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const k = options.k;
     const texts = requests.map((request) => request.text);
-    if (options.mode !== "bm25") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
-    const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
+    if (options.mode !== "bm25")
+      checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, {
+        component: COMPONENT,
+        collection: target.collection,
+      });
+    const vectors =
+      options.mode === "bm25"
+        ? undefined
+        : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     if (options.mode === "hybrid") {
       // The rrf retriever is unweighted in 8.x, so it serves alpha 0.5 only; anything else,
       // or a cluster whose licence refuses it, fuses a BM25 and a kNN list with core's fuseHits.
@@ -163,11 +170,22 @@ export class ElasticBackend implements EngineDriver {
           this.serverRrf = false;
         }
       }
-      const bodies = texts.flatMap((text, position) => [bm25SearchBody(target, text, k), vectorSearchBody(target, this.vectorField, vectors![position]!, k)]);
+      const bodies = texts.flatMap((text, position) => [
+        bm25SearchBody(target, text, k),
+        vectorSearchBody(target, this.vectorField, vectors![position]!, k),
+      ]);
       const responses = await this.multiSearch(target.collection, bodies, "hybrid search (keyword and vector lists)");
-      return texts.map((_, position) => fuseHits(hitsOf(responses[2 * position]!, target.idKey, k), hitsOf(responses[2 * position + 1]!, target.idKey, k, "knn-cosine"), { fusion: options.fusion!, alpha: options.alpha!, k }));
+      return texts.map((_, position) =>
+        fuseHits(hitsOf(responses[2 * position]!, target.idKey, k), hitsOf(responses[2 * position + 1]!, target.idKey, k, "knn-cosine"), {
+          fusion: options.fusion!,
+          alpha: options.alpha!,
+          k,
+        }),
+      );
     }
-    const bodies = texts.map((text, position) => (options.mode === "bm25" ? bm25SearchBody(target, text, k) : vectorSearchBody(target, this.vectorField, vectors![position]!, k)));
+    const bodies = texts.map((text, position) =>
+      options.mode === "bm25" ? bm25SearchBody(target, text, k) : vectorSearchBody(target, this.vectorField, vectors![position]!, k),
+    );
     const responses = await this.multiSearch(target.collection, bodies, `${options.mode} search`);
     return responses.map((response) => hitsOf(response, target.idKey, k, options.mode === "vector" ? "knn-cosine" : "engine"));
   }
@@ -186,13 +204,19 @@ export class ElasticBackend implements EngineDriver {
   }
 
   /** BM25 or vector scores of given documents (BM25 gives 0 when no term matches); core asks only in `scoreDocumentsModes`. */
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     const text = request.text;
     const where = { component: COMPONENT, collection: target.collection };
     if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, where);
-    const body = options.mode === "bm25"
-      ? bm25ScoreBody(target, text, ids)
-      : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, where))[0]!, ids);
+    const body =
+      options.mode === "bm25"
+        ? bm25ScoreBody(target, text, ids)
+        : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, where))[0]!, ids);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
     return scoresOf(response!, target.idKey, options.mode === "vector" ? "knn-cosine" : "engine");
   }
@@ -211,9 +235,15 @@ export class ElasticBackend implements EngineDriver {
     const analyzer = spec.kind === "documents" ? await this.documentAnalyzer() : undefined;
     // The stored spec records whose vectors the index holds, so searches with another embedder are refused.
     spec = vectors === undefined ? spec : { ...spec, vectors };
-    const mappings = indexMappings(spec, { vectorField: this.vectorField, ...(dimensions === undefined ? {} : { dimensions }), ...(analyzer === undefined ? {} : { analyzer }) });
+    const mappings = indexMappings(spec, {
+      vectorField: this.vectorField,
+      ...(dimensions === undefined ? {} : { dimensions }),
+      ...(analyzer === undefined ? {} : { analyzer }),
+    });
     const settings = analyzer === FALLBACK_ANALYZER ? fallbackAnalysisSettings() : undefined;
-    await this.call("create index", spec.name, () => this.client.indices.create({ index: spec.name, mappings, ...(settings === undefined ? {} : { settings }) }));
+    await this.call("create index", spec.name, () =>
+      this.client.indices.create({ index: spec.name, mappings, ...(settings === undefined ? {} : { settings }) }),
+    );
     this.specs.set(spec.name, spec);
   }
 
@@ -259,10 +289,12 @@ export class ElasticBackend implements EngineDriver {
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
     assertIndexName(name);
     const spec = await this.describeCollection(name);
-    if (spec === undefined) throw toHardnegError({ meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } }, "upsert", name);
+    if (spec === undefined)
+      throw toHardnegError({ meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } }, "upsert", name);
     // Core passes distinct ids (the last write of each), so chunks written concurrently cannot reorder two writes of one id.
     await mapConcurrently(chunked(records, this.recordsPerBulk), this.concurrency, async (chunk) => {
-      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
+      const vectors =
+        spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
       if (vectors !== undefined) await this.recordVectors(this.specs.get(name) ?? spec);
       if (this.refresh === "on-read") this.unrefreshed.add(name);
       await this.bulkWithItemRetries(name, chunk, vectors);
@@ -274,7 +306,9 @@ export class ElasticBackend implements EngineDriver {
     assertIndexName(name);
     const batchSize = Math.min(options.batchSize, MAX_K);
     await this.refreshIfWritten(name);
-    let pitId = (await this.call("open point in time", name, () => this.client.openPointInTime({ index: name, keep_alive: POINT_IN_TIME_KEEP_ALIVE }))).id;
+    let pitId = (
+      await this.call("open point in time", name, () => this.client.openPointInTime({ index: name, keep_alive: POINT_IN_TIME_KEEP_ALIVE }))
+    ).id;
     try {
       let searchAfter: unknown[] | undefined;
       for (;;) {
@@ -317,7 +351,9 @@ export class ElasticBackend implements EngineDriver {
   /** The configured analyzer, else "english" when the cluster has it (asked once), else the fallback. */
   private documentAnalyzer(): Promise<string> {
     if (this.analyzer !== undefined) return Promise.resolve(this.analyzer);
-    this.defaultAnalyzer ??= this.call("check the english analyzer", undefined, () => this.client.indices.analyze({ analyzer: "english", text: "probe" })).then(
+    this.defaultAnalyzer ??= this.call("check the english analyzer", undefined, () =>
+      this.client.indices.analyze({ analyzer: "english", text: "probe" }),
+    ).then(
       () => "english",
       (error: unknown) => {
         if (HardnegError.isInstance(error) && error.code === "BAD_INPUT" && /analyzer/i.test(error.message)) return FALLBACK_ANALYZER;
@@ -342,14 +378,22 @@ export class ElasticBackend implements EngineDriver {
     const source = (await this.vectorsSource())!;
     const updated = withDocumentVectors(spec, source, { component: COMPONENT, collection: spec.name });
     if (updated === undefined) return;
-    await this.call("add the vector field", spec.name, () => this.client.indices.putMapping({
-      index: spec.name, _meta: { hardneg: updated }, properties: { [this.vectorField]: denseVectorMapping(source.dimension) },
-    }));
+    await this.call("add the vector field", spec.name, () =>
+      this.client.indices.putMapping({
+        index: spec.name,
+        _meta: { hardneg: updated },
+        properties: { [this.vectorField]: denseVectorMapping(source.dimension) },
+      }),
+    );
     this.specs.set(spec.name, updated);
   }
 
   /** Vectors for document records: from the configured property, else from the embedder, else none. */
-  private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {
+  private async documentVectorsOf(
+    collection: string,
+    records: readonly StoredRecord[],
+    target: Omit<DocumentTarget, "collection">,
+  ): Promise<ArrayLike<number>[] | undefined> {
     if (this.documentVectors !== undefined) {
       const { property, dimension } = this.documentVectors;
       return records.map((record) => documentVectorProperty(record, property, dimension, { collection, component: COMPONENT }));
@@ -366,25 +410,46 @@ export class ElasticBackend implements EngineDriver {
     await this.refreshIfWritten(index);
     const chunks = chunked(bodies, this.requestsPerCall);
     const answered = await mapConcurrently(chunks, this.concurrency, (chunk) =>
-      this.call(action, index, () => this.client.msearch({ searches: chunk.flatMap((body) => [{ index }, body]) }).then((response) => {
-        for (const item of response.responses) if (item.error !== undefined) throw { status: item.status, error: item.error };
-        return response.responses;
-      })));
+      this.call(action, index, () =>
+        this.client.msearch({ searches: chunk.flatMap((body) => [{ index }, body]) }).then((response) => {
+          for (const item of response.responses) if (item.error !== undefined) throw { status: item.status, error: item.error };
+          return response.responses;
+        }),
+      ),
+    );
     return answered.flat();
   }
 
-  private async bulkWithItemRetries(index: string, records: readonly StoredRecord[], vectors: readonly ArrayLike<number>[] | undefined): Promise<void> {
+  private async bulkWithItemRetries(
+    index: string,
+    records: readonly StoredRecord[],
+    vectors: readonly ArrayLike<number>[] | undefined,
+  ): Promise<void> {
     let pending = records.map((record, position) => ({ record, vector: vectors?.[position] }));
     await this.call("bulk write", index, async () => {
       const response = await this.client.bulk({
-        operations: bulkOperations(index, pending.map((item) => item.record), this.vectorField, vectors === undefined ? undefined : pending.map((item) => item.vector!)),
+        operations: bulkOperations(
+          index,
+          pending.map((item) => item.record),
+          this.vectorField,
+          vectors === undefined ? undefined : pending.map((item) => item.vector!),
+        ),
         refresh: this.refresh === "wait_for" ? "wait_for" : false,
       });
-      const failures = bulkFailuresOf(response, pending.map((item) => item.record.id));
+      const failures = bulkFailuresOf(
+        response,
+        pending.map((item) => item.record.id),
+      );
       const permanent = failures.filter((failure) => !isTransientStatus(failure.status));
       if (permanent.length > 0) {
-        const listed = permanent.slice(0, 5).map((failure) => `"${failure.id}": ${failure.type} ${failure.reason}`).join("; ");
-        throw new BadInputError(`${permanent.length} of ${pending.length} records were refused: ${listed}`, { component: COMPONENT, collection: index });
+        const listed = permanent
+          .slice(0, 5)
+          .map((failure) => `"${failure.id}": ${failure.type} ${failure.reason}`)
+          .join("; ");
+        throw new BadInputError(`${permanent.length} of ${pending.length} records were refused: ${listed}`, {
+          component: COMPONENT,
+          collection: index,
+        });
       }
       if (failures.length > 0) {
         pending = failures.map((failure) => pending[failure.position]!);
@@ -424,7 +489,9 @@ export class ElasticBackend implements EngineDriver {
 export async function openElasticBackend(url: string, options: ElasticBackendOptions = {}): Promise<EngineOf<ElasticBackend>> {
   if (options.client !== undefined) return createEngine(new ElasticBackend(options.client, options));
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
-    throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:9200", got ${JSON.stringify(url)}`, { component: COMPONENT });
+    throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:9200", got ${JSON.stringify(url)}`, {
+      component: COMPONENT,
+    });
   }
   let client: ElasticClient;
   try {

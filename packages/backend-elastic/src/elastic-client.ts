@@ -8,8 +8,13 @@ import { Client } from "@elastic/elasticsearch";
  */
 export interface ElasticClient {
   search(params: Record<string, unknown>): Promise<ElasticSearchResponse>;
-  msearch(params: { searches: Record<string, unknown>[] }): Promise<{ responses: Array<ElasticSearchResponse & { error?: ElasticErrorBody; status?: number }> }>;
-  mget(params: { index: string; ids: string[] }): Promise<{ docs: Array<{ _id: string; found?: boolean; _source?: Record<string, unknown>; error?: { type?: string } }> }>;
+  msearch(params: {
+    searches: Record<string, unknown>[];
+  }): Promise<{ responses: Array<ElasticSearchResponse & { error?: ElasticErrorBody; status?: number }> }>;
+  mget(params: {
+    index: string;
+    ids: string[];
+  }): Promise<{ docs: Array<{ _id: string; found?: boolean; _source?: Record<string, unknown>; error?: { type?: string } }> }>;
   bulk(params: { operations: Record<string, unknown>[]; refresh?: false | "wait_for" }): Promise<ElasticBulkResponse>;
   count(params: { index: string }): Promise<{ count: number }>;
   openPointInTime(params: { index: string; keep_alive: string }): Promise<{ id: string }>;

@@ -11,6 +11,8 @@ export function assertIndexName(name: unknown): asserts name is string {
   assertCollectionName(name, "elastic");
   if (name !== name.toLowerCase()) {
     const problem = `must be lowercase (Elasticsearch index names are); use "${name.toLowerCase()}"`;
-    throw new BadOptionError("collection", `invalid Elasticsearch index name ${JSON.stringify(name)}: ${problem}`, { component: "elastic" });
+    throw new BadOptionError("collection", `invalid Elasticsearch index name ${JSON.stringify(name)}: ${problem}`, {
+      component: "elastic",
+    });
   }
 }

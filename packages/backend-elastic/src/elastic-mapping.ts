@@ -2,7 +2,14 @@
  * Response mapping, as pure functions: Search API hits to hardneg hits and documents, Bulk API
  * items to failures, mappings `_meta` to a collection spec.
  */
-import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core/adapter";
+import {
+  documentFromProperties,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Hit,
+  type StoredRecord,
+} from "@hardneg/core/adapter";
 import type { ElasticBulkResponse, ElasticHit, ElasticSearchResponse } from "./elastic-client.js";
 
 /** The benchmark id of a hit: its id property, falling back to `_id` when the property is absent. */
@@ -26,7 +33,9 @@ export function scoreOf(hit: ElasticHit, scale: ScoreScale): number {
 
 /** Ranked hits (1-based), at most `k`. */
 export function hitsOf(response: ElasticSearchResponse, idKey: string, k: number, scale: ScoreScale = "engine"): Hit[] {
-  return response.hits.hits.slice(0, k).map((hit, position) => ({ id: documentIdOf(hit, idKey), score: scoreOf(hit, scale), rank: position + 1 }));
+  return response.hits.hits
+    .slice(0, k)
+    .map((hit, position) => ({ id: documentIdOf(hit, idKey), score: scoreOf(hit, scale), rank: position + 1 }));
 }
 
 /** Scores by document id; the first (best) hit wins if an id repeats. */
@@ -66,7 +75,13 @@ export function bulkFailuresOf(response: ElasticBulkResponse, ids: readonly stri
   response.items.forEach((item, position) => {
     const result = Object.values(item)[0];
     if (result?.error === undefined) return;
-    failures.push({ position, id: result._id ?? ids[position] ?? "?", status: result.status, type: result.error.type ?? "unknown", reason: result.error.reason ?? "" });
+    failures.push({
+      position,
+      id: result._id ?? ids[position] ?? "?",
+      status: result.status,
+      type: result.error.type ?? "unknown",
+      reason: result.error.reason ?? "",
+    });
   });
   return failures;
 }

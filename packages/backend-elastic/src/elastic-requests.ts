@@ -37,7 +37,12 @@ export function fallbackAnalysisSettings(): Record<string, unknown> {
 }
 
 /** The `knn` section: `num_candidates` is twice `k` (at least 100, at most 10 000; `k` itself is at most 10 000) for recall. */
-export function knnSection(vectorField: string, vector: ArrayLike<number>, k: number, filter?: Record<string, unknown>): Record<string, unknown> {
+export function knnSection(
+  vectorField: string,
+  vector: ArrayLike<number>,
+  k: number,
+  filter?: Record<string, unknown>,
+): Record<string, unknown> {
   const section: Record<string, unknown> = {
     field: vectorField,
     query_vector: Array.from(vector),
@@ -57,12 +62,23 @@ export function bm25SearchBody(target: DocumentTarget, text: string, k: number):
   return { size: k, query: keywordQuery(target, text), track_total_hits: false, ...idSource(target) };
 }
 
-export function vectorSearchBody(target: DocumentTarget, vectorField: string, vector: ArrayLike<number>, k: number): Record<string, unknown> {
+export function vectorSearchBody(
+  target: DocumentTarget,
+  vectorField: string,
+  vector: ArrayLike<number>,
+  k: number,
+): Record<string, unknown> {
   return { size: k, knn: knnSection(vectorField, vector, k), track_total_hits: false, ...idSource(target) };
 }
 
 /** Hybrid through the `rrf` retriever (Elasticsearch 8.14+): BM25 and kNN fused on the server. */
-export function rrfSearchBody(target: DocumentTarget, vectorField: string, text: string, vector: ArrayLike<number>, k: number): Record<string, unknown> {
+export function rrfSearchBody(
+  target: DocumentTarget,
+  vectorField: string,
+  text: string,
+  vector: ArrayLike<number>,
+  k: number,
+): Record<string, unknown> {
   return {
     size: k,
     retriever: {
@@ -96,8 +112,18 @@ export function bm25ScoreBody(target: DocumentTarget, text: string, ids: readonl
 }
 
 /** Vector scores of given documents: kNN restricted by a `terms` filter to exactly those ids. */
-export function vectorScoreBody(target: DocumentTarget, vectorField: string, vector: ArrayLike<number>, ids: readonly string[]): Record<string, unknown> {
-  return { size: ids.length, knn: knnSection(vectorField, vector, ids.length, { terms: { [target.idKey]: [...ids] } }), track_total_hits: false, ...idSource(target) };
+export function vectorScoreBody(
+  target: DocumentTarget,
+  vectorField: string,
+  vector: ArrayLike<number>,
+  ids: readonly string[],
+): Record<string, unknown> {
+  return {
+    size: ids.length,
+    knn: knnSection(vectorField, vector, ids.length, { terms: { [target.idKey]: [...ids] } }),
+    track_total_hits: false,
+    ...idSource(target),
+  };
 }
 
 /** One page of a point-in-time scan, in `_shard_doc` order (the cheapest stable order). */
@@ -112,7 +138,12 @@ export function pageBody(pitId: string, size: number, searchAfter: unknown[] | u
 }
 
 /** Bulk `index` actions (create or replace by `_id`, hence idempotent), with vectors when given. */
-export function bulkOperations(index: string, records: readonly StoredRecord[], vectorField: string, vectors?: readonly ArrayLike<number>[]): Record<string, unknown>[] {
+export function bulkOperations(
+  index: string,
+  records: readonly StoredRecord[],
+  vectorField: string,
+  vectors?: readonly ArrayLike<number>[],
+): Record<string, unknown>[] {
   const operations: Record<string, unknown>[] = [];
   records.forEach((record, position) => {
     operations.push({ index: { _index: index, _id: record.id } });

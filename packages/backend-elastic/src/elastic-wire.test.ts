@@ -44,7 +44,13 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   it("mapping: a bm25 batch is one _msearch with an index header per request, answered in order", async () => {
     const backend = await backendAnswering([on("POST", "/_msearch", { body: fixtures.msearchTwoQueries })]);
     const hits = await backend.search(target, [{ text: "espresso" }, { text: "tea" }], { mode: "bm25", k: 10 });
-    expect(hits).toEqual([[{ id: "d2", score: 7.25, rank: 1 }, { id: "d9", score: 3.5, rank: 2 }], []]);
+    expect(hits).toEqual([
+      [
+        { id: "d2", score: 7.25, rank: 1 },
+        { id: "d9", score: 3.5, rank: 2 },
+      ],
+      [],
+    ]);
     expect(server!.requests).toHaveLength(1);
     const lines = server!.requests[0]!.body as Record<string, unknown>[];
     expect(lines).toHaveLength(4);
@@ -54,26 +60,54 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: vector search sends the embedder's query vector in knn", async () => {
-    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
+    const backend = await backendAnswering(
+      [coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })],
+      { embedder },
+    );
     await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
     const lines = msearchLines();
     expect(lines[1]).toMatchObject({ size: 3, knn: { field: "hardneg_vector", query_vector: [5, 1], k: 3 } });
   });
 
   it("mapping: hybrid rrf with alpha 0.5 uses the rrf retriever", async () => {
-    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })], { embedder });
+    const backend = await backendAnswering(
+      [coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })],
+      { embedder },
+    );
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
     expect(hits!.map((hit) => hit.id)).toEqual(["d2", "d9"]);
     expect(msearchLines()[1]).toHaveProperty("retriever.rrf.rank_constant", 60);
   });
 
   it("mapping: relative-score hybrid sends a BM25 and a kNN search per request and fuses them client-side", async () => {
-    const keyword = { hits: { hits: [{ _id: "a", _score: 9, _source: { doc_id: "a" } }, { _id: "b", _score: 1, _source: { doc_id: "b" } }] }, status: 200 };
-    const vector = { hits: { hits: [{ _id: "b", _score: 0.9, _source: { doc_id: "b" } }, { _id: "c", _score: 0.5, _source: { doc_id: "c" } }] }, status: 200 };
-    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [keyword, vector] } })], { embedder });
+    const keyword = {
+      hits: {
+        hits: [
+          { _id: "a", _score: 9, _source: { doc_id: "a" } },
+          { _id: "b", _score: 1, _source: { doc_id: "b" } },
+        ],
+      },
+      status: 200,
+    };
+    const vector = {
+      hits: {
+        hits: [
+          { _id: "b", _score: 0.9, _source: { doc_id: "b" } },
+          { _id: "c", _score: 0.5, _source: { doc_id: "c" } },
+        ],
+      },
+      status: 200,
+    };
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [keyword, vector] } })], {
+      embedder,
+    });
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
     // b: 0.75 · 1 + 0.25 · 0 = 0.75; a: 0.25 · 1 = 0.25; c: 0.75 · 0 = 0.
-    expect(hits).toEqual([{ id: "b", score: 0.75, rank: 1 }, { id: "a", score: 0.25, rank: 2 }, { id: "c", score: 0, rank: 3 }]);
+    expect(hits).toEqual([
+      { id: "b", score: 0.75, rank: 1 },
+      { id: "a", score: 0.25, rank: 2 },
+      { id: "c", score: 0, rank: 3 },
+    ]);
     const lines = msearchLines();
     expect(lines).toHaveLength(4);
     expect(lines[1]).toHaveProperty("query.multi_match");
@@ -81,13 +115,19 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: a cluster whose licence refuses the rrf retriever gets client-side fusion instead", async () => {
-    const licence = { error: { root_cause: [], type: "security_exception", reason: "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]" }, status: 403 };
+    const licence = {
+      error: { root_cause: [], type: "security_exception", reason: "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]" },
+      status: 403,
+    };
     const answer = { hits: { hits: [{ _id: "a", _score: 2, _source: { doc_id: "a" } }] }, status: 200 };
-    const backend = await backendAnswering([
-      coffeeWithVectors,
-      times(1, on("POST", "/_msearch", { body: { responses: [licence] } })),
-      on("POST", "/_msearch", { body: { responses: [answer, answer] } }),
-    ], { embedder });
+    const backend = await backendAnswering(
+      [
+        coffeeWithVectors,
+        times(1, on("POST", "/_msearch", { body: { responses: [licence] } })),
+        on("POST", "/_msearch", { body: { responses: [answer, answer] } }),
+      ],
+      { embedder },
+    );
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
     expect(hits!.map((hit) => hit.id)).toEqual(["a"]);
     expect(server!.requests.filter((request) => request.path.startsWith("/_msearch"))).toHaveLength(2);
@@ -95,37 +135,61 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
-    const backend = await backendAnswering([
-      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("property:vector", 2) }),
-      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
-    ], { documentVectors: { property: "vector", dimension: 2 } });
+    const backend = await backendAnswering(
+      [
+        on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("property:vector", 2) }),
+        on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
+      ],
+      { documentVectors: { property: "vector", dimension: 2 } },
+    );
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
-    expect((server!.requests.find((request) => request.path.startsWith("/_bulk"))!.body as unknown[])[1]).toEqual({ doc_id: "d1", text: "x", vector: [0.5, 0.5], hardneg_vector: [0.5, 0.5] });
-    expect((await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: [1] } }]))).code).toBe("BAD_INPUT");
+    expect((server!.requests.find((request) => request.path.startsWith("/_bulk"))!.body as unknown[])[1]).toEqual({
+      doc_id: "d1",
+      text: "x",
+      vector: [0.5, 0.5],
+      hardneg_vector: [0.5, 0.5],
+    });
+    expect(
+      (await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: [1] } }]))).code,
+    ).toBe("BAD_INPUT");
     expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
   });
 
   it("mapping: vectors written into an index created without them add the vector field and record their embedder first", async () => {
-    const backend = await backendAnswering([
-      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
-      on("PUT", "/coffee/_mapping", { body: { acknowledged: true } }),
-      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
-    ], { embedder });
+    const backend = await backendAnswering(
+      [
+        on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+        on("PUT", "/coffee/_mapping", { body: { acknowledged: true } }),
+        on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
+      ],
+      { embedder },
+    );
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]);
     const paths = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
     expect(paths).toEqual(["GET /coffee/_mapping", "PUT /coffee/_mapping", "POST /_bulk"]);
     expect(server!.requests[1]!.body).toEqual({
-      _meta: { hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId: "test:length", dimension: 2 } } },
+      _meta: {
+        hardneg: {
+          name: "coffee",
+          kind: "documents",
+          target: { idKey: "doc_id", contentKey: "text" },
+          vectors: { embedderId: "test:length", dimension: 2 },
+        },
+      },
       properties: { hardneg_vector: { type: "dense_vector", dims: 2, index: true, similarity: "cosine", index_options: { type: "hnsw" } } },
     });
   });
 
   it("mapping: vector search on an index without vectors, or with another embedder's, is refused before searching", async () => {
     const plain = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec })], { embedder });
-    expect((await expectHardnegRejection(plain.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).message).toContain("holds no document vectors");
+    expect((await expectHardnegRejection(plain.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).message).toContain(
+      "holds no document vectors",
+    );
     await server!.close();
-    const other = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("onnx:another-model", 2) })], { embedder });
+    const other = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithVectors("onnx:another-model", 2) })], {
+      embedder,
+    });
     const error = await expectHardnegRejection(other.search(target, [{ text: "x" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" }));
     expect([error.code, error.message]).toEqual(["BAD_OPTION", expect.stringContaining('come from "onnx:another-model"')]);
     expect(server!.requests.some((request) => request.path.startsWith("/_msearch"))).toBe(false);
@@ -134,19 +198,29 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   it("mapping: without an embedder only bm25 is offered and vector search is refused clearly", async () => {
     const backend = await backendAnswering([]);
     expect(backend.capabilities().modes).toEqual(["bm25"]);
-    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 3 }))).code).toBe(
+      "UNSUPPORTED_CAPABILITY",
+    );
     expect((await expectHardnegRejection(backend.search(target, [{ text: "  " }], { mode: "bm25", k: 3 }))).code).toBe("BAD_INPUT");
     expect(server!.requests).toEqual([]);
   });
 
   it("mapping: core refuses what the engine cannot serve before any request: hybrid scores, k above 10 000, an uppercase index", async () => {
     const backend = await backendAnswering([], { embedder });
-    expect(backend.capabilities()).toMatchObject({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxK: 10_000 });
+    expect(backend.capabilities()).toMatchObject({
+      modes: ["bm25", "vector", "hybrid"],
+      scoreDocumentsModes: ["bm25", "vector"],
+      maxK: 10_000,
+    });
     const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
-    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
+      "UNSUPPORTED_CAPABILITY",
+    );
     const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
     expect(tooMany.message).toContain("above this engine's maximum of 10000");
-    const uppercase = await expectHardnegRejection(backend.search({ ...target, collection: "Coffee" }, [{ text: "x" }], { mode: "vector", k: 3 }));
+    const uppercase = await expectHardnegRejection(
+      backend.search({ ...target, collection: "Coffee" }, [{ text: "x" }], { mode: "vector", k: 3 }),
+    );
     expect([uppercase.code, uppercase.location.option]).toEqual(["BAD_OPTION", "collection"]);
     expect(uppercase.message).toContain("must be lowercase");
     expect((await expectHardnegRejection(backend.upsert("Runs", [{ id: "r1", properties: {} }]))).message).toContain("must be lowercase");
@@ -157,7 +231,12 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     const backend = await backendAnswering([on("POST", "/_msearch", { body: fixtures.msearchDocumentsById })]);
     const documents = await backend.getDocuments(target, ["d2", "d5", "d404", "d2"]);
     expect([...documents.keys()].sort()).toEqual(["d2", "d5"]);
-    expect(documents.get("d2")).toEqual({ id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", fields: { lang: "en" } });
+    expect(documents.get("d2")).toEqual({
+      id: "d2",
+      text: "Espresso is brewed under pressure.",
+      title: "Espresso",
+      fields: { lang: "en" },
+    });
     const lines = server!.requests[0]!.body as Record<string, unknown>[];
     expect(lines[1]).toMatchObject({ query: { terms: { doc_id: ["d2", "d5", "d404"] } } });
   });
@@ -176,21 +255,32 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(batches).toEqual([["r1", "r2"], ["r3"]]);
     const searches = server!.requests.filter((request) => request.path.startsWith("/_search"));
     expect(searches[0]!.body).not.toHaveProperty("search_after");
-    expect(searches[1]!.body).toMatchObject({ size: 2, search_after: [1], sort: [{ _shard_doc: "asc" }], pit: { id: fixtures.pointInTimeOpened.id } });
+    expect(searches[1]!.body).toMatchObject({
+      size: 2,
+      search_after: [1],
+      sort: [{ _shard_doc: "asc" }],
+      pit: { id: fixtures.pointInTimeOpened.id },
+    });
     expect(server!.requests.at(-1)).toMatchObject({ method: "DELETE", path: "/_pit", body: { id: fixtures.pointInTimeOpened.id } });
   });
 
   it("mapping: upsert resends only the items refused with 429, with vectors for documents", async () => {
-    const backend = await backendAnswering([
-      coffeeWithVectors,
-      times(1, on("POST", "/_bulk", { body: fixtures.bulkPartialFailure })),
-      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d2"]) }),
-    ], { embedder });
-    await backend.upsert("coffee", ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `text ${id}` } })));
+    const backend = await backendAnswering(
+      [
+        coffeeWithVectors,
+        times(1, on("POST", "/_bulk", { body: fixtures.bulkPartialFailure })),
+        on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d2"]) }),
+      ],
+      { embedder },
+    );
+    await backend.upsert(
+      "coffee",
+      ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `text ${id}` } })),
+    );
     const bulks = server!.requests.filter((request) => request.path.startsWith("/_bulk"));
     expect(bulks).toHaveLength(2);
     expect(bulks[0]!.path).toContain("refresh=false");
-    expect((bulks[0]!.body as unknown[])).toHaveLength(6);
+    expect(bulks[0]!.body as unknown[]).toHaveLength(6);
     expect(bulks[0]!.body as unknown[]).toContainEqual({ doc_id: "d1", text: "text d1", hardneg_vector: [7, 2] });
     expect(bulks[1]!.body).toEqual([{ index: { _index: "coffee", _id: "d2" } }, { doc_id: "d2", text: "text d2", hardneg_vector: [7, 2] }]);
   });
@@ -207,12 +297,24 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     await backend.count("coffee");
     await backend.count("coffee");
     await backend.close!(); // core's engine always has close (EngineOf types it optional, as Store does)
-    const paths = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`).filter((path) => !path.includes("_mapping"));
-    expect(paths).toEqual(["POST /_bulk", "POST /_bulk", "GET /coffee/_refresh", "GET /coffee/_count", "GET /coffee/_count", "GET /runs/_refresh"]);
+    const paths = server!.requests
+      .map((request) => `${request.method} ${request.path.split("?")[0]}`)
+      .filter((path) => !path.includes("_mapping"));
+    expect(paths).toEqual([
+      "POST /_bulk",
+      "POST /_bulk",
+      "GET /coffee/_refresh",
+      "GET /coffee/_count",
+      "GET /coffee/_count",
+      "GET /runs/_refresh",
+    ]);
   });
 
   it("mapping: a bulk item refused for its content fails the upsert naming the record and reason", async () => {
-    const backend = await backendAnswering([on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }), on("POST", "/_bulk", { body: fixtures.bulkMappingFailure })]);
+    const backend = await backendAnswering([
+      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+      on("POST", "/_bulk", { body: fixtures.bulkMappingFailure }),
+    ]);
     const error = await expectHardnegRejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
     expect(error.code).toBe("BAD_INPUT");
     expect(error.message).toContain('"d1": document_parsing_exception');
@@ -241,10 +343,20 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
       on("*", "/coffee/_count", { body: fixtures.countThree }),
       on("GET", "/missing/_mapping", { status: 404, body: fixtures.indexNotFound }),
     ]);
-    await backend.createCollection({ name: "fresh", kind: "queries", queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" } });
+    await backend.createCollection({
+      name: "fresh",
+      kind: "queries",
+      queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" },
+    });
     const put = server!.requests.find((request) => request.method === "PUT")!;
-    expect(put.body).toMatchObject({ mappings: { dynamic: false, _meta: { hardneg: { kind: "queries" } }, properties: { gold_ids: { type: "keyword" } } } });
-    expect(await backend.describeCollection("coffee")).toEqual({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+    expect(put.body).toMatchObject({
+      mappings: { dynamic: false, _meta: { hardneg: { kind: "queries" } }, properties: { gold_ids: { type: "keyword" } } },
+    });
+    expect(await backend.describeCollection("coffee")).toEqual({
+      name: "coffee",
+      kind: "documents",
+      target: { idKey: "doc_id", contentKey: "text" },
+    });
     expect(await backend.count("coffee")).toBe(3);
     expect(await backend.hasCollection("coffee")).toBe(true);
     expect(await backend.hasCollection("missing")).toBe(false);
@@ -274,15 +386,33 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 });
 
 describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
-  const documents: CollectionSpec = { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } };
-  const createRoutes = (analyze: Route) => [times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })), analyze, on("PUT", "/fresh", { body: { acknowledged: true } })];
-  const putBody = () => server!.requests.find((request) => request.method === "PUT")!.body as { mappings: { properties: Record<string, unknown> }; settings?: unknown };
+  const documents: CollectionSpec = {
+    name: "fresh",
+    kind: "documents",
+    target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+  };
+  const createRoutes = (analyze: Route) => [
+    times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
+    analyze,
+    on("PUT", "/fresh", { body: { acknowledged: true } }),
+  ];
+  const putBody = () =>
+    server!.requests.find((request) => request.method === "PUT")!.body as {
+      mappings: { properties: Record<string, unknown> };
+      settings?: unknown;
+    };
 
   it("mapping: the dense_vector has the dimension of core's Embedder (its `dimension`), and the english analyzer when the cluster has it", async () => {
     const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder });
     await backend.createCollection(documents);
     const { mappings, settings } = putBody();
-    expect(mappings.properties.hardneg_vector).toEqual({ type: "dense_vector", dims: 2, index: true, similarity: "cosine", index_options: { type: "hnsw" } });
+    expect(mappings.properties.hardneg_vector).toEqual({
+      type: "dense_vector",
+      dims: 2,
+      index: true,
+      similarity: "cosine",
+      index_options: { type: "hnsw" },
+    });
     expect(mappings.properties.text).toEqual({ type: "text", analyzer: "english" });
     expect(mappings.properties.title).toEqual({ type: "text", analyzer: "english" });
     expect(settings).toBeUndefined();
@@ -291,7 +421,14 @@ describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
 
   it("mapping: an embedder that does not know its dimension yet (a model not loaded) is asked for one vector first", async () => {
     let probes = 0;
-    const loading: Embedder = { ...embedder, dimension: 0, embedDocuments: async (texts) => { probes++; return texts.map(() => new Float32Array(5)); } };
+    const loading: Embedder = {
+      ...embedder,
+      dimension: 0,
+      embedDocuments: async (texts) => {
+        probes++;
+        return texts.map(() => new Float32Array(5));
+      },
+    };
     const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder: loading });
     await backend.createCollection(documents);
     expect(putBody().mappings.properties.hardneg_vector).toMatchObject({ dims: 5 });
@@ -304,15 +441,19 @@ describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
     await backend.createCollection(documents);
     const { mappings, settings } = putBody();
     expect(mappings.properties.text).toEqual({ type: "text", analyzer: "hardneg_english_unstemmed" });
-    expect(settings).toEqual({ analysis: {
-      filter: { hardneg_english_stop: { type: "stop", stopwords: "_english_" } },
-      analyzer: { hardneg_english_unstemmed: { type: "custom", tokenizer: "standard", filter: ["lowercase", "hardneg_english_stop"] } },
-    } });
+    expect(settings).toEqual({
+      analysis: {
+        filter: { hardneg_english_stop: { type: "stop", stopwords: "_english_" } },
+        analyzer: { hardneg_english_unstemmed: { type: "custom", tokenizer: "standard", filter: ["lowercase", "hardneg_english_stop"] } },
+      },
+    });
     expect(mappings.properties).not.toHaveProperty("hardneg_vector");
   });
 
   it("mapping: an analyzer given in the options is used as it is, without asking the cluster", async () => {
-    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { status: 500, body: fixtures.unavailable })), { analyzer: "standard" });
+    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { status: 500, body: fixtures.unavailable })), {
+      analyzer: "standard",
+    });
     await backend.createCollection(documents);
     expect(putBody().mappings.properties.text).toEqual({ type: "text", analyzer: "standard" });
     expect(server!.requests.some((request) => request.path.startsWith("/_analyze"))).toBe(false);
@@ -331,8 +472,12 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
   });
 
   it("mapping: a missing index becomes MissingCollectionError naming it", async () => {
-    const backend = await backendAnswering([on("POST", "/_msearch", { body: { responses: [{ error: fixtures.indexNotFound.error, status: 404 }] } })]);
-    const error = await expectHardnegRejection(backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }));
+    const backend = await backendAnswering([
+      on("POST", "/_msearch", { body: { responses: [{ error: fixtures.indexNotFound.error, status: 404 }] } }),
+    ]);
+    const error = await expectHardnegRejection(
+      backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }),
+    );
     expect(error.code).toBe("MISSING_COLLECTION");
     expect(error.message).toContain('collection "missing"');
   });
@@ -355,7 +500,7 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
     expect(server!.requests).toHaveLength(2);
   });
 
-  it("mapping: a cluster that does not answer at all becomes ConnectionError naming the socket error, not \"HTTP 0\"", async () => {
+  it('mapping: a cluster that does not answer at all becomes ConnectionError naming the socket error, not "HTTP 0"', async () => {
     const closed = await startFixtureServer([]);
     const url = closed.url;
     await closed.close();

@@ -5,7 +5,13 @@
  * otherwise the suite is skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1
  * (as in CI). Vectors come from the fixture embedder, a client-side core `Embedder`.
  */
-import { describeConformance, describeDocumentVectors, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import {
+  describeConformance,
+  describeDocumentVectors,
+  describeSciFactRetrieval,
+  FixtureEmbedder,
+  liveEngineUrl,
+} from "@hardneg/core/testkit";
 import { openElasticBackend } from "./elastic-backend.js";
 
 const url = liveEngineUrl("ELASTICSEARCH_URL", "Elasticsearch");

@@ -25,10 +25,17 @@ function constantEmbedder(vector: readonly number[]): Embedder {
   return { id: `constant:${vector.join(",")}`, dimension: vector.length, embedQueries: embed, embedDocuments: embed };
 }
 
-async function backendWith(documents: Array<Record<string, unknown>>, options: LanceDbBackendOptions = {}, path = join(newFolder(), "db")): Promise<EngineOf<LanceDbBackend>> {
+async function backendWith(
+  documents: Array<Record<string, unknown>>,
+  options: LanceDbBackendOptions = {},
+  path = join(newFolder(), "db"),
+): Promise<EngineOf<LanceDbBackend>> {
   const backend = await openLanceDbBackend(path, options);
   await backend.createCollection({ name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
-  await backend.upsert("corpus", documents.map((properties, position) => ({ id: `record-${position}`, properties })));
+  await backend.upsert(
+    "corpus",
+    documents.map((properties, position) => ({ id: `record-${position}`, properties })),
+  );
   return backend;
 }
 
@@ -44,12 +51,18 @@ async function codeOf(action: () => Promise<unknown>): Promise<string | undefine
 describe("LanceDB backend", () => {
   it("builds the FTS index once when the first searches arrive concurrently (reopened engine)", async () => {
     const path = join(newFolder(), "db");
-    const documents = Array.from({ length: 50 }, (_, index) => ({ doc_id: `d${index}`, text: `espresso grind ${index} coffee ${index % 7}` }));
+    const documents = Array.from({ length: 50 }, (_, index) => ({
+      doc_id: `d${index}`,
+      text: `espresso grind ${index} coffee ${index % 7}`,
+    }));
     await (await backendWith(documents, {}, path)).close();
     // A fresh process: no index yet, and mining sends two batches at once.
     const reopened = await openLanceDbBackend(path);
-    const batches = await Promise.all([0, 1, 2].map((offset) =>
-      reopened.search(target, [{ text: `coffee ${offset}` }, { text: "espresso grind" }], { mode: "bm25", k: 5 })));
+    const batches = await Promise.all(
+      [0, 1, 2].map((offset) =>
+        reopened.search(target, [{ text: `coffee ${offset}` }, { text: "espresso grind" }], { mode: "bm25", k: 5 }),
+      ),
+    );
     for (const hits of batches) expect(hits[1]).toHaveLength(5);
     await reopened.close();
   });
@@ -58,41 +71,84 @@ describe("LanceDB backend", () => {
     const plain = await backendWith([{ doc_id: "a", text: "apple" }]);
     const embedding = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: constantEmbedder([1, 0]) });
     expect(plain.capabilities(), "without an embedder").toEqual({ modes: ["bm25"], scoreDocumentsModes: ["bm25"], maxBatchSize: 256 });
-    expect(embedding.capabilities(), "with an embedder").toEqual({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxBatchSize: 256 });
+    expect(embedding.capabilities(), "with an embedder").toEqual({
+      modes: ["bm25", "vector", "hybrid"],
+      scoreDocumentsModes: ["bm25", "vector"],
+      maxBatchSize: 256,
+    });
     expect(plain.embedderId, "no embedder, no id").toBeUndefined();
     expect(embedding.embedderId, "the embedder's id").toBe("constant:1,0");
-    await expect(openLanceDbBackend(join(newFolder(), "db"), { embedder: { embedQueries: async () => [] } as unknown as Embedder }), "an embedder without id")
-      .rejects.toMatchObject({ code: "BAD_OPTION", message: expect.stringContaining("embedder") });
+    await expect(
+      openLanceDbBackend(join(newFolder(), "db"), { embedder: { embedQueries: async () => [] } as unknown as Embedder }),
+      "an embedder without id",
+    ).rejects.toMatchObject({ code: "BAD_OPTION", message: expect.stringContaining("embedder") });
     await Promise.all([plain.close(), embedding.close()]);
   });
 
   it("searches vectors from the request or the embedder, and refuses wrong dimensions, hybrid scores and collections without vectors", async () => {
-    const documents = [{ doc_id: "a", text: "apple", vector: [1, 0] }, { doc_id: "b", text: "banana", vector: [0, 1] }];
+    const documents = [
+      { doc_id: "a", text: "apple", vector: [1, 0] },
+      { doc_id: "b", text: "banana", vector: [0, 1] },
+    ];
     const backend = await backendWith(documents, { embedder: constantEmbedder([1, 0]) });
-    const [hits, embedded] = await backend.search(target, [{ text: "fruit", vector: [0.1, 0.9] }, { text: "fruit" }], { mode: "vector", k: 2 });
-    expect(hits!.map((hit) => hit.id), "the request's own vector").toEqual(["b", "a"]);
+    const [hits, embedded] = await backend.search(target, [{ text: "fruit", vector: [0.1, 0.9] }, { text: "fruit" }], {
+      mode: "vector",
+      k: 2,
+    });
+    expect(
+      hits!.map((hit) => hit.id),
+      "the request's own vector",
+    ).toEqual(["b", "a"]);
     expect(hits![0]!.score, "cosine similarity").toBeCloseTo(0.9 / Math.hypot(0.1, 0.9), 5);
-    expect(embedded!.map((hit) => hit.id), "the embedder's vector [1, 0]").toEqual(["a", "b"]);
-    expect(await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0, 0] }], { mode: "vector", k: 2 })), "a 3-dimensional query").toBe("BAD_INPUT");
+    expect(
+      embedded!.map((hit) => hit.id),
+      "the embedder's vector [1, 0]",
+    ).toEqual(["a", "b"]);
+    expect(
+      await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0, 0] }], { mode: "vector", k: 2 })),
+      "a 3-dimensional query",
+    ).toBe("BAD_INPUT");
     const wrongEmbedder = await backendWith(documents, { embedder: constantEmbedder([1, 0, 0]) });
-    expect(await codeOf(() => wrongEmbedder.search(target, [{ text: "fruit" }], { mode: "vector", k: 2 })), "an embedder of another dimension").toBe("BAD_INPUT");
-    expect(await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0] }], { mode: "hybrid", k: 2 })), "hybrid without alpha").toBe("BAD_OPTION");
-    const hybridScore = () => backend.scoreDocuments(target, { text: "fruit", vector: [1, 0] }, ["a"], { mode: "hybrid", k: 2, alpha: 0.5, fusion: "rrf" });
+    expect(
+      await codeOf(() => wrongEmbedder.search(target, [{ text: "fruit" }], { mode: "vector", k: 2 })),
+      "an embedder of another dimension",
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0] }], { mode: "hybrid", k: 2 })),
+      "hybrid without alpha",
+    ).toBe("BAD_OPTION");
+    const hybridScore = () =>
+      backend.scoreDocuments(target, { text: "fruit", vector: [1, 0] }, ["a"], { mode: "hybrid", k: 2, alpha: 0.5, fusion: "rrf" });
     expect(await codeOf(hybridScore), "a hybrid score").toBe("UNSUPPORTED_CAPABILITY");
     const textOnly = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: constantEmbedder([1, 0]) });
-    expect(await codeOf(() => textOnly.search(target, [{ text: "apple", vector: [1, 0] }], { mode: "vector", k: 2 })), "a collection without vectors").toBe("UNSUPPORTED_CAPABILITY");
+    expect(
+      await codeOf(() => textOnly.search(target, [{ text: "apple", vector: [1, 0] }], { mode: "vector", k: 2 })),
+      "a collection without vectors",
+    ).toBe("UNSUPPORTED_CAPABILITY");
     // Without an embedder the vector modes are not offered, even to requests that carry a vector.
     const plain = await backendWith(documents);
-    expect(await codeOf(() => plain.search(target, [{ text: "fruit", vector: [0.1, 0.9] }], { mode: "vector", k: 2 })), "no embedder").toBe("UNSUPPORTED_CAPABILITY");
+    expect(await codeOf(() => plain.search(target, [{ text: "fruit", vector: [0.1, 0.9] }], { mode: "vector", k: 2 })), "no embedder").toBe(
+      "UNSUPPORTED_CAPABILITY",
+    );
     await Promise.all([backend.close(), wrongEmbedder.close(), textOnly.close(), plain.close()]);
   });
 
   it("refreshes the FTS index after writes, so scores equal those of a fresh index", async () => {
     const path = join(newFolder(), "db");
-    const backend = await backendWith([{ doc_id: "a", text: "apple banana" }, { doc_id: "b", text: "cherry" }], {}, path);
+    const backend = await backendWith(
+      [
+        { doc_id: "a", text: "apple banana" },
+        { doc_id: "b", text: "cherry" },
+      ],
+      {},
+      path,
+    );
     const before = await backend.search(target, [{ text: "apple" }], { mode: "bm25", k: 5 });
     expect(before[0]!.map((hit) => hit.id)).toEqual(["a"]);
-    await backend.upsert("corpus", [{ id: "record-2", properties: { doc_id: "c", text: "apple apple pie" } }, { id: "record-1", properties: { doc_id: "b", text: "apple crumble" } }]);
+    await backend.upsert("corpus", [
+      { id: "record-2", properties: { doc_id: "c", text: "apple apple pie" } },
+      { id: "record-1", properties: { doc_id: "b", text: "apple crumble" } },
+    ]);
     const [after] = await backend.search(target, [{ text: "apple" }], { mode: "bm25", k: 5 });
     expect(after!.map((hit) => hit.id).sort()).toEqual(["a", "b", "c"]);
     await backend.close();
@@ -108,26 +164,37 @@ describe("LanceDB backend", () => {
   });
 
   it("escapes quotes in ids and takes query text with full-text query syntax as plain words", async () => {
-    const backend = await backendWith([{ doc_id: "it's", text: "o'clock (AND) \"quoted\" OR: title:x" }, { doc_id: "plain", text: "nothing here" }]);
+    const backend = await backendWith([
+      { doc_id: "it's", text: 'o\'clock (AND) "quoted" OR: title:x' },
+      { doc_id: "plain", text: "nothing here" },
+    ]);
     expect([...(await backend.getDocuments(target, ["it's", "x') OR ('1'='1"])).keys()]).toEqual(["it's"]);
-    const [hits] = await backend.search(target, [{ text: "o'clock \"quoted\" AND title:x (" }], { mode: "bm25", k: 5 });
+    const [hits] = await backend.search(target, [{ text: 'o\'clock "quoted" AND title:x (' }], { mode: "bm25", k: 5 });
     expect(hits![0]?.id).toBe("it's");
     await backend.close();
   });
 
   it("refuses a search target whose keys differ from the collection's", async () => {
     const backend = await backendWith([{ doc_id: "a", text: "apple" }]);
-    expect(await codeOf(() => backend.search({ ...target, contentKey: "body" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe("BAD_OPTION");
-    expect(await codeOf(() => backend.search({ ...target, collection: "not_there" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe("MISSING_COLLECTION");
+    expect(await codeOf(() => backend.search({ ...target, contentKey: "body" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe(
+      "BAD_OPTION",
+    );
+    expect(await codeOf(() => backend.search({ ...target, collection: "not_there" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe(
+      "MISSING_COLLECTION",
+    );
     await backend.createCollection({ name: "rows", kind: "records" });
-    expect(await codeOf(() => backend.search({ ...target, collection: "rows" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe("BAD_OPTION");
+    expect(await codeOf(() => backend.search({ ...target, collection: "rows" }, [{ text: "apple" }], { mode: "bm25", k: 5 }))).toBe(
+      "BAD_OPTION",
+    );
     expect(await codeOf(() => backend.createCollection({ name: "rows", kind: "queries" }))).toBe("BAD_OPTION");
     await backend.close();
   });
 
   it("openEngine (the CLI's convention) passes create and readOnly on and ignores options it does not know", async () => {
     const missing = join(newFolder(), "missing");
-    await expect(openEngine(missing, { create: false, readOnly: false }), "create: false").rejects.toMatchObject({ name: "MissingDatabaseError" });
+    await expect(openEngine(missing, { create: false, readOnly: false }), "create: false").rejects.toMatchObject({
+      name: "MissingDatabaseError",
+    });
     await expect(openEngine(missing, { create: true, readOnly: true }), "readOnly").rejects.toMatchObject({ name: "MissingDatabaseError" });
     const engine = await openEngine(missing, { create: true, readOnly: false, busyTimeoutMs: 10, embedder: constantEmbedder([1, 0]) });
     expect(engine.capabilities().modes, "modes with the embedder").toEqual(["bm25", "vector", "hybrid"]);

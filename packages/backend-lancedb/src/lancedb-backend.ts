@@ -1,8 +1,23 @@
 import type { FtsOptions } from "@lancedb/lancedb";
 import {
-  BadInputError, BadOptionError, chunked, createEngine, fuseHits, mapConcurrently, UnsupportedCapabilityError,
-  type CollectionSpec, type Doc, type DocumentTarget, type Embedder, type EngineDriver, type EngineOf, type Hit,
-  type SearchMode, type SearchOptions, type SearchRequest, type StoredRecord,
+  BadInputError,
+  BadOptionError,
+  chunked,
+  createEngine,
+  fuseHits,
+  mapConcurrently,
+  UnsupportedCapabilityError,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Embedder,
+  type EngineDriver,
+  type EngineOf,
+  type Hit,
+  type SearchMode,
+  type SearchOptions,
+  type SearchRequest,
+  type StoredRecord,
 } from "@hardneg/core/adapter";
 import { COLUMNS, type DocumentLayout } from "./lancedb-schema.js";
 import { idFilter, keywordHits, vectorHits } from "./lancedb-search.js";
@@ -61,7 +76,10 @@ export class LanceDbBackend implements EngineDriver {
   readonly embedderId?: string;
 
   /** Prefer {@link openLanceDbBackend}. */
-  constructor(private readonly tables: LanceDbTables, private readonly options: LanceDbBackendOptions = {}) {
+  constructor(
+    private readonly tables: LanceDbTables,
+    private readonly options: LanceDbBackendOptions = {},
+  ) {
     this.modes = options.embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
     if (options.embedder !== undefined) this.embedderId = options.embedder.id;
   }
@@ -142,7 +160,12 @@ export class LanceDbBackend implements EngineDriver {
    * matches) or cosine similarity, computed by a search restricted to those ids. Core never asks
    * for hybrid ({@link LanceDbBackend.scoreDocumentsModes}). Unknown ids are absent.
    */
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     const { mode } = options;
     const text = request.text;
     const collection = await this.documents(target);
@@ -154,7 +177,10 @@ export class LanceDbBackend implements EngineDriver {
     }
     const [vector] = mode === "vector" ? await this.queryVectors([request], [text], collection, target.collection) : [];
     for (const chunk of chunked(known, LOOKUP_CHUNK_SIZE)) {
-      const hits = mode === "bm25" ? await keywordHits(collection.table, text, chunk.length, chunk) : await vectorHits(collection.table, vector!, chunk.length, chunk);
+      const hits =
+        mode === "bm25"
+          ? await keywordHits(collection.table, text, chunk.length, chunk)
+          : await vectorHits(collection.table, vector!, chunk.length, chunk);
       for (const hit of hits) scores.set(hit.id, hit.score);
     }
     return scores;
@@ -163,19 +189,35 @@ export class LanceDbBackend implements EngineDriver {
   private async documents(target: DocumentTarget): Promise<OpenCollection & { layout: DocumentLayout }> {
     const collection = await this.tables.collection(target.collection);
     const { layout } = collection;
-    if (layout === undefined) throw new BadOptionError("collection", `is a ${collection.spec.kind} collection; search needs a documents collection`, { component: COMPONENT, collection: target.collection });
+    if (layout === undefined)
+      throw new BadOptionError("collection", `is a ${collection.spec.kind} collection; search needs a documents collection`, {
+        component: COMPONENT,
+        collection: target.collection,
+      });
     for (const key of ["idKey", "contentKey"] as const) {
       if (target[key] !== layout.keys[key]) {
-        throw new BadOptionError(key, `is "${String(target[key])}" but the collection was loaded with ${key} "${layout.keys[key]}" (its searchable columns are built from it); use the same key or reload the collection`, { component: COMPONENT, collection: target.collection });
+        throw new BadOptionError(
+          key,
+          `is "${String(target[key])}" but the collection was loaded with ${key} "${layout.keys[key]}" (its searchable columns are built from it); use the same key or reload the collection`,
+          { component: COMPONENT, collection: target.collection },
+        );
       }
     }
     return { ...collection, layout };
   }
 
-  private async queryVectors(requests: readonly SearchRequest[], texts: readonly string[], collection: OpenCollection & { layout: DocumentLayout }, name: string): Promise<number[][]> {
+  private async queryVectors(
+    requests: readonly SearchRequest[],
+    texts: readonly string[],
+    collection: OpenCollection & { layout: DocumentLayout },
+    name: string,
+  ): Promise<number[][]> {
     const dimension = collection.layout.vectorDimension;
     if (dimension === undefined) {
-      throw new UnsupportedCapabilityError(`vector and hybrid search need document vectors, and this collection has none (its records had no "${collection.layout.vectorKey}" property when first loaded); use mode "bm25"`, { component: COMPONENT, collection: name });
+      throw new UnsupportedCapabilityError(
+        `vector and hybrid search need document vectors, and this collection has none (its records had no "${collection.layout.vectorKey}" property when first loaded); use mode "bm25"`,
+        { component: COMPONENT, collection: name },
+      );
     }
     const missing = requests.flatMap((request, index) => (request.vector === undefined ? [index] : []));
     const embedded = new Map<number, ArrayLike<number>>();
@@ -188,7 +230,10 @@ export class LanceDbBackend implements EngineDriver {
       const vector = Array.from(request.vector ?? embedded.get(index) ?? []);
       // Core checked the requests' own vectors are finite; the embedder's are checked here too.
       if (vector.length !== dimension || !vector.every(Number.isFinite)) {
-        throw new BadInputError(`query vector of request ${index} must be ${dimension} finite numbers (the collection's dimension), got ${vector.length}`, { component: COMPONENT, collection: name });
+        throw new BadInputError(
+          `query vector of request ${index} must be ${dimension} finite numbers (the collection's dimension), got ${vector.length}`,
+          { component: COMPONENT, collection: name },
+        );
       }
       return vector;
     });
@@ -201,11 +246,14 @@ export class LanceDbBackend implements EngineDriver {
  * {@link LanceDbBackend}.
  */
 export async function openLanceDbBackend(path: string, options: LanceDbBackendOptions = {}): Promise<EngineOf<LanceDbBackend>> {
-  if (typeof path !== "string" || path === "") throw new BadOptionError("path", "must be a LanceDB folder path or URI", { component: COMPONENT });
+  if (typeof path !== "string" || path === "")
+    throw new BadOptionError("path", "must be a LanceDB folder path or URI", { component: COMPONENT });
   const concurrency = options.searchConcurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadOptionError("searchConcurrency", `must be a positive integer, got ${String(concurrency)}`, { component: COMPONENT });
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new BadOptionError("searchConcurrency", `must be a positive integer, got ${String(concurrency)}`, { component: COMPONENT });
   for (const option of ["create", "readOnly"] as const) {
-    if (options[option] !== undefined && typeof options[option] !== "boolean") throw new BadOptionError(option, `must be true or false, got ${JSON.stringify(options[option])}`, { component: COMPONENT });
+    if (options[option] !== undefined && typeof options[option] !== "boolean")
+      throw new BadOptionError(option, `must be true or false, got ${JSON.stringify(options[option])}`, { component: COMPONENT });
   }
   const embedder = options.embedder;
   if (embedder !== undefined && (typeof embedder?.id !== "string" || typeof embedder.embedQueries !== "function")) {
@@ -219,7 +267,10 @@ export async function openLanceDbBackend(path: string, options: LanceDbBackendOp
 function toDoc(id: string, properties: Record<string, unknown>, layout: DocumentLayout): Doc {
   const { keys } = layout;
   const { [keys.idKey]: _id, [keys.contentKey]: content, ...rest } = properties;
-  const document: Doc = { id, text: typeof content === "string" ? content : content === undefined || content === null ? "" : String(content) };
+  const document: Doc = {
+    id,
+    text: typeof content === "string" ? content : content === undefined || content === null ? "" : String(content),
+  };
   let fields = rest;
   if (keys.titleKey !== undefined && keys.titleKey in rest) {
     const { [keys.titleKey]: title, ...others } = rest;

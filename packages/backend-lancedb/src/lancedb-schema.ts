@@ -39,7 +39,8 @@ export function schemaOf(kind: CollectionSpec["kind"], vectorDimension: number |
   ];
   if (kind === "documents") {
     fields.push(new Field(COLUMNS.documentId, new Utf8(), true), new Field(COLUMNS.searchText, new Utf8(), true));
-    if (vectorDimension !== undefined) fields.push(new Field(COLUMNS.vector, new FixedSizeList(vectorDimension, new Field("item", new Float32(), true)), true));
+    if (vectorDimension !== undefined)
+      fields.push(new Field(COLUMNS.vector, new FixedSizeList(vectorDimension, new Field("item", new Float32(), true)), true));
   }
   return new Schema(fields);
 }
@@ -65,17 +66,24 @@ export type TableRow = Record<string, unknown>;
  * it is not stored twice.
  */
 export function rowOf(record: StoredRecord, sequence: number, collection: string, layout: DocumentLayout | undefined): TableRow {
-  if (layout === undefined) return { [COLUMNS.recordId]: record.id, [COLUMNS.sequence]: BigInt(sequence), [COLUMNS.properties]: jsonOf(record, collection) };
+  if (layout === undefined)
+    return { [COLUMNS.recordId]: record.id, [COLUMNS.sequence]: BigInt(sequence), [COLUMNS.properties]: jsonOf(record, collection) };
   const { [layout.vectorKey]: vectorValue, ...properties } = record.properties;
   const documentId = properties[layout.keys.idKey];
   if (typeof documentId !== "string" && typeof documentId !== "number") {
-    throw new BadInputError(`record "${record.id}" has no document id under "${layout.keys.idKey}" (a string or number)`, { collection, component: COMPONENT });
+    throw new BadInputError(`record "${record.id}" has no document id under "${layout.keys.idKey}" (a string or number)`, {
+      collection,
+      component: COMPONENT,
+    });
   }
   const parts = [layout.keys.titleKey === undefined ? undefined : properties[layout.keys.titleKey], properties[layout.keys.contentKey]];
   const row: TableRow = {
     [COLUMNS.recordId]: record.id,
     [COLUMNS.sequence]: BigInt(sequence),
-    [COLUMNS.properties]: jsonOf({ id: record.id, properties: layout.vectorDimension === undefined ? record.properties : properties }, collection),
+    [COLUMNS.properties]: jsonOf(
+      { id: record.id, properties: layout.vectorDimension === undefined ? record.properties : properties },
+      collection,
+    ),
     [COLUMNS.documentId]: String(documentId),
     [COLUMNS.searchText]: parts.filter((part) => typeof part === "string" && part !== "").join("\n"),
   };
@@ -95,13 +103,19 @@ export function vectorDimensionOf(records: readonly StoredRecord[], vectorKey: s
 function vectorOf(value: unknown, dimension: number, recordId: string, collection: string): number[] | null {
   if (value === undefined || value === null) return null;
   if (!isNumberArray(value) || value.length !== dimension) {
-    throw new BadInputError(`record "${recordId}": the vector must be ${dimension} numbers, like the collection's first vectors`, { collection, component: COMPONENT });
+    throw new BadInputError(`record "${recordId}": the vector must be ${dimension} numbers, like the collection's first vectors`, {
+      collection,
+      component: COMPONENT,
+    });
   }
   return Array.from(value);
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
-  return (Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array) && Array.from(value as ArrayLike<unknown>).every((item) => typeof item === "number" && Number.isFinite(item));
+  return (
+    (Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array) &&
+    Array.from(value as ArrayLike<unknown>).every((item) => typeof item === "number" && Number.isFinite(item))
+  );
 }
 
 function jsonOf(record: StoredRecord, collection: string): string {

@@ -23,7 +23,10 @@ export async function keywordHits(table: Table, text: string, limit: number, onl
  * hits must be), found by an exact scan unless the table has a vector index.
  */
 export async function vectorHits(table: Table, vector: readonly number[], limit: number, onlyIds?: readonly string[]): Promise<Hit[]> {
-  let query = table.query().nearestTo([...vector]).distanceType("cosine");
+  let query = table
+    .query()
+    .nearestTo([...vector])
+    .distanceType("cosine");
   if (onlyIds !== undefined) query = query.where(idFilter(onlyIds));
   const rows = await query.select([COLUMNS.documentId, DISTANCE_COLUMN]).limit(limit).toArray();
   return ranked(rows.map((row) => ({ id: String(row[COLUMNS.documentId]), score: 1 - Number(row[DISTANCE_COLUMN]) })));
@@ -43,4 +46,3 @@ export function ranked(hits: Array<{ id: string; score: number }>): Hit[] {
     .sort((left, right) => right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0))
     .map((hit, position) => ({ id: hit.id, score: hit.score, rank: position + 1 }));
 }
-

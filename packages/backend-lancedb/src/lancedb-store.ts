@@ -4,7 +4,16 @@ import * as lancedb from "@lancedb/lancedb";
 import type { Connection, FtsOptions, Table } from "@lancedb/lancedb";
 import { BadInputError, chunked, MissingCollectionError, type CollectionSpec, type StoredRecord } from "@hardneg/core/adapter";
 import {
-  COLUMNS, documentKeysOf, METADATA_SCHEMA, METADATA_TABLE, rowOf, schemaOf, sqlString, vectorDimensionOf, type DocumentLayout, type TableRow,
+  COLUMNS,
+  documentKeysOf,
+  METADATA_SCHEMA,
+  METADATA_TABLE,
+  rowOf,
+  schemaOf,
+  sqlString,
+  vectorDimensionOf,
+  type DocumentLayout,
+  type TableRow,
 } from "./lancedb-schema.js";
 import { MissingDatabaseError } from "./missing-database-error.js";
 
@@ -33,7 +42,12 @@ export class LanceDbTables {
   /** Table version at which the FTS index was last known to cover every row. */
   private readonly indexedVersions = new Map<string, number>();
 
-  private constructor(private readonly connection: Connection, private readonly metadata: Table, private readonly vectorKey: string, private readonly ftsOptions: Partial<FtsOptions>) {}
+  private constructor(
+    private readonly connection: Connection,
+    private readonly metadata: Table,
+    private readonly vectorKey: string,
+    private readonly ftsOptions: Partial<FtsOptions>,
+  ) {}
 
   /**
    * Connects to the folder (or URI) `path`. With `create` false a local folder must exist and
@@ -62,11 +76,18 @@ export class LanceDbTables {
   async createCollection(spec: CollectionSpec): Promise<void> {
     await this.locked(spec.name, async () => {
       if ((await this.connection.tableNames()).includes(spec.name)) {
-        throw new BadInputError("a LanceDB table of this name exists but was not created by hardneg; choose another name", { collection: spec.name, component: COMPONENT });
+        throw new BadInputError("a LanceDB table of this name exists but was not created by hardneg; choose another name", {
+          collection: spec.name,
+          component: COMPONENT,
+        });
       }
       await this.connection.createEmptyTable(spec.name, schemaOf(spec.kind, undefined));
       const stored = JSON.parse(JSON.stringify(spec)) as CollectionSpec;
-      await this.metadata.mergeInsert("name").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([{ name: spec.name, spec: JSON.stringify(stored) }]);
+      await this.metadata
+        .mergeInsert("name")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute([{ name: spec.name, spec: JSON.stringify(stored) }]);
       this.specs.set(spec.name, stored);
     });
   }
@@ -81,7 +102,8 @@ export class LanceDbTables {
   /** Drops the table and its spec. Deleting a missing collection does nothing. */
   async deleteCollection(name: string): Promise<void> {
     await this.locked(name, async () => {
-      if ((await this.connection.tableNames()).includes(name) && (await this.specOf(name)) !== undefined) await this.connection.dropTable(name);
+      if ((await this.connection.tableNames()).includes(name) && (await this.specOf(name)) !== undefined)
+        await this.connection.dropTable(name);
       await this.metadata.delete(`name = ${sqlString(name)}`);
       this.specs.delete(name);
       this.opened.delete(name);
@@ -116,7 +138,10 @@ export class LanceDbTables {
       if (collection.layout !== undefined && collection.layout.vectorDimension === undefined && rowCount === 0) {
         collection = await this.addVectorColumn(collection, vectorDimensionOf(records, this.vectorKey));
       }
-      const existing = await this.sequencesOf(collection.table, records.map((record) => record.id));
+      const existing = await this.sequencesOf(
+        collection.table,
+        records.map((record) => record.id),
+      );
       let next = rowCount;
       const rows: TableRow[] = [];
       for (const record of records) rows.push(rowOf(record, existing.get(record.id) ?? next++, name, collection.layout));
@@ -130,7 +155,8 @@ export class LanceDbTables {
     const { table, layout } = await this.collection(name);
     const total = await table.countRows();
     for (let start = 0; start < total; start += batchSize) {
-      const rows = await table.query()
+      const rows = await table
+        .query()
         .where(`${COLUMNS.sequence} >= ${start} AND ${COLUMNS.sequence} < ${start + batchSize}`)
         .select(this.recordColumns(layout))
         .toArray();
@@ -143,7 +169,11 @@ export class LanceDbTables {
     const { table, layout } = await this.collection(name);
     const records = new Map<string, StoredRecord>();
     for (const chunk of chunked(ids, LOOKUP_CHUNK_SIZE)) {
-      const rows = await table.query().where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`).select(this.recordColumns(layout)).toArray();
+      const rows = await table
+        .query()
+        .where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`)
+        .select(this.recordColumns(layout))
+        .toArray();
       for (const row of rows) records.set(String(row[COLUMNS.recordId]), this.recordOf(row, layout));
     }
     return records;
@@ -206,7 +236,11 @@ export class LanceDbTables {
   private async sequencesOf(table: Table, ids: readonly string[]): Promise<Map<string, number>> {
     const sequences = new Map<string, number>();
     for (const chunk of chunked(ids, LOOKUP_CHUNK_SIZE)) {
-      const rows = await table.query().where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`).select([COLUMNS.recordId, COLUMNS.sequence]).toArray();
+      const rows = await table
+        .query()
+        .where(`${COLUMNS.recordId} IN (${chunk.map(sqlString).join(", ")})`)
+        .select([COLUMNS.recordId, COLUMNS.sequence])
+        .toArray();
       for (const row of rows) sequences.set(String(row[COLUMNS.recordId]), Number(row[COLUMNS.sequence]));
     }
     return sequences;
@@ -229,8 +263,10 @@ export class LanceDbTables {
   private locked<T>(name: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(name) ?? Promise.resolve();
     const result = previous.then(work, work);
-    this.locks.set(name, result.catch(() => undefined));
+    this.locks.set(
+      name,
+      result.catch(() => undefined),
+    );
     return result;
   }
 }
-

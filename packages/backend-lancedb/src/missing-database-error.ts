@@ -10,7 +10,11 @@ export class MissingDatabaseError extends HardnegError {
   readonly path: string;
 
   constructor(path: string) {
-    super("BAD_OPTION", `no hardneg LanceDB folder at ${path}; load one first, e.g. \`hardneg load beir <dir> --engine lancedb:${path}\` (nothing was created)`, { component: "lancedb" });
+    super(
+      "BAD_OPTION",
+      `no hardneg LanceDB folder at ${path}; load one first, e.g. \`hardneg load beir <dir> --engine lancedb:${path}\` (nothing was created)`,
+      { component: "lancedb" },
+    );
     this.name = "MissingDatabaseError";
     this.path = path;
   }

@@ -1,5 +1,16 @@
 import { join } from "node:path";
-import { BadInputError, DocsCollection, HardNegativesCollection, ingestDocuments, LOADS_COLLECTION, mine, QueriesCollection, ingestQueries, type Doc, type StoredRecord } from "@hardneg/core";
+import {
+  BadInputError,
+  DocsCollection,
+  HardNegativesCollection,
+  ingestDocuments,
+  LOADS_COLLECTION,
+  mine,
+  QueriesCollection,
+  ingestQueries,
+  type Doc,
+  type StoredRecord,
+} from "@hardneg/core";
 import { expectHardnegRejection } from "@hardneg/core/testkit";
 import type Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -47,7 +58,13 @@ describe("all-or-nothing loads on the local engine", () => {
     const backend = await openLocalBackend(join(temporaryDirectory(), "replace.db"));
     await ingestDocuments(backend, docs, documents(50, "old"));
     await backend.search(docs.target, [{ text: "espresso" }], { mode: "bm25", k: 5 });
-    await ingestDocuments(backend, docs, (async function* () { yield { id: "only", text: "a single tea document" }; })());
+    await ingestDocuments(
+      backend,
+      docs,
+      (async function* () {
+        yield { id: "only", text: "a single tea document" };
+      })(),
+    );
     expect([...(await contents(backend, "corpus")).keys()]).toEqual(["only"]);
     const [hits] = await backend.search(docs.target, [{ text: "tea" }], { mode: "bm25", k: 5 });
     expect(hits!.map((hit) => hit.id)).toEqual(["only"]);
@@ -62,7 +79,10 @@ describe("all-or-nothing loads on the local engine", () => {
     // SQLite reports SQLITE_FULL once the file would grow past max_page_count: a full disk, for real.
     const pages = Number(database.pragma("page_count", { simple: true }));
     database.pragma(`max_page_count = ${pages + 4}`);
-    const failure = await ingestDocuments(backend, docs, documents(5000, "new")).then(() => undefined, (error: unknown) => error);
+    const failure = await ingestDocuments(backend, docs, documents(5000, "new")).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect((failure as { code?: string }).code).toBe("SQLITE_FULL");
     expect((failure as Error).message).toMatch(/database or disk is full/);
     database.pragma(`max_page_count = 1073741823`);
@@ -75,11 +95,24 @@ describe("all-or-nothing loads on the local engine", () => {
     await backend.createCollection({ name: "rows", kind: "records" });
     await backend.createCollection({ name: "progress", kind: "records" });
     const good: StoredRecord[] = [{ id: "a", properties: { n: 1 } }];
-    await backend.upsertTogether([{ collection: "rows", records: good }, { collection: "progress", records: [{ id: "p", properties: { done: 1 } }] }]);
+    await backend.upsertTogether([
+      { collection: "rows", records: good },
+      { collection: "progress", records: [{ id: "p", properties: { done: 1 } }] },
+    ]);
     expect([await backend.count("rows"), await backend.count("progress")]).toEqual([1, 1]);
     const bad = [{ id: "", properties: {} }] as StoredRecord[];
-    await expectHardnegRejection(backend.upsertTogether([{ collection: "rows", records: [{ id: "b", properties: { n: 2 } }] }, { collection: "progress", records: bad }]));
-    await expectHardnegRejection(backend.upsertTogether([{ collection: "rows", records: [{ id: "c", properties: { n: 3 } }] }, { collection: "missing", records: good }]));
+    await expectHardnegRejection(
+      backend.upsertTogether([
+        { collection: "rows", records: [{ id: "b", properties: { n: 2 } }] },
+        { collection: "progress", records: bad },
+      ]),
+    );
+    await expectHardnegRejection(
+      backend.upsertTogether([
+        { collection: "rows", records: [{ id: "c", properties: { n: 3 } }] },
+        { collection: "missing", records: good },
+      ]),
+    );
     expect([await backend.count("rows"), await backend.count("progress")]).toEqual([1, 1]);
     await backend.close();
   });
@@ -89,9 +122,14 @@ describe("all-or-nothing loads on the local engine", () => {
     const backend = await openLocalBackend(path);
     await ingestDocuments(backend, docs, documents(40, "doc"));
     const queries = new QueriesCollection({ collectionName: "queries" });
-    await ingestQueries(backend, queries, (async function* () {
-      for (let position = 1; position <= 12; position++) yield { id: `q${position}`, text: `espresso document ${position}`, goldIds: [`d${position}`] };
-    })());
+    await ingestQueries(
+      backend,
+      queries,
+      (async function* () {
+        for (let position = 1; position <= 12; position++)
+          yield { id: `q${position}`, text: `espresso document ${position}`, goldIds: [`d${position}`] };
+      })(),
+    );
     // The commit of the third batch fails after its rows were handed over: none of them may stay.
     let commits = 0;
     const original = backend.upsertTogether.bind(backend);
@@ -102,10 +140,21 @@ describe("all-or-nothing loads on the local engine", () => {
       return original(writes);
     };
     const out = new HardNegativesCollection({ collectionName: "negatives" });
-    await expect(mine({ backend, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: out, negativesPerQuery: 2, batchSize: 2, concurrency: 1 })).rejects.toThrow();
+    await expect(
+      mine({
+        backend,
+        docsCollection: docs,
+        queriesCollection: queries,
+        hardNegativesCollection: out,
+        negativesPerQuery: 2,
+        batchSize: 2,
+        concurrency: 1,
+      }),
+    ).rejects.toThrow();
     databaseOf(backend).pragma("max_page_count = 1073741823");
     let batchRecords = 0;
-    for await (const batch of backend.iterate("hardneg_runs")) batchRecords += batch.filter((record) => record.properties.type === "batch").length;
+    for await (const batch of backend.iterate("hardneg_runs"))
+      batchRecords += batch.filter((record) => record.properties.type === "batch").length;
     expect(batchRecords).toBe(2);
     expect(await backend.count("negatives")).toBe(2 * 2 * 2);
     await backend.close();

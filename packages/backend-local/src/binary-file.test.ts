@@ -45,10 +45,12 @@ describe("binary-file", () => {
     expect(headerBlock("TESTv001", {}, 64).byteLength).toBe(64);
     const directory = folder();
     const file = join(directory, "data.bin");
-    expect(() => writeFileAtomically(file, (append) => {
-      append(new Uint8Array([1, 2, 3]));
-      throw new Error("disk full");
-    })).toThrow("disk full");
+    expect(() =>
+      writeFileAtomically(file, (append) => {
+        append(new Uint8Array([1, 2, 3]));
+        throw new Error("disk full");
+      }),
+    ).toThrow("disk full");
     expect(readdirSync(directory)).toEqual([]);
     expect(openIfReadable(file)).toBeUndefined();
   });

@@ -84,9 +84,11 @@ export type HeaderRead<Header> =
  */
 export function readHeader<Header>(descriptor: number, magic: string, family: string): HeaderRead<Header> {
   const prefix = Buffer.alloc(HEADER_PREFIX_BYTES);
-  if (readSync(descriptor, prefix, 0, HEADER_PREFIX_BYTES, 0) !== HEADER_PREFIX_BYTES) return { status: "damaged", reason: "shorter than a header" };
+  if (readSync(descriptor, prefix, 0, HEADER_PREFIX_BYTES, 0) !== HEADER_PREFIX_BYTES)
+    return { status: "damaged", reason: "shorter than a header" };
   const marker = prefix.toString("latin1", 0, 8);
-  if (marker !== magic) return marker.startsWith(family) ? { status: "other-version" } : { status: "damaged", reason: "not a file of this format" };
+  if (marker !== magic)
+    return marker.startsWith(family) ? { status: "other-version" } : { status: "damaged", reason: "not a file of this format" };
   const jsonBytes = prefix.readUInt32LE(8);
   const json = Buffer.alloc(jsonBytes);
   if (readSync(descriptor, json, 0, jsonBytes, HEADER_PREFIX_BYTES) !== jsonBytes) return { status: "damaged", reason: "header cut short" };

@@ -16,7 +16,11 @@ const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentK
 const words = ["river", "delta", "flood", "plain", "silt", "meander", "bank", "estuary", "tide", "marsh", "levee", "channel"];
 const records = Array.from({ length: 120 }, (_, position) => ({
   id: `r${position}`,
-  properties: { doc_id: `d${position}`, title: words[position % words.length]!, text: words.filter((_, word) => (position * 7 + word) % 5 < 2).join(" ") },
+  properties: {
+    doc_id: `d${position}`,
+    title: words[position % words.length]!,
+    text: words.filter((_, word) => (position * 7 + word) % 5 < 2).join(" "),
+  },
 }));
 /** Every word, so every posting's score reaches some result, and k = every document: any damaged score shows. */
 const queries = [{ text: words.join(" ") }, { text: "flood plain silt" }, { text: "tide marsh" }];
@@ -46,7 +50,11 @@ async function searchFresh(path: string, options: LocalBackendOptions = {}) {
  * The byte offset of `position` within a section of the index file, read from the file's own
  * header (8-byte magic, uint32 JSON length, JSON with `sections`), not through the reader under test.
  */
-function sectionByte(file: string, section: "postingScores" | "postingDocuments" | "termOffsets" | "documentIds" | "vocabulary", position: number): number {
+function sectionByte(
+  file: string,
+  section: "postingScores" | "postingDocuments" | "termOffsets" | "documentIds" | "vocabulary",
+  position: number,
+): number {
   const bytes = readFileSync(file);
   const header = JSON.parse(bytes.toString("utf8", 12, 12 + bytes.readUInt32LE(8))) as { sections: Record<string, [number, number]> };
   return header.sections[section]![0] + position;
@@ -81,7 +89,9 @@ describe("index and vectors file integrity", () => {
       expect(damaged.hits, what).toEqual(clean.hits);
       expect(damaged.source, what).toBe("built");
       expect(damaged.warnings, what).toHaveLength(1);
-      expect(damaged.warnings[0]).toMatch(/^\[hardneg\] \[local\] warning: BM25 index file .*corpus@[0-9a-f]+\.bm25 is damaged \(checksum mismatch\); rebuilding it from the database$/);
+      expect(damaged.warnings[0]).toMatch(
+        /^\[hardneg\] \[local\] warning: BM25 index file .*corpus@[0-9a-f]+\.bm25 is damaged \(checksum mismatch\); rebuilding it from the database$/,
+      );
       // The rebuilt file replaced the damaged one: the next process loads it silently.
       expect(readFileSync(file).equals(intact), what).toBe(true);
       expect(await searchFresh(path)).toEqual(clean);
@@ -124,7 +134,11 @@ describe("index and vectors file integrity", () => {
     expect(await second.driver.prepareVectors(target)).toMatchObject({ source: "embedded" });
     expect(await second.search(target, queries, { mode: "vector", k: records.length })).toEqual(clean);
     await second.close();
-    expect(warnings).toEqual([expect.stringMatching(/^\[hardneg\] \[local\] warning: document vectors file .*\.vectors is damaged \(checksum mismatch\); computing them again$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[hardneg\] \[local\] warning: document vectors file .*\.vectors is damaged \(checksum mismatch\); computing them again$/,
+      ),
+    ]);
     expect(readdirSync(`${path}.bm25`).filter((name) => name.includes(".tmp-"))).toEqual([]);
   });
 });

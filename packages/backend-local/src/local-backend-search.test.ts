@@ -18,7 +18,10 @@ async function backendWith(documents: Array<Record<string, unknown>>, options: L
   const backend = await openLocalBackend(":memory:", options);
   await backend.createCollection({ name: "corpus", kind: "documents" });
   // Record ids differ from the document ids on purpose: hits must carry the idKey property.
-  await backend.upsert("corpus", documents.map((properties, position) => ({ id: `record-${position}`, properties })));
+  await backend.upsert(
+    "corpus",
+    documents.map((properties, position) => ({ id: `record-${position}`, properties })),
+  );
   return backend;
 }
 
@@ -50,7 +53,10 @@ describe("local backend BM25 search", () => {
   });
 
   it("searches title and content together when a titleKey is given", async () => {
-    const backend = await backendWith([{ doc_id: "a", title: "Zebra", text: "stripes" }, { doc_id: "b", title: "Horse", text: "mane" }]);
+    const backend = await backendWith([
+      { doc_id: "a", title: "Zebra", text: "stripes" },
+      { doc_id: "b", title: "Horse", text: "mane" },
+    ]);
     const [withTitle] = await backend.search({ ...target, titleKey: "title" }, [{ text: "zebra" }], bm25);
     const [withoutTitle] = await backend.search(target, [{ text: "zebra" }], bm25);
     expect(withTitle!.map((hit) => hit.id)).toEqual(["a"]);
@@ -59,10 +65,17 @@ describe("local backend BM25 search", () => {
   });
 
   it("respects k, ranks from 1, orders scores non-increasing and keeps the batch order", async () => {
-    const documents = Array.from({ length: 40 }, (_, position) => ({ doc_id: `d${position}`, text: `alpha ${"beta ".repeat(position % 5)} gamma${position % 3}` }));
+    const documents = Array.from({ length: 40 }, (_, position) => ({
+      doc_id: `d${position}`,
+      text: `alpha ${"beta ".repeat(position % 5)} gamma${position % 3}`,
+    }));
     const backend = await backendWith(documents);
     const queries = ["alpha beta", "gamma1", "beta", "nothing-matches-here", "alpha"];
-    const results = await backend.search(target, queries.map((text) => ({ text })), { mode: "bm25", k: 7 });
+    const results = await backend.search(
+      target,
+      queries.map((text) => ({ text })),
+      { mode: "bm25", k: 7 },
+    );
     expect(results).toHaveLength(queries.length);
     for (const hits of results) {
       expect(hits.length).toBeLessThanOrEqual(7);
@@ -91,17 +104,29 @@ describe("local backend BM25 search", () => {
   it("returns no hits for a query of stop words or unknown words, and refuses an empty one", async () => {
     const backend = await backendWith(TINY_CORPUS);
     expect(await backend.search(target, [{ text: "the and of" }, { text: "kiwi" }], bm25)).toEqual([[], []]);
-    await expect(backend.search(target, [{ text: "apple" }, { text: "   " }], bm25)).rejects.toMatchObject({ code: "BAD_INPUT", message: expect.stringContaining("query text is empty") });
+    await expect(backend.search(target, [{ text: "apple" }, { text: "   " }], bm25)).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      message: expect.stringContaining("query text is empty"),
+    });
     await expect(backend.search(target, [{ text: "apple" }], { mode: "bm25", k: 0 })).rejects.toMatchObject({ code: "BAD_OPTION" });
     await backend.close();
   });
 
   it("refuses vector and hybrid modes as unsupported, and says so in capabilities", async () => {
     const backend = await backendWith(TINY_CORPUS);
-    expect(backend.capabilities(), "capabilities without an embedder").toEqual({ modes: ["bm25"], scoreDocumentsModes: ["bm25"], maxBatchSize: 256 });
+    expect(backend.capabilities(), "capabilities without an embedder").toEqual({
+      modes: ["bm25"],
+      scoreDocumentsModes: ["bm25"],
+      maxBatchSize: 256,
+    });
     for (const mode of ["vector", "hybrid"] as const) {
-      await expect(backend.search(target, [{ text: "apple" }], { mode, k: 3, alpha: 0.5, fusion: "rrf" })).rejects.toMatchObject({ code: "UNSUPPORTED_CAPABILITY", message: expect.stringContaining(mode) });
-      await expect(backend.scoreDocuments(target, { text: "apple" }, ["d1"], { mode, k: 3 })).rejects.toMatchObject({ code: "UNSUPPORTED_CAPABILITY" });
+      await expect(backend.search(target, [{ text: "apple" }], { mode, k: 3, alpha: 0.5, fusion: "rrf" })).rejects.toMatchObject({
+        code: "UNSUPPORTED_CAPABILITY",
+        message: expect.stringContaining(mode),
+      });
+      await expect(backend.scoreDocuments(target, { text: "apple" }, ["d1"], { mode, k: 3 })).rejects.toMatchObject({
+        code: "UNSUPPORTED_CAPABILITY",
+      });
     }
     await backend.close();
   });
@@ -131,7 +156,10 @@ describe("local backend BM25 search", () => {
 
   it("names a record without the idKey property", async () => {
     const backend = await backendWith([{ doc_id: "d1", text: "fine" }, { text: "no id here" }]);
-    await expect(backend.search(target, [{ text: "fine" }], bm25)).rejects.toMatchObject({ code: "BAD_INPUT", message: expect.stringContaining('record "record-1"') });
+    await expect(backend.search(target, [{ text: "fine" }], bm25)).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      message: expect.stringContaining('record "record-1"'),
+    });
     await backend.close();
   });
 });
@@ -158,7 +186,10 @@ describe("local backend BM25 properties", () => {
   it("search is the top k of scoreDocuments over all documents, and both match the formula", async () => {
     await fc.assert(
       fc.asyncProperty(corpus, query, fc.integer({ min: 1, max: 30 }), async (documents, queryTerms, k) => {
-        const backend = await backendWith(documents.map((terms, position) => ({ doc_id: `d${position}`, text: terms.join(" ") })), { bm25: { stopwords: "none", stemming: "none" } });
+        const backend = await backendWith(
+          documents.map((terms, position) => ({ doc_id: `d${position}`, text: terms.join(" ") })),
+          { bm25: { stopwords: "none", stemming: "none" } },
+        );
         try {
           const request = { text: queryTerms.join(" ") };
           const [hits] = await backend.search(target, [request], { mode: "bm25", k });

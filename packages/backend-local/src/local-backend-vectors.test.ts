@@ -1,7 +1,5 @@
 import { join } from "node:path";
-import {
-  DocsCollection, HardNegativesCollection, mine, QueriesCollection, type DocumentTarget, type StoredRecord,
-} from "@hardneg/core";
+import { DocsCollection, HardNegativesCollection, mine, QueriesCollection, type DocumentTarget, type StoredRecord } from "@hardneg/core";
 import { FIXTURE_VECTOR_DIMENSION, FixtureEmbedder, fixtureVector } from "@hardneg/core/testkit";
 import { describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
@@ -19,11 +17,21 @@ const CORPUS = [
   { doc_id: "rivers", title: "Rivers", text: "rivers carry sediment to the sea" },
 ];
 
-async function openWith(path: string, embedder = new FixtureEmbedder()): Promise<{ backend: EngineOf<LocalBackend>; embedder: FixtureEmbedder }> {
+async function openWith(
+  path: string,
+  embedder = new FixtureEmbedder(),
+): Promise<{ backend: EngineOf<LocalBackend>; embedder: FixtureEmbedder }> {
   const backend = await openLocalBackend(path, { embedder });
   if (!(await backend.hasCollection("corpus"))) {
-    await backend.createCollection({ name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } });
-    await backend.upsert("corpus", CORPUS.map((properties) => ({ id: `record-${properties.doc_id}`, properties })));
+    await backend.createCollection({
+      name: "corpus",
+      kind: "documents",
+      target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+    });
+    await backend.upsert(
+      "corpus",
+      CORPUS.map((properties) => ({ id: `record-${properties.doc_id}`, properties })),
+    );
   }
   return { backend, embedder };
 }
@@ -39,11 +47,17 @@ describe("local backend vector and hybrid modes", () => {
   it("offers vector and hybrid only with an embedder, and says how to get one", async () => {
     const plain = await openLocalBackend(":memory:");
     expect(plain.capabilities().modes).toEqual(["bm25"]);
-    await expect(plain.search(target, [{ text: "bees" }], { mode: "vector", k: 3 })).rejects.toMatchObject({ code: "UNSUPPORTED_CAPABILITY", message: expect.stringContaining("--embedder") });
+    await expect(plain.search(target, [{ text: "bees" }], { mode: "vector", k: 3 })).rejects.toMatchObject({
+      code: "UNSUPPORTED_CAPABILITY",
+      message: expect.stringContaining("--embedder"),
+    });
     const { backend } = await openWith(":memory:");
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     expect(backend.embedderId).toBe("fixture:hashed-words");
-    await expect(backend.search(target, [{ text: "bees" }], { mode: "hybrid", k: 3 })).rejects.toMatchObject({ code: "BAD_OPTION", message: expect.stringContaining("alpha") });
+    await expect(backend.search(target, [{ text: "bees" }], { mode: "hybrid", k: 3 })).rejects.toMatchObject({
+      code: "BAD_OPTION",
+      message: expect.stringContaining("alpha"),
+    });
     await plain.close();
     await backend.close();
   });
@@ -69,10 +83,17 @@ describe("local backend vector and hybrid modes", () => {
 
     const second = await openWith(path);
     const stats = await second.backend.driver.prepareVectors(target);
-    expect(stats).toMatchObject({ source: "loaded", documentCount: CORPUS.length, dimension: FIXTURE_VECTOR_DIMENSION, embedderId: "fixture:hashed-words" });
+    expect(stats).toMatchObject({
+      source: "loaded",
+      documentCount: CORPUS.length,
+      dimension: FIXTURE_VECTOR_DIMENSION,
+      embedderId: "fixture:hashed-words",
+    });
     expect(stats.file).toMatch(/vectors\.db\.bm25\/corpus@[0-9a-f]{20}\.vectors$/);
     expect(second.embedder.embeddedDocuments).toBe(0);
-    await second.backend.upsert("corpus", [{ id: "record-moths", properties: { doc_id: "moths", title: "Moths", text: "moths fly to lamps at night" } }]);
+    await second.backend.upsert("corpus", [
+      { id: "record-moths", properties: { doc_id: "moths", title: "Moths", text: "moths fly to lamps at night" } },
+    ]);
     const [hits] = await second.backend.search(target, [{ text: "moths at night" }], { mode: "vector", k: 1 });
     expect(hits![0]!.id).toBe("moths");
     expect(second.embedder.embeddedDocuments).toBe(CORPUS.length + 1);
@@ -89,7 +110,9 @@ describe("local backend vector and hybrid modes", () => {
     const [hits] = await backend.search(target, [{ text: "anything", vector: fixtureVector("espresso coffee") }], { mode: "vector", k: 1 });
     expect(hits![0]!.id).toBe("coffee");
     expect(embedder.embeddedQueries).toBe(0);
-    await expect(backend.search(target, [{ text: "x", vector: [1, 0, 0] }], { mode: "vector", k: 1 })).rejects.toMatchObject({ code: "BAD_INPUT" });
+    await expect(backend.search(target, [{ text: "x", vector: [1, 0, 0] }], { mode: "vector", k: 1 })).rejects.toMatchObject({
+      code: "BAD_INPUT",
+    });
     await backend.close();
   });
 
@@ -105,7 +128,12 @@ describe("local backend vector and hybrid modes", () => {
       expect(pureKeyword!.slice(0, keyword!.length).map((hit) => hit.id)).toEqual(keyword!.map((hit) => hit.id));
       const options = { mode: "hybrid", k: 2, alpha: 0.5, fusion } as const;
       const [fused] = await backend.search(target, [request], { ...options, k: 5 });
-      const scores = await backend.scoreDocuments(target, request, fused!.map((hit) => hit.id), options);
+      const scores = await backend.scoreDocuments(
+        target,
+        request,
+        fused!.map((hit) => hit.id),
+        options,
+      );
       for (const hit of fused!) expect(scores.get(hit.id)).toBe(hit.score);
     }
     await backend.close();
@@ -123,9 +151,18 @@ describe("local backend vector and hybrid modes", () => {
     expect(goldCosine).toBeLessThan(pool![1]!.score);
 
     const report = await mine({
-      backend, negativesPerQuery: 2, poolSize: 2, mode: "vector", relativeMargin: 0.05,
+      backend,
+      negativesPerQuery: 2,
+      poolSize: 2,
+      mode: "vector",
+      relativeMargin: 0.05,
       docsCollection: new DocsCollection({ collectionName: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries", idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids" }),
+      queriesCollection: new QueriesCollection({
+        collectionName: "queries",
+        idKey: "query_id",
+        queryContentKey: "text",
+        goldIdsKey: "gold_ids",
+      }),
       hardNegativesCollection: new HardNegativesCollection({ collectionName: "negatives" }),
     });
     // Both pool candidates score above 95% of the gold's (lower) cosine: dropped as likely false
@@ -135,9 +172,17 @@ describe("local backend vector and hybrid modes", () => {
 
     // With the margin off, the rows carry the same real gold score.
     await mine({
-      backend, negativesPerQuery: 2, poolSize: 2, mode: "vector",
+      backend,
+      negativesPerQuery: 2,
+      poolSize: 2,
+      mode: "vector",
       docsCollection: new DocsCollection({ collectionName: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries", idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids" }),
+      queriesCollection: new QueriesCollection({
+        collectionName: "queries",
+        idKey: "query_id",
+        queryContentKey: "text",
+        goldIdsKey: "gold_ids",
+      }),
       hardNegativesCollection: new HardNegativesCollection({ collectionName: "negatives-plain" }),
     });
     const rows: StoredRecord[] = [];

@@ -130,16 +130,20 @@ export class LocalBackend implements EngineDriver {
     const bm25 = options.bm25 ?? {};
     const k1 = bm25.k1 ?? 1.5;
     const b = bm25.b ?? 0.75;
-    if (typeof k1 !== "number" || !Number.isFinite(k1) || k1 < 0) throw new BadOptionError("bm25.k1", `must be a finite number ≥ 0, got ${String(k1)}`, { component: COMPONENT });
-    if (typeof b !== "number" || !(b >= 0 && b <= 1)) throw new BadOptionError("bm25.b", `must be a number from 0 to 1, got ${String(b)}`, { component: COMPONENT });
+    if (typeof k1 !== "number" || !Number.isFinite(k1) || k1 < 0)
+      throw new BadOptionError("bm25.k1", `must be a finite number ≥ 0, got ${String(k1)}`, { component: COMPONENT });
+    if (typeof b !== "number" || !(b >= 0 && b <= 1))
+      throw new BadOptionError("bm25.b", `must be a number from 0 to 1, got ${String(b)}`, { component: COMPONENT });
     this.queryTermRepeats = bm25.queryTermRepeats ?? "sum";
     if (this.queryTermRepeats !== "sum" && this.queryTermRepeats !== "once") {
-      throw new BadOptionError("bm25.queryTermRepeats", `must be "sum" or "once", got ${JSON.stringify(this.queryTermRepeats)}`, { component: COMPONENT });
+      throw new BadOptionError("bm25.queryTermRepeats", `must be "sum" or "once", got ${JSON.stringify(this.queryTermRepeats)}`, {
+        component: COMPONENT,
+      });
     }
     this.tokenizer = new Tokenizer(bm25);
 
     const inMemory = path === ":memory:" || path === "";
-    if (typeof path !== "string") throw new BadOptionError("path", "must be a database file path or \":memory:\"", { component: COMPONENT });
+    if (typeof path !== "string") throw new BadOptionError("path", 'must be a database file path or ":memory:"', { component: COMPONENT });
     for (const option of ["create", "readOnly"] as const) {
       if (options[option] !== undefined && typeof options[option] !== "boolean") {
         throw new BadOptionError(option, `must be true or false, got ${JSON.stringify(options[option])}`, { component: COMPONENT });
@@ -148,16 +152,28 @@ export class LocalBackend implements EngineDriver {
     const warn = options.onWarning ?? writeWarningLine;
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
-      throw new BadOptionError("busyTimeoutMs", `must be a whole number of milliseconds from 0 to 2147483647, got ${String(busyTimeoutMs)}`, { component: COMPONENT });
+      throw new BadOptionError(
+        "busyTimeoutMs",
+        `must be a whole number of milliseconds from 0 to 2147483647, got ${String(busyTimeoutMs)}`,
+        { component: COMPONENT },
+      );
     }
-    this.store = new SqliteStore(inMemory ? ":memory:" : path, { busyTimeoutMs, create: options.create ?? true, readOnly: options.readOnly ?? false });
+    this.store = new SqliteStore(inMemory ? ":memory:" : path, {
+      busyTimeoutMs,
+      create: options.create ?? true,
+      readOnly: options.readOnly ?? false,
+    });
     const indexDirectory = inMemory ? undefined : resolve(options.indexDirectory ?? `${path}.bm25`);
     // Opening the index folder clears what killed writers left (never a live writer's file).
     if (indexDirectory !== undefined) removeStaleTemporaries(indexDirectory);
     this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory, warn);
     const embedder = options.embedder;
     if (embedder !== undefined) {
-      if (typeof embedder?.id !== "string" || typeof embedder.embedQueries !== "function" || typeof embedder.embedDocuments !== "function") {
+      if (
+        typeof embedder?.id !== "string" ||
+        typeof embedder.embedQueries !== "function" ||
+        typeof embedder.embedDocuments !== "function"
+      ) {
         throw new BadOptionError("embedder", "must be an Embedder (id, embedQueries, embedDocuments)", { component: COMPONENT });
       }
       this.embedder = embedder;
@@ -265,7 +281,12 @@ export class LocalBackend implements EngineDriver {
    * document in neither list scores 0, which is what its own scores would normalise to (they are
    * at most each list's minimum), so the gold's score stays comparable with the candidates'.
    */
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     const { mode } = options;
     const text = request.text;
     const index = this.indexFor(target);
@@ -275,13 +296,18 @@ export class LocalBackend implements EngineDriver {
     });
     if (mode === "bm25") {
       const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
-      const scores = index.scoreDocuments(termIds, known.map(([, documentIndex]) => documentIndex));
+      const scores = index.scoreDocuments(
+        termIds,
+        known.map(([, documentIndex]) => documentIndex),
+      );
       return new Map(known.map(([id], position) => [id, scores[position]!]));
     }
     const { vectors } = await this.obtainVectors(target);
     const [query] = await this.queryVectors([request], vectors, target.collection);
     if (mode === "vector") {
-      return new Map(known.map(([id, documentIndex]) => [id, dotAt(vectors.matrix, documentIndex * vectors.dimension, query!, vectors.dimension)]));
+      return new Map(
+        known.map(([id, documentIndex]) => [id, dotAt(vectors.matrix, documentIndex * vectors.dimension, query!, vectors.dimension)]),
+      );
     }
     const depth = Math.max(options.k, HYBRID_LIST_DEPTH);
     const keyword = this.keywordHits(index, text, depth);
@@ -315,14 +341,23 @@ export class LocalBackend implements EngineDriver {
     const ranked = index.search(termIds, k);
     const hits: Hit[] = new Array(ranked.documentIndexes.length);
     for (let position = 0; position < hits.length; position++) {
-      hits[position] = { id: index.data.documentIds[ranked.documentIndexes[position]!]!, score: ranked.scores[position]!, rank: position + 1 };
+      hits[position] = {
+        id: index.data.documentIds[ranked.documentIndexes[position]!]!,
+        score: ranked.scores[position]!,
+        rank: position + 1,
+      };
     }
     return hits;
   }
 
   private vectorHits(index: Bm25Index, vectors: DocumentVectors, queries: readonly Float32Array[], k: number): Hit[][] {
     return searchVectors(vectors.matrix, vectors.dimension, queries, k).map((ranked) =>
-      Array.from(ranked.documentIndexes, (documentIndex, position) => ({ id: index.data.documentIds[documentIndex]!, score: ranked.scores[position]!, rank: position + 1 })));
+      Array.from(ranked.documentIndexes, (documentIndex, position) => ({
+        id: index.data.documentIds[documentIndex]!,
+        score: ranked.scores[position]!,
+        rank: position + 1,
+      })),
+    );
   }
 
   /** Unit-length query vectors: the request's own, else embedded from its text (one embedder call per batch). */
@@ -333,15 +368,22 @@ export class LocalBackend implements EngineDriver {
     return requests.map((request, position) => {
       const vector = Float32Array.from(request.vector ?? byPosition.get(position)!);
       if (vectors.documentCount > 0 && vector.length !== vectors.dimension) {
-        throw new BadInputError(`query vector at position ${position} has ${vector.length} dimensions, the documents' vectors ${vectors.dimension}`, { collection, component: COMPONENT });
+        throw new BadInputError(
+          `query vector at position ${position} has ${vector.length} dimensions, the documents' vectors ${vectors.dimension}`,
+          { collection, component: COMPONENT },
+        );
       }
-      if (!vector.every(Number.isFinite)) throw new BadInputError(`query vector at position ${position} holds a non-finite number`, { collection, component: COMPONENT });
+      if (!vector.every(Number.isFinite))
+        throw new BadInputError(`query vector at position ${position} holds a non-finite number`, { collection, component: COMPONENT });
       return normalizeVector(vector);
     });
   }
 
   private async obtainVectors(target: DocumentTarget): Promise<{ vectors: DocumentVectors; stats: VectorStats }> {
-    if (this.vectors === undefined) throw new UnsupportedCapabilityError("document vectors need an embedder: open the backend with { embedder }", { component: COMPONENT });
+    if (this.vectors === undefined)
+      throw new UnsupportedCapabilityError("document vectors need an embedder: open the backend with { embedder }", {
+        component: COMPONENT,
+      });
     const fields = fieldsOf(target);
     const { index, stats } = this.obtainIndex(target);
     return this.vectors.obtain(target.collection, fields, index, stats.collectionVersion);
@@ -389,7 +431,10 @@ function fieldsOf(target: DocumentTarget): DocumentFields {
   const check = (option: string, key: unknown, required: boolean) => {
     if (key === undefined && !required) return;
     if (typeof key !== "string" || key === "" || key.includes('"')) {
-      throw new BadOptionError(option, `must be a non-empty property name without double quotes, got ${JSON.stringify(key)}`, { component: COMPONENT, collection: target.collection });
+      throw new BadOptionError(option, `must be a non-empty property name without double quotes, got ${JSON.stringify(key)}`, {
+        component: COMPONENT,
+        collection: target.collection,
+      });
     }
   };
   check("idKey", target.idKey, true);

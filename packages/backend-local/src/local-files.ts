@@ -20,5 +20,7 @@ export const engineFiles: EngineFilesOf = (location) => {
   if (location === ":memory:" || location === "") return [];
   // SQLite puts its companion files beside the database's real file, not beside a symlink to it.
   const database = existsSync(location) ? realpathSync(location) : resolve(location);
-  return FILES.map(({ suffix, role, folder }): EngineFile => ({ path: resolve(location + suffix), role, folder, alsoAt: [database + suffix] }));
+  return FILES.map(
+    ({ suffix, role, folder }): EngineFile => ({ path: resolve(location + suffix), role, folder, alsoAt: [database + suffix] }),
+  );
 };

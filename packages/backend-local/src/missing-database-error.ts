@@ -10,7 +10,11 @@ export class MissingDatabaseError extends HardnegError {
   readonly path: string;
 
   constructor(path: string, problem = "no hardneg database at") {
-    super("BAD_OPTION", `${problem} ${path}; load one first, e.g. \`hardneg load beir <dir> --engine local:${path}\` (nothing was created)`, { component: "local" });
+    super(
+      "BAD_OPTION",
+      `${problem} ${path}; load one first, e.g. \`hardneg load beir <dir> --engine local:${path}\` (nothing was created)`,
+      { component: "local" },
+    );
     this.name = "MissingDatabaseError";
     this.path = path;
   }

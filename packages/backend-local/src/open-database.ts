@@ -36,7 +36,10 @@ export function openDatabase(path: string, mode: DatabaseOpenMode): Database.Dat
   }
   if (!existsSync(absolute)) throw new MissingDatabaseError(absolute);
   if (!statSync(absolute).isFile()) throw new MissingDatabaseError(absolute, "a folder, not a hardneg database file, is at");
-  if (!mode.readOnly) return explainingWriteFailures(absolute, () => probed(new Database(path, { fileMustExist: true, timeout: mode.busyTimeoutMs }), absolute));
+  if (!mode.readOnly)
+    return explainingWriteFailures(absolute, () =>
+      probed(new Database(path, { fileMustExist: true, timeout: mode.busyTimeoutMs }), absolute),
+    );
   const database = new Database(path, { readonly: true, fileMustExist: true, timeout: mode.busyTimeoutMs });
   try {
     return probed(database, absolute);
@@ -60,7 +63,10 @@ export function explainingWriteFailures<T>(path: string, open: () => T): T {
     if (code === "SQLITE_CANTOPEN" || code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") {
       // The machine refuses, not the user's input: an operational failure (the CLI exits 1),
       // which keeps SQLite's or the system's code in its cause.
-      throw new Error(`cannot open ${path} for writing (${code}: read-only storage or no permission to write it); only reading works there, with the backend's readOnly option (the CLI's eval, export and report use it)`, { cause: error });
+      throw new Error(
+        `cannot open ${path} for writing (${code}: read-only storage or no permission to write it); only reading works there, with the backend's readOnly option (the CLI's eval, export and report use it)`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -78,7 +84,10 @@ function probed(database: Database.Database, path: string): Database.Database {
   } catch (error) {
     database.close();
     if ((error as { code?: unknown }).code === "SQLITE_NOTADB") {
-      throw new BadOptionError("path", `${path} is not a SQLite database (hardneg's local engine keeps its collections in one)`, { component: "local", cause: error });
+      throw new BadOptionError("path", `${path} is not a SQLite database (hardneg's local engine keeps its collections in one)`, {
+        component: "local",
+        cause: error,
+      });
     }
     throw error;
   }
@@ -94,7 +103,11 @@ function probed(database: Database.Database, path: string): Database.Database {
 function inMemoryCopy(path: string): Database.Database {
   const wal = `${path}-wal`;
   if (existsSync(wal) && statSync(wal).size > EMPTY_WAL_BYTES) {
-    throw new BadOptionError("path", `${path} is on read-only storage with an unmerged write-ahead log (${wal}) and no ${path}-shm, so SQLite cannot read it; open it once on writable storage (any hardneg command) to merge the log, then copy it back`, { component: "local" });
+    throw new BadOptionError(
+      "path",
+      `${path} is on read-only storage with an unmerged write-ahead log (${wal}) and no ${path}-shm, so SQLite cannot read it; open it once on writable storage (any hardneg command) to merge the log, then copy it back`,
+      { component: "local" },
+    );
   }
   const bytes = readFileSync(path);
   // Header bytes 18 and 19 are the read and write format versions, 2 for WAL mode. A deserialised

@@ -15,7 +15,10 @@ async function loadedDatabase(): Promise<string> {
   const path = join(temporaryDirectory(), "loaded.db");
   const backend = await openLocalBackend(path);
   await backend.createCollection({ name: "corpus", kind: "documents" });
-  await backend.upsert("corpus", [{ id: "a", properties: { doc_id: "a", text: "red apples" } }, { id: "b", properties: { doc_id: "b", text: "green pears" } }]);
+  await backend.upsert("corpus", [
+    { id: "a", properties: { doc_id: "a", text: "red apples" } },
+    { id: "b", properties: { doc_id: "b", text: "green pears" } },
+  ]);
   await backend.close();
   return path;
 }
@@ -25,7 +28,10 @@ describe("opening modes", () => {
     const parent = temporaryDirectory();
     for (const options of [{ create: false }, { readOnly: true }]) {
       for (const path of [join(parent, "missing.db"), join(parent, "missing-folder", "missing.db")]) {
-        const error = await openLocalBackend(path, options).then(() => undefined, (caught: unknown) => caught);
+        const error = await openLocalBackend(path, options).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
         expect(HardnegError.isInstance(error)).toBe(true);
         expect(error).toMatchObject({ name: "MissingDatabaseError", code: "BAD_OPTION", path });
         expect((error as Error).message).toContain(`no hardneg database at ${path}`);
@@ -75,7 +81,10 @@ describe("opening modes", () => {
     const text = join(folder, "corpus.jsonl");
     writeFileSync(text, `${JSON.stringify({ _id: "1", text: "not a database" }).repeat(20)}\n`);
     for (const options of [{}, { create: false }, { readOnly: true }]) {
-      await expect(openLocalBackend(text, options)).rejects.toMatchObject({ code: "BAD_OPTION", message: expect.stringContaining(`${text} is not a SQLite database`) });
+      await expect(openLocalBackend(text, options)).rejects.toMatchObject({
+        code: "BAD_OPTION",
+        message: expect.stringContaining(`${text} is not a SQLite database`),
+      });
     }
     expect(existsSync(`${text}-wal`)).toBe(false);
   });
@@ -91,10 +100,17 @@ describe("opening modes", () => {
   it("openEngine (the CLI's convention) passes create, readOnly, busyTimeoutMs and embedder on, and ignores unknown options", async () => {
     const parent = temporaryDirectory();
     const missing = join(parent, "missing.db");
-    await expect(openEngine(missing, { create: false, readOnly: false }), "create: false on a missing file").rejects.toMatchObject({ name: "MissingDatabaseError" });
-    await expect(openEngine(missing, { create: true, readOnly: true }), "readOnly on a missing file").rejects.toMatchObject({ name: "MissingDatabaseError" });
+    await expect(openEngine(missing, { create: false, readOnly: false }), "create: false on a missing file").rejects.toMatchObject({
+      name: "MissingDatabaseError",
+    });
+    await expect(openEngine(missing, { create: true, readOnly: true }), "readOnly on a missing file").rejects.toMatchObject({
+      name: "MissingDatabaseError",
+    });
     expect(readdirSync(parent), "nothing created by the refused opens").toEqual([]);
-    await expect(openEngine(missing, { create: true, readOnly: false, busyTimeoutMs: -1 }), "busyTimeoutMs reaches the backend").rejects.toMatchObject({ code: "BAD_OPTION" });
+    await expect(
+      openEngine(missing, { create: true, readOnly: false, busyTimeoutMs: -1 }),
+      "busyTimeoutMs reaches the backend",
+    ).rejects.toMatchObject({ code: "BAD_OPTION" });
     const options = { create: true, readOnly: false, futureOption: "ignored" };
     const engine = await openEngine(missing, options);
     expect(engine.capabilities().modes, "modes without an embedder").toEqual(["bm25"]);

@@ -26,7 +26,11 @@ const queries = [{ text: "red apples" }, { text: "green pears in winter" }, { te
 const words = ["red", "green", "apples", "pears", "winter", "summer", "bananas", "market", "orchard", "harvest"];
 const documents = Array.from({ length: 60 }, (_, position) => ({
   id: `r${position}`,
-  properties: { doc_id: `d${position}`, title: words[position % words.length]!, text: words.filter((_, word) => (position + word) % 4 === 0).join(" ") },
+  properties: {
+    doc_id: `d${position}`,
+    title: words[position % words.length]!,
+    text: words.filter((_, word) => (position + word) % 4 === 0).join(" "),
+  },
 }));
 
 /** A loaded database in a folder of its own; with `index`, its BM25 index file is written too. Returns the folder and the search results. */
@@ -52,7 +56,10 @@ describe.skipIf(problem !== undefined)(`a database on read-only media${problem =
   it("is searched with readOnly from its fresh index file, loaded, with no warning", async () => {
     const { folder, expected } = await databaseFolder(true);
     const warnings: string[] = [];
-    const backend = await openLocalBackend(join(readOnly(folder), "hardneg.db"), { readOnly: true, onWarning: (line) => warnings.push(line) });
+    const backend = await openLocalBackend(join(readOnly(folder), "hardneg.db"), {
+      readOnly: true,
+      onWarning: (line) => warnings.push(line),
+    });
     expect(await backend.count("corpus")).toBe(60);
     expect(await backend.search(target, queries, { mode: "bm25", k: 5 })).toEqual(expected);
     expect(backend.driver.lastIndexSource).toBe("loaded");
@@ -74,7 +81,10 @@ describe.skipIf(problem !== undefined)(`a database on read-only media${problem =
   it("builds a missing index in memory, with one warning line that it could not be saved", async () => {
     const { folder, expected } = await databaseFolder(false);
     const warnings: string[] = [];
-    const backend = await openLocalBackend(join(readOnly(folder), "hardneg.db"), { readOnly: true, onWarning: (line) => warnings.push(line) });
+    const backend = await openLocalBackend(join(readOnly(folder), "hardneg.db"), {
+      readOnly: true,
+      onWarning: (line) => warnings.push(line),
+    });
     expect(await backend.search(target, queries, { mode: "bm25", k: 5 })).toEqual(expected);
     expect(backend.driver.lastIndexSource).toBe("built");
     await backend.close();
@@ -105,7 +115,10 @@ describe.skipIf(problem !== undefined)(`a database on read-only media${problem =
   it("is refused for writing with one clear line, an operational failure keeping SQLite's code (commands that write open it read-write)", async () => {
     const { folder } = await databaseFolder(true);
     const path = join(readOnly(folder), "hardneg.db");
-    const error = await openLocalBackend(path, { create: false }).then(() => undefined, (caught: unknown) => caught as Error);
+    const error = await openLocalBackend(path, { create: false }).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(HardnegError.isInstance(error)).toBe(false);
     expect((error!.cause as { code?: string }).code).toMatch(/^SQLITE_(CANTOPEN|READONLY)/);
     expect(error!.message).toContain(path);

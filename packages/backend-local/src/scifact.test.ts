@@ -19,7 +19,9 @@ function readTestQueries(): Array<{ id: string; text: string; grades: Map<string
     texts.set(query._id, query.text);
   }
   const gradesByQuery = new Map<string, Map<string, number>>();
-  for (const line of readFileSync(join(scifactDirectory, "qrels", "test.tsv"), "utf8").split("\n").slice(1)) {
+  for (const line of readFileSync(join(scifactDirectory, "qrels", "test.tsv"), "utf8")
+    .split("\n")
+    .slice(1)) {
     if (line.trim() === "") continue;
     const [queryId, documentId, grade] = line.split("\t") as [string, string, string];
     if (!gradesByQuery.has(queryId)) gradesByQuery.set(queryId, new Map());
@@ -37,10 +39,13 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
   beforeAll(async () => {
     backend = await openLocalBackend(":memory:");
     await backend.createCollection({ name: "scifact", kind: "documents", target });
-    const records = readFileSync(join(scifactDirectory, "corpus.jsonl"), "utf8").split("\n").filter((line) => line.trim() !== "").map((line) => {
-      const document = JSON.parse(line) as { _id: string; title: string; text: string };
-      return { id: document._id, properties: { doc_id: document._id, title: document.title, text: document.text } };
-    });
+    const records = readFileSync(join(scifactDirectory, "corpus.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const document = JSON.parse(line) as { _id: string; title: string; text: string };
+        return { id: document._id, properties: { doc_id: document._id, title: document.title, text: document.text } };
+      });
     await backend.upsert("scifact", records);
     queries = readTestQueries();
   });
@@ -51,11 +56,22 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
 
   it("reaches nDCG@10 between 0.67 and 0.70 (bm25s: 0.686, SQLite FTS5: 0.682)", async () => {
     expect(queries).toHaveLength(300);
-    const [top10, top100] = await Promise.all([10, 100].map((k) => backend.search(target, queries.map(({ text }) => ({ text })), { mode: "bm25", k })));
+    const [top10, top100] = await Promise.all(
+      [10, 100].map((k) =>
+        backend.search(
+          target,
+          queries.map(({ text }) => ({ text })),
+          { mode: "bm25", k },
+        ),
+      ),
+    );
     const metrics = new MetricsAccumulator();
     top100!.forEach((hits, position) => {
       expect(hits.length).toBeLessThanOrEqual(100);
-      metrics.add(hits.map((hit) => hit.id), queries[position]!.grades);
+      metrics.add(
+        hits.map((hit) => hit.id),
+        queries[position]!.grades,
+      );
       // The top 10 is the head of the top 100.
       expect(top10![position]).toEqual(hits.slice(0, 10));
     });
@@ -64,7 +80,17 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
     expect(summary.queries).toBe(300);
     expect(summary.ndcg_at_10).toBeGreaterThanOrEqual(0.67);
     expect(summary.ndcg_at_10).toBeLessThanOrEqual(0.7);
-    const ndcgFromTop10 = top10!.reduce((total, hits, position) => total + ndcgAtK(hits.map((hit) => hit.id), queries[position]!.grades, 10), 0) / 300;
+    const ndcgFromTop10 =
+      top10!.reduce(
+        (total, hits, position) =>
+          total +
+          ndcgAtK(
+            hits.map((hit) => hit.id),
+            queries[position]!.grades,
+            10,
+          ),
+        0,
+      ) / 300;
     expect(ndcgFromTop10).toBeCloseTo(summary.ndcg_at_10, 10);
     expect(summary.recall_at_100).toBeGreaterThan(summary.recall_at_10);
   });

@@ -8,7 +8,10 @@ import { openLocalBackend } from "./local-backend.js";
 const temporaryDirectory = useTemporaryDirectories();
 
 function records(count: number, prefix = "r"): StoredRecord[] {
-  return Array.from({ length: count }, (_, position) => ({ id: `${prefix}${position}`, properties: { position, text: `text ${position}` } }));
+  return Array.from({ length: count }, (_, position) => ({
+    id: `${prefix}${position}`,
+    properties: { position, text: `text ${position}` },
+  }));
 }
 
 async function collect(iterable: AsyncIterable<StoredRecord[]>): Promise<StoredRecord[][]> {
@@ -24,10 +27,16 @@ describe("local store", () => {
     await backend.createCollection({ name: "corpus", kind: "documents" });
     expect(await backend.hasCollection("corpus")).toBe(true);
     expect(await backend.hasCollection("other")).toBe(false);
-    expect(await backend.describeCollection("corpus")).toEqual({ name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+    expect(await backend.describeCollection("corpus")).toEqual({
+      name: "corpus",
+      kind: "documents",
+      target: { idKey: "doc_id", contentKey: "text" },
+    });
     expect(await backend.describeCollection("other")).toBeUndefined();
     await expect(backend.createCollection({ name: "corpus", kind: "queries" })).rejects.toMatchObject({
-      code: "BAD_OPTION", name: "BadOptionError", message: expect.stringContaining('"corpus" already exists as a documents collection'),
+      code: "BAD_OPTION",
+      name: "BadOptionError",
+      message: expect.stringContaining('"corpus" already exists as a documents collection'),
     });
     await backend.close();
   });
@@ -53,7 +62,10 @@ describe("local store", () => {
     await backend.upsert("rows", records(3));
     await backend.upsert("rows", records(3));
     expect(await backend.count("rows")).toBe(3);
-    await backend.upsert("rows", [{ id: "r1", properties: { changed: true } }, { id: "r3", properties: { position: 3 } }]);
+    await backend.upsert("rows", [
+      { id: "r1", properties: { changed: true } },
+      { id: "r3", properties: { position: 3 } },
+    ]);
     const [batch] = await collect(backend.iterate("rows"));
     expect(batch!.map((record) => record.id)).toEqual(["r0", "r1", "r2", "r3"]);
     expect(batch![1]!.properties).toEqual({ changed: true });
@@ -95,7 +107,12 @@ describe("local store", () => {
     expect([...found.keys()]).toEqual(["r5", "r2", "r6999"]);
     expect(found.get("r2")).toEqual({ id: "r2", properties: { position: 2, text: "text 2" } });
     // More ids than one SQL lookup takes, so the chunking path runs.
-    const many = await backend.getRecords("rows", records(7000).map((record) => record.id).reverse());
+    const many = await backend.getRecords(
+      "rows",
+      records(7000)
+        .map((record) => record.id)
+        .reverse(),
+    );
     expect(many.size).toBe(7000);
     expect([...many.keys()][0]).toBe("r6999");
     await backend.close();
@@ -105,7 +122,8 @@ describe("local store", () => {
     const backend = await openLocalBackend(":memory:");
     for (const name of ["", "-leading-dash", "has space", "a@b", "x".repeat(129), "../escape"]) {
       await expect(backend.createCollection({ name, kind: "records" }), JSON.stringify(name)).rejects.toMatchObject({
-        code: "BAD_OPTION", message: expect.stringContaining("invalid collection name"),
+        code: "BAD_OPTION",
+        message: expect.stringContaining("invalid collection name"),
       });
     }
     // prepareIndex is called on the driver, where core's checks do not run, and the name becomes part of a file name.
@@ -113,9 +131,16 @@ describe("local store", () => {
     await expect(backend.driver.prepareIndex(escaping), "a name given to the driver").rejects.toMatchObject({ code: "BAD_OPTION" });
     await backend.createCollection({ name: "ok_name.v1-2", kind: "records" });
     await expect(backend.upsert("ok_name.v1-2", [{ id: "", properties: {} }])).rejects.toMatchObject({ code: "BAD_INPUT" });
-    await expect(backend.upsert("ok_name.v1-2", [{ id: "a", properties: [] as unknown as Record<string, unknown> }])).rejects.toMatchObject({ code: "BAD_INPUT" });
+    await expect(backend.upsert("ok_name.v1-2", [{ id: "a", properties: [] as unknown as Record<string, unknown> }])).rejects.toMatchObject(
+      { code: "BAD_INPUT" },
+    );
     // A failing record aborts the whole call: nothing of it is written.
-    await expect(backend.upsert("ok_name.v1-2", [{ id: "good", properties: {} }, { id: "bad", properties: { big: 1n } }])).rejects.toMatchObject({ code: "BAD_INPUT" });
+    await expect(
+      backend.upsert("ok_name.v1-2", [
+        { id: "good", properties: {} },
+        { id: "bad", properties: { big: 1n } },
+      ]),
+    ).rejects.toMatchObject({ code: "BAD_INPUT" });
     expect(await backend.count("ok_name.v1-2")).toBe(0);
     await backend.close();
   });
@@ -126,8 +151,13 @@ describe("local store", () => {
     await expect(backend.count("absent")).rejects.toMatchObject(missing);
     await expect(backend.getRecords("absent", ["a"])).rejects.toMatchObject(missing);
     await expect(collect(backend.iterate("absent"))).rejects.toMatchObject(missing);
-    await expect(backend.search({ collection: "absent", idKey: "id", contentKey: "text" }, [{ text: "q" }], { mode: "bm25", k: 3 })).rejects.toMatchObject(missing);
-    await expect(backend.upsert("absent", records(1))).rejects.toMatchObject({ code: "MISSING_COLLECTION", message: expect.stringContaining("createCollection") });
+    await expect(
+      backend.search({ collection: "absent", idKey: "id", contentKey: "text" }, [{ text: "q" }], { mode: "bm25", k: 3 }),
+    ).rejects.toMatchObject(missing);
+    await expect(backend.upsert("absent", records(1))).rejects.toMatchObject({
+      code: "MISSING_COLLECTION",
+      message: expect.stringContaining("createCollection"),
+    });
     await backend.close();
   });
 

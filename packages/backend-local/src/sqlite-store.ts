@@ -97,7 +97,11 @@ export class SqliteStore {
     const create = path === ":memory:" || ((options.create ?? true) && !this.readOnly);
     // The timeout is set at open, so even the first pragma and the schema wait for a writer
     // that is creating the same file in another process.
-    this.database = openDatabase(path, { create, readOnly: this.readOnly, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    this.database = openDatabase(path, {
+      create,
+      readOnly: this.readOnly,
+      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    });
     try {
       if (!create && !hasSchema(this.database)) throw new MissingDatabaseError(resolve(path));
       if (!this.readOnly) {
@@ -121,7 +125,9 @@ export class SqliteStore {
     this.statements = {
       nextVersion: database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'write_counter' RETURNING value").pluck(),
       setVersion: database.prepare("UPDATE collections SET version = ? WHERE name = ?"),
-      describe: database.prepare<[string], { kind: string; spec: string; version: number }>("SELECT kind, spec, version FROM collections WHERE name = ?"),
+      describe: database.prepare<[string], { kind: string; spec: string; version: number }>(
+        "SELECT kind, spec, version FROM collections WHERE name = ?",
+      ),
       version: database.prepare<[string], number>("SELECT version FROM collections WHERE name = ?").pluck(),
       create: database.prepare("INSERT INTO collections (name, kind, spec, version) VALUES (?, ?, ?, ?)"),
       deleteRecords: database.prepare("DELETE FROM records WHERE collection = ?"),
@@ -131,15 +137,21 @@ export class SqliteStore {
       upsert: database.prepare(
         "INSERT INTO records (collection, id, properties) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET properties = excluded.properties",
       ),
-      page: database.prepare<[string, number, number], [number, string, string]>(
-        "SELECT seq, id, properties FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
-      ).raw(),
-      byIds: database.prepare<[string, string], [string, string]>(
-        "SELECT id, properties FROM records WHERE collection = ? AND id IN (SELECT value FROM json_each(?))",
-      ).raw(),
-      byRowIds: database.prepare<[string, string], [number, string]>(
-        "SELECT seq, properties FROM records WHERE collection = ? AND seq IN (SELECT value FROM json_each(?))",
-      ).raw(),
+      page: database
+        .prepare<[string, number, number], [number, string, string]>(
+          "SELECT seq, id, properties FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
+        )
+        .raw(),
+      byIds: database
+        .prepare<[string, string], [string, string]>(
+          "SELECT id, properties FROM records WHERE collection = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .raw(),
+      byRowIds: database
+        .prepare<[string, string], [number, string]>(
+          "SELECT seq, properties FROM records WHERE collection = ? AND seq IN (SELECT value FROM json_each(?))",
+        )
+        .raw(),
     };
   }
 
@@ -186,7 +198,10 @@ export class SqliteStore {
   /** Upserts into several collections in one transaction: all of them, or none. */
   upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): void {
     // Serialised before the transaction, so a record that is not JSON never holds the write lock.
-    const prepared = writes.map(({ collection, records }) => ({ collection, rows: records.map((record) => [record.id, jsonOf(collection, record)] as const) }));
+    const prepared = writes.map(({ collection, records }) => ({
+      collection,
+      rows: records.map((record) => [record.id, jsonOf(collection, record)] as const),
+    }));
     this.writeTransaction(() => {
       for (const { collection, rows } of prepared) {
         if (this.statements.version.get(collection) === undefined) {
@@ -260,11 +275,17 @@ export class SqliteStore {
    */
   *documentRows(name: string, fields: DocumentFields, batchSize = 10_000): Generator<DocumentRow> {
     const titleColumn = fields.titleKey === undefined ? "NULL" : "json_extract(properties, ?)";
-    const statement = this.database.prepare(
-      `SELECT seq, id, json_extract(properties, ?), json_extract(properties, ?), ${titleColumn}
+    const statement = this.database
+      .prepare(
+        `SELECT seq, id, json_extract(properties, ?), json_extract(properties, ?), ${titleColumn}
        FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?`,
-    ).raw();
-    const paths = [jsonPath(fields.idKey), jsonPath(fields.contentKey), ...(fields.titleKey === undefined ? [] : [jsonPath(fields.titleKey)])];
+      )
+      .raw();
+    const paths = [
+      jsonPath(fields.idKey),
+      jsonPath(fields.contentKey),
+      ...(fields.titleKey === undefined ? [] : [jsonPath(fields.titleKey)]),
+    ];
     for (let afterSeq = 0; ; ) {
       const rows = statement.all(...paths, name, afterSeq, batchSize) as Array<[number, string, unknown, unknown, unknown]>;
       for (const [rowId, recordId, documentId, content, title] of rows) yield { rowId, recordId, documentId, content, title };

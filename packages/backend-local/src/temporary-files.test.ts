@@ -72,7 +72,7 @@ describe("stale temporary files", () => {
     const folder = `${path}.bm25`;
     mkdirSync(folder);
     const live = livePid();
-    const atOpen = plant(folder, INDEX, deadPid());
+    const _atOpen = plant(folder, INDEX, deadPid());
     const kept = plant(folder, INDEX, live);
     const backend = await openLocalBackend(path);
     expect(readdirSync(folder).sort()).toEqual([kept]);

@@ -5,10 +5,13 @@ import { openMiniSearchBackend } from "./minisearch-backend.js";
 /** What only this adapter does: an index built lazily and kept in step with later writes. */
 const target = { collection: "docs", idKey: "doc_id", contentKey: "text", titleKey: "title" };
 const record = (id: string, text: string, title?: string): StoredRecord => ({
-  id: `record-${id}`, properties: { doc_id: id, text, ...(title === undefined ? {} : { title }) },
+  id: `record-${id}`,
+  properties: { doc_id: id, text, ...(title === undefined ? {} : { title }) },
 });
 const corpus = [
-  record("a", "espresso crema and milk"), record("b", "pour over coffee filter", "Filters"), record("c", "milk foam for latte"),
+  record("a", "espresso crema and milk"),
+  record("b", "pour over coffee filter", "Filters"),
+  record("c", "milk foam for latte"),
 ];
 
 async function engineWith(records: StoredRecord[]) {
@@ -22,7 +25,10 @@ describe("minisearch: the index follows the records", () => {
   it("a document rewritten after the first search is found by its new text only, scored as by a fresh index", async () => {
     const engine = await engineWith(corpus);
     const [before] = await engine.search(target, [{ text: "latte" }], { mode: "bm25", k: 10 });
-    expect(before!.map((hit) => hit.id), "the index was built from the records").toEqual(["c"]);
+    expect(
+      before!.map((hit) => hit.id),
+      "the index was built from the records",
+    ).toEqual(["c"]);
 
     const rewritten = record("c", "milk and honey");
     await engine.upsert("docs", [rewritten]);
@@ -44,16 +50,27 @@ describe("minisearch: the index follows the records", () => {
     await engine.createCollection({ name: "docs", kind: "documents" });
     await engine.upsert("docs", [record("d", "latte art")]);
     const [hits] = await engine.search(target, [{ text: "latte" }], { mode: "bm25", k: 10 });
-    expect(hits!.map((hit) => hit.id), "the old index was dropped with its collection").toEqual(["d"]);
+    expect(
+      hits!.map((hit) => hit.id),
+      "the old index was dropped with its collection",
+    ).toEqual(["d"]);
     await engine.close();
   });
 
   it("searches title and text, and scores a known document matching no word 0", async () => {
     const engine = await engineWith(corpus);
     const [hits] = await engine.search(target, [{ text: "filters" }], { mode: "bm25", k: 10 });
-    expect(hits!.map((hit) => hit.id), "the word is only in b's title").toEqual(["b"]);
+    expect(
+      hits!.map((hit) => hit.id),
+      "the word is only in b's title",
+    ).toEqual(["b"]);
     const scores = await engine.scoreDocuments(target, { text: "filters" }, ["b", "c", "unknown"], { mode: "bm25", k: 10 });
-    expect(scores, "b as searched, c held but unmatched, unknown absent").toEqual(new Map([["b", hits![0]!.score], ["c", 0]]));
+    expect(scores, "b as searched, c held but unmatched, unknown absent").toEqual(
+      new Map([
+        ["b", hits![0]!.score],
+        ["c", 0],
+      ]),
+    );
     await engine.close();
   });
 });

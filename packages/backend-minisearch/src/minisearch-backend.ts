@@ -1,12 +1,28 @@
 import {
-  createEngine, documentFromProperties, MissingCollectionError,
-  type CollectionSpec, type Doc, type DocumentTarget, type EngineDriver, type EngineOf, type EngineOpener, type EngineOpenOptions,
-  type Hit, type SearchOptions, type SearchRequest, type SpecificationVersion, type StoredRecord,
+  createEngine,
+  documentFromProperties,
+  MissingCollectionError,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type EngineDriver,
+  type EngineOf,
+  type EngineOpener,
+  type EngineOpenOptions,
+  type Hit,
+  type SearchOptions,
+  type SearchRequest,
+  type SpecificationVersion,
+  type StoredRecord,
 } from "@hardneg/core/adapter";
 import { SearchIndex } from "./search-index.js";
 
 /** A collection: its spec, its records by id (a Map keeps insertion order), and its search index once searched. */
-interface Collection { spec: CollectionSpec; records: Map<string, StoredRecord>; index?: SearchIndex }
+interface Collection {
+  spec: CollectionSpec;
+  records: Map<string, StoredRecord>;
+  index?: SearchIndex;
+}
 
 /**
  * An engine driver over MiniSearch: records in memory, BM25 search through a MiniSearch index
@@ -130,7 +146,8 @@ export class MiniSearchDriver implements EngineDriver {
  * the process.
  */
 export async function openMiniSearchBackend(
-  _location = "", _options: Partial<EngineOpenOptions> = {},
+  _location = "",
+  _options: Partial<EngineOpenOptions> = {},
 ): Promise<EngineOf<MiniSearchDriver>> {
   return createEngine(new MiniSearchDriver());
 }

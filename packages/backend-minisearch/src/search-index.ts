@@ -2,7 +2,12 @@ import MiniSearch, { type SearchResult } from "minisearch";
 import type { DocumentTarget, StoredRecord } from "@hardneg/core/adapter";
 
 /** What MiniSearch indexes of one record: the record id (MiniSearch's id), the document id, and the two searched fields. */
-interface IndexedDocument { id: string; docId: string; title?: string; text: string }
+interface IndexedDocument {
+  id: string;
+  docId: string;
+  title?: string;
+  text: string;
+}
 
 /**
  * One MiniSearch index over a collection's records, for one target (the properties holding id,
@@ -16,7 +21,10 @@ export class SearchIndex {
   /** The record holding each document id (the record id and the document id differ, e.g. `record-7` and `7`). */
   readonly recordIdOf = new Map<string, string>();
 
-  constructor(readonly target: DocumentTarget, records: Iterable<StoredRecord>) {
+  constructor(
+    readonly target: DocumentTarget,
+    records: Iterable<StoredRecord>,
+  ) {
     for (const record of records) this.put(record, undefined);
   }
 
@@ -58,7 +66,9 @@ export class SearchIndex {
     const content = record.properties[contentKey];
     const title = titleKey === undefined ? undefined : record.properties[titleKey];
     return {
-      id: record.id, docId: String(docId), text: content === undefined || content === null ? "" : String(content),
+      id: record.id,
+      docId: String(docId),
+      text: content === undefined || content === null ? "" : String(content),
       ...(typeof title === "string" ? { title } : {}),
     };
   }

@@ -30,7 +30,17 @@ import { documentSparseVector, querySparseVector, type Bm25Weighting } from "./b
 import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./qdrant-client.js";
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
-import { bm25Query, collectionBody, hybridQuery, idsFilter, pointIdOf, pointsOf, scrollBody, vectorQuery, type VectorNames } from "./qdrant-requests.js";
+import {
+  bm25Query,
+  collectionBody,
+  hybridQuery,
+  idsFilter,
+  pointIdOf,
+  pointsOf,
+  scrollBody,
+  vectorQuery,
+  type VectorNames,
+} from "./qdrant-requests.js";
 
 /** Options of {@link openQdrantBackend} and {@link QdrantBackend}. */
 export interface QdrantBackendOptions {
@@ -111,21 +121,36 @@ export class QdrantBackend implements EngineDriver {
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const k = options.k;
     const texts = requests.map((request) => request.text);
-    if (options.mode !== "bm25") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
-    const vectors = options.mode === "bm25" ? undefined : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
+    if (options.mode !== "bm25")
+      checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, {
+        component: COMPONENT,
+        collection: target.collection,
+      });
+    const vectors =
+      options.mode === "bm25"
+        ? undefined
+        : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
     const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
     if (options.mode === "hybrid" && options.fusion === "relative-score") {
       // Qdrant has no min-max fusion: both lists come back in one batch and core fuses them.
-      const searches = texts.flatMap((_, position) => [bm25Query(target, sparse![position]!, k, this.names), vectorQuery(target, vectors![position]!, k, this.names)]);
+      const searches = texts.flatMap((_, position) => [
+        bm25Query(target, sparse![position]!, k, this.names),
+        vectorQuery(target, vectors![position]!, k, this.names),
+      ]);
       const answers = await this.queryBatch(target.collection, searches, "hybrid search (keyword and vector lists)");
       return texts.map((_, position) => {
         const keyword = sparse![position]!.indices.length === 0 ? [] : hitsOf(answers[2 * position]!.points, target.idKey, k);
-        return fuseHits(keyword, hitsOf(answers[2 * position + 1]!.points, target.idKey, k), { fusion: "relative-score", alpha: options.alpha!, k });
+        return fuseHits(keyword, hitsOf(answers[2 * position + 1]!.points, target.idKey, k), {
+          fusion: "relative-score",
+          alpha: options.alpha!,
+          k,
+        });
       });
     }
     // A BM25 query with no terms left (only stop words) matches nothing; it is not sent.
     const queries = texts.map((_, position) => {
-      if (options.mode === "bm25") return sparse![position]!.indices.length === 0 ? undefined : bm25Query(target, sparse![position]!, k, this.names);
+      if (options.mode === "bm25")
+        return sparse![position]!.indices.length === 0 ? undefined : bm25Query(target, sparse![position]!, k, this.names);
       if (options.mode === "vector") return vectorQuery(target, vectors![position]!, k, this.names);
       return hybridQuery(target, sparse![position]!, vectors![position]!, k, options.alpha!, this.names);
     });
@@ -139,7 +164,9 @@ export class QdrantBackend implements EngineDriver {
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
     const documents = new Map<string, Doc>();
     await mapConcurrently(chunked(ids, MAX_PAGE), this.concurrency, async (chunk) => {
-      const page = await this.call("fetch documents by id", target.collection, () => this.client.scroll(target.collection, scrollBody(chunk.length, undefined, idsFilter(target.idKey, chunk))));
+      const page = await this.call("fetch documents by id", target.collection, () =>
+        this.client.scroll(target.collection, scrollBody(chunk.length, undefined, idsFilter(target.idKey, chunk))),
+      );
       for (const point of page.points) {
         const document = documentOf(point, target);
         if (!documents.has(document.id)) documents.set(document.id, document);
@@ -153,14 +180,23 @@ export class QdrantBackend implements EngineDriver {
    * that shares no term with the query is not returned by a sparse search; it scores 0, as in
    * backend-local. Core asks only in `scoreDocumentsModes` (bm25 and vector).
    */
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     const text = request.text;
     const filter = idsFilter(target.idKey, ids);
     const scores = new Map<string, number>();
     if (options.mode === "bm25") {
       const sparse = querySparseVector(text);
       if (sparse.indices.length > 0) {
-        const [answer] = await this.queryBatch(target.collection, [bm25Query(target, sparse, ids.length, this.names, filter)], "score documents");
+        const [answer] = await this.queryBatch(
+          target.collection,
+          [bm25Query(target, sparse, ids.length, this.names, filter)],
+          "score documents",
+        );
         for (const hit of hitsOf(answer!.points, target.idKey, ids.length)) scores.set(hit.id, hit.score);
       }
       const unmatched = ids.filter((id) => !scores.has(id));
@@ -169,9 +205,16 @@ export class QdrantBackend implements EngineDriver {
       }
       return scores;
     }
-    checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, { component: COMPONENT, collection: target.collection });
+    checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, {
+      component: COMPONENT,
+      collection: target.collection,
+    });
     const [vector] = await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection });
-    const [answer] = await this.queryBatch(target.collection, [vectorQuery(target, vector!, ids.length, this.names, filter)], "score documents");
+    const [answer] = await this.queryBatch(
+      target.collection,
+      [vectorQuery(target, vector!, ids.length, this.names, filter)],
+      "score documents",
+    );
     for (const hit of hitsOf(answer!.points, target.idKey, ids.length)) scores.set(hit.id, hit.score);
     return scores;
   }
@@ -188,10 +231,14 @@ export class QdrantBackend implements EngineDriver {
     // creation), so searches with another embedder, or on a collection without vectors, are refused.
     const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
     spec = vectors === undefined ? spec : { ...spec, vectors };
-    await this.call("create collection", spec.name, () => this.client.createCollection(spec.name, collectionBody(spec, this.names, vectors?.dimension)));
+    await this.call("create collection", spec.name, () =>
+      this.client.createCollection(spec.name, collectionBody(spec, this.names, vectors?.dimension)),
+    );
     if (spec.kind === "documents" && spec.target !== undefined) {
       // A keyword index makes the gold-document filter on the id property fast.
-      await this.call("create id index", spec.name, () => this.client.createPayloadIndex(spec.name, { field_name: spec.target!.idKey, field_schema: "keyword", wait: true }));
+      await this.call("create id index", spec.name, () =>
+        this.client.createPayloadIndex(spec.name, { field_name: spec.target!.idKey, field_schema: "keyword", wait: true }),
+      );
     }
     this.specs.set(spec.name, spec);
   }
@@ -254,7 +301,9 @@ export class QdrantBackend implements EngineDriver {
   async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
     const records = new Map<string, StoredRecord>();
     await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
-      const points = await this.call("get records", name, () => this.client.retrieve(name, { ids: chunk.map(pointIdOf), with_payload: true, with_vector: false }));
+      const points = await this.call("get records", name, () =>
+        this.client.retrieve(name, { ids: chunk.map(pointIdOf), with_payload: true, with_vector: false }),
+      );
       for (const point of points) {
         const record = recordOf(point);
         records.set(record.id, record);
@@ -270,12 +319,21 @@ export class QdrantBackend implements EngineDriver {
     return documentVectorsSourceOf(this.documentVectors, this.embedder);
   }
 
-  private async vectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<Record<string, unknown>[]> {
+  private async vectorsOf(
+    collection: string,
+    records: readonly StoredRecord[],
+    target: Omit<DocumentTarget, "collection">,
+  ): Promise<Record<string, unknown>[]> {
     const texts = records.map((record) => documentTextOf(record, target));
     const property = this.documentVectors;
-    const dense = property !== undefined
-      ? records.map((record) => documentVectorProperty(record, property.property, property.dimension, { collection, component: COMPONENT }))
-      : this.embedder === undefined ? undefined : await this.embedder.embedDocuments(texts);
+    const dense =
+      property !== undefined
+        ? records.map((record) =>
+            documentVectorProperty(record, property.property, property.dimension, { collection, component: COMPONENT }),
+          )
+        : this.embedder === undefined
+          ? undefined
+          : await this.embedder.embedDocuments(texts);
     return texts.map((text, position) => {
       const vector: Record<string, unknown> = { [this.names.sparse]: documentSparseVector(text, this.bm25) };
       if (dense !== undefined) vector[this.names.dense] = Array.from(dense[position]!);
@@ -284,9 +342,14 @@ export class QdrantBackend implements EngineDriver {
   }
 
   /** Query API batches: `requestsPerCall` searches per call, `concurrency` calls at once, answers in order. */
-  private async queryBatch(collection: string, searches: Record<string, unknown>[], action: string): Promise<Array<{ points: QdrantPoint[] }>> {
+  private async queryBatch(
+    collection: string,
+    searches: Record<string, unknown>[],
+    action: string,
+  ): Promise<Array<{ points: QdrantPoint[] }>> {
     const answers = await mapConcurrently(chunked(searches, this.requestsPerCall), this.concurrency, (chunk) =>
-      this.call(action, collection, () => this.client.queryBatch(collection, { searches: chunk })));
+      this.call(action, collection, () => this.client.queryBatch(collection, { searches: chunk })),
+    );
     return answers.flat();
   }
 
@@ -308,7 +371,9 @@ export class QdrantBackend implements EngineDriver {
 export async function openQdrantBackend(url: string, options: QdrantBackendOptions = {}): Promise<EngineOf<QdrantBackend>> {
   if (options.client !== undefined) return createEngine(new QdrantBackend(options.client, options));
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
-    throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:6333", got ${JSON.stringify(url)}`, { component: COMPONENT });
+    throw new BadOptionError("url", `must be an http(s) URL such as "http://localhost:6333", got ${JSON.stringify(url)}`, {
+      component: COMPONENT,
+    });
   }
   const client = createQdrantClient(url, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
   return createEngine(new QdrantBackend(client, options));

@@ -39,7 +39,12 @@ export interface QdrantConnectionOptions {
  */
 export function createQdrantClient(url: string, options: QdrantConnectionOptions = {}): QdrantClientLike {
   const apiKey = (options.environment ?? process.env).QDRANT_API_KEY;
-  const client = new QdrantClient({ url, ...(apiKey ? { apiKey } : {}), timeout: options.requestTimeoutMs ?? 30_000, checkCompatibility: false });
+  const client = new QdrantClient({
+    url,
+    ...(apiKey ? { apiKey } : {}),
+    timeout: options.requestTimeoutMs ?? 30_000,
+    checkCompatibility: false,
+  });
   // The typed methods are wider than this subset; the local-HTTP-server tests run the adapter
   // through this real client to keep the two honest.
   const typed = client as unknown as QdrantClientLike;
@@ -52,7 +57,9 @@ export function createQdrantClient(url: string, options: QdrantConnectionOptions
     getCollection: (collection) => typed.getCollection(collection),
     // The client's createCollection drops `metadata`; the generated API passes the body through.
     createCollection: async (collection, body) => {
-      const api = client.api() as unknown as { createCollection(parameters: Record<string, unknown>): Promise<{ data: { result?: unknown } }> };
+      const api = client.api() as unknown as {
+        createCollection(parameters: Record<string, unknown>): Promise<{ data: { result?: unknown } }>;
+      };
       return (await api.createCollection({ collection_name: collection, ...body })).data.result;
     },
     createPayloadIndex: (collection, body) => typed.createPayloadIndex(collection, body),

@@ -11,7 +11,10 @@ export function statusOf(error: unknown): { status?: number; reason?: string } {
   const record = error as { status?: unknown; data?: { status?: { error?: unknown } } };
   const reason = record.data?.status?.error;
   // The client's own "Unexpected Response: 404 (Not Found)" error carries the status in its text only.
-  const fromMessage = error instanceof Error && error.name === "QdrantClientUnexpectedResponseError" ? /^Unexpected Response: (\d{3})/.exec(error.message)?.[1] : undefined;
+  const fromMessage =
+    error instanceof Error && error.name === "QdrantClientUnexpectedResponseError"
+      ? /^Unexpected Response: (\d{3})/.exec(error.message)?.[1]
+      : undefined;
   const status = typeof record.status === "number" ? record.status : fromMessage === undefined ? undefined : Number(fromMessage);
   return {
     ...(status === undefined ? {} : { status }),
@@ -21,7 +24,8 @@ export function statusOf(error: unknown): { status?: number; reason?: string } {
 
 /** Transient: timeouts, rate limiting (also the client's own 429 error), 5xx, socket failures. */
 export function isQdrantTransient(error: unknown): boolean {
-  if (error instanceof Error && (error.name === "QdrantClientTimeoutError" || error.name === "QdrantClientResourceExhaustedError")) return true;
+  if (error instanceof Error && (error.name === "QdrantClientTimeoutError" || error.name === "QdrantClientResourceExhaustedError"))
+    return true;
   // fetch reports a refused or reset connection as TypeError("fetch failed") with the socket error as cause.
   if (error instanceof TypeError && error.message === "fetch failed") return true;
   return isTransientError(error);
@@ -45,14 +49,23 @@ export function toHardnegError(error: unknown, action: string, collection?: stri
   const where = collection === undefined ? {} : { collection };
   const options = { component: COMPONENT, cause: error, ...where };
   if (status === 401 || status === 403) {
-    return new AuthError(`${action}: Qdrant refused the credentials (${detail}); set QDRANT_API_KEY to a key with access to this collection`, options);
+    return new AuthError(
+      `${action}: Qdrant refused the credentials (${detail}); set QDRANT_API_KEY to a key with access to this collection`,
+      options,
+    );
   }
   if (status === 404 && collection !== undefined) {
-    return new MissingCollectionError(collection, `Qdrant has no collection of that name (${action}); load it first or check the name`, { component: COMPONENT, cause: error });
+    return new MissingCollectionError(collection, `Qdrant has no collection of that name (${action}); load it first or check the name`, {
+      component: COMPONENT,
+      cause: error,
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   if (isQdrantTransient(error) || (status === undefined && error instanceof Error && NETWORK_ERRORS.has(error.name))) {
-    return new ConnectionError(`${action}: Qdrant did not answer successfully (${detail || message.split("\n")[0]}); check the URL and that the server is up`, options);
+    return new ConnectionError(
+      `${action}: Qdrant did not answer successfully (${detail || message.split("\n")[0]}); check the URL and that the server is up`,
+      options,
+    );
   }
   if (status === undefined) return error instanceof Error ? error : new Error(message);
   if (status === 400 || status === 422) return new BadInputError(`${action}: Qdrant rejected the request (${detail})`, options);

@@ -20,7 +20,8 @@ describe("mapping: BM25 sparse vectors", () => {
     expect(tokenize("brewing brews brew")).toEqual(["brew", "brew", "brew"]);
     expect(tokenize("to be or not to be")).toEqual([]);
     const local = new Tokenizer();
-    for (const text of ["Espresso extraction pressure", "Café crème, 9 bars!", "the grinding of beans"]) expect(tokenize(text)).toEqual(local.tokenize(text));
+    for (const text of ["Espresso extraction pressure", "Café crème, 9 bars!", "the grinding of beans"])
+      expect(tokenize(text)).toEqual(local.tokenize(text));
   });
 
   it("mapping: query weights count repeats; document weights saturate with term frequency and length", () => {
@@ -59,10 +60,17 @@ describe("mapping: Qdrant request bodies", () => {
 
   it("mapping: bm25 and vector queries use the named vectors of the Query API", () => {
     expect(bm25Query(target, { indices: [3, 9], values: [1, 2] }, 10, names)).toEqual({
-      query: { indices: [3, 9], values: [1, 2] }, using: "bm25", limit: 10, with_payload: ["doc_id", "hardneg_id"],
+      query: { indices: [3, 9], values: [1, 2] },
+      using: "bm25",
+      limit: 10,
+      with_payload: ["doc_id", "hardneg_id"],
     });
     expect(vectorQuery(target, new Float32Array([0.5, 0.25]), 4, names, idsFilter("doc_id", ["d1"]))).toEqual({
-      query: [0.5, 0.25], using: "dense", limit: 4, with_payload: ["doc_id", "hardneg_id"], filter: { must: [{ key: "doc_id", match: { any: ["d1"] } }] },
+      query: [0.5, 0.25],
+      using: "dense",
+      limit: 4,
+      with_payload: ["doc_id", "hardneg_id"],
+      filter: { must: [{ key: "doc_id", match: { any: ["d1"] } }] },
     });
   });
 
@@ -70,32 +78,53 @@ describe("mapping: Qdrant request bodies", () => {
     const sparse = { indices: [3], values: [1] };
     const plain = hybridQuery(target, sparse, [1, 0], 20, 0.5, names);
     expect(plain).toEqual({
-      prefetch: [{ query: { indices: [3], values: [1] }, using: "bm25", limit: 20 }, { query: [1, 0], using: "dense", limit: 20 }],
-      query: { fusion: "rrf" }, limit: 20, with_payload: ["doc_id", "hardneg_id"],
+      prefetch: [
+        { query: { indices: [3], values: [1] }, using: "bm25", limit: 20 },
+        { query: [1, 0], using: "dense", limit: 20 },
+      ],
+      query: { fusion: "rrf" },
+      limit: 20,
+      with_payload: ["doc_id", "hardneg_id"],
     });
     expect(hybridQuery(target, sparse, [1, 0], 20, 0.75, names).query).toEqual({ rrf: { weights: [0.25, 0.75] } });
-    expect((hybridQuery(target, { indices: [], values: [] }, [1, 0], 5, 0.75, names).prefetch as unknown[])).toHaveLength(1);
+    expect(hybridQuery(target, { indices: [], values: [] }, [1, 0], 5, 0.75, names).prefetch as unknown[]).toHaveLength(1);
   });
 
   it("mapping: documents get an idf-modified sparse vector and an optional dense one; the spec goes in metadata", () => {
     const spec = { name: "coffee", kind: "documents" as const, target: { idKey: "doc_id", contentKey: "text" } };
     expect(collectionBody(spec, names, 384)).toEqual({
-      vectors: { dense: { size: 384, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } }, metadata: { hardneg: spec },
+      vectors: { dense: { size: 384, distance: "Cosine" } },
+      sparse_vectors: { bm25: { modifier: "idf" } },
+      metadata: { hardneg: spec },
     });
-    expect(collectionBody({ name: "runs", kind: "records" }, names, 384)).toEqual({ vectors: {}, metadata: { hardneg: { name: "runs", kind: "records" } } });
+    expect(collectionBody({ name: "runs", kind: "records" }, names, 384)).toEqual({
+      vectors: {},
+      metadata: { hardneg: { name: "runs", kind: "records" } },
+    });
   });
 });
 
 describe("mapping: Qdrant responses", () => {
   it("mapping: scored points become 1-based hits with Qdrant's scores and ids from the payload", () => {
-    expect(hitsOf(queryBatchTwoSearches.result[0]!.points, "doc_id", 10)).toEqual([{ id: "d2", score: 11.5, rank: 1 }, { id: "d7", score: 4.25, rank: 2 }]);
+    expect(hitsOf(queryBatchTwoSearches.result[0]!.points, "doc_id", 10)).toEqual([
+      { id: "d2", score: 11.5, rank: 1 },
+      { id: "d7", score: 4.25, rank: 2 },
+    ]);
     expect(hitsOf([{ id: 7, score: 1, payload: null }], "doc_id", 10)).toEqual([{ id: "7", score: 1, rank: 1 }]);
   });
 
   it("mapping: payloads become documents and records without the kept id", () => {
     const [first] = scrollDocuments.result.points;
-    expect(documentOf(first!, target)).toEqual({ id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", fields: { lang: "en" } });
-    expect(recordOf(first!)).toEqual({ id: "d2", properties: { doc_id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", lang: "en" } });
+    expect(documentOf(first!, target)).toEqual({
+      id: "d2",
+      text: "Espresso is brewed under pressure.",
+      title: "Espresso",
+      fields: { lang: "en" },
+    });
+    expect(recordOf(first!)).toEqual({
+      id: "d2",
+      properties: { doc_id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", lang: "en" },
+    });
   });
 
   it("mapping: collection metadata gives the spec back; foreign collections read as records", () => {
@@ -111,7 +140,9 @@ describe("mapping: Qdrant responses", () => {
     expect(toHardnegError(apiError(401, "Invalid API key"), "search", "c")).toMatchObject({ name: "AuthError" });
     expect(toHardnegError(apiError(400, { status: { error: "Wrong input" } }), "search", "c")).toMatchObject({ name: "BadInputError" });
     expect(toHardnegError(apiError(503, {}), "search", "c")).toMatchObject({ name: "ConnectionError" });
-    const unexpected = Object.assign(new Error("Unexpected Response: 404 (Not Found)\nRaw response content:"), { name: "QdrantClientUnexpectedResponseError" });
+    const unexpected = Object.assign(new Error("Unexpected Response: 404 (Not Found)\nRaw response content:"), {
+      name: "QdrantClientUnexpectedResponseError",
+    });
     expect(toHardnegError(unexpected, "count", "gone")).toMatchObject({ name: "MissingCollectionError" });
     const bug = new TypeError("x is not a function");
     expect(toHardnegError(bug, "count", "c")).toBe(bug);

@@ -1,5 +1,12 @@
 /** Response mapping, as pure functions: points to hits, documents, records and specs. */
-import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core/adapter";
+import {
+  documentFromProperties,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Hit,
+  type StoredRecord,
+} from "@hardneg/core/adapter";
 import type { QdrantPoint } from "./qdrant-client.js";
 import { RECORD_ID_KEY } from "./qdrant-requests.js";
 
@@ -29,6 +36,7 @@ export function documentOf(point: QdrantPoint, target: DocumentTarget): Doc {
 /** The spec kept in collection metadata; a collection hardneg did not create reads as plain records. */
 export function specOf(name: string, metadata: Record<string, unknown> | null | undefined): CollectionSpec {
   const stored = metadata?.hardneg;
-  if (typeof stored === "object" && stored !== null && typeof (stored as CollectionSpec).kind === "string") return { ...(stored as CollectionSpec), name };
+  if (typeof stored === "object" && stored !== null && typeof (stored as CollectionSpec).kind === "string")
+    return { ...(stored as CollectionSpec), name };
   return { name, kind: "records" };
 }

@@ -32,12 +32,36 @@ export function idsFilter(idKey: string, ids: readonly string[]): Record<string,
   return { must: [{ key: idKey, match: { any: [...ids] } }] };
 }
 
-export function bm25Query(target: DocumentTarget, sparse: SparseVector, k: number, names: VectorNames, filter?: Record<string, unknown>): Record<string, unknown> {
-  return { query: { indices: sparse.indices, values: sparse.values }, using: names.sparse, limit: k, with_payload: hitPayload(target), ...(filter === undefined ? {} : { filter }) };
+export function bm25Query(
+  target: DocumentTarget,
+  sparse: SparseVector,
+  k: number,
+  names: VectorNames,
+  filter?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    query: { indices: sparse.indices, values: sparse.values },
+    using: names.sparse,
+    limit: k,
+    with_payload: hitPayload(target),
+    ...(filter === undefined ? {} : { filter }),
+  };
 }
 
-export function vectorQuery(target: DocumentTarget, vector: ArrayLike<number>, k: number, names: VectorNames, filter?: Record<string, unknown>): Record<string, unknown> {
-  return { query: Array.from(vector), using: names.dense, limit: k, with_payload: hitPayload(target), ...(filter === undefined ? {} : { filter }) };
+export function vectorQuery(
+  target: DocumentTarget,
+  vector: ArrayLike<number>,
+  k: number,
+  names: VectorNames,
+  filter?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    query: Array.from(vector),
+    using: names.dense,
+    limit: k,
+    with_payload: hitPayload(target),
+    ...(filter === undefined ? {} : { filter }),
+  };
 }
 
 /**
@@ -46,16 +70,32 @@ export function vectorQuery(target: DocumentTarget, vector: ArrayLike<number>, k
  * weighted RRF, `rrf.weights` = [1 - alpha, alpha] in prefetch order (Qdrant 1.17+).
  * A query with no BM25 terms keeps only the dense prefetch.
  */
-export function hybridQuery(target: DocumentTarget, sparse: SparseVector, vector: ArrayLike<number>, k: number, alpha: number, names: VectorNames): Record<string, unknown> {
+export function hybridQuery(
+  target: DocumentTarget,
+  sparse: SparseVector,
+  vector: ArrayLike<number>,
+  k: number,
+  alpha: number,
+  names: VectorNames,
+): Record<string, unknown> {
   const dense = { query: Array.from(vector), using: names.dense, limit: k };
-  const prefetch = sparse.indices.length === 0 ? [dense] : [{ query: { indices: sparse.indices, values: sparse.values }, using: names.sparse, limit: k }, dense];
+  const prefetch =
+    sparse.indices.length === 0
+      ? [dense]
+      : [{ query: { indices: sparse.indices, values: sparse.values }, using: names.sparse, limit: k }, dense];
   const fusion = alpha === 0.5 || prefetch.length === 1 ? { fusion: "rrf" } : { rrf: { weights: [1 - alpha, alpha] } };
   return { prefetch, query: fusion, limit: k, with_payload: hitPayload(target) };
 }
 
 /** One page of a scroll in point-id order. */
 export function scrollBody(limit: number, offset: string | number | undefined, filter?: Record<string, unknown>): Record<string, unknown> {
-  return { limit, with_payload: true, with_vector: false, ...(offset === undefined ? {} : { offset }), ...(filter === undefined ? {} : { filter }) };
+  return {
+    limit,
+    with_payload: true,
+    with_vector: false,
+    ...(offset === undefined ? {} : { offset }),
+    ...(filter === undefined ? {} : { filter }),
+  };
 }
 
 /** Upsert points: deterministic ids, the record id kept in the payload, named vectors when given. */

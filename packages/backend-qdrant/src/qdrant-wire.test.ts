@@ -35,26 +35,43 @@ async function backendAnswering(routes: Route[], options: QdrantBackendOptions =
 
 const bodyOf = (index: number) => server!.requests[index]!.body as Record<string, unknown>;
 /** The body of the `n`th query batch call. */
-const batchBody = (n: number) => server!.requests.filter((request) => request.path.includes("/points/query/batch"))[n]!.body as Record<string, unknown>;
+const batchBody = (n: number) =>
+  server!.requests.filter((request) => request.path.includes("/points/query/batch"))[n]!.body as Record<string, unknown>;
 /** The collection of the search tests, created with `embedder`. */
 const coffeeWithVectors = on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithVectors("test:length", 2) });
 
 describe("mapping (wire fixtures, local HTTP server): search", () => {
   it("mapping: a bm25 batch is one query/batch call with sparse queries; stop-word-only queries are not sent", async () => {
-    const backend = await backendAnswering([on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchTwoSearches })]);
-    const hits = await backend.search(target, [{ text: "espresso pressure" }, { text: "the and of" }, { text: "milk" }], { mode: "bm25", k: 10 });
-    expect(hits[0]).toEqual([{ id: "d2", score: 11.5, rank: 1 }, { id: "d7", score: 4.25, rank: 2 }]);
+    const backend = await backendAnswering([
+      on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchTwoSearches }),
+    ]);
+    const hits = await backend.search(target, [{ text: "espresso pressure" }, { text: "the and of" }, { text: "milk" }], {
+      mode: "bm25",
+      k: 10,
+    });
+    expect(hits[0]).toEqual([
+      { id: "d2", score: 11.5, rank: 1 },
+      { id: "d7", score: 4.25, rank: 2 },
+    ]);
     expect(hits[1]).toEqual([]);
     expect(hits[2]).toEqual([{ id: "d1", score: 0.87, rank: 1 }]);
     expect(server!.requests).toHaveLength(1);
     const searches = bodyOf(0).searches as Array<Record<string, unknown>>;
     expect(searches).toHaveLength(2);
     // Terms as backend-local analyses them: Porter stems "pressure" to "pressur".
-    expect(searches[0]).toEqual({ query: { indices: [termIndex("espresso"), termIndex("pressur")].sort((a, b) => a - b), values: [1, 1] }, using: "bm25", limit: 10, with_payload: ["doc_id", "hardneg_id"] });
+    expect(searches[0]).toEqual({
+      query: { indices: [termIndex("espresso"), termIndex("pressur")].sort((a, b) => a - b), values: [1, 1] },
+      using: "bm25",
+      limit: 10,
+      with_payload: ["doc_id", "hardneg_id"],
+    });
   });
 
   it("mapping: vector and rrf hybrid queries carry the embedder's vector; hybrid prefetches both and fuses on the server", async () => {
-    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 0.9]]]) })], { embedder });
+    const backend = await backendAnswering(
+      [coffeeWithVectors, on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 0.9]]]) })],
+      { embedder },
+    );
     await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
     expect((batchBody(0).searches as unknown[])[0]).toMatchObject({ query: [5, 1], using: "dense", limit: 3 });
     await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.7, fusion: "rrf" });
@@ -64,23 +81,49 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: relative-score hybrid asks for a BM25 and a dense list in one batch and fuses them client-side", async () => {
-    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["a", 9], ["b", 1]], [["b", 0.9], ["c", 0.5]]]) })], { embedder });
+    const backend = await backendAnswering(
+      [
+        coffeeWithVectors,
+        on("POST", "/collections/coffee/points/query/batch", {
+          body: fixtures.queryBatchOf([
+            [
+              ["a", 9],
+              ["b", 1],
+            ],
+            [
+              ["b", 0.9],
+              ["c", 0.5],
+            ],
+          ]),
+        }),
+      ],
+      { embedder },
+    );
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
     // b: 0.75 · 1 + 0.25 · 0 = 0.75; a: 0.25 · 1 = 0.25; c: 0.75 · 0 = 0.
-    expect(hits).toEqual([{ id: "b", score: 0.75, rank: 1 }, { id: "a", score: 0.25, rank: 2 }, { id: "c", score: 0, rank: 3 }]);
+    expect(hits).toEqual([
+      { id: "b", score: 0.75, rank: 1 },
+      { id: "a", score: 0.25, rank: 2 },
+      { id: "c", score: 0, rank: 3 },
+    ]);
     const searches = batchBody(0).searches as Array<Record<string, unknown>>;
     expect(searches.map((search) => search.using)).toEqual(["bm25", "dense"]);
   });
 
   it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
-    const backend = await backendAnswering([
-      on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithVectors("property:vector", 2) }),
-      on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
-    ], { documentVectors: { property: "vector", dimension: 2 } });
+    const backend = await backendAnswering(
+      [
+        on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithVectors("property:vector", 2) }),
+        on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
+      ],
+      { documentVectors: { property: "vector", dimension: 2 } },
+    );
     expect(backend.capabilities().modes).toEqual(["bm25", "vector", "hybrid"]);
     await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x", vector: [0.5, 0.5] } }]);
     expect((bodyOf(1).points as Array<Record<string, unknown>>)[0]!.vector).toMatchObject({ dense: [0.5, 0.5] });
-    expect((await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: "no" } }]))).code).toBe("BAD_INPUT");
+    expect(
+      (await expectHardnegRejection(backend.upsert("coffee", [{ id: "d2", properties: { doc_id: "d2", text: "x", vector: "no" } }]))).code,
+    ).toBe("BAD_INPUT");
     expect((await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "vector", k: 1 }))).code).toBe("BAD_INPUT");
   });
 
@@ -89,7 +132,12 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     const documents = await backend.getDocuments(target, ["d2", "d5", "d404"]);
     expect([...documents.keys()].sort()).toEqual(["d2", "d5"]);
     expect(documents.get("d5")).toEqual({ id: "d5", text: "Cold brew steeps for hours." });
-    expect(bodyOf(0)).toEqual({ limit: 3, with_payload: true, with_vector: false, filter: { must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }] } });
+    expect(bodyOf(0)).toEqual({
+      limit: 3,
+      with_payload: true,
+      with_vector: false,
+      filter: { must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }] },
+    });
   });
 
   it("mapping: scoreDocuments gives matching golds their BM25 score and existing non-matching ones 0", async () => {
@@ -99,7 +147,9 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     ]);
     const scores = await backend.scoreDocuments(target, { text: "espresso" }, ["d2", "d5", "d404"], { mode: "bm25", k: 10 });
     expect(Object.fromEntries(scores)).toEqual({ d2: 6.5, d5: 0 });
-    expect((bodyOf(0).searches as Array<Record<string, unknown>>)[0]!.filter).toEqual({ must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }] });
+    expect((bodyOf(0).searches as Array<Record<string, unknown>>)[0]!.filter).toEqual({
+      must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }],
+    });
   });
 });
 
@@ -115,11 +165,17 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   });
 
   it("mapping: upsert waits, uses UUIDv5 ids and sends sparse and dense vectors for documents", async () => {
-    const backend = await backendAnswering([
-      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
-      on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
-    ], { embedder, pointsPerUpsert: 2 });
-    await backend.upsert("coffee", ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `latte ${id}` } })));
+    const backend = await backendAnswering(
+      [
+        on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+        on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
+      ],
+      { embedder, pointsPerUpsert: 2 },
+    );
+    await backend.upsert(
+      "coffee",
+      ["d1", "d2", "d3"].map((id) => ({ id, properties: { doc_id: id, text: `latte ${id}` } })),
+    );
     const upserts = server!.requests.filter((request) => request.method === "PUT");
     expect(upserts).toHaveLength(2);
     expect(upserts[0]!.path).toContain("wait=true");
@@ -134,17 +190,24 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
       on("GET", "/collections/runs", { body: collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } }) }),
       on("PUT", "/collections/runs/points", { body: fixtures.upsertCompleted }),
     ]);
-    await backend.upsert("runs", [{ id: "r1", properties: { version: "a" } }, { id: "r2", properties: {} }, { id: "r1", properties: { version: "b", missing: null } }]);
+    await backend.upsert("runs", [
+      { id: "r1", properties: { version: "a" } },
+      { id: "r2", properties: {} },
+      { id: "r1", properties: { version: "b", missing: null } },
+    ]);
     const points = (server!.requests.at(-1)!.body as { points: Array<Record<string, unknown>> }).points;
     expect(points.map((point) => point.payload)).toEqual([{ version: "b", missing: null, hardneg_id: "r1" }, { hardneg_id: "r2" }]);
     expect(points[0]!.vector).toEqual({});
   });
 
   it("mapping: a refused upsert fails with Qdrant's reason, not retried", async () => {
-    const backend = await backendAnswering([
-      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
-      on("PUT", "/collections/coffee/points", { status: 400, body: fixtures.wrongDimension }),
-    ], { embedder });
+    const backend = await backendAnswering(
+      [
+        on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+        on("PUT", "/collections/coffee/points", { status: 400, body: fixtures.wrongDimension }),
+      ],
+      { embedder },
+    );
     const error = await expectHardnegRejection(backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]));
     expect(error.code).toBe("BAD_INPUT");
     expect(error.message).toContain("Vector dimension error");
@@ -152,16 +215,27 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   });
 
   it("mapping: createCollection sends vectors sized by core's Embedder (its `dimension`), sparse vectors with idf, metadata, then a keyword index on the id", async () => {
-    const backend = await backendAnswering([
-      on("GET", "/collections/fresh", { status: 404, body: fixtures.collectionMissing }),
-      on("PUT", "/collections/fresh", { body: fixtures.created }),
-      on("PUT", "/collections/fresh/index", { body: fixtures.indexCreated }),
-    ], { embedder });
+    const backend = await backendAnswering(
+      [
+        on("GET", "/collections/fresh", { status: 404, body: fixtures.collectionMissing }),
+        on("PUT", "/collections/fresh", { body: fixtures.created }),
+        on("PUT", "/collections/fresh/index", { body: fixtures.indexCreated }),
+      ],
+      { embedder },
+    );
     await backend.createCollection({ name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
     const [, create, index] = server!.requests;
     expect(create!.body).toEqual({
-      vectors: { dense: { size: 2, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } },
-      metadata: { hardneg: { name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId: "test:length", dimension: 2 } } },
+      vectors: { dense: { size: 2, distance: "Cosine" } },
+      sparse_vectors: { bm25: { modifier: "idf" } },
+      metadata: {
+        hardneg: {
+          name: "fresh",
+          kind: "documents",
+          target: { idKey: "doc_id", contentKey: "text" },
+          vectors: { embedderId: "test:length", dimension: 2 },
+        },
+      },
     });
     expect(index!.body).toEqual({ field_name: "doc_id", field_schema: "keyword" });
     expect(index!.path).toContain("wait=true");
@@ -175,7 +249,11 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
       on("GET", "/collections/missing", { status: 404, body: fixtures.collectionMissing }),
       on("POST", "/collections/runs/points", { body: fixtures.retrieveOne }),
     ]);
-    expect(await backend.describeCollection("coffee")).toEqual({ name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+    expect(await backend.describeCollection("coffee")).toEqual({
+      name: "coffee",
+      kind: "documents",
+      target: { idKey: "doc_id", contentKey: "text" },
+    });
     expect(await backend.count("coffee")).toBe(3);
     expect(await backend.hasCollection("coffee")).toBe(true);
     expect(await backend.hasCollection("missing")).toBe(false);
@@ -194,15 +272,25 @@ function collectionInfoWithMetadata(metadata: Record<string, unknown> | null) {
 describe("mapping (wire fixtures, local HTTP server): what core does before the driver", () => {
   it("mapping: core refuses before any request: hybrid scores, an empty query, vectors without an embedder, a name outside its rule", async () => {
     const backend = await backendAnswering([], { embedder });
-    expect(backend.capabilities()).toEqual({ modes: ["bm25", "vector", "hybrid"], scoreDocumentsModes: ["bm25", "vector"], maxBatchSize: 256 });
+    expect(backend.capabilities()).toEqual({
+      modes: ["bm25", "vector", "hybrid"],
+      scoreDocumentsModes: ["bm25", "vector"],
+      maxBatchSize: 256,
+    });
     const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
-    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe("UNSUPPORTED_CAPABILITY");
-    expect((await expectHardnegRejection(backend.search(target, [{ text: "\t" }], { mode: "bm25", k: 5 }))).message).toContain("query text is empty");
+    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
+      "UNSUPPORTED_CAPABILITY",
+    );
+    expect((await expectHardnegRejection(backend.search(target, [{ text: "\t" }], { mode: "bm25", k: 5 }))).message).toContain(
+      "query text is empty",
+    );
     // Qdrant itself would take "coffee beans"; core's portable rule refuses it, for every engine alike.
     const name = await expectHardnegRejection(backend.count("coffee beans"));
     expect([name.code, name.location.option]).toEqual(["BAD_OPTION", "collection"]);
     const bm25Only = await openQdrantBackend(server!.url, { retry: fastRetries });
-    expect((await expectHardnegRejection(bm25Only.search(target, [{ text: "x" }], { mode: "vector", k: 5 }))).code).toBe("UNSUPPORTED_CAPABILITY");
+    expect((await expectHardnegRejection(bm25Only.search(target, [{ text: "x" }], { mode: "vector", k: 5 }))).code).toBe(
+      "UNSUPPORTED_CAPABILITY",
+    );
     expect(server!.requests).toEqual([]);
   });
 
@@ -221,7 +309,10 @@ describe("mapping (wire fixtures, local HTTP server): what core does before the 
     const theirs = collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } });
     const backend = await backendAnswering([
       times(1, on("GET", "/collections/runs", { status: 404, body: fixtures.collectionMissing })),
-      on("PUT", "/collections/runs", { status: 409, body: { status: { error: "Wrong input: Collection `runs` already exists!" }, time: 0 } }),
+      on("PUT", "/collections/runs", {
+        status: 409,
+        body: { status: { error: "Wrong input: Collection `runs` already exists!" }, time: 0 },
+      }),
       on("GET", "/collections/runs", { body: theirs }),
     ]);
     await backend.createCollection({ name: "runs", kind: "records" });
@@ -242,8 +333,12 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
   });
 
   it("mapping: a missing collection becomes MissingCollectionError naming it", async () => {
-    const backend = await backendAnswering([on("POST", "/collections/missing/points/query/batch", { status: 404, body: fixtures.collectionMissing })]);
-    const error = await expectHardnegRejection(backend.search({ ...target, collection: "missing" }, [{ text: "latte" }], { mode: "bm25", k: 1 }));
+    const backend = await backendAnswering([
+      on("POST", "/collections/missing/points/query/batch", { status: 404, body: fixtures.collectionMissing }),
+    ]);
+    const error = await expectHardnegRejection(
+      backend.search({ ...target, collection: "missing" }, [{ text: "latte" }], { mode: "bm25", k: 1 }),
+    );
     expect(error.code).toBe("MISSING_COLLECTION");
     expect(error.message).toContain('collection "missing"');
   });
@@ -258,7 +353,14 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
 
   it("mapping: 429 with Retry-After is retried and the retry's answer used", async () => {
     const backend = await backendAnswering([
-      times(1, on("POST", "/collections/coffee/points/count", { status: 429, body: { status: { error: "Too many requests" } }, headers: { "retry-after": "0" } })),
+      times(
+        1,
+        on("POST", "/collections/coffee/points/count", {
+          status: 429,
+          body: { status: { error: "Too many requests" } },
+          headers: { "retry-after": "0" },
+        }),
+      ),
       on("POST", "/collections/coffee/points/count", { body: fixtures.countThree }),
     ]);
     expect(await backend.count("coffee")).toBe(3);
@@ -267,7 +369,9 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
 
   it("mapping: the API key comes from QDRANT_API_KEY and never appears in error messages", async () => {
     vi.stubEnv("QDRANT_API_KEY", "qdrant-secret-key");
-    const backend = await backendAnswering([on("POST", "/collections/coffee/points/count", { status: 401, text: "Invalid API key or JWT" })]);
+    const backend = await backendAnswering([
+      on("POST", "/collections/coffee/points/count", { status: 401, text: "Invalid API key or JWT" }),
+    ]);
     const error = await expectHardnegRejection(backend.count("coffee"));
     expect(server!.requests[0]!.headers["api-key"]).toBe("qdrant-secret-key");
     expect(error.message).not.toContain("qdrant-secret-key");

@@ -26,11 +26,26 @@ import {
   type SearchRequest,
   type StoredRecord,
 } from "@hardneg/core/adapter";
-import { connectWeaviate, type WeaviateClientLike, type WeaviateCollectionLike, type WeaviateConnectionOptions } from "./weaviate-client.js";
+import {
+  connectWeaviate,
+  type WeaviateClientLike,
+  type WeaviateCollectionLike,
+  type WeaviateConnectionOptions,
+} from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
 import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
 import { weaviateCollectionName } from "./weaviate-names.js";
-import { bm25Options, collectionConfig, collectionDescription, fetchOptions, hybridOptions, nearOptions, objectIdOf, objectsOf, pageOptions } from "./weaviate-requests.js";
+import {
+  bm25Options,
+  collectionConfig,
+  collectionDescription,
+  fetchOptions,
+  hybridOptions,
+  nearOptions,
+  objectIdOf,
+  objectsOf,
+  pageOptions,
+} from "./weaviate-requests.js";
 
 /** Options of {@link openWeaviateBackend} and {@link WeaviateBackend}. */
 export interface WeaviateBackendOptions extends WeaviateConnectionOptions {
@@ -117,13 +132,25 @@ export class WeaviateBackend implements EngineDriver {
     const texts = requests.map((request) => request.text);
     if (options.mode !== "bm25") await this.checkVectors(target.collection);
     const vectors = options.mode === "bm25" ? undefined : await this.queryVectors(requests, texts, target.collection);
-    return mapConcurrently(texts, this.concurrency, (text, position) => this.call(`${options.mode} search`, target.collection, async () => {
-      const vector = vectors?.[position];
-      if (options.mode === "bm25") return hitsOf((await collection.query.bm25(text, bm25Options(target, k))).objects, target.idKey, k, "score");
-      if (options.mode === "hybrid") return hitsOf((await collection.query.hybrid(text, hybridOptions(target, k, options.alpha!, options.fusion!, vector))).objects, target.idKey, k, "score");
-      const answer = vector === undefined ? await collection.query.nearText(text, nearOptions(target, k)) : await collection.query.nearVector(Array.from(vector), nearOptions(target, k));
-      return hitsOf(answer.objects, target.idKey, k, "distance");
-    }));
+    return mapConcurrently(texts, this.concurrency, (text, position) =>
+      this.call(`${options.mode} search`, target.collection, async () => {
+        const vector = vectors?.[position];
+        if (options.mode === "bm25")
+          return hitsOf((await collection.query.bm25(text, bm25Options(target, k))).objects, target.idKey, k, "score");
+        if (options.mode === "hybrid")
+          return hitsOf(
+            (await collection.query.hybrid(text, hybridOptions(target, k, options.alpha!, options.fusion!, vector))).objects,
+            target.idKey,
+            k,
+            "score",
+          );
+        const answer =
+          vector === undefined
+            ? await collection.query.nearText(text, nearOptions(target, k))
+            : await collection.query.nearVector(Array.from(vector), nearOptions(target, k));
+        return hitsOf(answer.objects, target.idKey, k, "distance");
+      }),
+    );
   }
 
   /** Documents whose id property is one of `ids`: one `containsAny` filter request per 1000 ids. */
@@ -131,7 +158,9 @@ export class WeaviateBackend implements EngineDriver {
     const collection = this.collectionOf(target);
     const documents = new Map<string, Doc>();
     await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
-      const answer = await this.call("fetch documents by id", target.collection, () => collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byProperty(target.idKey).containsAny(chunk))));
+      const answer = await this.call("fetch documents by id", target.collection, () =>
+        collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byProperty(target.idKey).containsAny(chunk))),
+      );
       for (const object of answer.objects) {
         const document = documentOf(object, target);
         if (!documents.has(document.id)) documents.set(document.id, document);
@@ -145,23 +174,33 @@ export class WeaviateBackend implements EngineDriver {
    * ids; a BM25 search skips documents sharing no term, which score 0 (as in backend-local).
    * Core asks only in `scoreDocumentsModes` (bm25 and vector).
    */
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     const collection = this.collectionOf(target);
     const text = request.text;
     const filters = collection.filter.byProperty(target.idKey).containsAny([...ids]);
     const scores = new Map<string, number>();
     if (options.mode === "bm25") {
-      const answer = await this.call("score documents", target.collection, () => collection.query.bm25(text, bm25Options(target, ids.length, filters)));
+      const answer = await this.call("score documents", target.collection, () =>
+        collection.query.bm25(text, bm25Options(target, ids.length, filters)),
+      );
       for (const hit of hitsOf(answer.objects, target.idKey, ids.length, "score")) scores.set(hit.id, hit.score);
       const unmatched = ids.filter((id) => !scores.has(id));
-      if (unmatched.length > 0) for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
+      if (unmatched.length > 0)
+        for (const id of (await this.getDocuments(target, unmatched)).keys()) if (!scores.has(id)) scores.set(id, 0);
       return scores;
     }
     await this.checkVectors(target.collection);
     const [vector] = await this.queryVectors([request], [text], target.collection);
-    const answer = await this.call("score documents", target.collection, () => (vector === undefined
-      ? collection.query.nearText(text, nearOptions(target, ids.length, filters))
-      : collection.query.nearVector(Array.from(vector), nearOptions(target, ids.length, filters))));
+    const answer = await this.call("score documents", target.collection, () =>
+      vector === undefined
+        ? collection.query.nearText(text, nearOptions(target, ids.length, filters))
+        : collection.query.nearVector(Array.from(vector), nearOptions(target, ids.length, filters)),
+    );
     for (const hit of hitsOf(answer.objects, target.idKey, ids.length, "distance")) scores.set(hit.id, hit.score);
     return scores;
   }
@@ -178,7 +217,9 @@ export class WeaviateBackend implements EngineDriver {
     // The stored spec records whose vectors the collection holds, so searches with another embedder are refused.
     const vectors = spec.kind === "documents" ? await this.vectorsSource() : undefined;
     spec = vectors === undefined ? spec : { ...spec, vectors };
-    await this.call("create collection", undefined, () => this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)));
+    await this.call("create collection", undefined, () =>
+      this.client.collections.create(collectionConfig(spec, weaviateName, this.options.vectorizers)),
+    );
     this.specs.set(weaviateName, spec);
   }
 
@@ -217,22 +258,38 @@ export class WeaviateBackend implements EngineDriver {
     const collection = this.client.collections.get(weaviateName);
     // Core passes distinct ids (the last write of each), which matters: Weaviate writes one batch's objects in parallel.
     await mapConcurrently(chunked(records, this.objectsPerInsert), Math.min(this.concurrency, 2), async (chunk) => {
-      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
+      const vectors =
+        spec.kind === "documents" && spec.target !== undefined ? await this.documentVectorsOf(name, chunk, spec.target) : undefined;
       if (vectors !== undefined) await this.recordVectors(this.specs.get(weaviateName) ?? spec);
       let pending = objectsOf(chunk, spec, vectors);
       try {
-        await withRetries(async () => {
-          const result = await collection.data.insertMany(pending);
-          if (!result.hasErrors) return;
-          const positions = Object.keys(result.errors).map(Number).sort((left, right) => left - right);
-          const failures = positions.map((position) => ({ id: String(pending[position]!.properties.hardneg_id), message: result.errors[position]!.message }));
-          pending = positions.map((position) => pending[position]!);
-          throw new FailedObjects(failures);
-        }, { ...this.options.retry, isTransient: (error) => error instanceof FailedObjects || isWeaviateTransient(error) });
+        await withRetries(
+          async () => {
+            const result = await collection.data.insertMany(pending);
+            if (!result.hasErrors) return;
+            const positions = Object.keys(result.errors)
+              .map(Number)
+              .sort((left, right) => left - right);
+            const failures = positions.map((position) => ({
+              id: String(pending[position]!.properties.hardneg_id),
+              message: result.errors[position]!.message,
+            }));
+            pending = positions.map((position) => pending[position]!);
+            throw new FailedObjects(failures);
+          },
+          { ...this.options.retry, isTransient: (error) => error instanceof FailedObjects || isWeaviateTransient(error) },
+        );
       } catch (error) {
         if (error instanceof FailedObjects) {
-          const listed = error.failures.slice(0, 5).map((failure) => `"${failure.id}": ${failure.message}`).join("; ");
-          throw new BadInputError(`${error.failures.length} of ${chunk.length} objects still failed after retries: ${listed}`, { component: COMPONENT, collection: name, cause: error });
+          const listed = error.failures
+            .slice(0, 5)
+            .map((failure) => `"${failure.id}": ${failure.message}`)
+            .join("; ");
+          throw new BadInputError(`${error.failures.length} of ${chunk.length} objects still failed after retries: ${listed}`, {
+            component: COMPONENT,
+            collection: name,
+            cause: error,
+          });
         }
         throw toHardnegError(error, "upsert", name, await this.existsQuietly(weaviateName));
       }
@@ -256,7 +313,9 @@ export class WeaviateBackend implements EngineDriver {
     const collection = this.client.collections.get(weaviateCollectionName(name));
     const records = new Map<string, StoredRecord>();
     await mapConcurrently(chunked(ids, 1000), this.concurrency, async (chunk) => {
-      const answer = await this.call("get records", name, () => collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byId().containsAny(chunk.map(objectIdOf)))));
+      const answer = await this.call("get records", name, () =>
+        collection.query.fetchObjects(fetchOptions(chunk.length, collection.filter.byId().containsAny(chunk.map(objectIdOf)))),
+      );
       for (const object of answer.objects) {
         const record = recordOf(object);
         records.set(record.id, record);
@@ -280,7 +339,11 @@ export class WeaviateBackend implements EngineDriver {
   }
 
   /** Query vectors: the request's own, else the embedder's; undefined entries let the server vectorise. */
-  private async queryVectors(requests: readonly SearchRequest[], texts: string[], collection: string): Promise<Array<ArrayLike<number> | undefined>> {
+  private async queryVectors(
+    requests: readonly SearchRequest[],
+    texts: string[],
+    collection: string,
+  ): Promise<Array<ArrayLike<number> | undefined>> {
     const vectors: Array<ArrayLike<number> | undefined> = requests.map((request) => request.vector);
     const missing = vectors.flatMap((vector, position) => (vector === undefined ? [position] : []));
     if (missing.length === 0) return vectors;
@@ -288,7 +351,10 @@ export class WeaviateBackend implements EngineDriver {
       const computed = await this.options.embedder.embedQueries(missing.map((position) => texts[position]!));
       missing.forEach((position, index) => (vectors[position] = computed[index]));
     } else if (!this.serverVectorizer) {
-      throw new BadInputError(`search request ${missing[0]} has no vector, and there is no embedder or server vectorizer to compute it`, { component: COMPONENT, collection });
+      throw new BadInputError(`search request ${missing[0]} has no vector, and there is no embedder or server vectorizer to compute it`, {
+        component: COMPONENT,
+        collection,
+      });
     }
     return vectors;
   }
@@ -303,7 +369,9 @@ export class WeaviateBackend implements EngineDriver {
     const updated = withDocumentVectors(spec, (await this.vectorsSource())!, { component: COMPONENT, collection: spec.name });
     if (updated === undefined) return;
     const weaviateName = weaviateCollectionName(spec.name);
-    await this.call("record the document vectors", spec.name, () => this.client.collections.get(weaviateName).config.update({ description: collectionDescription(updated) }));
+    await this.call("record the document vectors", spec.name, () =>
+      this.client.collections.get(weaviateName).config.update({ description: collectionDescription(updated) }),
+    );
     this.specs.set(weaviateName, updated);
   }
 
@@ -313,9 +381,16 @@ export class WeaviateBackend implements EngineDriver {
     checkDocumentVectors(await this.describeCollection(collection), this.embedderId, { component: COMPONENT, collection });
   }
 
-  private async documentVectorsOf(collection: string, records: readonly StoredRecord[], target: Omit<DocumentTarget, "collection">): Promise<ArrayLike<number>[] | undefined> {
+  private async documentVectorsOf(
+    collection: string,
+    records: readonly StoredRecord[],
+    target: Omit<DocumentTarget, "collection">,
+  ): Promise<ArrayLike<number>[] | undefined> {
     const property = this.options.documentVectors;
-    if (property !== undefined) return records.map((record) => documentVectorProperty(record, property.property, property.dimension, { collection, component: COMPONENT }));
+    if (property !== undefined)
+      return records.map((record) =>
+        documentVectorProperty(record, property.property, property.dimension, { collection, component: COMPONENT }),
+      );
     if (this.options.embedder === undefined) return undefined;
     return this.options.embedder.embedDocuments(records.map((record) => documentTextOf(record, target)));
   }
@@ -348,7 +423,9 @@ export class WeaviateBackend implements EngineDriver {
 export async function openWeaviateBackend(location: string, options: WeaviateBackendOptions = {}): Promise<EngineOf<WeaviateBackend>> {
   if (options.client !== undefined) return createEngine(new WeaviateBackend(options.client, options));
   if (typeof location !== "string" || !/^https?:\/\//.test(location)) {
-    throw new BadOptionError("location", `must be an http(s) URL such as "http://localhost:8080", got ${JSON.stringify(location)}`, { component: COMPONENT });
+    throw new BadOptionError("location", `must be an http(s) URL such as "http://localhost:8080", got ${JSON.stringify(location)}`, {
+      component: COMPONENT,
+    });
   }
   try {
     return createEngine(new WeaviateBackend(await connectWeaviate(location, options), options));

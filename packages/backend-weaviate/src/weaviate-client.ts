@@ -29,7 +29,9 @@ export interface WeaviateCollectionLike {
     byProperty(name: string): { containsAny(values: string[]): WeaviateFilter };
     byId(): { containsAny(ids: string[]): WeaviateFilter };
   };
-  data: { insertMany(objects: Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }>): Promise<WeaviateBatchResult> };
+  data: {
+    insertMany(objects: Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }>): Promise<WeaviateBatchResult>;
+  };
   aggregate: { overAll(): Promise<{ totalCount: number }> };
   config: { get(): Promise<{ description?: string | undefined }>; update(config: { description?: string }): Promise<void> };
 }
@@ -83,15 +85,15 @@ export async function connectWeaviate(location: string, options: WeaviateConnect
   const client = /\.weaviate\.(cloud|network)$/.test(url.hostname)
     ? await weaviate.connectToWeaviateCloud(url.origin, common)
     : await weaviate.connectToCustom({
-      httpHost: url.hostname,
-      httpPort: url.port === "" ? (secure ? 443 : 80) : Number(url.port),
-      httpSecure: secure,
-      ...(url.pathname !== "/" ? { httpPath: url.pathname } : {}),
-      grpcHost: options.grpcHost ?? url.hostname,
-      grpcPort: options.grpcPort ?? (secure ? 443 : 50051),
-      grpcSecure: secure,
-      ...common,
-    });
+        httpHost: url.hostname,
+        httpPort: url.port === "" ? (secure ? 443 : 80) : Number(url.port),
+        httpSecure: secure,
+        ...(url.pathname !== "/" ? { httpPath: url.pathname } : {}),
+        grpcHost: options.grpcHost ?? url.hostname,
+        grpcPort: options.grpcPort ?? (secure ? 443 : 50051),
+        grpcSecure: secure,
+        ...common,
+      });
   // The real client's generic signatures are narrower than this structural subset's loose bodies.
   return client as unknown as WeaviateClientLike;
 }

@@ -18,8 +18,12 @@ describe("mapping (wire fixtures, local HTTP server): connecting", () => {
   it("mapping: a 401 from /v1/meta at start-up is an AuthError; the key from WEAVIATE_API_KEY is sent, never shown", async () => {
     vi.stubEnv("WEAVIATE_API_KEY", "weaviate-secret-key");
     // Weaviate's REST error shape: { error: [{ message }] } (API reference, "Errors").
-    server = await startFixtureServer([on("*", /^\/v1\//, { status: 401, body: { error: [{ message: "unauthorized: invalid api key" }] } })]);
-    const error = await expectHardnegRejection(openWeaviateBackend(server.url, { grpcPort: 1, timeoutSeconds: { init: 2, query: 2, insert: 2 } }));
+    server = await startFixtureServer([
+      on("*", /^\/v1\//, { status: 401, body: { error: [{ message: "unauthorized: invalid api key" }] } }),
+    ]);
+    const error = await expectHardnegRejection(
+      openWeaviateBackend(server.url, { grpcPort: 1, timeoutSeconds: { init: 2, query: 2, insert: 2 } }),
+    );
     expect(error.code).toBe("AUTH");
     expect(error.message).toMatch(/^\[hardneg\] \[weaviate\] /);
     expect(error.message).not.toContain("weaviate-secret-key");

@@ -1,4 +1,12 @@
-import { AuthError, BadInputError, ConnectionError, HardnegError, MissingCollectionError, isTransientError, isTransientStatus } from "@hardneg/core/adapter";
+import {
+  AuthError,
+  BadInputError,
+  ConnectionError,
+  HardnegError,
+  MissingCollectionError,
+  isTransientError,
+  isTransientStatus,
+} from "@hardneg/core/adapter";
 
 export const COMPONENT = "weaviate";
 
@@ -31,7 +39,12 @@ export function isWeaviateTransient(error: unknown): boolean {
 export function isAuthFailure(error: unknown): boolean {
   const status = statusOf(error);
   if (status === 401 || status === 403) return true;
-  return error instanceof Error && (error.name === "WeaviateInsufficientPermissionsError" || error.name === "WeaviateUnauthenticatedError" || AUTH_MESSAGE.test(error.message));
+  return (
+    error instanceof Error &&
+    (error.name === "WeaviateInsufficientPermissionsError" ||
+      error.name === "WeaviateUnauthenticatedError" ||
+      AUTH_MESSAGE.test(error.message))
+  );
 }
 
 /**
@@ -39,19 +52,33 @@ export function isAuthFailure(error: unknown): boolean {
  * the caller found when it checked after the failure (Weaviate's wording for a missing
  * collection differs across versions and protocols, so existence is asked, not parsed).
  */
-export function toHardnegError(error: unknown, action: string, collection: string | undefined, collectionExists: boolean | undefined): Error {
+export function toHardnegError(
+  error: unknown,
+  action: string,
+  collection: string | undefined,
+  collectionExists: boolean | undefined,
+): Error {
   if (HardnegError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
   const where = collection === undefined ? {} : { collection };
   const options = { component: COMPONENT, cause: error, ...where };
   if (isAuthFailure(error)) {
-    return new AuthError(`${action}: Weaviate refused the credentials (${message}); set WEAVIATE_API_KEY to a key with access to this collection`, options);
+    return new AuthError(
+      `${action}: Weaviate refused the credentials (${message}); set WEAVIATE_API_KEY to a key with access to this collection`,
+      options,
+    );
   }
   if (collection !== undefined && collectionExists === false) {
-    return new MissingCollectionError(collection, `Weaviate has no collection of that name (${action}); load it first or check the name`, { component: COMPONENT, cause: error });
+    return new MissingCollectionError(collection, `Weaviate has no collection of that name (${action}); load it first or check the name`, {
+      component: COMPONENT,
+      cause: error,
+    });
   }
   if (isWeaviateTransient(error) || (error instanceof Error && /^Weaviate(StartUp|GRPCUnavailable)Error$/.test(error.name))) {
-    return new ConnectionError(`${action}: Weaviate did not answer successfully (${message}); check the URL, the gRPC port and that the server is up`, options);
+    return new ConnectionError(
+      `${action}: Weaviate did not answer successfully (${message}); check the URL, the gRPC port and that the server is up`,
+      options,
+    );
   }
   if (error instanceof Error && /^Weaviate(InvalidInput|Query|UnexpectedStatusCode|BatchError)Error$/.test(error.name)) {
     return new BadInputError(`${action}: Weaviate rejected the request (${message})`, options);

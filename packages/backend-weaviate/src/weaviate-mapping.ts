@@ -1,5 +1,12 @@
 /** Response mapping, as pure functions: query objects to hits, documents, records and specs. */
-import { documentFromProperties, type CollectionSpec, type Doc, type DocumentTarget, type Hit, type StoredRecord } from "@hardneg/core/adapter";
+import {
+  documentFromProperties,
+  type CollectionSpec,
+  type Doc,
+  type DocumentTarget,
+  type Hit,
+  type StoredRecord,
+} from "@hardneg/core/adapter";
 import type { WeaviateObjectLike } from "./weaviate-client.js";
 import { PROPERTIES_JSON_KEY, RECORD_ID_KEY } from "./weaviate-requests.js";
 

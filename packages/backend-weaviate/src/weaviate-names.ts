@@ -19,7 +19,9 @@ export function weaviateCollectionName(name: string): string {
   if (!COLLECTION_NAME.test(name)) {
     const example = name.replace(/[^_0-9A-Za-z]/g, "_").replace(/^[^A-Za-z]+/, "") || "Collection";
     const problem = `use a letter, then letters, digits or "_"; for example "${example}"`;
-    throw new BadOptionError("collection", `invalid Weaviate collection name ${JSON.stringify(name)}: ${problem}`, { component: "weaviate" });
+    throw new BadOptionError("collection", `invalid Weaviate collection name ${JSON.stringify(name)}: ${problem}`, {
+      component: "weaviate",
+    });
   }
   return name[0]!.toUpperCase() + name.slice(1);
 }

@@ -23,8 +23,10 @@ export const PROPERTIES_JSON_KEY = "hardneg_json";
  */
 export function schemaKeysOf(spec: CollectionSpec): ReadonlySet<string> | "all" {
   if (spec.kind === "hard-negatives") return "all";
-  if (spec.kind === "documents" && spec.target !== undefined) return new Set([spec.target.idKey, spec.target.contentKey, ...(spec.target.titleKey === undefined ? [] : [spec.target.titleKey])]);
-  if (spec.kind === "queries" && spec.queryKeys !== undefined) return new Set([spec.queryKeys.idKey, spec.queryKeys.queryContentKey, spec.queryKeys.goldIdsKey]);
+  if (spec.kind === "documents" && spec.target !== undefined)
+    return new Set([spec.target.idKey, spec.target.contentKey, ...(spec.target.titleKey === undefined ? [] : [spec.target.titleKey])]);
+  if (spec.kind === "queries" && spec.queryKeys !== undefined)
+    return new Set([spec.queryKeys.idKey, spec.queryKeys.queryContentKey, spec.queryKeys.goldIdsKey]);
   return new Set();
 }
 
@@ -39,7 +41,13 @@ export function queryProperties(target: DocumentTarget): string[] {
 }
 
 export function bm25Options(target: DocumentTarget, k: number, filters?: unknown): Record<string, unknown> {
-  return { limit: k, queryProperties: queryProperties(target), returnMetadata: ["score"], returnProperties: [target.idKey], ...(filters === undefined ? {} : { filters }) };
+  return {
+    limit: k,
+    queryProperties: queryProperties(target),
+    returnMetadata: ["score"],
+    returnProperties: [target.idKey],
+    ...(filters === undefined ? {} : { filters }),
+  };
 }
 
 /** Weaviate's fusion names: relative-score is "RelativeScore", reciprocal rank fusion is "Ranked". */
@@ -52,7 +60,13 @@ export function fusionTypeOf(fusion: FusionType): "RelativeScore" | "Ranked" {
  * across versions (fusion became relative-score in 1.24). Without `vector` the server
  * vectorises the query with the collection's vectorizer.
  */
-export function hybridOptions(target: DocumentTarget, k: number, alpha: number, fusion: FusionType, vector?: ArrayLike<number>): Record<string, unknown> {
+export function hybridOptions(
+  target: DocumentTarget,
+  k: number,
+  alpha: number,
+  fusion: FusionType,
+  vector?: ArrayLike<number>,
+): Record<string, unknown> {
   return {
     limit: k,
     alpha,
@@ -83,7 +97,11 @@ export function pageOptions(limit: number, after: string | undefined): Record<st
  * Batch objects: deterministic UUIDs, the record id kept as a property, schema properties as
  * they are and the others as JSON (see {@link PROPERTIES_JSON_KEY}), vectors when given.
  */
-export function objectsOf(records: readonly StoredRecord[], spec: CollectionSpec, vectors?: readonly ArrayLike<number>[]): Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }> {
+export function objectsOf(
+  records: readonly StoredRecord[],
+  spec: CollectionSpec,
+  vectors?: readonly ArrayLike<number>[],
+): Array<{ id: string; properties: Record<string, unknown>; vectors?: number[] }> {
   const schemaKeys = schemaKeysOf(spec);
   return records.map((record, position) => {
     const vector = vectors?.[position];
@@ -103,12 +121,35 @@ export function collectionDescription(spec: CollectionSpec): string {
   return JSON.stringify({ hardneg: spec });
 }
 
-type PropertyConfig = { name: string; dataType: string; skipVectorization?: boolean; tokenization?: string; indexSearchable?: boolean; indexFilterable?: boolean };
+type PropertyConfig = {
+  name: string;
+  dataType: string;
+  skipVectorization?: boolean;
+  tokenization?: string;
+  indexSearchable?: boolean;
+  indexFilterable?: boolean;
+};
 
-const text = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({ name, dataType: "text", skipVectorization: !vectorised, tokenization });
-const textList = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({ name, dataType: "text[]", skipVectorization: !vectorised, tokenization });
+const text = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({
+  name,
+  dataType: "text",
+  skipVectorization: !vectorised,
+  tokenization,
+});
+const textList = (name: string, vectorised: boolean, tokenization = "word"): PropertyConfig => ({
+  name,
+  dataType: "text[]",
+  skipVectorization: !vectorised,
+  tokenization,
+});
 const plain = (name: string, dataType: string): PropertyConfig => ({ name, dataType, skipVectorization: true });
-const stored = (name: string, dataType: string): PropertyConfig => ({ name, dataType, skipVectorization: true, indexSearchable: false, indexFilterable: false });
+const stored = (name: string, dataType: string): PropertyConfig => ({
+  name,
+  dataType,
+  skipVectorization: true,
+  indexSearchable: false,
+  indexFilterable: false,
+});
 
 /**
  * A collection config for `client.collections.create`. The spec is kept in `description` so
@@ -117,15 +158,16 @@ const stored = (name: string, dataType: string): PropertyConfig => ({ name, data
  * ids and documents `skipVectorization`, the documents' texts stored but not indexed. Other properties travel as JSON in {@link PROPERTIES_JSON_KEY}.
  */
 export function collectionConfig(spec: CollectionSpec, weaviateName: string, vectorizers: unknown): Record<string, unknown> {
-  const properties: PropertyConfig[] = [
-    text(RECORD_ID_KEY, false, "field"),
-    stored(PROPERTIES_JSON_KEY, "text"),
-  ];
+  const properties: PropertyConfig[] = [text(RECORD_ID_KEY, false, "field"), stored(PROPERTIES_JSON_KEY, "text")];
   if (spec.kind === "documents" && spec.target !== undefined) {
     properties.push(text(spec.target.idKey, false, "field"), text(spec.target.contentKey, true));
     if (spec.target.titleKey !== undefined) properties.push(text(spec.target.titleKey, true));
   } else if (spec.kind === "queries" && spec.queryKeys !== undefined) {
-    properties.push(text(spec.queryKeys.idKey, false, "field"), text(spec.queryKeys.queryContentKey, true), textList(spec.queryKeys.goldIdsKey, false, "field"));
+    properties.push(
+      text(spec.queryKeys.idKey, false, "field"),
+      text(spec.queryKeys.queryContentKey, true),
+      textList(spec.queryKeys.goldIdsKey, false, "field"),
+    );
   } else if (spec.kind === "hard-negatives" && spec.hardNegativeKeys !== undefined) {
     const keys = spec.hardNegativeKeys;
     properties.push(

@@ -5,7 +5,13 @@
  * skipped loudly, and fails instead under HARDNEG_REQUIRE_LIVE_ENGINES=1 (as in CI). Vectors come
  * from the fixture embedder, a client-side core `Embedder`, so every mode runs without modules.
  */
-import { describeConformance, describeDocumentVectors, describeSciFactRetrieval, FixtureEmbedder, liveEngineUrl } from "@hardneg/core/testkit";
+import {
+  describeConformance,
+  describeDocumentVectors,
+  describeSciFactRetrieval,
+  FixtureEmbedder,
+  liveEngineUrl,
+} from "@hardneg/core/testkit";
 import { openWeaviateBackend } from "./weaviate-backend.js";
 
 const url = liveEngineUrl("WEAVIATE_URL", "Weaviate");
@@ -13,7 +19,8 @@ const grpcPort = process.env.WEAVIATE_GRPC_PORT;
 
 describeConformance({
   name: "weaviate",
-  open: () => openWeaviateBackend(url.value ?? "", { embedder: new FixtureEmbedder(), ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
+  open: () =>
+    openWeaviateBackend(url.value ?? "", { embedder: new FixtureEmbedder(), ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
   collectionPrefix: `Hardneg_conformance_${process.pid}`,
   skip: url.skip,
 });
@@ -29,7 +36,11 @@ describeSciFactRetrieval({
 
 describeDocumentVectors({
   name: "weaviate",
-  open: (embedder) => openWeaviateBackend(url.value ?? "", { ...(embedder === undefined ? {} : { embedder }), ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}) }),
+  open: (embedder) =>
+    openWeaviateBackend(url.value ?? "", {
+      ...(embedder === undefined ? {} : { embedder }),
+      ...(grpcPort ? { grpcPort: Number(grpcPort) } : {}),
+    }),
   collection: `Hardneg_vectors_${process.pid}`,
   skip: url.skip,
 });

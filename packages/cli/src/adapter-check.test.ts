@@ -10,13 +10,21 @@ import { repoRoot, runCli } from "./test-support.js";
  * provider packages. A new adapter folder is checked as soon as it exists.
  */
 const packagesFolder = join(repoRoot, "packages");
-const adapterNames = readdirSync(packagesFolder).filter((name) => name.startsWith("backend-")).map((name) => name.slice("backend-".length));
+const adapterNames = readdirSync(packagesFolder)
+  .filter((name) => name.startsWith("backend-"))
+  .map((name) => name.slice("backend-".length));
 const cliManifest = readJson(join(packagesFolder, "cli", "package.json"));
 
 /** The rows every adapter README's capability table starts with, in this order (backticks ignored). */
 const CAPABILITY_ROWS = [
-  "--engine", "search modes", "scoreDocuments modes", "maxK", "maxBatchSize", "storage",
-  "atomic loads (replaceCollection)", "atomic batch commits (upsertTogether)",
+  "--engine",
+  "search modes",
+  "scoreDocuments modes",
+  "maxK",
+  "maxBatchSize",
+  "storage",
+  "atomic loads (replaceCollection)",
+  "atomic batch commits (upsertTogether)",
 ];
 
 it("the check walks every adapter folder (local and minisearch at least)", () => {
@@ -49,7 +57,10 @@ describe.each(adapterNames)("adapter packages/backend-%s", (name) => {
     const table = capabilityTable(readFileSync(join(folder, "README.md"), "utf8"));
     expect(table, 'README.md: a "## Capabilities" section with a table').toBeDefined();
     expect(table!.header[0], "the table's first column header").toBe("capability");
-    expect(table!.rows.slice(0, CAPABILITY_ROWS.length).map((row) => row[0]), "the first rows, in order").toEqual(CAPABILITY_ROWS);
+    expect(
+      table!.rows.slice(0, CAPABILITY_ROWS.length).map((row) => row[0]),
+      "the first rows, in order",
+    ).toEqual(CAPABILITY_ROWS);
     for (const row of table!.rows) expect(row[1] ?? "", `a value for "${row[0]}"`).not.toBe("");
   });
 
@@ -58,7 +69,9 @@ describe.each(adapterNames)("adapter packages/backend-%s", (name) => {
     const exportsOpener = /export\s+(\{[^}]*\bopenEngine\b[^}]*\}|const\s+openEngine\b|(async\s+)?function\s+openEngine\b)/;
     expect(index, "src/index.ts exports openEngine").toMatch(exportsOpener);
     const dependencies = { ...cliManifest["dependencies"], ...cliManifest["optionalDependencies"] };
-    expect(dependencies[`@hardneg/backend-${name}`], "an (optional) dependency of @hardneg/cli: an installed CLI has it").toBe("workspace:^");
+    expect(dependencies[`@hardneg/backend-${name}`], "an (optional) dependency of @hardneg/cli: an installed CLI has it").toBe(
+      "workspace:^",
+    );
     expect(findAdapterPackage(name)?.directory, `--engine ${name}:… resolves to this folder`).toBe(realpathSync(folder));
     // Resolving the opener imports the built package; opening is not asserted: servers need a live engine.
     expect(typeof (await loadOpener(name)), "the package's openEngine").toBe("function");
@@ -90,5 +103,9 @@ function capabilityTable(readme: string): { header: string[]; rows: string[][] }
 }
 
 function cellsOf(line: string): string[] {
-  return line.trim().replace(/^\||\|$/g, "").split("|").map((cell) => cell.replaceAll("`", "").trim());
+  return line
+    .trim()
+    .replace(/^\||\|$/g, "")
+    .split("|")
+    .map((cell) => cell.replaceAll("`", "").trim());
 }

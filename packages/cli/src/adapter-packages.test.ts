@@ -26,12 +26,14 @@ const manifest = (fields: object) => JSON.stringify({ type: "module", ...fields 
 const first = join(root.path, "first", "node_modules");
 const second = join(root.path, "second", "node_modules");
 const both = fakePackage(first, "@hardneg/backend-both", {
-  "package.json": manifest({ exports: { ".": { types: "./x.d.ts", import: "./dist/index.js" } } }), "dist/index.js": OPENER,
+  "package.json": manifest({ exports: { ".": { types: "./x.d.ts", import: "./dist/index.js" } } }),
+  "dist/index.js": OPENER,
 });
 fakePackage(first, "hardneg-backend-both", { "package.json": manifest({ main: "index.js" }), "index.js": OPENER });
 const plain = fakePackage(second, "hardneg-backend-plain", { "package.json": manifest({ exports: "./main.js" }), "main.js": OPENER });
-const nested = fakePackage(second, "hardneg-backend-nested", {
-  "package.json": manifest({ exports: { require: "./nope.cjs", node: { import: "./esm.js" } } }), "esm.js": OPENER,
+const _nested = fakePackage(second, "hardneg-backend-nested", {
+  "package.json": manifest({ exports: { require: "./nope.cjs", node: { import: "./esm.js" } } }),
+  "esm.js": OPENER,
 });
 fakePackage(second, "@hardneg/backend-both", { "package.json": manifest({ main: "index.js" }), "index.js": OPENER });
 const withMain = (index: string) => ({ "package.json": manifest({ main: "index.js" }), "index.js": index });
@@ -48,16 +50,24 @@ describe("finding an adapter package", () => {
   });
 
   it("prefers the scoped name, and within a name the first folder", () => {
-    expect(findAdapterPackage("both", folders), "scoped, in the first folder")
-      .toEqual({ scheme: "both", packageName: "@hardneg/backend-both", directory: both });
-    expect(findAdapterPackage("plain", folders), "only the unscoped name exists")
-      .toEqual({ scheme: "plain", packageName: "hardneg-backend-plain", directory: plain });
+    expect(findAdapterPackage("both", folders), "scoped, in the first folder").toEqual({
+      scheme: "both",
+      packageName: "@hardneg/backend-both",
+      directory: both,
+    });
+    expect(findAdapterPackage("plain", folders), "only the unscoped name exists").toEqual({
+      scheme: "plain",
+      packageName: "hardneg-backend-plain",
+      directory: plain,
+    });
     expect(findAdapterPackage("absent", folders), "nothing installed").toBeUndefined();
   });
 
   it("lists installed adapters by scheme, sorted, without importing them (a broken one is listed too)", () => {
-    expect(installedAdapters(folders).map((adapter) => adapter.scheme), "core and an uppercase name are not engines")
-      .toEqual(["both", "broken", "nested", "noexport", "notengine", "plain"]);
+    expect(
+      installedAdapters(folders).map((adapter) => adapter.scheme),
+      "core and an uppercase name are not engines",
+    ).toEqual(["both", "broken", "nested", "noexport", "notengine", "plain"]);
   });
 
   it("looks in the node_modules folders of the CLI's installation and of the working directory", () => {
@@ -95,7 +105,8 @@ describe("loading an adapter's opener", () => {
     expect(HardnegError.isInstance(broken) && broken.code).toBe("INTERNAL");
     expect((broken as Error).message).toMatch(/could not load hardneg-backend-broken .*native binding missing/);
     const open = await loadOpener("notengine", folders);
-    await expect(open("x", { create: false, readOnly: false }), "an opener answering { hello: 1 }")
-      .rejects.toThrow("hardneg-backend-notengine's openEngine did not return an engine");
+    await expect(open("x", { create: false, readOnly: false }), "an opener answering { hello: 1 }").rejects.toThrow(
+      "hardneg-backend-notengine's openEngine did not return an engine",
+    );
   });
 });

@@ -68,7 +68,10 @@ export function findAdapterPackage(scheme: string, folders: readonly string[] = 
 export function installedAdapters(folders: readonly string[] = lookupFolders()): AdapterPackage[] {
   const schemes = new Set<string>();
   for (const folder of folders) {
-    for (const [parent, prefix] of [[join(folder, "@hardneg"), "backend-"], [folder, "hardneg-backend-"]] as const) {
+    for (const [parent, prefix] of [
+      [join(folder, "@hardneg"), "backend-"],
+      [folder, "hardneg-backend-"],
+    ] as const) {
       for (const name of namesIn(parent)) {
         const scheme = name.slice(prefix.length);
         if (name.startsWith(prefix) && SCHEME_PATTERN.test(scheme)) schemes.add(scheme);
@@ -92,8 +95,11 @@ export async function loadOpener(scheme: string, folders: readonly string[] = lo
   const { found, module } = await loadAdapter(scheme, folders);
   const opener = module[OPENER_EXPORT];
   if (typeof opener !== "function") {
-    throw new BadOptionError("--engine", `${found.packageName} (${found.directory}) does not export ${OPENER_EXPORT}: `
-      + `an adapter package exports \`${OPENER_EXPORT}(location, options)\` (EngineOpener, @hardneg/core/adapter)`);
+    throw new BadOptionError(
+      "--engine",
+      `${found.packageName} (${found.directory}) does not export ${OPENER_EXPORT}: ` +
+        `an adapter package exports \`${OPENER_EXPORT}(location, options)\` (EngineOpener, @hardneg/core/adapter)`,
+    );
   }
   return checkedOpener(opener as EngineOpener, found.packageName);
 }
@@ -104,25 +110,42 @@ export async function loadOpener(scheme: string, folders: readonly string[] = lo
  *
  * @throws as {@link loadOpener} when the package is missing or fails to load.
  */
-export async function loadEngineFiles(scheme: string, location: string, folders: readonly string[] = lookupFolders()): Promise<EngineFile[]> {
+export async function loadEngineFiles(
+  scheme: string,
+  location: string,
+  folders: readonly string[] = lookupFolders(),
+): Promise<EngineFile[]> {
   const { found, module } = await loadAdapter(scheme, folders);
   const listFiles = module[ENGINE_FILES_EXPORT];
   if (listFiles === undefined) return [];
   const files: unknown = typeof listFiles === "function" ? (listFiles as EngineFilesOf)(location) : undefined;
-  const valid = Array.isArray(files) && files.every((file: Partial<EngineFile>) => typeof file?.path === "string" && typeof file.role === "string");
-  if (!valid) throw new HardnegError("INTERNAL", `${found.packageName}'s ${ENGINE_FILES_EXPORT} must be a function returning [{ path, role, folder }]`);
+  const valid =
+    Array.isArray(files) && files.every((file: Partial<EngineFile>) => typeof file?.path === "string" && typeof file.role === "string");
+  if (!valid)
+    throw new HardnegError(
+      "INTERNAL",
+      `${found.packageName}'s ${ENGINE_FILES_EXPORT} must be a function returning [{ path, role, folder }]`,
+    );
   return files as EngineFile[];
 }
 
 /** The package serving `scheme`, imported once per process. */
-async function loadAdapter(scheme: string, folders: readonly string[]): Promise<{ found: AdapterPackage; module: Record<string, unknown> }> {
+async function loadAdapter(
+  scheme: string,
+  folders: readonly string[],
+): Promise<{ found: AdapterPackage; module: Record<string, unknown> }> {
   const found = findAdapterPackage(scheme, folders);
   if (found === undefined) {
     const [scoped, unscoped] = adapterPackageNames(scheme);
-    const installed = installedAdapters(folders).map((adapter) => adapter.scheme).join(", ") || "none";
-    throw new BadOptionError("--engine",
-      `no adapter for engine "${scheme}": install ${scoped} or ${unscoped} next to hardneg or in the working directory `
-      + `(installed: ${installed})`);
+    const installed =
+      installedAdapters(folders)
+        .map((adapter) => adapter.scheme)
+        .join(", ") || "none";
+    throw new BadOptionError(
+      "--engine",
+      `no adapter for engine "${scheme}": install ${scoped} or ${unscoped} next to hardneg or in the working directory ` +
+        `(installed: ${installed})`,
+    );
   }
   try {
     const module = (await import(pathToFileURL(entryOf(found.directory)).href)) as Record<string, unknown>;

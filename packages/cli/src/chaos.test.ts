@@ -28,12 +28,18 @@ async function snapshot(database: string): Promise<Record<string, Record<string,
   if (!existsSync(database)) return {};
   const backend = await openLocalBackend(database);
   try {
-    const raw = (backend.driver as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database;
-    const names = raw.prepare("SELECT name FROM collections ORDER BY name").pluck().all().filter((name) => name !== "hardneg_loads" && !name.includes(".staging-"));
+    const raw = (backend.driver as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store
+      .database;
+    const names = raw
+      .prepare("SELECT name FROM collections ORDER BY name")
+      .pluck()
+      .all()
+      .filter((name) => name !== "hardneg_loads" && !name.includes(".staging-"));
     const collections: Record<string, Record<string, unknown>> = {};
     for (const name of names) {
       const records: Record<string, unknown> = {};
-      for await (const batch of backend.iterate(name)) for (const record of batch) records[record.id] = withoutResumeCount(record.properties);
+      for await (const batch of backend.iterate(name))
+        for (const record of batch) records[record.id] = withoutResumeCount(record.properties);
       collections[name] = records;
     }
     return collections;
@@ -72,8 +78,21 @@ function brokenSample(name: string, file: "corpus.jsonl" | "qrels/test.tsv", bad
 describe("chaos: failures leave committed data equal to a clean run", () => {
   const clean = join(folder.path, "clean.db");
   const mineArgs = (database: string) => [
-    "mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives",
-    "--negatives-per-query", "5", "--batch-size", "2", "--concurrency", "1", "--engine", `local:${database}`,
+    "mine",
+    "--docs-collection",
+    "sample",
+    "--queries-collection",
+    "sample-test",
+    "--out-collection",
+    "negatives",
+    "--negatives-per-query",
+    "5",
+    "--batch-size",
+    "2",
+    "--concurrency",
+    "1",
+    "--engine",
+    `local:${database}`,
   ];
   let cleanSnapshot: Record<string, Record<string, unknown>>;
 
@@ -95,7 +114,12 @@ describe("chaos: failures leave committed data equal to a clean run", () => {
     expect(await snapshot(database)).toEqual(before);
     // No staging collection of a killed load survives the next load.
     const backend = await openLocalBackend(database);
-    const names = (backend.driver as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }).store.database.prepare("SELECT name FROM collections").pluck().all();
+    const names = (
+      backend.driver as unknown as { store: { database: { prepare(sql: string): { pluck(): { all(): string[] } } } } }
+    ).store.database
+      .prepare("SELECT name FROM collections")
+      .pluck()
+      .all();
     await backend.close();
     expect(names.filter((name) => name.includes(".staging-"))).toEqual([]);
   }, 120_000);
@@ -131,12 +155,18 @@ describe("chaos: failures leave committed data equal to a clean run", () => {
   it("kill -9 during export leaves the output absent or complete, never partial, and the database unchanged", async () => {
     const output = join(folder.path, "export", "negatives.jsonl");
     mkdirSync(join(folder.path, "export"), { recursive: true });
-    const complete = runCliJson(["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `local:${clean}`], folder.path);
+    const complete = runCliJson(
+      ["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `local:${clean}`],
+      folder.path,
+    );
     const expected = readFileSync(output, "utf8");
     expect(expected.trim().split("\n")).toHaveLength(complete["lines"]);
     for (const delayMs of [40, 120, 250]) {
       rmSync(output, { force: true });
-      await killAfter(["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `local:${clean}`], delayMs);
+      await killAfter(
+        ["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `local:${clean}`],
+        delayMs,
+      );
       if (existsSync(output)) expect(readFileSync(output, "utf8"), `killed after ${delayMs} ms`).toBe(expected);
     }
     expect(await snapshot(clean)).toEqual(cleanSnapshot);
@@ -147,7 +177,22 @@ describe("chaos: failures leave committed data equal to a clean run", () => {
     runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `local:${database}`], folder.path);
     const before = await snapshot(database);
     const broken = brokenSample("broken-corpus", "corpus.jsonl", 251);
-    const failed = runCli(["load", "beir", broken, "--split", "test", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", `local:${database}`], folder.path);
+    const failed = runCli(
+      [
+        "load",
+        "beir",
+        broken,
+        "--split",
+        "test",
+        "--docs-collection",
+        "sample",
+        "--queries-collection",
+        "sample-test",
+        "--engine",
+        `local:${database}`,
+      ],
+      folder.path,
+    );
     expect(failed.status).toBe(2);
     expect(failed.stderr).toContain("corpus.jsonl:251");
     expect(await snapshot(database)).toEqual(before);

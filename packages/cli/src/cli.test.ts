@@ -11,13 +11,25 @@ afterAll(() => folder.remove());
 describe("hardneg on the bundled sample", () => {
   beforeAll(() => {
     const loaded = runCliJson(["load", "beir", sampleFolder, "--split", "test", ...engine], folder.path);
-    expect(loaded).toMatchObject({ docs_collection: "sample", queries_collection: "sample-test", documents: 300, queries: 48, unknown_gold_ids: 0 });
+    expect(loaded).toMatchObject({
+      docs_collection: "sample",
+      queries_collection: "sample-test",
+      documents: 300,
+      queries: 48,
+      unknown_gold_ids: 0,
+    });
   });
 
   it("evaluates the engine, with per-query gold ranks on request", () => {
     const perQuery = join(folder.path, "per-query.jsonl");
-    const report = runCliJson(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--per-query", perQuery, ...engine], folder.path);
-    const queries = readFileSync(perQuery, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const report = runCliJson(
+      ["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--per-query", perQuery, ...engine],
+      folder.path,
+    );
+    const queries = readFileSync(perQuery, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(queries).toHaveLength(48);
     const meanNdcg = queries.reduce((sum, query) => sum + query.ndcg_at_10, 0) / queries.length;
     expect(meanNdcg).toBeCloseTo(report["ndcg_at_10"], 10);
@@ -31,7 +43,18 @@ describe("hardneg on the bundled sample", () => {
   });
 
   it("mines negatives that are never gold, and a re-run writes no duplicates", async () => {
-    const args = ["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "5", ...engine];
+    const args = [
+      "mine",
+      "--docs-collection",
+      "sample",
+      "--queries-collection",
+      "sample-test",
+      "--out-collection",
+      "negatives",
+      "--negatives-per-query",
+      "5",
+      ...engine,
+    ];
     const first = runCliJson(args, folder.path);
     expect(first).toMatchObject({ queries: 48, queries_mined: 48, rows_written: 240, queries_skipped: 0 });
     const histogramTotal = Object.values(first["gold_rank_histogram"] as Record<string, number>).reduce((sum, count) => sum + count, 0);
@@ -58,26 +81,53 @@ describe("hardneg on the bundled sample", () => {
   it("compares engines: identical engines agree fully, with per-engine metrics", () => {
     const second = join(folder.path, "second.db");
     runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `local:${second}`], folder.path);
-    const result = runCliJson([
-      "compare", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "3",
-      "--engine", `local:${join(folder.path, "sample.db")}`, "--engine", `local:${second}`,
-    ], folder.path);
+    const result = runCliJson(
+      [
+        "compare",
+        "--docs-collection",
+        "sample",
+        "--queries-collection",
+        "sample-test",
+        "--negatives-per-query",
+        "3",
+        "--engine",
+        `local:${join(folder.path, "sample.db")}`,
+        "--engine",
+        `local:${second}`,
+      ],
+      folder.path,
+    );
     expect(result["engines"]).toHaveLength(2);
     for (const engine of result["engines"]) {
       expect(engine).toMatchObject({ mode: "bm25", queries: 48, queries_mined: 48, rows: 144, negatives_per_query: 3 });
       expect(engine["ndcg_at_10"]).toBeGreaterThan(0);
     }
-    expect(result["mean_jaccard"]).toEqual([[1, 1], [1, 1]]);
+    expect(result["mean_jaccard"]).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(result["only_one_engine_share"]).toBe(0);
   });
 
   it("compares the local engine with LanceDB on the same queries", () => {
     const lance = join(folder.path, "lance");
     runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `lancedb:${lance}`], folder.path);
-    const result = runCliJson([
-      "compare", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "5",
-      "--engine", `local:${join(folder.path, "sample.db")}`, "--engine", `lancedb:${lance}`,
-    ], folder.path);
+    const result = runCliJson(
+      [
+        "compare",
+        "--docs-collection",
+        "sample",
+        "--queries-collection",
+        "sample-test",
+        "--negatives-per-query",
+        "5",
+        "--engine",
+        `local:${join(folder.path, "sample.db")}`,
+        "--engine",
+        `lancedb:${lance}`,
+      ],
+      folder.path,
+    );
     expect(result["labels"]).toEqual([`local:${join(folder.path, "sample.db")}:bm25`, `lancedb:${lance}:bm25`]);
     const overlap = result["mean_jaccard"][0][1];
     expect(overlap).toBe(result["mean_jaccard"][1][0]);
@@ -128,7 +178,10 @@ describe("hardneg on bad input", () => {
   it("counts and reports an empty query instead of failing", () => {
     const file = join(folder.path, "queries.jsonl");
     writeFileSync(file, '{"q": "where do beans grow", "gold": ["d001"]}\n{"q": "  ", "gold": ["d002"]}\n');
-    const result = runCliJson(["load", file, "--collection", "my-queries", "--content-key", "q", "--gold-ids-key", "gold", ...engine], folder.path);
+    const result = runCliJson(
+      ["load", file, "--collection", "my-queries", "--content-key", "q", "--gold-ids-key", "gold", ...engine],
+      folder.path,
+    );
     expect(result).toMatchObject({ kind: "queries", records: 1, skipped: 1 });
     expect(JSON.stringify(result["skipped_examples"])).toContain(`${file}`);
   });
@@ -136,13 +189,30 @@ describe("hardneg on bad input", () => {
   it("reports qrels rows naming unknown documents with file and line", () => {
     const dataset = join(folder.path, "tiny-beir");
     mkdirSync(join(dataset, "qrels"), { recursive: true });
-    writeFileSync(join(dataset, "corpus.jsonl"), '{"_id": "d1", "title": "", "text": "espresso grind"}\n{"_id": "d2", "title": "", "text": "french press"}\n{"_id": "d3", "title": "", "text": "espresso machine descaling"}\n');
+    writeFileSync(
+      join(dataset, "corpus.jsonl"),
+      '{"_id": "d1", "title": "", "text": "espresso grind"}\n{"_id": "d2", "title": "", "text": "french press"}\n{"_id": "d3", "title": "", "text": "espresso machine descaling"}\n',
+    );
     writeFileSync(join(dataset, "queries.jsonl"), '{"_id": "q1", "text": "espresso"}\n{"_id": "q2", "text": "press"}\n');
     writeFileSync(join(dataset, "qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td9\t1\n");
     const result = runCliJson(["load", "beir", dataset, ...engine], folder.path);
     expect(result["unknown_gold_ids"]).toBe(1);
     expect(result["unknown_gold_examples"]).toEqual([{ query_id: "q2", doc_id: "d9", file: join(dataset, "qrels/test.tsv"), line: 3 }]);
-    const mined = runCliJson(["mine", "--docs-collection", "tiny-beir", "--queries-collection", "tiny-beir-test", "--out-collection", "tiny-out", "--negatives-per-query", "1", ...engine], folder.path);
+    const mined = runCliJson(
+      [
+        "mine",
+        "--docs-collection",
+        "tiny-beir",
+        "--queries-collection",
+        "tiny-beir-test",
+        "--out-collection",
+        "tiny-out",
+        "--negatives-per-query",
+        "1",
+        ...engine,
+      ],
+      folder.path,
+    );
     expect(mined).toMatchObject({ queries: 2, queries_mined: 1, queries_skipped: 1, skipped_reasons: { gold_not_in_corpus: 1 } });
   });
 
@@ -151,10 +221,27 @@ describe("hardneg on bad input", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('collection "nope"');
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
-    const badNumber = runCli(["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "x", "--negatives-per-query", "zero", ...engine], folder.path);
+    const badNumber = runCli(
+      [
+        "mine",
+        "--docs-collection",
+        "sample",
+        "--queries-collection",
+        "sample-test",
+        "--out-collection",
+        "x",
+        "--negatives-per-query",
+        "zero",
+        ...engine,
+      ],
+      folder.path,
+    );
     expect(badNumber.status).toBe(2);
     expect(badNumber.stderr).toContain("--negatives-per-query");
-    const badEngine = runCli(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", "nosuch:x"], folder.path);
+    const badEngine = runCli(
+      ["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", "nosuch:x"],
+      folder.path,
+    );
     expect(badEngine.status).toBe(2);
     expect(badEngine.stderr).toContain("--engine");
   });

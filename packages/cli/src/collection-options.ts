@@ -1,8 +1,16 @@
 import { DocsCollection, MissingCollectionError, QueriesCollection, type Store } from "@hardneg/core";
 
 /** Key overrides a user may give on the command line. */
-export interface DocumentKeyOptions { idKey?: string; contentKey?: string; titleKey?: string }
-export interface QueryKeyOptions { queryIdKey?: string; queryContentKey?: string; goldIdsKey?: string }
+export interface DocumentKeyOptions {
+  idKey?: string;
+  contentKey?: string;
+  titleKey?: string;
+}
+export interface QueryKeyOptions {
+  queryIdKey?: string;
+  queryContentKey?: string;
+  goldIdsKey?: string;
+}
 
 /** The documents collection with the keys it was loaded with, unless overridden. */
 export async function docsCollectionOf(store: Store, name: string, overrides: DocumentKeyOptions = {}): Promise<DocsCollection> {

@@ -13,11 +13,31 @@ const folder = temporaryFolder();
 const corpusFolder = join(folder.path, "corpus");
 afterAll(() => folder.remove());
 
-const load = (database: string, ...extra: string[]) => ["load", "beir", corpusFolder, "--split", "test", ...extra, "--engine", `local:${database}`];
+const load = (database: string, ...extra: string[]) => [
+  "load",
+  "beir",
+  corpusFolder,
+  "--split",
+  "test",
+  ...extra,
+  "--engine",
+  `local:${database}`,
+];
 const mine = (database: string, out: string) => [
-  "mine", "--docs-collection", "corpus", "--queries-collection", "corpus-test", "--out-collection", out,
+  "mine",
+  "--docs-collection",
+  "corpus",
+  "--queries-collection",
+  "corpus-test",
+  "--out-collection",
+  out,
   // Small batches: many short write transactions, so the two runs' writes interleave.
-  "--negatives-per-query", "5", "--batch-size", "4", "--engine", `local:${database}`,
+  "--negatives-per-query",
+  "5",
+  "--batch-size",
+  "4",
+  "--engine",
+  `local:${database}`,
 ];
 /** Starts a run with `--json` without waiting for it. */
 const start = (args: string[]) => runCliAsync([...args, "--json"], folder.path);

@@ -16,25 +16,59 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\
 
 beforeAll(() => {
   mkdirSync(join(dataset, "qrels"), { recursive: true });
-  const documents = [["d1", "espresso grind size for a fine shot"], ["d2", "french press coffee brewing"], [`d${HOSTILE}3`, `espresso machine descaling ${HOSTILE} guide`], ["d4", "tea leaves steeping time"]];
-  writeFileSync(join(dataset, "corpus.jsonl"), documents.map(([id, text]) => JSON.stringify({ _id: id, title: "", text })).join("\n") + "\n");
-  const queries = [["q1", `espresso grind ${HOSTILE}`], [`q${HOSTILE}2`, "press coffee"], ["q3\u202e", "descaling"]];
-  writeFileSync(join(dataset, "queries.jsonl"), queries.map(([id, text]) => JSON.stringify({ _id: id, text })).join("\n") + "\n");
+  const documents = [
+    ["d1", "espresso grind size for a fine shot"],
+    ["d2", "french press coffee brewing"],
+    [`d${HOSTILE}3`, `espresso machine descaling ${HOSTILE} guide`],
+    ["d4", "tea leaves steeping time"],
+  ];
+  writeFileSync(
+    join(dataset, "corpus.jsonl"),
+    `${documents.map(([id, text]) => JSON.stringify({ _id: id, title: "", text })).join("\n")}\n`,
+  );
+  const queries = [
+    ["q1", `espresso grind ${HOSTILE}`],
+    [`q${HOSTILE}2`, "press coffee"],
+    ["q3\u202e", "descaling"],
+  ];
+  writeFileSync(join(dataset, "queries.jsonl"), `${queries.map(([id, text]) => JSON.stringify({ _id: id, text })).join("\n")}\n`);
   // q3's gold names a document the corpus lacks: reported by load, skipped (and reported) by mine.
-  writeFileSync(join(dataset, "qrels/test.tsv"), `query-id\tcorpus-id\tscore\nq1\td1\t1\nq${HOSTILE}2\td${HOSTILE}3\t1\nq3\u202e\tghost${HOSTILE}\t1\n`);
+  writeFileSync(
+    join(dataset, "qrels/test.tsv"),
+    `query-id\tcorpus-id\tscore\nq1\td1\t1\nq${HOSTILE}2\td${HOSTILE}3\t1\nq3\u202e\tghost${HOSTILE}\t1\n`,
+  );
 });
 
 /** Nothing raw on either stream; the test shows where, if something is. */
 function expectNoRawControl(result: CliResult): void {
   expect(result.status).toBe(0);
-  for (const [stream, text] of [["stdout", result.stdout], ["stderr", result.stderr]] as const) {
+  for (const [stream, text] of [
+    ["stdout", result.stdout],
+    ["stderr", result.stderr],
+  ] as const) {
     const raw = RAW_CONTROL.exec(text);
-    expect(raw === null ? "none" : `${stream}: U+${raw[0].codePointAt(0)!.toString(16)} in ${JSON.stringify(text.slice(Math.max(0, raw.index - 30), raw.index + 10))}`).toBe("none");
+    expect(
+      raw === null
+        ? "none"
+        : `${stream}: U+${raw[0].codePointAt(0)!.toString(16)} in ${JSON.stringify(text.slice(Math.max(0, raw.index - 30), raw.index + 10))}`,
+    ).toBe("none");
   }
 }
 
 function mineArgs(database: string): string[] {
-  return ["mine", "--docs-collection", "hostile", "--queries-collection", "hostile-test", "--out-collection", "negatives", "--negatives-per-query", "2", "--engine", `local:${database}`];
+  return [
+    "mine",
+    "--docs-collection",
+    "hostile",
+    "--queries-collection",
+    "hostile-test",
+    "--out-collection",
+    "negatives",
+    "--negatives-per-query",
+    "2",
+    "--engine",
+    `local:${database}`,
+  ];
 }
 
 describe("control characters in data never reach the terminal raw", () => {
@@ -53,7 +87,9 @@ describe("control characters in data never reach the terminal raw", () => {
     const engine = ["--engine", `local:${join(folder.path, "json.db")}`];
     const loaded = runCli(["load", "beir", dataset, ...engine, "--json"], folder.path);
     expectNoRawControl(loaded);
-    expect(JSON.parse(loaded.stdout)["unknown_gold_examples"]).toEqual([{ query_id: "q3\u202e", doc_id: `ghost${HOSTILE}`, file: join(dataset, "qrels/test.tsv"), line: 4 }]);
+    expect(JSON.parse(loaded.stdout)["unknown_gold_examples"]).toEqual([
+      { query_id: "q3\u202e", doc_id: `ghost${HOSTILE}`, file: join(dataset, "qrels/test.tsv"), line: 4 },
+    ]);
     expect(loaded.stdout).toContain('"doc_id":"ghost\\u001b[31m\\u009b2J\\u007f\\u202e\\u2066"');
     const mined = runCli([...mineArgs(join(folder.path, "json.db")), "--json"], folder.path);
     expectNoRawControl(mined);
@@ -67,7 +103,8 @@ describe("control characters in data never reach the terminal raw", () => {
     const html = readFileSync(join(folder.path, "report.html"), "utf8");
     const raw = RAW_CONTROL.exec(html);
     expect(raw === null ? "none" : JSON.stringify(html.slice(raw.index - 40, raw.index + 10))).toBe("none");
-    const shown = '<span class="control">\\x1b</span>[31m<span class="control">\\x9b</span>2J<span class="control">\\x7f</span><span class="control">\\u202e</span><span class="control">\\u2066</span>';
+    const shown =
+      '<span class="control">\\x1b</span>[31m<span class="control">\\x9b</span>2J<span class="control">\\x7f</span><span class="control">\\u202e</span><span class="control">\\u2066</span>';
     expect(html).toContain(`<bdi>q3<span class="control">\\u202e</span></bdi>`);
     expect(html).toContain(`<bdi>espresso grind ${shown}</bdi>`);
   });

@@ -34,9 +34,15 @@ export interface ReplaceControlOptions {
  * `\x1b` or `\u202e`. Characters in `options.keep` (default tab) stay. Newlines are replaced too:
  * data must not start a new output line; a caller that puts one between lines adds it after.
  */
-export function replaceControlCharacters(text: string, replacement: (escape: string, character: string) => string, options: ReplaceControlOptions = {}): string {
+export function replaceControlCharacters(
+  text: string,
+  replacement: (escape: string, character: string) => string,
+  options: ReplaceControlOptions = {},
+): string {
   const keep = options.keep ?? "\t";
-  return text.replace(CONTROL_CHARACTER, (character) => (keep.includes(character) ? character : replacement(escapeSequenceOf(character), character)));
+  return text.replace(CONTROL_CHARACTER, (character) =>
+    keep.includes(character) ? character : replacement(escapeSequenceOf(character), character),
+  );
 }
 
 /** `text` with every control character but tab shown as an escape (`\x1b`, `\u202e`): safe to print. */

@@ -1,4 +1,11 @@
-import { BadOptionError, EMBEDDER_API_KEY_VARIABLES, OnnxEmbedder, OpenAiCompatibleEmbedder, urlHasSecrets, type Embedder } from "@hardneg/core";
+import {
+  BadOptionError,
+  EMBEDDER_API_KEY_VARIABLES,
+  OnnxEmbedder,
+  OpenAiCompatibleEmbedder,
+  urlHasSecrets,
+  type Embedder,
+} from "@hardneg/core";
 
 /** The embedder options every command that searches or loads takes. */
 export interface EmbedderCommandOptions {
@@ -22,7 +29,8 @@ export function createEmbedder(options: EmbedderCommandOptions): OpenedEmbedder 
   if (options.embedderBaseUrl !== undefined) checkEmbedderBaseUrl(options.embedderBaseUrl);
   const spec = options.embedder;
   if (spec === undefined) {
-    if (options.embedderBaseUrl !== undefined) throw new BadOptionError("--embedder-base-url", "only applies with --embedder openai:<model>");
+    if (options.embedderBaseUrl !== undefined)
+      throw new BadOptionError("--embedder-base-url", "only applies with --embedder openai:<model>");
     return undefined;
   }
   const separator = spec.indexOf(":");
@@ -33,10 +41,15 @@ export function createEmbedder(options: EmbedderCommandOptions): OpenedEmbedder 
   }
   const cache = options.embedderCache === undefined ? {} : { directory: options.embedderCache };
   if (scheme === "onnx") {
-    if (options.embedderBaseUrl !== undefined) throw new BadOptionError("--embedder-base-url", "only applies with --embedder openai:<model>");
+    if (options.embedderBaseUrl !== undefined)
+      throw new BadOptionError("--embedder-base-url", "only applies with --embedder openai:<model>");
     return new OnnxEmbedder({ model, cache });
   }
-  return new OpenAiCompatibleEmbedder({ model, cache, ...(options.embedderBaseUrl === undefined ? {} : { baseUrl: options.embedderBaseUrl }) });
+  return new OpenAiCompatibleEmbedder({
+    model,
+    cache,
+    ...(options.embedderBaseUrl === undefined ? {} : { baseUrl: options.embedderBaseUrl }),
+  });
 }
 
 /**
@@ -52,14 +65,24 @@ function checkEmbedderBaseUrl(text: string): void {
   } catch {
     throw new BadOptionError("--embedder-base-url", "is not a URL; e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new BadOptionError("--embedder-base-url", `must be an http(s) URL, got ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new BadOptionError("--embedder-base-url", `must be an http(s) URL, got ${url.protocol}`);
   if (urlHasSecrets(url)) {
-    throw new BadOptionError("--embedder-base-url", `must not contain credentials or a key; put the key in ${EMBEDDER_API_KEY_VARIABLES.join(" or ")}`);
+    throw new BadOptionError(
+      "--embedder-base-url",
+      `must not contain credentials or a key; put the key in ${EMBEDDER_API_KEY_VARIABLES.join(" or ")}`,
+    );
   }
 }
 
 /** Options minus the embedder and report ones, so they do not travel into a run's options. */
 export function withoutEmbedderOptions<T extends object>(options: T): Omit<T, keyof EmbedderCommandOptions | "report"> {
-  const { embedder: _embedder, embedderBaseUrl: _baseUrl, embedderCache: _cache, report: _report, ...rest } = options as T & EmbedderCommandOptions & { report?: unknown };
+  const {
+    embedder: _embedder,
+    embedderBaseUrl: _baseUrl,
+    embedderCache: _cache,
+    report: _report,
+    ...rest
+  } = options as T & EmbedderCommandOptions & { report?: unknown };
   return rest as Omit<T, keyof EmbedderCommandOptions | "report">;
 }

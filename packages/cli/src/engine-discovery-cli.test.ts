@@ -39,8 +39,9 @@ describe("engines found by convention", () => {
     const help = runCli(["--help"], folder.path);
     expect(help.stdout).toMatch(/^ {2}minisearch +@hardneg\/backend-minisearch$/m);
     const mineHelp = runCli(["mine", "--help"], folder.path);
-    expect(mineHelp.stdout.replace(/\s+/g, " "), "--engine's description lists the installed engines")
-      .toMatch(/--engine <spec> engine to use, <engine>:<location> \(installed: [a-z, -]*minisearch/);
+    expect(mineHelp.stdout.replace(/\s+/g, " "), "--engine's description lists the installed engines").toMatch(
+      /--engine <spec> engine to use, <engine>:<location> \(installed: [a-z, -]*minisearch/,
+    );
     const loaded = runCliJson(["load", "beir", sampleFolder, "--engine", "minisearch:demo"], folder.path);
     expect(loaded).toMatchObject({ documents: 300, queries: 48 });
   });
@@ -52,16 +53,23 @@ describe("engines found by convention", () => {
     mkdirSync(adapter, { recursive: true });
     writeFileSync(join(adapter, "package.json"), JSON.stringify({ name: "hardneg-backend-filed", type: "module", exports: "./index.js" }));
     const minisearch = pathToFileURL(join(repoRoot, "packages/backend-minisearch/dist/index.js")).href;
-    writeFileSync(join(adapter, "index.js"), [
-      `export { openEngine } from ${JSON.stringify(minisearch)};`,
-      `import { resolve } from "node:path";`,
-      `export const engineFiles = (location) => [{ path: resolve(location + ".data"), role: "data file", folder: false }];`,
-    ].join("\n"));
-    const exportTo = (output: string) => runCli(["export", "--collection", "c", "--format", "seed", "--output", output, "--engine", "filed:store"], project);
+    writeFileSync(
+      join(adapter, "index.js"),
+      [
+        `export { openEngine } from ${JSON.stringify(minisearch)};`,
+        `import { resolve } from "node:path";`,
+        `export const engineFiles = (location) => [{ path: resolve(location + ".data"), role: "data file", folder: false }];`,
+      ].join("\n"),
+    );
+    const exportTo = (output: string) =>
+      runCli(["export", "--collection", "c", "--format", "seed", "--output", output, "--engine", "filed:store"], project);
     const refused = exportTo("store.data");
     expect(refused.status, "refused as bad option").toBe(2);
     expect(refused.stderr, "names the adapter's file and role").toContain('"store.data" is the data file of --engine filed:store');
-    expect(exportTo("other.jsonl").stderr, "another output passes the file check (and fails later: the in-memory engine is empty)").not.toContain("data file");
+    expect(
+      exportTo("other.jsonl").stderr,
+      "another output passes the file check (and fails later: the in-memory engine is empty)",
+    ).not.toContain("data file");
   });
 
   it("an engine nobody installed: one line naming both packages, exit 2", () => {
@@ -82,7 +90,12 @@ describe("engines found by convention", () => {
       await ingestQueries(store, queries, dataset.queries());
       const out = new HardNegativesCollection({ collectionName: "negatives" });
       const report = await mine({
-        backend: engine, store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: out, negativesPerQuery: 3,
+        backend: engine,
+        store,
+        docsCollection: docs,
+        queriesCollection: queries,
+        hardNegativesCollection: out,
+        negativesPerQuery: 3,
       });
       expect(report, "every query mined with BM25").toMatchObject({ mode: "bm25", queries: 48, queries_mined: 48, rows_written: 144 });
       expect(await store.count("negatives"), "rows in the store").toBe(144);

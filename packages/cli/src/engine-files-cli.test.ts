@@ -11,7 +11,21 @@ afterAll(() => folder.remove());
 
 beforeAll(() => {
   runCliJson(["load", "beir", sampleFolder, "--split", "test", ...engine], folder.path);
-  runCliJson(["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "5", ...engine], folder.path);
+  runCliJson(
+    [
+      "mine",
+      "--docs-collection",
+      "sample",
+      "--queries-collection",
+      "sample-test",
+      "--out-collection",
+      "negatives",
+      "--negatives-per-query",
+      "5",
+      ...engine,
+    ],
+    folder.path,
+  );
   mkdirSync(join(folder.path, "sub"));
   symlinkSync(database, join(folder.path, "link-to-database.db"));
 });
@@ -48,28 +62,85 @@ describe("outputs onto the engine's own files", () => {
       ["sample.db-journal", "is the rollback journal"],
       ["sample.db.bm25/export.jsonl", "is inside the BM25 index and vector folder"],
     ] as const) {
-      expectRefused(runCli(["export", "--collection", "negatives", "--format", "seed", "--output", output, ...engine], folder.path), "--output", output, role);
+      expectRefused(
+        runCli(["export", "--collection", "negatives", "--format", "seed", "--output", output, ...engine], folder.path),
+        "--output",
+        output,
+        role,
+      );
     }
     expect(existsSync(join(folder.path, "sample.db-journal"))).toBe(false);
     expect(existsSync(join(folder.path, "sample.db.bm25", "export.jsonl"))).toBe(false);
     await expectEngineIntact();
-    const exported = runCliJson(["export", "--collection", "negatives", "--format", "seed", "--output", "negatives.jsonl", ...engine], folder.path);
+    const exported = runCliJson(
+      ["export", "--collection", "negatives", "--format", "seed", "--output", "negatives.jsonl", ...engine],
+      folder.path,
+    );
     expect(exported["lines"]).toBe(240);
     expect(readFileSync(join(folder.path, "negatives.jsonl"), "utf8").trim().split("\n")).toHaveLength(240);
   });
 
   it("report --output, mine --report, compare --report and eval --per-query refuse them too", async () => {
-    expectRefused(runCli(["report", "negatives", "--output", "sample.db", ...engine], folder.path), "--output", "sample.db", "is the database file");
-    expectRefused(runCli([
-      "mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "more-negatives", "--negatives-per-query", "2",
-      "--report", "sample.db-wal", ...engine,
-    ], folder.path), "--report", "sample.db-wal", "is the write-ahead log");
-    expectRefused(runCli([
-      "compare", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "2",
-      "--engine", "local::memory:", "--engine", `local:${database}`, "--report", "sample.db.bm25/compare.html",
-    ], folder.path), "--report", "sample.db.bm25/compare.html", "is inside the BM25 index and vector folder");
-    expectRefused(runCli(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--per-query", "link-to-database.db", ...engine], folder.path),
-      "--per-query", "link-to-database.db", "is the database file");
+    expectRefused(
+      runCli(["report", "negatives", "--output", "sample.db", ...engine], folder.path),
+      "--output",
+      "sample.db",
+      "is the database file",
+    );
+    expectRefused(
+      runCli(
+        [
+          "mine",
+          "--docs-collection",
+          "sample",
+          "--queries-collection",
+          "sample-test",
+          "--out-collection",
+          "more-negatives",
+          "--negatives-per-query",
+          "2",
+          "--report",
+          "sample.db-wal",
+          ...engine,
+        ],
+        folder.path,
+      ),
+      "--report",
+      "sample.db-wal",
+      "is the write-ahead log",
+    );
+    expectRefused(
+      runCli(
+        [
+          "compare",
+          "--docs-collection",
+          "sample",
+          "--queries-collection",
+          "sample-test",
+          "--negatives-per-query",
+          "2",
+          "--engine",
+          "local::memory:",
+          "--engine",
+          `local:${database}`,
+          "--report",
+          "sample.db.bm25/compare.html",
+        ],
+        folder.path,
+      ),
+      "--report",
+      "sample.db.bm25/compare.html",
+      "is inside the BM25 index and vector folder",
+    );
+    expectRefused(
+      runCli(
+        ["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--per-query", "link-to-database.db", ...engine],
+        folder.path,
+      ),
+      "--per-query",
+      "link-to-database.db",
+      "is the database file",
+    );
     await expectEngineIntact();
     const store = await openLocalBackend(database);
     try {
@@ -86,8 +157,12 @@ describe("outputs onto the engine's own files", () => {
     // An existing engine: only load creates one, so a missing folder is refused before the output is looked at.
     runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `lancedb:${lance}`], folder.path);
     const output = join(lance, "export.jsonl");
-    expectRefused(runCli(["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `lancedb:${lance}`], folder.path),
-      "--output", output, "is inside the LanceDB folder");
+    expectRefused(
+      runCli(["export", "--collection", "negatives", "--format", "seed", "--output", output, "--engine", `lancedb:${lance}`], folder.path),
+      "--output",
+      output,
+      "is inside the LanceDB folder",
+    );
     expect(existsSync(output)).toBe(false);
   });
 });

@@ -46,9 +46,17 @@ describe("engineFilesOf", () => {
   });
 
   it("names a LanceDB folder (also as a file: URL), and nothing for in-memory, remote or server engines", async () => {
-    expect((await engineFilesOf(`lancedb:${lance}`)).map(({ role, path, folder: isFolder }) => ({ role, path, isFolder }))).toEqual([{ role: "LanceDB folder", path: lance, isFolder: true }]);
+    expect((await engineFilesOf(`lancedb:${lance}`)).map(({ role, path, folder: isFolder }) => ({ role, path, isFolder }))).toEqual([
+      { role: "LanceDB folder", path: lance, isFolder: true },
+    ]);
     expect((await engineFilesOf(`lancedb:${pathToFileURL(lance).href}`)).map((file) => file.path)).toEqual([lance]);
-    for (const engine of ["local::memory:", "lancedb:s3://bucket/data", "weaviate:http://localhost:8080", "elastic:http://localhost:9200", "qdrant:http://localhost:6333"]) {
+    for (const engine of [
+      "local::memory:",
+      "lancedb:s3://bucket/data",
+      "weaviate:http://localhost:8080",
+      "elastic:http://localhost:9200",
+      "qdrant:http://localhost:6333",
+    ]) {
       expect(await engineFilesOf(engine)).toEqual([]);
     }
   });
@@ -69,7 +77,9 @@ describe("refuseEngineFileOutput", () => {
       const error = await refusalOf(output);
       expect(error, output).toBeInstanceOf(BadOptionError);
       expect(HardnegError.isInstance(error) && error.isUserError).toBe(true);
-      expect(error!.message).toBe(`[hardneg] option --output: ${JSON.stringify(output)} ${role} of --engine ${local} (${file}); writing it would destroy the engine's data, choose another file`);
+      expect(error!.message).toBe(
+        `[hardneg] option --output: ${JSON.stringify(output)} ${role} of --engine ${local} (${file}); writing it would destroy the engine's data, choose another file`,
+      );
     }
   });
 
@@ -109,7 +119,15 @@ describe("refuseEngineFileOutput", () => {
   });
 
   it("accepts outputs that only look alike, and any output for engines without local files", async () => {
-    for (const output of [`${database}.jsonl`, `${database}x`, `${database}-walx`, `${database}.bm25x`, join(folder.path, "sub", "sample.db"), `${lance}2`, join(folder.path, "lance.jsonl")]) {
+    for (const output of [
+      `${database}.jsonl`,
+      `${database}x`,
+      `${database}-walx`,
+      `${database}.bm25x`,
+      join(folder.path, "sub", "sample.db"),
+      `${lance}2`,
+      join(folder.path, "lance.jsonl"),
+    ]) {
       expect(await refusalOf(output, [local, `lancedb:${lance}`]), output).toBeUndefined();
     }
     expect(await refusalOf(database, ["local::memory:", "weaviate:http://localhost:8080"])).toBeUndefined();

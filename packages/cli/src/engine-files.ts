@@ -40,7 +40,11 @@ export async function engineFilesOf(engineText: string): Promise<KnownEngineFile
   const { scheme, location } = parseEngineSpec(engineText);
   const files = await loadEngineFiles(scheme, location);
   return files.map(({ path, role, folder, alsoAt = [] }) => ({
-    engine: engineText, role, path, folder: folder === true, paths: unique([path, ...alsoAt].flatMap((named) => [named, realPathOf(named)])),
+    engine: engineText,
+    role,
+    path,
+    folder: folder === true,
+    paths: unique([path, ...alsoAt].flatMap((named) => [named, realPathOf(named)])),
   }));
 }
 
@@ -67,8 +71,12 @@ export async function refuseEngineFileOutput(option: string, output: string, eng
     const sameFile = !file.folder && outputIdentity !== undefined && file.paths.some((path) => identityOf(path) === outputIdentity);
     if (exactly || inside || sameFile) {
       // Shown with control characters escaped: the CLI prints this message as it is, on one line.
-      throw new BadOptionError(option, showControlCharacters(`${JSON.stringify(output)} ${exactly || sameFile ? "is" : "is inside"} the ${file.role} of --engine ${file.engine} (${file.path}); `) +
-        "writing it would destroy the engine's data, choose another file");
+      throw new BadOptionError(
+        option,
+        `${showControlCharacters(
+          `${JSON.stringify(output)} ${exactly || sameFile ? "is" : "is inside"} the ${file.role} of --engine ${file.engine} (${file.path}); `,
+        )}writing it would destroy the engine's data, choose another file`,
+      );
     }
   }
 }
@@ -79,7 +87,8 @@ export async function refuseEngineFileOutput(option: string, output: string, eng
  */
 function pathsOfOutput(output: string): string[] {
   const name = basename(output);
-  const parentResolved = name === "" || name === "." || name === ".." ? realPathOf(output) : join(realPathOf(dirname(absolute(output))), name);
+  const parentResolved =
+    name === "" || name === "." || name === ".." ? realPathOf(output) : join(realPathOf(dirname(absolute(output))), name);
   return unique([parentResolved, realPathOf(output)]);
 }
 

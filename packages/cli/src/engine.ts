@@ -25,7 +25,10 @@ export function parseEngineSpec(text: string): EngineSpec {
   const location = separator === -1 ? "" : text.slice(separator + 1);
   if (!SCHEME_PATTERN.test(scheme)) {
     const example = "e.g. local:hardneg.db";
-    throw new BadOptionError("--engine", `expected <engine>:<location> with a lowercase engine name (${example}), got ${JSON.stringify(text)}`);
+    throw new BadOptionError(
+      "--engine",
+      `expected <engine>:<location> with a lowercase engine name (${example}), got ${JSON.stringify(text)}`,
+    );
   }
   if (location === "") {
     if (scheme === "local") return { scheme, location: DEFAULT_ENGINE.slice("local:".length) };
@@ -78,6 +81,7 @@ function busyTimeoutFromEnvironment(): number | undefined {
   const text = process.env["HARDNEG_BUSY_TIMEOUT_MS"];
   if (text === undefined || text === "") return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new BadOptionError("HARDNEG_BUSY_TIMEOUT_MS", `must be a whole number of milliseconds, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new BadOptionError("HARDNEG_BUSY_TIMEOUT_MS", `must be a whole number of milliseconds, got ${JSON.stringify(text)}`);
   return value;
 }

@@ -10,7 +10,11 @@ function adapters(): AdapterPackage[] {
 
 /** The installed engines' names, comma-separated ("none" when none), for `--engine` descriptions. */
 export function installedSchemes(): string {
-  return adapters().map((adapter) => adapter.scheme).join(", ") || "none";
+  return (
+    adapters()
+      .map((adapter) => adapter.scheme)
+      .join(", ") || "none"
+  );
 }
 
 /** The engine section of `hardneg --help`: each installed engine with its package, then how to add one. */

@@ -17,13 +17,22 @@ beforeAll(async () => {
     for (const [name, rows] of Object.entries(COLLECTIONS)) {
       await store.createCollection({ name, kind: "hard-negatives" });
       for (let start = 0; start < rows; start += 2500) {
-        await store.upsert(name, Array.from({ length: 2500 }, (_, offset) => {
-          const index = start + offset;
-          return {
-            id: `${name}-${index}`,
-            properties: { query_id: `q${index % 500}`, query: `query ${index % 500}`, hard_negative_id: `d${index}`, hard_negative_doc: `${name} document ${index} `.repeat(30), rank: 1 + (index % 50) },
-          };
-        }));
+        await store.upsert(
+          name,
+          Array.from({ length: 2500 }, (_, offset) => {
+            const index = start + offset;
+            return {
+              id: `${name}-${index}`,
+              properties: {
+                query_id: `q${index % 500}`,
+                query: `query ${index % 500}`,
+                hard_negative_id: `d${index}`,
+                hard_negative_doc: `${name} document ${index} `.repeat(30),
+                rank: 1 + (index % 50),
+              },
+            };
+          }),
+        );
       }
     }
   } finally {
@@ -35,7 +44,10 @@ beforeAll(async () => {
 function exportedRowIds(file: string): string[] {
   const text = readFileSync(file, "utf8");
   expect(text.endsWith("\n")).toBe(true);
-  const ids = text.slice(0, -1).split("\n").map((line) => (JSON.parse(line) as { id: string }).id);
+  const ids = text
+    .slice(0, -1)
+    .split("\n")
+    .map((line) => (JSON.parse(line) as { id: string }).id);
   expect(new Set(ids).size).toBe(ids.length);
   return ids;
 }
@@ -45,7 +57,10 @@ describe("hardneg export writes through a temporary file of its own", () => {
     for (let round = 0; round < 4; round += 1) {
       const output = join(folder.path, `race-${round}.jsonl`);
       const exportOf = (collection: string) => ["export", "--collection", collection, "--format", "seed", "--output", output, ...engine];
-      const results = await Promise.all([runCliConcurrently(exportOf("first"), folder.path), runCliConcurrently(exportOf("second"), folder.path)]);
+      const results = await Promise.all([
+        runCliConcurrently(exportOf("first"), folder.path),
+        runCliConcurrently(exportOf("second"), folder.path),
+      ]);
       // Whichever rename came last, the file is that export, whole: every line parses, in order, nothing of the other.
       const ids = exportedRowIds(output);
       const winner = ids[0]!.startsWith("first-") ? "first" : "second";
@@ -53,7 +68,11 @@ describe("hardneg export writes through a temporary file of its own", () => {
       // Both succeed: each renamed its own complete temporary file.
       for (const result of results) expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
     }
-    expect(readdirSync(folder.path).filter((name) => name.startsWith("race-")).sort()).toEqual(["race-0.jsonl", "race-1.jsonl", "race-2.jsonl", "race-3.jsonl"]);
+    expect(
+      readdirSync(folder.path)
+        .filter((name) => name.startsWith("race-"))
+        .sort(),
+    ).toEqual(["race-0.jsonl", "race-1.jsonl", "race-2.jsonl", "race-3.jsonl"]);
   });
 
   it("never writes through a symlink planted at <output>.tmp (the old fixed temporary name)", () => {

@@ -7,11 +7,19 @@ const full = () => Object.assign(new Error("database or disk is full"), { name: 
 
 describe("failureOutput", () => {
   it("prints hardneg's errors and operational failures on one line, exit 2 for bad input and 1 otherwise", () => {
-    expect(failureOutput(new BadInputError("line is not valid JSON", { file: "a.jsonl", line: 3 }), {})).toEqual({ text: "[hardneg] a.jsonl:3: line is not valid JSON", exitCode: 2 });
-    expect(failureOutput(new ConnectionError("server answered:\n  <html>\n  busy"), {})).toEqual({ text: "[hardneg] server answered: <html> busy", exitCode: 1 });
+    expect(failureOutput(new BadInputError("line is not valid JSON", { file: "a.jsonl", line: 3 }), {})).toEqual({
+      text: "[hardneg] a.jsonl:3: line is not valid JSON",
+      exitCode: 2,
+    });
+    expect(failureOutput(new ConnectionError("server answered:\n  <html>\n  busy"), {})).toEqual({
+      text: "[hardneg] server answered: <html> busy",
+      exitCode: 1,
+    });
     const operational = failureOutput(nameEngine(full(), "local:/data/h.db"), {});
     expect(operational.exitCode).toBe(1);
-    expect(operational.text).toMatch(/^\[hardneg\] local:\/data\/h\.db: the database or its disk is full \(SQLITE_FULL: database or disk is full\); [^\n]*$/);
+    expect(operational.text).toMatch(
+      /^\[hardneg\] local:\/data\/h\.db: the database or its disk is full \(SQLITE_FULL: database or disk is full\); [^\n]*$/,
+    );
   });
 
   it(`adds the stack and the cause chain only when ${DEBUG_VARIABLE} is set`, () => {
@@ -25,7 +33,7 @@ describe("failureOutput", () => {
   });
 
   it("shows control and bidi characters quoted from data as escapes, never raw", () => {
-    const output = failureOutput(new BadInputError("unknown id \"d1\u001b[31m\u202egpj.exe\"", { file: "a.jsonl", line: 2 }), {});
+    const output = failureOutput(new BadInputError('unknown id "d1\u001b[31m\u202egpj.exe"', { file: "a.jsonl", line: 2 }), {});
     expect(output.text).toBe('[hardneg] a.jsonl:2: unknown id "d1\\x1b[31m\\u202egpj.exe"');
     expect(output.text).not.toMatch(/[\u001b\u202e]/);
   });

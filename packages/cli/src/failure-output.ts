@@ -49,7 +49,7 @@ function causeChain(error: unknown, labelFirst: boolean): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < MAX_CAUSES && current !== undefined && current !== null; depth += 1) {
-    const text = current instanceof Error ? current.stack ?? `${current.name}: ${current.message}` : String(current);
+    const text = current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
     parts.push(depth === 0 && !labelFirst ? text : `${depth === 0 ? "error" : "caused by"}: ${text}`);
     current = current instanceof Error ? current.cause : undefined;
   }

@@ -49,17 +49,31 @@ function tinyBeir(name: string, files: { corpus: string | Buffer; queries: strin
 
 describe("hardneg refuses input it would otherwise change silently", () => {
   it("a JSONL file with a Latin-1 byte: exit 2 naming file and line, nothing loaded", async () => {
-    const file = write("latin1.jsonl", Buffer.concat([Buffer.from('{"id": "a", "text": "fine"}\n{"id": "b", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')]));
-    expectBadInput(runCli(["load", file, "--collection", "latin1", "--content-key", "text", ...engine], folder.path), `${file}:2`, "is not valid UTF-8");
+    const file = write(
+      "latin1.jsonl",
+      Buffer.concat([Buffer.from('{"id": "a", "text": "fine"}\n{"id": "b", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')]),
+    );
+    expectBadInput(
+      runCli(["load", file, "--collection", "latin1", "--content-key", "text", ...engine], folder.path),
+      `${file}:2`,
+      "is not valid UTF-8",
+    );
     expect(await hasCollection("latin1")).toBe(false);
   });
 
   it("a BEIR folder with a bad byte in gzipped corpus or in the queries names that file and line", () => {
     const gzipped = join(folder.path, "bad-corpus");
-    write("bad-corpus/corpus.jsonl.gz", gzipSync(Buffer.concat([Buffer.from('{"_id": "d1", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')])));
+    write(
+      "bad-corpus/corpus.jsonl.gz",
+      gzipSync(Buffer.concat([Buffer.from('{"_id": "d1", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')])),
+    );
     write("bad-corpus/queries.jsonl", '{"_id": "q1", "text": "coffee"}\n');
     write("bad-corpus/qrels/test.tsv", "q1\td1\t1\n");
-    expectBadInput(runCli(["load", "beir", gzipped, ...engine], folder.path), `${join(gzipped, "corpus.jsonl.gz")}:1`, "is not valid UTF-8");
+    expectBadInput(
+      runCli(["load", "beir", gzipped, ...engine], folder.path),
+      `${join(gzipped, "corpus.jsonl.gz")}:1`,
+      "is not valid UTF-8",
+    );
     const dataset = tinyBeir("bad-queries", {
       corpus: '{"_id": "d1", "text": "coffee"}\n',
       queries: Buffer.concat([Buffer.from('{"_id": "q0", "text": "tea"}\n{"_id": "q1", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')]),
@@ -69,15 +83,40 @@ describe("hardneg refuses input it would otherwise change silently", () => {
   });
 
   it("numeric ids above 2^53 keep every digit: documents, gold ids, mined rows and exports", async () => {
-    const docs = write("big-docs.jsonl", ["espresso grind size", "espresso machine descaling", "espresso beans roast"]
-      .map((text, index) => `{"_id": ${BIG[index]}, "text": "${text}"}`).join("\n"));
+    const docs = write(
+      "big-docs.jsonl",
+      ["espresso grind size", "espresso machine descaling", "espresso beans roast"]
+        .map((text, index) => `{"_id": ${BIG[index]}, "text": "${text}"}`)
+        .join("\n"),
+    );
     const queries = write("big-queries.jsonl", `{"q": "espresso grind", "gold": [${BIG[0]}]}\n`);
-    expect(runCliJson(["load", docs, "--collection", "big-docs", "--id-key", "_id", "--content-key", "text", ...engine], folder.path)).toMatchObject({ records: 3, duplicates: 0 });
-    expect(runCliJson(["load", queries, "--collection", "big-queries", "--content-key", "q", "--gold-ids-key", "gold", ...engine], folder.path)).toMatchObject({ records: 1 });
-    runCliJson(["mine", "--docs-collection", "big-docs", "--queries-collection", "big-queries", "--out-collection", "big-negatives", "--negatives-per-query", "2", ...engine], folder.path);
+    expect(
+      runCliJson(["load", docs, "--collection", "big-docs", "--id-key", "_id", "--content-key", "text", ...engine], folder.path),
+    ).toMatchObject({ records: 3, duplicates: 0 });
+    expect(
+      runCliJson(["load", queries, "--collection", "big-queries", "--content-key", "q", "--gold-ids-key", "gold", ...engine], folder.path),
+    ).toMatchObject({ records: 1 });
+    runCliJson(
+      [
+        "mine",
+        "--docs-collection",
+        "big-docs",
+        "--queries-collection",
+        "big-queries",
+        "--out-collection",
+        "big-negatives",
+        "--negatives-per-query",
+        "2",
+        ...engine,
+      ],
+      folder.path,
+    );
     const output = join(folder.path, "big-seed.jsonl");
     runCliJson(["export", "--collection", "big-negatives", "--format", "seed", "--output", output, ...engine], folder.path);
-    const rows = readFileSync(output, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const rows = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row.gold_doc_ids).toEqual([BIG[0]]);
@@ -91,14 +130,31 @@ describe("hardneg refuses input it would otherwise change silently", () => {
       queries: '{"_id": 7, "text": "espresso"}\n',
       qrels: `query-id\tcorpus-id\tscore\n7\t${BIG[1]}\t1\n`,
     });
-    expect(runCliJson(["load", "beir", dataset, ...engine], folder.path)).toMatchObject({ documents: 3, queries: 1, duplicates: 0, unknown_gold_ids: 0 });
+    expect(runCliJson(["load", "beir", dataset, ...engine], folder.path)).toMatchObject({
+      documents: 3,
+      queries: 1,
+      duplicates: 0,
+      unknown_gold_ids: 0,
+    });
   });
 
   it("an empty file is bad input naming it, for documents and queries, and nothing is loaded", async () => {
-    for (const [name, content] of [["empty.jsonl", ""], ["blank.jsonl", "\n\n"], ["header-only.csv", "id,text\n"]] as const) {
+    for (const [name, content] of [
+      ["empty.jsonl", ""],
+      ["blank.jsonl", "\n\n"],
+      ["header-only.csv", "id,text\n"],
+    ] as const) {
       const file = write(name, content);
-      expectBadInput(runCli(["load", file, "--collection", "nothing", "--content-key", "text", ...engine], folder.path), file, "has no documents");
-      expectBadInput(runCli(["load", file, "--collection", "nothing", "--content-key", "text", "--gold-ids-key", "gold", ...engine], folder.path), file, "has no queries");
+      expectBadInput(
+        runCli(["load", file, "--collection", "nothing", "--content-key", "text", ...engine], folder.path),
+        file,
+        "has no documents",
+      );
+      expectBadInput(
+        runCli(["load", file, "--collection", "nothing", "--content-key", "text", "--gold-ids-key", "gold", ...engine], folder.path),
+        file,
+        "has no queries",
+      );
     }
     expect(await hasCollection("nothing")).toBe(false);
   });

@@ -17,27 +17,69 @@ afterAll(() => folder.remove());
 describe("hardneg judge on the bundled sample", () => {
   beforeAll(async () => {
     await runCliJsonAsync(["load", "beir", sampleFolder, "--split", "test", ...engine], folder.path);
-    await runCliJsonAsync(["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "3", "--query-samples", "6", ...engine], folder.path);
+    await runCliJsonAsync(
+      [
+        "mine",
+        "--docs-collection",
+        "sample",
+        "--queries-collection",
+        "sample-test",
+        "--out-collection",
+        "negatives",
+        "--negatives-per-query",
+        "3",
+        "--query-samples",
+        "6",
+        ...engine,
+      ],
+      folder.path,
+    );
   });
 
   it("judge options without --judge, a missing model and an unknown policy are bad usage (exit 2)", async () => {
-    const mine = ["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "x", "--negatives-per-query", "3", ...engine];
+    const mine = [
+      "mine",
+      "--docs-collection",
+      "sample",
+      "--queries-collection",
+      "sample-test",
+      "--out-collection",
+      "x",
+      "--negatives-per-query",
+      "3",
+      ...engine,
+    ];
     const stray = await runCliAsync([...mine, "--policy", "drop"], folder.path);
     expect(stray.status).toBe(2);
     expect(stray.stderr).toContain("--policy: needs --judge");
-    const noModel = await runCliAsync(["judge", "--collection", "negatives", "--judge", "llm", ...engine], folder.path, { HARDNEG_JUDGE_MODEL: "" });
+    const noModel = await runCliAsync(["judge", "--collection", "negatives", "--judge", "llm", ...engine], folder.path, {
+      HARDNEG_JUDGE_MODEL: "",
+    });
     expect(noModel.status).toBe(2);
     expect(noModel.stderr).toContain("--judge-model");
-    const badPolicy = await runCliAsync(["judge", "--collection", "negatives", "--judge", "llm", "--judge-model", "m", "--policy", "erase", ...engine], folder.path);
+    const badPolicy = await runCliAsync(
+      ["judge", "--collection", "negatives", "--judge", "llm", "--judge-model", "m", "--policy", "erase", ...engine],
+      folder.path,
+    );
     expect(badPolicy.status).toBe(2);
-    const noRerankUrl = await runCliAsync(["judge", "--collection", "negatives", "--judge", "rerank", "--judge-model", "m", ...engine], folder.path, { HARDNEG_JUDGE_BASE_URL: "" });
+    const noRerankUrl = await runCliAsync(
+      ["judge", "--collection", "negatives", "--judge", "rerank", "--judge-model", "m", ...engine],
+      folder.path,
+      { HARDNEG_JUDGE_BASE_URL: "" },
+    );
     expect(noRerankUrl.status).toBe(2);
     expect(noRerankUrl.stderr).toContain("--judge-base-url");
   });
 
   it("protocol (local chat-completions server): a refused key fails with one line (exit 1) that never shows the key", async () => {
-    server = await startJudgeTestServer({ script: (_, request) => ({ status: 401, body: `{"error":"bad key ${request.authorization}"}` }) });
-    const result = await runCliAsync(["judge", "--collection", "negatives", "--judge", "llm", "--judge-base-url", server.baseUrl, "--judge-model", "m", ...engine], folder.path, { HARDNEG_JUDGE_API_KEY: SECRET });
+    server = await startJudgeTestServer({
+      script: (_, request) => ({ status: 401, body: `{"error":"bad key ${request.authorization}"}` }),
+    });
+    const result = await runCliAsync(
+      ["judge", "--collection", "negatives", "--judge", "llm", "--judge-base-url", server.baseUrl, "--judge-model", "m", ...engine],
+      folder.path,
+      { HARDNEG_JUDGE_API_KEY: SECRET },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("refused the credentials (HTTP 401)");
@@ -48,14 +90,47 @@ describe("hardneg judge on the bundled sample", () => {
 
   it("protocol (local rerank server): judges a collection with --judge rerank, one request per query, key from OPENAI_API_KEY", async () => {
     server = await startJudgeTestServer();
-    const report = await runCliJsonAsync([
-      "judge", "--collection", "negatives", "--judge", "rerank", "--judge-base-url", server.baseUrl, "--judge-model", "reranker", "--judge-threshold", "0.5", "--policy", "relabel", ...engine,
-    ], folder.path, { OPENAI_API_KEY: SECRET, HARDNEG_JUDGE_API_KEY: "" });
+    const report = await runCliJsonAsync(
+      [
+        "judge",
+        "--collection",
+        "negatives",
+        "--judge",
+        "rerank",
+        "--judge-base-url",
+        server.baseUrl,
+        "--judge-model",
+        "reranker",
+        "--judge-threshold",
+        "0.5",
+        "--policy",
+        "relabel",
+        ...engine,
+      ],
+      folder.path,
+      { OPENAI_API_KEY: SECRET, HARDNEG_JUDGE_API_KEY: "" },
+    );
     expect(report).toMatchObject({ judge_id: "rerank:reranker@0.5", policy: "relabel", rows: 18, judge_calls: 18, http_requests: 6 });
     expect(report["verdicts"]["relevant"] + report["verdicts"]["not_relevant"]).toBe(18);
     expect(report["rows_relabelled"]).toBe(report["verdicts"]["relevant"]);
     expect(server.requests.every((request) => request.path === "/v1/rerank" && request.authorization === `Bearer ${SECRET}`)).toBe(true);
-    const human = await runCliAsync(["judge", "--collection", "negatives", "--judge", "rerank", "--judge-base-url", server.baseUrl, "--judge-model", "reranker", "--judge-threshold", "0.5", ...engine], folder.path);
+    const human = await runCliAsync(
+      [
+        "judge",
+        "--collection",
+        "negatives",
+        "--judge",
+        "rerank",
+        "--judge-base-url",
+        server.baseUrl,
+        "--judge-model",
+        "reranker",
+        "--judge-threshold",
+        "0.5",
+        ...engine,
+      ],
+      folder.path,
+    );
     expect(human.status).toBe(0);
     expect(human.stdout).toContain("judge calls 0, cache hits 18");
   });

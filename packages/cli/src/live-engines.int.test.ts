@@ -40,11 +40,30 @@ describe.skipIf(skip !== false || !model.available)("the CLI on local, Weaviate 
   it("loads the sample into each engine and evaluates it in every mode: vector search agrees across engines", () => {
     const figures = new Map<string, Record<string, number>>();
     for (const engine of engines) {
-      const loaded = runCliJson(["load", "beir", sampleFolder, "--split", "test", "--docs-collection", docs, "--queries-collection", queries, "--engine", engine, ...embedder], folder.path);
+      const loaded = runCliJson(
+        [
+          "load",
+          "beir",
+          sampleFolder,
+          "--split",
+          "test",
+          "--docs-collection",
+          docs,
+          "--queries-collection",
+          queries,
+          "--engine",
+          engine,
+          ...embedder,
+        ],
+        folder.path,
+      );
       expect(loaded).toMatchObject({ documents: 300, queries: 48 });
       const byMode: Record<string, number> = {};
       for (const mode of ["bm25", "vector", "hybrid"]) {
-        const report = runCliJson(["eval", "--docs-collection", docs, "--queries-collection", queries, "--mode", mode, "--engine", engine, ...embedder], folder.path);
+        const report = runCliJson(
+          ["eval", "--docs-collection", docs, "--queries-collection", queries, "--mode", mode, "--engine", engine, ...embedder],
+          folder.path,
+        );
         expect(report["queries"], `${engine} ${mode}`).toBe(48);
         byMode[mode] = report["ndcg_at_10"];
       }
@@ -60,10 +79,23 @@ describe.skipIf(skip !== false || !model.available)("the CLI on local, Weaviate 
   }, 300_000);
 
   it("compares the three engines in one command, into collections every engine accepts", () => {
-    const result = runCliJson([
-      "compare", "--docs-collection", docs, "--queries-collection", queries, "--negatives-per-query", "3", "--mode", "bm25",
-      "--out-prefix", outPrefix, ...engines.flatMap((engine) => ["--engine", engine]),
-    ], folder.path);
+    const result = runCliJson(
+      [
+        "compare",
+        "--docs-collection",
+        docs,
+        "--queries-collection",
+        queries,
+        "--negatives-per-query",
+        "3",
+        "--mode",
+        "bm25",
+        "--out-prefix",
+        outPrefix,
+        ...engines.flatMap((engine) => ["--engine", engine]),
+      ],
+      folder.path,
+    );
     expect(result["engines"]).toHaveLength(3);
     for (const engine of result["engines"]) {
       expect(engine).toMatchObject({ mode: "bm25", queries: 48, out_collection: `${outPrefix}_bm25` });

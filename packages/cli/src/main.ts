@@ -53,7 +53,10 @@ const jsonOption = () => new Option("--json", "print one JSON object on stdout")
 function addEmbedderOptions(command: Command): Command {
   return command
     .option("--embedder <spec>", "embedder for vector/hybrid modes: onnx:<model id or folder> or openai:<model>")
-    .option("--embedder-base-url <url>", "OpenAI-compatible server for --embedder openai:<model> (default https://api.openai.com/v1; key from HARDNEG_EMBEDDER_API_KEY or OPENAI_API_KEY)")
+    .option(
+      "--embedder-base-url <url>",
+      "OpenAI-compatible server for --embedder openai:<model> (default https://api.openai.com/v1; key from HARDNEG_EMBEDDER_API_KEY or OPENAI_API_KEY)",
+    )
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }
 
@@ -78,12 +81,13 @@ export function buildProgram(): Command {
     .addOption(storeOption("the queries; the corpus goes to --engine"))
     .addOption(jsonOption())
     .action(async (dir: string, options) =>
-      withEngineAndStore(options, { engine: "create", store: "create" }, (engine, store) => loadBeir(engine, store, dir, options), options));
+      withEngineAndStore(options, { engine: "create", store: "create" }, (engine, store) => loadBeir(engine, store, dir, options), options),
+    );
   addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
     .option("--collection <name>", "collection to load into")
-    .option("--id-key <key>", "property holding the record id (documents: default \"id\"; queries: none, ids derived from the text)")
+    .option("--id-key <key>", 'property holding the record id (documents: default "id"; queries: none, ids derived from the text)')
     .option("--content-key <key>", "property holding the text")
     .option("--title-key <key>", "property holding a document title")
     .option("--gold-ids-key <key>", "property holding gold document ids: loads the file as queries")
@@ -93,7 +97,11 @@ export function buildProgram(): Command {
       if (file === undefined) throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", "error: load needs a file, or `load beir <dir>`");
       for (const required of ["collection", "contentKey"] as const) {
         if (options[required] === undefined) {
-          throw new CommanderError(EXIT_BAD_INPUT, "hardneg.usage", `error: load <file> needs --${required === "collection" ? "collection" : "content-key"}`);
+          throw new CommanderError(
+            EXIT_BAD_INPUT,
+            "hardneg.usage",
+            `error: load <file> needs --${required === "collection" ? "collection" : "content-key"}`,
+          );
         }
       }
       await withEngine(options.engine, "create", (engine) => loadFile(engine, file, options), options);
@@ -122,7 +130,9 @@ export function buildProgram(): Command {
     .option("--max-score <x>", "drop candidates scoring above x", decimal)
     .option("--min-score <x>", "drop candidates scoring below x", decimal)
     .addOption(new Option("--sampling <how>", "best-ranked eligible candidates, or a seeded random draw (default top)").choices(SAMPLINGS))
-    .addOption(new Option("--shortfall <policy>", "when fewer than N candidates are eligible (default keep-fewer)").choices(SHORTFALL_POLICIES))
+    .addOption(
+      new Option("--shortfall <policy>", "when fewer than N candidates are eligible (default keep-fewer)").choices(SHORTFALL_POLICIES),
+    )
     .option("--batch-size <n>", "queries per search call and per committed write (default 64)", wholeNumber)
     .option("--concurrency <n>", "batches in flight (default 2)", wholeNumber)
     .option("--report <file.html>", "also write an HTML report of the run")
@@ -130,7 +140,8 @@ export function buildProgram(): Command {
     .addOption(storeOption("the queries, hard negatives and run records; --engine is then only searched (opened read-only)"))
     .addOption(jsonOption())
     .action(async (options) =>
-      withEngineAndStore(options, { engine: "read", store: "write" }, (engine, store) => mineCommand(engine, store, options), options));
+      withEngineAndStore(options, { engine: "read", store: "write" }, (engine, store) => mineCommand(engine, store, options), options),
+    );
   addJudgeOptions(mine, { required: false, mining: true });
 
   const judge = program
@@ -173,7 +184,8 @@ export function buildProgram(): Command {
     .addOption(storeOption("the queries; --engine is then only searched"))
     .addOption(jsonOption())
     .action(async (options) =>
-      withEngineAndStore(options, { engine: "read", store: "read" }, (engine, store) => evalCommand(engine, store, options), options));
+      withEngineAndStore(options, { engine: "read", store: "read" }, (engine, store) => evalCommand(engine, store, options), options),
+    );
 
   program
     .command("report <run>")

@@ -14,17 +14,64 @@ afterAll(() => folder.remove());
 /** Arguments of each command that must not create, for an engine spec; outputs go to `outputs`. */
 const commands: Record<string, (engine: string, outputs: string) => string[]> = {
   eval: (engine) => ["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", engine],
-  export: (engine, outputs) => ["export", "--collection", "negatives", "--format", "triplets", "--output", join(outputs, "triplets.jsonl"), "--engine", engine],
+  export: (engine, outputs) => [
+    "export",
+    "--collection",
+    "negatives",
+    "--format",
+    "triplets",
+    "--output",
+    join(outputs, "triplets.jsonl"),
+    "--engine",
+    engine,
+  ],
   report: (engine, outputs) => ["report", "negatives", "--output", join(outputs, "report.html"), "--engine", engine],
-  mine: (engine) => ["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "2", "--engine", engine],
-  compare: (engine) => ["compare", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "2", "--engine", engine],
+  mine: (engine) => [
+    "mine",
+    "--docs-collection",
+    "sample",
+    "--queries-collection",
+    "sample-test",
+    "--out-collection",
+    "negatives",
+    "--negatives-per-query",
+    "2",
+    "--engine",
+    engine,
+  ],
+  compare: (engine) => [
+    "compare",
+    "--docs-collection",
+    "sample",
+    "--queries-collection",
+    "sample-test",
+    "--negatives-per-query",
+    "2",
+    "--engine",
+    engine,
+  ],
   // The judge is never called: the engine is opened first. Port 9 (discard) is never listened on here.
-  judge: (engine) => ["judge", "--collection", "negatives", "--judge", "llm", "--judge-model", "m", "--judge-base-url", "http://127.0.0.1:9/v1", "--engine", engine],
+  judge: (engine) => [
+    "judge",
+    "--collection",
+    "negatives",
+    "--judge",
+    "llm",
+    "--judge-model",
+    "m",
+    "--judge-base-url",
+    "http://127.0.0.1:9/v1",
+    "--engine",
+    engine,
+  ],
 };
 
 /** Where each engine looks, inside a folder of its own that must stay empty. */
 const engines: Record<string, (parent: string) => { spec: string; path: string }> = {
-  "local file in a missing folder": (parent) => ({ spec: `local:${join(parent, "missing", "hardneg.db")}`, path: join(parent, "missing", "hardneg.db") }),
+  "local file in a missing folder": (parent) => ({
+    spec: `local:${join(parent, "missing", "hardneg.db")}`,
+    path: join(parent, "missing", "hardneg.db"),
+  }),
   "local file in an existing folder": (parent) => ({ spec: `local:${join(parent, "hardneg.db")}`, path: join(parent, "hardneg.db") }),
   "LanceDB folder": (parent) => ({ spec: `lancedb:${join(parent, "lance")}`, path: join(parent, "lance") }),
 };

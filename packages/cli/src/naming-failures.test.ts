@@ -7,11 +7,22 @@ const full = () => Object.assign(new Error("database or disk is full"), { code: 
 
 const engine = {
   name: "fake",
-  async upsert(): Promise<void> { throw full(); },
-  count(): number { throw full(); },
-  async *iterate(): AsyncIterable<number[]> { yield [1]; throw full(); },
-  async search(): Promise<never> { throw new BadInputError("query text is empty"); },
-  capabilities() { return { modes: ["bm25"] }; },
+  async upsert(): Promise<void> {
+    throw full();
+  },
+  count(): number {
+    throw full();
+  },
+  async *iterate(): AsyncIterable<number[]> {
+    yield [1];
+    throw full();
+  },
+  async search(): Promise<never> {
+    throw new BadInputError("query text is empty");
+  },
+  capabilities() {
+    return { modes: ["bm25"] };
+  },
 };
 
 describe("namingFailures", () => {
@@ -19,10 +30,15 @@ describe("namingFailures", () => {
 
   it("names the engine in a rejected call, a thrown call and a failing iteration", async () => {
     const rejected = await named.upsert().catch((error: unknown) => error);
-    expect(describeOperationalError(rejected)?.message, "rejected promise")
-      .toMatch(/^\[hardneg\] local:store\.db: the database or its disk is full/);
+    expect(describeOperationalError(rejected)?.message, "rejected promise").toMatch(
+      /^\[hardneg\] local:store\.db: the database or its disk is full/,
+    );
     let thrown: unknown;
-    try { named.count(); } catch (error) { thrown = error; }
+    try {
+      named.count();
+    } catch (error) {
+      thrown = error;
+    }
     expect(describeOperationalError(thrown)?.message, "synchronous throw").toContain("local:store.db");
     const batches: number[][] = [];
     const iterateAll = async () => {

@@ -46,10 +46,17 @@ describe("hardneg on operational failures: one line, never a stack trace", () =>
     const database = join(folder.path, "locked.db");
     const betterSqlite = createRequire(join(repoRoot, "packages/backend-local/package.json")).resolve("better-sqlite3");
     // Another process holds an exclusive transaction until killed, as a second hardneg run would.
-    const holder = spawn(process.execPath, ["-e", `
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `
       const db = new (require(${JSON.stringify(betterSqlite)}))(${JSON.stringify(database)});
       db.pragma("journal_mode = WAL"); db.exec("CREATE TABLE t (x)"); db.exec("BEGIN EXCLUSIVE"); db.exec("INSERT INTO t VALUES (1)");
-      console.log("locked"); setInterval(() => {}, 1000);`], { stdio: ["ignore", "pipe", "inherit"] });
+      console.log("locked"); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     try {
       await once(holder.stdout!, "data");
       // Writers wait their turn (5 minutes by default); this one gives up after a second.
@@ -63,7 +70,14 @@ describe("hardneg on operational failures: one line, never a stack trace", () =>
 
   it("a missing input file names it, exit 2", () => {
     const missing = join(folder.path, "absent.jsonl");
-    expectOneLineFailure(runCli(["load", missing, "--collection", "x", "--content-key", "text", "--engine", `local:${join(folder.path, "h.db")}`], folder.path), 2, missing);
+    expectOneLineFailure(
+      runCli(
+        ["load", missing, "--collection", "x", "--content-key", "text", "--engine", `local:${join(folder.path, "h.db")}`],
+        folder.path,
+      ),
+      2,
+      missing,
+    );
   });
 
   describe("writing output where a folder is (EISDIR): export, report and eval name it, exit 2", () => {
@@ -72,17 +86,38 @@ describe("hardneg on operational failures: one line, never a stack trace", () =>
     beforeAll(() => {
       const dataset = join(folder.path, "tiny-beir");
       mkdirSync(join(dataset, "qrels"), { recursive: true });
-      writeFileSync(join(dataset, "corpus.jsonl"), ["espresso grind size", "french press steeping", "espresso machine descaling", "cold brew ratio"]
-        .map((text, index) => JSON.stringify({ _id: `d${index + 1}`, title: "", text })).join("\n"));
+      writeFileSync(
+        join(dataset, "corpus.jsonl"),
+        ["espresso grind size", "french press steeping", "espresso machine descaling", "cold brew ratio"]
+          .map((text, index) => JSON.stringify({ _id: `d${index + 1}`, title: "", text }))
+          .join("\n"),
+      );
       writeFileSync(join(dataset, "queries.jsonl"), '{"_id": "q1", "text": "espresso grind"}\n');
       writeFileSync(join(dataset, "qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
       runCliJson(["load", "beir", dataset, ...engine], folder.path);
-      runCliJson(["mine", "--docs-collection", "tiny-beir", "--queries-collection", "tiny-beir-test", "--out-collection", "negatives", "--negatives-per-query", "2", ...engine], folder.path);
+      runCliJson(
+        [
+          "mine",
+          "--docs-collection",
+          "tiny-beir",
+          "--queries-collection",
+          "tiny-beir-test",
+          "--out-collection",
+          "negatives",
+          "--negatives-per-query",
+          "2",
+          ...engine,
+        ],
+        folder.path,
+      );
       mkdirSync(outputFolder);
     });
 
     it("export --output <a folder>", () => {
-      const result = runCli(["export", "--collection", "negatives", "--format", "triplets", "--output", outputFolder, ...engine], folder.path);
+      const result = runCli(
+        ["export", "--collection", "negatives", "--format", "triplets", "--output", outputFolder, ...engine],
+        folder.path,
+      );
       expectOneLineFailure(result, 2, outputFolder);
       expect(result.stderr).toContain("is a folder, expected a file (EISDIR");
     });
@@ -92,7 +127,14 @@ describe("hardneg on operational failures: one line, never a stack trace", () =>
     });
 
     it("eval --per-query <a folder>", () => {
-      expectOneLineFailure(runCli(["eval", "--docs-collection", "tiny-beir", "--queries-collection", "tiny-beir-test", "--per-query", outputFolder, ...engine], folder.path), 2, outputFolder);
+      expectOneLineFailure(
+        runCli(
+          ["eval", "--docs-collection", "tiny-beir", "--queries-collection", "tiny-beir-test", "--per-query", outputFolder, ...engine],
+          folder.path,
+        ),
+        2,
+        outputFolder,
+      );
     });
   });
 });

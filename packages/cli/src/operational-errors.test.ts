@@ -10,7 +10,9 @@ const folder = temporaryFolder();
 afterAll(() => folder.remove());
 
 /** better-sqlite3, as the local backend loads it (the CLI itself does not depend on it). */
-const Database = createRequire(join(repoRoot, "packages/backend-local/package.json"))("better-sqlite3") as new (file: string) => {
+const Database = createRequire(join(repoRoot, "packages/backend-local/package.json"))("better-sqlite3") as new (
+  file: string,
+) => {
   pragma(text: string): unknown;
   exec(sql: string): void;
   prepare(sql: string): { run(...values: unknown[]): unknown };
@@ -41,11 +43,15 @@ describe("describeOperationalError", () => {
       database.exec("CREATE TABLE filler (text TEXT)");
       database.pragma("max_page_count = 4");
       const insert = database.prepare("INSERT INTO filler VALUES (?)");
-      const error = thrownBy(() => { for (let row = 0; row < 1000; row += 1) insert.run("x".repeat(1000)); });
+      const error = thrownBy(() => {
+        for (let row = 0; row < 1000; row += 1) insert.run("x".repeat(1000));
+      });
       expect((error as { code?: string }).code).toBe("SQLITE_FULL");
       const failure = describeOperationalError(nameEngine(error, `local:${file}`));
       expect(failure?.exitCode).toBe(1);
-      expect(failure?.message).toBe(`[hardneg] local:${file}: the database or its disk is full (SQLITE_FULL: database or disk is full); free space on the disk, then run the command again`);
+      expect(failure?.message).toBe(
+        `[hardneg] local:${file}: the database or its disk is full (SQLITE_FULL: database or disk is full); free space on the disk, then run the command again`,
+      );
       expectOneLine(failure?.message);
     } finally {
       database.close();
@@ -71,7 +77,9 @@ describe("describeOperationalError", () => {
       expectOneLine(failure?.message);
     }
     // Without the CLI's engine tag the line still says what failed.
-    expect(describeOperationalError(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))?.message).toMatch(/^\[hardneg\] the SQLite database: the database is locked/);
+    expect(describeOperationalError(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))?.message).toMatch(
+      /^\[hardneg\] the SQLite database: the database is locked/,
+    );
   });
 
   it("maps real file-system errors: EISDIR and ENOTDIR are the user's path (exit 2), ENOENT on rename is not", () => {
@@ -81,11 +89,16 @@ describe("describeOperationalError", () => {
     writeFileSync(file, "x");
 
     const intoFolder = describeOperationalError(thrownBy(() => renameSync(file, directory)));
-    expect(intoFolder).toEqual({ exitCode: 2, message: `[hardneg] ${directory}: is a folder, expected a file (EISDIR, rename from ${file}); give a file path` });
+    expect(intoFolder).toEqual({
+      exitCode: 2,
+      message: `[hardneg] ${directory}: is a folder, expected a file (EISDIR, rename from ${file}); give a file path`,
+    });
 
     const underFile = describeOperationalError(thrownBy(() => writeFileSync(join(file, "inside.txt"), "x")));
     expect(underFile?.exitCode).toBe(2);
-    expect(underFile?.message).toBe(`[hardneg] ${join(file, "inside.txt")}: a part of the path is a file, not a folder (ENOTDIR, open); check the path`);
+    expect(underFile?.message).toBe(
+      `[hardneg] ${join(file, "inside.txt")}: a part of the path is a file, not a folder (ENOTDIR, open); check the path`,
+    );
 
     const missing = describeOperationalError(thrownBy(() => readFileSync(join(folder.path, "absent.txt"))));
     expect(missing?.exitCode).toBe(2);
@@ -110,22 +123,35 @@ describe("describeOperationalError", () => {
     ];
     for (const [code, phrase] of cases) {
       const error = Object.assign(new Error(`${code}: system says no`), { code, syscall: "open", path: "/data/out.jsonl", errno: -1 });
-      expect(describeOperationalError(error)).toEqual({ exitCode: 1, message: expect.stringMatching(new RegExp(`^\\[hardneg\\] /data/out\\.jsonl: ${phrase} \\(${code}, open\\); `)) });
+      expect(describeOperationalError(error)).toEqual({
+        exitCode: 1,
+        message: expect.stringMatching(new RegExp(`^\\[hardneg\\] /data/out\\.jsonl: ${phrase} \\(${code}, open\\); `)),
+      });
     }
     // A write on an open file descriptor names no path: the engine is the best lead.
     const write = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", errno: -28 });
-    expect(describeOperationalError(nameEngine(write, "local:/data/hardneg.db"))?.message).toMatch(/^\[hardneg\] local:\/data\/hardneg\.db: no space left on the device \(ENOSPC, write\)/);
+    expect(describeOperationalError(nameEngine(write, "local:/data/hardneg.db"))?.message).toMatch(
+      /^\[hardneg\] local:\/data\/hardneg\.db: no space left on the device \(ENOSPC, write\)/,
+    );
   });
 
   it("keeps the messages of the errors that wrapped the failure, outermost first", () => {
-    const cause = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", path: "/data/index.bin" });
+    const cause = Object.assign(new Error("ENOSPC: no space left on device, write"), {
+      code: "ENOSPC",
+      syscall: "write",
+      path: "/data/index.bin",
+    });
     const wrapped = new Error("saving the BM25 index", { cause: new Error("writing postings", { cause }) });
-    expect(describeOperationalError(nameEngine(wrapped, "local:/data/hardneg.db"))?.message)
-      .toBe("[hardneg] /data/index.bin: saving the BM25 index: writing postings: no space left on the device (ENOSPC, write); free space on the disk, then run the command again");
+    expect(describeOperationalError(nameEngine(wrapped, "local:/data/hardneg.db"))?.message).toBe(
+      "[hardneg] /data/index.bin: saving the BM25 index: writing postings: no space left on the device (ENOSPC, write); free space on the disk, then run the command again",
+    );
   });
 
   it("leaves everything else alone: hardneg's errors, bugs, look-alike codes, cycles", () => {
-    const input = new BadInputError("file not found; check the path", { file: "x.jsonl", cause: Object.assign(new Error("ENOENT"), { code: "ENOENT", syscall: "open" }) });
+    const input = new BadInputError("file not found; check the path", {
+      file: "x.jsonl",
+      cause: Object.assign(new Error("ENOENT"), { code: "ENOENT", syscall: "open" }),
+    });
     expect(describeOperationalError(input)).toBeUndefined();
     expect(nameEngine(input, "local:x.db")).toBe(input);
     const bug = new TypeError("cannot read properties of undefined");

@@ -28,14 +28,36 @@ interface CodeMeaning {
 
 /** SQLite's primary result codes, by prefix (better-sqlite3 reports extended ones, e.g. SQLITE_IOERR_WRITE). */
 const SQLITE_CODES: ReadonlyArray<readonly [prefix: string, meaning: CodeMeaning]> = [
-  ["SQLITE_BUSY", { what: "the database is locked by another process", advice: "wait for the other command using it to finish, or use another --engine file", exitCode: 1 }],
-  ["SQLITE_LOCKED", { what: "the database is locked", advice: "wait for the other command using it to finish, or use another --engine file", exitCode: 1 }],
+  [
+    "SQLITE_BUSY",
+    {
+      what: "the database is locked by another process",
+      advice: "wait for the other command using it to finish, or use another --engine file",
+      exitCode: 1,
+    },
+  ],
+  [
+    "SQLITE_LOCKED",
+    { what: "the database is locked", advice: "wait for the other command using it to finish, or use another --engine file", exitCode: 1 },
+  ],
   ["SQLITE_FULL", { what: "the database or its disk is full", advice: "free space on the disk, then run the command again", exitCode: 1 }],
   ["SQLITE_CANTOPEN", { what: "cannot open the database file", advice: "check that its folder exists and is writable", exitCode: 1 }],
-  ["SQLITE_READONLY", { what: "the database is read-only", advice: "make the file and its folder writable, or use another --engine file", exitCode: 1 }],
-  ["SQLITE_IOERR", { what: "disk I/O error", advice: "check the disk: free space, its health, a network file system that went away", exitCode: 1 }],
-  ["SQLITE_CORRUPT", { what: "the database file is damaged", advice: "restore it from a copy, or load into a new --engine file", exitCode: 1 }],
-  ["SQLITE_NOTADB", { what: "is not a SQLite database", advice: "point --engine local:<file> at a hardneg database or at a new path", exitCode: 2 }],
+  [
+    "SQLITE_READONLY",
+    { what: "the database is read-only", advice: "make the file and its folder writable, or use another --engine file", exitCode: 1 },
+  ],
+  [
+    "SQLITE_IOERR",
+    { what: "disk I/O error", advice: "check the disk: free space, its health, a network file system that went away", exitCode: 1 },
+  ],
+  [
+    "SQLITE_CORRUPT",
+    { what: "the database file is damaged", advice: "restore it from a copy, or load into a new --engine file", exitCode: 1 },
+  ],
+  [
+    "SQLITE_NOTADB",
+    { what: "is not a SQLite database", advice: "point --engine local:<file> at a hardneg database or at a new path", exitCode: 2 },
+  ],
 ];
 
 /** Node's system error codes hardneg meets when reading and writing files. */
@@ -75,7 +97,10 @@ const MAX_CAUSE_DEPTH = 8;
  * opened `--engine`, so a SQLite error (which names no file) can be reported against it.
  */
 export class EngineFailure extends Error {
-  constructor(readonly engine: string, cause: unknown) {
+  constructor(
+    readonly engine: string,
+    cause: unknown,
+  ) {
     super(`in engine ${engine}`, { cause });
     this.name = "EngineFailure";
   }
@@ -107,7 +132,10 @@ export function namingFailures<T extends object>(engine: T, spec: string): T {
         } catch (error) {
           throw nameEngine(error, spec);
         }
-        if (result instanceof Promise) return result.catch((error: unknown) => { throw nameEngine(error, spec); });
+        if (result instanceof Promise)
+          return result.catch((error: unknown) => {
+            throw nameEngine(error, spec);
+          });
         const iterable = result as AsyncIterable<unknown> | null | undefined;
         return typeof iterable?.[Symbol.asyncIterator] === "function" ? namingIteration(iterable, spec) : result;
       };

@@ -42,8 +42,15 @@ async function rowsOf(database: string, collection: string): Promise<StoredRecor
 
 function exportLines(database: string, collection: string, format: string, cwd: string): Promise<any[]> {
   const output = join(cwd, `${collection}-${format}.jsonl`);
-  return runCliJsonAsync(["export", "--collection", collection, "--format", format, "--output", output, "--engine", `local:${database}`], cwd)
-    .then(() => readFileSync(output, "utf8").trim().split("\n").map((line) => JSON.parse(line)));
+  return runCliJsonAsync(
+    ["export", "--collection", collection, "--format", format, "--output", output, "--engine", `local:${database}`],
+    cwd,
+  ).then(() =>
+    readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line)),
+  );
 }
 
 function groupByQuery(rows: StoredRecord[]): Map<string, StoredRecord[]> {
@@ -60,8 +67,19 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
   const engine = ["--engine", `local:${database}`];
   const judgeArgs = () => ["--judge", "llm", "--judge-base-url", server.baseUrl, "--judge-model", "table-model"];
   const mineArgs = (out: string, ...extra: string[]) => [
-    "mine", "--docs-collection", "scifact", "--queries-collection", "scifact-train", "--out-collection", out,
-    "--negatives-per-query", "5", "--query-samples", "30", ...engine, ...extra,
+    "mine",
+    "--docs-collection",
+    "scifact",
+    "--queries-collection",
+    "scifact-train",
+    "--out-collection",
+    out,
+    "--negatives-per-query",
+    "5",
+    "--query-samples",
+    "30",
+    ...engine,
+    ...extra,
   ];
 
   beforeAll(async () => {
@@ -74,7 +92,14 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
     const before = server.requests.length;
     const report = await runCliJsonAsync(mineArgs("flagged", ...judgeArgs(), "--policy", "flag"), folder.path, environment);
     expect(report).toMatchObject({ queries: 30, queries_mined: 30, rows_written: 150 });
-    expect(report["judge"]).toMatchObject({ judge_id: "llm:table-model", judge_version: "hardneg-judge-v1", policy: "flag", judge_calls: 150, cache_hits: 0, http_requests: 150 });
+    expect(report["judge"]).toMatchObject({
+      judge_id: "llm:table-model",
+      judge_version: "hardneg-judge-v1",
+      policy: "flag",
+      judge_calls: 150,
+      cache_hits: 0,
+      http_requests: 150,
+    });
     expect(server.requests.length - before).toBe(150);
     expect(server.requests.every((request) => request.authorization === `Bearer ${SECRET}`)).toBe(true);
     const rows = await rowsOf(database, "flagged");
@@ -82,7 +107,12 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
     expect(relevant.length).toBeGreaterThan(0);
     expect(report["judge"]["verdicts"]).toEqual({ relevant: relevant.length, not_relevant: 150 - relevant.length, unjudged: 0 });
     for (const row of rows) {
-      expect(row.properties).toMatchObject({ is_relevant: tableVerdict(String(row.properties["hard_negative_doc"])), judge_policy: "flag", judge_id: "llm:table-model", relabel: false });
+      expect(row.properties).toMatchObject({
+        is_relevant: tableVerdict(String(row.properties["hard_negative_doc"])),
+        judge_policy: "flag",
+        judge_id: "llm:table-model",
+        relabel: false,
+      });
       expect(typeof row.properties["judge_reason"]).toBe("string");
     }
     const relevantTexts = new Set(relevant.map((row) => row.properties["hard_negative_doc"]));
@@ -114,15 +144,28 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
   });
 
   it("protocol (local chat-completions server): --policy relabel keeps relevant rows as positives (flagembedding pos, triplets) and still gives 5 negatives", async () => {
-    const report = await runCliJsonAsync(mineArgs("relabelled", ...judgeArgs(), "--policy", "relabel", "--max-relabelled", "1"), folder.path, environment);
+    const report = await runCliJsonAsync(
+      mineArgs("relabelled", ...judgeArgs(), "--policy", "relabel", "--max-relabelled", "1"),
+      folder.path,
+      environment,
+    );
     const rows = await rowsOf(database, "relabelled");
     const relabelled = rows.filter((row) => row.properties["relabel"] === true);
     expect(relabelled.length).toBe(report["judge"]["negatives_relabelled"]);
     expect(relabelled.length).toBeGreaterThan(0);
-    expect(relabelled.every((row) => row.properties["is_relevant"] === true && row.properties["judge_policy"] === "relabel" && tableVerdict(String(row.properties["hard_negative_doc"])))).toBe(true);
+    expect(
+      relabelled.every(
+        (row) =>
+          row.properties["is_relevant"] === true &&
+          row.properties["judge_policy"] === "relabel" &&
+          tableVerdict(String(row.properties["hard_negative_doc"])),
+      ),
+    ).toBe(true);
     const groups = groupByQuery(rows);
     for (const group of groups.values()) expect(group.filter((row) => row.properties["relabel"] !== true)).toHaveLength(5);
-    const crowded = [...groups].filter(([, group]) => group.filter((row) => row.properties["relabel"] === true).length > 1).map(([id]) => id);
+    const crowded = [...groups]
+      .filter(([, group]) => group.filter((row) => row.properties["relabel"] === true).length > 1)
+      .map(([id]) => id);
     expect(report["judge"]["queries_over_relabel_limit"]).toBe(crowded.length);
 
     const flag = await exportLines(database, "relabelled", "flagembedding", folder.path);
@@ -139,19 +182,35 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
     await runCliJsonAsync(mineArgs("plain"), folder.path);
     const model = ["--judge", "llm", "--judge-base-url", server.baseUrl, "--judge-model", "other-model"];
     const before = server.requests.length;
-    const dry = await runCliJsonAsync(["judge", "--collection", "plain", ...model, "--policy", "flag", "--dry-run", ...engine], folder.path, environment);
+    const dry = await runCliJsonAsync(
+      ["judge", "--collection", "plain", ...model, "--policy", "flag", "--dry-run", ...engine],
+      folder.path,
+      environment,
+    );
     expect(dry).toMatchObject({ dry_run: true, rows: 150, judge_calls: 150, cache_hits: 0 });
     expect(dry["estimate"]["estimated_tokens"]).toBeGreaterThan(150 * 100);
     expect(server.requests.length).toBe(before);
     // The same model as the mining runs: every pair is cached already.
-    const cached = await runCliJsonAsync(["judge", "--collection", "plain", ...judgeArgs(), "--dry-run", ...engine], folder.path, environment);
+    const cached = await runCliJsonAsync(
+      ["judge", "--collection", "plain", ...judgeArgs(), "--dry-run", ...engine],
+      folder.path,
+      environment,
+    );
     expect(cached).toMatchObject({ judge_calls: 0, cache_hits: 150 });
 
     const human = await runCliAsync(["judge", "--collection", "plain", ...model, "--dry-run", ...engine], folder.path, environment);
     expect(human.stdout).toContain("would send 150 pairs to the judge");
-    const judged = await runCliJsonAsync(["judge", "--collection", "plain", ...model, "--policy", "flag", ...engine], folder.path, environment);
+    const judged = await runCliJsonAsync(
+      ["judge", "--collection", "plain", ...model, "--policy", "flag", ...engine],
+      folder.path,
+      environment,
+    );
     expect(judged).toMatchObject({ rows: 150, judge_calls: 150, cache_hits: 0, http_requests: 150 });
-    const again = await runCliJsonAsync(["judge", "--collection", "plain", ...model, "--policy", "relabel", ...engine], folder.path, environment);
+    const again = await runCliJsonAsync(
+      ["judge", "--collection", "plain", ...model, "--policy", "relabel", ...engine],
+      folder.path,
+      environment,
+    );
     expect(again).toMatchObject({ judge_calls: 0, cache_hits: 150, http_requests: 0, rows_relabelled: judged["verdicts"]["relevant"] });
   });
 
@@ -175,10 +234,14 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
       .map((record) => `${record.properties["query_id"]}|${record.properties["candidate_id"]}`);
     expect(cachedPairs.length).toBeGreaterThan(0);
     /** What the judge was shown for a row: query text and (cut) candidate text. */
-    const shown = (queryText: string, candidateText: string) => `${queryText}|${candidateText.length <= 4000 ? candidateText : `${candidateText.slice(0, 4000)} […]`}`;
-    const shownOf = new Map((await rowsOf(database, "to-kill")).map((row) => [
-      `${row.properties["query_id"]}|${row.properties["hard_negative_id"]}`, shown(String(row.properties["query"]), String(row.properties["hard_negative_doc"])),
-    ]));
+    const shown = (queryText: string, candidateText: string) =>
+      `${queryText}|${candidateText.length <= 4000 ? candidateText : `${candidateText.slice(0, 4000)} […]`}`;
+    const shownOf = new Map(
+      (await rowsOf(database, "to-kill")).map((row) => [
+        `${row.properties["query_id"]}|${row.properties["hard_negative_id"]}`,
+        shown(String(row.properties["query"]), String(row.properties["hard_negative_doc"])),
+      ]),
+    );
 
     const resumeStart = server.requests.length;
     const resumed = await runCliJsonAsync(["judge", "--collection", "to-kill", ...model, ...engine], folder.path, environment);

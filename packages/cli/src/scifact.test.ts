@@ -10,7 +10,15 @@ const folder = temporaryFolder();
 afterAll(() => folder.remove());
 
 const mineArgs = (out: string) => [
-  "mine", "--docs-collection", "scifact", "--queries-collection", "scifact-train", "--out-collection", out, "--negatives-per-query", "5",
+  "mine",
+  "--docs-collection",
+  "scifact",
+  "--queries-collection",
+  "scifact-train",
+  "--out-collection",
+  out,
+  "--negatives-per-query",
+  "5",
 ];
 
 async function rowsOf(database: string, collection: string): Promise<Map<string, StoredRecord["properties"]>> {
@@ -27,7 +35,8 @@ async function rowsOf(database: string, collection: string): Promise<Map<string,
 /** The progress records of committed batches in a database's run records. */
 async function committedBatchRecords(store: Store): Promise<StoredRecord["properties"][]> {
   const batches: StoredRecord["properties"][] = [];
-  for await (const batch of store.iterate(RUNS_COLLECTION)) for (const record of batch) if (record.properties["type"] === "batch") batches.push(record.properties);
+  for await (const batch of store.iterate(RUNS_COLLECTION))
+    for (const record of batch) if (record.properties["type"] === "batch") batches.push(record.properties);
   return batches;
 }
 
@@ -47,7 +56,10 @@ describe.skipIf(!available)("hardneg on SciFact (real benchmark from ../shared)"
   });
 
   it("BM25 eval on the test split lands on the reference nDCG@10 (0.67–0.70)", () => {
-    const report = runCliJson(["eval", "--docs-collection", "scifact", "--queries-collection", "scifact-test", "--mode", "bm25", ...engine], folder.path);
+    const report = runCliJson(
+      ["eval", "--docs-collection", "scifact", "--queries-collection", "scifact-test", "--mode", "bm25", ...engine],
+      folder.path,
+    );
     expect(report["queries"]).toBe(300);
     expect(report["ndcg_at_10"]).toBeGreaterThanOrEqual(0.67);
     expect(report["ndcg_at_10"]).toBeLessThanOrEqual(0.7);

@@ -15,7 +15,15 @@ const search = `local:${join(folder.path, "search.db")}`;
 const negatives = `local:${join(folder.path, "negatives.db")}`;
 const single = `local:${join(folder.path, "single.db")}`;
 const mineArgs = [
-  "mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--out-collection", "negatives", "--negatives-per-query", "3",
+  "mine",
+  "--docs-collection",
+  "sample",
+  "--queries-collection",
+  "sample-test",
+  "--out-collection",
+  "negatives",
+  "--negatives-per-query",
+  "3",
 ];
 
 const digest = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -29,9 +37,14 @@ describe("mining one engine into another's store", () => {
 
   it("puts the corpus in --engine and the queries in --store only", () => {
     const exported = (engine: string, collection: string) =>
-      runCli(["export", "--collection", collection, "--format", "seed", "--output", join(folder.path, "x.jsonl"), "--engine", engine], folder.path);
-    expect(runCli(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", search], folder.path).stderr,
-      "the searched engine holds no queries").toContain('collection "sample-test": does not exist');
+      runCli(
+        ["export", "--collection", collection, "--format", "seed", "--output", join(folder.path, "x.jsonl"), "--engine", engine],
+        folder.path,
+      );
+    expect(
+      runCli(["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--engine", search], folder.path).stderr,
+      "the searched engine holds no queries",
+    ).toContain('collection "sample-test": does not exist');
     expect(exported(negatives, "sample").stderr, "the store holds no corpus").toContain('"sample"');
   });
 

@@ -11,7 +11,11 @@ export const cliEntry = resolve(here, "../dist/main.js");
 export const sampleFolder = join(repoRoot, "examples/sample");
 export const scifactFolder = resolve(repoRoot, "../shared/datasets/scifact");
 
-export interface CliResult { status: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built CLI in `cwd` (with `environment` added to this process's) and returns its exit status and output. */
 export function runCli(args: string[], cwd: string, environment: Record<string, string> = {}): CliResult {
@@ -42,8 +46,12 @@ export function runCliConcurrently(args: string[], cwd: string): Promise<CliResu
     const child = spawn(process.execPath, [cliEntry, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => { stdout += text; });
-    child.stderr.setEncoding("utf8").on("data", (text: string) => { stderr += text; });
+    child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      stderr += text;
+    });
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });

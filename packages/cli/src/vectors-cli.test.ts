@@ -12,7 +12,20 @@ const ATTACK = "<script>alert('hardneg')</script>";
 
 describe("hardneg --embedder and --report", () => {
   it("refuses a malformed --embedder with exit 2 and one line naming the option", () => {
-    const result = runCli(["eval", "--docs-collection", "x", "--queries-collection", "y", "--embedder", "word2vec:abc", "--engine", `local:${join(folder.path, "bad.db")}`], folder.path);
+    const result = runCli(
+      [
+        "eval",
+        "--docs-collection",
+        "x",
+        "--queries-collection",
+        "y",
+        "--embedder",
+        "word2vec:abc",
+        "--engine",
+        `local:${join(folder.path, "bad.db")}`,
+      ],
+      folder.path,
+    );
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/--embedder.*onnx:<model id or folder> or openai:<model>/);
@@ -22,17 +35,38 @@ describe("hardneg --embedder and --report", () => {
     const engine = ["--engine", `local:${join(folder.path, "attack.db")}`];
     const documents = join(folder.path, "docs.jsonl");
     const queries = join(folder.path, "queries.jsonl");
-    writeFileSync(documents, [
-      { id: "d1", text: `espresso machines ${ATTACK} descaling` },
-      { id: "d2", text: "espresso grinders and burrs" },
-      { id: "d3", text: `how to descale ${ATTACK} an espresso machine with citric acid` },
-      { id: "d4", text: "tea kettles" },
-    ].map((record) => JSON.stringify(record)).join("\n"));
+    writeFileSync(
+      documents,
+      [
+        { id: "d1", text: `espresso machines ${ATTACK} descaling` },
+        { id: "d2", text: "espresso grinders and burrs" },
+        { id: "d3", text: `how to descale ${ATTACK} an espresso machine with citric acid` },
+        { id: "d4", text: "tea kettles" },
+      ]
+        .map((record) => JSON.stringify(record))
+        .join("\n"),
+    );
     writeFileSync(queries, JSON.stringify({ query: `descale espresso machine ${ATTACK}`, gold: ["d3"] }));
     runCliJson(["load", documents, "--collection", "docs", "--content-key", "text", ...engine], folder.path);
     runCliJson(["load", queries, "--collection", "queries", "--content-key", "query", "--gold-ids-key", "gold", ...engine], folder.path);
     const reportFile = join(folder.path, "attack.html");
-    const mined = runCliJson(["mine", "--docs-collection", "docs", "--queries-collection", "queries", "--out-collection", "negatives", "--negatives-per-query", "2", "--report", reportFile, ...engine], folder.path);
+    const mined = runCliJson(
+      [
+        "mine",
+        "--docs-collection",
+        "docs",
+        "--queries-collection",
+        "queries",
+        "--out-collection",
+        "negatives",
+        "--negatives-per-query",
+        "2",
+        "--report",
+        reportFile,
+        ...engine,
+      ],
+      folder.path,
+    );
     expect(mined["report_file"]).toBe(reportFile);
     const html = readFileSync(reportFile, "utf8");
     expect(html).not.toMatch(/<script/i);
@@ -45,7 +79,6 @@ describe("hardneg --embedder and --report", () => {
     expect(readFileSync(again, "utf8")).not.toMatch(/<script/i);
   });
 });
-
 
 describe.skipIf(!available)("vector and hybrid modes through the CLI, with the tiny ONNX embedder (offline)", () => {
   const database = join(folder.path, "sample.db");
@@ -78,7 +111,24 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
 
   it("compares bm25, vector and hybrid on one engine: JSON with a 3×3 overlap matrix and an HTML report", () => {
     const reportFile = join(folder.path, "compare.html");
-    const result = runCliJson(["compare", ...collections, "--negatives-per-query", "5", "--mode", "bm25", "--mode", "vector", "--mode", "hybrid", "--report", reportFile, ...engine], folder.path);
+    const result = runCliJson(
+      [
+        "compare",
+        ...collections,
+        "--negatives-per-query",
+        "5",
+        "--mode",
+        "bm25",
+        "--mode",
+        "vector",
+        "--mode",
+        "hybrid",
+        "--report",
+        reportFile,
+        ...engine,
+      ],
+      folder.path,
+    );
     expect((result["engines"] as Array<{ mode: string }>).map((item) => item.mode)).toEqual(["bm25", "vector", "hybrid"]);
     const matrix = result["mean_jaccard"] as number[][];
     expect(matrix).toHaveLength(3);
@@ -94,7 +144,24 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
 
   it("mines in vector mode with --relative-margin, recording the embedder in the run", () => {
     const reportFile = join(folder.path, "mine-vector.html");
-    const report = runCliJson(["mine", ...collections, "--out-collection", "vector-negatives", "--negatives-per-query", "3", "--mode", "vector", "--relative-margin", "0.05", "--report", reportFile, ...engine], folder.path);
+    const report = runCliJson(
+      [
+        "mine",
+        ...collections,
+        "--out-collection",
+        "vector-negatives",
+        "--negatives-per-query",
+        "3",
+        "--mode",
+        "vector",
+        "--relative-margin",
+        "0.05",
+        "--report",
+        reportFile,
+        ...engine,
+      ],
+      folder.path,
+    );
     expect(report["mode"]).toBe("vector");
     expect(report["dropped"]["relative_margin"]).toBeGreaterThan(0);
     expect(readFileSync(reportFile, "utf8")).toMatch(/embedder <code><bdi>onnx:tiny-scifact-embedder@[0-9a-f]{12}<\/bdi><\/code>/);

@@ -10,7 +10,10 @@ import { nameEngine, namingFailures } from "./operational-errors.js";
  * engine, since SQLite's errors name no file.
  */
 export async function withEngine(
-  spec: string, access: EngineAccess, run: (engine: Engine) => Promise<void>, embedderOptions: EmbedderCommandOptions = {},
+  spec: string,
+  access: EngineAccess,
+  run: (engine: Engine) => Promise<void>,
+  embedderOptions: EmbedderCommandOptions = {},
 ): Promise<void> {
   const embedder = createEmbedder(embedderOptions);
   try {
@@ -50,7 +53,12 @@ export async function withEngineAndStore(
   if (storeSpec === undefined || storeSpec === specs.engine) {
     return withEngine(specs.engine, access.store, (engine) => run(engine, engine), embedderOptions);
   }
-  return withEngine(specs.engine, access.engine, async (engine) => {
-    await withEngine(storeSpec, access.store, (store) => run(namingFailures(engine, specs.engine), namingFailures(store, storeSpec)));
-  }, embedderOptions);
+  return withEngine(
+    specs.engine,
+    access.engine,
+    async (engine) => {
+      await withEngine(storeSpec, access.store, (store) => run(namingFailures(engine, specs.engine), namingFailures(store, storeSpec)));
+    },
+    embedderOptions,
+  );
 }

@@ -22,7 +22,10 @@ describe("queryVectorsOf", () => {
 
   it("does not call the embedder when every request has a vector, and refuses a missing vector without one", async () => {
     expect(await queryVectorsOf([{ text: "a", vector: [1] }], ["a"], undefined, {})).toEqual([[1]]);
-    const error = await queryVectorsOf([{ text: "a", vector: [1] }, { text: "b" }], ["a", "b"], undefined, { component: "test", collection: "docs" }).catch((caught: unknown) => caught);
+    const error = await queryVectorsOf([{ text: "a", vector: [1] }, { text: "b" }], ["a", "b"], undefined, {
+      component: "test",
+      collection: "docs",
+    }).catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("BAD_INPUT");
     expect((error as Error).message).toContain("search request 1 has no vector");
   });

@@ -18,10 +18,18 @@ interface QueryVectorSource {
  *
  * @throws BadInputError naming the first request without a vector when there is no embedder.
  */
-export async function queryVectorsOf(requests: readonly SearchRequest[], texts: readonly string[], embedder: QueryVectorSource | undefined, errorOptions: HardnegErrorOptions): Promise<ArrayLike<number>[]> {
+export async function queryVectorsOf(
+  requests: readonly SearchRequest[],
+  texts: readonly string[],
+  embedder: QueryVectorSource | undefined,
+  errorOptions: HardnegErrorOptions,
+): Promise<ArrayLike<number>[]> {
   const missing = requests.flatMap((request, position) => (request.vector === undefined ? [position] : []));
   if (missing.length > 0 && embedder === undefined) {
-    throw new BadInputError(`search request ${missing[0]} has no vector: with documentVectors and no embedder, every request must carry its query vector`, errorOptions);
+    throw new BadInputError(
+      `search request ${missing[0]} has no vector: with documentVectors and no embedder, every request must carry its query vector`,
+      errorOptions,
+    );
   }
   const computed = missing.length === 0 ? [] : await embedder!.embedQueries(missing.map((position) => texts[position]!));
   const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
@@ -35,6 +43,7 @@ export async function queryVectorsOf(requests: readonly SearchRequest[], texts: 
  * @throws BadOptionError naming `option` ("must be a positive integer, got …") otherwise.
  */
 export function positiveIntegerOption(value: number, option: string, errorOptions: Omit<HardnegErrorOptions, "option">): number {
-  if (!Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, errorOptions);
+  if (!Number.isInteger(value) || value < 1)
+    throw new BadOptionError(option, `must be a positive integer, got ${String(value)}`, errorOptions);
   return value;
 }

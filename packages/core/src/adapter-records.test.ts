@@ -1,8 +1,6 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { documentFromProperties, documentTextOf, documentVectorProperty } from "./adapter-records.js";
 import { HardnegError } from "./errors.js";
-import type { StoredRecord } from "./types.js";
 
 const target = { idKey: "doc_id", contentKey: "text", titleKey: "title" };
 
@@ -11,7 +9,9 @@ describe("documentTextOf", () => {
     expect(documentTextOf({ id: "r", properties: { title: "Espresso", text: "Fine grind." } }, target)).toBe("Espresso\nFine grind.");
     expect(documentTextOf({ id: "r", properties: { title: "", text: "Fine grind." } }, target)).toBe("Fine grind.");
     expect(documentTextOf({ id: "r", properties: { title: 7, text: "Fine grind." } }, target)).toBe("Fine grind.");
-    expect(documentTextOf({ id: "r", properties: { title: "Espresso", text: "Fine grind." } }, { idKey: "doc_id", contentKey: "text" })).toBe("Fine grind.");
+    expect(
+      documentTextOf({ id: "r", properties: { title: "Espresso", text: "Fine grind." } }, { idKey: "doc_id", contentKey: "text" }),
+    ).toBe("Fine grind.");
   });
 });
 
@@ -26,7 +26,9 @@ describe("documentVectorProperty", () => {
         thrown = error;
       }
       expect(HardnegError.isInstance(thrown) && thrown.code).toBe("BAD_INPUT");
-      expect((thrown as Error).message).toBe('[hardneg] [test] collection "docs": record "r7" needs 2 finite numbers under "vector" (documentVectors)');
+      expect((thrown as Error).message).toBe(
+        '[hardneg] [test] collection "docs": record "r7" needs 2 finite numbers under "vector" (documentVectors)',
+      );
     }
   });
 });
@@ -34,7 +36,12 @@ describe("documentVectorProperty", () => {
 describe("documentFromProperties", () => {
   it("maps content and title, keeps other properties as fields, and drops the id and engine keys", () => {
     const properties = { doc_id: "d1", text: "Fine grind.", title: "Espresso", year: 2024, hardneg_vector: [1, 2] };
-    expect(documentFromProperties("d1", properties, target, ["hardneg_vector"])).toEqual({ id: "d1", text: "Fine grind.", title: "Espresso", fields: { year: 2024 } });
+    expect(documentFromProperties("d1", properties, target, ["hardneg_vector"])).toEqual({
+      id: "d1",
+      text: "Fine grind.",
+      title: "Espresso",
+      fields: { year: 2024 },
+    });
     expect(properties).toHaveProperty("hardneg_vector");
   });
 
@@ -42,6 +49,10 @@ describe("documentFromProperties", () => {
     expect(documentFromProperties("d2", { text: null, title: null }, target)).toEqual({ id: "d2", text: "" });
     expect(documentFromProperties("d3", {}, target)).toEqual({ id: "d3", text: "" });
     expect(documentFromProperties("d4", { text: 42, title: 7 }, target)).toEqual({ id: "d4", text: "42", title: "7" });
-    expect(documentFromProperties("d5", { text: "x", title: "T" }, { idKey: "doc_id", contentKey: "text" })).toEqual({ id: "d5", text: "x", fields: { title: "T" } });
+    expect(documentFromProperties("d5", { text: "x", title: "T" }, { idKey: "doc_id", contentKey: "text" })).toEqual({
+      id: "d5",
+      text: "x",
+      fields: { title: "T" },
+    });
   });
 });

@@ -24,9 +24,18 @@ export function documentTextOf(record: StoredRecord, target: Omit<DocumentTarget
  * @throws BadInputError (with `errorOptions`: the adapter's component and the collection) when
  * the value is not an array of `dimension` finite numbers.
  */
-export function documentVectorProperty(record: StoredRecord, property: string, dimension: number, errorOptions: HardnegErrorOptions): number[] {
+export function documentVectorProperty(
+  record: StoredRecord,
+  property: string,
+  dimension: number,
+  errorOptions: HardnegErrorOptions,
+): number[] {
   const value = record.properties[property];
-  if (!Array.isArray(value) || value.length !== dimension || !value.every((component) => typeof component === "number" && Number.isFinite(component))) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== dimension ||
+    !value.every((component) => typeof component === "number" && Number.isFinite(component))
+  ) {
     throw new BadInputError(`record "${record.id}" needs ${dimension} finite numbers under "${property}" (documentVectors)`, errorOptions);
   }
   return value as number[];
@@ -38,7 +47,12 @@ export function documentVectorProperty(record: StoredRecord, property: string, d
  * `fields` (left out when there is none) except `idKey` and the adapter's own `engineKeys`
  * (such as a vector field or a kept record id). Values that are not strings are stringified.
  */
-export function documentFromProperties(id: string, properties: Record<string, unknown>, target: Omit<DocumentTarget, "collection">, engineKeys: readonly string[] = []): Doc {
+export function documentFromProperties(
+  id: string,
+  properties: Record<string, unknown>,
+  target: Omit<DocumentTarget, "collection">,
+  engineKeys: readonly string[] = [],
+): Doc {
   const { [target.idKey]: _id, [target.contentKey]: content, ...rest } = properties;
   for (const key of engineKeys) delete rest[key];
   const document: Doc = { id, text: content === undefined || content === null ? "" : String(content) };

@@ -28,7 +28,12 @@ export class DocsCollection {
 
   /** The search target backends receive. */
   get target(): DocumentTarget {
-    return { collection: this.collectionName, idKey: this.idKey, contentKey: this.contentKey, ...(this.titleKey === undefined ? {} : { titleKey: this.titleKey }) };
+    return {
+      collection: this.collectionName,
+      idKey: this.idKey,
+      contentKey: this.contentKey,
+      ...(this.titleKey === undefined ? {} : { titleKey: this.titleKey }),
+    };
   }
 }
 
@@ -101,7 +106,10 @@ export class HardNegativesCollection implements HardNegativeKeys {
     const names = [this.queryContentKey, this.goldIdsKey, this.goldDocumentsKey, this.hardNegativeDocumentKey, this.hardNegativeIdKey];
     for (const name of names) {
       if (FIXED_ROW_KEYS.includes(name as (typeof FIXED_ROW_KEYS)[number]) || names.indexOf(name) !== names.lastIndexOf(name)) {
-        throw new BadOptionError("hardNegativesCollection", `key "${name}" is used twice or clashes with a fixed row property (${FIXED_ROW_KEYS.join(", ")}); choose another name`);
+        throw new BadOptionError(
+          "hardNegativesCollection",
+          `key "${name}" is used twice or clashes with a fixed row property (${FIXED_ROW_KEYS.join(", ")}); choose another name`,
+        );
       }
     }
   }

@@ -18,11 +18,13 @@ describe("mapConcurrently", () => {
 
   it("rejects with the first failure and starts nothing after it", async () => {
     const started: number[] = [];
-    await expect(mapConcurrently([0, 1, 2, 3], 1, async (value) => {
-      started.push(value);
-      if (value === 1) throw new Error("boom");
-      return value;
-    })).rejects.toThrow("boom");
+    await expect(
+      mapConcurrently([0, 1, 2, 3], 1, async (value) => {
+        started.push(value);
+        if (value === 1) throw new Error("boom");
+        return value;
+      }),
+    ).rejects.toThrow("boom");
     expect(started).toEqual([0, 1]);
   });
 

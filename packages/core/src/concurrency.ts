@@ -2,7 +2,11 @@
  * Maps `items` with at most `concurrency` calls in flight, keeping input order in the result.
  * The first failure rejects once in-flight calls settle; no new call starts after it.
  */
-export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -22,7 +26,11 @@ export async function mapConcurrently<T, R>(items: readonly T[], concurrency: nu
 }
 
 /** {@link mapConcurrently} for work whose results are not needed. */
-export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   await mapConcurrently(items, concurrency, worker);
 }
 

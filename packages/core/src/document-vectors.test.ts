@@ -25,7 +25,11 @@ describe("checkDocumentVectors", () => {
   it("passes the same embedder, requests carrying their own vectors, precomputed vectors, and collections hardneg did not create", () => {
     expect(codeOf(() => checkDocumentVectors(withModel, "onnx:model-a", errorOptions))).toBeUndefined();
     expect(codeOf(() => checkDocumentVectors(withModel, undefined, errorOptions))).toBeUndefined();
-    expect(codeOf(() => checkDocumentVectors({ ...documents, vectors: { embedderId: "property:vector", dimension: 8 } }, "onnx:model-b", errorOptions))).toBeUndefined();
+    expect(
+      codeOf(() =>
+        checkDocumentVectors({ ...documents, vectors: { embedderId: "property:vector", dimension: 8 } }, "onnx:model-b", errorOptions),
+      ),
+    ).toBeUndefined();
     expect(codeOf(() => checkDocumentVectors({ name: "foreign", kind: "records" }, "onnx:model-a", errorOptions))).toBeUndefined();
     expect(codeOf(() => checkDocumentVectors(undefined, "onnx:model-a", errorOptions))).toBeUndefined();
   });

@@ -20,7 +20,8 @@ export async function documentVectorsSourceOf(
   documentVectors: { property: string; dimension: number } | undefined,
   embedder: Embedder | undefined,
 ): Promise<DocumentVectorsSource | undefined> {
-  if (documentVectors !== undefined) return { embedderId: `${PROPERTY_SOURCE_PREFIX}${documentVectors.property}`, dimension: documentVectors.dimension };
+  if (documentVectors !== undefined)
+    return { embedderId: `${PROPERTY_SOURCE_PREFIX}${documentVectors.property}`, dimension: documentVectors.dimension };
   return embedder === undefined ? undefined : { embedderId: embedder.id, dimension: await embedderDimension(embedder) };
 }
 
@@ -32,13 +33,24 @@ export async function documentVectorsSourceOf(
  * @throws UnsupportedCapabilityError when the collection holds no document vectors.
  * @throws BadOptionError (option "embedder") when its vectors come from another embedder.
  */
-export function checkDocumentVectors(spec: CollectionSpec | undefined, embedderId: string | undefined, errorOptions: HardnegErrorOptions): void {
+export function checkDocumentVectors(
+  spec: CollectionSpec | undefined,
+  embedderId: string | undefined,
+  errorOptions: HardnegErrorOptions,
+): void {
   if (spec?.kind !== "documents") return;
   if (spec.vectors === undefined) {
-    throw new UnsupportedCapabilityError(`holds no document vectors, so vector and hybrid search would find nothing; load it again with an embedder (hardneg load --embedder ...), or use mode "bm25"`, errorOptions);
+    throw new UnsupportedCapabilityError(
+      `holds no document vectors, so vector and hybrid search would find nothing; load it again with an embedder (hardneg load --embedder ...), or use mode "bm25"`,
+      errorOptions,
+    );
   }
   if (embedderId !== undefined && !spec.vectors.embedderId.startsWith(PROPERTY_SOURCE_PREFIX) && spec.vectors.embedderId !== embedderId) {
-    throw new BadOptionError("embedder", `the collection's document vectors come from "${spec.vectors.embedderId}", but the queries would be embedded by "${embedderId}"; use the same embedder, or delete the collection and load it again`, errorOptions);
+    throw new BadOptionError(
+      "embedder",
+      `the collection's document vectors come from "${spec.vectors.embedderId}", but the queries would be embedded by "${embedderId}"; use the same embedder, or delete the collection and load it again`,
+      errorOptions,
+    );
   }
 }
 
@@ -48,9 +60,17 @@ export function checkDocumentVectors(spec: CollectionSpec | undefined, embedderI
  *
  * @throws BadOptionError (option "embedder") when the collection holds vectors of another source.
  */
-export function withDocumentVectors(spec: CollectionSpec, source: DocumentVectorsSource, errorOptions: HardnegErrorOptions): CollectionSpec | undefined {
+export function withDocumentVectors(
+  spec: CollectionSpec,
+  source: DocumentVectorsSource,
+  errorOptions: HardnegErrorOptions,
+): CollectionSpec | undefined {
   const recorded = spec.vectors;
   if (recorded === undefined) return { ...spec, vectors: source };
   if (recorded.embedderId === source.embedderId && recorded.dimension === source.dimension) return undefined;
-  throw new BadOptionError("embedder", `the collection holds ${recorded.dimension}-dimensional vectors from "${recorded.embedderId}"; these are ${source.dimension}-dimensional from "${source.embedderId}". One collection keeps one embedder's vectors: delete it and load it again, or load into another collection`, errorOptions);
+  throw new BadOptionError(
+    "embedder",
+    `the collection holds ${recorded.dimension}-dimensional vectors from "${recorded.embedderId}"; these are ${source.dimension}-dimensional from "${source.embedderId}". One collection keeps one embedder's vectors: delete it and load it again, or load into another collection`,
+    errorOptions,
+  );
 }

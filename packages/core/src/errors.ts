@@ -50,8 +50,12 @@ export class HardnegError extends Error {
 
   /** True when the error comes from what the user gave (exit code 2 in the CLI). */
   get isUserError(): boolean {
-    return this.code === "BAD_INPUT" || this.code === "BAD_OPTION" || this.code === "MISSING_COLLECTION"
-      || this.code === "UNSUPPORTED_CAPABILITY";
+    return (
+      this.code === "BAD_INPUT" ||
+      this.code === "BAD_OPTION" ||
+      this.code === "MISSING_COLLECTION" ||
+      this.code === "UNSUPPORTED_CAPABILITY"
+    );
   }
 }
 

@@ -33,7 +33,8 @@ export function fuseHits(keyword: readonly Hit[], vector: readonly Hit[], option
   const rrfConstant = options.rrfConstant ?? 60;
   if (!(alpha >= 0 && alpha <= 1)) throw new BadOptionError("alpha", `must be between 0 (keyword) and 1 (vector), got ${String(alpha)}`);
   if (!Number.isInteger(k) || k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`);
-  if (fusion !== "relative-score" && fusion !== "rrf") throw new BadOptionError("fusion", `must be "relative-score" or "rrf", got ${JSON.stringify(fusion)}`);
+  if (fusion !== "relative-score" && fusion !== "rrf")
+    throw new BadOptionError("fusion", `must be "relative-score" or "rrf", got ${JSON.stringify(fusion)}`);
 
   // Ranks: [in the heavier list, in the lighter list]; a missing document ranks after all.
   const fused = new Map<string, { score: number; ranks: [number, number] }>();
@@ -50,9 +51,13 @@ export function fuseHits(keyword: readonly Hit[], vector: readonly Hit[], option
   add(vector, alpha, alpha >= 0.5);
 
   return [...fused]
-    .sort(([leftId, left], [rightId, right]) => right.score - left.score
-      || compareRanks(left.ranks[0], right.ranks[0]) || compareRanks(left.ranks[1], right.ranks[1])
-      || (leftId < rightId ? -1 : leftId > rightId ? 1 : 0))
+    .sort(
+      ([leftId, left], [rightId, right]) =>
+        right.score - left.score ||
+        compareRanks(left.ranks[0], right.ranks[0]) ||
+        compareRanks(left.ranks[1], right.ranks[1]) ||
+        (leftId < rightId ? -1 : leftId > rightId ? 1 : 0),
+    )
     .slice(0, k)
     .map(([id, { score }], position) => ({ id, score, rank: position + 1 }));
 }

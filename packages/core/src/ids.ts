@@ -17,5 +17,5 @@ export function uuidV5(name: string, namespace: string = HARDNEG_NAMESPACE): str
 
 /** A short stable id for a piece of content (queries with no id field get one from their text). */
 export function contentId(text: string): string {
-  return "q-" + createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+  return `q-${createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16)}`;
 }

@@ -10,18 +10,42 @@ export { seededRandom, shuffled } from "./random.js";
 export * from "./text.js";
 export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";
 export { processExists } from "./process-exists.js";
-export { withRetries, backoffDelayMs, isTransientError, isTransientStatus, parseRetryAfterMs, type RetryAttempt, type RetryOptions } from "./retry.js";
+export {
+  withRetries,
+  backoffDelayMs,
+  isTransientError,
+  isTransientStatus,
+  parseRetryAfterMs,
+  type RetryAttempt,
+  type RetryOptions,
+} from "./retry.js";
 export { fuseHits, type FuseHitsOptions } from "./fusion.js";
 export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
 export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
 export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
 
-
 // Metrics, mining, evaluation and engine comparison.
 export * from "./metrics.js";
 export * from "./mining/options.js";
-export { resolveMineConfig, bestMode, type MineConfig, type MineProgress, type MiningOptions, type ResolvedJudgeSettings, type ResolvedMineConfig } from "./mining/config.js";
-export { selectNegatives, padNegatives, eligibleInDrawOrder, DROP_REASONS, type DropReason, type Selection, type SelectionInput, type SelectedNegative } from "./mining/select-negatives.js";
+export {
+  resolveMineConfig,
+  bestMode,
+  type MineConfig,
+  type MineProgress,
+  type MiningOptions,
+  type ResolvedJudgeSettings,
+  type ResolvedMineConfig,
+} from "./mining/config.js";
+export {
+  selectNegatives,
+  padNegatives,
+  eligibleInDrawOrder,
+  DROP_REASONS,
+  type DropReason,
+  type Selection,
+  type SelectionInput,
+  type SelectedNegative,
+} from "./mining/select-negatives.js";
 export { queryFromRecord, sampleQueries, type QueryOrSkip, type UnusableQuery } from "./mining/query-source.js";
 export { mine, type MineJudgeReport, type MineReport } from "./mining/mine.js";
 export { addHardNegatives, type AddHardNegativesOptions } from "./mining/add-hard-negatives.js";
@@ -51,14 +75,33 @@ export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from "./exporters/e
 export { writeLinesAtomically } from "./exporters/atomic-write.js";
 
 // Embedders (client-side vectors).
-export { embedderDimension, normalizeVector, type Embedder, type EmbedderBaseOptions, type EmbedderUsage, type EmbeddingCacheOptions, type EmbeddingKind } from "./embedders/embedder.js";
+export {
+  embedderDimension,
+  normalizeVector,
+  type Embedder,
+  type EmbedderBaseOptions,
+  type EmbedderUsage,
+  type EmbeddingCacheOptions,
+  type EmbeddingKind,
+} from "./embedders/embedder.js";
 export { EmbeddingCache, DEFAULT_EMBEDDING_CACHE_DIRECTORY } from "./embedders/embedding-cache.js";
-export { OpenAiCompatibleEmbedder, EMBEDDER_API_KEY_VARIABLES, type OpenAiCompatibleEmbedderOptions } from "./embedders/openai-compatible-embedder.js";
+export {
+  OpenAiCompatibleEmbedder,
+  EMBEDDER_API_KEY_VARIABLES,
+  type OpenAiCompatibleEmbedderOptions,
+} from "./embedders/openai-compatible-embedder.js";
 export { OnnxEmbedder, type OnnxEmbedderOptions } from "./embedders/onnx-embedder.js";
 
 // Judges (false-negative control).
 export * from "./judges/judge.js";
-export { PROMPT_VERSION, judgeMessages, parseJudgeAnswer, MAX_DOCUMENT_CHARACTERS, type ChatMessage, type JudgeAnswer } from "./judges/judge-prompt.js";
+export {
+  PROMPT_VERSION,
+  judgeMessages,
+  parseJudgeAnswer,
+  MAX_DOCUMENT_CHARACTERS,
+  type ChatMessage,
+  type JudgeAnswer,
+} from "./judges/judge-prompt.js";
 export { judgeApiKeyFromEnvironment, RejectedRequestError, type JudgeHttpOptions } from "./judges/judge-http.js";
 export { LlmJudge, type LlmJudgeOptions } from "./judges/llm-judge.js";
 export { RerankJudge, RERANK_APIS, RERANK_JUDGE_VERSION, type RerankApi, type RerankJudgeOptions } from "./judges/rerank-judge.js";

@@ -23,20 +23,40 @@ async function* documents(count: number, failAt?: number): AsyncGenerator<Doc> {
 async function loaded(): Promise<MemoryStore> {
   const store = new MemoryStore();
   await ingestDocuments(store, docs, documents(20));
-  await ingestQueries(store, queries, (async function* () { yield { id: "q1", text: "espresso grind 3", goldIds: ["d3"] }; })());
+  await ingestQueries(
+    store,
+    queries,
+    (async function* () {
+      yield { id: "q1", text: "espresso grind 3", goldIds: ["d3"] };
+    })(),
+  );
   return store;
 }
 
 function mineIn(store: MemoryStore) {
-  return mine({ backend: createSearchBackend(new WordOverlapBackend(store)), store, docsCollection: docs, queriesCollection: queries, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }), negativesPerQuery: 2 });
+  return mine({
+    backend: createSearchBackend(new WordOverlapBackend(store)),
+    store,
+    docsCollection: docs,
+    queriesCollection: queries,
+    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    negativesPerQuery: 2,
+  });
 }
 
 describe("loads on a store that cannot swap collections", () => {
   it("a load that fails part-way into an existing collection leaves it refused by mining and evaluation until a load succeeds", async () => {
     const store = await loaded();
     await expect(ingestDocuments(store, docs, documents(40, 30))).rejects.toThrow("docs.jsonl:30");
-    for (const action of [() => mineIn(store), () => evaluate({ backend: createSearchBackend(new WordOverlapBackend(store)), store, docsCollection: docs, queriesCollection: queries })]) {
-      const error = await action().then(() => undefined, (caught: unknown) => caught);
+    for (const action of [
+      () => mineIn(store),
+      () =>
+        evaluate({ backend: createSearchBackend(new WordOverlapBackend(store)), store, docsCollection: docs, queriesCollection: queries }),
+    ]) {
+      const error = await action().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(HardnegError.isInstance(error) && error.code).toBe("BAD_INPUT");
       expect((error as Error).message).toMatch(/collection "docs".*incomplete: a load into it started at .* did not finish/);
     }
@@ -54,7 +74,10 @@ describe("loads on a store that cannot swap collections", () => {
 
   it("a load never silently replaces a collection of another kind", async () => {
     const store = await loaded();
-    const error = await ingestDocuments(store, new DocsCollection({ collectionName: "queries" }), documents(3)).then(() => undefined, (caught: unknown) => caught);
+    const error = await ingestDocuments(store, new DocsCollection({ collectionName: "queries" }), documents(3)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(HardnegError.isInstance(error) && error.code).toBe("BAD_OPTION");
     expect(await store.count("queries")).toBe(1);
   });

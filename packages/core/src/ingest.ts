@@ -37,44 +37,79 @@ export interface StagedLoad {
  * before. Other stores are written in place, with the collection marked as loading until the
  * end, so mining refuses a collection a failed load left incomplete.
  */
-export async function ingestDocuments(store: Store, collection: DocsCollection, documents: AsyncIterable<Doc>, options: IngestOptions = {}): Promise<number> {
+export async function ingestDocuments(
+  store: Store,
+  collection: DocsCollection,
+  documents: AsyncIterable<Doc>,
+  options: IngestOptions = {},
+): Promise<number> {
   const staged = await stageDocuments(store, collection, documents, options);
   await staged.commit();
   return staged.count;
 }
 
 /** Writes queries into a queries collection, with the same guarantees as {@link ingestDocuments}. */
-export async function ingestQueries(store: Store, collection: QueriesCollection, queries: AsyncIterable<Query>, options: IngestOptions = {}): Promise<number> {
+export async function ingestQueries(
+  store: Store,
+  collection: QueriesCollection,
+  queries: AsyncIterable<Query>,
+  options: IngestOptions = {},
+): Promise<number> {
   const staged = await stageQueries(store, collection, queries, options);
   await staged.commit();
   return staged.count;
 }
 
 /** Writes documents for a later {@link StagedLoad.commit}; nothing is visible until then (see {@link ingestDocuments}). */
-export async function stageDocuments(store: Store, collection: DocsCollection, documents: AsyncIterable<Doc>, options: IngestOptions = {}): Promise<StagedLoad> {
+export async function stageDocuments(
+  store: Store,
+  collection: DocsCollection,
+  documents: AsyncIterable<Doc>,
+  options: IngestOptions = {},
+): Promise<StagedLoad> {
   const { collectionName, idKey, contentKey, titleKey } = collection;
   const target = { idKey, contentKey, ...(titleKey === undefined ? {} : { titleKey }) };
   return stage(store, { name: collectionName, kind: "documents", target }, documents, (doc) => documentToRecord(doc, collection), options);
 }
 
 /** Writes queries for a later {@link StagedLoad.commit}; nothing is visible until then (see {@link ingestDocuments}). */
-export async function stageQueries(store: Store, collection: QueriesCollection, queries: AsyncIterable<Query>, options: IngestOptions = {}): Promise<StagedLoad> {
+export async function stageQueries(
+  store: Store,
+  collection: QueriesCollection,
+  queries: AsyncIterable<Query>,
+  options: IngestOptions = {},
+): Promise<StagedLoad> {
   const { collectionName, idKey, queryContentKey, goldIdsKey, gradesKey } = collection;
   const spec = { name: collectionName, kind: "queries" as const, queryKeys: { idKey, queryContentKey, goldIdsKey, gradesKey } };
   return stage(store, spec, queries, (query) => queryToRecord(query, collection), options);
 }
 
-async function stage<T>(store: Store, spec: CollectionSpec, items: AsyncIterable<T>, toRecord: (item: T) => StoredRecord, options: IngestOptions): Promise<StagedLoad> {
+async function stage<T>(
+  store: Store,
+  spec: CollectionSpec,
+  items: AsyncIterable<T>,
+  toRecord: (item: T) => StoredRecord,
+  options: IngestOptions,
+): Promise<StagedLoad> {
   const existing = await store.describeCollection(spec.name);
   if (existing !== undefined && existing.kind !== spec.kind) {
-    throw new BadOptionError("collection", `"${spec.name}" already holds ${existing.kind}, not ${spec.kind}; choose another name or delete it first`);
+    throw new BadOptionError(
+      "collection",
+      `"${spec.name}" already holds ${existing.kind}, not ${spec.kind}; choose another name or delete it first`,
+    );
   }
   if (store.replaceCollection !== undefined) return stageAside(store, spec, items, toRecord, options);
   return stageInPlace(store, spec, items, toRecord, options);
 }
 
 /** Writes a staging collection, swapped in by `commit`. */
-async function stageAside<T>(store: Store, spec: CollectionSpec, items: AsyncIterable<T>, toRecord: (item: T) => StoredRecord, options: IngestOptions): Promise<StagedLoad> {
+async function stageAside<T>(
+  store: Store,
+  spec: CollectionSpec,
+  items: AsyncIterable<T>,
+  toRecord: (item: T) => StoredRecord,
+  options: IngestOptions,
+): Promise<StagedLoad> {
   await removeAbandonedStagings(store, spec.name);
   const staging = stagingNameOf(spec.name);
   await registerStaging(store, spec.name, staging);
@@ -91,7 +126,10 @@ async function stageAside<T>(store: Store, spec: CollectionSpec, items: AsyncIte
     throw error;
   }
   return {
-    collection: spec.name, writtenTo: staging, count, abort,
+    collection: spec.name,
+    writtenTo: staging,
+    count,
+    abort,
     async commit() {
       try {
         await store.replaceCollection!(staging, spec.name);
@@ -109,7 +147,13 @@ async function stageAside<T>(store: Store, spec: CollectionSpec, items: AsyncIte
  * failure removes a collection this load created; an existing collection it wrote into stays
  * marked incomplete, which mining and evaluation refuse until a load succeeds.
  */
-async function stageInPlace<T>(store: Store, spec: CollectionSpec, items: AsyncIterable<T>, toRecord: (item: T) => StoredRecord, options: IngestOptions): Promise<StagedLoad> {
+async function stageInPlace<T>(
+  store: Store,
+  spec: CollectionSpec,
+  items: AsyncIterable<T>,
+  toRecord: (item: T) => StoredRecord,
+  options: IngestOptions,
+): Promise<StagedLoad> {
   const created = !(await store.hasCollection(spec.name));
   await markLoading(store, spec.name);
   await store.createCollection(spec);
@@ -117,21 +161,30 @@ async function stageInPlace<T>(store: Store, spec: CollectionSpec, items: AsyncI
   try {
     count = await writeAll(store, spec.name, items, toRecord, options);
   } catch (error) {
-    if (created) await cleanUpAfter(error, async () => {
-      await store.deleteCollection(spec.name);
-      await markLoaded(store, spec.name);
-    });
+    if (created)
+      await cleanUpAfter(error, async () => {
+        await store.deleteCollection(spec.name);
+        await markLoaded(store, spec.name);
+      });
     throw error;
   }
   return {
-    collection: spec.name, writtenTo: spec.name, count,
+    collection: spec.name,
+    writtenTo: spec.name,
+    count,
     commit: () => markLoaded(store, spec.name),
     // Records already written in place cannot be taken back: the mark keeps the collection refused.
     abort: async () => undefined,
   };
 }
 
-async function writeAll<T>(store: Store, name: string, items: AsyncIterable<T>, toRecord: (item: T) => StoredRecord, options: IngestOptions): Promise<number> {
+async function writeAll<T>(
+  store: Store,
+  name: string,
+  items: AsyncIterable<T>,
+  toRecord: (item: T) => StoredRecord,
+  options: IngestOptions,
+): Promise<number> {
   const batchSize = options.batchSize ?? 1000;
   let written = 0;
   let batch: StoredRecord[] = [];

@@ -80,9 +80,14 @@ export async function markLoaded(store: Store, collection: string): Promise<void
  */
 export async function requireCompleteCollection(store: Store, collection: string): Promise<void> {
   if (!(await store.hasCollection(LOADS_COLLECTION))) return;
-  const record = (await store.getRecords(LOADS_COLLECTION, [inPlaceRecordId(collection)])).get(inPlaceRecordId(collection))?.properties as Partial<InPlaceRecord> | undefined;
+  const record = (await store.getRecords(LOADS_COLLECTION, [inPlaceRecordId(collection)])).get(inPlaceRecordId(collection))?.properties as
+    | Partial<InPlaceRecord>
+    | undefined;
   if (record?.status !== "loading") return;
-  throw new BadInputError(`is incomplete: a load into it started at ${String(record.started)} and did not finish (or is still running); load it again`, { collection });
+  throw new BadInputError(
+    `is incomplete: a load into it started at ${String(record.started)} and did not finish (or is still running); load it again`,
+    { collection },
+  );
 }
 
 async function writeInPlace(store: Store, collection: string, status: InPlaceRecord["status"]): Promise<void> {

@@ -37,6 +37,9 @@ describe("metrics", () => {
   });
 
   it("gradesOf gives every gold grade 1 unless graded", () => {
-    expect([...gradesOf({ goldIds: ["a", "b"], grades: { b: 2 } })]).toEqual([["a", 1], ["b", 2]]);
+    expect([...gradesOf({ goldIds: ["a", "b"], grades: { b: 2 } })]).toEqual([
+      ["a", 1],
+      ["b", 2],
+    ]);
   });
 });

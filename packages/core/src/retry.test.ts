@@ -16,11 +16,14 @@ describe("withRetries", () => {
   it("returns the first success and passes the attempt number", async () => {
     const { sleep, delays } = recordingSleep();
     const seen: number[] = [];
-    const result = await withRetries(async ({ attempt }) => {
-      seen.push(attempt);
-      if (attempt < 2) throw httpError(503);
-      return "ok";
-    }, { sleep, random: () => 0.5 });
+    const result = await withRetries(
+      async ({ attempt }) => {
+        seen.push(attempt);
+        if (attempt < 2) throw httpError(503);
+        return "ok";
+      },
+      { sleep, random: () => 0.5 },
+    );
     expect(result).toBe("ok");
     expect(seen).toEqual([0, 1, 2]);
     expect(delays).toHaveLength(2);
@@ -30,20 +33,30 @@ describe("withRetries", () => {
     const { sleep } = recordingSleep();
     let calls = 0;
     const failure = httpError(429);
-    await expect(withRetries(async () => {
-      calls++;
-      throw failure;
-    }, { retries: 3, sleep })).rejects.toBe(failure);
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          throw failure;
+        },
+        { retries: 3, sleep },
+      ),
+    ).rejects.toBe(failure);
     expect(calls).toBe(4);
   });
 
   it("does not retry a non-transient error", async () => {
     const { sleep, delays } = recordingSleep();
     let calls = 0;
-    await expect(withRetries(async () => {
-      calls++;
-      throw httpError(401);
-    }, { sleep })).rejects.toThrow("HTTP 401");
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          throw httpError(401);
+        },
+        { sleep },
+      ),
+    ).rejects.toThrow("HTTP 401");
     expect(calls).toBe(1);
     expect(delays).toEqual([]);
   });
@@ -51,45 +64,70 @@ describe("withRetries", () => {
   it("uses the caller's isTransient", async () => {
     const { sleep } = recordingSleep();
     let calls = 0;
-    await expect(withRetries(async () => {
-      calls++;
-      throw new Error("flaky");
-    }, { retries: 2, sleep, isTransient: (error) => (error as Error).message === "flaky" })).rejects.toThrow("flaky");
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          throw new Error("flaky");
+        },
+        { retries: 2, sleep, isTransient: (error) => (error as Error).message === "flaky" },
+      ),
+    ).rejects.toThrow("flaky");
     expect(calls).toBe(3);
   });
 
   it("doubles the delay cap per retry, bounded by maxDelayMs (random = 1 - epsilon gives the cap)", async () => {
     const { sleep, delays } = recordingSleep();
-    await expect(withRetries(async () => {
-      throw httpError(500);
-    }, { retries: 5, baseDelayMs: 100, maxDelayMs: 1000, sleep, random: () => 0.999999 })).rejects.toThrow();
+    await expect(
+      withRetries(
+        async () => {
+          throw httpError(500);
+        },
+        { retries: 5, baseDelayMs: 100, maxDelayMs: 1000, sleep, random: () => 0.999999 },
+      ),
+    ).rejects.toThrow();
     expect(delays).toEqual([99, 199, 399, 799, 999]);
   });
 
   it("waits at least a delay the server requested, within maxDelayMs", async () => {
     const { sleep, delays } = recordingSleep();
-    await expect(withRetries(async () => {
-      throw httpError(429);
-    }, { retries: 2, sleep, random: () => 0, requestedDelayMs: () => 3000, maxDelayMs: 2000 })).rejects.toThrow();
+    await expect(
+      withRetries(
+        async () => {
+          throw httpError(429);
+        },
+        { retries: 2, sleep, random: () => 0, requestedDelayMs: () => 3000, maxDelayMs: 2000 },
+      ),
+    ).rejects.toThrow();
     expect(delays).toEqual([2000, 2000]);
   });
 
   it("stops retrying once the signal is aborted", async () => {
     const controller = new AbortController();
     let calls = 0;
-    await expect(withRetries(async () => {
-      calls++;
-      controller.abort();
-      throw httpError(503);
-    }, { signal: controller.signal, sleep: async () => {} })).rejects.toThrow("HTTP 503");
+    await expect(
+      withRetries(
+        async () => {
+          calls++;
+          controller.abort();
+          throw httpError(503);
+        },
+        { signal: controller.signal, sleep: async () => {} },
+      ),
+    ).rejects.toThrow("HTTP 503");
     expect(calls).toBe(1);
   });
 
   it("reports each retry to onRetry", async () => {
     const reported: number[] = [];
-    await expect(withRetries(async () => {
-      throw httpError(502);
-    }, { retries: 2, sleep: async () => {}, onRetry: ({ attempt }) => void reported.push(attempt) })).rejects.toThrow();
+    await expect(
+      withRetries(
+        async () => {
+          throw httpError(502);
+        },
+        { retries: 2, sleep: async () => {}, onRetry: ({ attempt }) => void reported.push(attempt) },
+      ),
+    ).rejects.toThrow();
     expect(reported).toEqual([1, 2]);
   });
 

@@ -42,10 +42,7 @@ export interface RetryOptions {
  * spreads out clients that failed together). A non-transient failure, or the last transient
  * one, is rethrown unchanged so the caller can map it to its own error type.
  */
-export async function withRetries<T>(
-  operation: (attempt: RetryAttempt) => Promise<T>,
-  options: RetryOptions = {},
-): Promise<T> {
+export async function withRetries<T>(operation: (attempt: RetryAttempt) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const retries = options.retries ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 250;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
@@ -73,10 +70,7 @@ export async function withRetries<T>(
 }
 
 /** The full-jitter delay before retry number `retry + 1` (0-based `retry`). */
-export function backoffDelayMs(
-  retry: number,
-  options: { baseDelayMs: number; maxDelayMs: number; random?: () => number },
-): number {
+export function backoffDelayMs(retry: number, options: { baseDelayMs: number; maxDelayMs: number; random?: () => number }): number {
   const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
   return Math.floor((options.random ?? Math.random)() * cap);
 }
@@ -104,8 +98,17 @@ export function isTransientStatus(status: number): boolean {
 }
 
 const TRANSIENT_CODES = new Set([
-  "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
-  "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
 ]);
 const TRANSIENT_NAMES = new Set(["TimeoutError", "ConnectionError", "NoLivingConnectionsError", "FetchError"]);
 

@@ -8,7 +8,11 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export function normalizeText(text: string): string {
   // Most benchmark text is ASCII, where NFKC is the identity and letters/digits are [a-z0-9]:
   // the plain path gives the same result several times faster.
-  if (!NON_ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  if (!NON_ASCII.test(text))
+    return text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
   return text
     .normalize("NFKC")
     .toLowerCase()

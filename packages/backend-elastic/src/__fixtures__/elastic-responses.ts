@@ -9,7 +9,9 @@ export const msearchTwoQueries = {
   took: 4,
   responses: [
     {
-      took: 3, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+      took: 3,
+      timed_out: false,
+      _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
       hits: {
         max_score: 7.25,
         hits: [
@@ -20,7 +22,9 @@ export const msearchTwoQueries = {
       status: 200,
     },
     {
-      took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+      took: 1,
+      timed_out: false,
+      _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
       hits: { max_score: null, hits: [] },
       status: 200,
     },
@@ -30,9 +34,7 @@ export const msearchTwoQueries = {
 /** Multi search API: a sub-search that failed is an `{ error, status }` item in `responses`. */
 export const msearchOneRejected = {
   took: 1,
-  responses: [
-    { error: { root_cause: [], type: "es_rejected_execution_exception", reason: "rejected execution of search" }, status: 429 },
-  ],
+  responses: [{ error: { root_cause: [], type: "es_rejected_execution_exception", reason: "rejected execution of search" }, status: 429 }],
 };
 
 /** Search API with a `terms` query: full `_source` of each matching document. */
@@ -40,11 +42,24 @@ export const msearchDocumentsById = {
   took: 2,
   responses: [
     {
-      took: 2, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+      took: 2,
+      timed_out: false,
+      _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
       hits: {
         max_score: 1,
         hits: [
-          { _index: "coffee", _id: "d2", _score: 1, _source: { doc_id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", lang: "en", hardneg_vector: [0.1, 0.2] } },
+          {
+            _index: "coffee",
+            _id: "d2",
+            _score: 1,
+            _source: {
+              doc_id: "d2",
+              text: "Espresso is brewed under pressure.",
+              title: "Espresso",
+              lang: "en",
+              hardneg_vector: [0.1, 0.2],
+            },
+          },
           { _index: "coffee", _id: "d5", _score: 1, _source: { doc_id: "d5", text: "Cold brew steeps for hours." } },
         ],
       },
@@ -54,14 +69,28 @@ export const msearchDocumentsById = {
 };
 
 /** Open point in time API (`POST /<index>/_pit?keep_alive=`): `{ id, _shards }`. */
-export const pointInTimeOpened = { id: "46ToAwMDaWR5BXV1aWQyKwZub2RlXzMAAAAAAAAAACoBYwADaWR4BXV1aWQxAgZub2RlXzEAAAAAAAAAAAEBYQADaWR5BXV1aWQyKgZub2RlXzIAAAAAAAAAAAwBYgACBXV1aWQyAAAFdXVpZDEAAQltYXRjaF9hbGw_gAAAAA==", _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } };
+export const pointInTimeOpened = {
+  id: "46ToAwMDaWR5BXV1aWQyKwZub2RlXzMAAAAAAAAAACoBYwADaWR4BXV1aWQxAgZub2RlXzEAAAAAAAAAAAEBYQADaWR5BXV1aWQyKgZub2RlXzIAAAAAAAAAAAwBYgACBXV1aWQyAAAFdXVpZDEAAQltYXRjaF9hbGw_gAAAAA==",
+  _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+};
 
 /** Search API with `pit` and `sort`: hits carry `sort` values for `search_after`, and `pit_id`. */
 export function pointInTimePage(ids: string[], firstSort: number, pitId = pointInTimeOpened.id) {
   return {
     pit_id: pitId,
-    took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-    hits: { max_score: null, hits: ids.map((id, offset) => ({ _index: "runs", _id: id, _score: null, _source: { type: "run", n: firstSort + offset }, sort: [firstSort + offset] })) },
+    took: 1,
+    timed_out: false,
+    _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+    hits: {
+      max_score: null,
+      hits: ids.map((id, offset) => ({
+        _index: "runs",
+        _id: id,
+        _score: null,
+        _source: { type: "run", n: firstSort + offset },
+        sort: [firstSort + offset],
+      })),
+    },
   };
 }
 
@@ -73,8 +102,26 @@ export const bulkPartialFailure = {
   took: 30,
   errors: true,
   items: [
-    { index: { _index: "coffee", _id: "d1", _version: 1, result: "created", _shards: { total: 2, successful: 1, failed: 0 }, status: 201, _seq_no: 0, _primary_term: 1 } },
-    { index: { _index: "coffee", _id: "d2", status: 429, error: { type: "es_rejected_execution_exception", reason: "rejected execution of coordinating operation" } } },
+    {
+      index: {
+        _index: "coffee",
+        _id: "d1",
+        _version: 1,
+        result: "created",
+        _shards: { total: 2, successful: 1, failed: 0 },
+        status: 201,
+        _seq_no: 0,
+        _primary_term: 1,
+      },
+    },
+    {
+      index: {
+        _index: "coffee",
+        _id: "d2",
+        status: 429,
+        error: { type: "es_rejected_execution_exception", reason: "rejected execution of coordinating operation" },
+      },
+    },
     { index: { _index: "coffee", _id: "d3", _version: 1, result: "created", status: 201 } },
   ],
 };
@@ -84,25 +131,53 @@ export const bulkMappingFailure = {
   took: 3,
   errors: true,
   items: [
-    { index: { _index: "coffee", _id: "d1", status: 400, error: { type: "document_parsing_exception", reason: "[1:30] failed to parse field [hardneg_vector] of type [dense_vector]" } } },
+    {
+      index: {
+        _index: "coffee",
+        _id: "d1",
+        status: 400,
+        error: { type: "document_parsing_exception", reason: "[1:30] failed to parse field [hardneg_vector] of type [dense_vector]" },
+      },
+    },
   ],
 };
 
 /** Bulk API: every item succeeded. */
 export function bulkAllCreated(ids: string[]) {
-  return { took: 5, errors: false, items: ids.map((id) => ({ index: { _index: "coffee", _id: id, _version: 1, result: "created", status: 201 } })) };
+  return {
+    took: 5,
+    errors: false,
+    items: ids.map((id) => ({ index: { _index: "coffee", _id: id, _version: 1, result: "created", status: 201 } })),
+  };
 }
 
 /** Multi get API (`POST /<index>/_mget`): `docs[]` with `found`. */
 /** `_mget` on a missing index (Elasticsearch 8.19): status 200, the error on each document. */
 export const mgetIndexMissing = {
-  docs: [{
-    _index: "gone", _id: "a",
-    error: {
-      root_cause: [{ type: "index_not_found_exception", reason: "no such index [gone]", "resource.type": "index_or_alias", "resource.id": "gone", index_uuid: "_na_", index: "gone" }],
-      type: "index_not_found_exception", reason: "no such index [gone]", "resource.type": "index_or_alias", "resource.id": "gone", index_uuid: "_na_", index: "gone",
+  docs: [
+    {
+      _index: "gone",
+      _id: "a",
+      error: {
+        root_cause: [
+          {
+            type: "index_not_found_exception",
+            reason: "no such index [gone]",
+            "resource.type": "index_or_alias",
+            "resource.id": "gone",
+            index_uuid: "_na_",
+            index: "gone",
+          },
+        ],
+        type: "index_not_found_exception",
+        reason: "no such index [gone]",
+        "resource.type": "index_or_alias",
+        "resource.id": "gone",
+        index_uuid: "_na_",
+        index: "gone",
+      },
     },
-  }],
+  ],
 };
 
 export const mgetOneMissing = {
@@ -132,8 +207,19 @@ export function mappingWithVectors(embedderId: string, dimension: number) {
     coffee: {
       mappings: {
         dynamic: "false",
-        _meta: { hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, vectors: { embedderId, dimension } } },
-        properties: { doc_id: { type: "keyword" }, text: { type: "text" }, hardneg_vector: { type: "dense_vector", dims: dimension, index: true, similarity: "cosine" } },
+        _meta: {
+          hardneg: {
+            name: "coffee",
+            kind: "documents",
+            target: { idKey: "doc_id", contentKey: "text" },
+            vectors: { embedderId, dimension },
+          },
+        },
+        properties: {
+          doc_id: { type: "keyword" },
+          text: { type: "text" },
+          hardneg_vector: { type: "dense_vector", dims: dimension, index: true, similarity: "cosine" },
+        },
       },
     },
   };
@@ -142,8 +228,22 @@ export function mappingWithVectors(embedderId: string, dimension: number) {
 /** Error responses (the "Common options → error responses" shape): `{ error: { root_cause, type, reason }, status }`. */
 export const indexNotFound = {
   error: {
-    root_cause: [{ type: "index_not_found_exception", reason: "no such index [missing]", "resource.type": "index_or_alias", "resource.id": "missing", index_uuid: "_na_", index: "missing" }],
-    type: "index_not_found_exception", reason: "no such index [missing]", "resource.type": "index_or_alias", "resource.id": "missing", index_uuid: "_na_", index: "missing",
+    root_cause: [
+      {
+        type: "index_not_found_exception",
+        reason: "no such index [missing]",
+        "resource.type": "index_or_alias",
+        "resource.id": "missing",
+        index_uuid: "_na_",
+        index: "missing",
+      },
+    ],
+    type: "index_not_found_exception",
+    reason: "no such index [missing]",
+    "resource.type": "index_or_alias",
+    "resource.id": "missing",
+    index_uuid: "_na_",
+    index: "missing",
   },
   status: 404,
 };
@@ -151,15 +251,25 @@ export const indexNotFound = {
 /** Security: missing or wrong credentials give 401 with a `security_exception`. */
 export const unauthenticated = {
   error: {
-    root_cause: [{ type: "security_exception", reason: "unable to authenticate with provided credentials and anonymous access is not allowed for this request" }],
-    type: "security_exception", reason: "unable to authenticate with provided credentials and anonymous access is not allowed for this request",
+    root_cause: [
+      {
+        type: "security_exception",
+        reason: "unable to authenticate with provided credentials and anonymous access is not allowed for this request",
+      },
+    ],
+    type: "security_exception",
+    reason: "unable to authenticate with provided credentials and anonymous access is not allowed for this request",
   },
   status: 401,
 };
 
 /** Security: valid credentials without the privilege give 403. */
 export const forbidden = {
-  error: { root_cause: [], type: "security_exception", reason: "action [indices:data/read/search] is unauthorized for API key id [abc] of user [miner]" },
+  error: {
+    root_cause: [],
+    type: "security_exception",
+    reason: "action [indices:data/read/search] is unauthorized for API key id [abc] of user [miner]",
+  },
   status: 403,
 };
 

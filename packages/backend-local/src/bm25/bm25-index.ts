@@ -103,9 +103,10 @@ export class Bm25Index {
   /** The `k` best documents for the query terms, best first; documents scoring 0 are left out. */
   search(termIds: readonly number[], k: number): RankedDocuments {
     const touchedCount = this.accumulate(termIds);
-    const ranked = touchedCount === DENSE
-      ? selectTopK(undefined, this.documentCount, this.accumulator!, k)
-      : selectTopK(this.touched!, touchedCount, this.accumulator!, k);
+    const ranked =
+      touchedCount === DENSE
+        ? selectTopK(undefined, this.documentCount, this.accumulator!, k)
+        : selectTopK(this.touched!, touchedCount, this.accumulator!, k);
     this.reset(touchedCount);
     return ranked;
   }

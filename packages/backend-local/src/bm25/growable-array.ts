@@ -9,7 +9,10 @@ export class GrowableArray<Constructor extends NumericArrayConstructor> {
   private buffer: InstanceType<Constructor>;
   length = 0;
 
-  constructor(private readonly constructorOf: Constructor, initialCapacity = 1024) {
+  constructor(
+    private readonly constructorOf: Constructor,
+    initialCapacity = 1024,
+  ) {
     this.buffer = new constructorOf(Math.max(16, initialCapacity)) as InstanceType<Constructor>;
   }
 

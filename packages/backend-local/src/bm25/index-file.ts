@@ -1,6 +1,15 @@
 import { closeSync, fstatSync, openSync } from "node:fs";
 import {
-  alignUp, checksummedHeader, checksumOf, headerBlock, HEADER_PREFIX_BYTES, LITTLE_ENDIAN, openIfReadable, readFully, readHeader, writeFileAtomically,
+  alignUp,
+  checksummedHeader,
+  checksumOf,
+  headerBlock,
+  HEADER_PREFIX_BYTES,
+  LITTLE_ENDIAN,
+  openIfReadable,
+  readFully,
+  readHeader,
+  writeFileAtomically,
 } from "../binary-file.js";
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 
@@ -43,11 +52,21 @@ export type IndexFileHeaderRead =
 type SectionName = "termOffsets" | "postingDocuments" | "postingScores" | "recordRowIds" | "vocabulary" | "documentIds";
 
 /** The order sections are written in, and checksummed in. */
-const SECTION_ORDER: readonly SectionName[] = ["termOffsets", "postingDocuments", "postingScores", "recordRowIds", "vocabulary", "documentIds"];
+const SECTION_ORDER: readonly SectionName[] = [
+  "termOffsets",
+  "postingDocuments",
+  "postingScores",
+  "recordRowIds",
+  "vocabulary",
+  "documentIds",
+];
 
 /** A file whose content does not match its checksum or its own header: it is rebuilt, with a warning. */
 export class DamagedIndexFileError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`index file ${file} is damaged: ${reason}`);
     this.name = "DamagedIndexFileError";
   }
@@ -82,7 +101,11 @@ export function writeIndexFile(file: string, index: Bm25Index, identity: IndexFi
   };
   // The header holds the section offsets, which depend on the header's own length: reserve a
   // generous fixed-size slot (offsets are small integers, the checksum a uint32) and pad the JSON into it.
-  const widest = { ...header, sections: Object.fromEntries(sections.map(([name]) => [name, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]])), checksum: 0xffffffff };
+  const widest = {
+    ...header,
+    sections: Object.fromEntries(sections.map(([name]) => [name, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]])),
+    checksum: 0xffffffff,
+  };
   const headerSlotBytes = alignUp(Buffer.byteLength(JSON.stringify(widest)) + HEADER_PREFIX_BYTES);
   let offset = headerSlotBytes;
   for (const [name, bytes] of sections) {
@@ -142,7 +165,8 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
     throw new DamagedIndexFileError(file, "checksum mismatch");
   }
   const view = <T>(name: SectionName, make: (offset: number, length: number) => T): T => make(sections[name][0], sections[name][1]);
-  const text = (name: SectionName) => JSON.parse(view(name, (offset, length) => Buffer.from(buffer, offset, length).toString("utf8"))) as string[];
+  const text = (name: SectionName) =>
+    JSON.parse(view(name, (offset, length) => Buffer.from(buffer, offset, length).toString("utf8"))) as string[];
   const index = new Bm25Index({
     collection: header.collection,
     parameters: header.parameters,
@@ -154,7 +178,8 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
     vocabulary: text("vocabulary"),
     documentIds: text("documentIds"),
   });
-  if (index.documentCount !== header.documentCount || index.termCount !== header.termCount) throw new DamagedIndexFileError(file, "sizes differ from its header");
+  if (index.documentCount !== header.documentCount || index.termCount !== header.termCount)
+    throw new DamagedIndexFileError(file, "sizes differ from its header");
   return index;
 }
 

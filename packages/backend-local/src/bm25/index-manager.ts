@@ -58,8 +58,12 @@ export class IndexManager {
     const stats = (source: IndexSource, index: Bm25Index): { index: Bm25Index; stats: Bm25IndexStats } => ({
       index,
       stats: {
-        source, file, collectionVersion,
-        documentCount: index.documentCount, termCount: index.termCount, postingCount: index.postingCount,
+        source,
+        file,
+        collectionVersion,
+        documentCount: index.documentCount,
+        termCount: index.termCount,
+        postingCount: index.postingCount,
         milliseconds: source === "cached" ? 0 : performance.now() - started,
       },
     });
@@ -84,7 +88,9 @@ export class IndexManager {
         writeIndexFile(file, built.index, { key, databaseId: this.store.databaseId, collectionVersion: built.collectionVersion });
       } catch (cause) {
         // Searching still works from memory; the next process will just rebuild. Say so, once per build.
-        this.warn(`[hardneg] [local] warning: could not write BM25 index file ${file} (${(cause as Error).message}); searching from memory, the next process builds it again`);
+        this.warn(
+          `[hardneg] [local] warning: could not write BM25 index file ${file} (${(cause as Error).message}); searching from memory, the next process builds it again`,
+        );
       }
     }
     this.cache.set(key, built);
@@ -118,7 +124,8 @@ export class IndexManager {
     let damage: string;
     if (found.status === "read") {
       const { header } = found;
-      if (header.key !== key || header.databaseId !== this.store.databaseId || header.collectionVersion !== collectionVersion) return undefined;
+      if (header.key !== key || header.databaseId !== this.store.databaseId || header.collectionVersion !== collectionVersion)
+        return undefined;
       try {
         return readIndexFile(file, header);
       } catch (error) {

@@ -14,7 +14,11 @@ function documents(count: number) {
   const words = ["quick", "brown", "fox", "lazy", "dog", "sleeps", "jumps", "over", "river", "zebra"];
   return Array.from({ length: count }, (_, position) => ({
     id: `r${position}`,
-    properties: { doc_id: `d${position}`, title: words[position % words.length], text: words.filter((_, word) => (position + word) % 3 === 0).join(" ") },
+    properties: {
+      doc_id: `d${position}`,
+      title: words[position % words.length],
+      text: words.filter((_, word) => (position + word) % 3 === 0).join(" "),
+    },
   }));
 }
 

@@ -13,7 +13,9 @@ describe("selectTopK", () => {
         (scoreLevels, k, seed) => {
           const scores = Float32Array.from(scoreLevels, (level) => level / 4);
           // Candidates in a shuffled order, as touched documents come in posting order.
-          const candidates = Uint32Array.from(scoreLevels.keys()).sort((left, right) => ((left * 7919 + seed) % 101) - ((right * 7919 + seed) % 101));
+          const candidates = Uint32Array.from(scoreLevels.keys()).sort(
+            (left, right) => ((left * 7919 + seed) % 101) - ((right * 7919 + seed) % 101),
+          );
           const expected = [...candidates].sort((left, right) => scores[right]! - scores[left]! || left - right).slice(0, k);
           const ranked = selectTopK(candidates, candidates.length, scores, k);
           expect([...ranked.documentIndexes]).toEqual(expected);
@@ -25,14 +27,18 @@ describe("selectTopK", () => {
 
   it("in dense mode scans every document and skips those scoring 0", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 60 }), (scoreLevels, k) => {
-        const scores = Float32Array.from(scoreLevels);
-        const touched = Uint32Array.from([...scoreLevels.keys()].filter((index) => scores[index]! > 0).reverse());
-        const dense = selectTopK(undefined, scores.length, scores, k);
-        const sparse = selectTopK(touched, touched.length, scores, k);
-        expect([...dense.documentIndexes]).toEqual([...sparse.documentIndexes]);
-        expect(dense.documentIndexes.length).toBe(Math.min(k, touched.length));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 50 }),
+        fc.integer({ min: 1, max: 60 }),
+        (scoreLevels, k) => {
+          const scores = Float32Array.from(scoreLevels);
+          const touched = Uint32Array.from([...scoreLevels.keys()].filter((index) => scores[index]! > 0).reverse());
+          const dense = selectTopK(undefined, scores.length, scores, k);
+          const sparse = selectTopK(touched, touched.length, scores, k);
+          expect([...dense.documentIndexes]).toEqual([...sparse.documentIndexes]);
+          expect(dense.documentIndexes.length).toBe(Math.min(k, touched.length));
+        },
+      ),
     );
   });
 

@@ -17,7 +17,13 @@ export interface RankedDocuments {
  * A bounded min-heap (worst kept document at the root) costs O(n log k), and once it is full most
  * candidates are rejected by one comparison with the root, instead of sorting every scored document.
  */
-export function selectTopK(candidates: Uint32Array | undefined, candidateCount: number, scores: Float32Array, k: number, keepNonPositive = false): RankedDocuments {
+export function selectTopK(
+  candidates: Uint32Array | undefined,
+  candidateCount: number,
+  scores: Float32Array,
+  k: number,
+  keepNonPositive = false,
+): RankedDocuments {
   const heap = new Uint32Array(Math.min(k, candidateCount));
   let size = 0;
   // The root's score and index, cached: the fast-reject test runs for every candidate.
@@ -41,7 +47,9 @@ export function selectTopK(candidates: Uint32Array | undefined, candidateCount: 
     rootDocument = heap[0]!;
     rootScore = scores[rootDocument]!;
   }
-  const ordered = Array.from(heap.subarray(0, size)).sort((left, right) => (isWorse(left, right, scores) ? 1 : isWorse(right, left, scores) ? -1 : 0));
+  const ordered = Array.from(heap.subarray(0, size)).sort((left, right) =>
+    isWorse(left, right, scores) ? 1 : isWorse(right, left, scores) ? -1 : 0,
+  );
   const documentIndexes = Uint32Array.from(ordered);
   const rankedScores = new Float32Array(documentIndexes.length);
   for (let rank = 0; rank < documentIndexes.length; rank++) rankedScores[rank] = scores[documentIndexes[rank]!]!;

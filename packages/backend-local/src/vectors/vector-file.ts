@@ -1,6 +1,15 @@
 import { closeSync, fstatSync } from "node:fs";
 import {
-  alignUp, checksummedHeader, checksumOf, headerBlock, HEADER_PREFIX_BYTES, LITTLE_ENDIAN, openIfReadable, readFully, readHeader, writeFileAtomically,
+  alignUp,
+  checksummedHeader,
+  checksumOf,
+  headerBlock,
+  HEADER_PREFIX_BYTES,
+  LITTLE_ENDIAN,
+  openIfReadable,
+  readFully,
+  readHeader,
+  writeFileAtomically,
 } from "../binary-file.js";
 
 /** First bytes of every document-vectors file; the digits are the format version (002: with a checksum). */
@@ -48,7 +57,10 @@ export function writeVectorFile(file: string, header: Omit<VectorFileHeader, "li
  * Reads a vectors file when it exists, matches `expected` and is intact (its checksum checked
  * over header and vectors: damaged vectors are never served, they are recomputed).
  */
-export function readVectorFile(file: string, expected: Omit<VectorFileHeader, "dimension" | "documentCount" | "littleEndian" | "checksum">): VectorFileRead {
+export function readVectorFile(
+  file: string,
+  expected: Omit<VectorFileHeader, "dimension" | "documentCount" | "littleEndian" | "checksum">,
+): VectorFileRead {
   const descriptor = openIfReadable(file);
   if (descriptor === undefined) return { status: "missing" };
   try {
@@ -56,12 +68,18 @@ export function readVectorFile(file: string, expected: Omit<VectorFileHeader, "d
     if (read.status !== "read") return read;
     const { header } = read;
     if (header.littleEndian !== LITTLE_ENDIAN) return { status: "other-version" };
-    if (header.key !== expected.key || header.databaseId !== expected.databaseId
-      || header.collectionVersion !== expected.collectionVersion || header.embedderId !== expected.embedderId) return { status: "stale" };
+    if (
+      header.key !== expected.key ||
+      header.databaseId !== expected.databaseId ||
+      header.collectionVersion !== expected.collectionVersion ||
+      header.embedderId !== expected.embedderId
+    )
+      return { status: "stale" };
     const start = alignUp(HEADER_PREFIX_BYTES + read.jsonBytes);
     const values = header.dimension * header.documentCount;
     // Checked before allocating, so a damaged size cannot ask for gigabytes.
-    if (!Number.isSafeInteger(values) || values < 0 || start + values * 4 > fstatSync(descriptor).size) return { status: "damaged", reason: "shorter than its header says" };
+    if (!Number.isSafeInteger(values) || values < 0 || start + values * 4 > fstatSync(descriptor).size)
+      return { status: "damaged", reason: "shorter than its header says" };
     const matrix = new Float32Array(values);
     const bytes = new Uint8Array(matrix.buffer);
     if (!readFully(descriptor, bytes, start)) return { status: "damaged", reason: "shorter than its header says" };

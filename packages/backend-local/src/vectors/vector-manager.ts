@@ -56,7 +56,12 @@ export class VectorManager {
   ) {}
 
   /** The vectors for `index` (the BM25 index of the same collection version), and how they were obtained. */
-  async obtain(collection: string, fields: DocumentFields, index: Bm25Index, collectionVersion: number): Promise<{ vectors: DocumentVectors; stats: VectorStats }> {
+  async obtain(
+    collection: string,
+    fields: DocumentFields,
+    index: Bm25Index,
+    collectionVersion: number,
+  ): Promise<{ vectors: DocumentVectors; stats: VectorStats }> {
     const key = this.keyOf(collection, fields);
     const cacheKey = `${collection}\u0000${key}`;
     const file = this.directory === undefined ? undefined : join(this.directory, `${collection}@${key}.vectors`);
@@ -64,7 +69,12 @@ export class VectorManager {
     const result = (source: VectorSource, vectors: DocumentVectors) => ({
       vectors,
       stats: {
-        source, file, embedderId: this.embedder.id, collectionVersion, documentCount: vectors.documentCount, dimension: vectors.dimension,
+        source,
+        file,
+        embedderId: this.embedder.id,
+        collectionVersion,
+        documentCount: vectors.documentCount,
+        dimension: vectors.dimension,
         milliseconds: source === "cached" ? 0 : performance.now() - started,
       },
     });
@@ -74,18 +84,26 @@ export class VectorManager {
     if (file !== undefined) {
       const read = readVectorFile(file, { key, databaseId: this.store.databaseId, collectionVersion, embedderId: this.embedder.id });
       if (read.status === "read" && read.header.documentCount === index.documentCount) {
-        const vectors = { matrix: read.matrix, dimension: read.header.dimension, documentCount: read.header.documentCount, collectionVersion };
+        const vectors = {
+          matrix: read.matrix,
+          dimension: read.header.dimension,
+          documentCount: read.header.documentCount,
+          collectionVersion,
+        };
         this.cache.set(cacheKey, vectors);
         return result("loaded", vectors);
       }
       // Damaged vectors are never served: recomputed (the embedder's cache makes that cheap), said once.
-      if (read.status === "damaged") this.warn(`[hardneg] [local] warning: document vectors file ${file} is damaged (${read.reason}); computing them again`);
+      if (read.status === "damaged")
+        this.warn(`[hardneg] [local] warning: document vectors file ${file} is damaged (${read.reason}); computing them again`);
     }
 
     const pendingKey = `${cacheKey}@${collectionVersion}`;
     let computation = this.pending.get(pendingKey);
     if (computation === undefined) {
-      computation = this.compute(collection, fields, index, collectionVersion, key, cacheKey, file).finally(() => this.pending.delete(pendingKey));
+      computation = this.compute(collection, fields, index, collectionVersion, key, cacheKey, file).finally(() =>
+        this.pending.delete(pendingKey),
+      );
       this.pending.set(pendingKey, computation);
     }
     return result("embedded", await computation);
@@ -96,7 +114,15 @@ export class VectorManager {
     for (const key of this.cache.keys()) if (key.startsWith(`${collection}\u0000`)) this.cache.delete(key);
   }
 
-  private async compute(collection: string, fields: DocumentFields, index: Bm25Index, collectionVersion: number, key: string, cacheKey: string, file: string | undefined): Promise<DocumentVectors> {
+  private async compute(
+    collection: string,
+    fields: DocumentFields,
+    index: Bm25Index,
+    collectionVersion: number,
+    key: string,
+    cacheKey: string,
+    file: string | undefined,
+  ): Promise<DocumentVectors> {
     const { recordRowIds } = index.data;
     let matrix = new Float32Array(0);
     let dimension = 0;
@@ -105,7 +131,8 @@ export class VectorManager {
       const properties = this.store.getPropertiesByRowIds(collection, rowIds);
       const texts = rowIds.map((rowId) => {
         const record = properties.get(rowId);
-        if (record === undefined) throw new BadInputError("a document changed while its vectors were computed; search again", { collection, component: "local" });
+        if (record === undefined)
+          throw new BadInputError("a document changed while its vectors were computed; search again", { collection, component: "local" });
         // The same text the BM25 index searches: title, then content.
         const content = textOf(record[fields.contentKey]);
         const title = fields.titleKey === undefined ? "" : textOf(record[fields.titleKey]);
@@ -114,11 +141,16 @@ export class VectorManager {
       const embedded = await this.embedder.embedDocuments(texts);
       if (start === 0) {
         dimension = embedded[0]?.length ?? 0;
-        if (dimension === 0) throw new BadInputError(`embedder ${this.embedder.id} returned an empty vector`, { collection, component: "local" });
+        if (dimension === 0)
+          throw new BadInputError(`embedder ${this.embedder.id} returned an empty vector`, { collection, component: "local" });
         matrix = new Float32Array(index.documentCount * dimension);
       }
       embedded.forEach((vector, position) => {
-        if (vector.length !== dimension) throw new BadInputError(`embedder ${this.embedder.id} returned vectors of different lengths (${vector.length} and ${dimension})`, { collection, component: "local" });
+        if (vector.length !== dimension)
+          throw new BadInputError(
+            `embedder ${this.embedder.id} returned vectors of different lengths (${vector.length} and ${dimension})`,
+            { collection, component: "local" },
+          );
         const row = matrix.subarray((start + position) * dimension, (start + position + 1) * dimension);
         row.set(vector);
         normalizeVector(row);
@@ -133,16 +165,35 @@ export class VectorManager {
         mkdirSync(this.directory!, { recursive: true });
         // Whenever the folder is written: temporaries of killed writers go (live ones stay).
         removeStaleTemporaries(this.directory!);
-        writeVectorFile(file, { key, databaseId: this.store.databaseId, collectionVersion, embedderId: this.embedder.id, dimension, documentCount: index.documentCount }, matrix);
+        writeVectorFile(
+          file,
+          {
+            key,
+            databaseId: this.store.databaseId,
+            collectionVersion,
+            embedderId: this.embedder.id,
+            dimension,
+            documentCount: index.documentCount,
+          },
+          matrix,
+        );
       } catch (cause) {
-        this.warn(`[hardneg] [local] warning: could not write document vectors ${file} (${(cause as Error).message}); using them from memory, the next process computes them again`);
+        this.warn(
+          `[hardneg] [local] warning: could not write document vectors ${file} (${(cause as Error).message}); using them from memory, the next process computes them again`,
+        );
       }
     }
     return vectors;
   }
 
   private keyOf(collection: string, fields: DocumentFields): string {
-    const identity = JSON.stringify({ collection, idKey: fields.idKey, contentKey: fields.contentKey, titleKey: fields.titleKey ?? null, embedder: this.embedder.id });
+    const identity = JSON.stringify({
+      collection,
+      idKey: fields.idKey,
+      contentKey: fields.contentKey,
+      titleKey: fields.titleKey ?? null,
+      embedder: this.embedder.id,
+    });
     return createHash("sha256").update(identity).digest("hex").slice(0, 20);
   }
 }

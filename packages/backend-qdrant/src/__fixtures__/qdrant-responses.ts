@@ -10,21 +10,30 @@ const ok = <T>(result: T) => ({ result, status: "ok", time: 0.0021 });
 
 /** POST /collections/{name}/points/query/batch: one `{ points: ScoredPoint[] }` per search. */
 export const queryBatchTwoSearches = ok([
-  { points: [
-    { id: pointIdOf("d2"), version: 3, score: 11.5, payload: { doc_id: "d2", hardneg_id: "d2" } },
-    { id: pointIdOf("d7"), version: 3, score: 4.25, payload: { doc_id: "d7", hardneg_id: "d7" } },
-  ] },
+  {
+    points: [
+      { id: pointIdOf("d2"), version: 3, score: 11.5, payload: { doc_id: "d2", hardneg_id: "d2" } },
+      { id: pointIdOf("d7"), version: 3, score: 4.25, payload: { doc_id: "d7", hardneg_id: "d7" } },
+    ],
+  },
   { points: [{ id: pointIdOf("d1"), version: 1, score: 0.87, payload: { doc_id: "d1", hardneg_id: "d1" } }] },
 ]);
 
 export function queryBatchOf(searches: Array<Array<[string, number]>>) {
-  return ok(searches.map((hits) => ({ points: hits.map(([id, score]) => ({ id: pointIdOf(id), version: 1, score, payload: { doc_id: id, hardneg_id: id } })) })));
+  return ok(
+    searches.map((hits) => ({
+      points: hits.map(([id, score]) => ({ id: pointIdOf(id), version: 1, score, payload: { doc_id: id, hardneg_id: id } })),
+    })),
+  );
 }
 
 /** POST /collections/{name}/points/scroll with a filter: points with payload, `next_page_offset`. */
 export const scrollDocuments = ok({
   points: [
-    { id: pointIdOf("d2"), payload: { doc_id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", lang: "en", hardneg_id: "d2" } },
+    {
+      id: pointIdOf("d2"),
+      payload: { doc_id: "d2", text: "Espresso is brewed under pressure.", title: "Espresso", lang: "en", hardneg_id: "d2" },
+    },
     { id: pointIdOf("d5"), payload: { doc_id: "d5", text: "Cold brew steeps for hours.", hardneg_id: "d5" } },
   ],
   next_page_offset: null,
@@ -44,12 +53,22 @@ export const upsertCompleted = ok({ operation_id: 42, status: "completed" });
 /** POST /collections/{name}/points/count. */
 export const countThree = ok({ count: 3 });
 
-
 /** GET /collections/{name}: collection info; `config.metadata` holds what was given at creation. */
 export const collectionInfo = ok({
-  status: "green", optimizer_status: "ok", indexed_vectors_count: 0, points_count: 3, segments_count: 2,
+  status: "green",
+  optimizer_status: "ok",
+  indexed_vectors_count: 0,
+  points_count: 3,
+  segments_count: 2,
   config: {
-    params: { vectors: {}, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true, sparse_vectors: { bm25: { modifier: "idf" } } },
+    params: {
+      vectors: {},
+      shard_number: 1,
+      replication_factor: 1,
+      write_consistency_factor: 1,
+      on_disk_payload: true,
+      sparse_vectors: { bm25: { modifier: "idf" } },
+    },
     hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
     optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, flush_interval_sec: 5 },
     wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },

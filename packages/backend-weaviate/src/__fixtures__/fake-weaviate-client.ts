@@ -56,7 +56,10 @@ export function fakeWeaviateClient(answers: FakeAnswers): { client: WeaviateClie
     },
     data: { insertMany: (...args) => answer("insertMany", name, args) as never },
     aggregate: { overAll: (...args) => answer("overAll", name, args) as never },
-    config: { get: (...args) => answer("configGet", name, args) as never, update: (...args) => answer("configUpdate", name, args) as never },
+    config: {
+      get: (...args) => answer("configGet", name, args) as never,
+      update: (...args) => answer("configUpdate", name, args) as never,
+    },
   });
   const client: WeaviateClientLike = {
     collections: {

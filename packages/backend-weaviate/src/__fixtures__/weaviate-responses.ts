@@ -10,12 +10,18 @@
 import { objectIdOf } from "../weaviate-requests.js";
 
 const object = (id: string, properties: Record<string, unknown>, metadata: Record<string, number> = {}) => ({
-  uuid: objectIdOf(id), properties, metadata, references: undefined, vectors: {},
+  uuid: objectIdOf(id),
+  properties,
+  metadata,
+  references: undefined,
+  vectors: {},
 });
 
 export const bm25Answer = { objects: [object("d2", { doc_id: "d2" }, { score: 3.75 }), object("d9", { doc_id: "d9" }, { score: 1.5 })] };
 export const hybridAnswer = { objects: [object("d9", { doc_id: "d9" }, { score: 0.82 }), object("d2", { doc_id: "d2" }, { score: 0.4 })] };
-export const nearAnswer = { objects: [object("d5", { doc_id: "d5" }, { distance: 0.125 }), object("d2", { doc_id: "d2" }, { distance: 0.5 })] };
+export const nearAnswer = {
+  objects: [object("d5", { doc_id: "d5" }, { distance: 0.125 }), object("d2", { doc_id: "d2" }, { distance: 0.5 })],
+};
 export const emptyAnswer = { objects: [] };
 
 /** fetchObjects with a containsAny filter: all properties, null for schema properties an object lacks. */
@@ -31,18 +37,34 @@ export function recordsPage(ids: string[]) {
 }
 
 export function batchAllInserted(count: number) {
-  return { allResponses: Array.from({ length: count }, (_, position) => `uuid-${position}`), elapsedSeconds: 0.01, errors: {}, hasErrors: false, uuids: {} };
+  return {
+    allResponses: Array.from({ length: count }, (_, position) => `uuid-${position}`),
+    elapsedSeconds: 0.01,
+    errors: {},
+    hasErrors: false,
+    uuids: {},
+  };
 }
 
 /** One object failed (position 1), e.g. a property whose value does not fit the schema's type. */
 export const batchOneFailed = {
   allResponses: [],
   elapsedSeconds: 0.02,
-  errors: { 1: { code: 422, message: "invalid text property 'text' on class 'Coffee': not a string, but float64", object: { collection: "Coffee" }, originalUuid: undefined } },
+  errors: {
+    1: {
+      code: 422,
+      message: "invalid text property 'text' on class 'Coffee': not a string, but float64",
+      object: { collection: "Coffee" },
+      originalUuid: undefined,
+    },
+  },
   hasErrors: true,
   uuids: {},
 };
 
 export const countThree = { totalCount: 3, properties: {} };
 
-export const documentsConfig = { name: "Coffee", description: JSON.stringify({ hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } }) };
+export const documentsConfig = {
+  name: "Coffee",
+  description: JSON.stringify({ hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } }),
+};

@@ -9,8 +9,12 @@ export function runCliAsync(args: string[], cwd: string, environment: Record<str
   const child = startCliWithEnvironment(args, cwd, environment);
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => { stdout += chunk.toString("utf8"); });
-  child.stderr!.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
+  child.stdout!.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));

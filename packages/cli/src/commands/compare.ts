@@ -1,6 +1,13 @@
 import {
-  BadOptionError, compareNegatives, HardNegativesCollection, mine,
-  type Engine, type MinedNegatives, type MineReport, type MiningOptions, type SearchMode,
+  BadOptionError,
+  compareNegatives,
+  HardNegativesCollection,
+  mine,
+  type Engine,
+  type MinedNegatives,
+  type MineReport,
+  type MiningOptions,
+  type SearchMode,
 } from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { openEngine } from "../engine.js";
@@ -65,8 +72,14 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
             onProgress: ({ queriesDone, queriesTotal }) => progress(`${spec} ${mode ?? ""}: ${queriesDone}/${queriesTotal} queries`),
           });
           const label = `${spec}:${report.mode}`;
-          runs.push({ spec, mode: report.mode as SearchMode, report, negatives: { label, negativesByQuery: await negativesOf(engine, report, queryTexts) } });
-          if (reportFile !== undefined) runData.push(...(await readRuns(engine, report.run_id)).filter((run) => run.runId === report.run_id));
+          runs.push({
+            spec,
+            mode: report.mode as SearchMode,
+            report,
+            negatives: { label, negativesByQuery: await negativesOf(engine, report, queryTexts) },
+          });
+          if (reportFile !== undefined)
+            runData.push(...(await readRuns(engine, report.run_id)).filter((run) => run.runId === report.run_id));
         }
       } finally {
         await engine.close?.();
@@ -78,15 +91,31 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   progress.done();
   const overlap = compareNegatives(runs.map((run) => run.negatives));
   const engines = runs.map(({ spec, mode, report, negatives }) => ({
-    label: negatives.label, spec, mode, run_id: report.run_id, out_collection: report.out_collection,
-    queries: report.queries, queries_mined: report.queries_mined, rows: report.rows_written,
+    label: negatives.label,
+    spec,
+    mode,
+    run_id: report.run_id,
+    out_collection: report.out_collection,
+    queries: report.queries,
+    queries_mined: report.queries_mined,
+    rows: report.rows_written,
     negatives_per_query: report.queries_mined === 0 ? 0 : report.rows_written / report.queries_mined,
-    ndcg_at_10: report.metrics.ndcg_at_10, mrr_at_10: report.metrics.mrr_at_10, recall_at_10: report.metrics.recall_at_10,
-    recall_at_pool: report.metrics.recall_at_pool, pool_size: report.metrics.pool_size, gold_rank_histogram: report.gold_rank_histogram,
+    ndcg_at_10: report.metrics.ndcg_at_10,
+    mrr_at_10: report.metrics.mrr_at_10,
+    recall_at_10: report.metrics.recall_at_10,
+    recall_at_pool: report.metrics.recall_at_pool,
+    pool_size: report.metrics.pool_size,
+    gold_rank_histogram: report.gold_rank_histogram,
   }));
-  const reportPath = reportFile === undefined ? undefined : await writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
+  const reportPath =
+    reportFile === undefined
+      ? undefined
+      : await writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
   printResult(json, { engines, ...overlap, ...(reportPath === undefined ? {} : { report_file: reportPath }) }, () => [
-    ...engines.map((engine) => `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  negatives/query ${formatNumber(engine.negatives_per_query)}`),
+    ...engines.map(
+      (engine) =>
+        `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  negatives/query ${formatNumber(engine.negatives_per_query)}`,
+    ),
     "mean Jaccard overlap of negative sets:",
     ...overlap.labels.map((label, row) => `  ${label}: ${overlap.mean_jaccard[row]!.map((value) => formatNumber(value)).join("  ")}`),
     `negatives found by only one engine: ${(overlap.only_one_engine_share * 100).toFixed(1)}%`,

@@ -1,4 +1,12 @@
-import { evaluate, writeLinesAtomically, type Engine, type FusionType, type QueryEvaluation, type SearchMode, type Store } from "@hardneg/core";
+import {
+  evaluate,
+  writeLinesAtomically,
+  type Engine,
+  type FusionType,
+  type QueryEvaluation,
+  type SearchMode,
+  type Store,
+} from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult } from "../output.js";
@@ -39,7 +47,8 @@ export async function evalCommand(engine: Engine, store: Store, options: EvalCom
   });
   if (options.perQuery !== undefined) await writeLinesAtomically(options.perQuery, linesOf(perQuery));
   printResult(options.json, { ...report }, () => [
-    `${report.queries} queries, mode ${report.mode}` + (report.queries_skipped > 0 ? ` (${report.queries_skipped} unusable records skipped)` : ""),
+    `${report.queries} queries, mode ${report.mode}` +
+      (report.queries_skipped > 0 ? ` (${report.queries_skipped} unusable records skipped)` : ""),
     `nDCG@10 ${formatNumber(report.ndcg_at_10)}  MRR@10 ${formatNumber(report.mrr_at_10)}  Recall@10 ${formatNumber(report.recall_at_10)}  Recall@100 ${formatNumber(report.recall_at_100)}`,
   ]);
 }

@@ -1,7 +1,18 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import {
-  BadOptionError, createJudge, JUDGE_KINDS, JUDGE_POLICIES, judgeCollection, RERANK_APIS,
-  type Engine, type Judge, type JudgeCollectionReport, type JudgeKind, type JudgePolicy, type MineJudgeReport, type RerankApi,
+  BadOptionError,
+  createJudge,
+  JUDGE_KINDS,
+  JUDGE_POLICIES,
+  judgeCollection,
+  RERANK_APIS,
+  type Engine,
+  type Judge,
+  type JudgeCollectionReport,
+  type JudgeKind,
+  type JudgePolicy,
+  type MineJudgeReport,
+  type RerankApi,
 } from "@hardneg/core";
 import { formatNumber, printResult, progressLine } from "../output.js";
 
@@ -18,7 +29,17 @@ export interface JudgeCommandOptions {
   maxRelabelled?: number;
 }
 
-const JUDGE_OPTION_KEYS = ["judge", "policy", "judgeBaseUrl", "judgeModel", "judgeThreshold", "judgeRerankApi", "judgeConcurrency", "judgeTimeout", "maxRelabelled"] as const;
+const JUDGE_OPTION_KEYS = [
+  "judge",
+  "policy",
+  "judgeBaseUrl",
+  "judgeModel",
+  "judgeThreshold",
+  "judgeRerankApi",
+  "judgeConcurrency",
+  "judgeTimeout",
+  "maxRelabelled",
+] as const;
 
 function positiveNumber(value: string): number {
   const number = Number(value);
@@ -38,9 +59,15 @@ function wholeNumber(value: string, minimum: number): number {
  */
 export function addJudgeOptions(command: Command, options: { required: boolean; mining?: boolean }): Command {
   if (options.mining === true) {
-    command.option("--max-judged-per-query <n>", "drop/relabel: most candidates judged per query, replacements included (default 3 × negatives per query)", (value) => wholeNumber(value, 1));
+    command.option(
+      "--max-judged-per-query <n>",
+      "drop/relabel: most candidates judged per query, replacements included (default 3 × negatives per query)",
+      (value) => wholeNumber(value, 1),
+    );
   }
-  const judge = new Option("--judge <kind>", "false-negative judge: an OpenAI-compatible chat model, or a /rerank service").choices(JUDGE_KINDS);
+  const judge = new Option("--judge <kind>", "false-negative judge: an OpenAI-compatible chat model, or a /rerank service").choices(
+    JUDGE_KINDS,
+  );
   const policy = new Option("--policy <policy>", "what to do with negatives judged relevant (default flag)").choices(JUDGE_POLICIES);
   return command
     .addOption(options.required ? judge.makeOptionMandatory() : judge)
@@ -48,17 +75,24 @@ export function addJudgeOptions(command: Command, options: { required: boolean; 
     .option("--judge-base-url <url>", "judge API base URL (llm default https://api.openai.com/v1; env HARDNEG_JUDGE_BASE_URL)")
     .option("--judge-model <name>", "judge model (env HARDNEG_JUDGE_MODEL)")
     .option("--judge-threshold <x>", "rerank: relevant when score ≥ gold score × x (default 0.9)", positiveNumber)
-    .addOption(new Option("--judge-rerank-api <shape>", "rerank request shape: cohere (Cohere, Jina, vLLM) or tei (default cohere)").choices(RERANK_APIS))
+    .addOption(
+      new Option("--judge-rerank-api <shape>", "rerank request shape: cohere (Cohere, Jina, vLLM) or tei (default cohere)").choices(
+        RERANK_APIS,
+      ),
+    )
     .option("--judge-concurrency <n>", "judge requests in flight (default 4)", (value) => wholeNumber(value, 1))
     .option("--judge-timeout <ms>", "time allowed per judge request (default 60000)", (value) => wholeNumber(value, 1))
-    .option("--max-relabelled <n>", "relabel: report queries with more relabelled candidates than n (default 2)", (value) => wholeNumber(value, 0));
+    .option("--max-relabelled <n>", "relabel: report queries with more relabelled candidates than n (default 2)", (value) =>
+      wholeNumber(value, 0),
+    );
 }
 
 /** The judge the options ask for, or undefined without `--judge`. Judge-only options without `--judge` are bad usage. */
 export function judgeFromOptions(options: JudgeCommandOptions): Judge | undefined {
   if (options.judge === undefined) {
     const stray = JUDGE_OPTION_KEYS.find((key) => key !== "judge" && options[key] !== undefined);
-    if (stray !== undefined) throw new BadOptionError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`, "needs --judge llm|rerank");
+    if (stray !== undefined)
+      throw new BadOptionError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`, "needs --judge llm|rerank");
     return undefined;
   }
   const baseUrl = options.judgeBaseUrl ?? nonEmpty(process.env["HARDNEG_JUDGE_BASE_URL"]);
@@ -115,7 +149,9 @@ function humanJudgeReport(report: JudgeCollectionReport): string[] {
     `judge calls ${report.judge_calls}, cache hits ${report.cache_hits}, HTTP requests ${formatNumber(report.http_requests)}`,
     verdictLine(report.verdicts),
     ...(report.policy === "drop" ? [`rows marked dropped (left out of exports): ${report.rows_dropped}`] : []),
-    ...(report.policy === "relabel" ? relabelLines(report.rows_relabelled, report.max_relabelled, report.queries_over_relabel_limit, report.over_relabel_limit_examples) : []),
+    ...(report.policy === "relabel"
+      ? relabelLines(report.rows_relabelled, report.max_relabelled, report.queries_over_relabel_limit, report.over_relabel_limit_examples)
+      : []),
   ];
 }
 
@@ -125,19 +161,32 @@ export function humanMineJudgeLines(report: MineJudgeReport): string[] {
     `judge ${report.judge_id}, policy ${report.policy}: judge calls ${report.judge_calls}, cache hits ${report.cache_hits}, HTTP requests ${formatNumber(report.http_requests)}`,
     verdictLine(report.verdicts),
     ...(report.policy === "drop" ? [`negatives dropped ${report.negatives_dropped}, replaced from the pool ${report.replacements}`] : []),
-    ...(report.policy === "relabel" ? relabelLines(report.negatives_relabelled, report.max_relabelled, report.queries_over_relabel_limit, report.over_relabel_limit_examples) : []),
+    ...(report.policy === "relabel"
+      ? relabelLines(
+          report.negatives_relabelled,
+          report.max_relabelled,
+          report.queries_over_relabel_limit,
+          report.over_relabel_limit_examples,
+        )
+      : []),
   ];
 }
 
 function verdictLine(verdicts: { relevant: number; not_relevant: number; unjudged: number }): string {
-  return `verdicts: relevant ${verdicts.relevant}, not relevant ${verdicts.not_relevant}, unjudged ${verdicts.unjudged}` +
-    (verdicts.unjudged > 0 ? " (kept as negatives; re-run to ask again)" : "");
+  return (
+    `verdicts: relevant ${verdicts.relevant}, not relevant ${verdicts.not_relevant}, unjudged ${verdicts.unjudged}` +
+    (verdicts.unjudged > 0 ? " (kept as negatives; re-run to ask again)" : "")
+  );
 }
 
 function relabelLines(relabelled: number, maxRelabelled: number, overLimit: number, examples: string[]): string[] {
   return [
     `relabelled as positives: ${relabelled}`,
-    ...(overLimit > 0 ? [`queries with more than ${maxRelabelled} relabelled candidates: ${overLimit}, e.g. ${examples.slice(0, 5).join(", ")} (check their labels)`] : []),
+    ...(overLimit > 0
+      ? [
+          `queries with more than ${maxRelabelled} relabelled candidates: ${overLimit}, e.g. ${examples.slice(0, 5).join(", ")} (check their labels)`,
+        ]
+      : []),
   ];
 }
 

@@ -1,7 +1,21 @@
 import { basename, resolve } from "node:path";
 import {
-  DocsCollection, ingestDocuments, ingestQueries, LoadReport, openBeir, QueriesCollection, readDocuments, readQueries, stageDocuments, stageQueries,
-  type DocumentTarget, type Engine, type Qrels, type Query, type StagedLoad, type Store,
+  DocsCollection,
+  ingestDocuments,
+  ingestQueries,
+  LoadReport,
+  openBeir,
+  QueriesCollection,
+  readDocuments,
+  readQueries,
+  stageDocuments,
+  stageQueries,
+  type DocumentTarget,
+  type Engine,
+  type Qrels,
+  type Query,
+  type StagedLoad,
+  type Store,
 } from "@hardneg/core";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import type { EmbedderCommandOptions } from "../embedder-spec.js";
@@ -22,7 +36,12 @@ export interface LoadBeirOptions extends EmbedderCommandOptions {
 export async function loadBeir(engine: Engine, store: Store, folder: string, options: LoadBeirOptions): Promise<void> {
   const dataset = await openBeir(folder, { split: options.split });
   const name = collectionNameFrom(folder);
-  const docs = new DocsCollection({ collectionName: options.docsCollection ?? name, idKey: "doc_id", contentKey: "text", titleKey: "title" });
+  const docs = new DocsCollection({
+    collectionName: options.docsCollection ?? name,
+    idKey: "doc_id",
+    contentKey: "text",
+    titleKey: "title",
+  });
   const queries = new QueriesCollection({ collectionName: options.queriesCollection ?? `${name}-${options.split}` });
   const documentsReport = new LoadReport();
   const queriesReport = new LoadReport();
@@ -31,16 +50,25 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
   // load before the corpus (the long part) is written.
   const qrels = await dataset.qrels();
   progress("checking the queries and qrels");
-  for await (const _query of dataset.queries(new LoadReport())) { /* reading is the check */ }
+  for await (const _query of dataset.queries(new LoadReport())) {
+    /* reading is the check */
+  }
   // Both collections are staged and swapped in at the end (with --store, one commit per engine): a
   // failure while staging changes neither.
-  const stagedDocuments = await stageDocuments(engine, docs, dataset.documents(documentsReport), { onProgress: (count) => progress(`documents: ${count}`) });
+  const stagedDocuments = await stageDocuments(engine, docs, dataset.documents(documentsReport), {
+    onProgress: (count) => progress(`documents: ${count}`),
+  });
   const unknownGold: UnknownGold[] = [];
   let stagedQueries: StagedLoad;
   try {
-    stagedQueries = await stageQueries(store, queries, checkGoldIds(engine, stagedDocuments.writtenTo, dataset.queries(queriesReport), qrels, unknownGold), {
-      onProgress: (count) => progress(`queries: ${count}`),
-    });
+    stagedQueries = await stageQueries(
+      store,
+      queries,
+      checkGoldIds(engine, stagedDocuments.writtenTo, dataset.queries(queriesReport), qrels, unknownGold),
+      {
+        onProgress: (count) => progress(`queries: ${count}`),
+      },
+    );
   } catch (error) {
     await stagedDocuments.abort().catch(() => undefined);
     throw error;
@@ -52,33 +80,47 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
   if (options.embedder !== undefined) progress(`document vectors: embedding ${documents} documents`);
   const vectors = options.embedder === undefined ? undefined : await prepareVectors(engine, docs.target);
   progress.done();
-  printResult(options.json, {
-    docs_collection: docs.collectionName,
-    queries_collection: queries.collectionName,
-    documents,
-    queries: loaded,
-    skipped: documentsReport.skipped + queriesReport.skipped,
-    duplicates: documentsReport.duplicates + queriesReport.duplicates,
-    not_in_split: queriesReport.notInSplit,
-    unknown_gold_ids: unknownGold.length,
-    unknown_gold_examples: unknownGold.slice(0, 5),
-    skipped_examples: [...documentsReport.examples, ...queriesReport.examples],
-    ...(vectors === undefined ? {} : { vectors }),
-  }, () => [
-    `loaded ${formatNumber(documents)} documents into "${docs.collectionName}" and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
-    `corpus: ${documentsReport.summary()}`,
-    `queries: ${queriesReport.summary()}`,
-    ...unknownGoldLines(unknownGold),
-    ...vectorLines(vectors),
-  ]);
+  printResult(
+    options.json,
+    {
+      docs_collection: docs.collectionName,
+      queries_collection: queries.collectionName,
+      documents,
+      queries: loaded,
+      skipped: documentsReport.skipped + queriesReport.skipped,
+      duplicates: documentsReport.duplicates + queriesReport.duplicates,
+      not_in_split: queriesReport.notInSplit,
+      unknown_gold_ids: unknownGold.length,
+      unknown_gold_examples: unknownGold.slice(0, 5),
+      skipped_examples: [...documentsReport.examples, ...queriesReport.examples],
+      ...(vectors === undefined ? {} : { vectors }),
+    },
+    () => [
+      `loaded ${formatNumber(documents)} documents into "${docs.collectionName}" and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
+      `corpus: ${documentsReport.summary()}`,
+      `queries: ${queriesReport.summary()}`,
+      ...unknownGoldLines(unknownGold),
+      ...vectorLines(vectors),
+    ],
+  );
 }
 
 /** What `load --embedder` reports about the document vectors. */
-interface VectorsLoaded { embedder: string; source: string; documents: number; dimension: number; seconds: number }
+interface VectorsLoaded {
+  embedder: string;
+  source: string;
+  documents: number;
+  dimension: number;
+  seconds: number;
+}
 
 /** The part of the local backend's API that computes document vectors ahead of search (on the engine's driver). */
 type VectorPreparing = Engine & {
-  driver?: { prepareVectors?: (target: DocumentTarget) => Promise<{ embedderId: string; source: string; documentCount: number; dimension: number; milliseconds: number }> };
+  driver?: {
+    prepareVectors?: (
+      target: DocumentTarget,
+    ) => Promise<{ embedderId: string; source: string; documentCount: number; dimension: number; milliseconds: number }>;
+  };
 };
 
 /**
@@ -88,12 +130,20 @@ type VectorPreparing = Engine & {
 async function prepareVectors(engine: VectorPreparing, target: DocumentTarget): Promise<VectorsLoaded | undefined> {
   if (typeof engine.driver?.prepareVectors !== "function") return undefined;
   const stats = await engine.driver.prepareVectors(target);
-  return { embedder: stats.embedderId, source: stats.source, documents: stats.documentCount, dimension: stats.dimension, seconds: Math.round(stats.milliseconds) / 1000 };
+  return {
+    embedder: stats.embedderId,
+    source: stats.source,
+    documents: stats.documentCount,
+    dimension: stats.dimension,
+    seconds: Math.round(stats.milliseconds) / 1000,
+  };
 }
 
 function vectorLines(vectors: VectorsLoaded | undefined): string[] {
   if (vectors === undefined) return [];
-  return [`document vectors: ${vectors.documents} × ${vectors.dimension} from ${vectors.embedder} (${vectors.source}, ${vectors.seconds} s)`];
+  return [
+    `document vectors: ${vectors.documents} × ${vectors.dimension} from ${vectors.embedder} (${vectors.source}, ${vectors.seconds} s)`,
+  ];
 }
 
 export interface LoadFileOptions extends EmbedderCommandOptions {
@@ -117,34 +167,76 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
   if (options.goldIdsKey === undefined) {
     kind = "documents";
     const docs = new DocsCollection({
-      collectionName: options.collection, idKey: options.idKey ?? "id", contentKey: options.contentKey,
+      collectionName: options.collection,
+      idKey: options.idKey ?? "id",
+      contentKey: options.contentKey,
       ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
     });
-    const mapping = { idKey: docs.idKey, contentKey: docs.contentKey, ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }) };
-    count = await ingestDocuments(engine, docs, readDocuments(file, mapping, report), { onProgress: (written) => progress(`documents: ${written}`) });
+    const mapping = {
+      idKey: docs.idKey,
+      contentKey: docs.contentKey,
+      ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
+    };
+    count = await ingestDocuments(engine, docs, readDocuments(file, mapping, report), {
+      onProgress: (written) => progress(`documents: ${written}`),
+    });
   } else {
     kind = "queries";
     const queries = new QueriesCollection({
-      collectionName: options.collection, queryContentKey: options.contentKey, goldIdsKey: options.goldIdsKey,
+      collectionName: options.collection,
+      queryContentKey: options.contentKey,
+      goldIdsKey: options.goldIdsKey,
       ...(options.idKey === undefined ? {} : { idKey: options.idKey }),
     });
-    const mapping = { contentKey: options.contentKey, goldIdsKey: options.goldIdsKey, ...(options.idKey === undefined ? {} : { idKey: options.idKey }) };
-    count = await ingestQueries(engine, queries, readQueries(file, mapping, { report }), { onProgress: (written) => progress(`queries: ${written}`) });
+    const mapping = {
+      contentKey: options.contentKey,
+      goldIdsKey: options.goldIdsKey,
+      ...(options.idKey === undefined ? {} : { idKey: options.idKey }),
+    };
+    count = await ingestQueries(engine, queries, readQueries(file, mapping, { report }), {
+      onProgress: (written) => progress(`queries: ${written}`),
+    });
   }
-  const vectors = options.embedder === undefined || kind !== "documents"
-    ? undefined
-    : await prepareVectors(engine, { collection: options.collection, idKey: options.idKey ?? "id", contentKey: options.contentKey, ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }) });
+  const vectors =
+    options.embedder === undefined || kind !== "documents"
+      ? undefined
+      : await prepareVectors(engine, {
+          collection: options.collection,
+          idKey: options.idKey ?? "id",
+          contentKey: options.contentKey,
+          ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
+        });
   progress.done();
-  printResult(options.json, {
-    collection: options.collection, kind, records: count, skipped: report.skipped, duplicates: report.duplicates, skipped_examples: report.examples,
-    ...(vectors === undefined ? {} : { vectors }),
-  }, () => [`loaded ${formatNumber(count)} ${kind} into "${options.collection}"`, report.summary(), ...vectorLines(vectors)]);
+  printResult(
+    options.json,
+    {
+      collection: options.collection,
+      kind,
+      records: count,
+      skipped: report.skipped,
+      duplicates: report.duplicates,
+      skipped_examples: report.examples,
+      ...(vectors === undefined ? {} : { vectors }),
+    },
+    () => [`loaded ${formatNumber(count)} ${kind} into "${options.collection}"`, report.summary(), ...vectorLines(vectors)],
+  );
 }
 
-interface UnknownGold { query_id: string; doc_id: string; file: string; line: number | null }
+interface UnknownGold {
+  query_id: string;
+  doc_id: string;
+  file: string;
+  line: number | null;
+}
 
 /** Passes queries through, recording gold ids that name no document of the corpus. */
-async function* checkGoldIds(engine: Engine, documentsCollection: string, queries: AsyncIterable<Query>, qrels: Qrels, unknown: UnknownGold[]): AsyncGenerator<Query> {
+async function* checkGoldIds(
+  engine: Engine,
+  documentsCollection: string,
+  queries: AsyncIterable<Query>,
+  qrels: Qrels,
+  unknown: UnknownGold[],
+): AsyncGenerator<Query> {
   let batch: Query[] = [];
   const flush = async () => {
     const ids = [...new Set(batch.flatMap((query) => query.goldIds))];
@@ -175,6 +267,8 @@ function unknownGoldLines(unknown: UnknownGold[]): string[] {
 
 /** A collection name from a folder name: "datasets/scifact" → "scifact". */
 function collectionNameFrom(folder: string): string {
-  const name = basename(resolve(folder)).replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[^A-Za-z0-9]+/, "");
+  const name = basename(resolve(folder))
+    .replace(/[^A-Za-z0-9_.-]/g, "_")
+    .replace(/^[^A-Za-z0-9]+/, "");
   return name === "" ? "corpus" : name;
 }

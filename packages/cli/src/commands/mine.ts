@@ -47,17 +47,28 @@ export async function mineCommand(engine: Engine, store: Store, options: MineCom
     onProgress: ({ queriesDone, queriesTotal }) => progress(`mining: ${queriesDone}/${queriesTotal} queries`),
   });
   progress.done();
-  const reportPath = reportFile === undefined
-    ? undefined
-    : await writeReportFile(reportFile, await renderMineReport(await readRuns(store, report.run_id), `hardneg mining report: ${outCollection}`));
-  printResult(json, { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>, () => [
-    ...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
-  ]);
+  const reportPath =
+    reportFile === undefined
+      ? undefined
+      : await writeReportFile(
+          reportFile,
+          await renderMineReport(await readRuns(store, report.run_id), `hardneg mining report: ${outCollection}`),
+        );
+  printResult(
+    json,
+    { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>,
+    () => [...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`])],
+  );
 }
 
 function humanReport(report: MineReport): string[] {
-  const histogram = Object.entries(report.gold_rank_histogram).map(([bucket, count]) => `${bucket}:${count}`).join("  ");
-  const dropped = Object.entries(report.dropped).filter(([, count]) => count > 0).map(([reason, count]) => `${reason}:${count}`).join("  ");
+  const histogram = Object.entries(report.gold_rank_histogram)
+    .map(([bucket, count]) => `${bucket}:${count}`)
+    .join("  ");
+  const dropped = Object.entries(report.dropped)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${reason}:${count}`)
+    .join("  ");
   return [
     `run ${report.run_id} (${report.mode}, ${report.strategy}) → collection "${report.out_collection}"`,
     `queries ${report.queries}, mined ${report.queries_mined}, rows ${report.rows_written}, short ${report.queries_short}, skipped ${report.queries_skipped}` +
@@ -67,7 +78,12 @@ function humanReport(report: MineReport): string[] {
     `candidates dropped: ${dropped || "none"}`,
     ...(report.judge === undefined ? [] : humanMineJudgeLines(report.judge)),
     ...(report.skipped_examples.length > 0
-      ? [`skipped, e.g.: ${report.skipped_examples.slice(0, 3).map((example) => `${example.query_id} (${example.reason}${example.detail === undefined ? "" : `: ${example.detail}`})`).join("; ")}`]
+      ? [
+          `skipped, e.g.: ${report.skipped_examples
+            .slice(0, 3)
+            .map((example) => `${example.query_id} (${example.reason}${example.detail === undefined ? "" : `: ${example.detail}`})`)
+            .join("; ")}`,
+        ]
       : []),
   ];
 }

@@ -39,9 +39,13 @@ export function figure(caption: string, chart: SafeHtml): string {
  * here, its data strings are drawn with control characters shown as escapes (`\u202e`): SVG
  * text cannot hold a `<bdi>`, and an override there would reorder the label.
  */
-export function barChart(rows: ReadonlyArray<{ category: string; count: number }>, options: { x: string; y: string; color?: string; width?: number }): TopLevelSpec {
+export function barChart(
+  rows: ReadonlyArray<{ category: string; count: number }>,
+  options: { x: string; y: string; color?: string; width?: number },
+): TopLevelSpec {
   return {
-    width: options.width ?? 420, height: 220,
+    width: options.width ?? 420,
+    height: 220,
     data: { values: rows.map((row) => ({ ...row, category: showControlCharacters(row.category) })) },
     mark: { type: "bar", color: options.color ?? "#3b82f6", tooltip: false },
     encoding: {
@@ -52,10 +56,16 @@ export function barChart(rows: ReadonlyArray<{ category: string; count: number }
 }
 
 /** Grouped bars: one series per label (engines) over ordered categories. */
-export function groupedBarChart(rows: ReadonlyArray<{ category: string; series: string; count: number }>, options: { x: string; y: string; seriesTitle: string }): TopLevelSpec {
+export function groupedBarChart(
+  rows: ReadonlyArray<{ category: string; series: string; count: number }>,
+  options: { x: string; y: string; seriesTitle: string },
+): TopLevelSpec {
   return {
-    width: { step: 14 } as never, height: 220,
-    data: { values: rows.map((row) => ({ ...row, category: showControlCharacters(row.category), series: showControlCharacters(row.series) })) },
+    width: { step: 14 } as never,
+    height: 220,
+    data: {
+      values: rows.map((row) => ({ ...row, category: showControlCharacters(row.category), series: showControlCharacters(row.series) })),
+    },
     mark: { type: "bar" },
     encoding: {
       x: { field: "category", type: "ordinal", sort: null, title: options.x, axis: { labelAngle: -30 } },
@@ -69,13 +79,20 @@ export function groupedBarChart(rows: ReadonlyArray<{ category: string; series: 
 /** Overlaid histograms of score samples per kind (gold vs negative), on the engine's own scale. */
 export function scoreHistogram(rows: ReadonlyArray<{ score: number; kind: string }>, options: { title: string }): TopLevelSpec {
   return {
-    width: 420, height: 220,
+    width: 420,
+    height: 220,
     data: { values: rows.map((row) => ({ ...row })) },
     mark: { type: "bar", opacity: 0.55, binSpacing: 0 },
     encoding: {
       x: { field: "score", type: "quantitative", bin: { maxbins: 40 }, title: showControlCharacters(options.title) },
       y: { aggregate: "count", type: "quantitative", stack: null, title: "count" },
-      color: { field: "kind", type: "nominal", title: null, scale: { domain: ["gold (lowest-scoring)", "negative"], range: ["#16a34a", "#dc2626"] }, legend: { orient: "top" } },
+      color: {
+        field: "kind",
+        type: "nominal",
+        title: null,
+        scale: { domain: ["gold (lowest-scoring)", "negative"], range: ["#16a34a", "#dc2626"] },
+        legend: { orient: "top" },
+      },
     },
   } as unknown as TopLevelSpec;
 }
@@ -83,17 +100,23 @@ export function scoreHistogram(rows: ReadonlyArray<{ score: number; kind: string
 /** Heatmap of a square matrix (mean Jaccard overlap between engines), values printed in the cells. */
 export function heatmap(rawLabels: readonly string[], matrix: readonly (readonly number[])[], options: { title: string }): TopLevelSpec {
   const labels = rawLabels.map(showControlCharacters);
-  const values = labels.flatMap((row, rowIndex) => labels.map((column, columnIndex) => ({ row, column, value: matrix[rowIndex]?.[columnIndex] ?? 0 })));
+  const values = labels.flatMap((row, rowIndex) =>
+    labels.map((column, columnIndex) => ({ row, column, value: matrix[rowIndex]?.[columnIndex] ?? 0 })),
+  );
   const size = Math.max(160, 70 * labels.length);
   return {
-    width: size, height: size,
+    width: size,
+    height: size,
     data: { values },
     encoding: {
       x: { field: "column", type: "nominal", sort: [...labels], title: null, axis: { labelAngle: -30 } },
       y: { field: "row", type: "nominal", sort: [...labels], title: null },
     },
     layer: [
-      { mark: "rect", encoding: { color: { field: "value", type: "quantitative", scale: { domain: [0, 1], scheme: "blues" }, title: options.title } } },
+      {
+        mark: "rect",
+        encoding: { color: { field: "value", type: "quantitative", scale: { domain: [0, 1], scheme: "blues" }, title: options.title } },
+      },
       {
         mark: { type: "text", fontSize: 13 },
         encoding: {

@@ -28,26 +28,51 @@ export async function renderCompareReport(input: {
 }): Promise<string> {
   const { engines, overlap, runs, queryTexts } = input;
   const parts = ["<h1>hardneg engine comparison</h1>"];
-  parts.push(table(["engine / mode", "nDCG@10", "MRR@10", "Recall@10", "Recall@pool", "negatives / query", "found only here"], engines.map((engine) => [
-    engine.label, formatValue(engine.ndcg_at_10), formatValue(engine.mrr_at_10), formatValue(engine.recall_at_10),
-    `${formatValue(engine.recall_at_pool)} (pool ${engine.pool_size})`, formatValue(engine.negatives_per_query),
-    `${((overlap.unique_share[engine.label] ?? 0) * 100).toFixed(1)}%`,
-  ])));
-  parts.push(`<p>${escapeHtml(`Negatives found by only one engine: ${(overlap.only_one_engine_share * 100).toFixed(1)}% of all distinct (query, negative) pairs.`)}</p>`);
+  parts.push(
+    table(
+      ["engine / mode", "nDCG@10", "MRR@10", "Recall@10", "Recall@pool", "negatives / query", "found only here"],
+      engines.map((engine) => [
+        engine.label,
+        formatValue(engine.ndcg_at_10),
+        formatValue(engine.mrr_at_10),
+        formatValue(engine.recall_at_10),
+        `${formatValue(engine.recall_at_pool)} (pool ${engine.pool_size})`,
+        formatValue(engine.negatives_per_query),
+        `${((overlap.unique_share[engine.label] ?? 0) * 100).toFixed(1)}%`,
+      ]),
+    ),
+  );
+  parts.push(
+    `<p>${escapeHtml(`Negatives found by only one engine: ${(overlap.only_one_engine_share * 100).toFixed(1)}% of all distinct (query, negative) pairs.`)}</p>`,
+  );
   const charts = [
     figure("Mean Jaccard overlap of negative sets", await renderChart(heatmap(overlap.labels, overlap.mean_jaccard, { title: "Jaccard" }))),
-    figure("Gold rank in the candidate pool, per engine", await renderChart(groupedBarChart(
-      engines.flatMap((engine) => GOLD_RANK_BUCKETS.map((bucket) => ({ category: bucket, series: engine.label, count: engine.gold_rank_histogram[bucket] ?? 0 }))),
-      { x: "best gold rank", y: "queries", seriesTitle: "engine" },
-    ))),
+    figure(
+      "Gold rank in the candidate pool, per engine",
+      await renderChart(
+        groupedBarChart(
+          engines.flatMap((engine) =>
+            GOLD_RANK_BUCKETS.map((bucket) => ({ category: bucket, series: engine.label, count: engine.gold_rank_histogram[bucket] ?? 0 })),
+          ),
+          { x: "best gold rank", y: "queries", seriesTitle: "engine" },
+        ),
+      ),
+    ),
   ];
   parts.push(`<div class="charts">${charts.join("\n")}</div>`);
   if (overlap.disagreements.length > 0) {
     parts.push("<h2>Queries where the engines disagree most</h2>");
-    parts.push(table(["query", "mean Jaccard", ...overlap.labels], overlap.disagreements.map((item) => [
-      idWithText(item.query_id, shorten(queryTexts.get(item.query_id) ?? "", 200)), formatValue(item.mean_jaccard),
-      ...overlap.labels.map((label) => dataList(item.negatives[label] ?? [])),
-    ]), "texts"));
+    parts.push(
+      table(
+        ["query", "mean Jaccard", ...overlap.labels],
+        overlap.disagreements.map((item) => [
+          idWithText(item.query_id, shorten(queryTexts.get(item.query_id) ?? "", 200)),
+          formatValue(item.mean_jaccard),
+          ...overlap.labels.map((label) => dataList(item.negatives[label] ?? [])),
+        ]),
+        "texts",
+      ),
+    );
   }
   for (const [index, run] of runs.entries()) parts.push(await runSection(run, engines[index]?.label ?? `Run ${run.runId}`));
   return page("hardneg engine comparison", parts.join("\n"));

@@ -107,7 +107,23 @@ ${body}
 
 const TAG = /<([A-Za-z][A-Za-z0-9:-]*)((?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*\/?>/g;
 const ATTRIBUTE = /\s+([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?/g;
-const ACTIVE_TAGS = new Set(["script", "foreignobject", "iframe", "object", "embed", "image", "img", "link", "meta", "base", "form", "audio", "video", "animate", "set"]);
+const ACTIVE_TAGS = new Set([
+  "script",
+  "foreignobject",
+  "iframe",
+  "object",
+  "embed",
+  "image",
+  "img",
+  "link",
+  "meta",
+  "base",
+  "form",
+  "audio",
+  "video",
+  "animate",
+  "set",
+]);
 
 /**
  * Finds markup that could run code or fetch something: an active element (script, iframe,
@@ -124,7 +140,8 @@ export function activeContentOf(markup: string): string | undefined {
       const attributeName = attribute[1]!.toLowerCase();
       const value = (attribute[2] ?? "").replace(/^["']|["']$/g, "").trim();
       if (attributeName.startsWith("on")) return `${attributeName} attribute on <${name}>`;
-      if ((attributeName === "src" || attributeName.endsWith("href")) && !value.startsWith("#")) return `${attributeName}="${value}" on <${name}>`;
+      if ((attributeName === "src" || attributeName.endsWith("href")) && !value.startsWith("#"))
+        return `${attributeName}="${value}" on <${name}>`;
       if (/^\s*javascript:/i.test(value)) return `javascript: URL on <${name}>`;
     }
   }

@@ -36,7 +36,8 @@ export interface RunData {
  * or an output collection (then every run that wrote into it).
  */
 export async function readRuns(store: Store, runOrCollection: string): Promise<RunData[]> {
-  if (!(await store.hasCollection(RUNS_COLLECTION))) throw new BadOptionError("run", `no runs recorded in this engine (collection "${RUNS_COLLECTION}" is absent); mine first`);
+  if (!(await store.hasCollection(RUNS_COLLECTION)))
+    throw new BadOptionError("run", `no runs recorded in this engine (collection "${RUNS_COLLECTION}" is absent); mine first`);
   const manifests: Array<Record<string, unknown>> = [];
   const batches = new Map<string, Array<Record<string, unknown>>>();
   for await (const records of store.iterate(RUNS_COLLECTION, { batchSize: 500 })) {
@@ -44,7 +45,8 @@ export async function readRuns(store: Store, runOrCollection: string): Promise<R
       const properties = record.properties;
       if (properties["type"] === "run") {
         const options = (properties["options"] ?? {}) as Record<string, unknown>;
-        if (record.id === runOrCollection || properties["run_id"] === runOrCollection || options["out"] === runOrCollection) manifests.push(properties);
+        if (record.id === runOrCollection || properties["run_id"] === runOrCollection || options["out"] === runOrCollection)
+          manifests.push(properties);
       } else if (properties["type"] === "batch") {
         const runId = String(properties["run_id"]);
         const list = batches.get(runId) ?? [];
@@ -54,7 +56,10 @@ export async function readRuns(store: Store, runOrCollection: string): Promise<R
     }
   }
   if (manifests.length === 0) {
-    throw new BadOptionError("run", `no run with id or output collection ${JSON.stringify(runOrCollection)}; give a run id printed by \`hardneg mine\` or the --out-collection it wrote`);
+    throw new BadOptionError(
+      "run",
+      `no run with id or output collection ${JSON.stringify(runOrCollection)}; give a run id printed by \`hardneg mine\` or the --out-collection it wrote`,
+    );
   }
   const runs: RunData[] = [];
   for (const manifest of manifests) {
@@ -81,9 +86,13 @@ function scoresOf(batchRecords: Array<Record<string, unknown>>, batchSize: numbe
   const goldScores: number[] = [];
   for (const record of ordered) {
     const counters = (record["counters"] ?? {}) as { negative_scores?: unknown; gold_scores?: unknown };
-    for (const [source, target] of [[counters.negative_scores, negativeScores], [counters.gold_scores, goldScores]] as const) {
+    for (const [source, target] of [
+      [counters.negative_scores, negativeScores],
+      [counters.gold_scores, goldScores],
+    ] as const) {
       if (!Array.isArray(source)) continue;
-      for (const value of source) if (typeof value === "number" && Number.isFinite(value) && target.length < MAX_PLOTTED_SCORES) target.push(value);
+      for (const value of source)
+        if (typeof value === "number" && Number.isFinite(value) && target.length < MAX_PLOTTED_SCORES) target.push(value);
     }
   }
   return { negativeScores, goldScores };
@@ -94,8 +103,11 @@ async function examplesOf(store: Store, collection: string, runId: string): Prom
   if (collection === "" || !(await store.hasCollection(collection))) return [];
   const keys = (await store.describeCollection(collection))?.hardNegativeKeys;
   const key = {
-    query: keys?.queryContentKey ?? "query", goldIds: keys?.goldIdsKey ?? "gold_doc_ids", goldDocuments: keys?.goldDocumentsKey ?? "gold_documents",
-    negative: keys?.hardNegativeDocumentKey ?? "hard_negative_doc", negativeId: keys?.hardNegativeIdKey ?? "hard_negative_id",
+    query: keys?.queryContentKey ?? "query",
+    goldIds: keys?.goldIdsKey ?? "gold_doc_ids",
+    goldDocuments: keys?.goldDocumentsKey ?? "gold_documents",
+    negative: keys?.hardNegativeDocumentKey ?? "hard_negative_doc",
+    negativeId: keys?.hardNegativeIdKey ?? "hard_negative_id",
   };
   const examples: ExampleRow[] = [];
   for await (const records of store.iterate(collection, { batchSize: 500 })) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentTarget } from "../backend.js";
-import { HardnegError } from "../errors.js";
+import type { HardnegError } from "../errors.js";
 import type { Doc, Hit, StoredRecord } from "../types.js";
 import { fakeDriver } from "../testkit/__fixtures__/fake-driver.js";
 import { AdapterContractError } from "./answer-checks.js";
@@ -11,11 +11,15 @@ const target: DocumentTarget = { collection: "docs", idKey: "doc_id", contentKey
 
 /** Expects `promise` to reject with an AdapterContractError (code INTERNAL) whose message matches `rule`. */
 async function expectContractError(promise: Promise<unknown>, rule: RegExp, label: string): Promise<void> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error, `${label}: rejected with AdapterContractError`).toBeInstanceOf(AdapterContractError);
   expect((error as HardnegError).code, `${label}: code`).toBe("INTERNAL");
-  expect((error as Error).message, `${label}: message names the adapter and the rule`)
-    .toMatch(new RegExp(`adapter "fake" broke the adapter contract: .*${rule.source}`));
+  expect((error as Error).message, `${label}: message names the adapter and the rule`).toMatch(
+    new RegExp(`adapter "fake" broke the adapter contract: .*${rule.source}`),
+  );
 }
 
 async function drain(batches: AsyncIterable<StoredRecord[]>): Promise<number> {
@@ -58,8 +62,11 @@ describe("createEngine checks search answers", () => {
   it("checks each split batch against its own length", async () => {
     // Three lists for a batch of two: the driver answered the first batch with one list too many.
     const engine = createEngine(fakeDriver({ maxBatchSize: 2, search: async () => [[], [], []] }));
-    await expectContractError(engine.search(target, [{ text: "a" }, { text: "b" }, { text: "c" }], { mode: "bm25", k: 3 }),
-      /one hit list per request \(2\), got 3/, "a batch of 3 split in 2 + 1");
+    await expectContractError(
+      engine.search(target, [{ text: "a" }, { text: "b" }, { text: "c" }], { mode: "bm25", k: 3 }),
+      /one hit list per request \(2\), got 3/,
+      "a batch of 3 split in 2 + 1",
+    );
   });
 });
 
@@ -67,10 +74,19 @@ describe("createEngine checks getDocuments, scoreDocuments and getRecords answer
   const documentsOf = (entries: Array<[string, unknown]>) => async () => new Map(entries) as Map<string, Doc>;
   const brokenDocuments: Array<[string, EngineDriver["getDocuments"], RegExp]> = [
     ["not a Map", async () => ({}) as Map<string, Doc>, /getDocuments must return a Map/],
-    ["an id nobody asked for", documentsOf([["a", { id: "a", text: "" }], ["z", { id: "z", text: "" }]]),
-      /getDocuments returned "z", which was not asked for/],
-    ["a document whose id differs from its key", documentsOf([["a", { id: "record-a", text: "" }]]),
-      /map "a" to a document with that id and a text/],
+    [
+      "an id nobody asked for",
+      documentsOf([
+        ["a", { id: "a", text: "" }],
+        ["z", { id: "z", text: "" }],
+      ]),
+      /getDocuments returned "z", which was not asked for/,
+    ],
+    [
+      "a document whose id differs from its key",
+      documentsOf([["a", { id: "record-a", text: "" }]]),
+      /map "a" to a document with that id and a text/,
+    ],
     ["a document without text", documentsOf([["a", { id: "a" }]]), /map "a" to a document with that id and a text/],
     ["no document", documentsOf([["a", undefined]]), /map "a" to a document with that id and a text/],
   ];
@@ -83,7 +99,14 @@ describe("createEngine checks getDocuments, scoreDocuments and getRecords answer
 
   const brokenScores: Array<[string, unknown, RegExp]> = [
     ["not a Map", [["a", 1]], /scoreDocuments must return a Map/],
-    ["an id nobody asked for", new Map([["a", 1], ["z", 2]]), /scoreDocuments returned "z", which was not asked for/],
+    [
+      "an id nobody asked for",
+      new Map([
+        ["a", 1],
+        ["z", 2],
+      ]),
+      /scoreDocuments returned "z", which was not asked for/,
+    ],
     ["a NaN score", new Map([["a", Number.NaN]]), /non-finite score for "a"/],
     ["a string score", new Map([["a", "1"]]), /non-finite score for "a"/],
   ];
@@ -111,20 +134,44 @@ describe("createEngine checks getDocuments, scoreDocuments and getRecords answer
 describe("createEngine checks iterate batches", () => {
   const broken: Array<[string, StoredRecord[][], RegExp]> = [
     ["an empty batch", [[]], /non-empty batches of at most 2 records, got 0/],
-    ["a batch larger than batchSize", [[{ id: "a", properties: {} }, { id: "b", properties: {} }, { id: "c", properties: {} }]],
-      /at most 2 records, got 3/],
+    [
+      "a batch larger than batchSize",
+      [
+        [
+          { id: "a", properties: {} },
+          { id: "b", properties: {} },
+          { id: "c", properties: {} },
+        ],
+      ],
+      /at most 2 records, got 3/,
+    ],
     ["a batch that is not an array", [{ id: "a", properties: {} } as unknown as StoredRecord[]], /at most 2 records, got object/],
   ];
   for (const [what, batches, rule] of broken) {
     it(`refuses ${what} with AdapterContractError`, async () => {
-      const engine = createEngine(fakeDriver({ iterate: async function* () { yield* batches; } }));
+      const engine = createEngine(
+        fakeDriver({
+          iterate: async function* () {
+            yield* batches;
+          },
+        }),
+      );
       await expectContractError(drain(engine.iterate("c", { batchSize: 2 })), rule, what);
     });
   }
 
   it("passes full and partial batches through", async () => {
-    const engine = createEngine(fakeDriver({ iterate: async function* () { yield [{ id: "a", properties: {} },
-      { id: "b", properties: {} }]; yield [{ id: "c", properties: {} }]; } }));
+    const engine = createEngine(
+      fakeDriver({
+        iterate: async function* () {
+          yield [
+            { id: "a", properties: {} },
+            { id: "b", properties: {} },
+          ];
+          yield [{ id: "c", properties: {} }];
+        },
+      }),
+    );
     expect(await drain(engine.iterate("c", { batchSize: 2 })), "every record").toBe(3);
   });
 });

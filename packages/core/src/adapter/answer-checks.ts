@@ -18,20 +18,35 @@ export class AdapterContractError extends HardnegError {
 /** One hit list per request; each at most `k` hits with distinct ids, finite non-increasing scores and ranks 1..n. */
 export function checkHitLists(adapter: string, lists: Hit[][], requestCount: number, k: number): void {
   if (!Array.isArray(lists) || lists.length !== requestCount) {
-    throw new AdapterContractError(adapter, `search must return one hit list per request (${requestCount}), got ${Array.isArray(lists) ? lists.length : typeof lists}`);
+    throw new AdapterContractError(
+      adapter,
+      `search must return one hit list per request (${requestCount}), got ${Array.isArray(lists) ? lists.length : typeof lists}`,
+    );
   }
   lists.forEach((hits, request) => {
     if (!Array.isArray(hits)) throw new AdapterContractError(adapter, `search returned a non-array hit list for request ${request}`);
-    if (hits.length > k) throw new AdapterContractError(adapter, `search returned ${hits.length} hits for request ${request}, more than k = ${k}`);
+    if (hits.length > k)
+      throw new AdapterContractError(adapter, `search returned ${hits.length} hits for request ${request}, more than k = ${k}`);
     const seen = new Set<string>();
     hits.forEach((hit, position) => {
       const where = `request ${request}, hit ${position}`;
-      if (typeof hit?.id !== "string" || hit.id === "") throw new AdapterContractError(adapter, `search returned a hit without a document id (${where})`);
-      if (seen.has(hit.id)) throw new AdapterContractError(adapter, `search returned document "${hit.id}" twice in one hit list (${where})`);
+      if (typeof hit?.id !== "string" || hit.id === "")
+        throw new AdapterContractError(adapter, `search returned a hit without a document id (${where})`);
+      if (seen.has(hit.id))
+        throw new AdapterContractError(adapter, `search returned document "${hit.id}" twice in one hit list (${where})`);
       seen.add(hit.id);
-      if (typeof hit.score !== "number" || !Number.isFinite(hit.score)) throw new AdapterContractError(adapter, `search returned a non-finite score for "${hit.id}" (${where})`);
-      if (position > 0 && hit.score > hits[position - 1]!.score) throw new AdapterContractError(adapter, `search returned scores out of order: "${hit.id}" scores above the hit before it (${where})`);
-      if (hit.rank !== position + 1) throw new AdapterContractError(adapter, `search returned rank ${String(hit.rank)} for "${hit.id}" at position ${position + 1} (${where})`);
+      if (typeof hit.score !== "number" || !Number.isFinite(hit.score))
+        throw new AdapterContractError(adapter, `search returned a non-finite score for "${hit.id}" (${where})`);
+      if (position > 0 && hit.score > hits[position - 1]!.score)
+        throw new AdapterContractError(
+          adapter,
+          `search returned scores out of order: "${hit.id}" scores above the hit before it (${where})`,
+        );
+      if (hit.rank !== position + 1)
+        throw new AdapterContractError(
+          adapter,
+          `search returned rank ${String(hit.rank)} for "${hit.id}" at position ${position + 1} (${where})`,
+        );
     });
   });
 }
@@ -48,6 +63,7 @@ export function checkAnsweredIds(adapter: string, method: string, answer: Map<st
 /** Finite scores. */
 export function checkScores(adapter: string, scores: Map<string, number>): void {
   for (const [id, score] of scores) {
-    if (typeof score !== "number" || !Number.isFinite(score)) throw new AdapterContractError(adapter, `scoreDocuments returned a non-finite score for "${id}"`);
+    if (typeof score !== "number" || !Number.isFinite(score))
+      throw new AdapterContractError(adapter, `scoreDocuments returned a non-finite score for "${id}"`);
   }
 }

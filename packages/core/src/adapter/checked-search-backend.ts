@@ -12,11 +12,15 @@ const DEFAULT_MAX_BATCH_SIZE = 256;
 export function capabilitiesOf(driver: SearchDriver): BackendCapabilities {
   const component = driver.name;
   const modes = driver.modes ?? ["bm25"];
-  for (const mode of modes) if (!SEARCH_MODES.includes(mode)) throw new BadOptionError("modes", `unknown search mode ${JSON.stringify(mode)}`, { component });
-  const scoreDocumentsModes = driver.scoreDocuments === undefined ? [] : (driver.scoreDocumentsModes ?? modes).filter((mode) => modes.includes(mode));
+  for (const mode of modes)
+    if (!SEARCH_MODES.includes(mode)) throw new BadOptionError("modes", `unknown search mode ${JSON.stringify(mode)}`, { component });
+  const scoreDocumentsModes =
+    driver.scoreDocuments === undefined ? [] : (driver.scoreDocumentsModes ?? modes).filter((mode) => modes.includes(mode));
   const maxBatchSize = driver.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new BadOptionError("maxBatchSize", `must be a positive integer, got ${String(maxBatchSize)}`, { component });
-  if (driver.maxK !== undefined && (!Number.isInteger(driver.maxK) || driver.maxK < 1)) throw new BadOptionError("maxK", `must be a positive integer, got ${String(driver.maxK)}`, { component });
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)
+    throw new BadOptionError("maxBatchSize", `must be a positive integer, got ${String(maxBatchSize)}`, { component });
+  if (driver.maxK !== undefined && (!Number.isInteger(driver.maxK) || driver.maxK < 1))
+    throw new BadOptionError("maxK", `must be a positive integer, got ${String(driver.maxK)}`, { component });
   return { modes: [...modes], scoreDocumentsModes, maxBatchSize, ...(driver.maxK === undefined ? {} : { maxK: driver.maxK }) };
 }
 
@@ -61,12 +65,18 @@ export class CheckedSearchBackend implements SearchBackend {
     const documents = await this.driver.getDocuments(target, distinct);
     checkAnsweredIds(this.name, "getDocuments", documents, distinct);
     for (const [id, document] of documents) {
-      if (document?.id !== id || typeof document.text !== "string") throw new AdapterContractError(this.name, `getDocuments must map "${id}" to a document with that id and a text`);
+      if (document?.id !== id || typeof document.text !== "string")
+        throw new AdapterContractError(this.name, `getDocuments must map "${id}" to a document with that id and a text`);
     }
     return documents;
   }
 
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     this.checkTargetAndOptions(target, options, "scoreDocumentsModes");
     const where = { component: this.name, collection: target.collection };
     checkRequest(request, 0, where);
@@ -82,7 +92,11 @@ export class CheckedSearchBackend implements SearchBackend {
     await this.driver.close?.();
   }
 
-  private checkTargetAndOptions(target: DocumentTarget, options: SearchOptions, claim: "modes" | "scoreDocumentsModes"): BackendCapabilities {
+  private checkTargetAndOptions(
+    target: DocumentTarget,
+    options: SearchOptions,
+    claim: "modes" | "scoreDocumentsModes",
+  ): BackendCapabilities {
     checkTarget(target, this.name);
     const capabilities = this.capabilities();
     const where = { component: this.name, collection: target.collection };

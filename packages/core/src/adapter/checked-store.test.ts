@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CollectionSpec } from "../backend.js";
-import { BadOptionError, HardnegError } from "../errors.js";
+import { BadOptionError, type HardnegError } from "../errors.js";
 import type { StoredRecord } from "../types.js";
 import { fakeDriver } from "../testkit/__fixtures__/fake-driver.js";
 import { createStore } from "./create-engine.js";
@@ -12,7 +12,10 @@ describe("createStore: createCollection's kind rule", () => {
   it("creates a missing collection with one driver call", async () => {
     const driver = fakeDriver();
     await createStore(driver).createCollection(documents);
-    expect(driver.callsOf("createCollection").map((call) => call.args[0]), "one create with the spec").toEqual([documents]);
+    expect(
+      driver.callsOf("createCollection").map((call) => call.args[0]),
+      "one create with the spec",
+    ).toEqual([documents]);
     expect(driver.collections.get("c")?.spec, "the stored spec").toEqual(documents);
   });
 
@@ -31,7 +34,10 @@ describe("createStore: createCollection's kind rule", () => {
     const store = createStore(driver);
     await store.createCollection(records);
     await store.upsert("c", [{ id: "a", properties: { v: 1 } }]);
-    const error = await store.createCollection(documents).then(() => undefined, (caught: unknown) => caught);
+    const error = await store.createCollection(documents).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error, "another kind is refused").toBeInstanceOf(BadOptionError);
     expect((error as HardnegError).location.option, "the option named").toBe("collection");
     expect((error as Error).message, "the message names both kinds").toMatch(/"c" already exists as a records collection, not documents/);
@@ -62,20 +68,30 @@ describe("createStore: createCollection racing another writer", () => {
 
   it("accepts a collection of the same kind created in between", async () => {
     const { driver } = racedDriver(records);
-    await expect(createStore(driver).createCollection(records), "the race is won by a collection of the same kind")
-      .resolves.toBeUndefined();
+    await expect(
+      createStore(driver).createCollection(records),
+      "the race is won by a collection of the same kind",
+    ).resolves.toBeUndefined();
     expect(driver.callsOf("describeCollection"), "described before and after the failed create").toHaveLength(2);
   });
 
   it("refuses a collection of another kind created in between with BadOptionError (option collection)", async () => {
     const { driver } = racedDriver(documents);
-    const error = await createStore(driver).createCollection(records).then(() => undefined, (caught: unknown) => caught);
+    const error = await createStore(driver)
+      .createCollection(records)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error, "another kind").toBeInstanceOf(BadOptionError);
     expect((error as HardnegError).location.option, "the option named").toBe("collection");
   });
 
   it("rethrows the driver's error when the collection still does not exist, or cannot be described", async () => {
-    for (const [what, raced] of [["still missing", racedDriver(undefined)], ["describe fails", racedDriver(records, "throws")]] as const) {
+    for (const [what, raced] of [
+      ["still missing", racedDriver(undefined)],
+      ["describe fails", racedDriver(records, "throws")],
+    ] as const) {
       await expect(createStore(raced.driver).createCollection(records), what).rejects.toBe(raced.failure);
     }
   });
@@ -83,8 +99,10 @@ describe("createStore: createCollection racing another writer", () => {
   it("two createCollection calls at once both succeed against a driver that refuses to create what exists", async () => {
     const driver = fakeDriver();
     const store = createStore(driver);
-    await expect(Promise.all([store.createCollection(records), store.createCollection(records)]), "both succeed")
-      .resolves.toEqual([undefined, undefined]);
+    await expect(Promise.all([store.createCollection(records), store.createCollection(records)]), "both succeed").resolves.toEqual([
+      undefined,
+      undefined,
+    ]);
     expect(driver.callsOf("createCollection").length, "both looked before either created").toBe(2);
     expect(await store.describeCollection("c"), "one collection").toEqual(records);
   });
@@ -112,17 +130,32 @@ describe("createStore: what core derives", () => {
     const driver = fakeDriver();
     const store = createStore(driver);
     await store.createCollection(records);
-    await store.upsert("c", Array.from({ length: 2500 }, (_, position): StoredRecord => ({ id: `r${position}`, properties: {} })));
+    await store.upsert(
+      "c",
+      Array.from({ length: 2500 }, (_, position): StoredRecord => ({ id: `r${position}`, properties: {} })),
+    );
     expect(await store.count("c"), "every record counted").toBe(2500);
-    expect(driver.callsOf("iterate").map((call) => call.args[1]), "one iteration in batches of 1000").toEqual([{ batchSize: 1000 }]);
+    expect(
+      driver.callsOf("iterate").map((call) => call.args[1]),
+      "one iteration in batches of 1000",
+    ).toEqual([{ batchSize: 1000 }]);
   });
 
   it("upsertTogether checks names, keeps the last record per id and drops writes without records", async () => {
     const driver = fakeDriver({ upsertTogether: async () => undefined });
     const store = createStore(driver);
-    await store.upsertTogether!([{ collection: "a", records: [{ id: "x", properties: { v: 1 } }, { id: "x", properties: { v: 2 } }] },
-      { collection: "b", records: [] }]);
-    expect(driver.callsOf("upsertTogether")[0]?.args[0], "one write, one record")
-      .toEqual([{ collection: "a", records: [{ id: "x", properties: { v: 2 } }] }]);
+    await store.upsertTogether!([
+      {
+        collection: "a",
+        records: [
+          { id: "x", properties: { v: 1 } },
+          { id: "x", properties: { v: 2 } },
+        ],
+      },
+      { collection: "b", records: [] },
+    ]);
+    expect(driver.callsOf("upsertTogether")[0]?.args[0], "one write, one record").toEqual([
+      { collection: "a", records: [{ id: "x", properties: { v: 2 } }] },
+    ]);
   });
 });

@@ -76,7 +76,10 @@ export class CheckedStore implements Store {
     const batchSize = batchSizeOf(options, this.name);
     for await (const batch of this.storeDriver.iterate(name, { batchSize })) {
       if (!Array.isArray(batch) || batch.length === 0 || batch.length > batchSize) {
-        throw new AdapterContractError(this.name, `iterate must yield non-empty batches of at most ${batchSize} records, got ${Array.isArray(batch) ? batch.length : typeof batch}`);
+        throw new AdapterContractError(
+          this.name,
+          `iterate must yield non-empty batches of at most ${batchSize} records, got ${Array.isArray(batch) ? batch.length : typeof batch}`,
+        );
       }
       yield batch;
     }
@@ -88,7 +91,8 @@ export class CheckedStore implements Store {
     if (distinct.length === 0) return new Map();
     const records = await this.storeDriver.getRecords(name, distinct);
     checkAnsweredIds(this.name, "getRecords", records, distinct);
-    for (const [id, record] of records) if (record?.id !== id) throw new AdapterContractError(this.name, `getRecords must map "${id}" to the record with that id`);
+    for (const [id, record] of records)
+      if (record?.id !== id) throw new AdapterContractError(this.name, `getRecords must map "${id}" to the record with that id`);
     return records;
   }
 
@@ -99,7 +103,11 @@ export class CheckedStore implements Store {
   private sameKind(spec: CollectionSpec, existing: CollectionSpec | undefined): boolean {
     if (existing === undefined) return false;
     if (existing.kind === spec.kind) return true;
-    throw new BadOptionError("collection", `"${spec.name}" already exists as a ${existing.kind} collection, not ${spec.kind}; choose another name or delete it`, { component: this.name });
+    throw new BadOptionError(
+      "collection",
+      `"${spec.name}" already exists as a ${existing.kind} collection, not ${spec.kind}; choose another name or delete it`,
+      { component: this.name },
+    );
   }
 
   private async replaceWith(staging: string, name: string): Promise<void> {

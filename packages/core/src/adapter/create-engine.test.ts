@@ -8,25 +8,33 @@ import { createEngine, createSearchBackend, createStore } from "./create-engine.
 const target: DocumentTarget = { collection: "docs", idKey: "doc_id", contentKey: "text" };
 const requestsOf = (count: number): SearchRequest[] => Array.from({ length: count }, (_, position) => ({ text: `q${position}` }));
 /** Answers each request with one hit named after its text, so order is visible. */
-const echo = async (_target: DocumentTarget,
-  requests: readonly SearchRequest[]): Promise<Hit[][]> => requests.map((request) => [{ id: request.text, score: 1, rank: 1 }]);
+const echo = async (_target: DocumentTarget, requests: readonly SearchRequest[]): Promise<Hit[][]> =>
+  requests.map((request) => [{ id: request.text, score: 1, rank: 1 }]);
 
 describe("createEngine: capabilities with their defaults", () => {
   it("defaults to bm25, batches of 256, no maxK and no scoreDocuments", () => {
-    expect(createEngine(fakeDriver()).capabilities(), "the defaults")
-      .toEqual({ modes: ["bm25"], scoreDocumentsModes: [], maxBatchSize: 256 });
+    expect(createEngine(fakeDriver()).capabilities(), "the defaults").toEqual({
+      modes: ["bm25"],
+      scoreDocumentsModes: [],
+      maxBatchSize: 256,
+    });
   });
 
   it("scoreDocumentsModes defaults to every search mode when the driver has scoreDocuments, and never names a mode not searched", () => {
     const scoreDocuments = async () => new Map<string, number>();
-    expect(createEngine(fakeDriver({ modes: ["bm25", "vector"], scoreDocuments })).capabilities().scoreDocumentsModes, "default")
-      .toEqual(["bm25", "vector"]);
-    expect(createEngine(fakeDriver({ modes: ["bm25"], scoreDocuments,
-      scoreDocumentsModes: ["bm25", "hybrid"] })).capabilities().scoreDocumentsModes, "filtered")
-      .toEqual(["bm25"]);
-    expect(createEngine(fakeDriver({ modes: ["bm25"], scoreDocumentsModes: ["bm25"] })).capabilities().scoreDocumentsModes,
-      "no method, no modes")
-      .toEqual([]);
+    expect(createEngine(fakeDriver({ modes: ["bm25", "vector"], scoreDocuments })).capabilities().scoreDocumentsModes, "default").toEqual([
+      "bm25",
+      "vector",
+    ]);
+    expect(
+      createEngine(fakeDriver({ modes: ["bm25"], scoreDocuments, scoreDocumentsModes: ["bm25", "hybrid"] })).capabilities()
+        .scoreDocumentsModes,
+      "filtered",
+    ).toEqual(["bm25"]);
+    expect(
+      createEngine(fakeDriver({ modes: ["bm25"], scoreDocumentsModes: ["bm25"] })).capabilities().scoreDocumentsModes,
+      "no method, no modes",
+    ).toEqual([]);
   });
 
   it("passes maxK and maxBatchSize through", () => {
@@ -38,15 +46,24 @@ describe("createEngine: batches split by maxBatchSize", () => {
   it("sends at most maxBatchSize requests per driver call and joins the answers in request order", async () => {
     const driver = fakeDriver({ maxBatchSize: 3, search: echo });
     const lists = await createEngine(driver).search(target, requestsOf(8), { mode: "bm25", k: 1 });
-    expect(driver.callsOf("search").map((call) => (call.args[1] as SearchRequest[]).length), "batch sizes").toEqual([3, 3, 2]);
-    expect(lists.map((hits) => hits[0]?.id), "answers in request order").toEqual(requestsOf(8).map((request) => request.text));
+    expect(
+      driver.callsOf("search").map((call) => (call.args[1] as SearchRequest[]).length),
+      "batch sizes",
+    ).toEqual([3, 3, 2]);
+    expect(
+      lists.map((hits) => hits[0]?.id),
+      "answers in request order",
+    ).toEqual(requestsOf(8).map((request) => request.text));
   });
 
   it("splits at 256 by default and sends nothing for an empty batch", async () => {
     const driver = fakeDriver({ search: echo });
     const engine = createEngine(driver);
     await engine.search(target, requestsOf(600), { mode: "bm25", k: 1 });
-    expect(driver.callsOf("search").map((call) => (call.args[1] as SearchRequest[]).length), "batch sizes").toEqual([256, 256, 88]);
+    expect(
+      driver.callsOf("search").map((call) => (call.args[1] as SearchRequest[]).length),
+      "batch sizes",
+    ).toEqual([256, 256, 88]);
     expect(await engine.search(target, [], { mode: "bm25", k: 1 }), "no requests, no lists").toEqual([]);
     expect(driver.callsOf("search"), "no call for an empty batch").toHaveLength(3);
   });
@@ -68,8 +85,7 @@ describe("createEngine: optional abilities exist exactly when the driver has the
     const engine = createEngine(fakeDriver());
     for (const ability of abilities) expect(ability in engine, ability).toBe(false);
     for (const ability of ["replaceCollection", "upsertTogether"] as const) {
-      expect(ability in createStore(fakeDriver()),
-        `store ${ability}`).toBe(false);
+      expect(ability in createStore(fakeDriver()), `store ${ability}`).toBe(false);
     }
     expect("embedderId" in createSearchBackend(fakeDriver()), "search backend embedderId").toBe(false);
   });
@@ -81,7 +97,10 @@ describe("createEngine: optional abilities exist exactly when the driver has the
     expect(createSearchBackend(driver).embedderId, "search backend embedderId").toBe("model-a");
     await engine.replaceCollection!("staging", "c");
     await engine.upsertTogether!([{ collection: "c", records: [{ id: "a", properties: {} }] }]);
-    expect(driver.calls.map((call) => call.method), "both reached the driver").toEqual(["replaceCollection", "upsertTogether"]);
+    expect(
+      driver.calls.map((call) => call.method),
+      "both reached the driver",
+    ).toEqual(["replaceCollection", "upsertTogether"]);
   });
 
   it("keeps the driver, and close calls the driver's close when it has one", async () => {

@@ -46,7 +46,12 @@ class CheckedEngine<D extends EngineDriver> extends CheckedStore implements Engi
     return this.searchBackend.getDocuments(target, ids);
   }
 
-  scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>> {
+  scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     return this.searchBackend.scoreDocuments(target, request, ids, options);
   }
 }

@@ -45,7 +45,12 @@ export interface SearchDriver {
    * not it is in the top k. Only ids asked for may appear; ids the engine does not hold are absent.
    * Core calls it only in `scoreDocumentsModes`.
    */
-  scoreDocuments?(target: DocumentTarget, request: SearchRequest, ids: readonly string[], options: SearchOptions): Promise<Map<string, number>>;
+  scoreDocuments?(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>>;
   /** Releases files, sockets and caches. */
   close?(): Promise<void>;
 }

@@ -8,14 +8,36 @@
 // The contract.
 export type { EngineDriver, SearchDriver, StoreDriver } from "./driver.js";
 export { createEngine, createSearchBackend, createStore, type EngineOf } from "./create-engine.js";
-export type { BackendCapabilities, CollectionSpec, DocumentTarget, DocumentVectorsSource, Engine, IterateOptions, SearchBackend, SearchOptions, SearchRequest, SpecificationVersion, Store } from "../backend.js";
+export type {
+  BackendCapabilities,
+  CollectionSpec,
+  DocumentTarget,
+  DocumentVectorsSource,
+  Engine,
+  IterateOptions,
+  SearchBackend,
+  SearchOptions,
+  SearchRequest,
+  SpecificationVersion,
+  Store,
+} from "../backend.js";
 export type { Doc, FusionType, Hit, SearchMode, StoredRecord } from "../types.js";
 export type { Embedder } from "../embedders/embedder.js";
 export type { EngineFile, EngineFilesOf, EngineOpener, EngineOpenOptions } from "./opener.js";
 
 // Errors.
 export { AdapterContractError } from "./answer-checks.js";
-export { AuthError, BadInputError, BadOptionError, ConnectionError, HardnegError, MissingCollectionError, UnsupportedCapabilityError, type HardnegErrorCode, type HardnegErrorOptions } from "../errors.js";
+export {
+  AuthError,
+  BadInputError,
+  BadOptionError,
+  ConnectionError,
+  HardnegError,
+  MissingCollectionError,
+  UnsupportedCapabilityError,
+  type HardnegErrorCode,
+  type HardnegErrorOptions,
+} from "../errors.js";
 
 // The name rule.
 export { assertCollectionName, COLLECTION_NAME_PATTERN, PORTABLE_COLLECTION_NAME_PATTERN } from "./collection-names.js";

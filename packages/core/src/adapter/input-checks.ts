@@ -13,13 +13,15 @@ const COLLECTION_KINDS: ReadonlyArray<CollectionSpec["kind"]> = ["documents", "q
 
 /** A target with a valid collection name and non-empty property names. */
 export function checkTarget(target: DocumentTarget, component: string): void {
-  if (typeof target !== "object" || target === null) throw new BadOptionError("target", "must be an object { collection, idKey, contentKey, titleKey? }", { component });
+  if (typeof target !== "object" || target === null)
+    throw new BadOptionError("target", "must be an object { collection, idKey, contentKey, titleKey? }", { component });
   assertCollectionName(target.collection, component);
   const where = { component, collection: target.collection };
   for (const key of ["idKey", "contentKey", "titleKey"] as const) {
     const value = target[key];
     if (key === "titleKey" && value === undefined) continue;
-    if (typeof value !== "string" || value === "") throw new BadOptionError(key, `must be a non-empty property name, got ${JSON.stringify(value)}`, where);
+    if (typeof value !== "string" || value === "")
+      throw new BadOptionError(key, `must be a non-empty property name, got ${JSON.stringify(value)}`, where);
   }
 }
 
@@ -38,7 +40,8 @@ export function checkRequest(request: SearchRequest, position: number, where: Ha
     throw new BadInputError(`search request ${position}: vector must be a non-empty array of numbers`, where);
   }
   for (let index = 0; index < vector.length; index++) {
-    if (typeof vector[index] !== "number" || !Number.isFinite(vector[index])) throw new BadInputError(`search request ${position}: vector holds a non-finite value at ${index}`, where);
+    if (typeof vector[index] !== "number" || !Number.isFinite(vector[index]))
+      throw new BadInputError(`search request ${position}: vector holds a non-finite value at ${index}`, where);
   }
 }
 
@@ -46,22 +49,46 @@ export function checkRequest(request: SearchRequest, position: number, where: Ha
  * A mode the capabilities claim (`claimed`: the search modes, or the scoreDocuments modes), `k`
  * a positive integer within `maxK`, and for hybrid an `alpha` in [0, 1] and a `fusion`.
  */
-export function checkSearchOptions(options: SearchOptions, capabilities: BackendCapabilities, claimed: readonly SearchMode[], what: string, where: HardnegErrorOptions): void {
+export function checkSearchOptions(
+  options: SearchOptions,
+  capabilities: BackendCapabilities,
+  claimed: readonly SearchMode[],
+  what: string,
+  where: HardnegErrorOptions,
+): void {
   const { component, collection } = where;
   const mode = options?.mode;
-  if (!SEARCH_MODES.includes(mode)) throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component });
+  if (!SEARCH_MODES.includes(mode))
+    throw new BadOptionError("mode", `must be "bm25", "vector" or "hybrid", got ${JSON.stringify(mode)}`, { component });
   if (!claimed.includes(mode)) {
     const offered = claimed.length === 0 ? "none" : claimed.join(", ");
-    const hint = capabilities.modes.includes("vector") || mode === "bm25" ? "" : "; vector and hybrid modes need vectors (open the engine with an embedder; CLI: --embedder)";
-    throw new UnsupportedCapabilityError(`${what} in mode "${mode}" is not offered by this engine (it offers: ${offered})${hint}`, { component, collection, option: "mode" });
+    const hint =
+      capabilities.modes.includes("vector") || mode === "bm25"
+        ? ""
+        : "; vector and hybrid modes need vectors (open the engine with an embedder; CLI: --embedder)";
+    throw new UnsupportedCapabilityError(`${what} in mode "${mode}" is not offered by this engine (it offers: ${offered})${hint}`, {
+      component,
+      collection,
+      option: "mode",
+    });
   }
   const k = options.k;
-  if (!Number.isInteger(k) || k < 1) throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component, collection });
-  if (capabilities.maxK !== undefined && k > capabilities.maxK) throw new BadOptionError("k", `is ${k}, above this engine's maximum of ${capabilities.maxK}`, { component, collection });
+  if (!Number.isInteger(k) || k < 1)
+    throw new BadOptionError("k", `must be a positive integer, got ${String(k)}`, { component, collection });
+  if (capabilities.maxK !== undefined && k > capabilities.maxK)
+    throw new BadOptionError("k", `is ${k}, above this engine's maximum of ${capabilities.maxK}`, { component, collection });
   if (mode !== "hybrid") return;
   const alpha = options.alpha;
-  if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1)) throw new BadOptionError("alpha", `hybrid search needs alpha from 0 (keyword) to 1 (vector), got ${String(alpha)}`, { component, collection });
-  if (options.fusion !== "rrf" && options.fusion !== "relative-score") throw new BadOptionError("fusion", `must be "rrf" or "relative-score", got ${JSON.stringify(options.fusion)}`, { component, collection });
+  if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1))
+    throw new BadOptionError("alpha", `hybrid search needs alpha from 0 (keyword) to 1 (vector), got ${String(alpha)}`, {
+      component,
+      collection,
+    });
+  if (options.fusion !== "rrf" && options.fusion !== "relative-score")
+    throw new BadOptionError("fusion", `must be "rrf" or "relative-score", got ${JSON.stringify(options.fusion)}`, {
+      component,
+      collection,
+    });
 }
 
 /** Distinct ids, in first-seen order; each must be a non-empty string. */
@@ -80,7 +107,11 @@ export function checkSpec(spec: CollectionSpec, component: string): void {
   if (typeof spec !== "object" || spec === null) throw new BadOptionError("spec", "must be an object { name, kind }", { component });
   assertCollectionName(spec.name, component);
   if (!COLLECTION_KINDS.includes(spec.kind)) {
-    throw new BadOptionError("kind", `must be one of ${COLLECTION_KINDS.map((kind) => `"${kind}"`).join(", ")}, got ${JSON.stringify(spec.kind)}`, { component, collection: spec.name });
+    throw new BadOptionError(
+      "kind",
+      `must be one of ${COLLECTION_KINDS.map((kind) => `"${kind}"`).join(", ")}, got ${JSON.stringify(spec.kind)}`,
+      { component, collection: spec.name },
+    );
   }
   if (spec.kind === "documents" && spec.target !== undefined) checkTarget({ ...spec.target, collection: spec.name }, component);
 }
@@ -93,9 +124,11 @@ export function lastRecordPerId(records: readonly StoredRecord[], where: Hardneg
   if (!Array.isArray(records)) throw new BadInputError("records must be an array", where);
   const byId = new Map<string, StoredRecord>();
   records.forEach((record, position) => {
-    if (typeof record?.id !== "string" || record.id === "") throw new BadInputError(`record at position ${position} needs a non-empty string id, got ${JSON.stringify(record?.id)}`, where);
+    if (typeof record?.id !== "string" || record.id === "")
+      throw new BadInputError(`record at position ${position} needs a non-empty string id, got ${JSON.stringify(record?.id)}`, where);
     const properties = record.properties;
-    if (typeof properties !== "object" || properties === null || Array.isArray(properties)) throw new BadInputError(`record "${record.id}": properties must be a JSON object`, where);
+    if (typeof properties !== "object" || properties === null || Array.isArray(properties))
+      throw new BadInputError(`record "${record.id}": properties must be a JSON object`, where);
     byId.set(record.id, record);
   });
   return byId.size === records.length ? [...records] : [...byId.values()];
@@ -104,6 +137,7 @@ export function lastRecordPerId(records: readonly StoredRecord[], where: Hardneg
 /** A batch size option: a positive integer, default 1000. */
 export function batchSizeOf(options: { batchSize?: number } | undefined, component: string): number {
   const batchSize = options?.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new BadOptionError("batchSize", `must be a positive integer, got ${String(batchSize)}`, { component });
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new BadOptionError("batchSize", `must be a positive integer, got ${String(batchSize)}`, { component });
   return batchSize;
 }

@@ -13,10 +13,20 @@ describe("MemoryStore", () => {
   it("keeps the first insertion position when upsert replaces a record", async () => {
     const store = new MemoryStore();
     await store.createCollection({ name: "c", kind: "records" });
-    await store.upsert("c", [{ id: "a", properties: { v: 1 } }, { id: "b", properties: { v: 1 } }, { id: "c", properties: { v: 1 } }]);
-    await store.upsert("c", [{ id: "a", properties: { v: 2 } }, { id: "d", properties: { v: 1 } }]);
+    await store.upsert("c", [
+      { id: "a", properties: { v: 1 } },
+      { id: "b", properties: { v: 1 } },
+      { id: "c", properties: { v: 1 } },
+    ]);
+    await store.upsert("c", [
+      { id: "a", properties: { v: 2 } },
+      { id: "d", properties: { v: 1 } },
+    ]);
     expect(await store.count("c"), "count").toBe(4);
-    expect(await collectBatches(store.iterate("c", { batchSize: 3 })), "insertion order, first position kept").toEqual([["a", "b", "c"], ["d"]]);
+    expect(await collectBatches(store.iterate("c", { batchSize: 3 })), "insertion order, first position kept").toEqual([
+      ["a", "b", "c"],
+      ["d"],
+    ]);
     expect((await store.getRecords("c", ["a", "zz"])).get("a"), "the replaced record").toEqual({ id: "a", properties: { v: 2 } });
     expect((await store.getRecords("c", ["a", "zz"])).has("zz"), "a missing id").toBe(false);
   });
@@ -40,12 +50,23 @@ describe("MemoryStore", () => {
 
   it("refuses invalid collection names as every store does", async () => {
     const store = new MemoryStore();
-    for (const name of ["", "has space", "../up", "x".repeat(129)]) await expect(store.createCollection({ name, kind: "records" }), name).rejects.toBeInstanceOf(BadOptionError);
+    for (const name of ["", "has space", "../up", "x".repeat(129)])
+      await expect(store.createCollection({ name, kind: "records" }), name).rejects.toBeInstanceOf(BadOptionError);
   });
 
   it("creates idempotently, refuses another kind, describes and deletes", async () => {
     const store = new MemoryStore();
-    const spec = { name: "c", kind: "hard-negatives" as const, hardNegativeKeys: { queryContentKey: "q", goldIdsKey: "g", goldDocumentsKey: "d", hardNegativeDocumentKey: "n", hardNegativeIdKey: "i" } };
+    const spec = {
+      name: "c",
+      kind: "hard-negatives" as const,
+      hardNegativeKeys: {
+        queryContentKey: "q",
+        goldIdsKey: "g",
+        goldDocumentsKey: "d",
+        hardNegativeDocumentKey: "n",
+        hardNegativeIdKey: "i",
+      },
+    };
     await store.createCollection(spec);
     await store.upsert("c", [{ id: "a", properties: {} }]);
     await store.createCollection(spec);
@@ -63,7 +84,13 @@ describe("MemoryStore", () => {
     await expect(store.upsert("absent", [{ id: "a", properties: {} }]), "upsert").rejects.toBeInstanceOf(MissingCollectionError);
     await expect(collectBatches(store.iterate("absent")), "iterate").rejects.toBeInstanceOf(MissingCollectionError);
     await store.createCollection({ name: "c", kind: "records" });
-    await expect(store.upsert("c", [{ id: "ok", properties: {} }, { id: "", properties: {} }]), "an empty id").rejects.toBeInstanceOf(BadInputError);
+    await expect(
+      store.upsert("c", [
+        { id: "ok", properties: {} },
+        { id: "", properties: {} },
+      ]),
+      "an empty id",
+    ).rejects.toBeInstanceOf(BadInputError);
     expect(await store.count("c"), "nothing written").toBe(0);
     await expect(collectBatches(store.iterate("c", { batchSize: 0 })), "batchSize 0").rejects.toBeInstanceOf(BadOptionError);
   });

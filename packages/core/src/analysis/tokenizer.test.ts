@@ -4,12 +4,27 @@ import { Tokenizer } from "./tokenizer.js";
 
 describe("Tokenizer", () => {
   it("lowercases, splits on non-letters, drops English stop words and Porter-stems by default", () => {
-    expect(new Tokenizer().tokenize("The Running dogs, and THEIR owners' cats-were jumping!")).toEqual(["run", "dog", "owner", "cat", "jump"]);
+    expect(new Tokenizer().tokenize("The Running dogs, and THEIR owners' cats-were jumping!")).toEqual([
+      "run",
+      "dog",
+      "owner",
+      "cat",
+      "jump",
+    ]);
   });
 
   it("keeps letters and digits of any script and splits on everything else", () => {
     const tokenizer = new Tokenizer({ stemming: "none", stopwords: "none" });
-    expect(tokenizer.tokenize("Über naïve café 42nd—co-operate Ελλάδα 東京")).toEqual(["über", "naïve", "café", "42nd", "co", "operate", "ελλάδα", "東京"]);
+    expect(tokenizer.tokenize("Über naïve café 42nd—co-operate Ελλάδα 東京")).toEqual([
+      "über",
+      "naïve",
+      "café",
+      "42nd",
+      "co",
+      "operate",
+      "ελλάδα",
+      "東京",
+    ]);
     expect(tokenizer.tokenize("  ...!?  ")).toEqual([]);
   });
 

@@ -17,7 +17,6 @@ export interface TokenizerOptions {
   stopwords?: StopwordsOption;
 }
 
-
 /** The stem cache is dropped when it grows past this many entries, bounding its memory. */
 const STEM_CACHE_LIMIT = 1_000_000;
 
@@ -99,5 +98,7 @@ function resolveStopwords(option: StopwordsOption): readonly string[] {
   if (option === "english") return ENGLISH_STOPWORDS;
   if (option === "none") return [];
   if (Array.isArray(option) && option.every((word) => typeof word === "string")) return option;
-  throw new BadOptionError("bm25.stopwords", `must be "english", "none" or an array of words, got ${JSON.stringify(option)}`, { component: "local" });
+  throw new BadOptionError("bm25.stopwords", `must be "english", "none" or an array of words, got ${JSON.stringify(option)}`, {
+    component: "local",
+  });
 }

@@ -6,15 +6,18 @@ const run = (label: string, entries: Record<string, string[]>) => ({ label, nega
 
 describe("compareNegatives", () => {
   it("computes pairwise mean Jaccard, the only-one-engine share and the worst disagreements", () => {
-    const result = compareNegatives([
-      run("a", { q1: ["d1", "d2"], q2: ["d3", "d4"] }),
-      run("b", { q1: ["d1", "d2"], q2: ["d5", "d6"] }),
+    const result = compareNegatives([run("a", { q1: ["d1", "d2"], q2: ["d3", "d4"] }), run("b", { q1: ["d1", "d2"], q2: ["d5", "d6"] })]);
+    expect(result.mean_jaccard).toEqual([
+      [1, 0.5],
+      [0.5, 1],
     ]);
-    expect(result.mean_jaccard).toEqual([[1, 0.5], [0.5, 1]]);
     // Distinct (query, negative) pairs: q1d1, q1d2 (both), q2d3, q2d4 (a), q2d5, q2d6 (b): 4 of 6 found once.
     expect(result.only_one_engine_share).toBeCloseTo(4 / 6, 12);
     expect(result.unique_share).toEqual({ a: 0.5, b: 0.5 });
-    expect(result.disagreements.map((item) => [item.query_id, item.mean_jaccard])).toEqual([["q2", 0], ["q1", 1]]);
+    expect(result.disagreements.map((item) => [item.query_id, item.mean_jaccard])).toEqual([
+      ["q2", 0],
+      ["q1", 1],
+    ]);
     expect(result.disagreements[0]!.negatives).toEqual({ a: ["d3", "d4"], b: ["d5", "d6"] });
   });
 
@@ -26,13 +29,15 @@ describe("compareNegatives", () => {
 
   it("Jaccard is symmetric, within [0, 1], and 1 exactly for equal sets (property)", () => {
     const set = fc.uniqueArray(fc.constantFrom("a", "b", "c", "d", "e", "f"), { maxLength: 6 }).map((items) => new Set(items));
-    fc.assert(fc.property(set, set, (left, right) => {
-      const value = jaccard(left, right);
-      expect(value).toBe(jaccard(right, left));
-      expect(value).toBeGreaterThanOrEqual(0);
-      expect(value).toBeLessThanOrEqual(1);
-      const equal = left.size === right.size && [...left].every((item) => right.has(item));
-      expect(value === 1).toBe(equal);
-    }));
+    fc.assert(
+      fc.property(set, set, (left, right) => {
+        const value = jaccard(left, right);
+        expect(value).toBe(jaccard(right, left));
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+        const equal = left.size === right.size && [...left].every((item) => right.has(item));
+        expect(value === 1).toBe(equal);
+      }),
+    );
   });
 });

@@ -79,7 +79,9 @@ export function compareNegatives(runs: readonly MinedNegatives[], maxDisagreemen
     labels: runs.map((run) => run.label),
     mean_jaccard: meanJaccard,
     only_one_engine_share: finders.size === 0 ? 0 : onlyOne / finders.size,
-    unique_share: Object.fromEntries(runs.map((run, index) => [run.label, totals[index] === 0 ? 0 : uniqueCounts[index]! / totals[index]!])),
+    unique_share: Object.fromEntries(
+      runs.map((run, index) => [run.label, totals[index] === 0 ? 0 : uniqueCounts[index]! / totals[index]!]),
+    ),
     disagreements,
   };
 }

@@ -71,6 +71,7 @@ export class CachedEmbedding {
 }
 
 function positiveInteger(value: unknown, option: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw new BadOptionError(option, `must be a whole number of at least 1, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
+    throw new BadOptionError(option, `must be a whole number of at least 1, got ${String(value)}`);
   return value;
 }

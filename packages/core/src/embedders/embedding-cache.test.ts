@@ -13,7 +13,12 @@ describe("EmbeddingCache", () => {
     const queryKey = EmbeddingCache.keyOf("query", "hello");
     const documentKey = EmbeddingCache.keyOf("document", "hello");
     expect(queryKey).not.toBe(documentKey);
-    first.put(new Map([[queryKey, Float32Array.of(1, 2, 3)], [documentKey, Float32Array.of(4, 5, 6)]]));
+    first.put(
+      new Map([
+        [queryKey, Float32Array.of(1, 2, 3)],
+        [documentKey, Float32Array.of(4, 5, 6)],
+      ]),
+    );
     expect([...first.get([queryKey]).get(queryKey)!]).toEqual([1, 2, 3]);
     first.close();
 
@@ -35,7 +40,12 @@ describe("EmbeddingCache", () => {
   it("cuts off a record torn by a crash and keeps appending whole records", () => {
     const cache = new EmbeddingCache("model-torn", folder);
     const keys = ["one", "two"].map((text) => EmbeddingCache.keyOf("document", text));
-    cache.put(new Map([[keys[0]!, Float32Array.of(1, 1)], [keys[1]!, Float32Array.of(2, 2)]]));
+    cache.put(
+      new Map([
+        [keys[0]!, Float32Array.of(1, 1)],
+        [keys[1]!, Float32Array.of(2, 2)],
+      ]),
+    );
     cache.close();
     truncateSync(cache.file, statSync(cache.file).size - 3);
 

@@ -33,13 +33,20 @@ export class EmbeddingCache {
   private dimension = 0;
   private dataStart = 0;
 
-  constructor(readonly embedderId: string, directory: string = DEFAULT_EMBEDDING_CACHE_DIRECTORY) {
+  constructor(
+    readonly embedderId: string,
+    directory: string = DEFAULT_EMBEDDING_CACHE_DIRECTORY,
+  ) {
     this.file = join(resolve(directory), `${fileStem(embedderId)}.bin`);
   }
 
   /** The cache key of a text: hex of the first 128 bits of SHA-256 over kind and text. */
   static keyOf(kind: EmbeddingKind, text: string): string {
-    return createHash("sha256").update(kind === "query" ? "q\u0000" : "d\u0000").update(text).digest("hex").slice(0, KEY_BYTES * 2);
+    return createHash("sha256")
+      .update(kind === "query" ? "q\u0000" : "d\u0000")
+      .update(text)
+      .digest("hex")
+      .slice(0, KEY_BYTES * 2);
   }
 
   /** Cached vectors of the given keys; missing keys are absent. */
@@ -77,7 +84,8 @@ export class EmbeddingCache {
       Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).copy(buffer, start + KEY_BYTES);
     });
     const position = fstatSync(this.descriptor!).size;
-    for (let written = 0; written < buffer.byteLength; ) written += writeSync(this.descriptor!, buffer, written, buffer.byteLength - written, position + written);
+    for (let written = 0; written < buffer.byteLength; )
+      written += writeSync(this.descriptor!, buffer, written, buffer.byteLength - written, position + written);
     for (const [key, vector] of usable) this.appended.set(key, vector);
   }
 
@@ -157,6 +165,9 @@ export class EmbeddingCache {
 
 /** A file-name-safe stem: a readable part of the id plus a hash of all of it. */
 function fileStem(embedderId: string): string {
-  const readable = embedderId.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[_.]+/, "").slice(0, 60);
+  const readable = embedderId
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[_.]+/, "")
+    .slice(0, 60);
   return `${readable}-${createHash("sha256").update(embedderId).digest("hex").slice(0, 16)}`;
 }

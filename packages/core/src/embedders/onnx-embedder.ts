@@ -35,7 +35,10 @@ interface TransformersModule {
   env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
   pipeline: (task: "feature-extraction", model: string, options: Record<string, unknown>) => Promise<FeatureExtractor>;
 }
-type FeatureExtractor = ((texts: string[], options: { pooling: string; normalize: boolean }) => Promise<{ dims: number[]; data: Float32Array }>) & {
+type FeatureExtractor = ((
+  texts: string[],
+  options: { pooling: string; normalize: boolean },
+) => Promise<{ dims: number[]; data: Float32Array }>) & {
   dispose?: () => Promise<void>;
 };
 
@@ -56,15 +59,23 @@ export class OnnxEmbedder extends CachingEmbedder {
   constructor(private readonly options: OnnxEmbedderOptions) {
     super();
     const model = options?.model;
-    if (typeof model !== "string" || model.trim() === "") throw new BadOptionError("model", "name a model folder or a Hugging Face model id", { component: COMPONENT });
+    if (typeof model !== "string" || model.trim() === "")
+      throw new BadOptionError("model", "name a model folder or a Hugging Face model id", { component: COMPONENT });
     const looksLikePath = /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(model);
     if (existsSync(model) && statSync(model).isDirectory()) {
       this.folder = resolve(model);
     } else if (looksLikePath) {
-      throw new BadOptionError("model", `model folder ${model} does not exist (give a folder with config.json and onnx/model.onnx, or a Hugging Face model id)`, { component: COMPONENT });
+      throw new BadOptionError(
+        "model",
+        `model folder ${model} does not exist (give a folder with config.json and onnx/model.onnx, or a Hugging Face model id)`,
+        { component: COMPONENT },
+      );
     }
     const variant = (options.dtype ?? "fp32") === "fp32" ? "" : `:${options.dtype}`;
-    const pooling = (options.pooling ?? "mean") === "mean" && options.normalize !== false ? "" : `:${options.pooling ?? "mean"}${options.normalize === false ? "-raw" : ""}`;
+    const pooling =
+      (options.pooling ?? "mean") === "mean" && options.normalize !== false
+        ? ""
+        : `:${options.pooling ?? "mean"}${options.normalize === false ? "-raw" : ""}`;
     // A folder is identified by its name and a hash of its weights, not its path: the same model
     // copied elsewhere keeps its cache and stored vectors, a retrained one does not reuse them.
     const name = this.folder === undefined ? model : `${basename(this.folder)}@${weightsHash(this.folder, options.dtype ?? "fp32")}`;
@@ -85,7 +96,8 @@ export class OnnxEmbedder extends CachingEmbedder {
     const extractor = await this.extractor;
     const output = await extractor(texts, { pooling: this.options.pooling ?? "mean", normalize: this.options.normalize ?? true });
     const [rows, dimension] = output.dims;
-    if (rows !== texts.length || dimension === undefined) throw new Error(`model returned shape [${output.dims.join(", ")}] for ${texts.length} texts`);
+    if (rows !== texts.length || dimension === undefined)
+      throw new Error(`model returned shape [${output.dims.join(", ")}] for ${texts.length} texts`);
     this.currentDimension = dimension;
     return Array.from({ length: rows }, (_, row) => output.data.slice(row * dimension, (row + 1) * dimension));
   }
@@ -96,12 +108,15 @@ export class OnnxEmbedder extends CachingEmbedder {
       try {
         transformers = (await import(PACKAGE)) as unknown as TransformersModule;
       } catch (cause) {
-        throw new BadOptionError("embedder", `the onnx embedder needs the optional package ${PACKAGE}; install it next to @hardneg/core`, { component: COMPONENT, cause });
+        throw new BadOptionError("embedder", `the onnx embedder needs the optional package ${PACKAGE}; install it next to @hardneg/core`, {
+          component: COMPONENT,
+          cause,
+        });
       }
       const { env, pipeline } = transformers;
       const local = this.folder !== undefined;
       env.allowLocalModels = true;
-      env.allowRemoteModels = local ? false : this.options.allowRemoteModels ?? true;
+      env.allowRemoteModels = local ? false : (this.options.allowRemoteModels ?? true);
       if (local) env.localModelPath = `${dirname(this.folder!)}/`;
       try {
         return await pipeline("feature-extraction", local ? basename(this.folder!) : this.options.model, {
@@ -109,7 +124,10 @@ export class OnnxEmbedder extends CachingEmbedder {
           local_files_only: local || env.allowRemoteModels === false,
         });
       } catch (cause) {
-        throw new BadOptionError("embedder", `could not load model ${this.options.model}: ${(cause as Error)?.message ?? String(cause)}`, { component: COMPONENT, cause });
+        throw new BadOptionError("embedder", `could not load model ${this.options.model}: ${(cause as Error)?.message ?? String(cause)}`, {
+          component: COMPONENT,
+          cause,
+        });
       }
     });
     loading = attempt.catch(() => undefined);
@@ -119,7 +137,14 @@ export class OnnxEmbedder extends CachingEmbedder {
 
 /** File-name suffix transformers.js gives each weights variant (`onnx/model<suffix>.onnx`). */
 const DTYPE_SUFFIXES: Record<string, string> = {
-  fp32: "", fp16: "_fp16", q8: "_quantized", int8: "_int8", uint8: "_uint8", q4: "_q4", bnb4: "_bnb4", q4f16: "_q4f16",
+  fp32: "",
+  fp16: "_fp16",
+  q8: "_quantized",
+  int8: "_int8",
+  uint8: "_uint8",
+  q4: "_q4",
+  bnb4: "_bnb4",
+  q4f16: "_q4f16",
 };
 
 /** First 12 hex digits of SHA-256 over config.json and the weights file(s) of the variant used. */
@@ -127,7 +152,11 @@ function weightsHash(folder: string, dtype: string): string {
   const hash = createHash("sha256");
   const onnxFolder = join(folder, "onnx");
   const weights = new RegExp(`^model${DTYPE_SUFFIXES[dtype] ?? `_${dtype}`}\\.onnx(_data.*)?$`);
-  const onnxFiles = existsSync(onnxFolder) ? readdirSync(onnxFolder).filter((file) => weights.test(file)).sort() : [];
+  const onnxFiles = existsSync(onnxFolder)
+    ? readdirSync(onnxFolder)
+        .filter((file) => weights.test(file))
+        .sort()
+    : [];
   const files = [join(folder, "config.json"), ...onnxFiles.map((file) => join(onnxFolder, file))];
   for (const file of files) {
     if (!existsSync(file) || !statSync(file).isFile()) continue;

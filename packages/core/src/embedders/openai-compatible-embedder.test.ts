@@ -9,7 +9,12 @@ import { HardnegError } from "../errors.js";
 import { OpenAiCompatibleEmbedder, type OpenAiCompatibleEmbedderOptions } from "./openai-compatible-embedder.js";
 
 /** What the server saw of one request. */
-interface SeenRequest { path: string; authorization: string | undefined; model: string; input: string[] }
+interface SeenRequest {
+  path: string;
+  authorization: string | undefined;
+  model: string;
+  input: string[];
+}
 
 /** A deterministic fake model: the vector of a text is [length, code of its first character, 1]. */
 function vectorOf(text: string): number[] {
@@ -105,9 +110,15 @@ describe("protocol (local embeddings server): OpenAiCompatibleEmbedder", () => {
       await embedder({ apiKey: undefined }).embedQueries(["a"]);
       process.env["HARDNEG_EMBEDDER_API_KEY"] = "sk-from-hardneg-variable";
       await embedder({ apiKey: undefined }).embedQueries(["a"]);
-      expect(server.seen.map((request) => request.authorization)).toEqual(["Bearer sk-from-openai-variable", "Bearer sk-from-hardneg-variable"]);
+      expect(server.seen.map((request) => request.authorization)).toEqual([
+        "Bearer sk-from-openai-variable",
+        "Bearer sk-from-hardneg-variable",
+      ]);
     } finally {
-      for (const [name, value] of [["HARDNEG_EMBEDDER_API_KEY", saved.hardneg], ["OPENAI_API_KEY", saved.openai]] as const) {
+      for (const [name, value] of [
+        ["HARDNEG_EMBEDDER_API_KEY", saved.hardneg],
+        ["OPENAI_API_KEY", saved.openai],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -123,14 +134,18 @@ describe("protocol (local embeddings server): OpenAiCompatibleEmbedder", () => {
 
   it("gives up after the configured retries with a ConnectionError", async () => {
     server.failures = [{ status: 500 }, { status: 500 }, { status: 500 }];
-    const error = await embedder({ retry: { ...noWait, retries: 2 } }).embedQueries(["x"]).catch((caught: unknown) => caught);
+    const error = await embedder({ retry: { ...noWait, retries: 2 } })
+      .embedQueries(["x"])
+      .catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("CONNECTION");
     expect(server.seen).toHaveLength(3);
   });
 
   it("does not retry a refused key, and never puts the key in the message", async () => {
     server.failures = [{ status: 401, body: JSON.stringify({ error: { message: "Incorrect API key provided: sk-test-secret" } }) }];
-    const error = await embedder().embedQueries(["x"]).catch((caught: unknown) => caught);
+    const error = await embedder()
+      .embedQueries(["x"])
+      .catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("AUTH");
     expect(String((error as Error).message)).not.toContain("sk-test-secret");
     expect(String((error as Error).message)).toMatch(/HARDNEG_EMBEDDER_API_KEY/);
@@ -139,13 +154,17 @@ describe("protocol (local embeddings server): OpenAiCompatibleEmbedder", () => {
 
   it("names the model when the server rejects it (404)", async () => {
     server.failures = [{ status: 404, body: "model not found" }];
-    const error = await embedder().embedQueries(["x"]).catch((caught: unknown) => caught);
+    const error = await embedder()
+      .embedQueries(["x"])
+      .catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("BAD_OPTION");
     expect((error as Error).message).toMatch(/fake-embed/);
   });
 
   it("reports an unreachable server as a ConnectionError", async () => {
-    const error = await embedder({ baseUrl: "http://127.0.0.1:9/v1", retry: { ...noWait, retries: 1 } }).embedQueries(["x"]).catch((caught: unknown) => caught);
+    const error = await embedder({ baseUrl: "http://127.0.0.1:9/v1", retry: { ...noWait, retries: 1 } })
+      .embedQueries(["x"])
+      .catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("CONNECTION");
   });
 
@@ -163,7 +182,11 @@ describe("protocol (local embeddings server): OpenAiCompatibleEmbedder", () => {
   });
 
   it("refuses a base URL carrying credentials or a key, without quoting the secret", () => {
-    for (const secretUrl of ["http://user:pw-secret-1@127.0.0.1:1/v1", "http://127.0.0.1:1/v1?api_key=pw-secret-1", "https://host.example/v1?key=pw-secret-1&x=1"]) {
+    for (const secretUrl of [
+      "http://user:pw-secret-1@127.0.0.1:1/v1",
+      "http://127.0.0.1:1/v1?api_key=pw-secret-1",
+      "https://host.example/v1?key=pw-secret-1&x=1",
+    ]) {
       let error: unknown;
       try {
         new OpenAiCompatibleEmbedder({ model: "m", baseUrl: secretUrl, cache: false });
@@ -174,12 +197,16 @@ describe("protocol (local embeddings server): OpenAiCompatibleEmbedder", () => {
       expect((error as Error).message).toMatch(/must not contain credentials or a key; put the key in HARDNEG_EMBEDDER_API_KEY/);
       expect((error as Error).message).not.toContain("pw-secret-1");
     }
-    expect(new OpenAiCompatibleEmbedder({ model: "m", baseUrl: "http://127.0.0.1:1/v1", cache: false }).id).toBe("openai:m@http://127.0.0.1:1/v1");
+    expect(new OpenAiCompatibleEmbedder({ model: "m", baseUrl: "http://127.0.0.1:1/v1", cache: false }).id).toBe(
+      "openai:m@http://127.0.0.1:1/v1",
+    );
   });
 
   it("scrubs URL secrets a failing server echoes into its answer", async () => {
     server.failures = [{ status: 500, body: "upstream http://admin:hunter2-echo@10.0.0.1/x?token=tk-echo failed" }];
-    const error = await embedder({ retry: { ...noWait, retries: 0 } }).embedQueries(["x"]).catch((caught: unknown) => caught);
+    const error = await embedder({ retry: { ...noWait, retries: 0 } })
+      .embedQueries(["x"])
+      .catch((caught: unknown) => caught);
     expect(HardnegError.isInstance(error) && error.code).toBe("CONNECTION");
     expect((error as Error).message).toContain("upstream http://***@10.0.0.1/x?token=*** failed");
     expect((error as Error).message).not.toMatch(/hunter2-echo|tk-echo/);

@@ -7,8 +7,12 @@ import { writeLinesAtomically } from "./atomic-write.js";
 import { createTemporaryFileBeside, temporaryPathBeside } from "./temporary-file.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 /** A fresh, empty sub-folder per test, so leftover temporary files are easy to spot. */
 let folderCount = 0;
@@ -69,7 +73,10 @@ describe("createTemporaryFileBeside", () => {
     const path = await subFolder();
     const output = join(path, "export.jsonl");
     const target = join(path, "would-be-created.txt");
-    await symlink(target, temporaryPathBeside(output, () => "taken"));
+    await symlink(
+      target,
+      temporaryPathBeside(output, () => "taken"),
+    );
     const error = await rejectionOf(createTemporaryFileBeside(output, () => "taken"));
     expect((error as NodeJS.ErrnoException).code).toBe("EEXIST");
     expect(existsSync(target)).toBe(false);

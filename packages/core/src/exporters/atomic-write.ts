@@ -29,7 +29,7 @@ export async function writeLinesAtomically(output: string, lines: AsyncIterable<
     let chunk = "";
     for await (const line of lines) {
       count += 1;
-      chunk += line + "\n";
+      chunk += `${line}\n`;
       if (chunk.length >= CHUNK_CHARACTERS) {
         // writeFile on a handle writes all of it at the current position (write may stop short).
         await temporary.handle.writeFile(chunk, "utf8");
@@ -47,7 +47,8 @@ export async function writeLinesAtomically(output: string, lines: AsyncIterable<
     if (!closed) await temporary.handle.close().catch(() => undefined);
     await rm(temporary.path, { force: true }).catch(() => undefined);
     // A write that fails on the open file (ENOSPC, EIO) names no path: name the output.
-    if (typeof (error as NodeJS.ErrnoException)?.code === "string" && (error as NodeJS.ErrnoException).path === undefined) (error as NodeJS.ErrnoException).path = output;
+    if (typeof (error as NodeJS.ErrnoException)?.code === "string" && (error as NodeJS.ErrnoException).path === undefined)
+      (error as NodeJS.ErrnoException).path = output;
     throw error;
   }
   return count;

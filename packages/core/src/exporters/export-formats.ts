@@ -31,10 +31,16 @@ export function groupedLines(format: Exclude<ExportFormat, "seed">, group: Query
   if (positives.length === 0 || negatives.length === 0) return [];
   switch (format) {
     case "triplets":
-      return negatives.map((negative, index) => ({ anchor: query, positive: positives[index % positives.length]!.text, negative: negative.text }));
+      return negatives.map((negative, index) => ({
+        anchor: query,
+        positive: positives[index % positives.length]!.text,
+        negative: negative.text,
+      }));
     case "ntuple": {
       const line: Record<string, string> = { anchor: query, positive: positives[0]!.text };
-      negatives.forEach((negative, index) => { line[`negative_${index + 1}`] = negative.text; });
+      negatives.forEach((negative, index) => {
+        line[`negative_${index + 1}`] = negative.text;
+      });
       return [line];
     }
     case "flagembedding":

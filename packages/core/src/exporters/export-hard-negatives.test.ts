@@ -12,8 +12,12 @@ import { EXPORT_FORMATS } from "./export-formats.js";
 import { exportHardNegatives } from "./export-hard-negatives.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 const keys = new HardNegativesCollection({ collectionName: "HardNegatives" }).keys;
 
@@ -58,7 +62,13 @@ const rows: StoredRecord[] = [
   row({ ...tides, negativeId: "n2", negative: "Neg two", rank: 4 }),
   row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1 }),
   row({ ...tides, negativeId: "n1", negative: "Neg one", rank: 2 }),
-  row({ ...kelp, negativeId: "m2", negative: "Kelp judged relevant", rank: 3, extra: { is_relevant: true, judge_policy: "flag", judge_reason: "answers it" } }),
+  row({
+    ...kelp,
+    negativeId: "m2",
+    negative: "Kelp judged relevant",
+    rank: 3,
+    extra: { is_relevant: true, judge_policy: "flag", judge_reason: "answers it" },
+  }),
   row({ ...tides, negativeId: "n3", negative: "Neg three", rank: 5 }),
   row({ ...kelp, negativeId: "m3", negative: "Kelp relabelled", rank: 6, extra: { is_relevant: true, judge_policy: "relabel" } }),
   row({ ...orphan, negativeId: "o1", negative: "Orphan neg", rank: 1 }),
@@ -66,17 +76,30 @@ const rows: StoredRecord[] = [
 
 async function storeWith(records: StoredRecord[], hardNegativeKeys: HardNegativeKeys | undefined = keys): Promise<MemoryStore> {
   const store = new MemoryStore();
-  await store.createCollection({ name: "HardNegatives", kind: "hard-negatives", ...(hardNegativeKeys === undefined ? {} : { hardNegativeKeys }) });
+  await store.createCollection({
+    name: "HardNegatives",
+    kind: "hard-negatives",
+    ...(hardNegativeKeys === undefined ? {} : { hardNegativeKeys }),
+  });
   await store.upsert("HardNegatives", records);
   return store;
 }
 
-async function exportLines(format: string, store?: MemoryStore): Promise<{ lines: unknown[]; result: Awaited<ReturnType<typeof exportHardNegatives>> }> {
+async function exportLines(
+  format: string,
+  store?: MemoryStore,
+): Promise<{ lines: unknown[]; result: Awaited<ReturnType<typeof exportHardNegatives>> }> {
   const output = join(folder.path, `${format}.jsonl`);
   const result = await exportHardNegatives(store ?? (await storeWith(rows)), "HardNegatives", { format, output, batchSize: 2 });
   const text = await readFile(output, "utf8");
   expect(text.endsWith("\n")).toBe(true);
-  return { lines: text.trimEnd().split("\n").map((line) => JSON.parse(line)), result };
+  return {
+    lines: text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line)),
+    result,
+  };
 }
 
 describe("exportHardNegatives", () => {
@@ -128,7 +151,12 @@ describe("exportHardNegatives", () => {
         positive_passages: [passage("g1", "Gold one"), passage("g2", "Gold two")],
         negative_passages: [passage("n1", "Neg one"), passage("n2", "Neg two"), passage("n3", "Neg three")],
       },
-      { query_id: "q2", query: "what is kelp", positive_passages: [passage("k1", "Kelp gold"), passage("m3", "Kelp relabelled")], negative_passages: [passage("m1", "Kelp neg")] },
+      {
+        query_id: "q2",
+        query: "what is kelp",
+        positive_passages: [passage("k1", "Kelp gold"), passage("m3", "Kelp relabelled")],
+        negative_passages: [passage("m1", "Kelp neg")],
+      },
     ]);
   });
 
@@ -143,14 +171,30 @@ describe("exportHardNegatives", () => {
   });
 
   it("writes exact JSON text, one object per line, in UTF-8", async () => {
-    const unicode = [row({ queryId: "q", query: "naïve café 😀", goldIds: ["g"], goldDocuments: ["«gold»"], negativeId: "n", negative: "line\nbreak \"quoted\"", rank: 1 })];
+    const unicode = [
+      row({
+        queryId: "q",
+        query: "naïve café 😀",
+        goldIds: ["g"],
+        goldDocuments: ["«gold»"],
+        negativeId: "n",
+        negative: 'line\nbreak "quoted"',
+        rank: 1,
+      }),
+    ];
     const output = join(folder.path, "exact.jsonl");
     await exportHardNegatives(await storeWith(unicode), "HardNegatives", { format: "triplets", output });
     expect(await readFile(output, "utf8")).toBe('{"anchor":"naïve café 😀","positive":"«gold»","negative":"line\\nbreak \\"quoted\\""}\n');
   });
 
   it("reads rows with the key names the collection spec records", async () => {
-    const custom: HardNegativeKeys = { queryContentKey: "simulated_user_query", goldIdsKey: "dataset_ids", goldDocumentsKey: "gold_texts", hardNegativeDocumentKey: "negative_text", hardNegativeIdKey: "negative_id" };
+    const custom: HardNegativeKeys = {
+      queryContentKey: "simulated_user_query",
+      goldIdsKey: "dataset_ids",
+      goldDocumentsKey: "gold_texts",
+      hardNegativeDocumentKey: "negative_text",
+      hardNegativeIdKey: "negative_id",
+    };
     const store = await storeWith([row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1 }, custom)], custom);
     const { lines } = await exportLines("flagembedding", store);
     expect(lines).toEqual([{ query: "what is kelp", pos: ["Kelp gold"], neg: ["Kelp neg"] }]);
@@ -179,9 +223,13 @@ describe("exportHardNegatives", () => {
   });
 
   it("refuses an unknown format, naming the choices", async () => {
-    const error = await rejectionOf(exportHardNegatives(await storeWith(rows), "HardNegatives", { format: "csv", output: join(folder.path, "x.jsonl") }));
+    const error = await rejectionOf(
+      exportHardNegatives(await storeWith(rows), "HardNegatives", { format: "csv", output: join(folder.path, "x.jsonl") }),
+    );
     expect(error).toBeInstanceOf(BadOptionError);
-    expect(error.message).toContain('option --format: unknown export format "csv"; choose one of seed, triplets, ntuple, flagembedding, tevatron');
+    expect(error.message).toContain(
+      'option --format: unknown export format "csv"; choose one of seed, triplets, ntuple, flagembedding, tevatron',
+    );
   });
 
   it("refuses a missing collection and a queries collection", async () => {
@@ -198,7 +246,9 @@ describe("exportHardNegatives", () => {
     const broken = row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1 });
     delete broken.properties.hard_negative_doc;
     const store = await storeWith([broken], undefined);
-    const error = await rejectionOf(exportHardNegatives(store, "HardNegatives", { format: "triplets", output: join(folder.path, "broken.jsonl") }));
+    const error = await rejectionOf(
+      exportHardNegatives(store, "HardNegatives", { format: "triplets", output: join(folder.path, "broken.jsonl") }),
+    );
     expect(error).toBeInstanceOf(BadInputError);
     expect(error.message).toContain('collection "HardNegatives": row "q2-m1" has no text under "hard_negative_doc"');
   });

@@ -1,5 +1,13 @@
 import { forEachConcurrently } from "../concurrency.js";
-import { countVerdict, emptyVerdictCounts, type Judge, type JudgeEstimate, type JudgeItem, type Verdict, type VerdictCounts } from "./judge.js";
+import {
+  countVerdict,
+  emptyVerdictCounts,
+  type Judge,
+  type JudgeEstimate,
+  type JudgeItem,
+  type Verdict,
+  type VerdictCounts,
+} from "./judge.js";
 import { groupByQuery } from "./group-by-query.js";
 import { judgementIdOf, type VerdictCache } from "./verdict-cache.js";
 
@@ -76,13 +84,20 @@ export async function estimateWithCache(
   const missing = distinctMissing(judge, items, verdicts).map((entry) => entry.item);
   const estimate = judge.estimate?.(missing) ?? {
     requests: missing.length,
-    promptCharacters: missing.reduce((sum, item) => sum + item.queryText.length + item.candidateText.length + item.goldTexts.join("").length, 0),
+    promptCharacters: missing.reduce(
+      (sum, item) => sum + item.queryText.length + item.candidateText.length + item.goldTexts.join("").length,
+      0,
+    ),
   };
   return { cacheHits: verdicts.filter((verdict) => verdict !== undefined).length, judgeCalls: missing.length, estimate };
 }
 
 /** The items without a verdict, each distinct pair once with every index it answers. */
-function distinctMissing(judge: Judge, items: readonly JudgeItem[], verdicts: readonly (Verdict | undefined)[]): { item: JudgeItem; indexes: number[] }[] {
+function distinctMissing(
+  judge: Judge,
+  items: readonly JudgeItem[],
+  verdicts: readonly (Verdict | undefined)[],
+): { item: JudgeItem; indexes: number[] }[] {
   const byId = new Map<string, { item: JudgeItem; indexes: number[] }>();
   items.forEach((item, index) => {
     if (verdicts[index] !== undefined) return;

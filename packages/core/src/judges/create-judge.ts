@@ -26,6 +26,16 @@ export function createJudge(options: CreateJudgeOptions): Judge {
   if (!JUDGE_KINDS.includes(kind)) throw new BadOptionError("--judge", `"${String(kind)}" is not one of ${JUDGE_KINDS.join(", ")}`);
   if (model === undefined || model.trim() === "") throw new BadOptionError("--judge-model", `the ${kind} judge needs a model name`);
   if (kind === "llm") return new LlmJudge({ ...http, model, baseUrl: baseUrl ?? DEFAULT_LLM_BASE_URL });
-  if (baseUrl === undefined) throw new BadOptionError("--judge-base-url", "the rerank judge needs the service's base URL, e.g. https://api.cohere.com/v2 or http://127.0.0.1:8080");
-  return new RerankJudge({ ...http, model, baseUrl, ...(threshold === undefined ? {} : { threshold }), ...(rerankApi === undefined ? {} : { api: rerankApi }) });
+  if (baseUrl === undefined)
+    throw new BadOptionError(
+      "--judge-base-url",
+      "the rerank judge needs the service's base URL, e.g. https://api.cohere.com/v2 or http://127.0.0.1:8080",
+    );
+  return new RerankJudge({
+    ...http,
+    model,
+    baseUrl,
+    ...(threshold === undefined ? {} : { threshold }),
+    ...(rerankApi === undefined ? {} : { api: rerankApi }),
+  });
 }

@@ -24,15 +24,30 @@ async function minedStore(): Promise<MemoryStore> {
   const store = new MemoryStore();
   const keys = new HardNegativesCollection({ collectionName: "negatives" }).keys;
   await store.createCollection({ name: "negatives", kind: "hard-negatives", hardNegativeKeys: keys });
-  const negatives: Record<string, string[]> = { q1: ["relevant passage A", "other passage 1", "relevant passage B"], q2: ["other passage 2", "relevant passage C", "other passage 3"] };
-  const records: StoredRecord[] = Object.entries(negatives).flatMap(([queryId, texts]) => texts.map((text, index) => ({
-    id: `${queryId}-${index}`,
-    properties: {
-      query: `question ${queryId}`, gold_doc_ids: [`gold-${queryId}`], gold_documents: [`gold text of ${queryId}`],
-      hard_negative_doc: text, hard_negative_id: text.replace(/ /g, "-"), query_id: queryId, rank: index + 1, score: 1, gold_rank: 1, gold_score: 2,
-      run_id: "run", strategy: "top-k", padded: false,
-    },
-  })));
+  const negatives: Record<string, string[]> = {
+    q1: ["relevant passage A", "other passage 1", "relevant passage B"],
+    q2: ["other passage 2", "relevant passage C", "other passage 3"],
+  };
+  const records: StoredRecord[] = Object.entries(negatives).flatMap(([queryId, texts]) =>
+    texts.map((text, index) => ({
+      id: `${queryId}-${index}`,
+      properties: {
+        query: `question ${queryId}`,
+        gold_doc_ids: [`gold-${queryId}`],
+        gold_documents: [`gold text of ${queryId}`],
+        hard_negative_doc: text,
+        hard_negative_id: text.replace(/ /g, "-"),
+        query_id: queryId,
+        rank: index + 1,
+        score: 1,
+        gold_rank: 1,
+        gold_score: 2,
+        run_id: "run",
+        strategy: "top-k",
+        padded: false,
+      },
+    })),
+  );
   await store.upsert("negatives", records);
   return store;
 }
@@ -51,7 +66,10 @@ async function judge(): Promise<LlmJudge> {
 async function exported(store: MemoryStore, name: string): Promise<any[]> {
   const output = join(folder, name);
   await exportHardNegatives(store, "negatives", { format: "flagembedding", output });
-  return readFileSync(output, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  return readFileSync(output, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
 }
 
 describe("judgeCollection", () => {
@@ -60,11 +78,27 @@ describe("judgeCollection", () => {
     const llm = await judge();
     const before = await rowsOf(store);
     const report = await judgeCollection(store, "negatives", { judge: llm, policy: "flag", dryRun: true });
-    const characters = before.reduce((sum, row) => sum + judgeMessages({
-      queryId: "", queryText: String(row.properties["query"]), goldIds: [], goldTexts: row.properties["gold_documents"] as string[],
-      candidateId: "", candidateText: String(row.properties["hard_negative_doc"]),
-    }).reduce((total, message) => total + message.content.length, 0), 0);
-    expect(report).toMatchObject({ dry_run: true, rows: 6, judge_calls: 6, cache_hits: 0, http_requests: 0, estimate: { requests: 6, prompt_characters: characters, estimated_tokens: Math.ceil(characters / 4) } });
+    const characters = before.reduce(
+      (sum, row) =>
+        sum +
+        judgeMessages({
+          queryId: "",
+          queryText: String(row.properties["query"]),
+          goldIds: [],
+          goldTexts: row.properties["gold_documents"] as string[],
+          candidateId: "",
+          candidateText: String(row.properties["hard_negative_doc"]),
+        }).reduce((total, message) => total + message.content.length, 0),
+      0,
+    );
+    expect(report).toMatchObject({
+      dry_run: true,
+      rows: 6,
+      judge_calls: 6,
+      cache_hits: 0,
+      http_requests: 0,
+      estimate: { requests: 6, prompt_characters: characters, estimated_tokens: Math.ceil(characters / 4) },
+    });
     expect(server!.requests).toHaveLength(0);
     expect(await rowsOf(store)).toEqual(before);
     expect(await store.hasCollection(JUDGEMENTS_COLLECTION)).toBe(false);
@@ -78,10 +112,21 @@ describe("judgeCollection", () => {
     const store = await minedStore();
     const llm = await judge();
     const report = await judgeCollection(store, "negatives", { judge: llm, policy: "flag", batchSize: 4 });
-    expect(report).toMatchObject({ rows: 6, judge_calls: 6, cache_hits: 0, http_requests: 6, verdicts: { relevant: 3, not_relevant: 3, unjudged: 0 } });
+    expect(report).toMatchObject({
+      rows: 6,
+      judge_calls: 6,
+      cache_hits: 0,
+      http_requests: 6,
+      verdicts: { relevant: 3, not_relevant: 3, unjudged: 0 },
+    });
     const rows = await rowsOf(store);
     for (const row of rows) {
-      expect(row.properties).toMatchObject({ is_relevant: RELEVANT.has(String(row.properties["hard_negative_doc"])), judge_policy: "flag", judge_id: "llm:test-model", relabel: false });
+      expect(row.properties).toMatchObject({
+        is_relevant: RELEVANT.has(String(row.properties["hard_negative_doc"])),
+        judge_policy: "flag",
+        judge_id: "llm:test-model",
+        relabel: false,
+      });
       expect(typeof row.properties["judge_reason"]).toBe("string");
     }
     const again = await judgeCollection(store, "negatives", { judge: llm, policy: "flag" });
@@ -99,13 +144,25 @@ describe("judgeCollection", () => {
     const rows = await rowsOf(store);
     expect(rows).toHaveLength(6);
     expect(rows.filter((row) => row.properties["judge_policy"] === "drop" && row.properties["is_relevant"] === true)).toHaveLength(3);
-    expect((await exported(store, "drop.jsonl")).map((line) => line.neg)).toEqual([["other passage 1"], ["other passage 2", "other passage 3"]]);
+    expect((await exported(store, "drop.jsonl")).map((line) => line.neg)).toEqual([
+      ["other passage 1"],
+      ["other passage 2", "other passage 3"],
+    ]);
 
     // Relabelling the same rows afterwards replaces the drop marks (verdicts come from the cache).
     const relabelled = await judgeCollection(store, "negatives", { judge: llm, policy: "relabel", maxRelabelled: 1 });
-    expect(relabelled).toMatchObject({ judge_calls: 0, rows_relabelled: 3, queries_over_relabel_limit: 1, over_relabel_limit_examples: ["q1"] });
+    expect(relabelled).toMatchObject({
+      judge_calls: 0,
+      rows_relabelled: 3,
+      queries_over_relabel_limit: 1,
+      over_relabel_limit_examples: ["q1"],
+    });
     const lines = await exported(store, "relabel.jsonl");
-    expect(lines[0]).toEqual({ query: "question q1", pos: ["gold text of q1", "relevant passage A", "relevant passage B"], neg: ["other passage 1"] });
+    expect(lines[0]).toEqual({
+      query: "question q1",
+      pos: ["gold text of q1", "relevant passage A", "relevant passage B"],
+      neg: ["other passage 1"],
+    });
     expect((await rowsOf(store)).every((row) => row.properties["judge_policy"] === "relabel")).toBe(true);
   });
 

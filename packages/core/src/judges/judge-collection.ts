@@ -66,7 +66,8 @@ const MAX_EXAMPLES = 20;
  */
 export async function judgeCollection(store: Store, collection: string, options: JudgeCollectionOptions): Promise<JudgeCollectionReport> {
   const { judge, policy } = options;
-  if (!JUDGE_POLICIES.includes(policy)) throw new BadOptionError("--policy", `"${String(policy)}" is not one of ${JUDGE_POLICIES.join(", ")}`);
+  if (!JUDGE_POLICIES.includes(policy))
+    throw new BadOptionError("--policy", `"${String(policy)}" is not one of ${JUDGE_POLICIES.join(", ")}`);
   const spec = await store.describeCollection(collection);
   if (spec === undefined) throw new MissingCollectionError(collection, "mine hard negatives into it first, or check the name");
   if (spec.kind !== "hard-negatives") {
@@ -115,8 +116,14 @@ export async function judgeCollection(store: Store, collection: string, options:
   const overLimit = [...relabelledPerQuery].filter(([, count]) => count > maxRelabelled).map(([queryId]) => queryId);
   const requestsAfter = judge.requestsMade;
   return {
-    collection, judge_id: judge.id, judge_version: judge.version ?? "", policy, dry_run: dryRun, rows,
-    judge_calls: stats.judge_calls, cache_hits: stats.cache_hits,
+    collection,
+    judge_id: judge.id,
+    judge_version: judge.version ?? "",
+    policy,
+    dry_run: dryRun,
+    rows,
+    judge_calls: stats.judge_calls,
+    cache_hits: stats.cache_hits,
     http_requests: requestsBefore === undefined || requestsAfter === undefined ? null : requestsAfter - requestsBefore,
     estimate: dryRun ? { ...estimate, estimated_tokens: Math.ceil(estimate.prompt_characters / 4) } : null,
     verdicts: stats.verdicts,
@@ -131,9 +138,15 @@ export async function judgeCollection(store: Store, collection: string, options:
 /** The judge's view of a stored row: query, gold texts (those the miner could read), candidate. */
 function itemOf(record: StoredRecord, keys: Parameters<typeof parseHardNegativeRow>[1], collection: string): JudgeItem {
   const row = parseHardNegativeRow(record, keys, collection);
-  const golds = row.goldIds.map((id, index) => ({ id, text: row.goldDocuments[index] })).filter((gold): gold is { id: string; text: string } => typeof gold.text === "string");
+  const golds = row.goldIds
+    .map((id, index) => ({ id, text: row.goldDocuments[index] }))
+    .filter((gold): gold is { id: string; text: string } => typeof gold.text === "string");
   return {
-    queryId: row.queryId, queryText: row.query, goldIds: golds.map((gold) => gold.id), goldTexts: golds.map((gold) => gold.text),
-    candidateId: row.negativeId, candidateText: row.negativeDocument,
+    queryId: row.queryId,
+    queryText: row.query,
+    goldIds: golds.map((gold) => gold.id),
+    goldTexts: golds.map((gold) => gold.text),
+    candidateId: row.negativeId,
+    candidateText: row.negativeDocument,
   };
 }

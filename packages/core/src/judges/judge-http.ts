@@ -38,7 +38,10 @@ export function judgeApiKeyFromEnvironment(environment: NodeJS.ProcessEnv = proc
 
 /** The service refused one request for what it contained (400, 413, 422): that item stays unjudged. */
 export class RejectedRequestError extends Error {
-  constructor(readonly status: number, detail: string) {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
     super(`HTTP ${status}${detail === "" ? "" : `: ${detail}`}`);
     this.name = "RejectedRequestError";
   }
@@ -46,7 +49,11 @@ export class RejectedRequestError extends Error {
 
 /** An HTTP failure status, with the delay its `Retry-After` header asked for. */
 class HttpStatusError extends Error {
-  constructor(readonly status: number, readonly retryAfterMs: number | undefined, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+    readonly detail: string,
+  ) {
     super(`HTTP ${status}`);
     this.name = "HttpStatusError";
   }
@@ -73,7 +80,10 @@ export class JudgeHttpClient {
   /** HTTP requests sent so far, retries included. */
   requestsMade = 0;
 
-  constructor(private readonly component: string, options: JudgeHttpOptions) {
+  constructor(
+    private readonly component: string,
+    options: JudgeHttpOptions,
+  ) {
     this.baseUrl = checkedBaseUrl(options.baseUrl);
     this.#apiKey = options.apiKey ?? judgeApiKeyFromEnvironment();
     this.#fetch = options.fetch ?? fetch;
@@ -95,17 +105,26 @@ export class JudgeHttpClient {
   async postJson(path: string, body: unknown): Promise<unknown> {
     const url = `${this.baseUrl}/${path}`;
     try {
-      return await this.limiter.run(() => withRetries(() => this.attempt(url, body), {
-        retries: this.retries,
-        baseDelayMs: this.baseDelayMs,
-        maxDelayMs: this.maxDelayMs,
-        isTransient: (error) => (error instanceof HttpStatusError ? isTransientStatus(error.status) : isTransientError(error)),
-        requestedDelayMs: (error) => (error instanceof HttpStatusError ? error.retryAfterMs : undefined),
-        onRetry: ({ attempt, delayMs, error }) => this.onRetry?.({
-          attempt, delayMs,
-          reason: error instanceof HttpStatusError ? `HTTP ${error.status}` : error instanceof Error && error.name === "TimeoutError" ? "timeout" : this.redact(describe(error)),
+      return await this.limiter.run(() =>
+        withRetries(() => this.attempt(url, body), {
+          retries: this.retries,
+          baseDelayMs: this.baseDelayMs,
+          maxDelayMs: this.maxDelayMs,
+          isTransient: (error) => (error instanceof HttpStatusError ? isTransientStatus(error.status) : isTransientError(error)),
+          requestedDelayMs: (error) => (error instanceof HttpStatusError ? error.retryAfterMs : undefined),
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.onRetry?.({
+              attempt,
+              delayMs,
+              reason:
+                error instanceof HttpStatusError
+                  ? `HTTP ${error.status}`
+                  : error instanceof Error && error.name === "TimeoutError"
+                    ? "timeout"
+                    : this.redact(describe(error)),
+            }),
         }),
-      }));
+      );
     } catch (error) {
       throw this.finalError(error, url);
     }
@@ -115,16 +134,28 @@ export class JudgeHttpClient {
     this.requestsMade++;
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
     if (this.#apiKey !== undefined) headers["authorization"] = `Bearer ${this.#apiKey}`;
-    const response = await this.#fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+    const response = await this.#fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     const text = await response.text();
     if (!response.ok) {
-      throw new HttpStatusError(response.status, parseRetryAfterMs(response.headers.get("retry-after")), this.redact(text).slice(0, MAX_DETAIL_CHARACTERS));
+      throw new HttpStatusError(
+        response.status,
+        parseRetryAfterMs(response.headers.get("retry-after")),
+        this.redact(text).slice(0, MAX_DETAIL_CHARACTERS),
+      );
     }
     try {
       return JSON.parse(text) as unknown;
     } catch {
       // A proxy's HTML error page with status 200: the service is not answering as it should.
-      throw new ConnectionError(`POST ${url} answered with something that is not JSON: ${JSON.stringify(this.redact(text).slice(0, MAX_DETAIL_CHARACTERS))}`, { component: this.component });
+      throw new ConnectionError(
+        `POST ${url} answered with something that is not JSON: ${JSON.stringify(this.redact(text).slice(0, MAX_DETAIL_CHARACTERS))}`,
+        { component: this.component },
+      );
     }
   }
 
@@ -134,16 +165,26 @@ export class JudgeHttpClient {
       const detail = error.detail === "" ? "" : ` (${error.detail})`;
       if (error.status === 400 || error.status === 413 || error.status === 422) return new RejectedRequestError(error.status, error.detail);
       if (error.status === 401 || error.status === 403) {
-        return new AuthError(`POST ${url} refused the credentials (HTTP ${error.status})${detail}; set HARDNEG_JUDGE_API_KEY (or OPENAI_API_KEY) to a valid key`, options);
+        return new AuthError(
+          `POST ${url} refused the credentials (HTTP ${error.status})${detail}; set HARDNEG_JUDGE_API_KEY (or OPENAI_API_KEY) to a valid key`,
+          options,
+        );
       }
       if (error.status === 404 || error.status === 405) {
-        return new BadOptionError("--judge-base-url", `POST ${url} answered HTTP ${error.status}${detail}; check the base URL (OpenAI-compatible APIs usually end in /v1) and the model name`, options);
+        return new BadOptionError(
+          "--judge-base-url",
+          `POST ${url} answered HTTP ${error.status}${detail}; check the base URL (OpenAI-compatible APIs usually end in /v1) and the model name`,
+          options,
+        );
       }
       return new ConnectionError(`POST ${url} failed with HTTP ${error.status} after ${this.retries + 1} attempts${detail}`, options);
     }
     if (HardnegError.isInstance(error)) return error;
     const reason = error instanceof Error && error.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : describe(error);
-    return new ConnectionError(`POST ${url} failed after ${this.retries + 1} attempts: ${this.redact(reason)}`, { ...options, cause: error });
+    return new ConnectionError(`POST ${url} failed after ${this.retries + 1} attempts: ${this.redact(reason)}`, {
+      ...options,
+      cause: error,
+    });
   }
 
   /**
@@ -162,7 +203,8 @@ function checkedBaseUrl(baseUrl: string): string {
   } catch {
     throw new BadOptionError("--judge-base-url", `"${baseUrl}" is not a URL; e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new BadOptionError("--judge-base-url", `must be an http(s) URL, got ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new BadOptionError("--judge-base-url", `must be an http(s) URL, got ${url.protocol}`);
   if (url.username !== "" || url.password !== "") {
     // Credentials in the URL would end up in every message quoting it; the key has its own variable.
     throw new BadOptionError("--judge-base-url", "must not contain credentials; put the key in HARDNEG_JUDGE_API_KEY");

@@ -32,7 +32,10 @@ export function judgeMessages(item: JudgeItem): ChatMessage[] {
     `Candidate document:\n${clip(item.candidateText)}`,
     'Is the candidate relevant to the query? Answer {"relevant": true|false, "reason": "..."}.',
   ].join("\n\n");
-  return [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: user }];
+  return [
+    { role: "system", content: SYSTEM_PROMPT },
+    { role: "user", content: user },
+  ];
 }
 
 /** A parsed answer. */

@@ -27,7 +27,12 @@ export function judgeRowProperties(verdict: Verdict, judgeId: string, policy: Ju
 }
 
 /** A stored row's properties with a new verdict (older judge properties replaced). */
-export function withVerdict(properties: Record<string, unknown>, verdict: Verdict, judgeId: string, policy: JudgePolicy): Record<string, unknown> {
+export function withVerdict(
+  properties: Record<string, unknown>,
+  verdict: Verdict,
+  judgeId: string,
+  policy: JudgePolicy,
+): Record<string, unknown> {
   const kept = Object.fromEntries(Object.entries(properties).filter(([key]) => !(JUDGE_ROW_KEYS as readonly string[]).includes(key)));
   return { ...kept, ...judgeRowProperties(verdict, judgeId, policy) };
 }

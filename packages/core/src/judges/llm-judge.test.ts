@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuthError, BadOptionError, ConnectionError, HardnegError } from "../errors.js";
+import { AuthError, BadOptionError, ConnectionError, type HardnegError } from "../errors.js";
 import { MemoryStore } from "../adapter/memory-store.js";
 import { relevantByTable, useJudgeTestServers, type JudgeTestServer } from "./__fixtures__/judge-test-server.js";
 import { judgeWithCache } from "./cached-judging.js";
@@ -13,7 +13,15 @@ const SECRET = "sk-test-never-show-me-123";
 const server = useJudgeTestServers();
 
 function judgeFor(testServer: JudgeTestServer, options: Partial<LlmJudgeOptions> = {}): LlmJudge {
-  return new LlmJudge({ baseUrl: testServer.baseUrl, model: "test-model", apiKey: SECRET, retries: 3, baseDelayMs: 1, timeoutMs: 2000, ...options });
+  return new LlmJudge({
+    baseUrl: testServer.baseUrl,
+    model: "test-model",
+    apiKey: SECRET,
+    retries: 3,
+    baseDelayMs: 1,
+    timeoutMs: 2000,
+    ...options,
+  });
 }
 
 /** Candidate texts chosen so the table gives one relevant and one not. */
@@ -23,7 +31,14 @@ function pickTexts(): { relevant: string; notRelevant: string } {
 }
 
 function item(candidateText: string, candidateId = candidateText): JudgeItem {
-  return { queryId: "q1", queryText: "does caffeine improve memory?", goldIds: ["g1"], goldTexts: ["Caffeine improved recall in a trial."], candidateId, candidateText };
+  return {
+    queryId: "q1",
+    queryText: "does caffeine improve memory?",
+    goldIds: ["g1"],
+    goldTexts: ["Caffeine improved recall in a trial."],
+    candidateId,
+    candidateText,
+  };
 }
 
 describe("LlmJudge", () => {
@@ -54,7 +69,13 @@ describe("LlmJudge", () => {
     expect(once.requests).toHaveLength(2);
 
     // Always malformed, in every shape a sloppy model produces.
-    const shapes = ['{"relevant": "yes"}', "```json\n{\"relevant\": true}\n```", '{"reason": "no verdict"}', "[true]", '{"relevant": true, "reason": 7}'];
+    const shapes = [
+      '{"relevant": "yes"}',
+      '```json\n{"relevant": true}\n```',
+      '{"reason": "no verdict"}',
+      "[true]",
+      '{"relevant": true, "reason": 7}',
+    ];
     for (const content of shapes) {
       const always = await server({ script: () => ({ content }) });
       const [verdict] = await judgeFor(always, { malformedRetries: 2 }).judge([item(relevant)]);
@@ -67,9 +88,12 @@ describe("LlmJudge", () => {
   it("protocol (local chat-completions server): retries 429 honouring Retry-After (seconds and HTTP date)", async () => {
     const { notRelevant } = pickTexts();
     const testServer = await server({
-      script: (index) => index === 0 ? { status: 429, headers: { "retry-after": "1" } }
-        : index === 1 ? { status: 429, headers: { "retry-after": new Date(Date.now() - 5000).toUTCString() } }
-          : undefined,
+      script: (index) =>
+        index === 0
+          ? { status: 429, headers: { "retry-after": "1" } }
+          : index === 1
+            ? { status: 429, headers: { "retry-after": new Date(Date.now() - 5000).toUTCString() } }
+            : undefined,
     });
     const retries: { delayMs: number; reason: string }[] = [];
     const [verdict] = await judgeFor(testServer, { baseDelayMs: 1, onRetry: (info) => void retries.push(info) }).judge([item(notRelevant)]);
@@ -90,7 +114,9 @@ describe("LlmJudge", () => {
     expect(reasons).toEqual(["HTTP 500", "timeout"]);
 
     const down = await server({ script: () => ({ status: 503 }) });
-    const failure = await judgeFor(down, { retries: 2 }).judge([item(relevant)]).catch((error: unknown) => error);
+    const failure = await judgeFor(down, { retries: 2 })
+      .judge([item(relevant)])
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConnectionError);
     expect((failure as Error).message).toContain("HTTP 503 after 3 attempts");
     expect(down.requests).toHaveLength(3);
@@ -103,11 +129,15 @@ describe("LlmJudge", () => {
     expect(refused.requests.length).toBeLessThanOrEqual(2);
 
     const missing = await server({ script: () => ({ status: 404 }) });
-    const notFound = await judgeFor(missing).judge([item(relevant)]).catch((error: unknown) => error);
+    const notFound = await judgeFor(missing)
+      .judge([item(relevant)])
+      .catch((error: unknown) => error);
     expect(notFound).toBeInstanceOf(BadOptionError);
     expect((notFound as HardnegError).location.option).toBe("--judge-base-url");
 
-    const tooLong = await server({ script: (index) => (index === 0 ? { status: 400, body: '{"error":{"message":"context length exceeded"}}' } : undefined) });
+    const tooLong = await server({
+      script: (index) => (index === 0 ? { status: 400, body: '{"error":{"message":"context length exceeded"}}' } : undefined),
+    });
     const verdicts = await judgeFor(tooLong, { concurrency: 1 }).judge([item(relevant), item(relevant, "second")]);
     expect(verdicts[0]!.relevant).toBeNull();
     expect(verdicts[0]!.reason).toContain("context length exceeded");
@@ -118,7 +148,9 @@ describe("LlmJudge", () => {
     const { relevant } = pickTexts();
     // A misbehaving proxy that echoes the Authorization header everywhere it can.
     const echo = (request: { authorization: string | undefined }) => `auth was ${request.authorization}`;
-    const echoing = await server({ script: (index, request) => index % 2 === 0 ? { content: echo(request) } : { status: 400, body: echo(request) } });
+    const echoing = await server({
+      script: (index, request) => (index % 2 === 0 ? { content: echo(request) } : { status: 400, body: echo(request) }),
+    });
     const store = new MemoryStore();
     const judge = judgeFor(echoing, { malformedRetries: 0, concurrency: 1 });
     const { verdicts } = await judgeWithCache(judge, [item(relevant, "a"), item(relevant, "b")], new StoreVerdictCache(store));
@@ -127,7 +159,9 @@ describe("LlmJudge", () => {
     expect(JSON.stringify(verdicts)).toContain("[redacted]");
 
     const failing = await server({ script: (_, request) => ({ status: 500, body: echo(request) }) });
-    const error = await judgeFor(failing, { retries: 1 }).judge([item(relevant)]).catch((caught: unknown) => caught);
+    const error = await judgeFor(failing, { retries: 1 })
+      .judge([item(relevant)])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain(SECRET);
     expect(JSON.stringify(judge)).not.toContain(SECRET);
@@ -148,7 +182,9 @@ describe("LlmJudge", () => {
     expect(verdicts[0]!.relevant).toBeNull();
     expect(verdicts[0]!.reason).toContain("https://***@10.0.0.9/v1?api_key=*** failed");
     const failing = await server({ script: () => ({ status: 500, body: upstream }) });
-    const error = await judgeFor(failing, { retries: 0 }).judge([item(relevant)]).catch((caught: unknown) => caught);
+    const error = await judgeFor(failing, { retries: 0 })
+      .judge([item(relevant)])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(JSON.stringify({ verdicts, message: (error as Error).message })).not.toMatch(/echoed-77/);
   });
@@ -174,7 +210,9 @@ describe("judgeWithCache", () => {
   it("protocol (local chat-completions server): a repeated run answers every judged pair from the cache and re-asks only unjudged ones", async () => {
     const { relevant, notRelevant } = pickTexts();
     // The third request answers garbage once: that pair stays unjudged and is not cached.
-    const testServer = await server({ script: (index, request) => (request.candidateText === "flaky" && index < 10 ? { content: "maybe" } : undefined) });
+    const testServer = await server({
+      script: (index, request) => (request.candidateText === "flaky" && index < 10 ? { content: "maybe" } : undefined),
+    });
     const store = new MemoryStore();
     const judge = judgeFor(testServer, { malformedRetries: 0 });
     const items = [item(relevant, "r"), item(notRelevant, "n"), item("flaky", "f"), item(relevant, "r-again")];

@@ -59,7 +59,10 @@ export class LlmJudge implements Judge {
   }
 
   estimate(items: readonly JudgeItem[]): JudgeEstimate {
-    const promptCharacters = items.reduce((sum, item) => sum + judgeMessages(item).reduce((total, message) => total + message.content.length, 0), 0);
+    const promptCharacters = items.reduce(
+      (sum, item) => sum + judgeMessages(item).reduce((total, message) => total + message.content.length, 0),
+      0,
+    );
     return { requests: items.length, promptCharacters };
   }
 
@@ -76,13 +79,14 @@ export class LlmJudge implements Judge {
       try {
         response = await this.http.postJson("chat/completions", body);
       } catch (error) {
-        if (error instanceof RejectedRequestError) return { relevant: null, reason: `unjudged: the service rejected the request (${error.message})` };
+        if (error instanceof RejectedRequestError)
+          return { relevant: null, reason: `unjudged: the service rejected the request (${error.message})` };
         throw error;
       }
       const content = answerContent(response);
       const answer = parseJudgeAnswer(content);
       if (answer !== undefined) return { relevant: answer.relevant, reason: answer.reason };
-      lastAnswer = typeof content === "string" ? content : JSON.stringify(response) ?? "";
+      lastAnswer = typeof content === "string" ? content : (JSON.stringify(response) ?? "");
     }
     const quoted = this.http.redact(lastAnswer).slice(0, MAX_QUOTED_ANSWER);
     return { relevant: null, reason: `unjudged: malformed answer after ${this.malformedRetries + 1} attempts: ${JSON.stringify(quoted)}` };

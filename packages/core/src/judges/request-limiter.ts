@@ -8,7 +8,8 @@ export class RequestLimiter {
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
 
   /** Runs `operation` once a slot is free; the slot is released however it ends. */

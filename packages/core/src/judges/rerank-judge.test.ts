@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BadOptionError, ConnectionError } from "../errors.js";
-import { NOT_RELEVANT_SCORE, RELEVANT_SCORE, relevantByTable, useJudgeTestServers, type JudgeTestServer } from "./__fixtures__/judge-test-server.js";
+import {
+  NOT_RELEVANT_SCORE,
+  RELEVANT_SCORE,
+  relevantByTable,
+  useJudgeTestServers,
+  type JudgeTestServer,
+} from "./__fixtures__/judge-test-server.js";
 import type { JudgeItem } from "./judge.js";
 import { RerankJudge, type RerankJudgeOptions } from "./rerank-judge.js";
 
@@ -8,7 +14,15 @@ import { RerankJudge, type RerankJudgeOptions } from "./rerank-judge.js";
 const server = useJudgeTestServers();
 
 function judgeFor(testServer: JudgeTestServer, options: Partial<RerankJudgeOptions> = {}): RerankJudge {
-  return new RerankJudge({ baseUrl: testServer.baseUrl, model: "test-reranker", apiKey: "rk-secret", retries: 2, baseDelayMs: 1, timeoutMs: 2000, ...options });
+  return new RerankJudge({
+    baseUrl: testServer.baseUrl,
+    model: "test-reranker",
+    apiKey: "rk-secret",
+    retries: 2,
+    baseDelayMs: 1,
+    timeoutMs: 2000,
+    ...options,
+  });
 }
 
 const texts = Array.from({ length: 60 }, (_, index) => `passage ${index} about sleep`);
@@ -16,7 +30,14 @@ const relevantTexts = texts.filter(relevantByTable);
 const otherTexts = texts.filter((text) => !relevantByTable(text));
 
 function item(queryId: string, candidateText: string): JudgeItem {
-  return { queryId, queryText: `query ${queryId}`, goldIds: ["g"], goldTexts: [`gold of ${queryId}`], candidateId: candidateText, candidateText };
+  return {
+    queryId,
+    queryText: `query ${queryId}`,
+    goldIds: ["g"],
+    goldTexts: [`gold of ${queryId}`],
+    candidateId: candidateText,
+    candidateText,
+  };
 }
 
 describe("RerankJudge", () => {
@@ -43,25 +64,49 @@ describe("RerankJudge", () => {
     expect((await judgeFor(testServer, { threshold: 0.25 }).judge([candidate]))[0]!.relevant).toBe(false);
     expect(judgeFor(testServer, { threshold: 0.25 }).id).toBe("rerank:test-reranker@0.25");
     // Raw logits: gold -2, candidate -2.1 is within 10% of it.
-    const logits = await server({ script: () => ({ status: 200, body: JSON.stringify({ results: [{ index: 0, relevance_score: -2 }, { index: 1, relevance_score: -2.1 }, { index: 2, relevance_score: -3 }] }) }) });
+    const logits = await server({
+      script: () => ({
+        status: 200,
+        body: JSON.stringify({
+          results: [
+            { index: 0, relevance_score: -2 },
+            { index: 1, relevance_score: -2.1 },
+            { index: 2, relevance_score: -3 },
+          ],
+        }),
+      }),
+    });
     const verdicts = await judgeFor(logits).judge([item("q", "a"), item("q", "b")]);
     expect(verdicts.map((verdict) => verdict.relevant)).toEqual([true, false]);
   });
 
   it("protocol (local rerank server): speaks TEI's {query, texts} → [{index, score}] shape", async () => {
-    const tei = await server({ script: (_, request) => ({ status: 200, body: JSON.stringify((request.body.texts as string[]).map((_text, index) => ({ index, score: index === 1 ? 0.99 : index === 0 ? 0.5 : 0.1 }))) }) });
+    const tei = await server({
+      script: (_, request) => ({
+        status: 200,
+        body: JSON.stringify(
+          (request.body.texts as string[]).map((_text, index) => ({ index, score: index === 1 ? 0.99 : index === 0 ? 0.5 : 0.1 })),
+        ),
+      }),
+    });
     const verdicts = await judgeFor(tei, { api: "tei" }).judge([item("q", "a"), item("q", "b")]);
     expect(verdicts.map((verdict) => verdict.relevant)).toEqual([true, false]);
     expect(tei.requests[0]!.body).toEqual({ query: "query q", texts: ["gold of q", "a", "b"], raw_scores: false });
   });
 
   it("protocol (local rerank server): a malformed answer is retried, then the query's items are unjudged; 429 and 500 are retried", async () => {
-    const malformed = await server({ script: () => ({ status: 200, body: JSON.stringify({ results: [{ index: 9, relevance_score: 1 }] }) }) });
+    const malformed = await server({
+      script: () => ({ status: 200, body: JSON.stringify({ results: [{ index: 9, relevance_score: 1 }] }) }),
+    });
     const verdicts = await judgeFor(malformed, { malformedRetries: 1 }).judge([item("q", "a"), item("q", "b")]);
-    expect(verdicts.every((verdict) => verdict.relevant === null && verdict.reason!.startsWith("unjudged: malformed rerank answer"))).toBe(true);
+    expect(verdicts.every((verdict) => verdict.relevant === null && verdict.reason!.startsWith("unjudged: malformed rerank answer"))).toBe(
+      true,
+    );
     expect(malformed.requests).toHaveLength(2);
 
-    const flaky = await server({ script: (index) => (index === 0 ? { status: 429, headers: { "retry-after": "0" } } : index === 1 ? { status: 502 } : undefined) });
+    const flaky = await server({
+      script: (index) => (index === 0 ? { status: 429, headers: { "retry-after": "0" } } : index === 1 ? { status: 502 } : undefined),
+    });
     const recovered = await judgeFor(flaky).judge([item("q", relevantTexts[0]!)]);
     expect(recovered[0]!.relevant).toBe(true);
     expect(flaky.requests).toHaveLength(3);

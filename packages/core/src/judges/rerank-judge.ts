@@ -53,9 +53,11 @@ export class RerankJudge implements Judge {
       throw new BadOptionError("--judge-model", "the rerank judge needs a model name, e.g. BAAI/bge-reranker-v2-m3");
     }
     const threshold = options.threshold ?? 0.9;
-    if (!Number.isFinite(threshold) || threshold <= 0) throw new BadOptionError("threshold", `must be a number above 0 (default 0.9), got ${String(threshold)}`);
+    if (!Number.isFinite(threshold) || threshold <= 0)
+      throw new BadOptionError("threshold", `must be a number above 0 (default 0.9), got ${String(threshold)}`);
     const api = options.api ?? "cohere";
-    if (!RERANK_APIS.includes(api)) throw new BadOptionError("--judge-rerank-api", `"${String(api)}" is not one of ${RERANK_APIS.join(", ")}`);
+    if (!RERANK_APIS.includes(api))
+      throw new BadOptionError("--judge-rerank-api", `"${String(api)}" is not one of ${RERANK_APIS.join(", ")}`);
     this.model = options.model;
     this.threshold = threshold;
     this.api = api;
@@ -73,7 +75,9 @@ export class RerankJudge implements Judge {
     const verdicts: Verdict[] = new Array(items.length);
     await forEachConcurrently(groupByQuery(items), this.concurrency, async (group) => {
       const groupVerdicts = await this.judgeQuery(group.map((index) => items[index]!));
-      group.forEach((itemIndex, position) => { verdicts[itemIndex] = groupVerdicts[position]!; });
+      group.forEach((itemIndex, position) => {
+        verdicts[itemIndex] = groupVerdicts[position]!;
+      });
     });
     return verdicts;
   }
@@ -93,18 +97,21 @@ export class RerankJudge implements Judge {
   private async judgeQuery(items: readonly JudgeItem[]): Promise<Verdict[]> {
     const first = items[0]!;
     const goldCount = first.goldTexts.length;
-    if (goldCount === 0) return items.map(() => ({ relevant: null, reason: "unjudged: the query has no gold document text to compare with" }));
+    if (goldCount === 0)
+      return items.map(() => ({ relevant: null, reason: "unjudged: the query has no gold document text to compare with" }));
     const documents = [...first.goldTexts, ...items.map((item) => item.candidateText)].map(clip);
-    const body = this.api === "tei"
-      ? { query: first.queryText, texts: documents, raw_scores: false }
-      : { model: this.model, query: first.queryText, documents, top_n: documents.length };
+    const body =
+      this.api === "tei"
+        ? { query: first.queryText, texts: documents, raw_scores: false }
+        : { model: this.model, query: first.queryText, documents, top_n: documents.length };
     let lastAnswer = "";
     for (let attempt = 0; attempt <= this.malformedRetries; attempt++) {
       let response: unknown;
       try {
         response = await this.http.postJson("rerank", body);
       } catch (error) {
-        if (error instanceof RejectedRequestError) return items.map(() => ({ relevant: null, reason: `unjudged: the service rejected the request (${error.message})` }));
+        if (error instanceof RejectedRequestError)
+          return items.map(() => ({ relevant: null, reason: `unjudged: the service rejected the request (${error.message})` }));
         throw error;
       }
       const scores = scoresByIndex(response, documents.length);
@@ -116,14 +123,21 @@ export class RerankJudge implements Judge {
       lastAnswer = JSON.stringify(response) ?? "";
     }
     const quoted = this.http.redact(lastAnswer).slice(0, 120);
-    return items.map(() => ({ relevant: null, reason: `unjudged: malformed rerank answer after ${this.malformedRetries + 1} attempts: ${quoted}` }));
+    return items.map(() => ({
+      relevant: null,
+      reason: `unjudged: malformed rerank answer after ${this.malformedRetries + 1} attempts: ${quoted}`,
+    }));
   }
 
   private verdictOf(score: number | undefined, goldScore: number): Verdict {
     if (score === undefined) return { relevant: null, reason: "unjudged: the reranker returned no score for the candidate" };
     const bar = goldScore - Math.abs(goldScore) * (1 - this.threshold);
     const relevant = score >= bar;
-    return { relevant, score, reason: `score ${round(score)} ${relevant ? "≥" : "<"} ${round(bar)} (gold ${round(goldScore)} × threshold ${this.threshold})` };
+    return {
+      relevant,
+      score,
+      reason: `score ${round(score)} ${relevant ? "≥" : "<"} ${round(bar)} (gold ${round(goldScore)} × threshold ${this.threshold})`,
+    };
   }
 }
 

@@ -25,7 +25,11 @@ export interface VerdictCache {
  */
 export function judgementIdOf(judge: Pick<Judge, "id" | "version">, item: JudgeItem): string {
   const hash = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-  return uuidV5(["judgement", judge.id, judge.version ?? "", hash(item.queryText), hash(JSON.stringify(item.goldTexts)), hash(item.candidateText)].join("|"));
+  return uuidV5(
+    ["judgement", judge.id, judge.version ?? "", hash(item.queryText), hash(JSON.stringify(item.goldTexts)), hash(item.candidateText)].join(
+      "|",
+    ),
+  );
 }
 
 /**
@@ -37,7 +41,10 @@ export function judgementIdOf(judge: Pick<Judge, "id" | "version">, item: JudgeI
 export class StoreVerdictCache implements VerdictCache {
   private created = false;
 
-  constructor(private readonly store: Store, readonly collection: string = JUDGEMENTS_COLLECTION) {}
+  constructor(
+    private readonly store: Store,
+    readonly collection: string = JUDGEMENTS_COLLECTION,
+  ) {}
 
   async lookup(judge: Judge, items: readonly JudgeItem[]): Promise<(Verdict | undefined)[]> {
     // Reading never creates the collection, so a dry run leaves the store untouched.
@@ -58,13 +65,20 @@ export class StoreVerdictCache implements VerdictCache {
     const records = items.flatMap((item, index) => {
       const verdict = verdicts[index];
       if (verdict === undefined || verdict.relevant === null) return [];
-      return [{
-        id: judgementIdOf(judge, item),
-        properties: {
-          judge_id: judge.id, judge_version: judge.version ?? "", query_id: item.queryId, candidate_id: item.candidateId,
-          relevant: verdict.relevant, score: verdict.score ?? null, reason: verdict.reason ?? null,
+      return [
+        {
+          id: judgementIdOf(judge, item),
+          properties: {
+            judge_id: judge.id,
+            judge_version: judge.version ?? "",
+            query_id: item.queryId,
+            candidate_id: item.candidateId,
+            relevant: verdict.relevant,
+            score: verdict.score ?? null,
+            reason: verdict.reason ?? null,
+          },
         },
-      }];
+      ];
     });
     if (records.length === 0) return;
     if (!this.created) {

@@ -15,7 +15,12 @@ describe("openBeir", () => {
     const report = new LoadReport();
     const docs = await collect(dataset.documents(report));
     expect(docs.map((doc) => doc.id)).toEqual(["d1", "d2", "3", "d5"]);
-    expect(docs[0]).toEqual({ id: "d1", title: "Tide pools", text: "Tide pools form where rock holds seawater at low tide.", fields: { metadata: { source: "field notes" } } });
+    expect(docs[0]).toEqual({
+      id: "d1",
+      title: "Tide pools",
+      text: "Tide pools form where rock holds seawater at low tide.",
+      fields: { metadata: { source: "field notes" } },
+    });
     expect(docs[1]!.title).toBeUndefined();
     expect(report).toMatchObject({ read: 6, kept: 4, skipped: 1, duplicates: 1 });
     expect(report.examples.map((example) => example.line)).toEqual([4, 5]);
@@ -36,7 +41,10 @@ describe("openBeir", () => {
 
   it("reads another split", async () => {
     const dataset = await openBeir(fixture, { split: "train" });
-    expect((await collect(dataset.queries())).map((query) => [query.id, query.goldIds])).toEqual([["q3", ["3"]], ["q5", ["d1"]]]);
+    expect((await collect(dataset.queries())).map((query) => [query.id, query.goldIds])).toEqual([
+      ["q3", ["3"]],
+      ["q5", ["d1"]],
+    ]);
   });
 
   it("names the expected qrels path and lists the available splits", async () => {

@@ -45,14 +45,17 @@ export interface BeirDataset {
 export async function openBeir(folder: string, options: OpenBeirOptions = {}): Promise<BeirDataset> {
   const split = options.split ?? "test";
   if (!(await isFolder(folder))) {
-    throw new BadInputError("is not a folder; expected a BEIR dataset folder with corpus.jsonl, queries.jsonl and qrels/", { file: folder });
+    throw new BadInputError("is not a folder; expected a BEIR dataset folder with corpus.jsonl, queries.jsonl and qrels/", {
+      file: folder,
+    });
   }
   const corpusFile = await findFile(folder, ["corpus.jsonl", "corpus.jsonl.gz"]);
   const queriesFile = await findFile(folder, ["queries.jsonl", "queries.jsonl.gz"]);
   const availableSplits = await listSplits(folder);
   const qrelsFile = join(folder, "qrels", `${split}.tsv`);
   if (!availableSplits.includes(split)) {
-    const choices = availableSplits.length === 0 ? "the folder has no qrels/*.tsv files" : `available splits: ${availableSplits.join(", ")}`;
+    const choices =
+      availableSplits.length === 0 ? "the folder has no qrels/*.tsv files" : `available splits: ${availableSplits.join(", ")}`;
     throw new BadInputError(`qrels file for split "${split}" not found (${choices}); pass --split`, { file: qrelsFile });
   }
   let qrelsPromise: Promise<Qrels> | undefined;
@@ -79,22 +82,34 @@ async function findFile(folder: string, names: readonly string[]): Promise<strin
     const candidate = join(folder, name);
     if (await isFile(candidate)) return candidate;
   }
-  throw new BadInputError(`not found (nor ${names.slice(1).join(", ")}); a BEIR folder holds corpus.jsonl, queries.jsonl and qrels/<split>.tsv`, { file: join(folder, names[0]!) });
+  throw new BadInputError(
+    `not found (nor ${names.slice(1).join(", ")}); a BEIR folder holds corpus.jsonl, queries.jsonl and qrels/<split>.tsv`,
+    { file: join(folder, names[0]!) },
+  );
 }
 
 async function listSplits(folder: string): Promise<string[]> {
   try {
     const entries = await readdir(join(folder, "qrels"));
-    return entries.filter((name) => name.endsWith(".tsv")).map((name) => name.slice(0, -".tsv".length)).sort();
+    return entries
+      .filter((name) => name.endsWith(".tsv"))
+      .map((name) => name.slice(0, -".tsv".length))
+      .sort();
   } catch {
     return [];
   }
 }
 
 async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then((stats) => stats.isDirectory(), () => false);
+  return stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((stats) => stats.isFile(), () => false);
+  return stat(path).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
 }

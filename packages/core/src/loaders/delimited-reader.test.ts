@@ -4,8 +4,12 @@ import { collect, createTempFolder, rejectionOf, type TempFolder } from "./__fix
 import { delimiterFor, readDelimited } from "./delimited-reader.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 describe("readDelimited", () => {
   it("reads CSV with quoted commas, quotes and newlines, giving the line where each row starts", async () => {

@@ -62,7 +62,8 @@ export async function* readDelimited(file: string, options: DelimitedOptions = {
 function checkHeader(header: string[], file: string): string[] {
   const seen = new Set<string>();
   for (const name of header) {
-    if (name.trim() === "") throw new BadInputError(`header row has an empty column name (columns: ${header.join(", ")}); name every column`, { file, line: 1 });
+    if (name.trim() === "")
+      throw new BadInputError(`header row has an empty column name (columns: ${header.join(", ")}); name every column`, { file, line: 1 });
     if (seen.has(name)) throw new BadInputError(`header row names column "${name}" twice; rename one`, { file, line: 1 });
     seen.add(name);
   }
@@ -82,10 +83,15 @@ function describeCsvError(error: unknown, file: string): unknown {
   const csvError = error as Partial<CsvError> & { lines?: number };
   if (typeof csvError.code === "string" && csvError.code.startsWith("CSV_")) {
     const line = typeof csvError.lines === "number" ? csvError.lines : undefined;
-    const hint = csvError.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" || csvError.code === "CSV_RECORD_INCONSISTENT_COLUMNS"
-      ? "every row needs as many cells as the header; quote cells that contain the delimiter"
-      : "fix the quoting of that row";
-    return new BadInputError(`${csvError.message ?? csvError.code}; ${hint}`, { file, ...(line === undefined ? {} : { line }), cause: error });
+    const hint =
+      csvError.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" || csvError.code === "CSV_RECORD_INCONSISTENT_COLUMNS"
+        ? "every row needs as many cells as the header; quote cells that contain the delimiter"
+        : "fix the quoting of that row";
+    return new BadInputError(`${csvError.message ?? csvError.code}; ${hint}`, {
+      file,
+      ...(line === undefined ? {} : { line }),
+      cause: error,
+    });
   }
   return toInputError(error, file);
 }

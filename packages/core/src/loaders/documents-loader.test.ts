@@ -5,17 +5,24 @@ import { readDocuments } from "./documents-loader.js";
 import { LoadReport } from "./load-report.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 const beirMapping = { idKey: "_id", contentKey: "text", titleKey: "title" };
 
 describe("readDocuments", () => {
   it("maps id, text and title, stringifies numeric ids, keeps other properties in fields", async () => {
-    const file = await folder.write("corpus.jsonl", [
-      JSON.stringify({ _id: "d1", title: "T", text: "one", url: "https://example.org", tags: ["a"] }),
-      JSON.stringify({ _id: 42, title: "", text: "two" }),
-    ].join("\n"));
+    const file = await folder.write(
+      "corpus.jsonl",
+      [
+        JSON.stringify({ _id: "d1", title: "T", text: "one", url: "https://example.org", tags: ["a"] }),
+        JSON.stringify({ _id: 42, title: "", text: "two" }),
+      ].join("\n"),
+    );
     expect(await collect(readDocuments(file, beirMapping))).toEqual([
       { id: "d1", text: "one", title: "T", fields: { url: "https://example.org", tags: ["a"] } },
       { id: "42", text: "two" },
@@ -31,17 +38,23 @@ describe("readDocuments", () => {
     const file = await folder.write("corpus.csv", 'doc_id,content\nd1,"salt, water"\nd2,"two\nlines"\nd3,\n');
     const report = new LoadReport();
     const docs = await collect(readDocuments(file, { idKey: "doc_id", contentKey: "content" }, report));
-    expect(docs).toEqual([{ id: "d1", text: "salt, water" }, { id: "d2", text: "two\nlines" }]);
+    expect(docs).toEqual([
+      { id: "d1", text: "salt, water" },
+      { id: "d2", text: "two\nlines" },
+    ]);
     expect(report.examples).toEqual([{ file, line: 5, reason: "empty content" }]);
   });
 
   it("counts empty content and duplicate ids without failing, keeping the first duplicate", async () => {
-    const file = await folder.write("dupes.jsonl", [
-      '{"_id": "a", "text": "first a"}',
-      '{"_id": "b", "text": "  "}',
-      '{"_id": "a", "text": "second a"}',
-      '{"_id": "c", "text": null}',
-    ].join("\n"));
+    const file = await folder.write(
+      "dupes.jsonl",
+      [
+        '{"_id": "a", "text": "first a"}',
+        '{"_id": "b", "text": "  "}',
+        '{"_id": "a", "text": "second a"}',
+        '{"_id": "c", "text": null}',
+      ].join("\n"),
+    );
     const report = new LoadReport();
     const docs = await collect(readDocuments(file, beirMapping, report));
     expect(docs).toEqual([{ id: "a", text: "first a" }]);

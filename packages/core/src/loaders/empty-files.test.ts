@@ -9,13 +9,19 @@ import { readQrels } from "./qrels-loader.js";
 import { readQueries } from "./queries-loader.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 function expectEmptyFileError(error: Error, file: string, expected: string): void {
   expect(error).toBeInstanceOf(BadInputError);
   expect((error as BadInputError).location).toEqual({ file });
-  expect(error.message).toBe(`[hardneg] ${file}: has no ${expected}: the file is empty, or holds only blank lines or a header row; check that it is the right file`);
+  expect(error.message).toBe(
+    `[hardneg] ${file}: has no ${expected}: the file is empty, or holds only blank lines or a header row; check that it is the right file`,
+  );
 }
 
 describe("an input file without records is bad input, not an empty collection", () => {

@@ -9,8 +9,12 @@ import { readQrels } from "./qrels-loader.js";
 import { readQueries } from "./queries-loader.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 /** Whether JSON.stringify writes an integer literal a double cannot hold exactly somewhere in `value`. */
 function hasInexactInteger(value: unknown): boolean {
@@ -24,8 +28,11 @@ const BIG = "12345678901234567890";
 
 describe("parseJsonKeepingDigits", () => {
   it("keeps every digit of integers a double would round, as strings", () => {
-    expect(parseJsonKeepingDigits(`{"_id": ${BIG}, "n": 7, "gold": [${BIG}, -${BIG}, 9007199254740991, 9007199254740992]}`))
-      .toEqual({ _id: BIG, n: 7, gold: [BIG, `-${BIG}`, 9007199254740991, "9007199254740992"] });
+    expect(parseJsonKeepingDigits(`{"_id": ${BIG}, "n": 7, "gold": [${BIG}, -${BIG}, 9007199254740991, 9007199254740992]}`)).toEqual({
+      _id: BIG,
+      n: 7,
+      gold: [BIG, `-${BIG}`, 9007199254740991, "9007199254740992"],
+    });
   });
 
   it("leaves strings, fractions, exponents and safe integers as JSON.parse reads them", () => {
@@ -34,17 +41,24 @@ describe("parseJsonKeepingDigits", () => {
   });
 
   it("equals JSON.parse on any JSON without inexact integers", () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      const text = JSON.stringify(value);
-      fc.pre(!hasInexactInteger(value));
-      expect(parseJsonKeepingDigits(text)).toEqual(JSON.parse(text));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        fc.pre(!hasInexactInteger(value));
+        expect(parseJsonKeepingDigits(text)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("fails like JSON.parse, with the position in the original text", () => {
     for (const text of [`{"id": ${BIG}, oops}`, `{"id": 0${BIG}}`, `[${BIG}`]) {
       let expected = "";
-      try { JSON.parse(text); } catch (error) { expected = (error as Error).message; }
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        expected = (error as Error).message;
+      }
       expect(() => parseJsonKeepingDigits(text)).toThrow(expected);
     }
   });
@@ -61,9 +75,15 @@ describe("numeric ids are never rounded", () => {
 
   it("readQueries keeps numeric gold ids above 2^53, in JSONL arrays and in CSV JSON cells", async () => {
     const jsonl = await folder.write("big-gold.jsonl", `{"q": "first", "gold": [${BIG}, 7]}\n{"q": "second", "gold": ${BIG}}\n`);
-    expect((await collect(readQueries(jsonl, { contentKey: "q", goldIdsKey: "gold" }))).map((query) => query.goldIds)).toEqual([[BIG, "7"], [BIG]]);
+    expect((await collect(readQueries(jsonl, { contentKey: "q", goldIdsKey: "gold" }))).map((query) => query.goldIds)).toEqual([
+      [BIG, "7"],
+      [BIG],
+    ]);
     const csv = await folder.write("big-gold.csv", `q,gold\nfirst,"[${BIG}, 7]"\nsecond,${BIG};12345678901234567891\n`);
-    expect((await collect(readQueries(csv, { contentKey: "q", goldIdsKey: "gold" }))).map((query) => query.goldIds)).toEqual([[BIG, "7"], [BIG, "12345678901234567891"]]);
+    expect((await collect(readQueries(csv, { contentKey: "q", goldIdsKey: "gold" }))).map((query) => query.goldIds)).toEqual([
+      [BIG, "7"],
+      [BIG, "12345678901234567891"],
+    ]);
   });
 
   it("CSV, TSV and qrels ids stay text", async () => {
@@ -74,12 +94,17 @@ describe("numeric ids are never rounded", () => {
   });
 
   it("refuses, with file and line and the advice to quote it, a number already rounded in the file", async () => {
-    const file = await folder.write("rounded.jsonl", '{"_id": "a", "text": "fine"}\n{"_id": 1.2345678901234567e19, "text": "lost digits"}\n');
+    const file = await folder.write(
+      "rounded.jsonl",
+      '{"_id": "a", "text": "fine"}\n{"_id": 1.2345678901234567e19, "text": "lost digits"}\n',
+    );
     const error = await rejectionOf(collect(readDocuments(file, { idKey: "_id", contentKey: "text" })));
     expect(error).toBeInstanceOf(BadInputError);
     expect((error as BadInputError).location).toEqual({ file, line: 2 });
     expect(error.message).toContain('id "_id" is a number too large to keep exactly (12345678901234567000); write it as a string');
     const gold = await folder.write("rounded-gold.jsonl", '{"q": "x", "gold": [1, 2e20]}\n');
-    expect((await rejectionOf(collect(readQueries(gold, { contentKey: "q", goldIdsKey: "gold" })))).message).toContain(`${gold}:1: id "gold[1]" is a number too large`);
+    expect((await rejectionOf(collect(readQueries(gold, { contentKey: "q", goldIdsKey: "gold" })))).message).toContain(
+      `${gold}:1: id "gold[1]" is a number too large`,
+    );
   });
 });

@@ -39,10 +39,16 @@ function parseGoldIdsCell(cell: string, key: string, location: RecordLocation): 
     try {
       parsed = parseJsonKeepingDigits(trimmed);
     } catch (error) {
-      throw new BadInputError(`"${key}" looks like a JSON array but is not valid JSON (${error instanceof Error ? error.message : String(error)}); write it as ["id1","id2"] or id1;id2`, { ...location, cause: error });
+      throw new BadInputError(
+        `"${key}" looks like a JSON array but is not valid JSON (${error instanceof Error ? error.message : String(error)}); write it as ["id1","id2"] or id1;id2`,
+        { ...location, cause: error },
+      );
     }
     return parseGoldIdList(parsed, key, location, false);
   }
   const separator = trimmed.includes(";") ? ";" : ",";
-  return trimmed.split(separator).map((id) => id.trim()).filter((id) => id !== "");
+  return trimmed
+    .split(separator)
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
 }

@@ -29,7 +29,10 @@ export async function* readJsonl(file: string): AsyncGenerator<JsonlRecord> {
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-      throw new BadInputError(`line is ${kind}, expected a JSON object like {"_id": ..., "text": ...}; fix or remove that line`, { file, line });
+      throw new BadInputError(`line is ${kind}, expected a JSON object like {"_id": ..., "text": ...}; fix or remove that line`, {
+        file,
+        line,
+      });
     }
     yield { line, value: value as Record<string, unknown> };
   }

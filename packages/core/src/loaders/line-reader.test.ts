@@ -5,8 +5,12 @@ import { readJsonl } from "./jsonl-reader.js";
 import { readLines } from "./line-reader.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 describe("readLines", () => {
   it("numbers lines from 1, keeps blank lines, strips CR and a BOM, keeps a last line without newline", async () => {
@@ -21,7 +25,7 @@ describe("readLines", () => {
 
   it("keeps multi-byte characters split across chunk boundaries", async () => {
     // The leading ASCII byte makes the 64 KiB boundary fall inside a two-byte character.
-    const text = "x" + "é".repeat(70_000);
+    const text = `x${"é".repeat(70_000)}`;
     const file = await folder.write("wide.txt", `${text}\nnext\n`);
     const lines = await collect(readLines(file));
     expect(lines.map((line) => line.text)).toEqual([text, "next"]);
@@ -29,7 +33,10 @@ describe("readLines", () => {
 
   it("gunzips files whose name ends in .gz", async () => {
     const file = await folder.writeGzip("lines.txt.gz", "a\nb\n");
-    expect(await collect(readLines(file))).toEqual([{ line: 1, text: "a" }, { line: 2, text: "b" }]);
+    expect(await collect(readLines(file))).toEqual([
+      { line: 1, text: "a" },
+      { line: 2, text: "b" },
+    ]);
   });
 
   it("names the file when it is missing or not gzip", async () => {
@@ -46,7 +53,10 @@ describe("readLines", () => {
 describe("readJsonl", () => {
   it("yields objects with their line numbers and skips blank lines", async () => {
     const file = await folder.write("ok.jsonl", '{"a": 1}\n\n  \n{"b": "x"}\n');
-    expect(await collect(readJsonl(file))).toEqual([{ line: 1, value: { a: 1 } }, { line: 4, value: { b: "x" } }]);
+    expect(await collect(readJsonl(file))).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 4, value: { b: "x" } },
+    ]);
   });
 
   it("names file and line of a malformed line", async () => {

@@ -63,9 +63,12 @@ export class LoadReport {
     }
     if (this.duplicates > 0) parts.push(`${formatCount(this.duplicates)} duplicate id${this.duplicates === 1 ? "" : "s"} (first kept)`);
     if (this.notInSplit > 0) parts.push(`${formatCount(this.notInSplit)} not in the qrels split`);
-    if (this.qrelsQueriesMissing > 0) parts.push(`${formatCount(this.qrelsQueriesMissing)} qrels quer${this.qrelsQueriesMissing === 1 ? "y" : "ies"} missing from the queries file`);
+    if (this.qrelsQueriesMissing > 0)
+      parts.push(
+        `${formatCount(this.qrelsQueriesMissing)} qrels quer${this.qrelsQueriesMissing === 1 ? "y" : "ies"} missing from the queries file`,
+      );
     if (this.examples.length > 0) {
-      parts.push("first: " + this.examples.map((example) => `${example.file}:${example.line} ${example.reason}`).join("; "));
+      parts.push(`first: ${this.examples.map((example) => `${example.file}:${example.line} ${example.reason}`).join("; ")}`);
     }
     return parts.join("; ");
   }

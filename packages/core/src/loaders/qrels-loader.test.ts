@@ -4,8 +4,12 @@ import { createTempFolder, rejectionOf, type TempFolder } from "./__fixtures__/t
 import { readQrels } from "./qrels-loader.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 function plain(grades: ReadonlyMap<string, ReadonlyMap<string, number>>): Record<string, Record<string, number>> {
   return Object.fromEntries([...grades].map(([queryId, documents]) => [queryId, Object.fromEntries(documents)]));

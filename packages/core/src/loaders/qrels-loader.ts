@@ -95,18 +95,25 @@ export async function readQrels(file: string): Promise<Qrels> {
     const isFirstRow = firstRow;
     firstRow = false;
     if (cells.length !== 3 && cells.length !== 4) {
-      throw new BadInputError(`row has ${cells.length} column${cells.length === 1 ? "" : "s"}; qrels rows are "query-id<TAB>corpus-id<TAB>score" (BEIR) or "query-id iteration doc-id relevance" (TREC)`, { file, line });
+      throw new BadInputError(
+        `row has ${cells.length} column${cells.length === 1 ? "" : "s"}; qrels rows are "query-id<TAB>corpus-id<TAB>score" (BEIR) or "query-id iteration doc-id relevance" (TREC)`,
+        { file, line },
+      );
     }
     const scoreCell = cells[cells.length - 1]!;
     if (isFirstRow && !isNumber(scoreCell)) continue; // a header such as "query-id corpus-id score"
     columnCount ??= cells.length;
     if (cells.length !== columnCount) {
-      throw new BadInputError(`row has ${cells.length} columns but earlier rows have ${columnCount}; use one layout for the whole file`, { file, line });
+      throw new BadInputError(`row has ${cells.length} columns but earlier rows have ${columnCount}; use one layout for the whole file`, {
+        file,
+        line,
+      });
     }
     const queryId = cells[0]!;
     const documentId = cells.length === 3 ? cells[1]! : cells[2]!;
     if (queryId === "" || documentId === "") throw new BadInputError("row has an empty query or document id", { file, line });
-    if (!isNumber(scoreCell)) throw new BadInputError(`score "${scoreCell}" is not a number; the last column is the relevance grade`, { file, line });
+    if (!isNumber(scoreCell))
+      throw new BadInputError(`score "${scoreCell}" is not a number; the last column is the relevance grade`, { file, line });
     qrels.add(queryId, documentId, Number(scoreCell), line);
   }
   if (columnCount === undefined) throw emptyFileError(file, "judgements");

@@ -7,16 +7,23 @@ import { QrelsTable } from "./qrels-loader.js";
 import { readQueries } from "./queries-loader.js";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 describe("readQueries with gold ids on the record", () => {
   it("accepts arrays, single ids and numbers in JSONL", async () => {
-    const file = await folder.write("queries.jsonl", [
-      JSON.stringify({ qid: "q1", question: "one", gold: ["d1", 2, "d1"] }),
-      JSON.stringify({ qid: 7, question: "two", gold: "d3" }),
-      JSON.stringify({ qid: "q3", question: "three", gold: 4 }),
-    ].join("\n"));
+    const file = await folder.write(
+      "queries.jsonl",
+      [
+        JSON.stringify({ qid: "q1", question: "one", gold: ["d1", 2, "d1"] }),
+        JSON.stringify({ qid: 7, question: "two", gold: "d3" }),
+        JSON.stringify({ qid: "q3", question: "three", gold: 4 }),
+      ].join("\n"),
+    );
     const queries = await collect(readQueries(file, { idKey: "qid", contentKey: "question", goldIdsKey: "gold" }));
     expect(queries).toEqual([
       { id: "q1", text: "one", goldIds: ["d1", "2"] },
@@ -42,12 +49,15 @@ describe("readQueries with gold ids on the record", () => {
   });
 
   it("skips and counts empty query text and queries without gold ids, with file and line", async () => {
-    const file = await folder.write("gaps.jsonl", [
-      '{"text": "kept", "gold": ["d1"]}',
-      '{"text": "   ", "gold": ["d2"]}',
-      '{"text": "no gold", "gold": []}',
-      '{"text": "null gold", "gold": null}',
-    ].join("\n"));
+    const file = await folder.write(
+      "gaps.jsonl",
+      [
+        '{"text": "kept", "gold": ["d1"]}',
+        '{"text": "   ", "gold": ["d2"]}',
+        '{"text": "no gold", "gold": []}',
+        '{"text": "null gold", "gold": null}',
+      ].join("\n"),
+    );
     const report = new LoadReport();
     const queries = await collect(readQueries(file, { contentKey: "text", goldIdsKey: "gold" }, { report }));
     expect(queries.map((query) => query.text)).toEqual(["kept"]);
@@ -88,15 +98,20 @@ describe("readQueries with qrels", () => {
     qrels.add("q1", "d2", 1, 4);
     qrels.add("q3", "d5", 0, 5);
     qrels.add("q4", "d1", 1, 6);
-    const file = await folder.write("split.jsonl", [
-      '{"_id": "q1", "text": "first"}',
-      '{"_id": "q2", "text": "other split"}',
-      '{"_id": "q3", "text": "only non-relevant judgements"}',
-    ].join("\n"));
+    const file = await folder.write(
+      "split.jsonl",
+      [
+        '{"_id": "q1", "text": "first"}',
+        '{"_id": "q2", "text": "other split"}',
+        '{"_id": "q3", "text": "only non-relevant judgements"}',
+      ].join("\n"),
+    );
     const report = new LoadReport();
     const queries = await collect(readQueries(file, { idKey: "_id", contentKey: "text", goldIdsKey: "ignored" }, { qrels, report }));
     expect(queries).toEqual([{ id: "q1", text: "first", goldIds: ["d1", "d2"], grades: { d1: 2, d2: 1 } }]);
     expect(report).toMatchObject({ read: 3, kept: 1, notInSplit: 1, skipped: 1, qrelsQueriesMissing: 1 });
-    expect(report.summary()).toBe(`read 3, kept 1; skipped 1 (no gold ids: 1); 1 not in the qrels split; 1 qrels query missing from the queries file; first: ${file}:3 no gold ids`);
+    expect(report.summary()).toBe(
+      `read 3, kept 1; skipped 1 (no gold ids: 1); 1 not in the qrels split; 1 qrels query missing from the queries file; first: ${file}:3 no gold ids`,
+    );
   });
 });

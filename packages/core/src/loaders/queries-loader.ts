@@ -64,9 +64,10 @@ export async function* readQueries(file: string, mapping: QueryMapping, options:
     report.read += 1;
     const location = { file, line };
     const text = textFromValue(requireKey(record, mapping.contentKey, location, "--query-content-key"), mapping.contentKey, location);
-    const id = mapping.idKey === undefined
-      ? contentId(text)
-      : idFromValue(requireKey(record, mapping.idKey, location, "--query-id-key"), mapping.idKey, location);
+    const id =
+      mapping.idKey === undefined
+        ? contentId(text)
+        : idFromValue(requireKey(record, mapping.idKey, location, "--query-id-key"), mapping.idKey, location);
     if (qrels !== undefined && !qrels.grades.has(id)) {
       report.notInSplit += 1;
       continue;
@@ -81,9 +82,19 @@ export async function* readQueries(file: string, mapping: QueryMapping, options:
       continue;
     }
     seenIds.add(id);
-    const query = qrels === undefined
-      ? { id, text, goldIds: parseGoldIds(requireKey(record, mapping.goldIdsKey!, location, "--gold-ids-key"), mapping.goldIdsKey!, location, fromTextCells) }
-      : queryFromQrels(id, text, qrels);
+    const query =
+      qrels === undefined
+        ? {
+            id,
+            text,
+            goldIds: parseGoldIds(
+              requireKey(record, mapping.goldIdsKey!, location, "--gold-ids-key"),
+              mapping.goldIdsKey!,
+              location,
+              fromTextCells,
+            ),
+          }
+        : queryFromQrels(id, text, qrels);
     if (query.goldIds.length === 0) {
       report.skip(file, line, "no gold ids");
       continue;

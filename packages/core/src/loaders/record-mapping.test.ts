@@ -20,15 +20,25 @@ describe("document records", () => {
 });
 
 describe("query records", () => {
-  const collection = new QueriesCollection({ collectionName: "SyntheticBright", queryContentKey: "simulated_user_query", goldIdsKey: "dataset_ids" });
+  const collection = new QueriesCollection({
+    collectionName: "SyntheticBright",
+    queryContentKey: "simulated_user_query",
+    goldIdsKey: "dataset_ids",
+  });
 
   it("stores queries under QueriesCollection's default keys with default grades of 1", () => {
     const record = queryToRecord({ id: "q1", text: "why", goldIds: ["d1", "d2"] });
-    expect(record).toEqual({ id: "q1", properties: { query_id: "q1", text: "why", gold_ids: ["d1", "d2"], gold_grades: { d1: 1, d2: 1 } } });
+    expect(record).toEqual({
+      id: "q1",
+      properties: { query_id: "q1", text: "why", gold_ids: ["d1", "d2"], gold_grades: { d1: 1, d2: 1 } },
+    });
   });
 
   it("uses a collection's own keys and keeps given grades", () => {
     const record = queryToRecord({ id: "q2", text: "how", goldIds: ["d3"], grades: { d3: 2 } }, collection);
-    expect(record).toEqual({ id: "q2", properties: { query_id: "q2", simulated_user_query: "how", dataset_ids: ["d3"], gold_grades: { d3: 2 } } });
+    expect(record).toEqual({
+      id: "q2",
+      properties: { query_id: "q2", simulated_user_query: "how", dataset_ids: ["d3"], gold_grades: { d3: 2 } },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { DocsCollection, QueriesCollection } from "../collections.js";
+import { type DocsCollection, QueriesCollection } from "../collections.js";
 import { BadInputError } from "../errors.js";
 import type { Doc, Query, StoredRecord } from "../types.js";
 import { describeValue } from "./record-values.js";
@@ -37,7 +37,10 @@ export function documentFromRecord(record: StoredRecord, collection: DocsCollect
   const titleKey = collection.titleKey ?? "title";
   const { [collection.idKey]: idValue, [collection.contentKey]: text, [titleKey]: title, ...fields } = record.properties;
   if (typeof text !== "string") {
-    throw new BadInputError(`record "${record.id}" has ${describeValue(text)} under "${collection.contentKey}", expected the document text`, { collection: collection.collectionName });
+    throw new BadInputError(
+      `record "${record.id}" has ${describeValue(text)} under "${collection.contentKey}", expected the document text`,
+      { collection: collection.collectionName },
+    );
   }
   const doc: Doc = { id: typeof idValue === "string" || typeof idValue === "number" ? String(idValue) : record.id, text };
   if (typeof title === "string" && title !== "") doc.title = title;

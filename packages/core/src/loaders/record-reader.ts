@@ -40,5 +40,8 @@ export function readRecords(file: string): AsyncIterable<FileRecord> {
  * @param expected What the file should hold, plural, e.g. "documents" or "judgements".
  */
 export function emptyFileError(file: string, expected: string): BadInputError {
-  return new BadInputError(`has no ${expected}: the file is empty, or holds only blank lines or a header row; check that it is the right file`, { file });
+  return new BadInputError(
+    `has no ${expected}: the file is empty, or holds only blank lines or a header row; check that it is the right file`,
+    { file },
+  );
 }

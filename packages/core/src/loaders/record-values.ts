@@ -39,7 +39,10 @@ export function idFromValue(value: unknown, key: string, location: RecordLocatio
  */
 export function idFromNumber(value: number, key: string, location: RecordLocation): string {
   if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    throw new BadInputError(`id "${key}" is a number too large to keep exactly (${value}); write it as a string, e.g. "12345678901234567890"`, location);
+    throw new BadInputError(
+      `id "${key}" is a number too large to keep exactly (${value}); write it as a string, e.g. "12345678901234567890"`,
+      location,
+    );
   }
   return String(value);
 }

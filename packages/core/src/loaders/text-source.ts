@@ -40,6 +40,7 @@ export function toInputError(error: unknown, file: string): unknown {
   if (code === "ENOENT") return new BadInputError("file not found; check the path", { file, cause: error });
   if (code === "EISDIR") return new BadInputError("is a folder, expected a file", { file, cause: error });
   if (code === "EACCES") return new BadInputError("permission denied reading the file", { file, cause: error });
-  if (code.startsWith("Z_")) return new BadInputError("is not valid gzip data (the name ends in .gz); recompress it or drop the .gz suffix", { file, cause: error });
+  if (code.startsWith("Z_"))
+    return new BadInputError("is not valid gzip data (the name ends in .gz); recompress it or drop the .gz suffix", { file, cause: error });
   return error;
 }

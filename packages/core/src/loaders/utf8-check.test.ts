@@ -14,8 +14,12 @@ import { checkUtf8, firstInvalidOffset } from "./utf8-check.js";
 import { gzipSync } from "node:zlib";
 
 let folder: TempFolder;
-beforeAll(async () => { folder = await createTempFolder(); });
-afterAll(async () => { await folder.remove(); });
+beforeAll(async () => {
+  folder = await createTempFolder();
+});
+afterAll(async () => {
+  await folder.remove();
+});
 
 /** "café" as Latin-1: the é is the single byte 0xE9, which is not UTF-8. */
 const LATIN1_CAFE = Buffer.from("café", "latin1");
@@ -37,7 +41,10 @@ describe("input that is not UTF-8 is refused with file and line, never turned in
 
   it("finds the line when the bad byte is far into the file, past many chunks", async () => {
     const good = "a valid line with é and 😀\n".repeat(20_000);
-    const file = await folder.write("late.txt", Buffer.concat([Buffer.from(good), Buffer.from("x"), Buffer.from([0xc0, 0x80]), Buffer.from("\n")]));
+    const file = await folder.write(
+      "late.txt",
+      Buffer.concat([Buffer.from(good), Buffer.from("x"), Buffer.from([0xc0, 0x80]), Buffer.from("\n")]),
+    );
     expectUtf8Error(await rejectionOf(collect(readLines(file))), file, 20_001);
   });
 
@@ -51,39 +58,63 @@ describe("input that is not UTF-8 is refused with file and line, never turned in
   });
 
   it("checks gzipped files after gunzipping", async () => {
-    const file = await folder.write("latin1.jsonl.gz", gzipSync(Buffer.concat([Buffer.from('{"_id": "d1", "text": "fine"}\n{"_id": "d2", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')])));
+    const file = await folder.write(
+      "latin1.jsonl.gz",
+      gzipSync(Buffer.concat([Buffer.from('{"_id": "d1", "text": "fine"}\n{"_id": "d2", "text": "'), LATIN1_CAFE, Buffer.from('"}\n')])),
+    );
     expectUtf8Error(await rejectionOf(collect(readDocuments(file, { idKey: "_id", contentKey: "text" }))), file, 2);
   });
 
   it("checks CSV and TSV rows, documents, queries and qrels", async () => {
-    const csv = await folder.write("docs.csv", Buffer.concat([Buffer.from('id,text\nd1,"two\nlines"\nd2,'), LATIN1_CAFE, Buffer.from("\n")]));
+    const csv = await folder.write(
+      "docs.csv",
+      Buffer.concat([Buffer.from('id,text\nd1,"two\nlines"\nd2,'), LATIN1_CAFE, Buffer.from("\n")]),
+    );
     expectUtf8Error(await rejectionOf(collect(readDelimited(csv))), csv, 4);
     expectUtf8Error(await rejectionOf(collect(readDocuments(csv, { idKey: "id", contentKey: "text" }))), csv, 4);
     const queries = await folder.write("queries.tsv", Buffer.concat([Buffer.from("text\tgold\n"), LATIN1_CAFE, Buffer.from("\td1\n")]));
     expectUtf8Error(await rejectionOf(collect(readQueries(queries, { contentKey: "text", goldIdsKey: "gold" }))), queries, 2);
-    const qrels = await folder.write("qrels.tsv", Buffer.concat([Buffer.from("q1\td1\t1\nq"), Buffer.from([0xff]), Buffer.from("\td2\t1\n")]));
+    const qrels = await folder.write(
+      "qrels.tsv",
+      Buffer.concat([Buffer.from("q1\td1\t1\nq"), Buffer.from([0xff]), Buffer.from("\td2\t1\n")]),
+    );
     expectUtf8Error(await rejectionOf(readQrels(qrels)), qrels, 2);
   });
 
   it("passes valid UTF-8 through unchanged, whatever the chunk boundaries", async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 60 }), fc.array(fc.nat({ max: 200 }), { maxLength: 6 }), async (text, cuts) => {
-      const bytes = Buffer.from(text, "utf8");
-      const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-      const chunks = [0, ...points].map((start, index, all) => bytes.subarray(start, all[index + 1] ?? bytes.length)).filter((chunk) => chunk.length > 0);
-      const passed = await collect(Readable.from(chunks).pipe(checkUtf8("generated.txt")));
-      expect(Buffer.concat(passed as Buffer[]).equals(bytes)).toBe(true);
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: "grapheme", maxLength: 60 }),
+        fc.array(fc.nat({ max: 200 }), { maxLength: 6 }),
+        async (text, cuts) => {
+          const bytes = Buffer.from(text, "utf8");
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...points]
+            .map((start, index, all) => bytes.subarray(start, all[index + 1] ?? bytes.length))
+            .filter((chunk) => chunk.length > 0);
+          const passed = await collect(Readable.from(chunks).pipe(checkUtf8("generated.txt")));
+          expect(Buffer.concat(passed as Buffer[]).equals(bytes)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("firstInvalidOffset agrees with Node's validator and points at the first bad sequence", () => {
-    const byteArbitrary = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xa0, 0x9f, 0x90, 0x8f));
-    fc.assert(fc.property(fc.array(byteArbitrary, { maxLength: 12 }), (values) => {
-      const bytes = Buffer.from(values);
-      const offset = firstInvalidOffset(bytes);
-      expect(offset === bytes.length).toBe(isUtf8(bytes));
-      expect(isUtf8(bytes.subarray(0, offset))).toBe(true);
-      if (offset < bytes.length) expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, offset + 4))).toThrow();
-    }), { numRuns: 2000 });
+    const byteArbitrary = fc.oneof(
+      fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom(0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xa0, 0x9f, 0x90, 0x8f),
+    );
+    fc.assert(
+      fc.property(fc.array(byteArbitrary, { maxLength: 12 }), (values) => {
+        const bytes = Buffer.from(values);
+        const offset = firstInvalidOffset(bytes);
+        expect(offset === bytes.length).toBe(isUtf8(bytes));
+        expect(isUtf8(bytes.subarray(0, offset))).toBe(true);
+        if (offset < bytes.length) expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, offset + 4))).toThrow();
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("is a hardneg error the CLI prints on one line", async () => {

@@ -26,11 +26,12 @@ export function checkUtf8(file: string): Transform {
     const lastNewline = before.lastIndexOf(NEWLINE);
     const column = (lastNewline === -1 ? lineBytes + offset : offset - lastNewline - 1) + 1;
     const bad = bytes[offset];
-    const what = bad === undefined ? "the file ends inside a character" : `byte ${column} of the line is 0x${bad.toString(16).padStart(2, "0")}`;
-    return new BadInputError(
-      `is not valid UTF-8 (${what}); re-encode the file as UTF-8, e.g. iconv -f latin1 -t utf-8`,
-      { file, line: newlines + countNewlines(before) + 1 },
-    );
+    const what =
+      bad === undefined ? "the file ends inside a character" : `byte ${column} of the line is 0x${bad.toString(16).padStart(2, "0")}`;
+    return new BadInputError(`is not valid UTF-8 (${what}); re-encode the file as UTF-8, e.g. iconv -f latin1 -t utf-8`, {
+      file,
+      line: newlines + countNewlines(before) + 1,
+    });
   };
 
   const account = (bytes: Buffer): void => {

@@ -4,7 +4,10 @@ import { mine, type MineReport } from "./mine.js";
 import type { MineConfig } from "./config.js";
 
 /** The original tool's entry point, in TypeScript form. */
-export interface AddHardNegativesOptions extends Partial<Omit<MineConfig, "backend" | "store" | "docsCollection" | "queriesCollection" | "hardNegativesCollection" | "negativesPerQuery">> {
+export interface AddHardNegativesOptions
+  extends Partial<
+    Omit<MineConfig, "backend" | "store" | "docsCollection" | "queriesCollection" | "hardNegativesCollection" | "negativesPerQuery">
+  > {
   /** The engine that searches the documents (e.g. `openLocalBackend`'s); it also stores the collections unless `store` is given. */
   backend: SearchBackend;
   /**

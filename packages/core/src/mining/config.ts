@@ -1,12 +1,20 @@
-import { type BackendCapabilities, type SearchBackend, type Store } from "../backend.js";
+import type { BackendCapabilities, SearchBackend, Store } from "../backend.js";
 import type { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
 import { BadOptionError, UnsupportedCapabilityError } from "../errors.js";
 import { JUDGE_POLICIES, type Judge, type JudgePolicy } from "../judges/judge.js";
 import type { VerdictCache } from "../judges/verdict-cache.js";
 import type { FusionType, SearchMode } from "../types.js";
 import {
-  QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES,
-  type QuerySampling, type Sampling, type SearchSettings, type SelectionOptions, type ShortfallPolicy, type Strategy,
+  QUERY_SAMPLINGS,
+  SAMPLINGS,
+  SHORTFALL_POLICIES,
+  STRATEGIES,
+  type QuerySampling,
+  type Sampling,
+  type SearchSettings,
+  type SelectionOptions,
+  type ShortfallPolicy,
+  type Strategy,
 } from "./options.js";
 
 /** Progress of a run, reported after every committed batch. */
@@ -109,8 +117,10 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
   const rangeMin = optionalPositiveInteger(config.rangeMin, "rangeMin");
   const rangeMax = optionalPositiveInteger(config.rangeMax, "rangeMax");
   if (strategy === "range") {
-    if (rangeMin === undefined && rangeMax === undefined) throw new BadOptionError("rangeMin", 'strategy "range" needs rangeMin and/or rangeMax (1-based pool ranks)');
-    if (rangeMin !== undefined && rangeMax !== undefined && rangeMin > rangeMax) throw new BadOptionError("rangeMin", `is ${rangeMin}, above rangeMax ${rangeMax}`);
+    if (rangeMin === undefined && rangeMax === undefined)
+      throw new BadOptionError("rangeMin", 'strategy "range" needs rangeMin and/or rangeMax (1-based pool ranks)');
+    if (rangeMin !== undefined && rangeMax !== undefined && rangeMin > rangeMax)
+      throw new BadOptionError("rangeMin", `is ${rangeMin}, above rangeMax ${rangeMax}`);
   } else if (rangeMin !== undefined || rangeMax !== undefined) {
     throw new BadOptionError("rangeMin", `rangeMin/rangeMax only apply to strategy "range" (got strategy "${strategy}")`);
   }
@@ -124,20 +134,23 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
 
   const mode = config.mode ?? bestMode(capabilities);
   if (!capabilities.modes.includes(mode)) {
-    throw new UnsupportedCapabilityError(`search mode "${mode}" is not offered by this backend (it offers: ${capabilities.modes.join(", ")})`, { option: "mode" });
+    throw new UnsupportedCapabilityError(
+      `search mode "${mode}" is not offered by this backend (it offers: ${capabilities.modes.join(", ")})`,
+      { option: "mode" },
+    );
   }
-  const alpha = mode === "hybrid" ? config.alpha ?? 0.75 : undefined;
+  const alpha = mode === "hybrid" ? (config.alpha ?? 0.75) : undefined;
   if (alpha !== undefined && !(alpha >= 0 && alpha <= 1)) throw new BadOptionError("alpha", "must be between 0 (keyword) and 1 (vector)");
-  const fusion = mode === "hybrid" ? config.fusion ?? "relative-score" : undefined;
+  const fusion = mode === "hybrid" ? (config.fusion ?? "relative-score") : undefined;
 
   const defaultPool = Math.max(100, rangeMax ?? 0, 2 * negativesPerQuery + 10);
-  const poolSize = config.poolSize === undefined
-    ? Math.min(defaultPool, capabilities.maxK ?? defaultPool)
-    : positiveInteger(config.poolSize, "poolSize");
+  const poolSize =
+    config.poolSize === undefined ? Math.min(defaultPool, capabilities.maxK ?? defaultPool) : positiveInteger(config.poolSize, "poolSize");
   if (capabilities.maxK !== undefined && poolSize > capabilities.maxK) {
     throw new BadOptionError("poolSize", `is ${poolSize}, above the backend's maximum k of ${capabilities.maxK}`);
   }
-  if (rangeMax !== undefined && rangeMax > poolSize) throw new BadOptionError("rangeMax", `is ${rangeMax}, beyond the candidate pool (${poolSize}); raise poolSize`);
+  if (rangeMax !== undefined && rangeMax > poolSize)
+    throw new BadOptionError("rangeMax", `is ${rangeMax}, beyond the candidate pool (${poolSize}); raise poolSize`);
 
   const needsGoldScore = config.relativeMargin !== undefined || config.absoluteMargin !== undefined;
   if (needsGoldScore && !capabilities.scoreDocumentsModes.includes(mode)) {
@@ -150,8 +163,19 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
 
   const judging = resolveJudging(config, negativesPerQuery);
   const selection: SelectionOptions = {
-    negativesPerQuery, strategy, sampling, shortfall, seed: config.seed ?? 42,
-    ...defined({ rangeMin, rangeMax, relativeMargin: config.relativeMargin, absoluteMargin: config.absoluteMargin, maxScore: config.maxScore, minScore: config.minScore }),
+    negativesPerQuery,
+    strategy,
+    sampling,
+    shortfall,
+    seed: config.seed ?? 42,
+    ...defined({
+      rangeMin,
+      rangeMax,
+      relativeMargin: config.relativeMargin,
+      absoluteMargin: config.absoluteMargin,
+      maxScore: config.maxScore,
+      minScore: config.minScore,
+    }),
   };
   return {
     search: { mode, poolSize, ...defined({ alpha, fusion }) },
@@ -172,10 +196,13 @@ function resolveJudging(config: MineConfig, negativesPerQuery: number): Resolved
     }
     return undefined;
   }
-  const maxJudgedPerQuery = config.maxJudgedPerQuery === undefined ? 3 * negativesPerQuery : positiveInteger(config.maxJudgedPerQuery, "maxJudgedPerQuery");
-  if (maxJudgedPerQuery < negativesPerQuery) throw new BadOptionError("maxJudgedPerQuery", `is ${maxJudgedPerQuery}, below negativesPerQuery (${negativesPerQuery})`);
+  const maxJudgedPerQuery =
+    config.maxJudgedPerQuery === undefined ? 3 * negativesPerQuery : positiveInteger(config.maxJudgedPerQuery, "maxJudgedPerQuery");
+  if (maxJudgedPerQuery < negativesPerQuery)
+    throw new BadOptionError("maxJudgedPerQuery", `is ${maxJudgedPerQuery}, below negativesPerQuery (${negativesPerQuery})`);
   const maxRelabelled = config.maxRelabelled ?? 2;
-  if (!Number.isInteger(maxRelabelled) || maxRelabelled < 0) throw new BadOptionError("maxRelabelled", `must be a whole number of at least 0, got ${String(maxRelabelled)}`);
+  if (!Number.isInteger(maxRelabelled) || maxRelabelled < 0)
+    throw new BadOptionError("maxRelabelled", `must be a whole number of at least 0, got ${String(maxRelabelled)}`);
   return { policy: oneOf(config.judgePolicy ?? "flag", JUDGE_POLICIES, "judgePolicy"), maxRelabelled, maxJudgedPerQuery };
 }
 
@@ -202,5 +229,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], option: s
 }
 
 function defined<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

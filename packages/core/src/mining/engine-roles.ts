@@ -17,7 +17,10 @@ export function isStore(backend: SearchBackend): backend is SearchBackend & Stor
 export function storeOf(backend: SearchBackend, store: Store | undefined): Store {
   if (store !== undefined) return store;
   if (isStore(backend)) return backend;
-  throw new BadOptionError("store", `backend "${backend.name}" only searches; pass a store for the queries and hard negatives (e.g. a MemoryStore or a local database)`);
+  throw new BadOptionError(
+    "store",
+    `backend "${backend.name}" only searches; pass a store for the queries and hard negatives (e.g. a MemoryStore or a local database)`,
+  );
 }
 
 /**

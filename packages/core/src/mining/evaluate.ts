@@ -44,14 +44,21 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
   const capabilities = config.backend.capabilities();
   const mode = config.mode ?? bestMode(capabilities);
   if (!capabilities.modes.includes(mode)) {
-    throw new UnsupportedCapabilityError(`search mode "${mode}" is not offered by this backend (it offers: ${capabilities.modes.join(", ")})`, { option: "mode" });
+    throw new UnsupportedCapabilityError(
+      `search mode "${mode}" is not offered by this backend (it offers: ${capabilities.modes.join(", ")})`,
+      { option: "mode" },
+    );
   }
   const store = storeOf(config.backend, config.store);
   const documentsStore = await documentsStoreOf(config.backend, store, config.docsCollection);
-  const required: Array<[Store | undefined, string]> = [[documentsStore, config.docsCollection.collectionName], [store, config.queriesCollection.collectionName]];
+  const required: Array<[Store | undefined, string]> = [
+    [documentsStore, config.docsCollection.collectionName],
+    [store, config.queriesCollection.collectionName],
+  ];
   for (const [holder, collection] of required) {
     if (holder === undefined) continue;
-    if (!(await holder.hasCollection(collection))) throw new MissingCollectionError(collection, "load it first, e.g. `hardneg load beir <dir>`");
+    if (!(await holder.hasCollection(collection)))
+      throw new MissingCollectionError(collection, "load it first, e.g. `hardneg load beir <dir>`");
     await requireCompleteCollection(holder, collection);
   }
   const sampled = await sampleQueries(store, config.queriesCollection, { limit: Number.POSITIVE_INFINITY, sampling: "first", seed: 0 });
@@ -60,17 +67,25 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
   const k = Math.min(100, capabilities.maxK ?? 100);
   for (let start = 0; start < sampled.queries.length; start += batchSize) {
     const batch: Query[] = sampled.queries.slice(start, start + batchSize);
-    const results = await config.backend.search(config.docsCollection.target, batch.map((query) => ({ text: query.text })), {
-      mode, k,
-      ...(mode === "hybrid" ? { alpha: config.alpha ?? 0.75, fusion: config.fusion ?? "relative-score" } : {}),
-    });
+    const results = await config.backend.search(
+      config.docsCollection.target,
+      batch.map((query) => ({ text: query.text })),
+      {
+        mode,
+        k,
+        ...(mode === "hybrid" ? { alpha: config.alpha ?? 0.75, fusion: config.fusion ?? "relative-score" } : {}),
+      },
+    );
     batch.forEach((query, index) => {
       const rankedIds = (results[index] ?? []).map((hit) => hit.id);
       const grades = gradesOf(query);
       metrics.add(rankedIds, grades);
       config.onQuery?.({
         query_id: query.id,
-        gold_rank: goldRank(rankedIds, [...grades].filter(([, grade]) => grade > 0).map(([id]) => id)),
+        gold_rank: goldRank(
+          rankedIds,
+          [...grades].filter(([, grade]) => grade > 0).map(([id]) => id),
+        ),
         ndcg_at_10: ndcgAtK(rankedIds, grades, 10),
         recall_at_100: recallAtK(rankedIds, grades, 100),
       });

@@ -60,7 +60,11 @@ export interface ReplacementSource {
  * candidates run out, or `maxJudgedPerQuery` candidates were judged. Unjudged negatives (null)
  * stay negatives: a failure to answer is not a verdict.
  */
-export async function judgeQueries(queries: readonly QueryToJudge[], judging: ResolvedJudging, replacements: ReplacementSource): Promise<Map<string, JudgedQuery>> {
+export async function judgeQueries(
+  queries: readonly QueryToJudge[],
+  judging: ResolvedJudging,
+  replacements: ReplacementSource,
+): Promise<Map<string, JudgedQuery>> {
   const states = queries.map((query) => ({
     query,
     wanted: query.negatives.length,
@@ -77,8 +81,12 @@ export async function judgeQueries(queries: readonly QueryToJudge[], judging: Re
     for (const state of active) {
       for (const negative of state.pending) {
         items.push({
-          queryId: state.query.queryId, queryText: state.query.queryText, goldIds: state.query.goldIds, goldTexts: state.query.goldTexts,
-          candidateId: negative.id, candidateText: negative.text,
+          queryId: state.query.queryId,
+          queryText: state.query.queryText,
+          goldIds: state.query.goldIds,
+          goldTexts: state.query.goldTexts,
+          candidateId: negative.id,
+          candidateText: negative.text,
         });
         owners.push({ state, negative });
       }

@@ -10,7 +10,13 @@ import { judgeQueries, type JudgedNegative, type JudgedQuery, type ResolvedJudgi
 import { rowIdOf } from "./run-records.js";
 import { emptyCounters, emptyJudgeCounters, goldRankBucket, increment, MAX_EXAMPLES, type RunCounters } from "./run-stats.js";
 import {
-  candidatesNeedingText, eligibleInDrawOrder, padNegatives, querySeed, selectNegatives, type SelectedNegative, type SelectionInput,
+  candidatesNeedingText,
+  eligibleInDrawOrder,
+  padNegatives,
+  querySeed,
+  selectNegatives,
+  type SelectedNegative,
+  type SelectionInput,
 } from "./select-negatives.js";
 
 /** What one batch needs besides its queries. */
@@ -39,12 +45,16 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
   const { backend, target, resolved } = context;
   const counters = emptyCounters();
   counters.queries = queries.length;
-  const pools = await backend.search(target, queries.map((query) => ({ text: query.text })), {
-    mode: resolved.search.mode,
-    k: resolved.search.poolSize,
-    ...(resolved.search.alpha === undefined ? {} : { alpha: resolved.search.alpha }),
-    ...(resolved.search.fusion === undefined ? {} : { fusion: resolved.search.fusion }),
-  });
+  const pools = await backend.search(
+    target,
+    queries.map((query) => ({ text: query.text })),
+    {
+      mode: resolved.search.mode,
+      k: resolved.search.poolSize,
+      ...(resolved.search.alpha === undefined ? {} : { alpha: resolved.search.alpha }),
+      ...(resolved.search.fusion === undefined ? {} : { fusion: resolved.search.fusion }),
+    },
+  );
   const golds = await backend.getDocuments(target, [...new Set(queries.flatMap((query) => query.goldIds))]);
   const plans: QueryPlan[] = [];
   for (const [index, query] of queries.entries()) {
@@ -56,7 +66,10 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     }
     recordRanking(counters, query, pool);
     const goldScore = await lowestGoldScore(query, goldsInCorpus, pool, context);
-    const candidates = candidatesNeedingText({ queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, goldScore }, resolved.selection);
+    const candidates = candidatesNeedingText(
+      { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, goldScore },
+      resolved.selection,
+    );
     plans.push({ query, pool, goldsInCorpus, goldScore, candidates });
   }
   const documents = new FetchedDocuments(golds, context);
@@ -65,7 +78,14 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
   for (const plan of plans) {
     const { query, pool, goldScore, candidates } = plan;
     const texts = { get: (id: string) => documents.get(id)?.text };
-    let input: SelectionInput = { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool: documents.fetchedPrefix(pool, candidates), texts, goldScore };
+    let input: SelectionInput = {
+      queryId: query.id,
+      queryText: query.text,
+      goldIds: query.goldIds,
+      pool: documents.fetchedPrefix(pool, candidates),
+      texts,
+      goldScore,
+    };
     let selection = selectNegatives(input, resolved.selection);
     if (selection.negatives.length < resolved.selection.negativesPerQuery && input.pool.length < pool.length) {
       // Text checks removed too many of the first candidates: read the rest and select again.
@@ -75,7 +95,8 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     } else if (input.pool.length < pool.length) {
       increment(selection.dropped, "not_sampled", pool.length - input.pool.length);
     }
-    for (const [reason, count] of Object.entries(selection.dropped)) increment(counters.dropped, reason as keyof RunCounters["dropped"], count);
+    for (const [reason, count] of Object.entries(selection.dropped))
+      increment(counters.dropped, reason as keyof RunCounters["dropped"], count);
     let negatives = selection.negatives;
     const wanted = resolved.selection.negativesPerQuery;
     if (negatives.length < wanted && resolved.selection.shortfall === "pad-random") {
@@ -134,19 +155,26 @@ async function judgeDrafts(
 ): Promise<Map<string, JudgedQuery>> {
   const plans = new Map(drafts.map((draft) => [draft.plan.query.id, draft.plan]));
   const texts = { get: (id: string) => documents.get(id)?.text };
-  const judged = await judgeQueries(drafts.map(({ plan, negatives }) => ({
-    queryId: plan.query.id,
-    queryText: plan.query.text,
-    goldIds: plan.goldsInCorpus,
-    goldTexts: plan.goldsInCorpus.map((id) => documents.get(id)!.text),
-    negatives,
-  })), judging, {
-    prepare: (queryIds) => documents.fetch(queryIds.flatMap((queryId) => plans.get(queryId)!.candidates.map((hit) => hit.id))),
-    drawOrder: (queryId) => {
-      const { query, pool, goldScore } = plans.get(queryId)!;
-      return eligibleInDrawOrder({ queryId, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore }, context.resolved.selection);
+  const judged = await judgeQueries(
+    drafts.map(({ plan, negatives }) => ({
+      queryId: plan.query.id,
+      queryText: plan.query.text,
+      goldIds: plan.goldsInCorpus,
+      goldTexts: plan.goldsInCorpus.map((id) => documents.get(id)!.text),
+      negatives,
+    })),
+    judging,
+    {
+      prepare: (queryIds) => documents.fetch(queryIds.flatMap((queryId) => plans.get(queryId)!.candidates.map((hit) => hit.id))),
+      drawOrder: (queryId) => {
+        const { query, pool, goldScore } = plans.get(queryId)!;
+        return eligibleInDrawOrder(
+          { queryId, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore },
+          context.resolved.selection,
+        );
+      },
     },
-  });
+  );
   const judgeCounters = (counters.judge ??= emptyJudgeCounters());
   for (const [queryId, result] of judged) {
     for (const negative of [...result.negatives, ...result.relabelled]) countVerdict(judgeCounters.verdicts, negative.verdict);
@@ -186,7 +214,10 @@ class FetchedDocuments {
   private readonly documents: Map<string, Doc>;
   private readonly requested: Set<string>;
 
-  constructor(golds: ReadonlyMap<string, Doc>, private readonly context: BatchContext) {
+  constructor(
+    golds: ReadonlyMap<string, Doc>,
+    private readonly context: BatchContext,
+  ) {
     this.documents = new Map(golds);
     this.requested = new Set(golds.keys());
   }
@@ -242,7 +273,11 @@ async function lowestGoldScore(query: Query, goldsInCorpus: string[], pool: read
   return scores.length === 0 ? null : Math.min(...scores);
 }
 
-async function randomCandidates(query: Query, count: number, context: BatchContext): Promise<{ id: string; text: string; score: number | null }[]> {
+async function randomCandidates(
+  query: Query,
+  count: number,
+  context: BatchContext,
+): Promise<{ id: string; text: string; score: number | null }[]> {
   const corpusIds = await context.corpusIds();
   const random = seededRandom(querySeed(context.resolved.selection.seed + 1, query.id));
   const picked = new Set<string>();
@@ -294,7 +329,9 @@ function rowOf(
       run_id: context.runId,
       strategy: context.strategyLabel,
       padded: negative.padded,
-      ...("verdict" in negative && context.judging !== undefined ? judgeRowProperties(negative.verdict, context.judging.judge.id, context.judging.policy) : {}),
+      ...("verdict" in negative && context.judging !== undefined
+        ? judgeRowProperties(negative.verdict, context.judging.judge.id, context.judging.policy)
+        : {}),
     },
   };
 }

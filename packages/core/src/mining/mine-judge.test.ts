@@ -40,12 +40,19 @@ class SetJudge implements Judge {
 async function fixture() {
   const store = new MemoryStore();
   await store.createCollection({ name: "docs", kind: "documents" });
-  await store.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+  await store.upsert(
+    "docs",
+    CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+  );
   await store.createCollection({ name: "queries", kind: "queries" });
-  await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+  await store.upsert(
+    "queries",
+    QUERIES.map((query) => ({ id: query.query_id, properties: query })),
+  );
   const backend = new WordOverlapBackend(store);
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend: createSearchBackend(backend), store,
+    backend: createSearchBackend(backend),
+    store,
     docsCollection: new DocsCollection({ collectionName: "docs" }),
     queriesCollection: new QueriesCollection({ collectionName: "queries" }),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
@@ -74,8 +81,20 @@ describe("mine with a judge", () => {
     const q1 = byQuery(await rows(store), "q1");
     expect(ids(q1)).toEqual(["d2", "d3", "d4"]);
     expect(q1.map((row) => row.properties["is_relevant"])).toEqual([false, true, false]);
-    expect(q1[1]!.properties).toMatchObject({ judge_reason: "set", judge_policy: "flag", judge_id: "set", relabel: false, judge_score: null });
-    expect(report.judge).toMatchObject({ policy: "flag", judge_calls: 6, cache_hits: 0, verdicts: { relevant: 1, not_relevant: 5, unjudged: 0 }, replacements: 0 });
+    expect(q1[1]!.properties).toMatchObject({
+      judge_reason: "set",
+      judge_policy: "flag",
+      judge_id: "set",
+      relabel: false,
+      judge_score: null,
+    });
+    expect(report.judge).toMatchObject({
+      policy: "flag",
+      judge_calls: 6,
+      cache_hits: 0,
+      verdicts: { relevant: 1, not_relevant: 5, unjudged: 0 },
+      replacements: 0,
+    });
     const output = join(folder, "flag.jsonl");
     await exportHardNegatives(store, "out", { format: "flagembedding", output });
     const first = JSON.parse(readFileSync(output, "utf8").split("\n")[0]!);
@@ -101,9 +120,18 @@ describe("mine with a judge", () => {
     const report = await mine(config({ judge, judgePolicy: "relabel", maxRelabelled: 2 }));
     const q1 = byQuery(await rows(store), "q1");
     expect(ids(q1)).toEqual(["d5", "d6", "d7", "d2", "d3", "d4"]);
-    expect(q1.filter((row) => row.properties["relabel"] === true).map((row) => row.properties["hard_negative_id"])).toEqual(["d2", "d3", "d4"]);
+    expect(q1.filter((row) => row.properties["relabel"] === true).map((row) => row.properties["hard_negative_id"])).toEqual([
+      "d2",
+      "d3",
+      "d4",
+    ]);
     expect(q1.filter((row) => row.properties["relabel"] === true).every((row) => row.properties["is_relevant"] === true)).toBe(true);
-    expect(report.judge).toMatchObject({ negatives_relabelled: 3, queries_over_relabel_limit: 1, over_relabel_limit_examples: ["q1"], max_relabelled: 2 });
+    expect(report.judge).toMatchObject({
+      negatives_relabelled: 3,
+      queries_over_relabel_limit: 1,
+      over_relabel_limit_examples: ["q1"],
+      max_relabelled: 2,
+    });
     const output = join(folder, "relabel.jsonl");
     await exportHardNegatives(store, "out", { format: "flagembedding", output });
     const first = JSON.parse(readFileSync(output, "utf8").split("\n")[0]!);
@@ -123,7 +151,9 @@ describe("mine with a judge", () => {
 
   it("drop with random sampling replaces from the same seeded draw order", async () => {
     const { store, config } = await fixture();
-    const plain = await mine(config({ sampling: "random", seed: 7, hardNegativesCollection: new HardNegativesCollection({ collectionName: "plain" }) }));
+    const plain = await mine(
+      config({ sampling: "random", seed: 7, hardNegativesCollection: new HardNegativesCollection({ collectionName: "plain" }) }),
+    );
     expect(plain.rows_written).toBe(6);
     const chosen = ids(byQuery(await rows(store, "plain"), "q1")) as string[];
     const judge = new SetJudge((item) => item.candidateId === chosen[0]);
@@ -131,9 +161,16 @@ describe("mine with a judge", () => {
     // The draw order eligibleInDrawOrder gives for q1 (the pool is d2..d12 in rank order).
     const pool = CORPUS.map(([id], index) => ({ id, score: 2, rank: index + 1 }));
     const texts = new Map(CORPUS.map(([id, text]) => [id, text]));
-    const order = eligibleInDrawOrder({ queryId: "q1", queryText: "coffee grind", goldIds: ["d1"], pool, texts, goldScore: 2 }, {
-      negativesPerQuery: 3, strategy: "top-k", sampling: "random", shortfall: "keep-fewer", seed: 7,
-    }).map((negative) => negative.id);
+    const order = eligibleInDrawOrder(
+      { queryId: "q1", queryText: "coffee grind", goldIds: ["d1"], pool, texts, goldScore: 2 },
+      {
+        negativesPerQuery: 3,
+        strategy: "top-k",
+        sampling: "random",
+        shortfall: "keep-fewer",
+        seed: 7,
+      },
+    ).map((negative) => negative.id);
     expect(new Set(order.slice(0, 3))).toEqual(new Set(chosen));
     const judged = ids(byQuery(await rows(store), "q1")) as string[];
     expect(new Set(judged)).toEqual(new Set([...chosen.slice(1), order[3]!]));
@@ -142,7 +179,9 @@ describe("mine with a judge", () => {
   it("the judge is part of the run id, and judge options without a judge are refused", async () => {
     const { config } = await fixture();
     const plain = await mine(config({ hardNegativesCollection: new HardNegativesCollection({ collectionName: "a" }) }));
-    const judged = await mine(config({ judge: new SetJudge(() => false), hardNegativesCollection: new HardNegativesCollection({ collectionName: "a" }) }));
+    const judged = await mine(
+      config({ judge: new SetJudge(() => false), hardNegativesCollection: new HardNegativesCollection({ collectionName: "a" }) }),
+    );
     expect(judged.run_id).not.toBe(plain.run_id);
     await expect(mine(config({ judgePolicy: "drop" }))).rejects.toBeInstanceOf(BadOptionError);
     await expect(mine(config({ judge: new SetJudge(() => false), judgePolicy: "erase" as never }))).rejects.toThrow(/judgePolicy/);
@@ -164,10 +203,14 @@ describe("mine with the LLM judge over the local chat-completions server", () =>
     // q1's verdicts were saved but before the batch was committed.
     const inner = llm();
     let calls = 0;
-    const dying: Judge = { id: inner.id, version: inner.version, judge: async (items) => {
-      if (++calls > 1) throw new Error("killed");
-      return inner.judge(items);
-    } };
+    const dying: Judge = {
+      id: inner.id,
+      version: inner.version,
+      judge: async (items) => {
+        if (++calls > 1) throw new Error("killed");
+        return inner.judge(items);
+      },
+    };
     await expect(mine(config({ judge: dying, judgePolicy: "drop", batchSize: 2, concurrency: 1 }))).rejects.toThrow("killed");
     const askedBeforeKill = server.requests.length;
     expect(askedBeforeKill).toBeGreaterThan(0);
@@ -190,7 +233,15 @@ describe("mine with the LLM judge over the local chat-completions server", () =>
 
     // A third run pays nothing.
     const before = server.requests.length;
-    const repeated = await mine(config({ judge: llm(), judgePolicy: "drop", batchSize: 2, concurrency: 1, hardNegativesCollection: new HardNegativesCollection({ collectionName: "again" }) }));
+    const repeated = await mine(
+      config({
+        judge: llm(),
+        judgePolicy: "drop",
+        batchSize: 2,
+        concurrency: 1,
+        hardNegativesCollection: new HardNegativesCollection({ collectionName: "again" }),
+      }),
+    );
     expect(server.requests.length).toBe(before);
     expect(repeated.judge!.judge_calls).toBe(0);
   });

@@ -52,12 +52,19 @@ const QUERIES = [
 async function fixture(options: { scoreDocuments?: boolean } = {}) {
   const store = new MemoryStore();
   await store.createCollection({ name: "docs", kind: "documents" });
-  await store.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+  await store.upsert(
+    "docs",
+    CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+  );
   await store.createCollection({ name: "queries", kind: "queries" });
-  await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+  await store.upsert(
+    "queries",
+    QUERIES.map((query) => ({ id: query.query_id, properties: query })),
+  );
   const backend = new ScoringWordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend: createSearchBackend(backend), store,
+    backend: createSearchBackend(backend),
+    store,
     docsCollection: new DocsCollection({ collectionName: "docs" }),
     queriesCollection: new QueriesCollection({ collectionName: "queries" }),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
@@ -77,9 +84,16 @@ describe("mine", () => {
   it("mines top-k non-gold negatives, reports skipped queries, and never duplicates on re-run", async () => {
     const { store, config } = await fixture();
     const report = await mine(config());
-    expect(report).toMatchObject({ queries: 5, queries_mined: 3, rows_written: 6, queries_skipped: 2, skipped_reasons: { gold_not_in_corpus: 1, empty_query: 1 } });
+    expect(report).toMatchObject({
+      queries: 5,
+      queries_mined: 3,
+      rows_written: 6,
+      queries_skipped: 2,
+      skipped_reasons: { gold_not_in_corpus: 1, empty_query: 1 },
+    });
     const written = await rows(store);
-    const byQuery = (queryId: string) => written.filter((row) => row.properties["query_id"] === queryId).map((row) => row.properties["hard_negative_id"]);
+    const byQuery = (queryId: string) =>
+      written.filter((row) => row.properties["query_id"] === queryId).map((row) => row.properties["hard_negative_id"]);
     // q1: d8 has the gold's exact text, so it is dropped; the rest tie on one word (corpus order).
     expect(byQuery("q1")).toEqual(["d2", "d3"]);
     for (const row of written) {
@@ -111,14 +125,30 @@ describe("mine", () => {
       negativesPerQuery: 1,
       docsCollection: new DocsCollection({ collectionName: "docs" }),
       queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-      hardNegativesCollection: new HardNegativesCollection({ collectionName: "HardNegatives", queryContentKey: "q", hardNegativeDocumentKey: "neg" }),
+      hardNegativesCollection: new HardNegativesCollection({
+        collectionName: "HardNegatives",
+        queryContentKey: "q",
+        hardNegativeDocumentKey: "neg",
+      }),
       store,
     });
     expect(report.rows_written).toBe(3);
     const [row] = await rows(store, "HardNegatives");
-    expect(Object.keys(row!.properties).sort()).toEqual(
-      ["gold_doc_ids", "gold_documents", "gold_rank", "gold_score", "hard_negative_id", "neg", "padded", "q", "query_id", "rank", "run_id", "score", "strategy"],
-    );
+    expect(Object.keys(row!.properties).sort()).toEqual([
+      "gold_doc_ids",
+      "gold_documents",
+      "gold_rank",
+      "gold_score",
+      "hard_negative_id",
+      "neg",
+      "padded",
+      "q",
+      "query_id",
+      "rank",
+      "run_id",
+      "score",
+      "strategy",
+    ]);
     expect((await store.describeCollection("HardNegatives"))?.hardNegativeKeys?.hardNegativeDocumentKey).toBe("neg");
   });
 
@@ -132,14 +162,18 @@ describe("mine", () => {
       return (await rows(store)).filter((row) => row.properties["query_id"] === "q3");
     };
     const kept = await q3Rows(0);
-    expect(kept.map((row) => [row.properties["hard_negative_id"], row.properties["score"], row.properties["gold_score"]])).toEqual([["d1", 1, 1]]);
+    expect(kept.map((row) => [row.properties["hard_negative_id"], row.properties["score"], row.properties["gold_score"]])).toEqual([
+      ["d1", 1, 1],
+    ]);
     // Threshold 1 - 0.5 × 1 = 0.5 drops d1 (score 1); with the in-pool gold's 3 it would have stayed.
     expect(await q3Rows(0.5)).toEqual([]);
   });
 
   it("refuses margin filters on a backend that cannot score documents, before any work", async () => {
     const { store, config } = await fixture({ scoreDocuments: false });
-    await expect(mine(config({ relativeMargin: 0.05 }))).rejects.toSatisfy((error: unknown) => HardnegError.isInstance(error) && error.code === "UNSUPPORTED_CAPABILITY");
+    await expect(mine(config({ relativeMargin: 0.05 }))).rejects.toSatisfy(
+      (error: unknown) => HardnegError.isInstance(error) && error.code === "UNSUPPORTED_CAPABILITY",
+    );
     expect(await store.hasCollection("out")).toBe(false);
     await expect(mine(config({ mode: "vector" }))).rejects.toThrow(/vector.*not offered/);
   });
@@ -216,10 +250,16 @@ describe("mine with a search-only backend and a separate store", () => {
     // The engine keeps its documents where core cannot read them (as an HTTP search API does).
     const engineData = new MemoryStore({ name: "engine-data" });
     await engineData.createCollection({ name: "docs", kind: "documents" });
-    await engineData.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+    await engineData.upsert(
+      "docs",
+      CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+    );
     const store = new MemoryStore({ name: "negatives" });
     await store.createCollection({ name: "queries", kind: "queries" });
-    await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+    await store.upsert(
+      "queries",
+      QUERIES.map((query) => ({ id: query.query_id, properties: query })),
+    );
     const config: MineConfig = {
       backend: createSearchBackend(new WordOverlapBackend(engineData)),
       store,
@@ -233,31 +273,59 @@ describe("mine with a search-only backend and a separate store", () => {
     expect(await store.count("out"), "rows land in the separate store").toBe(report.rows_written);
     expect(await engineData.hasCollection("out"), "nothing is written to the engine's data").toBe(false);
     // Random padding needs the corpus ids, which only the engine holds: refused with the fix named.
-    await expect(mine({ ...config, shortfall: "pad-random", negativesPerQuery: 6, hardNegativesCollection: new HardNegativesCollection({ collectionName: "out2" }) }), "pad-random").rejects.toThrow(/search-only backend.*keep-fewer/);
+    await expect(
+      mine({
+        ...config,
+        shortfall: "pad-random",
+        negativesPerQuery: 6,
+        hardNegativesCollection: new HardNegativesCollection({ collectionName: "out2" }),
+      }),
+      "pad-random",
+    ).rejects.toThrow(/search-only backend.*keep-fewer/);
   });
 
   it("evaluates an engine that only searches, reading the queries from the store", async () => {
     const engineData = new MemoryStore({ name: "engine-data" });
     await engineData.createCollection({ name: "docs", kind: "documents" });
-    await engineData.upsert("docs", CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })));
+    await engineData.upsert(
+      "docs",
+      CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+    );
     const store = new MemoryStore({ name: "queries-store" });
     await store.createCollection({ name: "queries", kind: "queries" });
-    await store.upsert("queries", QUERIES.map((query) => ({ id: query.query_id, properties: query })));
+    await store.upsert(
+      "queries",
+      QUERIES.map((query) => ({ id: query.query_id, properties: query })),
+    );
     const backend = createSearchBackend(new WordOverlapBackend(engineData));
-    const report = await evaluate({ backend, store, docsCollection: new DocsCollection({ collectionName: "docs" }), queriesCollection: new QueriesCollection({ collectionName: "queries" }) });
+    const report = await evaluate({
+      backend,
+      store,
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+    });
     expect(report.queries, "queries with text and a gold evaluated").toBe(4);
     expect(report.mrr_at_10, "the word-overlap engine ranks some golds first").toBeGreaterThan(0);
-    await expect(evaluate({ backend, docsCollection: new DocsCollection({ collectionName: "docs" }), queriesCollection: new QueriesCollection({ collectionName: "queries" }) }), "no store").rejects.toThrow(/only searches; pass a store/);
+    await expect(
+      evaluate({
+        backend,
+        docsCollection: new DocsCollection({ collectionName: "docs" }),
+        queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      }),
+      "no store",
+    ).rejects.toThrow(/only searches; pass a store/);
   });
 
   it("refuses a search-only backend without a store, naming the option", async () => {
     const engineData = new MemoryStore();
-    await expect(mine({
-      backend: createSearchBackend(new WordOverlapBackend(engineData)),
-      docsCollection: new DocsCollection({ collectionName: "docs" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
-      negativesPerQuery: 2,
-    })).rejects.toThrow(/option store: .*only searches; pass a store/);
+    await expect(
+      mine({
+        backend: createSearchBackend(new WordOverlapBackend(engineData)),
+        docsCollection: new DocsCollection({ collectionName: "docs" }),
+        queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+        hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+        negativesPerQuery: 2,
+      }),
+    ).rejects.toThrow(/option store: .*only searches; pass a store/);
   });
 });

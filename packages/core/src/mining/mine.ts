@@ -12,8 +12,18 @@ import { mineBatch } from "./mine-batch.js";
 import { sampleQueries } from "./query-source.js";
 import { commitBatch, committedBatches, runIdOf, writeRunManifest } from "./run-records.js";
 import {
-  dropCounts, emptyCounters, emptyJudgeCounters, GOLD_RANK_BUCKETS, increment, mergeCounters, MAX_EXAMPLES, summarizeScores,
-  type GoldRankBucket, type RunCounters, type ScoreSummary, type SkippedQuery,
+  dropCounts,
+  emptyCounters,
+  emptyJudgeCounters,
+  GOLD_RANK_BUCKETS,
+  increment,
+  mergeCounters,
+  MAX_EXAMPLES,
+  summarizeScores,
+  type GoldRankBucket,
+  type RunCounters,
+  type ScoreSummary,
+  type SkippedQuery,
 } from "./run-stats.js";
 import type { DropReason } from "./select-negatives.js";
 
@@ -84,26 +94,42 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   const docs = config.docsCollection;
   const out = config.hardNegativesCollection;
   const documentsStore = await documentsStoreOf(config.backend, store, docs);
-  if (documentsStore !== undefined) await requireCollection(documentsStore, docs.collectionName, "load the corpus first, e.g. `hardneg load beir <dir>`");
+  if (documentsStore !== undefined)
+    await requireCollection(documentsStore, docs.collectionName, "load the corpus first, e.g. `hardneg load beir <dir>`");
   await requireCollection(store, config.queriesCollection.collectionName, "load the queries first, e.g. `hardneg load beir <dir>`");
   if (out.collectionName === docs.collectionName || out.collectionName === config.queriesCollection.collectionName) {
     throw new BadOptionError("hardNegativesCollection.collectionName", "must differ from the documents and queries collections");
   }
 
   const sampled = await sampleQueries(store, config.queriesCollection, {
-    limit: resolved.querySamples, sampling: resolved.querySampling, seed: resolved.selection.seed,
+    limit: resolved.querySamples,
+    sampling: resolved.querySampling,
+    seed: resolved.selection.seed,
   });
   const strategyLabel = strategyLabelOf(resolved);
   const runKey = {
-    version: 1, docs: docs.target, queries: config.queriesCollection, out: out.collectionName, keys: out.keys,
-    backend: config.backend.name, search: resolved.search, selection: resolved.selection,
+    version: 1,
+    docs: docs.target,
+    queries: config.queriesCollection,
+    out: out.collectionName,
+    keys: out.keys,
+    backend: config.backend.name,
+    search: resolved.search,
+    selection: resolved.selection,
     // Undefined (so absent from the key, and earlier run ids unchanged) for BM25 and for engines without an embedder.
     embedder: resolved.search.mode === "bm25" ? undefined : config.backend.embedderId,
-    querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all", querySampling: resolved.querySampling,
+    querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all",
+    querySampling: resolved.querySampling,
     // Only what changes the rows: the report-only maxRelabelled stays out, so raising it resumes the run.
-    judge: resolved.judging === undefined ? undefined : {
-      id: config.judge!.id, version: config.judge!.version ?? "", policy: resolved.judging.policy, maxJudgedPerQuery: resolved.judging.maxJudgedPerQuery,
-    },
+    judge:
+      resolved.judging === undefined
+        ? undefined
+        : {
+            id: config.judge!.id,
+            version: config.judge!.version ?? "",
+            policy: resolved.judging.policy,
+            maxJudgedPerQuery: resolved.judging.maxJudgedPerQuery,
+          },
   };
   const runId = runIdOf(runKey);
   const outputExisted = await store.hasCollection(out.collectionName);
@@ -117,12 +143,23 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   await writeRunManifest(store, runId, { status: "running", options: { ...runKey, batchSize: resolved.batchSize } });
 
   let corpusIds: Promise<string[]> | undefined;
-  const judging: ResolvedJudging | undefined = resolved.judging === undefined ? undefined : {
-    ...resolved.judging, judge: config.judge!, cache: config.verdictCache ?? new StoreVerdictCache(store), stats: emptyJudgingStats(),
-  };
+  const judging: ResolvedJudging | undefined =
+    resolved.judging === undefined
+      ? undefined
+      : {
+          ...resolved.judging,
+          judge: config.judge!,
+          cache: config.verdictCache ?? new StoreVerdictCache(store),
+          stats: emptyJudgingStats(),
+        };
   const requestsBefore = config.judge?.requestsMade;
   const context = {
-    backend: config.backend, target: docs.target, keys: out.keys, runId, strategyLabel, resolved,
+    backend: config.backend,
+    target: docs.target,
+    keys: out.keys,
+    runId,
+    strategyLabel,
+    resolved,
     scoresDocuments: scoresDocumentsIn(config.backend, resolved.search.mode),
     corpusIds: () => (corpusIds ??= readCorpusIds(documentsStore, docs.collectionName, docs.idKey)),
     ...(judging === undefined ? {} : { judging }),
@@ -136,7 +173,12 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   await forEachConcurrently(pending, resolved.concurrency, async ({ queries, index }) => {
     const result = await mineBatch(queries, context);
     await commitBatch(store, runId, {
-      outCollection: out.collectionName, rows: result.rows, batchSize: resolved.batchSize, batchIndex: index, queryIds: queries.map((query) => query.id), counters: result.counters,
+      outCollection: out.collectionName,
+      rows: result.rows,
+      batchSize: resolved.batchSize,
+      batchIndex: index,
+      queryIds: queries.map((query) => query.id),
+      counters: result.counters,
     });
     batchCounters[index] = result.counters;
     batchesDone++;
@@ -148,21 +190,36 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   totals.queries = sampled.unusable.length;
   for (const unusable of sampled.unusable) {
     increment(totals.queries_skipped, unusable.reason);
-    if (totals.skipped_examples.length < MAX_EXAMPLES) totals.skipped_examples.push({ query_id: unusable.queryId, reason: unusable.reason });
+    if (totals.skipped_examples.length < MAX_EXAMPLES)
+      totals.skipped_examples.push({ query_id: unusable.queryId, reason: unusable.reason });
   }
   for (const counters of batchCounters) if (counters !== undefined) mergeCounters(totals, counters);
 
-  const report = reportOf(totals, { runId, out: out.collectionName, resolved, strategyLabel, batchesResumed: done.size, batches: batches.length });
+  const report = reportOf(totals, {
+    runId,
+    out: out.collectionName,
+    resolved,
+    strategyLabel,
+    batchesResumed: done.size,
+    batches: batches.length,
+  });
   if (judging !== undefined) {
     const counters = totals.judge ?? emptyJudgeCounters();
     const requestsAfter = config.judge?.requestsMade;
     report.judge = {
-      judge_id: judging.judge.id, judge_version: judging.judge.version ?? "", policy: judging.policy,
-      judge_calls: judging.stats.judge_calls, cache_hits: judging.stats.cache_hits,
+      judge_id: judging.judge.id,
+      judge_version: judging.judge.version ?? "",
+      policy: judging.policy,
+      judge_calls: judging.stats.judge_calls,
+      cache_hits: judging.stats.cache_hits,
       http_requests: requestsBefore === undefined || requestsAfter === undefined ? null : requestsAfter - requestsBefore,
-      verdicts: counters.verdicts, negatives_dropped: counters.negatives_dropped, negatives_relabelled: counters.negatives_relabelled,
-      replacements: counters.replacements, max_relabelled: judging.maxRelabelled,
-      queries_over_relabel_limit: counters.queries_over_relabel_limit, over_relabel_limit_examples: counters.over_relabel_limit_examples,
+      verdicts: counters.verdicts,
+      negatives_dropped: counters.negatives_dropped,
+      negatives_relabelled: counters.negatives_relabelled,
+      replacements: counters.replacements,
+      max_relabelled: judging.maxRelabelled,
+      queries_over_relabel_limit: counters.queries_over_relabel_limit,
+      over_relabel_limit_examples: counters.over_relabel_limit_examples,
     };
   }
   await writeRunManifest(store, runId, { status: "complete", options: { ...runKey, batchSize: resolved.batchSize }, report });
@@ -177,7 +234,10 @@ async function requireCollection(store: Store, name: string, hint: string): Prom
 
 async function readCorpusIds(store: Store | undefined, collection: string, idKey: string): Promise<string[]> {
   if (store === undefined) {
-    throw new UnsupportedCapabilityError(`padding with random documents reads the corpus "${collection}", which the search-only backend does not let core read; load the corpus into the store too, or use shortfall "keep-fewer" (CLI: --shortfall keep-fewer)`, { option: "shortfall" });
+    throw new UnsupportedCapabilityError(
+      `padding with random documents reads the corpus "${collection}", which the search-only backend does not let core read; load the corpus into the store too, or use shortfall "keep-fewer" (CLI: --shortfall keep-fewer)`,
+      { option: "shortfall" },
+    );
   }
   const ids: string[] = [];
   for await (const batch of store.iterate(collection, { batchSize: 5000 })) {
@@ -190,7 +250,6 @@ function strategyLabelOf(resolved: ResolvedMineConfig): string {
   const { strategy, rangeMin, rangeMax } = resolved.selection;
   return strategy === "range" ? `range:${rangeMin ?? 1}-${rangeMax ?? resolved.search.poolSize}` : strategy;
 }
-
 
 function reportOf(
   totals: RunCounters,
@@ -212,7 +271,10 @@ function reportOf(
     skipped_reasons: { ...totals.queries_skipped },
     skipped_examples: totals.skipped_examples,
     short_examples: totals.short_examples,
-    gold_rank_histogram: Object.fromEntries(GOLD_RANK_BUCKETS.map((bucket) => [bucket, totals.gold_rank_histogram[bucket] ?? 0])) as Record<GoldRankBucket, number>,
+    gold_rank_histogram: Object.fromEntries(GOLD_RANK_BUCKETS.map((bucket) => [bucket, totals.gold_rank_histogram[bucket] ?? 0])) as Record<
+      GoldRankBucket,
+      number
+    >,
     dropped: dropCounts(totals),
     metrics: {
       queries: sums.queries,

@@ -99,7 +99,10 @@ export async function sampleQueries(
   const seenIds = new Set<string>();
   for (const { record } of reservoir) {
     const result = queryFromRecord(record, collection);
-    if ("skip" in result) { sampled.unusable.push(result.skip); continue; }
+    if ("skip" in result) {
+      sampled.unusable.push(result.skip);
+      continue;
+    }
     // Two records with the same text and no id field share a derived id: mine the query once.
     if (seenIds.has(result.query.id)) continue;
     seenIds.add(result.query.id);

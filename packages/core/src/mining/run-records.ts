@@ -26,7 +26,12 @@ function batchRecordId(runId: string, batchSize: number, batchIndex: number): st
 }
 
 /** Counters of the batches a previous (interrupted) attempt of the same run committed. */
-export async function committedBatches(store: Store, runId: string, batchSize: number, batchCount: number): Promise<Map<number, RunCounters>> {
+export async function committedBatches(
+  store: Store,
+  runId: string,
+  batchSize: number,
+  batchCount: number,
+): Promise<Map<number, RunCounters>> {
   await store.createCollection({ name: RUNS_COLLECTION, kind: "records" });
   const ids = Array.from({ length: batchCount }, (_, index) => batchRecordId(runId, batchSize, index));
   const records = await store.getRecords(RUNS_COLLECTION, ids);
@@ -56,10 +61,20 @@ export interface MinedBatch {
 export async function commitBatch(store: Store, runId: string, batch: MinedBatch): Promise<void> {
   const progress: StoredRecord = {
     id: batchRecordId(runId, batch.batchSize, batch.batchIndex),
-    properties: { type: "batch", run_id: runId, batch_size: batch.batchSize, batch: batch.batchIndex, query_ids: batch.queryIds, counters: batch.counters },
+    properties: {
+      type: "batch",
+      run_id: runId,
+      batch_size: batch.batchSize,
+      batch: batch.batchIndex,
+      query_ids: batch.queryIds,
+      counters: batch.counters,
+    },
   };
   if (store.upsertTogether !== undefined) {
-    await store.upsertTogether([{ collection: batch.outCollection, records: batch.rows }, { collection: RUNS_COLLECTION, records: [progress] }]);
+    await store.upsertTogether([
+      { collection: batch.outCollection, records: batch.rows },
+      { collection: RUNS_COLLECTION, records: [progress] },
+    ]);
     return;
   }
   if (batch.rows.length > 0) await store.upsert(batch.outCollection, batch.rows);

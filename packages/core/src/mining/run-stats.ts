@@ -64,7 +64,14 @@ export interface JudgeCounters {
 }
 
 export function emptyJudgeCounters(): JudgeCounters {
-  return { verdicts: emptyVerdictCounts(), negatives_dropped: 0, negatives_relabelled: 0, replacements: 0, queries_over_relabel_limit: 0, over_relabel_limit_examples: [] };
+  return {
+    verdicts: emptyVerdictCounts(),
+    negatives_dropped: 0,
+    negatives_relabelled: 0,
+    replacements: 0,
+    queries_over_relabel_limit: 0,
+    over_relabel_limit_examples: [],
+  };
 }
 
 /** How many skipped/short query examples a report keeps. */
@@ -74,10 +81,19 @@ export const MAX_SCORES = 20_000;
 
 export function emptyCounters(): RunCounters {
   return {
-    queries: 0, queries_mined: 0, rows_written: 0, queries_short: 0, queries_padded: 0,
-    queries_skipped: {}, skipped_examples: [], short_examples: [], gold_rank_histogram: {}, dropped: {},
+    queries: 0,
+    queries_mined: 0,
+    rows_written: 0,
+    queries_short: 0,
+    queries_padded: 0,
+    queries_skipped: {},
+    skipped_examples: [],
+    short_examples: [],
+    gold_rank_histogram: {},
+    dropped: {},
     metric_sums: { queries: 0, ndcg_at_10: 0, mrr_at_10: 0, recall_at_10: 0, recall_at_pool: 0 },
-    negative_scores: [], gold_scores: [],
+    negative_scores: [],
+    gold_scores: [],
   };
 }
 
@@ -93,7 +109,8 @@ export function mergeCounters(target: RunCounters, source: RunCounters): void {
   target.queries_short += source.queries_short;
   target.queries_padded += source.queries_padded;
   for (const [key, value] of Object.entries(source.queries_skipped)) increment(target.queries_skipped, key as SkipReason, value);
-  for (const [key, value] of Object.entries(source.gold_rank_histogram)) increment(target.gold_rank_histogram, key as GoldRankBucket, value);
+  for (const [key, value] of Object.entries(source.gold_rank_histogram))
+    increment(target.gold_rank_histogram, key as GoldRankBucket, value);
   for (const [key, value] of Object.entries(source.dropped)) increment(target.dropped, key as DropReason, value);
   appendLimited(target.skipped_examples, source.skipped_examples, MAX_EXAMPLES);
   appendLimited(target.short_examples, source.short_examples, MAX_EXAMPLES);
@@ -121,7 +138,14 @@ function appendLimited<T>(target: T[], source: readonly T[], limit: number): voi
 }
 
 /** Five-number summary of a score sample, or null when empty. */
-export interface ScoreSummary { count: number; min: number; p25: number; median: number; p75: number; max: number }
+export interface ScoreSummary {
+  count: number;
+  min: number;
+  p25: number;
+  median: number;
+  p75: number;
+  max: number;
+}
 
 export function summarizeScores(scores: readonly number[]): ScoreSummary | null {
   if (scores.length === 0) return null;

@@ -42,7 +42,12 @@ describe("selectNegatives", () => {
   });
 
   it("range keeps pool ranks rangeMin..rangeMax", () => {
-    const selection = selectNegatives(inputOf(["a", "b", "c", "d", "e"], ["x"]), { ...baseOptions, strategy: "range", rangeMin: 2, rangeMax: 4 });
+    const selection = selectNegatives(inputOf(["a", "b", "c", "d", "e"], ["x"]), {
+      ...baseOptions,
+      strategy: "range",
+      rangeMin: 2,
+      rangeMax: 4,
+    });
     expect(selection.negatives.map((negative) => negative.rank)).toEqual([2, 3, 4]);
   });
 
@@ -96,15 +101,24 @@ describe("selectNegatives", () => {
   it("padNegatives fills a shortfall with random documents, never gold, pool or duplicate text", () => {
     const input = inputOf(["a"], ["g"]);
     const selection = selectNegatives(input, baseOptions);
-    const padded = padNegatives(input, selection, [
-      { id: "g", text: "gold", score: null },
-      { id: "a", text: "document a", score: 1 },
-      { id: "r1", text: "document g", score: 0.5 },
-      { id: "r2", text: "random two", score: 0.1 },
-      { id: "r3", text: "Random two!", score: 0.2 },
-      { id: "r4", text: "random four", score: null },
-    ], 3);
-    expect(padded.map((negative) => [negative.id, negative.padded])).toEqual([["a", false], ["r2", true], ["r4", true]]);
+    const padded = padNegatives(
+      input,
+      selection,
+      [
+        { id: "g", text: "gold", score: null },
+        { id: "a", text: "document a", score: 1 },
+        { id: "r1", text: "document g", score: 0.5 },
+        { id: "r2", text: "random two", score: 0.1 },
+        { id: "r3", text: "Random two!", score: 0.2 },
+        { id: "r4", text: "random four", score: null },
+      ],
+      3,
+    );
+    expect(padded.map((negative) => [negative.id, negative.padded])).toEqual([
+      ["a", false],
+      ["r2", true],
+      ["r4", true],
+    ]);
   });
 });
 
@@ -124,27 +138,38 @@ describe("selectNegatives invariants (property-based)", () => {
   });
 
   it("never returns a gold, never repeats an id or a text, never exceeds N, and is deterministic", () => {
-    fc.assert(fc.property(scenario, (s) => {
-      const texts = new Map(s.poolIds.concat(s.goldIds).map((id) => [id, s.textOf(id)]));
-      const input: SelectionInput = {
-        queryId: "q", queryText: "query text", goldIds: s.goldIds, pool: poolOf(s.poolIds, 25), texts, goldScore: s.goldScore,
-      };
-      const options: SelectionOptions = {
-        ...baseOptions, negativesPerQuery: s.negativesPerQuery, strategy: s.strategy, sampling: s.sampling, seed: s.seed,
-        ...(s.strategy === "range" ? { rangeMin: s.rangeMin, rangeMax: s.rangeMin + 8 } : {}),
-        ...(s.relativeMargin === null ? {} : { relativeMargin: s.relativeMargin }),
-      };
-      const selection = selectNegatives(input, options);
-      const ids = selection.negatives.map((negative) => negative.id);
-      expect(ids.some((id) => s.goldIds.includes(id))).toBe(false);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.length).toBeLessThanOrEqual(s.negativesPerQuery);
-      expect(ids.length).toBe(Math.min(s.negativesPerQuery, selection.eligible));
-      const normalizedTexts = selection.negatives.map((negative) => negative.text.replace(/[^a-z]/g, ""));
-      expect(new Set(normalizedTexts).size).toBe(normalizedTexts.length);
-      const dropped = Object.values(selection.dropped).reduce((sum, count) => sum + count, 0);
-      expect(dropped + ids.length).toBe(s.poolIds.length);
-      expect(selectNegatives(input, options)).toEqual(selection);
-    }));
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const texts = new Map(s.poolIds.concat(s.goldIds).map((id) => [id, s.textOf(id)]));
+        const input: SelectionInput = {
+          queryId: "q",
+          queryText: "query text",
+          goldIds: s.goldIds,
+          pool: poolOf(s.poolIds, 25),
+          texts,
+          goldScore: s.goldScore,
+        };
+        const options: SelectionOptions = {
+          ...baseOptions,
+          negativesPerQuery: s.negativesPerQuery,
+          strategy: s.strategy,
+          sampling: s.sampling,
+          seed: s.seed,
+          ...(s.strategy === "range" ? { rangeMin: s.rangeMin, rangeMax: s.rangeMin + 8 } : {}),
+          ...(s.relativeMargin === null ? {} : { relativeMargin: s.relativeMargin }),
+        };
+        const selection = selectNegatives(input, options);
+        const ids = selection.negatives.map((negative) => negative.id);
+        expect(ids.some((id) => s.goldIds.includes(id))).toBe(false);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBeLessThanOrEqual(s.negativesPerQuery);
+        expect(ids.length).toBe(Math.min(s.negativesPerQuery, selection.eligible));
+        const normalizedTexts = selection.negatives.map((negative) => negative.text.replace(/[^a-z]/g, ""));
+        expect(new Set(normalizedTexts).size).toBe(normalizedTexts.length);
+        const dropped = Object.values(selection.dropped).reduce((sum, count) => sum + count, 0);
+        expect(dropped + ids.length).toBe(s.poolIds.length);
+        expect(selectNegatives(input, options)).toEqual(selection);
+      }),
+    );
   });
 });

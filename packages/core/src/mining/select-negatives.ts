@@ -18,8 +18,17 @@ export type DropReason =
   | "not_sampled";
 
 export const DROP_REASONS: readonly DropReason[] = [
-  "gold", "outside_strategy", "relative_margin", "absolute_margin", "max_score", "min_score",
-  "missing_document", "same_as_query", "same_as_gold", "duplicate", "not_sampled",
+  "gold",
+  "outside_strategy",
+  "relative_margin",
+  "absolute_margin",
+  "max_score",
+  "min_score",
+  "missing_document",
+  "same_as_query",
+  "same_as_gold",
+  "duplicate",
+  "not_sampled",
 ];
 
 /** A chosen negative. `rank` and `score` are null for random padding outside the pool without a score. */
@@ -64,7 +73,9 @@ export interface Selection {
  */
 export function selectNegatives(input: SelectionInput, options: SelectionOptions): Selection {
   const dropped: Partial<Record<DropReason, number>> = {};
-  const drop = (reason: DropReason, count = 1) => { dropped[reason] = (dropped[reason] ?? 0) + count; };
+  const drop = (reason: DropReason, count = 1) => {
+    dropped[reason] = (dropped[reason] ?? 0) + count;
+  };
   const rules = rulesOf(input, options);
   const forbiddenTexts = forbiddenTextsOf(input);
   const seenTexts = new Set<string>();
@@ -75,17 +86,35 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
   const stopAt = options.sampling === "top" ? options.negativesPerQuery : Number.POSITIVE_INFINITY;
 
   for (const [position, hit] of input.pool.entries()) {
-    if (eligible.length >= stopAt) { drop("not_sampled", input.pool.length - position); break; }
+    if (eligible.length >= stopAt) {
+      drop("not_sampled", input.pool.length - position);
+      break;
+    }
     const verdict = rules(hit);
-    if (verdict !== undefined) { drop(verdict); continue; }
-    if (seenIds.has(hit.id)) { drop("duplicate"); continue; }
+    if (verdict !== undefined) {
+      drop(verdict);
+      continue;
+    }
+    if (seenIds.has(hit.id)) {
+      drop("duplicate");
+      continue;
+    }
     seenIds.add(hit.id);
     const text = input.texts.get(hit.id);
-    if (text === undefined) { drop("missing_document"); continue; }
+    if (text === undefined) {
+      drop("missing_document");
+      continue;
+    }
     const fingerprint = textFingerprint(text);
     const forbidden = forbiddenTexts.get(fingerprint);
-    if (forbidden !== undefined) { drop(forbidden); continue; }
-    if (seenTexts.has(fingerprint)) { drop("duplicate"); continue; }
+    if (forbidden !== undefined) {
+      drop(forbidden);
+      continue;
+    }
+    if (seenTexts.has(fingerprint)) {
+      drop("duplicate");
+      continue;
+    }
     seenTexts.add(fingerprint);
     eligible.push({ id: hit.id, text, rank: hit.rank, score: hit.score, padded: false });
   }
@@ -197,7 +226,11 @@ function drawOrder(eligible: readonly SelectedNegative[], queryId: string, optio
 export function eligibleInDrawOrder(input: SelectionInput, options: SelectionOptions): SelectedNegative[] {
   // Sampling "top" with room for the whole pool returns every eligible candidate in rank order,
   // the same list selectNegatives samples from.
-  const everyEligible = selectNegatives(input, { ...options, sampling: "top", negativesPerQuery: Math.max(1, input.pool.length) }).negatives;
+  const everyEligible = selectNegatives(input, {
+    ...options,
+    sampling: "top",
+    negativesPerQuery: Math.max(1, input.pool.length),
+  }).negatives;
   return drawOrder(everyEligible, input.queryId, options);
 }
 

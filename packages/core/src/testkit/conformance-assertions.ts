@@ -8,8 +8,12 @@ import type { Hit } from "../types.js";
  * `UnsupportedCapabilityError` for a mode do). Uses `HardnegError.isInstance`, so an adapter
  * built against another copy of core still passes.
  */
-export async function expectHardnegError(action: () => Promise<unknown>, codes: readonly HardnegErrorCode[], what: string,
-  option?: string): Promise<void> {
+export async function expectHardnegError(
+  action: () => Promise<unknown>,
+  codes: readonly HardnegErrorCode[],
+  what: string,
+  option?: string,
+): Promise<void> {
   let thrown: unknown;
   let threw = false;
   try {
@@ -22,8 +26,9 @@ export async function expectHardnegError(action: () => Promise<unknown>, codes: 
   expect(HardnegError.isInstance(thrown), `${what}: expected a HardnegError, got ${describeError(thrown)}`).toBe(true);
   expect(codes, `${what}: unexpected error code in ${describeError(thrown)}`).toContain((thrown as HardnegError).code);
   if (option !== undefined) {
-    expect((thrown as HardnegError).location?.option,
-      `${what}: the error must name option "${option}" (${describeError(thrown)})`).toBe(option);
+    expect((thrown as HardnegError).location?.option, `${what}: the error must name option "${option}" (${describeError(thrown)})`).toBe(
+      option,
+    );
   }
 }
 
@@ -34,7 +39,10 @@ export async function expectHardnegError(action: () => Promise<unknown>, codes: 
  * (default "the call").
  */
 export async function expectHardnegRejection(promise: Promise<unknown>, what = "the call"): Promise<HardnegError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(HardnegError.isInstance(error), `${what}: expected a rejection with a HardnegError, got ${describeError(error)}`).toBe(true);
   return error as HardnegError;
 }
@@ -43,25 +51,36 @@ export async function expectHardnegRejection(promise: Promise<unknown>, what = "
 export function expectRankedList(hits: readonly Hit[], k: number, what: string): void {
   expect(Array.isArray(hits), `${what}: expected an array of hits`).toBe(true);
   expect(hits.length, `${what}: more than k=${k} hits`).toBeLessThanOrEqual(k);
-  expect(hits.map((hit) => hit.rank), `${what}: ranks must be 1, 2, 3, ...`).toEqual(hits.map((_, position) => position + 1));
+  expect(
+    hits.map((hit) => hit.rank),
+    `${what}: ranks must be 1, 2, 3, ...`,
+  ).toEqual(hits.map((_, position) => position + 1));
   for (const hit of hits) {
-    expect(typeof hit.id === "string" && hit.id !== "", `${what}: hit id must be a non-empty string, got ${JSON.stringify(hit.id)}`)
-      .toBe(true);
+    expect(typeof hit.id === "string" && hit.id !== "", `${what}: hit id must be a non-empty string, got ${JSON.stringify(hit.id)}`).toBe(
+      true,
+    );
     expect(Number.isFinite(hit.score), `${what}: score of "${hit.id}" must be a finite number, got ${String(hit.score)}`).toBe(true);
   }
   for (let position = 1; position < hits.length; position++) {
-    expect(hits[position]!.score, `${what}: score at rank ${position + 1} exceeds the one at rank ${position}`)
-      .toBeLessThanOrEqual(hits[position - 1]!.score);
+    expect(hits[position]!.score, `${what}: score at rank ${position + 1} exceeds the one at rank ${position}`).toBeLessThanOrEqual(
+      hits[position - 1]!.score,
+    );
   }
   const ids = hits.map((hit) => hit.id);
-  expect(ids.filter((id, position) => ids.indexOf(id) !== position), `${what}: ids repeated within one hit list`).toEqual([]);
+  expect(
+    ids.filter((id, position) => ids.indexOf(id) !== position),
+    `${what}: ids repeated within one hit list`,
+  ).toEqual([]);
 }
 
 /** Expects `answer` to be a Map whose keys were all asked for (`asked`). */
 export function expectOnlyAskedIds(answer: Map<string, unknown>, asked: readonly string[], what: string): void {
   expect(answer instanceof Map, `${what}: expected a Map`).toBe(true);
   const askedIds = new Set(asked);
-  expect([...answer.keys()].filter((id) => !askedIds.has(id)), `${what}: ids nobody asked for`).toEqual([]);
+  expect(
+    [...answer.keys()].filter((id) => !askedIds.has(id)),
+    `${what}: ids nobody asked for`,
+  ).toEqual([]);
 }
 
 /**
@@ -69,7 +88,10 @@ export function expectOnlyAskedIds(answer: Map<string, unknown>, asked: readonly
  * "vector") within 1e-6 per component: engines may keep a vector property as float32.
  */
 export function expectStoredProperties(
-  actual: Record<string, unknown> | undefined, expected: Record<string, unknown>, what: string, vectorKey = "vector",
+  actual: Record<string, unknown> | undefined,
+  expected: Record<string, unknown>,
+  what: string,
+  vectorKey = "vector",
 ): void {
   const { [vectorKey]: actualVector, ...actualRest } = actual ?? {};
   const { [vectorKey]: expectedVector, ...expectedRest } = expected;

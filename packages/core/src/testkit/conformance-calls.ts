@@ -24,8 +24,14 @@ export function requestsOf(context: ConformanceContext): SearchRequest[] {
  * non-increasing scores, at most k, distinct ids) and, when `documentIds` is given, made of
  * those ids only (document ids of the collection, never record ids or another collection's).
  */
-export async function searchChecked(engine: Engine, target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions,
-  what: string, documentIds?: ReadonlySet<string>): Promise<Hit[][]> {
+export async function searchChecked(
+  engine: Engine,
+  target: DocumentTarget,
+  requests: readonly SearchRequest[],
+  options: SearchOptions,
+  what: string,
+  documentIds?: ReadonlySet<string>,
+): Promise<Hit[][]> {
   const lists = await engine.search(target, requests, options);
   expect(Array.isArray(lists), `${what}: search must answer an array of hit lists`).toBe(true);
   expect(lists.length, `${what}: one hit list per request`).toBe(requests.length);
@@ -44,20 +50,29 @@ export function idsOf(hits: readonly Hit[] | undefined): string[] {
 }
 
 /** `engine.scoreDocuments`, checked: a Map of asked ids only, each to a finite score. */
-export async function scoreDocumentsChecked(engine: Engine, target: DocumentTarget, request: SearchRequest, ids: readonly string[],
-  options: SearchOptions, what: string): Promise<Map<string, number>> {
+export async function scoreDocumentsChecked(
+  engine: Engine,
+  target: DocumentTarget,
+  request: SearchRequest,
+  ids: readonly string[],
+  options: SearchOptions,
+  what: string,
+): Promise<Map<string, number>> {
   const scores = await engine.scoreDocuments(target, request, ids, options);
   expectOnlyAskedIds(scores, ids, `${what}: scoreDocuments`);
   for (const [id, score] of scores) {
-    expect(Number.isFinite(score),
-      `${what}: score of "${id}" must be finite, got ${String(score)}`).toBe(true);
+    expect(Number.isFinite(score), `${what}: score of "${id}" must be finite, got ${String(score)}`).toBe(true);
   }
   return scores;
 }
 
 /** `engine.getDocuments`, checked: a Map of asked ids only, each to a document with that id and a string text. */
-export async function getDocumentsChecked(engine: Engine, target: DocumentTarget, ids: readonly string[],
-  what: string): Promise<Map<string, Doc>> {
+export async function getDocumentsChecked(
+  engine: Engine,
+  target: DocumentTarget,
+  ids: readonly string[],
+  what: string,
+): Promise<Map<string, Doc>> {
   const documents = await engine.getDocuments(target, ids);
   expectOnlyAskedIds(documents, ids, `${what}: getDocuments`);
   for (const [id, document] of documents) {
@@ -68,8 +83,12 @@ export async function getDocumentsChecked(engine: Engine, target: DocumentTarget
 }
 
 /** `engine.getRecords`, checked: a Map of asked ids only, each to the record with that id. */
-export async function getRecordsChecked(engine: Engine, collection: string, ids: readonly string[],
-  what: string): Promise<Map<string, StoredRecord>> {
+export async function getRecordsChecked(
+  engine: Engine,
+  collection: string,
+  ids: readonly string[],
+  what: string,
+): Promise<Map<string, StoredRecord>> {
   const records = await engine.getRecords(collection, ids);
   expectOnlyAskedIds(records, ids, `${what}: getRecords`);
   for (const [id, record] of records) expect(record?.id, `${what}: getRecords maps "${id}" to the record with that id`).toBe(id);

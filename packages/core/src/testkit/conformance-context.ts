@@ -1,6 +1,6 @@
 import type { DocumentTarget, Engine } from "../backend.js";
 import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
-import { CONFORMANCE_FIXTURE } from "./conformance-fixture.js";
+import type { CONFORMANCE_FIXTURE } from "./conformance-fixture.js";
 
 /** Options of {@link describeConformance}. */
 export interface ConformanceOptions {
@@ -64,8 +64,12 @@ export function conformanceCollections(prefix: string): Omit<SuiteContext, "engi
   const docsCollection = new DocsCollection({ collectionName: `${prefix}_docs`, idKey: "doc_id", contentKey: "text", titleKey: "title" });
   return {
     docsCollection,
-    queriesCollection: new QueriesCollection({ collectionName: `${prefix}_queries`, idKey: "query_id", queryContentKey: "text",
-      goldIdsKey: "gold_ids" }),
+    queriesCollection: new QueriesCollection({
+      collectionName: `${prefix}_queries`,
+      idKey: "query_id",
+      queryContentKey: "text",
+      goldIdsKey: "gold_ids",
+    }),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: `${prefix}_negatives` }),
     target: docsCollection.target,
     recordsCollection: `${prefix}_records`,

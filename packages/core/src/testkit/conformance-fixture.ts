@@ -26,7 +26,9 @@ export function fixtureVector(text: string): number[] {
   return vector.map((value) => value / length);
 }
 
-const FUNCTION_WORDS = new Set("a an and are as at be by do does for from how i in is it its my of on or should so some that the this to what when why with".split(" "));
+const FUNCTION_WORDS = new Set(
+  "a an and are as at be by do does for from how i in is it its my of on or should so some that the this to what when why with".split(" "),
+);
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -127,10 +129,14 @@ export const CONFORMANCE_FIXTURE: {
 } = buildFixture();
 
 function buildFixture(): typeof CONFORMANCE_FIXTURE {
-  const documents = DOCUMENTS.map(([id, title, text]): FixtureDocumentWithVector => ({
-    id, text, ...(title === undefined ? {} : { title }),
-    vector: fixtureVector(title === undefined ? text : `${title} ${text}`),
-  }));
+  const documents = DOCUMENTS.map(
+    ([id, title, text]): FixtureDocumentWithVector => ({
+      id,
+      text,
+      ...(title === undefined ? {} : { title }),
+      vector: fixtureVector(title === undefined ? text : `${title} ${text}`),
+    }),
+  );
   const queries = QUERIES.map(([id, text, goldIds]): FixtureQueryWithVector => ({ id, text, goldIds, vector: fixtureVector(text) }));
   const vectors = new Map<string, readonly number[]>([...documents, ...queries].map((item) => [item.id, item.vector]));
   return { documents, queries, vectors, dimension: FIXTURE_VECTOR_DIMENSION, vectorKey: "vector", easyQueryId: "q-smoker" };

@@ -9,8 +9,8 @@ import type { SuiteContext } from "./conformance-context.js";
 export function registerMiningTests(context: () => SuiteContext): void {
   it("addHardNegatives writes rows whose negatives are document ids and never gold, and a re-run adds nothing", async () => {
     const { engine, docsCollection, queriesCollection, hardNegativesCollection, fixture } = context();
-    const run = () => addHardNegatives({ backend: engine, negativesPerQuery: 3, docsCollection, queriesCollection, hardNegativesCollection,
-      poolSize: 20 });
+    const run = () =>
+      addHardNegatives({ backend: engine, negativesPerQuery: 3, docsCollection, queriesCollection, hardNegativesCollection, poolSize: 20 });
     const report = await run();
     expect(report.queries, "queries read").toBe(fixture.queries.length);
     // A query whose only word matches are its golds yields no row (with "keep-fewer"), so not every query must be mined.
@@ -30,8 +30,9 @@ export function registerMiningTests(context: () => SuiteContext): void {
         const golds = goldsByQuery.get(String(properties.query_id));
         expect(golds, `row ${id}: query ${String(properties.query_id)} is a fixture query`).toBeDefined();
         const negativeId = String(properties[hardNegativesCollection.hardNegativeIdKey]);
-        expect(golds!.has(negativeId), `row ${id}: gold "${negativeId}" stored as a negative of ${String(properties.query_id)}`)
-          .toBe(false);
+        expect(golds!.has(negativeId), `row ${id}: gold "${negativeId}" stored as a negative of ${String(properties.query_id)}`).toBe(
+          false,
+        );
         expect(documentIds.has(negativeId), `row ${id}: negative "${negativeId}" is a document id`).toBe(true);
         expect(typeof properties[hardNegativesCollection.hardNegativeDocumentKey], `row ${id}: the negative's text`).toBe("string");
       }
@@ -42,32 +43,43 @@ export function registerMiningTests(context: () => SuiteContext): void {
     expect(await engine.count(name), "a re-run must not duplicate rows").toBe(report.rows_written);
   });
 
-  it("addHardNegatives runs in every claimed mode with a pool of 1, so golds fall outside it; where scoreDocuments is claimed, every row "
-    + "has the gold's score", async () => {
-    const { engine, docsCollection, queriesCollection, hardNegativesCollection, target, fixture } = context();
-    const capabilities = engine.capabilities();
-    let goldsOutside = 0;
-    for (const mode of capabilities.modes) {
-      const out = new HardNegativesCollection({ collectionName: `${hardNegativesCollection.collectionName}_pool1_${mode}` });
-      await engine.deleteCollection(out.collectionName);
-      try {
-        const report = await mine({ backend: engine, docsCollection, queriesCollection, hardNegativesCollection: out, negativesPerQuery: 1,
-          poolSize: 1, mode, ...(mode === "hybrid" ? { alpha: 0.5, fusion: "relative-score" as const } : {}) });
-        expect(report.queries_skipped, `mode ${mode}, queries skipped: ${JSON.stringify(report.skipped_examples)}`).toBe(0);
-        const pools = await searchChecked(engine, target, requestsOf(context()), optionsFor(mode, 1), `mode ${mode}, pools of 1`);
-        pools.forEach((hits, index) => {
-          goldsOutside += fixture.queries[index]!.goldIds.filter((id) => !hits.some((hit) => hit.id === id)).length;
-        });
-        if (capabilities.scoreDocumentsModes.includes(mode)) {
-          // Every mined row carries the gold's score, asked of scoreDocuments when the gold is outside the pool.
-          for (const batch of await iterateChecked(engine, out.collectionName, 100, `mode ${mode}, rows`)) {
-            for (const row of batch) expect(typeof row.properties.gold_score, `mode ${mode}, row ${row.id}: gold_score`).toBe("number");
-          }
-        }
-      } finally {
+  it(
+    "addHardNegatives runs in every claimed mode with a pool of 1, so golds fall outside it; where scoreDocuments is claimed, every row " +
+      "has the gold's score",
+    async () => {
+      const { engine, docsCollection, queriesCollection, hardNegativesCollection, target, fixture } = context();
+      const capabilities = engine.capabilities();
+      let goldsOutside = 0;
+      for (const mode of capabilities.modes) {
+        const out = new HardNegativesCollection({ collectionName: `${hardNegativesCollection.collectionName}_pool1_${mode}` });
         await engine.deleteCollection(out.collectionName);
+        try {
+          const report = await mine({
+            backend: engine,
+            docsCollection,
+            queriesCollection,
+            hardNegativesCollection: out,
+            negativesPerQuery: 1,
+            poolSize: 1,
+            mode,
+            ...(mode === "hybrid" ? { alpha: 0.5, fusion: "relative-score" as const } : {}),
+          });
+          expect(report.queries_skipped, `mode ${mode}, queries skipped: ${JSON.stringify(report.skipped_examples)}`).toBe(0);
+          const pools = await searchChecked(engine, target, requestsOf(context()), optionsFor(mode, 1), `mode ${mode}, pools of 1`);
+          pools.forEach((hits, index) => {
+            goldsOutside += fixture.queries[index]!.goldIds.filter((id) => !hits.some((hit) => hit.id === id)).length;
+          });
+          if (capabilities.scoreDocumentsModes.includes(mode)) {
+            // Every mined row carries the gold's score, asked of scoreDocuments when the gold is outside the pool.
+            for (const batch of await iterateChecked(engine, out.collectionName, 100, `mode ${mode}, rows`)) {
+              for (const row of batch) expect(typeof row.properties.gold_score, `mode ${mode}, row ${row.id}: gold_score`).toBe("number");
+            }
+          }
+        } finally {
+          await engine.deleteCollection(out.collectionName);
+        }
       }
-    }
-    expect(goldsOutside, "golds outside a pool of 1 (none: the test proves nothing)").toBeGreaterThan(0);
-  });
+      expect(goldsOutside, "golds outside a pool of 1 (none: the test proves nothing)").toBeGreaterThan(0);
+    },
+  );
 }

@@ -23,8 +23,11 @@ export interface ScratchDocument {
 export const UNIQUE_WORDS = { added: "zorbulax", addedTitle: "vellichor", replaced: "quintarel", deleted: "mizzenwold" } as const;
 
 /** The document the upsert tests add: one unique word in its text, another only in its title. */
-export const ADDED_DOCUMENT: ScratchDocument = { id: "s-added", title: `Vellichor notes`,
-  text: `A ${UNIQUE_WORDS.added} hums near the hive at dusk.` };
+export const ADDED_DOCUMENT: ScratchDocument = {
+  id: "s-added",
+  title: `Vellichor notes`,
+  text: `A ${UNIQUE_WORDS.added} hums near the hive at dusk.`,
+};
 
 /**
  * The same document (same id, same record id) with new text and no title: a replaced record
@@ -36,8 +39,11 @@ export const REPLACED_DOCUMENT: ScratchDocument = {
 };
 
 /** A document of the collection that the delete test deletes. */
-export const DELETED_DOCUMENT: ScratchDocument = { id: "s-deleted", title: "Old notes",
-  text: `The ${UNIQUE_WORDS.deleted} was kept in the cellar with the honey.` };
+export const DELETED_DOCUMENT: ScratchDocument = {
+  id: "s-deleted",
+  title: "Old notes",
+  text: `The ${UNIQUE_WORDS.deleted} was kept in the cellar with the honey.`,
+};
 
 /** Two fixture topics (bees, bread) as scratch documents "s-<fixture id>": a small corpus for realistic BM25 statistics. */
 export const SCRATCH_CORPUS: readonly ScratchDocument[] = topics(["bee-", "bread-"], "s-");
@@ -74,8 +80,11 @@ export function probeOf(document: ScratchDocument, word: string): { text: string
 }
 
 /** Deletes the scratch documents collection `name`, creates it again holding `documents`, and returns its target. */
-export async function recreateScratchDocuments(engine: Engine, name: string,
-  documents: readonly ScratchDocument[]): Promise<DocumentTarget> {
+export async function recreateScratchDocuments(
+  engine: Engine,
+  name: string,
+  documents: readonly ScratchDocument[],
+): Promise<DocumentTarget> {
   await engine.deleteCollection(name);
   await engine.createCollection({ name, kind: "documents", target: { ...SCRATCH_KEYS } });
   if (documents.length > 0) await engine.upsert(name, documents.map(scratchRecord));
@@ -85,6 +94,9 @@ export async function recreateScratchDocuments(engine: Engine, name: string,
 function topics(prefixes: readonly string[], idPrefix: string): ScratchDocument[] {
   return CONFORMANCE_FIXTURE.documents
     .filter((document) => prefixes.some((prefix) => document.id.startsWith(prefix)))
-    .map((document) => ({ id: `${idPrefix}${document.id}`, text: document.text,
-      ...(document.title === undefined ? {} : { title: document.title }) }));
+    .map((document) => ({
+      id: `${idPrefix}${document.id}`,
+      text: document.text,
+      ...(document.title === undefined ? {} : { title: document.title }),
+    }));
 }

@@ -30,10 +30,15 @@ export function describeConformance(options: ConformanceOptions): void {
   const names = conformanceCollections(options.collectionPrefix ?? "conformance");
   const negatives = names.hardNegativesCollection.collectionName;
   const all = [
-    names.docsCollection.collectionName, names.queriesCollection.collectionName, negatives,
-    names.recordsCollection, names.scratchCollection,
-    names.scratchDocumentsCollection, names.missingCollection, ...names.portableCollections, ...["bm25", "vector",
-      "hybrid"].map((mode) => `${negatives}_pool1_${mode}`),
+    names.docsCollection.collectionName,
+    names.queriesCollection.collectionName,
+    negatives,
+    names.recordsCollection,
+    names.scratchCollection,
+    names.scratchDocumentsCollection,
+    names.missingCollection,
+    ...names.portableCollections,
+    ...["bm25", "vector", "hybrid"].map((mode) => `${negatives}_pool1_${mode}`),
   ];
   let engine: Engine | undefined;
   let loaded: SuiteContext | undefined;
@@ -78,14 +83,29 @@ export function describeConformance(options: ConformanceOptions): void {
  */
 async function loadFixture(engine: Engine, names: ReturnType<typeof conformanceCollections>): Promise<void> {
   const { docsCollection, queriesCollection, recordsCollection } = names;
-  await engine.createCollection({ name: docsCollection.collectionName, kind: "documents",
-    target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } });
-  await engine.upsert(docsCollection.collectionName, CONFORMANCE_FIXTURE.documents.map((document) => ({
-    id: `record-${document.id}`,
-    properties: { doc_id: document.id, text: document.text, ...(document.title === undefined ? {} : { title: document.title }),
-      [CONFORMANCE_FIXTURE.vectorKey]: [...document.vector] },
-  })));
-  await ingestQueries(engine, queriesCollection,
-    (async function* () { yield* CONFORMANCE_FIXTURE.queries.map(({ vector: _vector, ...query }) => query); })());
+  await engine.createCollection({
+    name: docsCollection.collectionName,
+    kind: "documents",
+    target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+  });
+  await engine.upsert(
+    docsCollection.collectionName,
+    CONFORMANCE_FIXTURE.documents.map((document) => ({
+      id: `record-${document.id}`,
+      properties: {
+        doc_id: document.id,
+        text: document.text,
+        ...(document.title === undefined ? {} : { title: document.title }),
+        [CONFORMANCE_FIXTURE.vectorKey]: [...document.vector],
+      },
+    })),
+  );
+  await ingestQueries(
+    engine,
+    queriesCollection,
+    (async function* () {
+      yield* CONFORMANCE_FIXTURE.queries.map(({ vector: _vector, ...query }) => query);
+    })(),
+  );
   await engine.createCollection({ name: recordsCollection, kind: "records" });
 }

@@ -15,7 +15,10 @@ describe("startFixtureServer", () => {
     expect(json.headers.get("content-type"), "content type").toBe("application/json");
     expect(json.headers.get("x-product"), "extra header").toBe("fixture");
     await fetch(`${server.url}/items`, { method: "POST", body: '{"index":"a"}\n{"id":2}\n' });
-    expect(server.requests.map((request) => [request.method, request.path, request.body]), "recorded requests").toEqual([
+    expect(
+      server.requests.map((request) => [request.method, request.path, request.body]),
+      "recorded requests",
+    ).toEqual([
       ["POST", "/items?refresh=true", { id: 1 }],
       ["POST", "/items", [{ index: "a" }, { id: 2 }]],
     ]);
@@ -24,7 +27,11 @@ describe("startFixtureServer", () => {
   it("sends text bodies as text/plain and unmatched requests a 500 naming them", async () => {
     server = await startFixtureServer([on("*", /^\/plain/, { status: 400, text: "bad request" })]);
     const plain = await fetch(`${server.url}/plain/x`);
-    expect([plain.status, plain.headers.get("content-type"), await plain.text()], "text answer").toEqual([400, "text/plain", "bad request"]);
+    expect([plain.status, plain.headers.get("content-type"), await plain.text()], "text answer").toEqual([
+      400,
+      "text/plain",
+      "bad request",
+    ]);
     const unmatched = await fetch(`${server.url}/other`, { method: "DELETE" });
     expect(unmatched.status, "unmatched status").toBe(500);
     expect(await unmatched.text(), "unmatched body").toContain("no fixture for DELETE /other");

@@ -53,10 +53,17 @@ export async function startFixtureServer(routes: Route[], defaultHeaders: Record
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
-      const request: RecordedRequest = { method: incoming.method ?? "GET", path: incoming.url ?? "/", headers: incoming.headers, body: parseBody(text) };
+      const request: RecordedRequest = {
+        method: incoming.method ?? "GET",
+        path: incoming.url ?? "/",
+        headers: incoming.headers,
+        body: parseBody(text),
+      };
       requests.push(request);
-      const response = routes.reduce<FixtureResponse | undefined>((found, route) => found ?? route(request), undefined)
-        ?? { status: 500, body: { error: { type: "fixture_server", reason: `no fixture for ${request.method} ${request.path}` } } };
+      const response = routes.reduce<FixtureResponse | undefined>((found, route) => found ?? route(request), undefined) ?? {
+        status: 500,
+        body: { error: { type: "fixture_server", reason: `no fixture for ${request.method} ${request.path}` } },
+      };
       const payload = response.text ?? (response.body === undefined ? "" : JSON.stringify(response.body));
       const contentType = response.text === undefined ? "application/json" : "text/plain";
       outgoing.writeHead(response.status ?? 200, { "content-type": contentType, ...defaultHeaders, ...response.headers });
@@ -78,7 +85,10 @@ function parseBody(text: string): unknown {
     return JSON.parse(text);
   } catch {
     // Not one JSON value: newline-delimited JSON, one value per line.
-    return text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line));
+    return text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line));
   }
 }
 
@@ -86,7 +96,11 @@ function parseBody(text: string): unknown {
  * A route matching `method` ("*" for any) and `path` (compared without the query string: equal
  * to a string, or tested by a RegExp), answering `response` (or a function of the request).
  */
-export function on(method: string, path: string | RegExp, response: FixtureResponse | ((request: RecordedRequest) => FixtureResponse)): Route {
+export function on(
+  method: string,
+  path: string | RegExp,
+  response: FixtureResponse | ((request: RecordedRequest) => FixtureResponse),
+): Route {
   return (request) => {
     const pathOnly = request.path.split("?")[0]!;
     const matches = (method === "*" || request.method === method) && (typeof path === "string" ? pathOnly === path : path.test(pathOnly));

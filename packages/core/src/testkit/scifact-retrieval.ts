@@ -68,8 +68,18 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
       embedder = new OnnxEmbedder({ model: model.path, cache: { directory: cacheFolder } });
       engine = await options.open(embedder);
       await engine.deleteCollection(options.collection);
-      await engine.createCollection({ name: options.collection, kind: "documents", target: { idKey: "doc_id", contentKey: "text", titleKey: "title" } });
-      await engine.upsert(options.collection, slice.map((document) => ({ id: document.id, properties: { doc_id: document.id, title: document.title ?? "", text: document.text } })));
+      await engine.createCollection({
+        name: options.collection,
+        kind: "documents",
+        target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+      });
+      await engine.upsert(
+        options.collection,
+        slice.map((document) => ({
+          id: document.id,
+          properties: { doc_id: document.id, title: document.title ?? "", text: document.text },
+        })),
+      );
     }, 300_000);
 
     afterAll(async () => {
@@ -83,7 +93,11 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
     });
 
     async function ndcgAt10(searchOptions: SearchOptions): Promise<number> {
-      const results = await engine.search(target, queries.map((query) => ({ text: query.text })), searchOptions);
+      const results = await engine.search(
+        target,
+        queries.map((query) => ({ text: query.text })),
+        searchOptions,
+      );
       return ndcgOf(results.map((hits) => hits.map((hit) => hit.id)));
     }
 
@@ -101,20 +115,32 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
 
     it("vector search finds what exact cosine over the same embeddings finds", async () => {
       // The oracle: the same model's vectors (title and text joined by a newline, as adapters embed documents), ranked exactly.
-      const documentVectors = await embedder.embedDocuments(slice.map((document) => [document.title, document.text].filter((part) => part).join("\n")));
+      const documentVectors = await embedder.embedDocuments(
+        slice.map((document) => [document.title, document.text].filter((part) => part).join("\n")),
+      );
       const queryVectors = await embedder.embedQueries(queries.map((query) => query.text));
       const position = new Map(slice.map((document, index) => [document.id, index]));
       const cosine = (query: number, id: string) => dot(queryVectors[query]!, documentVectors[position.get(id)!]!);
-      const exact = queryVectors.map((_, query) => slice.map((document) => ({ id: document.id, score: cosine(query, document.id) }))
-        .sort((left, right) => right.score - left.score)
-        .slice(0, 10)
-        .map((hit) => hit.id));
-      const results = await engine.search(target, queries.map((query) => ({ text: query.text })), { mode: "vector", k: 10 });
-      const overlap = results.reduce((sum, hits, index) => sum + hits.filter((hit) => exact[index]!.includes(hit.id)).length, 0) / (10 * queries.length);
+      const exact = queryVectors.map((_, query) =>
+        slice
+          .map((document) => ({ id: document.id, score: cosine(query, document.id) }))
+          .sort((left, right) => right.score - left.score)
+          .slice(0, 10)
+          .map((hit) => hit.id),
+      );
+      const results = await engine.search(
+        target,
+        queries.map((query) => ({ text: query.text })),
+        { mode: "vector", k: 10 },
+      );
+      const overlap =
+        results.reduce((sum, hits, index) => sum + hits.filter((hit) => exact[index]!.includes(hit.id)).length, 0) / (10 * queries.length);
       const scoreError = Math.max(...results.flatMap((hits, query) => hits.map((hit) => Math.abs(hit.score - cosine(query, hit.id)))));
       const engineNdcg = ndcgOf(results.map((hits) => hits.map((hit) => hit.id)));
       const exactNdcg = ndcgOf(exact);
-      console.info(`[${options.name}] SciFact slice vector nDCG@10 ${engineNdcg.toFixed(3)} (exact cosine ${exactNdcg.toFixed(3)}), top-10 overlap with exact ${overlap.toFixed(3)}, largest score error ${scoreError.toExponential(1)}`);
+      console.info(
+        `[${options.name}] SciFact slice vector nDCG@10 ${engineNdcg.toFixed(3)} (exact cosine ${exactNdcg.toFixed(3)}), top-10 overlap with exact ${overlap.toFixed(3)}, largest score error ${scoreError.toExponential(1)}`,
+      );
       // Vector scores are cosine similarities on every adapter, so margins and score filters mean the same everywhere.
       expect(scoreError, "largest difference between a vector score and exact cosine").toBeLessThan(1e-4);
       // Approximate indexes (HNSW) may miss a neighbour now and then; a wrong vector (other text, other dimension, other metric) misses most.
@@ -127,7 +153,9 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
       const vector = await ndcgAt10({ mode: "vector", k: 100 });
       const relative = await ndcgAt10({ mode: "hybrid", k: 100, alpha: 0.5, fusion: "relative-score" });
       const rrf = await ndcgAt10({ mode: "hybrid", k: 100, alpha: 0.5, fusion: "rrf" });
-      console.info(`[${options.name}] SciFact slice nDCG@10: bm25 ${bm25.toFixed(3)}, vector ${vector.toFixed(3)}, hybrid relative-score ${relative.toFixed(3)}, hybrid rrf ${rrf.toFixed(3)}`);
+      console.info(
+        `[${options.name}] SciFact slice nDCG@10: bm25 ${bm25.toFixed(3)}, vector ${vector.toFixed(3)}, hybrid relative-score ${relative.toFixed(3)}, hybrid rrf ${rrf.toFixed(3)}`,
+      );
       // Relative-score fusion of two decent, different lists beats the better one (by 0.06 on
       // Weaviate and Elasticsearch); a broken fusion (swapped alpha, lost hits, one list ignored)
       // falls to or below one of them. RRF discards the scores and lands near the better list.

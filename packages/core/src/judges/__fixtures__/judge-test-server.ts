@@ -102,18 +102,29 @@ export async function startJudgeTestServer(options: JudgeTestServerOptions = {})
     requests.push(request);
     state.inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-    response.on("close", () => { state.inFlight--; });
+    response.on("close", () => {
+      state.inFlight--;
+    });
     const action = options.script?.(index, request);
     if (action !== undefined) {
       if ("hang" in action) return void hanging.add(response);
       if ("content" in action) return send(response, 200, chatAnswer(action.content));
-      return send(response, action.status, action.body ?? JSON.stringify({ error: { message: `scripted ${action.status}` } }), action.headers);
+      return send(
+        response,
+        action.status,
+        action.body ?? JSON.stringify({ error: { message: `scripted ${action.status}` } }),
+        action.headers,
+      );
     }
     if (options.answerDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
     if (path.endsWith("/chat/completions")) {
       const isRelevant = relevant(request.candidateText ?? "", request.queryText ?? "");
       state.answered++;
-      return send(response, 200, chatAnswer(JSON.stringify({ relevant: isRelevant, reason: isRelevant ? "answers the query like the gold" : "different topic" })));
+      return send(
+        response,
+        200,
+        chatAnswer(JSON.stringify({ relevant: isRelevant, reason: isRelevant ? "answers the query like the gold" : "different topic" })),
+      );
     }
     if (path.endsWith("/rerank")) {
       const documents: string[] = body.documents ?? body.texts ?? [];
@@ -147,7 +158,11 @@ export async function startJudgeTestServer(options: JudgeTestServerOptions = {})
 }
 
 function chatAnswer(content: string): string {
-  return JSON.stringify({ id: "chatcmpl-test", object: "chat.completion", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }] });
+  return JSON.stringify({
+    id: "chatcmpl-test",
+    object: "chat.completion",
+    choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
+  });
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -15,12 +15,14 @@ export class WordOverlapBackend implements SearchDriver {
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const documents = await this.documents(target);
-    return requests.map((request) => documents
-      .map((document) => ({ id: document.id, score: wordOverlap(request.text, document.text) }))
-      .filter((hit) => hit.score > 0)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, options.k)
-      .map((hit, index) => ({ ...hit, rank: index + 1 })));
+    return requests.map((request) =>
+      documents
+        .map((document) => ({ id: document.id, score: wordOverlap(request.text, document.text) }))
+        .filter((hit) => hit.score > 0)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, options.k)
+        .map((hit, index) => ({ ...hit, rank: index + 1 })),
+    );
   }
 
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
@@ -31,7 +33,8 @@ export class WordOverlapBackend implements SearchDriver {
   private async documents(target: DocumentTarget): Promise<Doc[]> {
     const documents: Doc[] = [];
     for await (const batch of this.store.iterate(target.collection)) {
-      for (const record of batch) documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
+      for (const record of batch)
+        documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
     }
     return documents;
   }
@@ -40,5 +43,8 @@ export class WordOverlapBackend implements SearchDriver {
 /** How many of the query's words (lower-cased, split on non-word characters) the text contains. */
 export function wordOverlap(query: string, text: string): number {
   const words = new Set(text.toLowerCase().split(/\W+/));
-  return query.toLowerCase().split(/\W+/).filter((word) => word !== "" && words.has(word)).length;
+  return query
+    .toLowerCase()
+    .split(/\W+/)
+    .filter((word) => word !== "" && words.has(word)).length;
 }

@@ -102,12 +102,17 @@ export class ReferenceEngineDriver implements EngineDriver {
     });
   }
 
-  async scoreDocuments(target: DocumentTarget, request: SearchRequest, ids: readonly string[],
-    options: SearchOptions): Promise<Map<string, number>> {
+  async scoreDocuments(
+    target: DocumentTarget,
+    request: SearchRequest,
+    ids: readonly string[],
+    options: SearchOptions,
+  ): Promise<Map<string, number>> {
     const index = this.indexOf(target);
-    const scores = options.mode === "bm25"
-      ? this.bm25Scores(index, request.text)
-      : this.cosineScores(index, (await this.queryVectors(target, [request]))[0]!, target);
+    const scores =
+      options.mode === "bm25"
+        ? this.bm25Scores(index, request.text)
+        : this.cosineScores(index, (await this.queryVectors(target, [request]))[0]!, target);
     // A held document sharing no term with the query scores 0 in bm25: search leaves it out, but it has a score.
     return new Map(ids.filter((id) => index.documents.has(id)).map((id) => [id, scores.get(id) ?? 0]));
   }
@@ -187,8 +192,13 @@ export class ReferenceEngineDriver implements EngineDriver {
       const termFrequencies = new Map<string, number>();
       for (const term of terms) termFrequencies.set(term, (termFrequencies.get(term) ?? 0) + 1);
       const vector = record.properties["vector"];
-      documents.set(id, { id, properties: record.properties, termFrequencies, length: terms.length,
-        vector: isVector(vector) ? vector : undefined });
+      documents.set(id, {
+        id,
+        properties: record.properties,
+        termFrequencies,
+        length: terms.length,
+        vector: isVector(vector) ? vector : undefined,
+      });
     }
     const documentFrequencies = new Map<string, number>();
     let totalLength = 0;
@@ -219,8 +229,12 @@ export class ReferenceEngineDriver implements EngineDriver {
 
   /** Each request's own vector, else the embedder's for its text. */
   private queryVectors(target: DocumentTarget, requests: readonly SearchRequest[]): Promise<ArrayLike<number>[]> {
-    return queryVectorsOf(requests, requests.map((request) => request.text), this.embedder,
-      { component: this.name, collection: target.collection });
+    return queryVectorsOf(
+      requests,
+      requests.map((request) => request.text),
+      this.embedder,
+      { component: this.name, collection: target.collection },
+    );
   }
 
   /** Cosine of a query vector with every document that has one. */
@@ -229,8 +243,10 @@ export class ReferenceEngineDriver implements EngineDriver {
     for (const document of index.documents.values()) {
       if (document.vector === undefined) continue;
       if (document.vector.length !== query.length) {
-        throw new BadInputError(`query vector has ${query.length} dimensions, document "${document.id}" ${document.vector.length}`,
-          { component: this.name, collection: target.collection });
+        throw new BadInputError(`query vector has ${query.length} dimensions, document "${document.id}" ${document.vector.length}`, {
+          component: this.name,
+          collection: target.collection,
+        });
       }
       scores.set(document.id, cosine(query, document.vector));
     }
@@ -259,6 +275,7 @@ function cosine(left: ArrayLike<number>, right: readonly number[]): number {
 }
 
 function isVector(value: unknown): value is number[] {
-  return Array.isArray(value) && value.length > 0
-    && value.every((component) => typeof component === "number" && Number.isFinite(component));
+  return (
+    Array.isArray(value) && value.length > 0 && value.every((component) => typeof component === "number" && Number.isFinite(component))
+  );
 }
