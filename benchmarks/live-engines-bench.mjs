@@ -234,6 +234,6 @@ console.log(
 console.log("\nmean Jaccard overlap of the negative sets (queries both mined):");
 console.log(`| | ${comparison.labels.map(short).join(" | ")} |`);
 console.log(`|---|${comparison.labels.map(() => "---").join("|")}|`);
-comparison.mean_jaccard.forEach((row, index) =>
-  console.log(`| ${short(comparison.labels[index])} | ${row.map((value) => value.toFixed(2)).join(" | ")} |`),
-);
+comparison.mean_jaccard.forEach((row, index) => {
+  console.log(`| ${short(comparison.labels[index])} | ${row.map((value) => value.toFixed(2)).join(" | ")} |`);
+});

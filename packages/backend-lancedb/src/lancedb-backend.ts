@@ -224,7 +224,9 @@ export class LanceDbBackend implements EngineDriver {
     if (missing.length > 0) {
       // Vector modes are offered only with an embedder, so core never sends one here without it.
       const vectors = await this.options.embedder!.embedQueries(missing.map((index) => texts[index]!));
-      missing.forEach((requestIndex, position) => embedded.set(requestIndex, vectors[position]!));
+      missing.forEach((requestIndex, position) => {
+        embedded.set(requestIndex, vectors[position]!);
+      });
     }
     return requests.map((request, index) => {
       const vector = Array.from(request.vector ?? embedded.get(index) ?? []);

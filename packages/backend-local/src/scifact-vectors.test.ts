@@ -72,12 +72,12 @@ describe.skipIf(!present)("vector and hybrid on a SciFact slice (300 test querie
       options,
     );
     const metrics = new MetricsAccumulator();
-    results.forEach((hits, index) =>
+    results.forEach((hits, index) => {
       metrics.add(
         hits.map((hit) => hit.id),
         queries[index]!.grades,
-      ),
-    );
+      );
+    });
     return metrics.summary().ndcg_at_10;
   }
 

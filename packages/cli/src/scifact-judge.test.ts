@@ -40,7 +40,23 @@ async function rowsOf(database: string, collection: string): Promise<StoredRecor
   }
 }
 
-function exportLines(database: string, collection: string, format: string, cwd: string): Promise<any[]> {
+/** A line of the flagembedding export. */
+interface FlagEmbeddingLine {
+  query: string;
+  pos: string[];
+  neg: string[];
+}
+
+/** A line of the triplets export. */
+interface TripletLine {
+  anchor: string;
+  positive: string;
+  negative: string;
+}
+
+function exportLines(database: string, collection: string, format: "flagembedding", cwd: string): Promise<FlagEmbeddingLine[]>;
+function exportLines(database: string, collection: string, format: "triplets", cwd: string): Promise<TripletLine[]>;
+function exportLines(database: string, collection: string, format: string, cwd: string): Promise<unknown[]> {
   const output = join(cwd, `${collection}-${format}.jsonl`);
   return runCliJsonAsync(
     ["export", "--collection", collection, "--format", format, "--output", output, "--engine", `local:${database}`],

@@ -22,7 +22,7 @@ export function escapeHtml(value: unknown): string {
  * return stay: in HTML they are plain white space.
  */
 export function dataHtml(value: unknown): string {
-  const visible = replaceControlCharacters(escapeHtml(value), (escape) => `<span class="control">${escape}</span>`, { keep: "\t\n\r" });
+  const visible = replaceControlCharacters(escapeHtml(value), (escaped) => `<span class="control">${escaped}</span>`, { keep: "\t\n\r" });
   return `<bdi>${visible}</bdi>`;
 }
 

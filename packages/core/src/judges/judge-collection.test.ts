@@ -63,7 +63,14 @@ async function judge(): Promise<LlmJudge> {
   return new LlmJudge({ baseUrl: server.baseUrl, model: "test-model", apiKey: "sk-collection", baseDelayMs: 1 });
 }
 
-async function exported(store: MemoryStore, name: string): Promise<any[]> {
+/** A line of the flagembedding export. */
+interface FlagEmbeddingLine {
+  query: string;
+  pos: string[];
+  neg: string[];
+}
+
+async function exported(store: MemoryStore, name: string): Promise<FlagEmbeddingLine[]> {
   const output = join(folder, name);
   await exportHardNegatives(store, "negatives", { format: "flagembedding", output });
   return readFileSync(output, "utf8")

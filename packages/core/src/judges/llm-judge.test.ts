@@ -53,7 +53,7 @@ describe("LlmJudge", () => {
     expect(request.path).toBe("/v1/chat/completions");
     expect(request.authorization).toBe(`Bearer ${SECRET}`);
     expect(request.body).toMatchObject({ model: "test-model", response_format: { type: "json_object" }, temperature: 0 });
-    const user = request.body.messages[1].content as string;
+    const user = request.body.messages![1]!.content as string;
     expect(user).toContain("does caffeine improve memory?");
     expect(user).toContain("Caffeine improved recall in a trial.");
     expect(user).toContain(relevant);

@@ -218,7 +218,7 @@ describe("mine with the LLM judge over the local chat-completions server", () =>
 
     const resumed = await mine(config({ judge: llm(), judgePolicy: "drop", batchSize: 2, concurrency: 1 }));
     expect(resumed.batches_resumed).toBe(0);
-    const asked = server.requests.map((request) => `${request.body.messages[1].content}`);
+    const asked = server.requests.map((request) => `${request.body.messages![1]!.content}`);
     expect(new Set(asked).size).toBe(asked.length);
     expect(resumed.judge!.cache_hits).toBe(askedBeforeKill);
     expect(resumed.judge!.judge_calls).toBe(asked.length - askedBeforeKill);

@@ -103,7 +103,9 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
 
     function ndcgOf(rankings: string[][]): number {
       const metrics = new MetricsAccumulator();
-      rankings.forEach((ids, index) => metrics.add(ids, queries[index]!.grades));
+      rankings.forEach((ids, index) => {
+        metrics.add(ids, queries[index]!.grades);
+      });
       return metrics.summary().ndcg_at_10;
     }
 
