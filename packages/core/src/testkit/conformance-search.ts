@@ -65,19 +65,22 @@ export function registerSearchTests(options: ConformanceOptions, context: () => 
     if (mode === "hybrid") registerHybridTests(modeTest);
   }
 
-  it("search: a batch larger than capabilities().maxBatchSize gets one hit list per request, each equal to the single request's", async () => {
-    const { engine, target, fixture } = context();
-    const capabilities = engine.capabilities();
-    const mode = capabilities.modes[0]!;
-    const requests = requestsOf(context());
-    const size = Math.min(capabilities.maxBatchSize, 512) + 1;
-    const batch = Array.from({ length: size }, (_, position) => requests[position % requests.length]!);
-    const lists = await searchChecked(engine, target, batch, optionsFor(mode, 5), `${mode}, ${size} requests`);
-    const singles = await searchChecked(engine, target, requests, optionsFor(mode, 5), `${mode}, the ${fixture.queries.length} queries`);
-    lists.forEach((hits, position) => {
-      expect(idsOf(hits), `${mode}, request ${position}`).toEqual(idsOf(singles[position % requests.length]));
-    });
-  });
+  it(
+    "search: a batch larger than capabilities().maxBatchSize gets " + "one hit list per request, each equal to the single request's",
+    async () => {
+      const { engine, target, fixture } = context();
+      const capabilities = engine.capabilities();
+      const mode = capabilities.modes[0]!;
+      const requests = requestsOf(context());
+      const size = Math.min(capabilities.maxBatchSize, 512) + 1;
+      const batch = Array.from({ length: size }, (_, position) => requests[position % requests.length]!);
+      const lists = await searchChecked(engine, target, batch, optionsFor(mode, 5), `${mode}, ${size} requests`);
+      const singles = await searchChecked(engine, target, requests, optionsFor(mode, 5), `${mode}, the ${fixture.queries.length} queries`);
+      lists.forEach((hits, position) => {
+        expect(idsOf(hits), `${mode}, request ${position}`).toEqual(idsOf(singles[position % requests.length]));
+      });
+    },
+  );
 
   it("search refuses each mode capabilities() does not claim with UnsupportedCapabilityError (option mode)", async ({ skip }) => {
     const { engine, target, fixture } = context();
