@@ -122,12 +122,12 @@ async function benchScifact() {
   const queryIds = [...grades.keys()];
   const requests = queryIds.map((id) => ({ text: queryText.get(id) }));
   const metrics = new MetricsAccumulator();
-  (await searchAll(backend, target, requests, 100)).forEach((hits, position) =>
+  (await searchAll(backend, target, requests, 100)).forEach((hits, position) => {
     metrics.add(
       hits.map((hit) => hit.id),
       grades.get(queryIds[position]),
-    ),
-  );
+    );
+  });
   const summary = metrics.summary();
   const batched = await queriesPerSecond(backend, target, requests, 10);
   // One request per call: what a caller that does not batch would see.

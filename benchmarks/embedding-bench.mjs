@@ -51,7 +51,8 @@ try {
   await warm.embedDocuments(texts);
   const warmSeconds = (performance.now() - started) / 1000;
   console.log(
-    `cache hit (new embedder, same cache folder): ${warmSeconds.toFixed(2)} s (${warm.usage.cached} cached, ${warm.usage.embedded} embedded), ${(coldSeconds / warmSeconds).toFixed(0)}× faster`,
+    `cache hit (new embedder, same cache folder): ${warmSeconds.toFixed(2)} s (${warm.usage.cached} cached, ` +
+      `${warm.usage.embedded} embedded), ${(coldSeconds / warmSeconds).toFixed(0)}× faster`,
   );
 
   // The backend's document vectors: embedded through a warm cache, then loaded from their file.
@@ -73,7 +74,8 @@ try {
   const loaded = await reopened.driver.prepareVectors(target);
   await reopened.close();
   console.log(
-    `local backend document vectors: ${computed.source} with a warm embedding cache ${(computed.milliseconds / 1000).toFixed(2)} s; ${loaded.source} from ${loaded.documentCount}×${loaded.dimension} file ${(loaded.milliseconds / 1000).toFixed(3)} s`,
+    `local backend document vectors: ${computed.source} with a warm embedding cache ${(computed.milliseconds / 1000).toFixed(2)} s; ` +
+      `${loaded.source} from ${loaded.documentCount}×${loaded.dimension} file ${(loaded.milliseconds / 1000).toFixed(3)} s`,
   );
   await warm.close();
   console.log(`peak RSS ${rssMiB()} MiB`);

@@ -62,12 +62,12 @@ try {
     }
   }
   const metrics = new MetricsAccumulator();
-  top100.forEach((hits, position) =>
+  top100.forEach((hits, position) => {
     metrics.add(
       hits.map((hit) => hit.id),
       gradesOf(queries[position]),
-    ),
-  );
+    );
+  });
   const summary = metrics.summary();
   await backend.close();
 

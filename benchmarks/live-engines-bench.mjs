@@ -107,7 +107,8 @@ for (const engine of engines) {
       { embed },
     );
     console.log(
-      `loaded SciFact (${split}) into ${engine.name} in ${((performance.now() - started) / 1000).toFixed(1)} s${embed ? " (with document vectors)" : ""}, peak RSS ${peakRssMiB.toFixed(0)} MiB`,
+      `loaded SciFact (${split}) into ${engine.name} in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+        `${embed ? " (with document vectors)" : ""}, peak RSS ${peakRssMiB.toFixed(0)} MiB`,
     );
   }
 }
@@ -191,7 +192,8 @@ for (const engine of engines) {
     const seconds = (performance.now() - started) / 1000;
     const peak = process.resourceUsage().maxRSS / 1024;
     console.log(
-      `| ${engine.name} | ${seconds.toFixed(2)} s | ${(report.queries / seconds).toFixed(0)} | ${((100 * busyMs()) / 1000 / seconds).toFixed(0)}% | ${report.rows_written} | ${peak.toFixed(0)} MiB |`,
+      `| ${engine.name} | ${seconds.toFixed(2)} s | ${(report.queries / seconds).toFixed(0)} | ` +
+        `${((100 * busyMs()) / 1000 / seconds).toFixed(0)}% | ${report.rows_written} | ${peak.toFixed(0)} MiB |`,
     );
     await opened.deleteCollection(out.collectionName);
   } finally {
@@ -219,13 +221,15 @@ const comparison = hardneg([
 ]);
 const short = (label) => engines.find((engine) => label.startsWith(`${engine.name}:`))?.name ?? label;
 console.log(
-  `\n## hardneg compare, SciFact train, bm25, 5 negatives per query (report: ${reportFile}; peak RSS ${comparison.peakRssMiB.toFixed(0)} MiB)`,
+  `\n## hardneg compare, SciFact train, bm25, 5 negatives per query ` +
+    `(report: ${reportFile}; peak RSS ${comparison.peakRssMiB.toFixed(0)} MiB)`,
 );
 console.log(`| engine | nDCG@10 | Recall@100 | negatives only this engine found |`);
 console.log("|---|---|---|---|");
 for (const run of comparison.engines) {
   console.log(
-    `| ${short(run.label)} | ${run.ndcg_at_10.toFixed(3)} | ${run.recall_at_pool.toFixed(3)} | ${(100 * comparison.unique_share[run.label]).toFixed(1)}% |`,
+    `| ${short(run.label)} | ${run.ndcg_at_10.toFixed(3)} | ${run.recall_at_pool.toFixed(3)} ` +
+      `| ${(100 * comparison.unique_share[run.label]).toFixed(1)}% |`,
   );
 }
 console.log(
@@ -234,6 +238,6 @@ console.log(
 console.log("\nmean Jaccard overlap of the negative sets (queries both mined):");
 console.log(`| | ${comparison.labels.map(short).join(" | ")} |`);
 console.log(`|---|${comparison.labels.map(() => "---").join("|")}|`);
-comparison.mean_jaccard.forEach((row, index) =>
-  console.log(`| ${short(comparison.labels[index])} | ${row.map((value) => value.toFixed(2)).join(" | ")} |`),
-);
+comparison.mean_jaccard.forEach((row, index) => {
+  console.log(`| ${short(comparison.labels[index])} | ${row.map((value) => value.toFixed(2)).join(" | ")} |`);
+});

@@ -118,11 +118,15 @@ const format = (seconds) => `${seconds.toFixed(2)} s`;
 console.log(`dataset: ${name} (${load.result.documents} documents, ${load.result.queries} ${split} queries)`);
 console.log(`hardneg load beir (process):  ${format(load.seconds)}, peak RSS ${load.peakRssMiB.toFixed(0)} MiB`);
 console.log(
-  `hardneg mine, 5/query (process, builds the BM25 index): ${format(mined.seconds)}, peak RSS ${mined.peakRssMiB.toFixed(0)} MiB, rows ${mined.result.rows_written}`,
+  `hardneg mine, 5/query (process, builds the BM25 index): ${format(mined.seconds)}, ` +
+    `peak RSS ${mined.peakRssMiB.toFixed(0)} MiB, rows ${mined.result.rows_written}`,
 );
 console.log(
-  `whole job (load + mine): ${format(load.seconds + mined.seconds)}, peak RSS ${Math.max(load.peakRssMiB, mined.peakRssMiB).toFixed(0)} MiB`,
+  `whole job (load + mine): ${format(load.seconds + mined.seconds)}, ` +
+    `peak RSS ${Math.max(load.peakRssMiB, mined.peakRssMiB).toFixed(0)} MiB`,
 );
 console.log(
-  `in-process, index loaded: engine search only ${format(searchSeconds)} (${(sampled.queries.length / searchSeconds).toFixed(0)} q/s, k=100); full mining run ${format(mineSeconds)}; overhead ×${(mineSeconds / searchSeconds).toFixed(2)} (rows ${report.rows_written})`,
+  `in-process, index loaded: engine search only ${format(searchSeconds)} ` +
+    `(${(sampled.queries.length / searchSeconds).toFixed(0)} q/s, k=100); full mining run ${format(mineSeconds)}; ` +
+    `overhead ×${(mineSeconds / searchSeconds).toFixed(2)} (rows ${report.rows_written})`,
 );

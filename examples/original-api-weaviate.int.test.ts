@@ -41,7 +41,8 @@ describe.skipIf(url.skip !== false || !model.available)("the original API as wri
     rmSync(cacheFolder, { recursive: true, force: true });
   });
 
-  it("mines 5 negatives for each sample query in hybrid mode and stores them in Weaviate under the original keys; a re-run adds nothing", async () => {
+  it("mines 5 negatives for each sample query in hybrid mode and stores " +
+    "them in Weaviate under the original keys; a re-run adds nothing", async () => {
     const report = await runOriginalApi(backend, sample);
     expect(report).toMatchObject({
       queries: 48,

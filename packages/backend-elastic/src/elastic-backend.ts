@@ -364,7 +364,10 @@ export class ElasticBackend implements EngineDriver {
     return this.defaultAnalyzer;
   }
 
-  /** Where this backend's document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
+  /**
+   * Where this backend's document vectors come from: the configured property, else the embedder
+   * (a model learns its dimension on its first call).
+   */
   private vectorsSource(): Promise<DocumentVectorsSource | undefined> {
     return documentVectorsSourceOf(this.documentVectors, this.embedder);
   }

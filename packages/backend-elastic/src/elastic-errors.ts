@@ -67,7 +67,8 @@ export function toHardnegError(error: unknown, action: string, collection?: stri
         ...where,
       });
     return new AuthError(
-      `${action}: Elasticsearch refused the credentials (${detail}); set ELASTICSEARCH_API_KEY, or ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD, with the needed privileges`,
+      `${action}: Elasticsearch refused the credentials (${detail}); set ELASTICSEARCH_API_KEY, ` +
+        `or ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD, with the needed privileges`,
       { component: COMPONENT, cause: error, ...where },
     );
   }

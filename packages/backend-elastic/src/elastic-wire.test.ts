@@ -205,27 +205,30 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(server!.requests).toEqual([]);
   });
 
-  it("mapping: core refuses what the engine cannot serve before any request: hybrid scores, k above 10 000, an uppercase index", async () => {
-    const backend = await backendAnswering([], { embedder });
-    expect(backend.capabilities()).toMatchObject({
-      modes: ["bm25", "vector", "hybrid"],
-      scoreDocumentsModes: ["bm25", "vector"],
-      maxK: 10_000,
-    });
-    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
-    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
-      "UNSUPPORTED_CAPABILITY",
-    );
-    const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
-    expect(tooMany.message).toContain("above this engine's maximum of 10000");
-    const uppercase = await expectHardnegRejection(
-      backend.search({ ...target, collection: "Coffee" }, [{ text: "x" }], { mode: "vector", k: 3 }),
-    );
-    expect([uppercase.code, uppercase.location.option]).toEqual(["BAD_OPTION", "collection"]);
-    expect(uppercase.message).toContain("must be lowercase");
-    expect((await expectHardnegRejection(backend.upsert("Runs", [{ id: "r1", properties: {} }]))).message).toContain("must be lowercase");
-    expect(server!.requests).toEqual([]);
-  });
+  it(
+    "mapping: core refuses what the engine cannot serve before any request: " + "hybrid scores, k above 10 000, an uppercase index",
+    async () => {
+      const backend = await backendAnswering([], { embedder });
+      expect(backend.capabilities()).toMatchObject({
+        modes: ["bm25", "vector", "hybrid"],
+        scoreDocumentsModes: ["bm25", "vector"],
+        maxK: 10_000,
+      });
+      const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+      expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
+        "UNSUPPORTED_CAPABILITY",
+      );
+      const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
+      expect(tooMany.message).toContain("above this engine's maximum of 10000");
+      const uppercase = await expectHardnegRejection(
+        backend.search({ ...target, collection: "Coffee" }, [{ text: "x" }], { mode: "vector", k: 3 }),
+      );
+      expect([uppercase.code, uppercase.location.option]).toEqual(["BAD_OPTION", "collection"]);
+      expect(uppercase.message).toContain("must be lowercase");
+      expect((await expectHardnegRejection(backend.upsert("Runs", [{ id: "r1", properties: {} }]))).message).toContain("must be lowercase");
+      expect(server!.requests).toEqual([]);
+    },
+  );
 
   it("mapping: gold documents are fetched with one terms query, missing ids simply absent", async () => {
     const backend = await backendAnswering([on("POST", "/_msearch", { body: fixtures.msearchDocumentsById })]);
@@ -285,30 +288,33 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(bulks[1]!.body).toEqual([{ index: { _index: "coffee", _id: "d2" } }, { doc_id: "d2", text: "text d2", hardneg_vector: [7, 2] }]);
   });
 
-  it("mapping: writes do not wait for a refresh; the first read of a written index refreshes it once, and close refreshes what is left", async () => {
-    const backend = await backendAnswering([
-      on("GET", /^\/(coffee|runs)\/_mapping/, { body: fixtures.mappingWithSpec }),
-      on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
-      on("*", /^\/(coffee|runs)\/_refresh/, { body: { _shards: { total: 1, successful: 1, failed: 0 } } }),
-      on("*", "/coffee/_count", { body: fixtures.countThree }),
-    ]);
-    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]);
-    await backend.upsert("runs", [{ id: "r1", properties: { done: true } }]);
-    await backend.count("coffee");
-    await backend.count("coffee");
-    await backend.close!(); // core's engine always has close (EngineOf types it optional, as Store does)
-    const paths = server!.requests
-      .map((request) => `${request.method} ${request.path.split("?")[0]}`)
-      .filter((path) => !path.includes("_mapping"));
-    expect(paths).toEqual([
-      "POST /_bulk",
-      "POST /_bulk",
-      "GET /coffee/_refresh",
-      "GET /coffee/_count",
-      "GET /coffee/_count",
-      "GET /runs/_refresh",
-    ]);
-  });
+  it(
+    "mapping: writes do not wait for a refresh; " + "the first read of a written index refreshes it once, and close refreshes what is left",
+    async () => {
+      const backend = await backendAnswering([
+        on("GET", /^\/(coffee|runs)\/_mapping/, { body: fixtures.mappingWithSpec }),
+        on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
+        on("*", /^\/(coffee|runs)\/_refresh/, { body: { _shards: { total: 1, successful: 1, failed: 0 } } }),
+        on("*", "/coffee/_count", { body: fixtures.countThree }),
+      ]);
+      await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]);
+      await backend.upsert("runs", [{ id: "r1", properties: { done: true } }]);
+      await backend.count("coffee");
+      await backend.count("coffee");
+      await backend.close!(); // core's engine always has close (EngineOf types it optional, as Store does)
+      const paths = server!.requests
+        .map((request) => `${request.method} ${request.path.split("?")[0]}`)
+        .filter((path) => !path.includes("_mapping"));
+      expect(paths).toEqual([
+        "POST /_bulk",
+        "POST /_bulk",
+        "GET /coffee/_refresh",
+        "GET /coffee/_count",
+        "GET /coffee/_count",
+        "GET /runs/_refresh",
+      ]);
+    },
+  );
 
   it("mapping: a bulk item refused for its content fails the upsert naming the record and reason", async () => {
     const backend = await backendAnswering([
@@ -335,42 +341,48 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(error.message, "names the collection").toContain('collection "gone"');
   });
 
-  it("mapping: createCollection puts the index with mappings; describe, count and exists (core's, from describe) read the answers", async () => {
-    const backend = await backendAnswering([
-      times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
-      on("PUT", "/fresh", { body: { acknowledged: true, shards_acknowledged: true, index: "fresh" } }),
-      on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
-      on("*", "/coffee/_count", { body: fixtures.countThree }),
-      on("GET", "/missing/_mapping", { status: 404, body: fixtures.indexNotFound }),
-    ]);
-    await backend.createCollection({
-      name: "fresh",
-      kind: "queries",
-      queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" },
-    });
-    const put = server!.requests.find((request) => request.method === "PUT")!;
-    expect(put.body).toMatchObject({
-      mappings: { dynamic: false, _meta: { hardneg: { kind: "queries" } }, properties: { gold_ids: { type: "keyword" } } },
-    });
-    expect(await backend.describeCollection("coffee")).toEqual({
-      name: "coffee",
-      kind: "documents",
-      target: { idKey: "doc_id", contentKey: "text" },
-    });
-    expect(await backend.count("coffee")).toBe(3);
-    expect(await backend.hasCollection("coffee")).toBe(true);
-    expect(await backend.hasCollection("missing")).toBe(false);
-  });
+  it(
+    "mapping: createCollection puts the index with mappings; describe, " + "count and exists (core's, from describe) read the answers",
+    async () => {
+      const backend = await backendAnswering([
+        times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
+        on("PUT", "/fresh", { body: { acknowledged: true, shards_acknowledged: true, index: "fresh" } }),
+        on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
+        on("*", "/coffee/_count", { body: fixtures.countThree }),
+        on("GET", "/missing/_mapping", { status: 404, body: fixtures.indexNotFound }),
+      ]);
+      await backend.createCollection({
+        name: "fresh",
+        kind: "queries",
+        queryKeys: { idKey: "query_id", queryContentKey: "text", goldIdsKey: "gold_ids", gradesKey: "gold_grades" },
+      });
+      const put = server!.requests.find((request) => request.method === "PUT")!;
+      expect(put.body).toMatchObject({
+        mappings: { dynamic: false, _meta: { hardneg: { kind: "queries" } }, properties: { gold_ids: { type: "keyword" } } },
+      });
+      expect(await backend.describeCollection("coffee")).toEqual({
+        name: "coffee",
+        kind: "documents",
+        target: { idKey: "doc_id", contentKey: "text" },
+      });
+      expect(await backend.count("coffee")).toBe(3);
+      expect(await backend.hasCollection("coffee")).toBe(true);
+      expect(await backend.hasCollection("missing")).toBe(false);
+    },
+  );
 
-  it("mapping: an existing index is kept for the same kind and refused for another; one without hardneg metadata reads as records", async () => {
-    const foreign = { logs: { mappings: { properties: { message: { type: "text" } } } } };
-    const backend = await backendAnswering([on("GET", "/logs/_mapping", { body: foreign })]);
-    await backend.createCollection({ name: "logs", kind: "records" });
-    const error = await expectHardnegRejection(backend.createCollection({ name: "logs", kind: "queries" }));
-    expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
-    expect(error.message).toContain('"logs" already exists as a records collection, not queries');
-    expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
-  });
+  it(
+    "mapping: an existing index is kept for the same kind and refused for another; " + "one without hardneg metadata reads as records",
+    async () => {
+      const foreign = { logs: { mappings: { properties: { message: { type: "text" } } } } };
+      const backend = await backendAnswering([on("GET", "/logs/_mapping", { body: foreign })]);
+      await backend.createCollection({ name: "logs", kind: "records" });
+      const error = await expectHardnegRejection(backend.createCollection({ name: "logs", kind: "queries" }));
+      expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+      expect(error.message).toContain('"logs" already exists as a records collection, not queries');
+      expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
+    },
+  );
 
   it("mapping: a create refused because another writer just created the index succeeds when that one has the same kind", async () => {
     const exists = { error: { type: "resource_already_exists_exception", reason: "index [fresh/abc] already exists" }, status: 400 };
@@ -402,22 +414,26 @@ describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
       settings?: unknown;
     };
 
-  it("mapping: the dense_vector has the dimension of core's Embedder (its `dimension`), and the english analyzer when the cluster has it", async () => {
-    const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder });
-    await backend.createCollection(documents);
-    const { mappings, settings } = putBody();
-    expect(mappings.properties.hardneg_vector).toEqual({
-      type: "dense_vector",
-      dims: 2,
-      index: true,
-      similarity: "cosine",
-      index_options: { type: "hnsw" },
-    });
-    expect(mappings.properties.text).toEqual({ type: "text", analyzer: "english" });
-    expect(mappings.properties.title).toEqual({ type: "text", analyzer: "english" });
-    expect(settings).toBeUndefined();
-    expect(backend.embedderId).toBe("test:length");
-  });
+  it(
+    "mapping: the dense_vector has the dimension of core's Embedder " +
+      "(its `dimension`), and the english analyzer when the cluster has it",
+    async () => {
+      const backend = await backendAnswering(createRoutes(on("POST", "/_analyze", { body: { tokens: [] } })), { embedder });
+      await backend.createCollection(documents);
+      const { mappings, settings } = putBody();
+      expect(mappings.properties.hardneg_vector).toEqual({
+        type: "dense_vector",
+        dims: 2,
+        index: true,
+        similarity: "cosine",
+        index_options: { type: "hnsw" },
+      });
+      expect(mappings.properties.text).toEqual({ type: "text", analyzer: "english" });
+      expect(mappings.properties.title).toEqual({ type: "text", analyzer: "english" });
+      expect(settings).toBeUndefined();
+      expect(backend.embedderId).toBe("test:length");
+    },
+  );
 
   it("mapping: an embedder that does not know its dimension yet (a model not loaded) is asked for one vector first", async () => {
     let probes = 0;

@@ -85,53 +85,57 @@ describe("LanceDB backend", () => {
     await Promise.all([plain.close(), embedding.close()]);
   });
 
-  it("searches vectors from the request or the embedder, and refuses wrong dimensions, hybrid scores and collections without vectors", async () => {
-    const documents = [
-      { doc_id: "a", text: "apple", vector: [1, 0] },
-      { doc_id: "b", text: "banana", vector: [0, 1] },
-    ];
-    const backend = await backendWith(documents, { embedder: constantEmbedder([1, 0]) });
-    const [hits, embedded] = await backend.search(target, [{ text: "fruit", vector: [0.1, 0.9] }, { text: "fruit" }], {
-      mode: "vector",
-      k: 2,
-    });
-    expect(
-      hits!.map((hit) => hit.id),
-      "the request's own vector",
-    ).toEqual(["b", "a"]);
-    expect(hits![0]!.score, "cosine similarity").toBeCloseTo(0.9 / Math.hypot(0.1, 0.9), 5);
-    expect(
-      embedded!.map((hit) => hit.id),
-      "the embedder's vector [1, 0]",
-    ).toEqual(["a", "b"]);
-    expect(
-      await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0, 0] }], { mode: "vector", k: 2 })),
-      "a 3-dimensional query",
-    ).toBe("BAD_INPUT");
-    const wrongEmbedder = await backendWith(documents, { embedder: constantEmbedder([1, 0, 0]) });
-    expect(
-      await codeOf(() => wrongEmbedder.search(target, [{ text: "fruit" }], { mode: "vector", k: 2 })),
-      "an embedder of another dimension",
-    ).toBe("BAD_INPUT");
-    expect(
-      await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0] }], { mode: "hybrid", k: 2 })),
-      "hybrid without alpha",
-    ).toBe("BAD_OPTION");
-    const hybridScore = () =>
-      backend.scoreDocuments(target, { text: "fruit", vector: [1, 0] }, ["a"], { mode: "hybrid", k: 2, alpha: 0.5, fusion: "rrf" });
-    expect(await codeOf(hybridScore), "a hybrid score").toBe("UNSUPPORTED_CAPABILITY");
-    const textOnly = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: constantEmbedder([1, 0]) });
-    expect(
-      await codeOf(() => textOnly.search(target, [{ text: "apple", vector: [1, 0] }], { mode: "vector", k: 2 })),
-      "a collection without vectors",
-    ).toBe("UNSUPPORTED_CAPABILITY");
-    // Without an embedder the vector modes are not offered, even to requests that carry a vector.
-    const plain = await backendWith(documents);
-    expect(await codeOf(() => plain.search(target, [{ text: "fruit", vector: [0.1, 0.9] }], { mode: "vector", k: 2 })), "no embedder").toBe(
-      "UNSUPPORTED_CAPABILITY",
-    );
-    await Promise.all([backend.close(), wrongEmbedder.close(), textOnly.close(), plain.close()]);
-  });
+  it(
+    "searches vectors from the request or the embedder, " + "and refuses wrong dimensions, hybrid scores and collections without vectors",
+    async () => {
+      const documents = [
+        { doc_id: "a", text: "apple", vector: [1, 0] },
+        { doc_id: "b", text: "banana", vector: [0, 1] },
+      ];
+      const backend = await backendWith(documents, { embedder: constantEmbedder([1, 0]) });
+      const [hits, embedded] = await backend.search(target, [{ text: "fruit", vector: [0.1, 0.9] }, { text: "fruit" }], {
+        mode: "vector",
+        k: 2,
+      });
+      expect(
+        hits!.map((hit) => hit.id),
+        "the request's own vector",
+      ).toEqual(["b", "a"]);
+      expect(hits![0]!.score, "cosine similarity").toBeCloseTo(0.9 / Math.hypot(0.1, 0.9), 5);
+      expect(
+        embedded!.map((hit) => hit.id),
+        "the embedder's vector [1, 0]",
+      ).toEqual(["a", "b"]);
+      expect(
+        await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0, 0] }], { mode: "vector", k: 2 })),
+        "a 3-dimensional query",
+      ).toBe("BAD_INPUT");
+      const wrongEmbedder = await backendWith(documents, { embedder: constantEmbedder([1, 0, 0]) });
+      expect(
+        await codeOf(() => wrongEmbedder.search(target, [{ text: "fruit" }], { mode: "vector", k: 2 })),
+        "an embedder of another dimension",
+      ).toBe("BAD_INPUT");
+      expect(
+        await codeOf(() => backend.search(target, [{ text: "fruit", vector: [1, 0] }], { mode: "hybrid", k: 2 })),
+        "hybrid without alpha",
+      ).toBe("BAD_OPTION");
+      const hybridScore = () =>
+        backend.scoreDocuments(target, { text: "fruit", vector: [1, 0] }, ["a"], { mode: "hybrid", k: 2, alpha: 0.5, fusion: "rrf" });
+      expect(await codeOf(hybridScore), "a hybrid score").toBe("UNSUPPORTED_CAPABILITY");
+      const textOnly = await backendWith([{ doc_id: "a", text: "apple" }], { embedder: constantEmbedder([1, 0]) });
+      expect(
+        await codeOf(() => textOnly.search(target, [{ text: "apple", vector: [1, 0] }], { mode: "vector", k: 2 })),
+        "a collection without vectors",
+      ).toBe("UNSUPPORTED_CAPABILITY");
+      // Without an embedder the vector modes are not offered, even to requests that carry a vector.
+      const plain = await backendWith(documents);
+      expect(
+        await codeOf(() => plain.search(target, [{ text: "fruit", vector: [0.1, 0.9] }], { mode: "vector", k: 2 })),
+        "no embedder",
+      ).toBe("UNSUPPORTED_CAPABILITY");
+      await Promise.all([backend.close(), wrongEmbedder.close(), textOnly.close(), plain.close()]);
+    },
+  );
 
   it("refreshes the FTS index after writes, so scores equal those of a fresh index", async () => {
     const path = join(newFolder(), "db");

@@ -198,7 +198,8 @@ export class LanceDbBackend implements EngineDriver {
       if (target[key] !== layout.keys[key]) {
         throw new BadOptionError(
           key,
-          `is "${String(target[key])}" but the collection was loaded with ${key} "${layout.keys[key]}" (its searchable columns are built from it); use the same key or reload the collection`,
+          `is "${String(target[key])}" but the collection was loaded with ${key} "${layout.keys[key]}" ` +
+            `(its searchable columns are built from it); use the same key or reload the collection`,
           { component: COMPONENT, collection: target.collection },
         );
       }
@@ -215,7 +216,8 @@ export class LanceDbBackend implements EngineDriver {
     const dimension = collection.layout.vectorDimension;
     if (dimension === undefined) {
       throw new UnsupportedCapabilityError(
-        `vector and hybrid search need document vectors, and this collection has none (its records had no "${collection.layout.vectorKey}" property when first loaded); use mode "bm25"`,
+        `vector and hybrid search need document vectors, and this collection has none ` +
+          `(its records had no "${collection.layout.vectorKey}" property when first loaded); use mode "bm25"`,
         { component: COMPONENT, collection: name },
       );
     }
@@ -224,7 +226,9 @@ export class LanceDbBackend implements EngineDriver {
     if (missing.length > 0) {
       // Vector modes are offered only with an embedder, so core never sends one here without it.
       const vectors = await this.options.embedder!.embedQueries(missing.map((index) => texts[index]!));
-      missing.forEach((requestIndex, position) => embedded.set(requestIndex, vectors[position]!));
+      missing.forEach((requestIndex, position) => {
+        embedded.set(requestIndex, vectors[position]!);
+      });
     }
     return requests.map((request, index) => {
       const vector = Array.from(request.vector ?? embedded.get(index) ?? []);

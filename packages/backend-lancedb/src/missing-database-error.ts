@@ -12,7 +12,8 @@ export class MissingDatabaseError extends HardnegError {
   constructor(path: string) {
     super(
       "BAD_OPTION",
-      `no hardneg LanceDB folder at ${path}; load one first, e.g. \`hardneg load beir <dir> --engine lancedb:${path}\` (nothing was created)`,
+      `no hardneg LanceDB folder at ${path}; load one first, ` +
+        `e.g. \`hardneg load beir <dir> --engine lancedb:${path}\` (nothing was created)`,
       { component: "lancedb" },
     );
     this.name = "MissingDatabaseError";

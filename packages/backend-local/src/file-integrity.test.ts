@@ -67,36 +67,42 @@ function flipByte(file: string, offset: number, mask: number): void {
 }
 
 describe("index and vectors file integrity", () => {
-  it("a flipped byte in the postings, the ids or the header is detected: same results as a clean index (rebuilt), one warning line", async () => {
-    const { path, file } = await databaseWithIndex();
-    const clean = await searchFresh(path);
-    expect(clean).toMatchObject({ source: "loaded", warnings: [] });
+  it(
+    "a flipped byte in the postings, the ids or the header is detected: " + "same results as a clean index (rebuilt), one warning line",
+    async () => {
+      const { path, file } = await databaseWithIndex();
+      const clean = await searchFresh(path);
+      expect(clean).toMatchObject({ source: "loaded", warnings: [] });
 
-    const damages: Array<[string, number, number]> = [
-      // The exponent byte of a posting's float32 score (little-endian): a wildly different score.
-      ["a posting score", sectionByte(file, "postingScores", 3 + 4 * 17), 0x20],
-      // A posting's document index: the score credited to another document.
-      ["a posting's document", sectionByte(file, "postingDocuments", 4 * 5), 0x01],
-      // A digit of a document id ("d1…" becomes "d0…" or similar).
-      ["a document id", sectionByte(file, "documentIds", 3), 0x01],
-      // The header's average document length, still valid JSON.
-      ["the header", readFileSync(file).indexOf(Buffer.from('"averageDocumentLength":')) + 24, 0x01],
-    ];
-    for (const [what, offset, mask] of damages) {
-      const intact = readFileSync(file);
-      flipByte(file, offset, mask);
-      const damaged = await searchFresh(path);
-      expect(damaged.hits, what).toEqual(clean.hits);
-      expect(damaged.source, what).toBe("built");
-      expect(damaged.warnings, what).toHaveLength(1);
-      expect(damaged.warnings[0]).toMatch(
-        /^\[hardneg\] \[local\] warning: BM25 index file .*corpus@[0-9a-f]+\.bm25 is damaged \(checksum mismatch\); rebuilding it from the database$/,
-      );
-      // The rebuilt file replaced the damaged one: the next process loads it silently.
-      expect(readFileSync(file).equals(intact), what).toBe(true);
-      expect(await searchFresh(path)).toEqual(clean);
-    }
-  });
+      const damages: Array<[string, number, number]> = [
+        // The exponent byte of a posting's float32 score (little-endian): a wildly different score.
+        ["a posting score", sectionByte(file, "postingScores", 3 + 4 * 17), 0x20],
+        // A posting's document index: the score credited to another document.
+        ["a posting's document", sectionByte(file, "postingDocuments", 4 * 5), 0x01],
+        // A digit of a document id ("d1…" becomes "d0…" or similar).
+        ["a document id", sectionByte(file, "documentIds", 3), 0x01],
+        // The header's average document length, still valid JSON.
+        ["the header", readFileSync(file).indexOf(Buffer.from('"averageDocumentLength":')) + 24, 0x01],
+      ];
+      for (const [what, offset, mask] of damages) {
+        const intact = readFileSync(file);
+        flipByte(file, offset, mask);
+        const damaged = await searchFresh(path);
+        expect(damaged.hits, what).toEqual(clean.hits);
+        expect(damaged.source, what).toBe("built");
+        expect(damaged.warnings, what).toHaveLength(1);
+        expect(damaged.warnings[0]).toMatch(
+          new RegExp(
+            /^\[hardneg\] \[local\] warning: BM25 index file .*corpus@[0-9a-f]+\.bm25 /.source +
+              /is damaged \(checksum mismatch\); rebuilding it from the database$/.source,
+          ),
+        );
+        // The rebuilt file replaced the damaged one: the next process loads it silently.
+        expect(readFileSync(file).equals(intact), what).toBe(true);
+        expect(await searchFresh(path)).toEqual(clean);
+      }
+    },
+  );
 
   it("a file cut short or overwritten is rebuilt with a warning; an index of an older format silently", async () => {
     const { path, file } = await databaseWithIndex();

@@ -196,7 +196,9 @@ describe("local backend BM25 properties", () => {
           const ids = documents.map((_, position) => `d${position}`);
           const scores = await backend.scoreDocuments(target, request, ids, { mode: "bm25", k });
           const reference = referenceScores(documents, queryTerms);
-          ids.forEach((id, position) => expect(scores.get(id)).toBeCloseTo(reference[position]!, 4));
+          ids.forEach((id, position) => {
+            expect(scores.get(id)).toBeCloseTo(reference[position]!, 4);
+          });
           const expected = ids
             .map((id, position) => ({ id, position, score: scores.get(id)! }))
             .filter((entry) => entry.score > 0)

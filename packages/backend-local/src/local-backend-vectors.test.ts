@@ -68,7 +68,9 @@ describe("local backend vector and hybrid modes", () => {
     const [hits] = await backend.search(target, [{ text: query }], { mode: "vector", k: 10 });
     const expected = CORPUS.map((document) => ({ id: document.doc_id, score: cosine(query, document) })).sort((a, b) => b.score - a.score);
     expect(hits!.map((hit) => hit.id)).toEqual(expected.map((item) => item.id));
-    hits!.forEach((hit, position) => expect(hit.score).toBeCloseTo(expected[position]!.score, 6));
+    hits!.forEach((hit, position) => {
+      expect(hit.score).toBeCloseTo(expected[position]!.score, 6);
+    });
     await backend.close();
   });
 

@@ -64,7 +64,8 @@ export function explainingWriteFailures<T>(path: string, open: () => T): T {
       // The machine refuses, not the user's input: an operational failure (the CLI exits 1),
       // which keeps SQLite's or the system's code in its cause.
       throw new Error(
-        `cannot open ${path} for writing (${code}: read-only storage or no permission to write it); only reading works there, with the backend's readOnly option (the CLI's eval, export and report use it)`,
+        `cannot open ${path} for writing (${code}: read-only storage or no permission to write it); ` +
+          `only reading works there, with the backend's readOnly option (the CLI's eval, export and report use it)`,
         { cause: error },
       );
     }
@@ -105,7 +106,8 @@ function inMemoryCopy(path: string): Database.Database {
   if (existsSync(wal) && statSync(wal).size > EMPTY_WAL_BYTES) {
     throw new BadOptionError(
       "path",
-      `${path} is on read-only storage with an unmerged write-ahead log (${wal}) and no ${path}-shm, so SQLite cannot read it; open it once on writable storage (any hardneg command) to merge the log, then copy it back`,
+      `${path} is on read-only storage with an unmerged write-ahead log (${wal}) and no ${path}-shm, ` +
+        `so SQLite cannot read it; open it once on writable storage (any hardneg command) to merge the log, then copy it back`,
       { component: "local" },
     );
   }

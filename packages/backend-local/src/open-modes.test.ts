@@ -24,21 +24,24 @@ async function loadedDatabase(): Promise<string> {
 }
 
 describe("opening modes", () => {
-  it("create: false and readOnly on a missing file throw MissingDatabaseError naming the path, and create neither file nor folder", async () => {
-    const parent = temporaryDirectory();
-    for (const options of [{ create: false }, { readOnly: true }]) {
-      for (const path of [join(parent, "missing.db"), join(parent, "missing-folder", "missing.db")]) {
-        const error = await openLocalBackend(path, options).then(
-          () => undefined,
-          (caught: unknown) => caught,
-        );
-        expect(HardnegError.isInstance(error)).toBe(true);
-        expect(error).toMatchObject({ name: "MissingDatabaseError", code: "BAD_OPTION", path });
-        expect((error as Error).message).toContain(`no hardneg database at ${path}`);
+  it(
+    "create: false and readOnly on a missing file throw " + "MissingDatabaseError naming the path, and create neither file nor folder",
+    async () => {
+      const parent = temporaryDirectory();
+      for (const options of [{ create: false }, { readOnly: true }]) {
+        for (const path of [join(parent, "missing.db"), join(parent, "missing-folder", "missing.db")]) {
+          const error = await openLocalBackend(path, options).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          expect(HardnegError.isInstance(error)).toBe(true);
+          expect(error).toMatchObject({ name: "MissingDatabaseError", code: "BAD_OPTION", path });
+          expect((error as Error).message).toContain(`no hardneg database at ${path}`);
+        }
       }
-    }
-    expect(readdirSync(parent)).toEqual([]);
-  });
+      expect(readdirSync(parent)).toEqual([]);
+    },
+  );
 
   it("create: false opens an existing database for reading and writing", async () => {
     const path = await loadedDatabase();

@@ -33,7 +33,10 @@ const documents = Array.from({ length: 60 }, (_, position) => ({
   },
 }));
 
-/** A loaded database in a folder of its own; with `index`, its BM25 index file is written too. Returns the folder and the search results. */
+/**
+ * A loaded database in a folder of its own; with `index`, its BM25 index file is written too.
+ * Returns the folder and the search results.
+ */
 async function databaseFolder(index: boolean): Promise<{ folder: string; expected: Hit[][] }> {
   const folder = temporaryDirectory();
   const backend = await openLocalBackend(join(folder, "hardneg.db"));
@@ -112,17 +115,21 @@ describe.skipIf(problem !== undefined)(`a database on read-only media${problem =
     });
   });
 
-  it("is refused for writing with one clear line, an operational failure keeping SQLite's code (commands that write open it read-write)", async () => {
-    const { folder } = await databaseFolder(true);
-    const path = join(readOnly(folder), "hardneg.db");
-    const error = await openLocalBackend(path, { create: false }).then(
-      () => undefined,
-      (caught: unknown) => caught as Error,
-    );
-    expect(HardnegError.isInstance(error)).toBe(false);
-    expect((error!.cause as { code?: string }).code).toMatch(/^SQLITE_(CANTOPEN|READONLY)/);
-    expect(error!.message).toContain(path);
-    expect(error!.message).toContain("read-only");
-    expect(error!.message).not.toContain("\n");
-  });
+  it(
+    "is refused for writing with one clear line, " +
+      "an operational failure keeping SQLite's code (commands that write open it read-write)",
+    async () => {
+      const { folder } = await databaseFolder(true);
+      const path = join(readOnly(folder), "hardneg.db");
+      const error = await openLocalBackend(path, { create: false }).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(HardnegError.isInstance(error)).toBe(false);
+      expect((error!.cause as { code?: string }).code).toMatch(/^SQLITE_(CANTOPEN|READONLY)/);
+      expect(error!.message).toContain(path);
+      expect(error!.message).toContain("read-only");
+      expect(error!.message).not.toContain("\n");
+    },
+  );
 });

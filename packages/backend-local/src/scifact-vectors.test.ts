@@ -72,12 +72,12 @@ describe.skipIf(!present)("vector and hybrid on a SciFact slice (300 test querie
       options,
     );
     const metrics = new MetricsAccumulator();
-    results.forEach((hits, index) =>
+    results.forEach((hits, index) => {
       metrics.add(
         hits.map((hit) => hit.id),
         queries[index]!.grades,
-      ),
-    );
+      );
+    });
     return metrics.summary().ndcg_at_10;
   }
 
@@ -87,7 +87,8 @@ describe.skipIf(!present)("vector and hybrid on a SciFact slice (300 test querie
     const relative = await ndcgAt10({ mode: "hybrid", k: 100, alpha: 0.5, fusion: "relative-score" });
     const rrf = await ndcgAt10({ mode: "hybrid", k: 100, alpha: 0.5, fusion: "rrf" });
     console.info(
-      `SciFact slice nDCG@10: bm25 ${bm25.toFixed(3)}, vector ${vector.toFixed(3)}, hybrid relative-score ${relative.toFixed(3)}, hybrid rrf ${rrf.toFixed(3)}`,
+      `SciFact slice nDCG@10: bm25 ${bm25.toFixed(3)}, vector ${vector.toFixed(3)}, ` +
+        `hybrid relative-score ${relative.toFixed(3)}, hybrid rrf ${rrf.toFixed(3)}`,
     );
     expect(vector).toBeGreaterThan(0.5);
     // Relative-score fusion of two decent, different lists beats the better one; a broken fusion

@@ -41,20 +41,25 @@ describe("local store", () => {
     await backend.close();
   });
 
-  it("two connections creating the same collection at once both succeed (the second insert fails, and core accepts what it finds)", async () => {
-    const path = join(temporaryDirectory(), "race.db");
-    const [first, second] = [await openLocalBackend(path), await openLocalBackend(path)];
-    const spec = { name: "runs", kind: "records" } as const;
-    // Both look before either inserts, so the second connection's insert meets the first's row.
-    const secondInserts = vi.spyOn(second.driver, "createCollection");
-    await Promise.all([first.createCollection(spec), second.createCollection(spec)]);
-    expect(secondInserts, "the second connection tried to insert (the race happened)").toHaveBeenCalledTimes(1);
-    secondInserts.mockRestore();
-    expect(await second.describeCollection("runs"), "the collection both created").toEqual(spec);
-    await expect(second.driver.createCollection(spec), "the driver alone, on an existing name").rejects.toThrow(/UNIQUE|PRIMARY KEY/i);
-    await expect(second.createCollection({ name: "runs", kind: "queries" }), "another kind").rejects.toMatchObject({ code: "BAD_OPTION" });
-    await Promise.all([first.close(), second.close()]);
-  });
+  it(
+    "two connections creating the same collection at once both succeed " + "(the second insert fails, and core accepts what it finds)",
+    async () => {
+      const path = join(temporaryDirectory(), "race.db");
+      const [first, second] = [await openLocalBackend(path), await openLocalBackend(path)];
+      const spec = { name: "runs", kind: "records" } as const;
+      // Both look before either inserts, so the second connection's insert meets the first's row.
+      const secondInserts = vi.spyOn(second.driver, "createCollection");
+      await Promise.all([first.createCollection(spec), second.createCollection(spec)]);
+      expect(secondInserts, "the second connection tried to insert (the race happened)").toHaveBeenCalledTimes(1);
+      secondInserts.mockRestore();
+      expect(await second.describeCollection("runs"), "the collection both created").toEqual(spec);
+      await expect(second.driver.createCollection(spec), "the driver alone, on an existing name").rejects.toThrow(/UNIQUE|PRIMARY KEY/i);
+      await expect(second.createCollection({ name: "runs", kind: "queries" }), "another kind").rejects.toMatchObject({
+        code: "BAD_OPTION",
+      });
+      await Promise.all([first.close(), second.close()]);
+    },
+  );
 
   it("upserts idempotently: same count, an updated record keeps its position", async () => {
     const backend = await openLocalBackend(":memory:");

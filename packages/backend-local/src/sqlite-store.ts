@@ -135,7 +135,8 @@ export class SqliteStore {
       deleteCollection: database.prepare("DELETE FROM collections WHERE name = ?"),
       count: database.prepare<[string], number>("SELECT count(*) FROM records WHERE collection = ?").pluck(),
       upsert: database.prepare(
-        "INSERT INTO records (collection, id, properties) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET properties = excluded.properties",
+        "INSERT INTO records (collection, id, properties) VALUES (?, ?, ?) " +
+          "ON CONFLICT (collection, id) DO UPDATE SET properties = excluded.properties",
       ),
       page: database
         .prepare<[string, number, number], [number, string, string]>(

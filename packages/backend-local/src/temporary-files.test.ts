@@ -41,27 +41,31 @@ const INDEX = `corpus@${"0123456789abcdef0123"}.bm25`;
 const VECTORS = `corpus@${"0123456789abcdef0123"}.vectors`;
 
 describe("stale temporary files", () => {
-  it("removes those of dead writers on this machine (also the older name without a host tag), keeps live writers', other hosts' recent ones and other files", () => {
-    const directory = temporaryDirectory();
-    const dead = deadPid();
-    const live = livePid();
-    const deadIndex = plant(directory, INDEX, dead);
-    const deadVectors = plant(directory, VECTORS, dead);
-    const liveIndex = plant(directory, INDEX, live);
-    const olderNaming = `${INDEX}.tmp-${dead}-k3j4h5g6`;
-    const otherHostRecent = `${INDEX}.tmp-${dead}-ffffffff-abc123`;
-    const otherHostOld = `${VECTORS}.tmp-${dead}-ffffffff-def456`;
-    const unrelated = ["notes.txt.tmp-1-abc", INDEX, "corpus@short.bm25.tmp-1-abc"];
-    for (const name of [olderNaming, otherHostRecent, otherHostOld, ...unrelated]) writeFileSync(join(directory, name), "x");
-    const anHourAgo = (Date.now() - STALE_TEMPORARY_AGE_MS - 60_000) / 1000;
-    utimesSync(join(directory, otherHostOld), anHourAgo, anHourAgo);
+  it(
+    "removes those of dead writers on this machine (also the older name without a host tag), " +
+      "keeps live writers', other hosts' recent ones and other files",
+    () => {
+      const directory = temporaryDirectory();
+      const dead = deadPid();
+      const live = livePid();
+      const deadIndex = plant(directory, INDEX, dead);
+      const deadVectors = plant(directory, VECTORS, dead);
+      const liveIndex = plant(directory, INDEX, live);
+      const olderNaming = `${INDEX}.tmp-${dead}-k3j4h5g6`;
+      const otherHostRecent = `${INDEX}.tmp-${dead}-ffffffff-abc123`;
+      const otherHostOld = `${VECTORS}.tmp-${dead}-ffffffff-def456`;
+      const unrelated = ["notes.txt.tmp-1-abc", INDEX, "corpus@short.bm25.tmp-1-abc"];
+      for (const name of [olderNaming, otherHostRecent, otherHostOld, ...unrelated]) writeFileSync(join(directory, name), "x");
+      const anHourAgo = (Date.now() - STALE_TEMPORARY_AGE_MS - 60_000) / 1000;
+      utimesSync(join(directory, otherHostOld), anHourAgo, anHourAgo);
 
-    expect(removeStaleTemporaries(directory).sort()).toEqual([deadIndex, deadVectors, olderNaming, otherHostOld].sort());
-    expect(readdirSync(directory).sort()).toEqual([liveIndex, otherHostRecent, ...unrelated].sort());
-    // A live writer's file goes once it is old: its writer is stuck, not writing.
-    utimesSync(join(directory, liveIndex), anHourAgo, anHourAgo);
-    expect(removeStaleTemporaries(directory)).toEqual([liveIndex]);
-  });
+      expect(removeStaleTemporaries(directory).sort()).toEqual([deadIndex, deadVectors, olderNaming, otherHostOld].sort());
+      expect(readdirSync(directory).sort()).toEqual([liveIndex, otherHostRecent, ...unrelated].sort());
+      // A live writer's file goes once it is old: its writer is stuck, not writing.
+      utimesSync(join(directory, liveIndex), anHourAgo, anHourAgo);
+      expect(removeStaleTemporaries(directory)).toEqual([liveIndex]);
+    },
+  );
 
   it("never throws on a folder that does not exist", () => {
     expect(removeStaleTemporaries(join(temporaryDirectory(), "absent"))).toEqual([]);

@@ -214,33 +214,37 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(server!.requests.filter((request) => request.method === "PUT")).toHaveLength(1);
   });
 
-  it("mapping: createCollection sends vectors sized by core's Embedder (its `dimension`), sparse vectors with idf, metadata, then a keyword index on the id", async () => {
-    const backend = await backendAnswering(
-      [
-        on("GET", "/collections/fresh", { status: 404, body: fixtures.collectionMissing }),
-        on("PUT", "/collections/fresh", { body: fixtures.created }),
-        on("PUT", "/collections/fresh/index", { body: fixtures.indexCreated }),
-      ],
-      { embedder },
-    );
-    await backend.createCollection({ name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
-    const [, create, index] = server!.requests;
-    expect(create!.body).toEqual({
-      vectors: { dense: { size: 2, distance: "Cosine" } },
-      sparse_vectors: { bm25: { modifier: "idf" } },
-      metadata: {
-        hardneg: {
-          name: "fresh",
-          kind: "documents",
-          target: { idKey: "doc_id", contentKey: "text" },
-          vectors: { embedderId: "test:length", dimension: 2 },
+  it(
+    "mapping: createCollection sends vectors sized by core's Embedder (its `dimension`), " +
+      "sparse vectors with idf, metadata, then a keyword index on the id",
+    async () => {
+      const backend = await backendAnswering(
+        [
+          on("GET", "/collections/fresh", { status: 404, body: fixtures.collectionMissing }),
+          on("PUT", "/collections/fresh", { body: fixtures.created }),
+          on("PUT", "/collections/fresh/index", { body: fixtures.indexCreated }),
+        ],
+        { embedder },
+      );
+      await backend.createCollection({ name: "fresh", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } });
+      const [, create, index] = server!.requests;
+      expect(create!.body).toEqual({
+        vectors: { dense: { size: 2, distance: "Cosine" } },
+        sparse_vectors: { bm25: { modifier: "idf" } },
+        metadata: {
+          hardneg: {
+            name: "fresh",
+            kind: "documents",
+            target: { idKey: "doc_id", contentKey: "text" },
+            vectors: { embedderId: "test:length", dimension: 2 },
+          },
         },
-      },
-    });
-    expect(index!.body).toEqual({ field_name: "doc_id", field_schema: "keyword" });
-    expect(index!.path).toContain("wait=true");
-    expect(backend.embedderId).toBe("test:length");
-  });
+      });
+      expect(index!.body).toEqual({ field_name: "doc_id", field_schema: "keyword" });
+      expect(index!.path).toContain("wait=true");
+      expect(backend.embedderId).toBe("test:length");
+    },
+  );
 
   it("mapping: describe, count, exists (core's, from describe) and getRecords read the documented answers", async () => {
     const backend = await backendAnswering([
@@ -270,40 +274,46 @@ function collectionInfoWithMetadata(metadata: Record<string, unknown> | null) {
 }
 
 describe("mapping (wire fixtures, local HTTP server): what core does before the driver", () => {
-  it("mapping: core refuses before any request: hybrid scores, an empty query, vectors without an embedder, a name outside its rule", async () => {
-    const backend = await backendAnswering([], { embedder });
-    expect(backend.capabilities()).toEqual({
-      modes: ["bm25", "vector", "hybrid"],
-      scoreDocumentsModes: ["bm25", "vector"],
-      maxBatchSize: 256,
-    });
-    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
-    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
-      "UNSUPPORTED_CAPABILITY",
-    );
-    expect((await expectHardnegRejection(backend.search(target, [{ text: "\t" }], { mode: "bm25", k: 5 }))).message).toContain(
-      "query text is empty",
-    );
-    // Qdrant itself would take "coffee beans"; core's portable rule refuses it, for every engine alike.
-    const name = await expectHardnegRejection(backend.count("coffee beans"));
-    expect([name.code, name.location.option]).toEqual(["BAD_OPTION", "collection"]);
-    const bm25Only = await openQdrantBackend(server!.url, { retry: fastRetries });
-    expect((await expectHardnegRejection(bm25Only.search(target, [{ text: "x" }], { mode: "vector", k: 5 }))).code).toBe(
-      "UNSUPPORTED_CAPABILITY",
-    );
-    expect(server!.requests).toEqual([]);
-  });
+  it(
+    "mapping: core refuses before any request: hybrid scores, " + "an empty query, vectors without an embedder, a name outside its rule",
+    async () => {
+      const backend = await backendAnswering([], { embedder });
+      expect(backend.capabilities()).toEqual({
+        modes: ["bm25", "vector", "hybrid"],
+        scoreDocumentsModes: ["bm25", "vector"],
+        maxBatchSize: 256,
+      });
+      const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+      expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
+        "UNSUPPORTED_CAPABILITY",
+      );
+      expect((await expectHardnegRejection(backend.search(target, [{ text: "\t" }], { mode: "bm25", k: 5 }))).message).toContain(
+        "query text is empty",
+      );
+      // Qdrant itself would take "coffee beans"; core's portable rule refuses it, for every engine alike.
+      const name = await expectHardnegRejection(backend.count("coffee beans"));
+      expect([name.code, name.location.option]).toEqual(["BAD_OPTION", "collection"]);
+      const bm25Only = await openQdrantBackend(server!.url, { retry: fastRetries });
+      expect((await expectHardnegRejection(bm25Only.search(target, [{ text: "x" }], { mode: "vector", k: 5 }))).code).toBe(
+        "UNSUPPORTED_CAPABILITY",
+      );
+      expect(server!.requests).toEqual([]);
+    },
+  );
 
-  it("mapping: an existing collection is kept for the same kind and refused for another; one without hardneg metadata reads as records", async () => {
-    const foreign = collectionInfoWithMetadata(null);
-    const backend = await backendAnswering([on("GET", "/collections/products", { body: foreign })]);
-    await backend.createCollection({ name: "products", kind: "records" });
-    const documents = { name: "products", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
-    const error = await expectHardnegRejection(backend.createCollection(documents));
-    expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
-    expect(error.message).toContain('"products" already exists as a records collection, not documents');
-    expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
-  });
+  it(
+    "mapping: an existing collection is kept for the same kind and refused for another; " + "one without hardneg metadata reads as records",
+    async () => {
+      const foreign = collectionInfoWithMetadata(null);
+      const backend = await backendAnswering([on("GET", "/collections/products", { body: foreign })]);
+      await backend.createCollection({ name: "products", kind: "records" });
+      const documents = { name: "products", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
+      const error = await expectHardnegRejection(backend.createCollection(documents));
+      expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+      expect(error.message).toContain('"products" already exists as a records collection, not documents');
+      expect(server!.requests.map((request) => request.method)).toEqual(["GET"]);
+    },
+  );
 
   it("mapping: a create refused because another writer just created the collection succeeds when that one has the same kind", async () => {
     const theirs = collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } });

@@ -349,7 +349,9 @@ export class WeaviateBackend implements EngineDriver {
     if (missing.length === 0) return vectors;
     if (this.options.embedder !== undefined) {
       const computed = await this.options.embedder.embedQueries(missing.map((position) => texts[position]!));
-      missing.forEach((position, index) => (vectors[position] = computed[index]));
+      missing.forEach((position, index) => {
+        vectors[position] = computed[index];
+      });
     } else if (!this.serverVectorizer) {
       throw new BadInputError(`search request ${missing[0]} has no vector, and there is no embedder or server vectorizer to compute it`, {
         component: COMPONENT,

@@ -118,20 +118,23 @@ describe("mapping: Weaviate search through the client", () => {
     });
   });
 
-  it("mapping: vector search is nearText with a server vectorizer and nearVector with a request vector; score = 1 − distance", async () => {
-    const { backend, calls } = await backendWith(
-      { nearText: [answers.nearAnswer], nearVector: [answers.nearAnswer] },
-      { serverVectorizer: true },
-    );
-    const [byText] = await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 2 });
-    expect(byText).toEqual([
-      { id: "d5", score: 0.875, rank: 1 },
-      { id: "d2", score: 0.5, rank: 2 },
-    ]);
-    await backend.search(target, [{ text: "mocha", vector: [0.5, 0.5] }], { mode: "vector", k: 2 });
-    expect(calls.map((call) => call.method)).toEqual(["nearText", "nearVector"]);
-    expect(calls[1]!.args).toEqual([[0.5, 0.5], { limit: 2, returnMetadata: ["distance"], returnProperties: ["doc_id"] }]);
-  });
+  it(
+    "mapping: vector search is nearText with a server vectorizer " + "and nearVector with a request vector; score = 1 − distance",
+    async () => {
+      const { backend, calls } = await backendWith(
+        { nearText: [answers.nearAnswer], nearVector: [answers.nearAnswer] },
+        { serverVectorizer: true },
+      );
+      const [byText] = await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 2 });
+      expect(byText).toEqual([
+        { id: "d5", score: 0.875, rank: 1 },
+        { id: "d2", score: 0.5, rank: 2 },
+      ]);
+      await backend.search(target, [{ text: "mocha", vector: [0.5, 0.5] }], { mode: "vector", k: 2 });
+      expect(calls.map((call) => call.method)).toEqual(["nearText", "nearVector"]);
+      expect(calls[1]!.args).toEqual([[0.5, 0.5], { limit: 2, returnMetadata: ["distance"], returnProperties: ["doc_id"] }]);
+    },
+  );
 
   it("mapping: hybrid sends alpha and the fusion type; without vectors anywhere vector modes are not claimed", async () => {
     const { backend, calls } = await backendWith({ hybrid: [answers.hybridAnswer] }, { serverVectorizer: true });
@@ -376,29 +379,35 @@ describe("mapping: Weaviate store through the client", () => {
     expect(await backend.count("fresh")).toBe(3);
   });
 
-  it("mapping: a collection Weaviate already holds is kept for the same kind and refused for another, a foreign one reading as records", async () => {
-    const foreign = { name: "Coffee", description: "someone else's products" };
-    const { backend, calls } = await backendWith({ exists: [true], configGet: [foreign] });
-    await backend.createCollection({ name: "coffee", kind: "records" });
-    const documents = { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
-    const error = await expectHardnegRejection(backend.createCollection(documents));
-    expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
-    expect(error.message).toContain('"coffee" already exists as a records collection, not documents');
-    expect(calls.map((call) => call.method)).not.toContain("create");
-  });
+  it(
+    "mapping: a collection Weaviate already holds is kept for the same " + "kind and refused for another, a foreign one reading as records",
+    async () => {
+      const foreign = { name: "Coffee", description: "someone else's products" };
+      const { backend, calls } = await backendWith({ exists: [true], configGet: [foreign] });
+      await backend.createCollection({ name: "coffee", kind: "records" });
+      const documents = { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
+      const error = await expectHardnegRejection(backend.createCollection(documents));
+      expect([error.code, error.location.option]).toEqual(["BAD_OPTION", "collection"]);
+      expect(error.message).toContain('"coffee" already exists as a records collection, not documents');
+      expect(calls.map((call) => call.method)).not.toContain("create");
+    },
+  );
 
-  it("mapping: a create Weaviate refuses because another writer just created the collection succeeds when that one has the same kind", async () => {
-    const queries = { description: JSON.stringify({ hardneg: { name: "fresh", kind: "queries" } }) };
-    const alreadyExists = "The request to Weaviate failed with status code: 422 and message: class name Fresh already exists";
-    const { backend, calls } = await backendWith({
-      exists: [false, true],
-      configGet: [queries],
-      create: [clientError("WeaviateUnexpectedStatusCodeError", alreadyExists, 422)],
-    });
-    await backend.createCollection({ name: "fresh", kind: "queries" });
-    expect(calls.map((call) => call.method)).toEqual(["exists", "create", "exists", "configGet"]);
-    await expect(backend.describeCollection("fresh")).resolves.toMatchObject({ kind: "queries" });
-  });
+  it(
+    "mapping: a create Weaviate refuses because another writer just " + "created the collection succeeds when that one has the same kind",
+    async () => {
+      const queries = { description: JSON.stringify({ hardneg: { name: "fresh", kind: "queries" } }) };
+      const alreadyExists = "The request to Weaviate failed with status code: 422 and message: class name Fresh already exists";
+      const { backend, calls } = await backendWith({
+        exists: [false, true],
+        configGet: [queries],
+        create: [clientError("WeaviateUnexpectedStatusCodeError", alreadyExists, 422)],
+      });
+      await backend.createCollection({ name: "fresh", kind: "queries" });
+      expect(calls.map((call) => call.method)).toEqual(["exists", "create", "exists", "configGet"]);
+      await expect(backend.describeCollection("fresh")).resolves.toMatchObject({ kind: "queries" });
+    },
+  );
 
   it("mapping: getRecords filters by the records' UUIDv5 object ids", async () => {
     const { backend, calls } = await backendWith({ fetchObjects: [answers.recordsPage(["r1"])] });
@@ -469,23 +478,26 @@ describe("mapping: Weaviate errors", () => {
     expect(await backend.count("coffee")).toBe(3);
   });
 
-  it("mapping: core refuses what the engine cannot serve before calling it: hybrid scores, k above Weaviate's 10 000, empty queries", async () => {
-    const { backend, calls } = await backendWith({}, { serverVectorizer: true });
-    expect(backend.capabilities()).toMatchObject({
-      modes: ["bm25", "vector", "hybrid"],
-      scoreDocumentsModes: ["bm25", "vector"],
-      maxK: 10_000,
-    });
-    const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
-    expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
-      "UNSUPPORTED_CAPABILITY",
-    );
-    const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
-    expect(tooMany.message).toContain("above this engine's maximum of 10000");
-    const empty = await expectHardnegRejection(backend.search(target, [{ text: "x" }, { text: " " }], { mode: "bm25", k: 1 }));
-    expect(empty.message).toContain("search request 1: query text is empty");
-    expect(calls).toEqual([]);
-  });
+  it(
+    "mapping: core refuses what the engine cannot serve before calling it: " + "hybrid scores, k above Weaviate's 10 000, empty queries",
+    async () => {
+      const { backend, calls } = await backendWith({}, { serverVectorizer: true });
+      expect(backend.capabilities()).toMatchObject({
+        modes: ["bm25", "vector", "hybrid"],
+        scoreDocumentsModes: ["bm25", "vector"],
+        maxK: 10_000,
+      });
+      const hybrid = { mode: "hybrid", k: 5, alpha: 0.5, fusion: "rrf" } as const;
+      expect((await expectHardnegRejection(backend.scoreDocuments(target, { text: "x" }, ["d1"], hybrid))).code).toBe(
+        "UNSUPPORTED_CAPABILITY",
+      );
+      const tooMany = await expectHardnegRejection(backend.search(target, [{ text: "x" }], { mode: "bm25", k: 10_001 }));
+      expect(tooMany.message).toContain("above this engine's maximum of 10000");
+      const empty = await expectHardnegRejection(backend.search(target, [{ text: "x" }, { text: " " }], { mode: "bm25", k: 1 }));
+      expect(empty.message).toContain("search request 1: query text is empty");
+      expect(calls).toEqual([]);
+    },
+  );
 
   it("mapping: a non-URL location is refused before connecting", async () => {
     expect((await expectHardnegRejection(openWeaviateBackend("localhost:8080"))).code).toBe("BAD_OPTION");

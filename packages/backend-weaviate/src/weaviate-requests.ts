@@ -155,7 +155,8 @@ const stored = (name: string, dataType: string): PropertyConfig => ({
  * A collection config for `client.collections.create`. The spec is kept in `description` so
  * `describeCollection` can give it back. Documents: ids exact (field tokenization), content and
  * title vectorised. Hard negatives: the original tool's schema — the query text vectorised,
- * ids and documents `skipVectorization`, the documents' texts stored but not indexed. Other properties travel as JSON in {@link PROPERTIES_JSON_KEY}.
+ * ids and documents `skipVectorization`, the documents' texts stored but not indexed. Other
+ * properties travel as JSON in {@link PROPERTIES_JSON_KEY}.
  */
 export function collectionConfig(spec: CollectionSpec, weaviateName: string, vectorizers: unknown): Record<string, unknown> {
   const properties: PropertyConfig[] = [text(RECORD_ID_KEY, false, "field"), stored(PROPERTIES_JSON_KEY, "text")];

@@ -79,8 +79,16 @@ describe.each(adapterNames)("adapter packages/backend-%s", (name) => {
   });
 });
 
-function readJson(file: string): Record<string, any> {
-  return JSON.parse(readFileSync(file, "utf8")) as Record<string, any>;
+/** The fields of a package.json these tests read. */
+interface PackageManifest {
+  name?: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+function readJson(file: string): PackageManifest {
+  return JSON.parse(readFileSync(file, "utf8")) as PackageManifest;
 }
 
 function testFilesIn(folder: string): string[] {

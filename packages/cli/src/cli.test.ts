@@ -191,7 +191,9 @@ describe("hardneg on bad input", () => {
     mkdirSync(join(dataset, "qrels"), { recursive: true });
     writeFileSync(
       join(dataset, "corpus.jsonl"),
-      '{"_id": "d1", "title": "", "text": "espresso grind"}\n{"_id": "d2", "title": "", "text": "french press"}\n{"_id": "d3", "title": "", "text": "espresso machine descaling"}\n',
+      '{"_id": "d1", "title": "", "text": "espresso grind"}\n' +
+        '{"_id": "d2", "title": "", "text": "french press"}\n' +
+        '{"_id": "d3", "title": "", "text": "espresso machine descaling"}\n',
     );
     writeFileSync(join(dataset, "queries.jsonl"), '{"_id": "q1", "text": "espresso"}\n{"_id": "q2", "text": "press"}\n');
     writeFileSync(join(dataset, "qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td9\t1\n");

@@ -55,17 +55,14 @@ function expectSucceeded(...results: Array<{ status: number | null; stderr: stri
 }
 
 describe("concurrent writers on one local database", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     writeSyntheticBeir(corpusFolder);
     const database = join(folder.path, "sequential.db");
     runCliJson(load(database), folder.path);
     runCliJson(load(database, ...otherCollections), folder.path);
     runCliJson(mine(database, "negatives_a"), folder.path);
     runCliJson(mine(database, "negatives_b"), folder.path);
-  });
-
-  beforeAll(async () => {
-    sequential = await collectionContents(join(folder.path, "sequential.db"), allCollections);
+    sequential = await collectionContents(database, allCollections);
     expect(sequential["negatives_a"]).toHaveLength(3000);
   });
 

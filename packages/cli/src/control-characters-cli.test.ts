@@ -50,7 +50,8 @@ function expectNoRawControl(result: CliResult): void {
     expect(
       raw === null
         ? "none"
-        : `${stream}: U+${raw[0].codePointAt(0)!.toString(16)} in ${JSON.stringify(text.slice(Math.max(0, raw.index - 30), raw.index + 10))}`,
+        : `${stream}: U+${raw[0].codePointAt(0)!.toString(16)} ` +
+            `in ${JSON.stringify(text.slice(Math.max(0, raw.index - 30), raw.index + 10))}`,
     ).toBe("none");
   }
 }
@@ -104,7 +105,8 @@ describe("control characters in data never reach the terminal raw", () => {
     const raw = RAW_CONTROL.exec(html);
     expect(raw === null ? "none" : JSON.stringify(html.slice(raw.index - 40, raw.index + 10))).toBe("none");
     const shown =
-      '<span class="control">\\x1b</span>[31m<span class="control">\\x9b</span>2J<span class="control">\\x7f</span><span class="control">\\u202e</span><span class="control">\\u2066</span>';
+      '<span class="control">\\x1b</span>[31m<span class="control">\\x9b</span>2J<span class="control">\\x7f</span>' +
+      '<span class="control">\\u202e</span><span class="control">\\u2066</span>';
     expect(html).toContain(`<bdi>q3<span class="control">\\u202e</span></bdi>`);
     expect(html).toContain(`<bdi>espresso grind ${shown}</bdi>`);
   });

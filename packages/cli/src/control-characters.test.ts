@@ -68,7 +68,7 @@ describe("showControlCharacters", () => {
   });
 
   it("lets a caller keep more characters and choose the replacement", () => {
-    expect(replaceControlCharacters("a\nb\u202ec", (escape) => `[${escape}]`, { keep: "\n" })).toBe("a\nb[\\u202e]c");
+    expect(replaceControlCharacters("a\nb\u202ec", (escaped) => `[${escaped}]`, { keep: "\n" })).toBe("a\nb[\\u202e]c");
   });
 });
 

@@ -30,13 +30,13 @@ export interface ReplaceControlOptions {
 
 /**
  * Replaces each control character of `text` (see the module comment: C0 and C1 controls, DEL,
- * bidi controls) by `replacement(escape, character)`, where `escape` is its visible form such as
+ * bidi controls) by `replacement(escaped, character)`, where `escaped` is its visible form such as
  * `\x1b` or `\u202e`. Characters in `options.keep` (default tab) stay. Newlines are replaced too:
  * data must not start a new output line; a caller that puts one between lines adds it after.
  */
 export function replaceControlCharacters(
   text: string,
-  replacement: (escape: string, character: string) => string,
+  replacement: (escaped: string, character: string) => string,
   options: ReplaceControlOptions = {},
 ): string {
   const keep = options.keep ?? "\t";
@@ -47,7 +47,7 @@ export function replaceControlCharacters(
 
 /** `text` with every control character but tab shown as an escape (`\x1b`, `\u202e`): safe to print. */
 export function showControlCharacters(text: string): string {
-  return replaceControlCharacters(text, (escape) => escape);
+  return replaceControlCharacters(text, (escaped) => escaped);
 }
 
 /**

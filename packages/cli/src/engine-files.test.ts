@@ -78,7 +78,8 @@ describe("refuseEngineFileOutput", () => {
       expect(error, output).toBeInstanceOf(BadOptionError);
       expect(HardnegError.isInstance(error) && error.isUserError).toBe(true);
       expect(error!.message).toBe(
-        `[hardneg] option --output: ${JSON.stringify(output)} ${role} of --engine ${local} (${file}); writing it would destroy the engine's data, choose another file`,
+        `[hardneg] option --output: ${JSON.stringify(output)} ${role} of --engine ${local} ` +
+          `(${file}); writing it would destroy the engine's data, choose another file`,
       );
     }
   });

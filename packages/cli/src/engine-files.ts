@@ -74,7 +74,8 @@ export async function refuseEngineFileOutput(option: string, output: string, eng
       throw new BadOptionError(
         option,
         `${showControlCharacters(
-          `${JSON.stringify(output)} ${exactly || sameFile ? "is" : "is inside"} the ${file.role} of --engine ${file.engine} (${file.path}); `,
+          `${JSON.stringify(output)} ${exactly || sameFile ? "is" : "is inside"} ` +
+            `the ${file.role} of --engine ${file.engine} (${file.path}); `,
         )}writing it would destroy the engine's data, choose another file`,
       );
     }

@@ -5,7 +5,8 @@ import { DEFAULT_ENGINE } from "./engine.js";
 let installed: AdapterPackage[] | undefined;
 
 function adapters(): AdapterPackage[] {
-  return (installed ??= installedAdapters());
+  installed ??= installedAdapters();
+  return installed;
 }
 
 /** The installed engines' names, comma-separated ("none" when none), for `--engine` descriptions. */

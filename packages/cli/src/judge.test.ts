@@ -88,50 +88,53 @@ describe("hardneg judge on the bundled sample", () => {
     expect(server.requests[0]!.authorization).toBe(`Bearer ${SECRET}`);
   });
 
-  it("protocol (local rerank server): judges a collection with --judge rerank, one request per query, key from OPENAI_API_KEY", async () => {
-    server = await startJudgeTestServer();
-    const report = await runCliJsonAsync(
-      [
-        "judge",
-        "--collection",
-        "negatives",
-        "--judge",
-        "rerank",
-        "--judge-base-url",
-        server.baseUrl,
-        "--judge-model",
-        "reranker",
-        "--judge-threshold",
-        "0.5",
-        "--policy",
-        "relabel",
-        ...engine,
-      ],
-      folder.path,
-      { OPENAI_API_KEY: SECRET, HARDNEG_JUDGE_API_KEY: "" },
-    );
-    expect(report).toMatchObject({ judge_id: "rerank:reranker@0.5", policy: "relabel", rows: 18, judge_calls: 18, http_requests: 6 });
-    expect(report["verdicts"]["relevant"] + report["verdicts"]["not_relevant"]).toBe(18);
-    expect(report["rows_relabelled"]).toBe(report["verdicts"]["relevant"]);
-    expect(server.requests.every((request) => request.path === "/v1/rerank" && request.authorization === `Bearer ${SECRET}`)).toBe(true);
-    const human = await runCliAsync(
-      [
-        "judge",
-        "--collection",
-        "negatives",
-        "--judge",
-        "rerank",
-        "--judge-base-url",
-        server.baseUrl,
-        "--judge-model",
-        "reranker",
-        "--judge-threshold",
-        "0.5",
-        ...engine,
-      ],
-      folder.path,
-    );
-    expect(human.status).toBe(0);
-    expect(human.stdout).toContain("judge calls 0, cache hits 18");
-  });
+  it(
+    "protocol (local rerank server): judges a collection with --judge rerank, " + "one request per query, key from OPENAI_API_KEY",
+    async () => {
+      server = await startJudgeTestServer();
+      const report = await runCliJsonAsync(
+        [
+          "judge",
+          "--collection",
+          "negatives",
+          "--judge",
+          "rerank",
+          "--judge-base-url",
+          server.baseUrl,
+          "--judge-model",
+          "reranker",
+          "--judge-threshold",
+          "0.5",
+          "--policy",
+          "relabel",
+          ...engine,
+        ],
+        folder.path,
+        { OPENAI_API_KEY: SECRET, HARDNEG_JUDGE_API_KEY: "" },
+      );
+      expect(report).toMatchObject({ judge_id: "rerank:reranker@0.5", policy: "relabel", rows: 18, judge_calls: 18, http_requests: 6 });
+      expect(report["verdicts"]["relevant"] + report["verdicts"]["not_relevant"]).toBe(18);
+      expect(report["rows_relabelled"]).toBe(report["verdicts"]["relevant"]);
+      expect(server.requests.every((request) => request.path === "/v1/rerank" && request.authorization === `Bearer ${SECRET}`)).toBe(true);
+      const human = await runCliAsync(
+        [
+          "judge",
+          "--collection",
+          "negatives",
+          "--judge",
+          "rerank",
+          "--judge-base-url",
+          server.baseUrl,
+          "--judge-model",
+          "reranker",
+          "--judge-threshold",
+          "0.5",
+          ...engine,
+        ],
+        folder.path,
+      );
+      expect(human.status).toBe(0);
+      expect(human.stdout).toContain("judge calls 0, cache hits 18");
+    },
+  );
 });

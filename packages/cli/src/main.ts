@@ -55,7 +55,8 @@ function addEmbedderOptions(command: Command): Command {
     .option("--embedder <spec>", "embedder for vector/hybrid modes: onnx:<model id or folder> or openai:<model>")
     .option(
       "--embedder-base-url <url>",
-      "OpenAI-compatible server for --embedder openai:<model> (default https://api.openai.com/v1; key from HARDNEG_EMBEDDER_API_KEY or OPENAI_API_KEY)",
+      "OpenAI-compatible server for --embedder openai:<model> (default https://api.openai.com/v1; " +
+        "key from HARDNEG_EMBEDDER_API_KEY or OPENAI_API_KEY)",
     )
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }

@@ -50,7 +50,8 @@ describe("describeOperationalError", () => {
       const failure = describeOperationalError(nameEngine(error, `local:${file}`));
       expect(failure?.exitCode).toBe(1);
       expect(failure?.message).toBe(
-        `[hardneg] local:${file}: the database or its disk is full (SQLITE_FULL: database or disk is full); free space on the disk, then run the command again`,
+        `[hardneg] local:${file}: the database or its disk is full (SQLITE_FULL: database or disk is full); ` +
+          `free space on the disk, then run the command again`,
       );
       expectOneLine(failure?.message);
     } finally {
@@ -143,7 +144,8 @@ describe("describeOperationalError", () => {
     });
     const wrapped = new Error("saving the BM25 index", { cause: new Error("writing postings", { cause }) });
     expect(describeOperationalError(nameEngine(wrapped, "local:/data/hardneg.db"))?.message).toBe(
-      "[hardneg] /data/index.bin: saving the BM25 index: writing postings: no space left on the device (ENOSPC, write); free space on the disk, then run the command again",
+      "[hardneg] /data/index.bin: saving the BM25 index: writing postings: " +
+        "no space left on the device (ENOSPC, write); free space on the disk, then run the command again",
     );
   });
 

@@ -78,44 +78,47 @@ describe.skipIf(!available)("hardneg on SciFact (real benchmark from ../shared)"
     expect((await rowsOf(database, "train-negatives")).size).toBe(809 * 5);
   });
 
-  it("a run killed with SIGKILL mid-way holds exactly its committed batches' rows, and its re-run ends with the rows of a clean run", async () => {
-    const clean = await rowsOf(database, "train-negatives");
-    // A second database with the same collections, so the run id and every row id must match.
-    const killedDatabase = join(folder.path, "killed.db");
-    const killedEngine = ["--engine", `local:${killedDatabase}`];
-    runCliJson(["load", "beir", scifactFolder, "--split", "train", ...killedEngine], folder.path);
-    const small = ["--batch-size", "4", "--concurrency", "1"];
-    const child = startCli([...mineArgs("train-negatives"), ...small, ...killedEngine], folder.path);
-    // Kill once a batch has been committed (wherever the kill then lands).
-    const store = await openLocalBackend(killedDatabase);
-    try {
-      for (let attempt = 0; attempt < 4000 && child.exitCode === null; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        if ((await store.hasCollection(RUNS_COLLECTION)) && (await committedQueryIds(store)).length > 0) break;
+  it(
+    "a run killed with SIGKILL mid-way holds exactly its committed batches' rows, " + "and its re-run ends with the rows of a clean run",
+    async () => {
+      const clean = await rowsOf(database, "train-negatives");
+      // A second database with the same collections, so the run id and every row id must match.
+      const killedDatabase = join(folder.path, "killed.db");
+      const killedEngine = ["--engine", `local:${killedDatabase}`];
+      runCliJson(["load", "beir", scifactFolder, "--split", "train", ...killedEngine], folder.path);
+      const small = ["--batch-size", "4", "--concurrency", "1"];
+      const child = startCli([...mineArgs("train-negatives"), ...small, ...killedEngine], folder.path);
+      // Kill once a batch has been committed (wherever the kill then lands).
+      const store = await openLocalBackend(killedDatabase);
+      try {
+        for (let attempt = 0; attempt < 4000 && child.exitCode === null; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if ((await store.hasCollection(RUNS_COLLECTION)) && (await committedQueryIds(store)).length > 0) break;
+        }
+      } finally {
+        await store.close();
       }
-    } finally {
-      await store.close();
-    }
-    child.kill("SIGKILL");
-    await once(child, "exit");
+      child.kill("SIGKILL");
+      await once(child, "exit");
 
-    // A batch's rows and its progress record are one commit: the rows present are exactly those
-    // of the committed batches, as a clean run wrote them, whatever the kill point.
-    const reopened = await openLocalBackend(killedDatabase);
-    const committed = new Set(await committedQueryIds(reopened));
-    const batches = (await committedBatchRecords(reopened)).length;
-    await reopened.close();
-    expect(batches).toBeGreaterThan(0);
-    const partial = await rowsOf(killedDatabase, "train-negatives");
-    const expected = new Map([...clean].filter(([, row]) => committed.has(String(row["query_id"]))));
-    expect(partial).toEqual(expected);
+      // A batch's rows and its progress record are one commit: the rows present are exactly those
+      // of the committed batches, as a clean run wrote them, whatever the kill point.
+      const reopened = await openLocalBackend(killedDatabase);
+      const committed = new Set(await committedQueryIds(reopened));
+      const batches = (await committedBatchRecords(reopened)).length;
+      await reopened.close();
+      expect(batches).toBeGreaterThan(0);
+      const partial = await rowsOf(killedDatabase, "train-negatives");
+      const expected = new Map([...clean].filter(([, row]) => committed.has(String(row["query_id"]))));
+      expect(partial).toEqual(expected);
 
-    const resumed = runCliJson([...mineArgs("train-negatives"), ...small, ...killedEngine], folder.path);
-    expect(resumed["batches_resumed"]).toBe(batches);
-    expect(resumed["rows_written"]).toBe(809 * 5);
-    const after = await rowsOf(killedDatabase, "train-negatives");
-    expect(after).toEqual(clean);
-    const runs = await rowsOf(killedDatabase, RUNS_COLLECTION);
-    expect([...runs.values()].some((record) => record["type"] === "run" && record["status"] === "complete")).toBe(true);
-  });
+      const resumed = runCliJson([...mineArgs("train-negatives"), ...small, ...killedEngine], folder.path);
+      expect(resumed["batches_resumed"]).toBe(batches);
+      expect(resumed["rows_written"]).toBe(809 * 5);
+      const after = await rowsOf(killedDatabase, "train-negatives");
+      expect(after).toEqual(clean);
+      const runs = await rowsOf(killedDatabase, RUNS_COLLECTION);
+      expect([...runs.values()].some((record) => record["type"] === "run" && record["status"] === "complete")).toBe(true);
+    },
+  );
 });

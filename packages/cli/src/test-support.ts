@@ -24,6 +24,7 @@ export function runCli(args: string[], cwd: string, environment: Record<string, 
 }
 
 /** Runs the CLI with `--json` and parses the one JSON object it must print. */
+// biome-ignore lint/suspicious/noExplicitAny: the JSON of any command (many shapes); tests read its fields directly
 export function runCliJson(args: string[], cwd: string): Record<string, any> {
   const result = runCli([...args, "--json"], cwd);
   if (result.status !== 0) throw new Error(`hardneg ${args.join(" ")} exited ${result.status}: ${result.stderr}`);

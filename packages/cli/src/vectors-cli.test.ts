@@ -134,7 +134,9 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
     expect(matrix).toHaveLength(3);
     matrix.forEach((row, index) => {
       expect(row[index]).toBe(1);
-      row.forEach((value, column) => expect(value).toBeCloseTo(matrix[column]![index]!, 12));
+      row.forEach((value, column) => {
+        expect(value).toBeCloseTo(matrix[column]![index]!, 12);
+      });
     });
     const html = readFileSync(reportFile, "utf8");
     // Heatmap and gold ranks, then gold ranks, scores and drops for each of the three runs.

@@ -14,7 +14,12 @@ function thrownBy(action: () => unknown): HardnegError {
 describe("queryVectorsOf", () => {
   it("keeps the requests' own vectors and embeds only the missing ones, in one call, at their positions", async () => {
     const calls: string[][] = [];
-    const embedder = { embedQueries: async (texts: string[]) => (calls.push(texts), texts.map((text) => [text.length])) };
+    const embedder = {
+      embedQueries: async (texts: string[]) => {
+        calls.push(texts);
+        return texts.map((text) => [text.length]);
+      },
+    };
     const vectors = await queryVectorsOf([{ text: "a", vector: [9] }, { text: "bb" }, { text: "ccc" }], ["a", "bb", "ccc"], embedder, {});
     expect(vectors).toEqual([[9], [2], [3]]);
     expect(calls).toEqual([["bb", "ccc"]]);

@@ -33,7 +33,9 @@ export async function queryVectorsOf(
   }
   const computed = missing.length === 0 ? [] : await embedder!.embedQueries(missing.map((position) => texts[position]!));
   const vectors: ArrayLike<number>[] = requests.map((request) => request.vector ?? []);
-  missing.forEach((position, index) => (vectors[position] = computed[index]!));
+  missing.forEach((position, index) => {
+    vectors[position] = computed[index]!;
+  });
   return vectors;
 }
 

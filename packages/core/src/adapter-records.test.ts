@@ -45,14 +45,17 @@ describe("documentFromProperties", () => {
     expect(properties).toHaveProperty("hardneg_vector");
   });
 
-  it("gives empty text for missing or null content, no title for a null one, no fields when none are left, and stringifies the rest", () => {
-    expect(documentFromProperties("d2", { text: null, title: null }, target)).toEqual({ id: "d2", text: "" });
-    expect(documentFromProperties("d3", {}, target)).toEqual({ id: "d3", text: "" });
-    expect(documentFromProperties("d4", { text: 42, title: 7 }, target)).toEqual({ id: "d4", text: "42", title: "7" });
-    expect(documentFromProperties("d5", { text: "x", title: "T" }, { idKey: "doc_id", contentKey: "text" })).toEqual({
-      id: "d5",
-      text: "x",
-      fields: { title: "T" },
-    });
-  });
+  it(
+    "gives empty text for missing or null content, no title for a null one, " + "no fields when none are left, and stringifies the rest",
+    () => {
+      expect(documentFromProperties("d2", { text: null, title: null }, target)).toEqual({ id: "d2", text: "" });
+      expect(documentFromProperties("d3", {}, target)).toEqual({ id: "d3", text: "" });
+      expect(documentFromProperties("d4", { text: 42, title: 7 }, target)).toEqual({ id: "d4", text: "42", title: "7" });
+      expect(documentFromProperties("d5", { text: "x", title: "T" }, { idKey: "doc_id", contentKey: "text" })).toEqual({
+        id: "d5",
+        text: "x",
+        fields: { title: "T" },
+      });
+    },
+  );
 });

@@ -41,14 +41,16 @@ export function checkDocumentVectors(
   if (spec?.kind !== "documents") return;
   if (spec.vectors === undefined) {
     throw new UnsupportedCapabilityError(
-      `holds no document vectors, so vector and hybrid search would find nothing; load it again with an embedder (hardneg load --embedder ...), or use mode "bm25"`,
+      `holds no document vectors, so vector and hybrid search would find nothing; ` +
+        `load it again with an embedder (hardneg load --embedder ...), or use mode "bm25"`,
       errorOptions,
     );
   }
   if (embedderId !== undefined && !spec.vectors.embedderId.startsWith(PROPERTY_SOURCE_PREFIX) && spec.vectors.embedderId !== embedderId) {
     throw new BadOptionError(
       "embedder",
-      `the collection's document vectors come from "${spec.vectors.embedderId}", but the queries would be embedded by "${embedderId}"; use the same embedder, or delete the collection and load it again`,
+      `the collection's document vectors come from "${spec.vectors.embedderId}", ` +
+        `but the queries would be embedded by "${embedderId}"; use the same embedder, or delete the collection and load it again`,
       errorOptions,
     );
   }
@@ -70,7 +72,9 @@ export function withDocumentVectors(
   if (recorded.embedderId === source.embedderId && recorded.dimension === source.dimension) return undefined;
   throw new BadOptionError(
     "embedder",
-    `the collection holds ${recorded.dimension}-dimensional vectors from "${recorded.embedderId}"; these are ${source.dimension}-dimensional from "${source.embedderId}". One collection keeps one embedder's vectors: delete it and load it again, or load into another collection`,
+    `the collection holds ${recorded.dimension}-dimensional vectors from "${recorded.embedderId}"; ` +
+      `these are ${source.dimension}-dimensional from "${source.embedderId}". ` +
+      `One collection keeps one embedder's vectors: delete it and load it again, or load into another collection`,
     errorOptions,
   );
 }

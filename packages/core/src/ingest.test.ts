@@ -45,24 +45,32 @@ function mineIn(store: MemoryStore) {
 }
 
 describe("loads on a store that cannot swap collections", () => {
-  it("a load that fails part-way into an existing collection leaves it refused by mining and evaluation until a load succeeds", async () => {
-    const store = await loaded();
-    await expect(ingestDocuments(store, docs, documents(40, 30))).rejects.toThrow("docs.jsonl:30");
-    for (const action of [
-      () => mineIn(store),
-      () =>
-        evaluate({ backend: createSearchBackend(new WordOverlapBackend(store)), store, docsCollection: docs, queriesCollection: queries }),
-    ]) {
-      const error = await action().then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-      expect(HardnegError.isInstance(error) && error.code).toBe("BAD_INPUT");
-      expect((error as Error).message).toMatch(/collection "docs".*incomplete: a load into it started at .* did not finish/);
-    }
-    await ingestDocuments(store, docs, documents(20));
-    expect((await mineIn(store)).queries_mined).toBe(1);
-  });
+  it(
+    "a load that fails part-way into an existing collection leaves " + "it refused by mining and evaluation until a load succeeds",
+    async () => {
+      const store = await loaded();
+      await expect(ingestDocuments(store, docs, documents(40, 30))).rejects.toThrow("docs.jsonl:30");
+      for (const action of [
+        () => mineIn(store),
+        () =>
+          evaluate({
+            backend: createSearchBackend(new WordOverlapBackend(store)),
+            store,
+            docsCollection: docs,
+            queriesCollection: queries,
+          }),
+      ]) {
+        const error = await action().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(HardnegError.isInstance(error) && error.code).toBe("BAD_INPUT");
+        expect((error as Error).message).toMatch(/collection "docs".*incomplete: a load into it started at .* did not finish/);
+      }
+      await ingestDocuments(store, docs, documents(20));
+      expect((await mineIn(store)).queries_mined).toBe(1);
+    },
+  );
 
   it("a failing load of a new collection leaves no collection and no mark", async () => {
     const store = new MemoryStore();

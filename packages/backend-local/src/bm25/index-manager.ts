@@ -89,7 +89,8 @@ export class IndexManager {
       } catch (cause) {
         // Searching still works from memory; the next process will just rebuild. Say so, once per build.
         this.warn(
-          `[hardneg] [local] warning: could not write BM25 index file ${file} (${(cause as Error).message}); searching from memory, the next process builds it again`,
+          `[hardneg] [local] warning: could not write BM25 index file ${file} ` +
+            `(${(cause as Error).message}); searching from memory, the next process builds it again`,
         );
       }
     }

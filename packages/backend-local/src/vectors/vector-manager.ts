@@ -179,7 +179,8 @@ export class VectorManager {
         );
       } catch (cause) {
         this.warn(
-          `[hardneg] [local] warning: could not write document vectors ${file} (${(cause as Error).message}); using them from memory, the next process computes them again`,
+          `[hardneg] [local] warning: could not write document vectors ${file} ` +
+            `(${(cause as Error).message}); using them from memory, the next process computes them again`,
         );
       }
     }

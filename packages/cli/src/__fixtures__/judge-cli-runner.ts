@@ -22,6 +22,7 @@ export function runCliAsync(args: string[], cwd: string, environment: Record<str
 }
 
 /** Like `runCliJson`, without blocking: runs with `--json` and parses its one line. */
+// biome-ignore lint/suspicious/noExplicitAny: the JSON of any command (many shapes); tests read its fields directly
 export async function runCliJsonAsync(args: string[], cwd: string, environment: Record<string, string> = {}): Promise<Record<string, any>> {
   const result = await runCliAsync([...args, "--json"], cwd, environment);
   if (result.status !== 0) throw new Error(`hardneg ${args.join(" ")} exited ${result.status}: ${result.stderr}`);

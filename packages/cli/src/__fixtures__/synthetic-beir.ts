@@ -14,7 +14,10 @@ export function writeSyntheticBeir(folder: string, documents = 3000, queries = 6
       " ",
     );
   let state = 1;
-  const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+  const random = () => {
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
+  };
   const text = (count: number) =>
     Array.from({ length: count }, () => `${words[Math.floor(random() * words.length)]}${Math.floor(random() * 50)}`).join(" ");
   mkdirSync(join(folder, "qrels"), { recursive: true });

@@ -114,7 +114,9 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   printResult(json, { engines, ...overlap, ...(reportPath === undefined ? {} : { report_file: reportPath }) }, () => [
     ...engines.map(
       (engine) =>
-        `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  negatives/query ${formatNumber(engine.negatives_per_query)}`,
+        `${engine.label}: nDCG@10 ${formatNumber(engine.ndcg_at_10)}  MRR@10 ${formatNumber(engine.mrr_at_10)}  ` +
+        `Recall@10 ${formatNumber(engine.recall_at_10)}  Recall@${engine.pool_size} ${formatNumber(engine.recall_at_pool)}  ` +
+        `negatives/query ${formatNumber(engine.negatives_per_query)}`,
     ),
     "mean Jaccard overlap of negative sets:",
     ...overlap.labels.map((label, row) => `  ${label}: ${overlap.mean_jaccard[row]!.map((value) => formatNumber(value)).join("  ")}`),

@@ -140,8 +140,10 @@ function humanJudgeReport(report: JudgeCollectionReport): string[] {
   if (report.estimate !== null) {
     return [
       `dry run: ${report.judge_id} (${report.judge_version}) on collection "${report.collection}", ${report.rows} rows`,
-      `would send ${report.judge_calls} pairs to the judge (${report.cache_hits} already cached) in ${report.estimate.requests} requests, ` +
-        `about ${report.estimate.estimated_tokens} prompt tokens (${report.estimate.prompt_characters} characters / 4); nothing was sent or written`,
+      `would send ${report.judge_calls} pairs to the judge ` +
+        `(${report.cache_hits} already cached) in ${report.estimate.requests} requests, ` +
+        `about ${report.estimate.estimated_tokens} prompt tokens ` +
+        `(${report.estimate.prompt_characters} characters / 4); nothing was sent or written`,
     ];
   }
   return [
@@ -158,7 +160,8 @@ function humanJudgeReport(report: JudgeCollectionReport): string[] {
 /** The judge lines of `hardneg mine`'s human report. */
 export function humanMineJudgeLines(report: MineJudgeReport): string[] {
   return [
-    `judge ${report.judge_id}, policy ${report.policy}: judge calls ${report.judge_calls}, cache hits ${report.cache_hits}, HTTP requests ${formatNumber(report.http_requests)}`,
+    `judge ${report.judge_id}, policy ${report.policy}: judge calls ${report.judge_calls}, ` +
+      `cache hits ${report.cache_hits}, HTTP requests ${formatNumber(report.http_requests)}`,
     verdictLine(report.verdicts),
     ...(report.policy === "drop" ? [`negatives dropped ${report.negatives_dropped}, replaced from the pool ${report.replacements}`] : []),
     ...(report.policy === "relabel"
@@ -184,7 +187,8 @@ function relabelLines(relabelled: number, maxRelabelled: number, overLimit: numb
     `relabelled as positives: ${relabelled}`,
     ...(overLimit > 0
       ? [
-          `queries with more than ${maxRelabelled} relabelled candidates: ${overLimit}, e.g. ${examples.slice(0, 5).join(", ")} (check their labels)`,
+          `queries with more than ${maxRelabelled} relabelled candidates: ` +
+            `${overLimit}, e.g. ${examples.slice(0, 5).join(", ")} (check their labels)`,
         ]
       : []),
   ];

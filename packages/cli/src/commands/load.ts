@@ -96,7 +96,8 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
       ...(vectors === undefined ? {} : { vectors }),
     },
     () => [
-      `loaded ${formatNumber(documents)} documents into "${docs.collectionName}" and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
+      `loaded ${formatNumber(documents)} documents into "${docs.collectionName}" ` +
+        `and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
       `corpus: ${documentsReport.summary()}`,
       `queries: ${queriesReport.summary()}`,
       ...unknownGoldLines(unknownGold),
@@ -261,7 +262,8 @@ function unknownGoldLines(unknown: UnknownGold[]): string[] {
   if (unknown.length === 0) return [];
   const first = unknown[0]!;
   return [
-    `warning: ${unknown.length} qrels rows name documents that are not in the corpus (first: ${first.file}:${first.line ?? "?"}, query ${first.query_id} → document ${first.doc_id}); queries without any known gold are skipped when mining`,
+    `warning: ${unknown.length} qrels rows name documents that are not in the corpus (first: ${first.file}:${first.line ?? "?"}, ` +
+      `query ${first.query_id} → document ${first.doc_id}); queries without any known gold are skipped when mining`,
   ];
 }
 

@@ -71,10 +71,13 @@ function humanReport(report: MineReport): string[] {
     .join("  ");
   return [
     `run ${report.run_id} (${report.mode}, ${report.strategy}) → collection "${report.out_collection}"`,
-    `queries ${report.queries}, mined ${report.queries_mined}, rows ${report.rows_written}, short ${report.queries_short}, skipped ${report.queries_skipped}` +
+    `queries ${report.queries}, mined ${report.queries_mined}, rows ${report.rows_written}, ` +
+      `short ${report.queries_short}, skipped ${report.queries_skipped}` +
       (report.batches_resumed > 0 ? ` (resumed: ${report.batches_resumed}/${report.batches} batches were already done)` : ""),
     `gold rank in pool of ${report.metrics.pool_size}: ${histogram}`,
-    `nDCG@10 ${formatNumber(report.metrics.ndcg_at_10)}  MRR@10 ${formatNumber(report.metrics.mrr_at_10)}  Recall@10 ${formatNumber(report.metrics.recall_at_10)}  Recall@${report.metrics.pool_size} ${formatNumber(report.metrics.recall_at_pool)}`,
+    `nDCG@10 ${formatNumber(report.metrics.ndcg_at_10)}  MRR@10 ${formatNumber(report.metrics.mrr_at_10)}  ` +
+      `Recall@10 ${formatNumber(report.metrics.recall_at_10)}  ` +
+      `Recall@${report.metrics.pool_size} ${formatNumber(report.metrics.recall_at_pool)}`,
     `candidates dropped: ${dropped || "none"}`,
     ...(report.judge === undefined ? [] : humanMineJudgeLines(report.judge)),
     ...(report.skipped_examples.length > 0

@@ -43,7 +43,10 @@ export async function renderCompareReport(input: {
     ),
   );
   parts.push(
-    `<p>${escapeHtml(`Negatives found by only one engine: ${(overlap.only_one_engine_share * 100).toFixed(1)}% of all distinct (query, negative) pairs.`)}</p>`,
+    `<p>${escapeHtml(
+      `Negatives found by only one engine: ` +
+        `${(overlap.only_one_engine_share * 100).toFixed(1)}% of all distinct (query, negative) pairs.`,
+    )}</p>`,
   );
   const charts = [
     figure("Mean Jaccard overlap of negative sets", await renderChart(heatmap(overlap.labels, overlap.mean_jaccard, { title: "Jaccard" }))),

@@ -22,7 +22,7 @@ export function escapeHtml(value: unknown): string {
  * return stay: in HTML they are plain white space.
  */
 export function dataHtml(value: unknown): string {
-  const visible = replaceControlCharacters(escapeHtml(value), (escape) => `<span class="control">${escape}</span>`, { keep: "\t\n\r" });
+  const visible = replaceControlCharacters(escapeHtml(value), (escaped) => `<span class="control">${escaped}</span>`, { keep: "\t\n\r" });
   return `<bdi>${visible}</bdi>`;
 }
 
@@ -68,9 +68,12 @@ export function formatValue(value: number | null | undefined): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(3);
 }
 
-const STYLE = `
-  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; margin: 24px auto; max-width: 1180px; padding: 0 16px; }
-  h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #d9e2ec; padding-bottom: 4px; }
+const STYLE =
+  `
+  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; ` +
+  `margin: 24px auto; max-width: 1180px; padding: 0 16px; }
+  h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; ` +
+  `border-bottom: 1px solid #d9e2ec; padding-bottom: 4px; }
   h3 { font-size: 15px; margin: 18px 0 6px; }
   .meta { color: #52606d; font-size: 13px; } .meta code { background: #f0f4f8; padding: 1px 4px; border-radius: 3px; }
   .charts { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }

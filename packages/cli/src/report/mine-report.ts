@@ -88,7 +88,10 @@ export async function runSection(run: RunData, heading = `Run ${run.runId}`): Pr
 
   parts.push("<h3>Shortfalls and skipped queries</h3>");
   parts.push(
-    `<p>${escapeHtml(`${report.queries_short} queries got fewer than the requested negatives (${report.queries_padded} padded); ${report.queries_skipped} produced none.`)}</p>`,
+    `<p>${escapeHtml(
+      `${report.queries_short} queries got fewer than the requested negatives ` +
+        `(${report.queries_padded} padded); ${report.queries_skipped} produced none.`,
+    )}</p>`,
   );
   const shortfallRows: unknown[][] = [
     ...report.short_examples.map((queryId) => [queryId, "short", ""]),

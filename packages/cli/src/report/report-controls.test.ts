@@ -83,8 +83,10 @@ function expectNeutralisedPage(html: string): void {
 
 /** How a data string must appear: isolated in <bdi>, every control a visible escape. */
 const VISIBLE =
-  '<span class="control">\\x1b</span>[31mred<span class="control">\\x1b</span>[0m<span class="control">\\x9b</span>2J<span class="control">\\x7f</span>' +
-  '<span class="control">\\u202e</span>evil<span class="control">\\u2066</span>x<span class="control">\\u2069</span><span class="control">\\u200f</span><span class="control">\\u061c</span>';
+  '<span class="control">\\x1b</span>[31mred<span class="control">\\x1b</span>[0m' +
+  '<span class="control">\\x9b</span>2J<span class="control">\\x7f</span>' +
+  '<span class="control">\\u202e</span>evil<span class="control">\\u2066</span>x' +
+  '<span class="control">\\u2069</span><span class="control">\\u200f</span><span class="control">\\u061c</span>';
 
 describe("HTML reports and control characters from data", () => {
   it("isolate every data string in <bdi> and show its control characters, in a mining report", async () => {

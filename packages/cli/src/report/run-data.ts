@@ -58,7 +58,8 @@ export async function readRuns(store: Store, runOrCollection: string): Promise<R
   if (manifests.length === 0) {
     throw new BadOptionError(
       "run",
-      `no run with id or output collection ${JSON.stringify(runOrCollection)}; give a run id printed by \`hardneg mine\` or the --out-collection it wrote`,
+      `no run with id or output collection ${JSON.stringify(runOrCollection)}; ` +
+        `give a run id printed by \`hardneg mine\` or the --out-collection it wrote`,
     );
   }
   const runs: RunData[] = [];

@@ -68,7 +68,10 @@ export interface StoreDriver {
    * accepts a collection of the same kind.
    */
   createCollection(spec: CollectionSpec): Promise<void>;
-  /** The spec the collection was created with; undefined when it does not exist. A collection hardneg did not create reads as kind "records". */
+  /**
+   * The spec the collection was created with; undefined when it does not exist. A collection
+   * hardneg did not create reads as kind "records".
+   */
   describeCollection(name: string): Promise<CollectionSpec | undefined>;
   /** Deletes the collection with its records and any index; a missing collection is no error. */
   deleteCollection(name: string): Promise<void>;
@@ -78,7 +81,10 @@ export interface StoreDriver {
    * A missing collection throws `MissingCollectionError`.
    */
   upsert(name: string, records: readonly StoredRecord[]): Promise<void>;
-  /** Every record once, in a stable order, in non-empty batches of at most `batchSize`. A missing collection throws `MissingCollectionError`. */
+  /**
+   * Every record once, in a stable order, in non-empty batches of at most `batchSize`. A missing
+   * collection throws `MissingCollectionError`.
+   */
   iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]>;
   /** Records by id (`ids` distinct, non-empty); absent ids are left out of the map. */
   getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>>;

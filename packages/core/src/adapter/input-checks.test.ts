@@ -171,29 +171,32 @@ describe("createEngine checks search inputs before calling the driver", () => {
 describe("createEngine checks store inputs before calling the driver", () => {
   const badNames = ["", "has space", "../up", "_leading", "-leading", ".hidden", "a/b", "naïve", "x".repeat(129), 7 as unknown as string];
 
-  it("every method taking a collection name refuses names outside COLLECTION_NAME_PATTERN with BadOptionError (option collection)", async () => {
-    const { driver, engine } = engineOf({ replaceCollection: async () => undefined, upsertTogether: async () => undefined });
-    for (const name of badNames) {
-      const label = `name ${JSON.stringify(name)}`;
-      await expectRefusal(engine.createCollection({ name, kind: "records" }), BadOptionError, "collection", `createCollection, ${label}`);
-      await expectRefusal(engine.describeCollection(name), BadOptionError, "collection", `describeCollection, ${label}`);
-      await expectRefusal(engine.hasCollection(name), BadOptionError, "collection", `hasCollection, ${label}`);
-      await expectRefusal(engine.deleteCollection(name), BadOptionError, "collection", `deleteCollection, ${label}`);
-      await expectRefusal(engine.count(name), BadOptionError, "collection", `count, ${label}`);
-      await expectRefusal(engine.upsert(name, [{ id: "a", properties: {} }]), BadOptionError, "collection", `upsert, ${label}`);
-      await expectRefusal(drain(engine.iterate(name)), BadOptionError, "collection", `iterate, ${label}`);
-      await expectRefusal(engine.getRecords(name, ["a"]), BadOptionError, "collection", `getRecords, ${label}`);
-      await expectRefusal(engine.replaceCollection!(name, "ok"), BadOptionError, "collection", `replaceCollection staging, ${label}`);
-      await expectRefusal(engine.replaceCollection!("ok", name), BadOptionError, "collection", `replaceCollection target, ${label}`);
-      await expectRefusal(
-        engine.upsertTogether!([{ collection: name, records: [{ id: "a", properties: {} }] }]),
-        BadOptionError,
-        "collection",
-        `upsertTogether, ${label}`,
-      );
-    }
-    expect(driver.calls, "the driver is never called").toEqual([]);
-  });
+  it(
+    "every method taking a collection name refuses names outside " + "COLLECTION_NAME_PATTERN with BadOptionError (option collection)",
+    async () => {
+      const { driver, engine } = engineOf({ replaceCollection: async () => undefined, upsertTogether: async () => undefined });
+      for (const name of badNames) {
+        const label = `name ${JSON.stringify(name)}`;
+        await expectRefusal(engine.createCollection({ name, kind: "records" }), BadOptionError, "collection", `createCollection, ${label}`);
+        await expectRefusal(engine.describeCollection(name), BadOptionError, "collection", `describeCollection, ${label}`);
+        await expectRefusal(engine.hasCollection(name), BadOptionError, "collection", `hasCollection, ${label}`);
+        await expectRefusal(engine.deleteCollection(name), BadOptionError, "collection", `deleteCollection, ${label}`);
+        await expectRefusal(engine.count(name), BadOptionError, "collection", `count, ${label}`);
+        await expectRefusal(engine.upsert(name, [{ id: "a", properties: {} }]), BadOptionError, "collection", `upsert, ${label}`);
+        await expectRefusal(drain(engine.iterate(name)), BadOptionError, "collection", `iterate, ${label}`);
+        await expectRefusal(engine.getRecords(name, ["a"]), BadOptionError, "collection", `getRecords, ${label}`);
+        await expectRefusal(engine.replaceCollection!(name, "ok"), BadOptionError, "collection", `replaceCollection staging, ${label}`);
+        await expectRefusal(engine.replaceCollection!("ok", name), BadOptionError, "collection", `replaceCollection target, ${label}`);
+        await expectRefusal(
+          engine.upsertTogether!([{ collection: name, records: [{ id: "a", properties: {} }] }]),
+          BadOptionError,
+          "collection",
+          `upsertTogether, ${label}`,
+        );
+      }
+      expect(driver.calls, "the driver is never called").toEqual([]);
+    },
+  );
 
   it("createCollection refuses a spec that is not an object, an unknown kind and a documents target with an empty key", async () => {
     const { driver, engine } = engineOf();

@@ -28,7 +28,9 @@ export function checkTarget(target: DocumentTarget, component: string): void {
 /** Requests with non-empty texts and, where given, vectors of finite numbers. */
 export function checkRequests(requests: readonly SearchRequest[], where: HardnegErrorOptions): void {
   if (!Array.isArray(requests)) throw new BadInputError("search requests must be an array", where);
-  requests.forEach((request, position) => checkRequest(request, position, where));
+  requests.forEach((request, position) => {
+    checkRequest(request, position, where);
+  });
 }
 
 export function checkRequest(request: SearchRequest, position: number, where: HardnegErrorOptions): void {

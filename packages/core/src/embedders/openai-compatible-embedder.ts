@@ -89,7 +89,8 @@ export class OpenAiCompatibleEmbedder extends CachingEmbedder {
     this.currentDimension = options.dimensions ?? 0;
     // The id names the server (the URL carries no secret: refused above) and everything that changes the vectors.
     const server = url.href.replace(/\/embeddings$/, "");
-    this.id = `openai:${options.model}${options.dimensions === undefined ? "" : `:${options.dimensions}`}@${server}${prefixSuffix(options)}`;
+    this.id =
+      `openai:${options.model}${options.dimensions === undefined ? "" : `:${options.dimensions}`}` + `@${server}${prefixSuffix(options)}`;
     this.embedding = new CachedEmbedding(this.id, options, { batchSize: 64, concurrency: 4 }, (texts) => this.request(texts));
   }
 
@@ -192,7 +193,8 @@ export class OpenAiCompatibleEmbedder extends CachingEmbedder {
       if (error.status === 400 || error.status === 404 || error.status === 422) {
         return new BadOptionError(
           "embedder",
-          `${this.endpoint} rejected model "${this.options.model}" or its input (HTTP ${error.status}); check the model name and base URL${said}`,
+          `${this.endpoint} rejected model "${this.options.model}" or its input ` +
+            `(HTTP ${error.status}); check the model name and base URL${said}`,
           { component: COMPONENT },
         );
       }

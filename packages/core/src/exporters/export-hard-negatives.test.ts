@@ -184,7 +184,9 @@ describe("exportHardNegatives", () => {
     ];
     const output = join(folder.path, "exact.jsonl");
     await exportHardNegatives(await storeWith(unicode), "HardNegatives", { format: "triplets", output });
-    expect(await readFile(output, "utf8")).toBe('{"anchor":"naïve café 😀","positive":"«gold»","negative":"line\\nbreak \\"quoted\\""}\n');
+    expect(await readFile(output, "utf8")).toBe(
+      '{"anchor":"naïve café 😀","positive":"«gold»",' + '"negative":"line\\nbreak \\"quoted\\""}\n',
+    );
   });
 
   it("reads rows with the key names the collection spec records", async () => {

@@ -35,7 +35,8 @@ export function parseHardNegativeRow(record: StoredRecord, keys: HardNegativeKey
   const properties = record.properties;
   const fail = (key: string, expected: string): never => {
     throw new BadInputError(
-      `row "${record.id}" has no ${expected} under "${key}" (keys: ${Object.keys(properties).join(", ") || "none"}); was it written by hardneg with these key names?`,
+      `row "${record.id}" has no ${expected} under "${key}" ` +
+        `(keys: ${Object.keys(properties).join(", ") || "none"}); was it written by hardneg with these key names?`,
       { collection },
     );
   };

@@ -52,7 +52,9 @@ export function buildQueryGroup(rows: readonly HardNegativeRow[]): QueryGroup {
     positiveIds.add(id);
     positives.push({ id, text });
   };
-  first.goldIds.forEach((goldId, index) => addPositive(goldId, first.goldDocuments[index]));
+  first.goldIds.forEach((goldId, index) => {
+    addPositive(goldId, first.goldDocuments[index]);
+  });
   for (const row of byRank) if (row.relabelAsPositive) addPositive(row.negativeId, row.negativeDocument);
   const negatives: ExportedDocument[] = [];
   const negativeIds = new Set<string>();

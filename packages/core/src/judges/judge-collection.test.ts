@@ -63,7 +63,14 @@ async function judge(): Promise<LlmJudge> {
   return new LlmJudge({ baseUrl: server.baseUrl, model: "test-model", apiKey: "sk-collection", baseDelayMs: 1 });
 }
 
-async function exported(store: MemoryStore, name: string): Promise<any[]> {
+/** A line of the flagembedding export. */
+interface FlagEmbeddingLine {
+  query: string;
+  pos: string[];
+  neg: string[];
+}
+
+async function exported(store: MemoryStore, name: string): Promise<FlagEmbeddingLine[]> {
   const output = join(folder, name);
   await exportHardNegatives(store, "negatives", { format: "flagembedding", output });
   return readFileSync(output, "utf8")
@@ -136,35 +143,39 @@ describe("judgeCollection", () => {
     expect(lines[0]).toEqual({ query: "question q1", pos: ["gold text of q1"], neg: ["other passage 1"] });
   });
 
-  it("protocol (local chat-completions server): drop marks relevant rows (kept in the seed export, left out of the others); relabel makes them positives and reports crowded queries", async () => {
-    const store = await minedStore();
-    const llm = await judge();
-    const dropped = await judgeCollection(store, "negatives", { judge: llm, policy: "drop" });
-    expect(dropped.rows_dropped).toBe(3);
-    const rows = await rowsOf(store);
-    expect(rows).toHaveLength(6);
-    expect(rows.filter((row) => row.properties["judge_policy"] === "drop" && row.properties["is_relevant"] === true)).toHaveLength(3);
-    expect((await exported(store, "drop.jsonl")).map((line) => line.neg)).toEqual([
-      ["other passage 1"],
-      ["other passage 2", "other passage 3"],
-    ]);
+  it(
+    "protocol (local chat-completions server): drop marks relevant rows (kept in the seed export, " +
+      "left out of the others); relabel makes them positives and reports crowded queries",
+    async () => {
+      const store = await minedStore();
+      const llm = await judge();
+      const dropped = await judgeCollection(store, "negatives", { judge: llm, policy: "drop" });
+      expect(dropped.rows_dropped).toBe(3);
+      const rows = await rowsOf(store);
+      expect(rows).toHaveLength(6);
+      expect(rows.filter((row) => row.properties["judge_policy"] === "drop" && row.properties["is_relevant"] === true)).toHaveLength(3);
+      expect((await exported(store, "drop.jsonl")).map((line) => line.neg)).toEqual([
+        ["other passage 1"],
+        ["other passage 2", "other passage 3"],
+      ]);
 
-    // Relabelling the same rows afterwards replaces the drop marks (verdicts come from the cache).
-    const relabelled = await judgeCollection(store, "negatives", { judge: llm, policy: "relabel", maxRelabelled: 1 });
-    expect(relabelled).toMatchObject({
-      judge_calls: 0,
-      rows_relabelled: 3,
-      queries_over_relabel_limit: 1,
-      over_relabel_limit_examples: ["q1"],
-    });
-    const lines = await exported(store, "relabel.jsonl");
-    expect(lines[0]).toEqual({
-      query: "question q1",
-      pos: ["gold text of q1", "relevant passage A", "relevant passage B"],
-      neg: ["other passage 1"],
-    });
-    expect((await rowsOf(store)).every((row) => row.properties["judge_policy"] === "relabel")).toBe(true);
-  });
+      // Relabelling the same rows afterwards replaces the drop marks (verdicts come from the cache).
+      const relabelled = await judgeCollection(store, "negatives", { judge: llm, policy: "relabel", maxRelabelled: 1 });
+      expect(relabelled).toMatchObject({
+        judge_calls: 0,
+        rows_relabelled: 3,
+        queries_over_relabel_limit: 1,
+        over_relabel_limit_examples: ["q1"],
+      });
+      const lines = await exported(store, "relabel.jsonl");
+      expect(lines[0]).toEqual({
+        query: "question q1",
+        pos: ["gold text of q1", "relevant passage A", "relevant passage B"],
+        neg: ["other passage 1"],
+      });
+      expect((await rowsOf(store)).every((row) => row.properties["judge_policy"] === "relabel")).toBe(true);
+    },
+  );
 
   it("refuses a missing collection and a collection that is not hard negatives", async () => {
     const store = await minedStore();

@@ -166,14 +166,16 @@ export class JudgeHttpClient {
       if (error.status === 400 || error.status === 413 || error.status === 422) return new RejectedRequestError(error.status, error.detail);
       if (error.status === 401 || error.status === 403) {
         return new AuthError(
-          `POST ${url} refused the credentials (HTTP ${error.status})${detail}; set HARDNEG_JUDGE_API_KEY (or OPENAI_API_KEY) to a valid key`,
+          `POST ${url} refused the credentials (HTTP ${error.status})${detail}; ` +
+            `set HARDNEG_JUDGE_API_KEY (or OPENAI_API_KEY) to a valid key`,
           options,
         );
       }
       if (error.status === 404 || error.status === 405) {
         return new BadOptionError(
           "--judge-base-url",
-          `POST ${url} answered HTTP ${error.status}${detail}; check the base URL (OpenAI-compatible APIs usually end in /v1) and the model name`,
+          `POST ${url} answered HTTP ${error.status}${detail}; ` +
+            `check the base URL (OpenAI-compatible APIs usually end in /v1) and the model name`,
           options,
         );
       }

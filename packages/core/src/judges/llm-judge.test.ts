@@ -42,23 +42,27 @@ function item(candidateText: string, candidateId = candidateText): JudgeItem {
 }
 
 describe("LlmJudge", () => {
-  it("protocol (local chat-completions server): sends the versioned prompt with query, gold and candidate, JSON mode and the bearer key", async () => {
-    const testServer = await server();
-    const { relevant, notRelevant } = pickTexts();
-    const verdicts = await judgeFor(testServer).judge([item(relevant), item(notRelevant)]);
-    expect(verdicts.map((verdict) => verdict.relevant)).toEqual([true, false]);
-    expect(verdicts[0]!.reason).toBe("answers the query like the gold");
-    expect(testServer.requests).toHaveLength(2);
-    const request = testServer.requests[0]!;
-    expect(request.path).toBe("/v1/chat/completions");
-    expect(request.authorization).toBe(`Bearer ${SECRET}`);
-    expect(request.body).toMatchObject({ model: "test-model", response_format: { type: "json_object" }, temperature: 0 });
-    const user = request.body.messages[1].content as string;
-    expect(user).toContain("does caffeine improve memory?");
-    expect(user).toContain("Caffeine improved recall in a trial.");
-    expect(user).toContain(relevant);
-    expect(new LlmJudge({ baseUrl: testServer.baseUrl, model: "m" }).version).toBe(PROMPT_VERSION);
-  });
+  it(
+    "protocol (local chat-completions server): sends the versioned prompt with query, " +
+      "gold and candidate, JSON mode and the bearer key",
+    async () => {
+      const testServer = await server();
+      const { relevant, notRelevant } = pickTexts();
+      const verdicts = await judgeFor(testServer).judge([item(relevant), item(notRelevant)]);
+      expect(verdicts.map((verdict) => verdict.relevant)).toEqual([true, false]);
+      expect(verdicts[0]!.reason).toBe("answers the query like the gold");
+      expect(testServer.requests).toHaveLength(2);
+      const request = testServer.requests[0]!;
+      expect(request.path).toBe("/v1/chat/completions");
+      expect(request.authorization).toBe(`Bearer ${SECRET}`);
+      expect(request.body).toMatchObject({ model: "test-model", response_format: { type: "json_object" }, temperature: 0 });
+      const user = request.body.messages![1]!.content as string;
+      expect(user).toContain("does caffeine improve memory?");
+      expect(user).toContain("Caffeine improved recall in a trial.");
+      expect(user).toContain(relevant);
+      expect(new LlmJudge({ baseUrl: testServer.baseUrl, model: "m" }).version).toBe(PROMPT_VERSION);
+    },
+  );
 
   it("protocol (local chat-completions server): a malformed answer is asked again, then recorded unjudged, never guessed", async () => {
     const { relevant } = pickTexts();
@@ -122,57 +126,65 @@ describe("LlmJudge", () => {
     expect(down.requests).toHaveLength(3);
   });
 
-  it("protocol (local chat-completions server): 401 fails at once with an AuthError, 404 names the base URL option, 400 leaves the item unjudged", async () => {
-    const { relevant } = pickTexts();
-    const refused = await server({ script: () => ({ status: 401 }) });
-    await expect(judgeFor(refused).judge([item(relevant), item(relevant, "other")])).rejects.toBeInstanceOf(AuthError);
-    expect(refused.requests.length).toBeLessThanOrEqual(2);
+  it(
+    "protocol (local chat-completions server): 401 fails at once with an AuthError, " +
+      "404 names the base URL option, 400 leaves the item unjudged",
+    async () => {
+      const { relevant } = pickTexts();
+      const refused = await server({ script: () => ({ status: 401 }) });
+      await expect(judgeFor(refused).judge([item(relevant), item(relevant, "other")])).rejects.toBeInstanceOf(AuthError);
+      expect(refused.requests.length).toBeLessThanOrEqual(2);
 
-    const missing = await server({ script: () => ({ status: 404 }) });
-    const notFound = await judgeFor(missing)
-      .judge([item(relevant)])
-      .catch((error: unknown) => error);
-    expect(notFound).toBeInstanceOf(BadOptionError);
-    expect((notFound as HardnegError).location.option).toBe("--judge-base-url");
+      const missing = await server({ script: () => ({ status: 404 }) });
+      const notFound = await judgeFor(missing)
+        .judge([item(relevant)])
+        .catch((error: unknown) => error);
+      expect(notFound).toBeInstanceOf(BadOptionError);
+      expect((notFound as HardnegError).location.option).toBe("--judge-base-url");
 
-    const tooLong = await server({
-      script: (index) => (index === 0 ? { status: 400, body: '{"error":{"message":"context length exceeded"}}' } : undefined),
-    });
-    const verdicts = await judgeFor(tooLong, { concurrency: 1 }).judge([item(relevant), item(relevant, "second")]);
-    expect(verdicts[0]!.relevant).toBeNull();
-    expect(verdicts[0]!.reason).toContain("context length exceeded");
-    expect(verdicts[1]!.relevant).toBe(true);
-  });
+      const tooLong = await server({
+        script: (index) => (index === 0 ? { status: 400, body: '{"error":{"message":"context length exceeded"}}' } : undefined),
+      });
+      const verdicts = await judgeFor(tooLong, { concurrency: 1 }).judge([item(relevant), item(relevant, "second")]);
+      expect(verdicts[0]!.relevant).toBeNull();
+      expect(verdicts[0]!.reason).toContain("context length exceeded");
+      expect(verdicts[1]!.relevant).toBe(true);
+    },
+  );
 
-  it("protocol (local chat-completions server): the API key never appears in errors, verdicts or cache records, even when the server echoes it", async () => {
-    const { relevant } = pickTexts();
-    // A misbehaving proxy that echoes the Authorization header everywhere it can.
-    const echo = (request: { authorization: string | undefined }) => `auth was ${request.authorization}`;
-    const echoing = await server({
-      script: (index, request) => (index % 2 === 0 ? { content: echo(request) } : { status: 400, body: echo(request) }),
-    });
-    const store = new MemoryStore();
-    const judge = judgeFor(echoing, { malformedRetries: 0, concurrency: 1 });
-    const { verdicts } = await judgeWithCache(judge, [item(relevant, "a"), item(relevant, "b")], new StoreVerdictCache(store));
-    expect(echoing.requests[0]!.authorization).toBe(`Bearer ${SECRET}`);
-    expect(JSON.stringify(verdicts)).not.toContain(SECRET);
-    expect(JSON.stringify(verdicts)).toContain("[redacted]");
+  it(
+    "protocol (local chat-completions server): the API key never appears in errors, " +
+      "verdicts or cache records, even when the server echoes it",
+    async () => {
+      const { relevant } = pickTexts();
+      // A misbehaving proxy that echoes the Authorization header everywhere it can.
+      const echo = (request: { authorization: string | undefined }) => `auth was ${request.authorization}`;
+      const echoing = await server({
+        script: (index, request) => (index % 2 === 0 ? { content: echo(request) } : { status: 400, body: echo(request) }),
+      });
+      const store = new MemoryStore();
+      const judge = judgeFor(echoing, { malformedRetries: 0, concurrency: 1 });
+      const { verdicts } = await judgeWithCache(judge, [item(relevant, "a"), item(relevant, "b")], new StoreVerdictCache(store));
+      expect(echoing.requests[0]!.authorization).toBe(`Bearer ${SECRET}`);
+      expect(JSON.stringify(verdicts)).not.toContain(SECRET);
+      expect(JSON.stringify(verdicts)).toContain("[redacted]");
 
-    const failing = await server({ script: (_, request) => ({ status: 500, body: echo(request) }) });
-    const error = await judgeFor(failing, { retries: 1 })
-      .judge([item(relevant)])
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectionError);
-    expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain(SECRET);
-    expect(JSON.stringify(judge)).not.toContain(SECRET);
+      const failing = await server({ script: (_, request) => ({ status: 500, body: echo(request) }) });
+      const error = await judgeFor(failing, { retries: 1 })
+        .judge([item(relevant)])
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain(SECRET);
+      expect(JSON.stringify(judge)).not.toContain(SECRET);
 
-    const answering = await server();
-    await judgeWithCache(judgeFor(answering), [item(relevant, "c")], new StoreVerdictCache(store));
-    const cached = [];
-    for await (const batch of store.iterate(JUDGEMENTS_COLLECTION)) cached.push(...batch);
-    expect(cached).toHaveLength(1);
-    expect(JSON.stringify(cached)).not.toContain(SECRET);
-  });
+      const answering = await server();
+      await judgeWithCache(judgeFor(answering), [item(relevant, "c")], new StoreVerdictCache(store));
+      const cached = [];
+      for await (const batch of store.iterate(JUDGEMENTS_COLLECTION)) cached.push(...batch);
+      expect(cached).toHaveLength(1);
+      expect(JSON.stringify(cached)).not.toContain(SECRET);
+    },
+  );
 
   it("protocol (local chat-completions server): URL credentials and tokens a proxy echoes never reach verdicts or errors", async () => {
     const { relevant } = pickTexts();
@@ -207,27 +219,35 @@ describe("LlmJudge", () => {
 });
 
 describe("judgeWithCache", () => {
-  it("protocol (local chat-completions server): a repeated run answers every judged pair from the cache and re-asks only unjudged ones", async () => {
-    const { relevant, notRelevant } = pickTexts();
-    // The third request answers garbage once: that pair stays unjudged and is not cached.
-    const testServer = await server({
-      script: (index, request) => (request.candidateText === "flaky" && index < 10 ? { content: "maybe" } : undefined),
-    });
-    const store = new MemoryStore();
-    const judge = judgeFor(testServer, { malformedRetries: 0 });
-    const items = [item(relevant, "r"), item(notRelevant, "n"), item("flaky", "f"), item(relevant, "r-again")];
-    const first = await judgeWithCache(judge, items, new StoreVerdictCache(store));
-    expect(first.stats).toMatchObject({ items: 4, cache_hits: 0, judge_calls: 3, verdicts: { relevant: 2, not_relevant: 1, unjudged: 1 } });
-    expect(testServer.requests).toHaveLength(3);
+  it(
+    "protocol (local chat-completions server): " + "a repeated run answers every judged pair from the cache and re-asks only unjudged ones",
+    async () => {
+      const { relevant, notRelevant } = pickTexts();
+      // The third request answers garbage once: that pair stays unjudged and is not cached.
+      const testServer = await server({
+        script: (index, request) => (request.candidateText === "flaky" && index < 10 ? { content: "maybe" } : undefined),
+      });
+      const store = new MemoryStore();
+      const judge = judgeFor(testServer, { malformedRetries: 0 });
+      const items = [item(relevant, "r"), item(notRelevant, "n"), item("flaky", "f"), item(relevant, "r-again")];
+      const first = await judgeWithCache(judge, items, new StoreVerdictCache(store));
+      expect(first.stats).toMatchObject({
+        items: 4,
+        cache_hits: 0,
+        judge_calls: 3,
+        verdicts: { relevant: 2, not_relevant: 1, unjudged: 1 },
+      });
+      expect(testServer.requests).toHaveLength(3);
 
-    const second = await judgeWithCache(judge, items, new StoreVerdictCache(store));
-    expect(second.stats).toMatchObject({ cache_hits: 3, judge_calls: 1, verdicts: { relevant: 2, not_relevant: 1, unjudged: 1 } });
-    expect(testServer.requests.slice(3).map((request) => request.candidateText)).toEqual(["flaky"]);
-    expect(second.verdicts.map((verdict) => verdict.relevant)).toEqual([true, false, null, true]);
+      const second = await judgeWithCache(judge, items, new StoreVerdictCache(store));
+      expect(second.stats).toMatchObject({ cache_hits: 3, judge_calls: 1, verdicts: { relevant: 2, not_relevant: 1, unjudged: 1 } });
+      expect(testServer.requests.slice(3).map((request) => request.candidateText)).toEqual(["flaky"]);
+      expect(second.verdicts.map((verdict) => verdict.relevant)).toEqual([true, false, null, true]);
 
-    // Another prompt version is another question: nothing is reused.
-    const otherVersion = Object.assign(Object.create(judge) as LlmJudge, { version: "hardneg-judge-v0" });
-    const third = await judgeWithCache(otherVersion, items.slice(0, 2), new StoreVerdictCache(store));
-    expect(third.stats.cache_hits).toBe(0);
-  });
+      // Another prompt version is another question: nothing is reused.
+      const otherVersion = Object.assign(Object.create(judge) as LlmJudge, { version: "hardneg-judge-v0" });
+      const third = await judgeWithCache(otherVersion, items.slice(0, 2), new StoreVerdictCache(store));
+      expect(third.stats.cache_hits).toBe(0);
+    },
+  );
 });

@@ -41,20 +41,24 @@ function item(queryId: string, candidateText: string): JudgeItem {
 }
 
 describe("RerankJudge", () => {
-  it("protocol (local rerank server): scores golds and candidates in one request per query and compares with the gold's score × threshold", async () => {
-    const testServer = await server();
-    const items = [item("q1", relevantTexts[0]!), item("q2", otherTexts[0]!), item("q1", otherTexts[1]!)];
-    const verdicts = await judgeFor(testServer).judge(items);
-    expect(verdicts.map((verdict) => verdict.relevant)).toEqual([true, false, false]);
-    expect(verdicts[0]!.score).toBe(RELEVANT_SCORE);
-    expect(verdicts[1]!.score).toBe(NOT_RELEVANT_SCORE);
-    expect(verdicts[0]!.reason).toContain("threshold 0.9");
-    expect(testServer.requests).toHaveLength(2);
-    const first = testServer.requests.find((request) => request.body.query === "query q1")!;
-    expect(first.path).toBe("/v1/rerank");
-    expect(first.body).toMatchObject({ model: "test-reranker", documents: ["gold of q1", relevantTexts[0], otherTexts[1]], top_n: 3 });
-    expect(first.authorization).toBe("Bearer rk-secret");
-  });
+  it(
+    "protocol (local rerank server): scores golds and candidates in one " +
+      "request per query and compares with the gold's score × threshold",
+    async () => {
+      const testServer = await server();
+      const items = [item("q1", relevantTexts[0]!), item("q2", otherTexts[0]!), item("q1", otherTexts[1]!)];
+      const verdicts = await judgeFor(testServer).judge(items);
+      expect(verdicts.map((verdict) => verdict.relevant)).toEqual([true, false, false]);
+      expect(verdicts[0]!.score).toBe(RELEVANT_SCORE);
+      expect(verdicts[1]!.score).toBe(NOT_RELEVANT_SCORE);
+      expect(verdicts[0]!.reason).toContain("threshold 0.9");
+      expect(testServer.requests).toHaveLength(2);
+      const first = testServer.requests.find((request) => request.body.query === "query q1")!;
+      expect(first.path).toBe("/v1/rerank");
+      expect(first.body).toMatchObject({ model: "test-reranker", documents: ["gold of q1", relevantTexts[0], otherTexts[1]], top_n: 3 });
+      expect(first.authorization).toBe("Bearer rk-secret");
+    },
+  );
 
   it("protocol (local rerank server): the threshold decides; scores below zero are compared with the same margin", async () => {
     // Gold 0.95, candidate 0.2: relevant only with a threshold at most 0.2 / 0.95.
@@ -94,26 +98,29 @@ describe("RerankJudge", () => {
     expect(tei.requests[0]!.body).toEqual({ query: "query q", texts: ["gold of q", "a", "b"], raw_scores: false });
   });
 
-  it("protocol (local rerank server): a malformed answer is retried, then the query's items are unjudged; 429 and 500 are retried", async () => {
-    const malformed = await server({
-      script: () => ({ status: 200, body: JSON.stringify({ results: [{ index: 9, relevance_score: 1 }] }) }),
-    });
-    const verdicts = await judgeFor(malformed, { malformedRetries: 1 }).judge([item("q", "a"), item("q", "b")]);
-    expect(verdicts.every((verdict) => verdict.relevant === null && verdict.reason!.startsWith("unjudged: malformed rerank answer"))).toBe(
-      true,
-    );
-    expect(malformed.requests).toHaveLength(2);
+  it(
+    "protocol (local rerank server): a malformed answer is retried, " + "then the query's items are unjudged; 429 and 500 are retried",
+    async () => {
+      const malformed = await server({
+        script: () => ({ status: 200, body: JSON.stringify({ results: [{ index: 9, relevance_score: 1 }] }) }),
+      });
+      const verdicts = await judgeFor(malformed, { malformedRetries: 1 }).judge([item("q", "a"), item("q", "b")]);
+      expect(
+        verdicts.every((verdict) => verdict.relevant === null && verdict.reason!.startsWith("unjudged: malformed rerank answer")),
+      ).toBe(true);
+      expect(malformed.requests).toHaveLength(2);
 
-    const flaky = await server({
-      script: (index) => (index === 0 ? { status: 429, headers: { "retry-after": "0" } } : index === 1 ? { status: 502 } : undefined),
-    });
-    const recovered = await judgeFor(flaky).judge([item("q", relevantTexts[0]!)]);
-    expect(recovered[0]!.relevant).toBe(true);
-    expect(flaky.requests).toHaveLength(3);
+      const flaky = await server({
+        script: (index) => (index === 0 ? { status: 429, headers: { "retry-after": "0" } } : index === 1 ? { status: 502 } : undefined),
+      });
+      const recovered = await judgeFor(flaky).judge([item("q", relevantTexts[0]!)]);
+      expect(recovered[0]!.relevant).toBe(true);
+      expect(flaky.requests).toHaveLength(3);
 
-    const down = await server({ script: () => ({ status: 500 }) });
-    await expect(judgeFor(down, { retries: 1 }).judge([item("q", "a")])).rejects.toBeInstanceOf(ConnectionError);
-  });
+      const down = await server({ script: () => ({ status: 500 }) });
+      await expect(judgeFor(down, { retries: 1 }).judge([item("q", "a")])).rejects.toBeInstanceOf(ConnectionError);
+    },
+  );
 
   it("estimates one request per query", () => {
     const judge = new RerankJudge({ baseUrl: "http://127.0.0.1:9/v1", model: "m" });

@@ -40,7 +40,8 @@ function parseGoldIdsCell(cell: string, key: string, location: RecordLocation): 
       parsed = parseJsonKeepingDigits(trimmed);
     } catch (error) {
       throw new BadInputError(
-        `"${key}" looks like a JSON array but is not valid JSON (${error instanceof Error ? error.message : String(error)}); write it as ["id1","id2"] or id1;id2`,
+        `"${key}" looks like a JSON array but is not valid JSON ` +
+          `(${error instanceof Error ? error.message : String(error)}); write it as ["id1","id2"] or id1;id2`,
         { ...location, cause: error },
       );
     }

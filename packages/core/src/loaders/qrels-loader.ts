@@ -52,7 +52,8 @@ export class QrelsTable implements Qrels {
       if (previous === grade) return;
       const previousLine = documentLines.get(documentId);
       throw new BadInputError(
-        `query "${queryId}" judges document "${documentId}" again with grade ${grade} (line ${previousLine} gave ${previous}); keep one row`,
+        `query "${queryId}" judges document "${documentId}" again with grade ${grade} ` +
+          `(line ${previousLine} gave ${previous}); keep one row`,
         { file: this.file, line },
       );
     }
@@ -96,7 +97,8 @@ export async function readQrels(file: string): Promise<Qrels> {
     firstRow = false;
     if (cells.length !== 3 && cells.length !== 4) {
       throw new BadInputError(
-        `row has ${cells.length} column${cells.length === 1 ? "" : "s"}; qrels rows are "query-id<TAB>corpus-id<TAB>score" (BEIR) or "query-id iteration doc-id relevance" (TREC)`,
+        `row has ${cells.length} column${cells.length === 1 ? "" : "s"}; ` +
+          `qrels rows are "query-id<TAB>corpus-id<TAB>score" (BEIR) or "query-id iteration doc-id relevance" (TREC)`,
         { file, line },
       );
     }

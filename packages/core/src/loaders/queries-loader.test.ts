@@ -111,7 +111,8 @@ describe("readQueries with qrels", () => {
     expect(queries).toEqual([{ id: "q1", text: "first", goldIds: ["d1", "d2"], grades: { d1: 2, d2: 1 } }]);
     expect(report).toMatchObject({ read: 3, kept: 1, notInSplit: 1, skipped: 1, qrelsQueriesMissing: 1 });
     expect(report.summary()).toBe(
-      `read 3, kept 1; skipped 1 (no gold ids: 1); 1 not in the qrels split; 1 qrels query missing from the queries file; first: ${file}:3 no gold ids`,
+      `read 3, kept 1; skipped 1 (no gold ids: 1); 1 not in the qrels split; ` +
+        `1 qrels query missing from the queries file; first: ${file}:3 no gold ids`,
     );
   });
 });

@@ -156,7 +156,8 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
   if (needsGoldScore && !capabilities.scoreDocumentsModes.includes(mode)) {
     const why = `no scoreDocuments in mode "${mode}"`;
     throw new UnsupportedCapabilityError(
-      `relativeMargin/absoluteMargin compare candidates with the gold's score, which this backend cannot give for golds outside the pool (${why}); use maxScore/minScore instead`,
+      `relativeMargin/absoluteMargin compare candidates with the gold's score, ` +
+        `which this backend cannot give for golds outside the pool (${why}); use maxScore/minScore instead`,
       { option: config.relativeMargin !== undefined ? "relativeMargin" : "absoluteMargin" },
     );
   }

@@ -175,7 +175,8 @@ async function judgeDrafts(
       },
     },
   );
-  const judgeCounters = (counters.judge ??= emptyJudgeCounters());
+  counters.judge ??= emptyJudgeCounters();
+  const judgeCounters = counters.judge;
   for (const [queryId, result] of judged) {
     for (const negative of [...result.negatives, ...result.relabelled]) countVerdict(judgeCounters.verdicts, negative.verdict);
     judgeCounters.verdicts.relevant += result.dropped;

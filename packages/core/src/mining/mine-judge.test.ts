@@ -114,30 +114,34 @@ describe("mine with a judge", () => {
     expect(judge.asked.filter((item) => item.queryId === "q1").map((item) => item.candidateId)).toEqual(["d2", "d3", "d4", "d5", "d6"]);
   });
 
-  it("relabel: relevant rows stay with relabel: true and become positives in exports; the query still gets N negatives; too many are reported", async () => {
-    const { store, config } = await fixture();
-    const judge = new SetJudge((item) => item.queryId === "q1" && ["d2", "d3", "d4"].includes(item.candidateId));
-    const report = await mine(config({ judge, judgePolicy: "relabel", maxRelabelled: 2 }));
-    const q1 = byQuery(await rows(store), "q1");
-    expect(ids(q1)).toEqual(["d5", "d6", "d7", "d2", "d3", "d4"]);
-    expect(q1.filter((row) => row.properties["relabel"] === true).map((row) => row.properties["hard_negative_id"])).toEqual([
-      "d2",
-      "d3",
-      "d4",
-    ]);
-    expect(q1.filter((row) => row.properties["relabel"] === true).every((row) => row.properties["is_relevant"] === true)).toBe(true);
-    expect(report.judge).toMatchObject({
-      negatives_relabelled: 3,
-      queries_over_relabel_limit: 1,
-      over_relabel_limit_examples: ["q1"],
-      max_relabelled: 2,
-    });
-    const output = join(folder, "relabel.jsonl");
-    await exportHardNegatives(store, "out", { format: "flagembedding", output });
-    const first = JSON.parse(readFileSync(output, "utf8").split("\n")[0]!);
-    expect(first.pos).toEqual(["coffee grind note 1", "coffee grind note 2", "coffee grind note 3", "coffee grind note 4"]);
-    expect(first.neg).toEqual(["coffee grind note 5", "coffee grind note 6", "coffee grind note 7"]);
-  });
+  it(
+    "relabel: relevant rows stay with relabel: true and become positives in exports; " +
+      "the query still gets N negatives; too many are reported",
+    async () => {
+      const { store, config } = await fixture();
+      const judge = new SetJudge((item) => item.queryId === "q1" && ["d2", "d3", "d4"].includes(item.candidateId));
+      const report = await mine(config({ judge, judgePolicy: "relabel", maxRelabelled: 2 }));
+      const q1 = byQuery(await rows(store), "q1");
+      expect(ids(q1)).toEqual(["d5", "d6", "d7", "d2", "d3", "d4"]);
+      expect(q1.filter((row) => row.properties["relabel"] === true).map((row) => row.properties["hard_negative_id"])).toEqual([
+        "d2",
+        "d3",
+        "d4",
+      ]);
+      expect(q1.filter((row) => row.properties["relabel"] === true).every((row) => row.properties["is_relevant"] === true)).toBe(true);
+      expect(report.judge).toMatchObject({
+        negatives_relabelled: 3,
+        queries_over_relabel_limit: 1,
+        over_relabel_limit_examples: ["q1"],
+        max_relabelled: 2,
+      });
+      const output = join(folder, "relabel.jsonl");
+      await exportHardNegatives(store, "out", { format: "flagembedding", output });
+      const first = JSON.parse(readFileSync(output, "utf8").split("\n")[0]!);
+      expect(first.pos).toEqual(["coffee grind note 1", "coffee grind note 2", "coffee grind note 3", "coffee grind note 4"]);
+      expect(first.neg).toEqual(["coffee grind note 5", "coffee grind note 6", "coffee grind note 7"]);
+    },
+  );
 
   it("drop stops at maxJudgedPerQuery, and the query is reported short", async () => {
     const { store, config } = await fixture();
@@ -218,7 +222,7 @@ describe("mine with the LLM judge over the local chat-completions server", () =>
 
     const resumed = await mine(config({ judge: llm(), judgePolicy: "drop", batchSize: 2, concurrency: 1 }));
     expect(resumed.batches_resumed).toBe(0);
-    const asked = server.requests.map((request) => `${request.body.messages[1].content}`);
+    const asked = server.requests.map((request) => `${request.body.messages![1]!.content}`);
     expect(new Set(asked).size).toBe(asked.length);
     expect(resumed.judge!.cache_hits).toBe(askedBeforeKill);
     expect(resumed.judge!.judge_calls).toBe(asked.length - askedBeforeKill);

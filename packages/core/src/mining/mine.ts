@@ -235,7 +235,8 @@ async function requireCollection(store: Store, name: string, hint: string): Prom
 async function readCorpusIds(store: Store | undefined, collection: string, idKey: string): Promise<string[]> {
   if (store === undefined) {
     throw new UnsupportedCapabilityError(
-      `padding with random documents reads the corpus "${collection}", which the search-only backend does not let core read; load the corpus into the store too, or use shortfall "keep-fewer" (CLI: --shortfall keep-fewer)`,
+      `padding with random documents reads the corpus "${collection}", which the search-only backend does not let core read; ` +
+        `load the corpus into the store too, or use shortfall "keep-fewer" (CLI: --shortfall keep-fewer)`,
       { option: "shortfall" },
     );
   }

@@ -24,7 +24,8 @@ export function queryFromRecord(record: StoredRecord, collection: QueriesCollect
   const text = properties[collection.queryContentKey];
   if (text === undefined || text === null) {
     throw new BadInputError(
-      `record "${record.id}" has no key "${collection.queryContentKey}" (keys: ${Object.keys(properties).join(", ")}); set queryContentKey to the property holding the query text`,
+      `record "${record.id}" has no key "${collection.queryContentKey}" ` +
+        `(keys: ${Object.keys(properties).join(", ")}); set queryContentKey to the property holding the query text`,
       { collection: collection.collectionName },
     );
   }
@@ -42,7 +43,8 @@ function goldIdsOf(record: StoredRecord, collection: QueriesCollection): string[
   const value = record.properties[collection.goldIdsKey];
   if (value === undefined || value === null) {
     throw new BadInputError(
-      `record "${record.id}" has no key "${collection.goldIdsKey}" (keys: ${Object.keys(record.properties).join(", ")}); set goldIdsKey to the property holding the gold document ids`,
+      `record "${record.id}" has no key "${collection.goldIdsKey}" ` +
+        `(keys: ${Object.keys(record.properties).join(", ")}); set goldIdsKey to the property holding the gold document ids`,
       { collection: collection.collectionName },
     );
   }

@@ -120,7 +120,8 @@ export function mergeCounters(target: RunCounters, source: RunCounters): void {
     target.metric_sums[key] += source.metric_sums[key];
   }
   if (source.judge !== undefined) {
-    const judge = (target.judge ??= emptyJudgeCounters());
+    target.judge ??= emptyJudgeCounters();
+    const judge = target.judge;
     for (const key of Object.keys(judge.verdicts) as (keyof VerdictCounts)[]) judge.verdicts[key] += source.judge.verdicts[key];
     judge.negatives_dropped += source.judge.negatives_dropped;
     judge.negatives_relabelled += source.judge.negatives_relabelled;

@@ -120,22 +120,25 @@ export function registerCollectionTests(context: () => SuiteContext): void {
     await engine.deleteCollection(scratchCollection);
   });
 
-  it("hasCollection, describeCollection and count follow create, upsert and delete; deleting a missing collection does nothing", async () => {
-    const { engine, scratchCollection } = context();
-    await engine.deleteCollection(scratchCollection);
-    expect(await engine.hasCollection(scratchCollection), "hasCollection before create").toBe(false);
-    expect(await engine.describeCollection(scratchCollection), "describeCollection before create").toBeUndefined();
-    await engine.createCollection({ name: scratchCollection, kind: "records" });
-    expect(await engine.hasCollection(scratchCollection), "hasCollection after create").toBe(true);
-    expect(await engine.count(scratchCollection), "count after create").toBe(0);
-    await engine.upsert(scratchCollection, recordsOf(3, "scratch"));
-    expect(await engine.count(scratchCollection), "count after upserting 3").toBe(3);
-    await engine.deleteCollection(scratchCollection);
-    expect(await engine.hasCollection(scratchCollection), "hasCollection after delete").toBe(false);
-    expect(await engine.describeCollection(scratchCollection), "describeCollection after delete").toBeUndefined();
-    await engine.deleteCollection(scratchCollection);
-    expect(await engine.hasCollection(scratchCollection), "hasCollection after deleting a missing collection").toBe(false);
-  });
+  it(
+    "hasCollection, describeCollection and count follow create, " + "upsert and delete; deleting a missing collection does nothing",
+    async () => {
+      const { engine, scratchCollection } = context();
+      await engine.deleteCollection(scratchCollection);
+      expect(await engine.hasCollection(scratchCollection), "hasCollection before create").toBe(false);
+      expect(await engine.describeCollection(scratchCollection), "describeCollection before create").toBeUndefined();
+      await engine.createCollection({ name: scratchCollection, kind: "records" });
+      expect(await engine.hasCollection(scratchCollection), "hasCollection after create").toBe(true);
+      expect(await engine.count(scratchCollection), "count after create").toBe(0);
+      await engine.upsert(scratchCollection, recordsOf(3, "scratch"));
+      expect(await engine.count(scratchCollection), "count after upserting 3").toBe(3);
+      await engine.deleteCollection(scratchCollection);
+      expect(await engine.hasCollection(scratchCollection), "hasCollection after delete").toBe(false);
+      expect(await engine.describeCollection(scratchCollection), "describeCollection after delete").toBeUndefined();
+      await engine.deleteCollection(scratchCollection);
+      expect(await engine.hasCollection(scratchCollection), "hasCollection after deleting a missing collection").toBe(false);
+    },
+  );
 
   it(
     "every name core refuses (outside COLLECTION_NAME_PATTERN) is refused with BadOptionError (option collection) by every method taking " +
@@ -172,28 +175,32 @@ export function registerCollectionTests(context: () => SuiteContext): void {
     },
   );
 
-  it("portable names (PORTABLE_COLLECTION_NAME_PATTERN) are accepted as distinct collections: created, written, counted, read and deleted", async () => {
-    const { engine, portableCollections } = context();
-    for (const name of portableCollections) {
-      expect(PORTABLE_COLLECTION_NAME_PATTERN.test(name), `${name} is a portable name (a test fixture check)`).toBe(true);
-      await engine.deleteCollection(name);
-    }
-    // A different number of records in each, so two names an engine maps to one collection show.
-    for (const [position, name] of portableCollections.entries()) {
-      await engine.createCollection({ name, kind: "records" });
-      await engine.upsert(name, recordsOf(position + 1, name));
-    }
-    for (const [position, name] of portableCollections.entries()) {
-      expect(await engine.describeCollection(name), `describeCollection("${name}")`).toMatchObject({ name, kind: "records" });
-      expect(await engine.count(name), `count("${name}")`).toBe(position + 1);
-      const records = await getRecordsChecked(engine, name, ["record-0"], name);
-      expect(records.get("record-0")?.properties.version, `getRecords("${name}") reads its own records`).toBe(name);
-    }
-    for (const name of portableCollections) {
-      await engine.deleteCollection(name);
-      expect(await engine.hasCollection(name), `hasCollection("${name}") after delete`).toBe(false);
-    }
-  });
+  it(
+    "portable names (PORTABLE_COLLECTION_NAME_PATTERN) " +
+      "are accepted as distinct collections: created, written, counted, read and deleted",
+    async () => {
+      const { engine, portableCollections } = context();
+      for (const name of portableCollections) {
+        expect(PORTABLE_COLLECTION_NAME_PATTERN.test(name), `${name} is a portable name (a test fixture check)`).toBe(true);
+        await engine.deleteCollection(name);
+      }
+      // A different number of records in each, so two names an engine maps to one collection show.
+      for (const [position, name] of portableCollections.entries()) {
+        await engine.createCollection({ name, kind: "records" });
+        await engine.upsert(name, recordsOf(position + 1, name));
+      }
+      for (const [position, name] of portableCollections.entries()) {
+        expect(await engine.describeCollection(name), `describeCollection("${name}")`).toMatchObject({ name, kind: "records" });
+        expect(await engine.count(name), `count("${name}")`).toBe(position + 1);
+        const records = await getRecordsChecked(engine, name, ["record-0"], name);
+        expect(records.get("record-0")?.properties.version, `getRecords("${name}") reads its own records`).toBe(name);
+      }
+      for (const name of portableCollections) {
+        await engine.deleteCollection(name);
+        expect(await engine.hasCollection(name), `hasCollection("${name}") after delete`).toBe(false);
+      }
+    },
+  );
 }
 
 /** A documents spec with the fixture's keys. */

@@ -54,9 +54,9 @@ export function registerSearchTests(options: ConformanceOptions, context: () => 
       singles.forEach((single, index) => {
         const batched = batch[index]!;
         expect(idsOf(batched), `batch position ${index}: ids`).toEqual(idsOf(single));
-        batched.forEach((hit, position) =>
-          expectSameScore(hit.score, single[position]!.score, tolerance, `batch position ${index}, "${hit.id}"`),
-        );
+        batched.forEach((hit, position) => {
+          expectSameScore(hit.score, single[position]!.score, tolerance, `batch position ${index}, "${hit.id}"`);
+        });
       });
     });
 
@@ -65,19 +65,22 @@ export function registerSearchTests(options: ConformanceOptions, context: () => 
     if (mode === "hybrid") registerHybridTests(modeTest);
   }
 
-  it("search: a batch larger than capabilities().maxBatchSize gets one hit list per request, each equal to the single request's", async () => {
-    const { engine, target, fixture } = context();
-    const capabilities = engine.capabilities();
-    const mode = capabilities.modes[0]!;
-    const requests = requestsOf(context());
-    const size = Math.min(capabilities.maxBatchSize, 512) + 1;
-    const batch = Array.from({ length: size }, (_, position) => requests[position % requests.length]!);
-    const lists = await searchChecked(engine, target, batch, optionsFor(mode, 5), `${mode}, ${size} requests`);
-    const singles = await searchChecked(engine, target, requests, optionsFor(mode, 5), `${mode}, the ${fixture.queries.length} queries`);
-    lists.forEach((hits, position) =>
-      expect(idsOf(hits), `${mode}, request ${position}`).toEqual(idsOf(singles[position % requests.length])),
-    );
-  });
+  it(
+    "search: a batch larger than capabilities().maxBatchSize gets " + "one hit list per request, each equal to the single request's",
+    async () => {
+      const { engine, target, fixture } = context();
+      const capabilities = engine.capabilities();
+      const mode = capabilities.modes[0]!;
+      const requests = requestsOf(context());
+      const size = Math.min(capabilities.maxBatchSize, 512) + 1;
+      const batch = Array.from({ length: size }, (_, position) => requests[position % requests.length]!);
+      const lists = await searchChecked(engine, target, batch, optionsFor(mode, 5), `${mode}, ${size} requests`);
+      const singles = await searchChecked(engine, target, requests, optionsFor(mode, 5), `${mode}, the ${fixture.queries.length} queries`);
+      lists.forEach((hits, position) => {
+        expect(idsOf(hits), `${mode}, request ${position}`).toEqual(idsOf(singles[position % requests.length]));
+      });
+    },
+  );
 
   it("search refuses each mode capabilities() does not claim with UnsupportedCapabilityError (option mode)", async ({ skip }) => {
     const { engine, target, fixture } = context();
@@ -116,9 +119,9 @@ function registerBm25Tests(modeTest: ModeTest): void {
         optionsFor("bm25", 3),
         "title words",
       );
-      probes.forEach(({ word, id }, index) =>
-        expect(idsOf(lists[index])[0], `"${word}" (only in the title of "${id}"): first hit`).toBe(id),
-      );
+      probes.forEach(({ word, id }, index) => {
+        expect(idsOf(lists[index])[0], `"${word}" (only in the title of "${id}"): first hit`).toBe(id);
+      });
     },
   );
 
@@ -138,9 +141,9 @@ function registerVectorTests(modeTest: ModeTest): void {
       const otherText = (document: (typeof documents)[number]) => documents[(documents.indexOf(document) + 20) % documents.length]!.text;
       const requests: SearchRequest[] = probes.map((document) => ({ text: otherText(document), vector: [...document.vector] }));
       const lists = await searchChecked(engine, target, requests, optionsFor("vector", 3), "own vectors");
-      lists.forEach((hits, index) =>
-        expect(idsOf(hits)[0], `the vector of "${probes[index]!.id}" with another document's text: first hit`).toBe(probes[index]!.id),
-      );
+      lists.forEach((hits, index) => {
+        expect(idsOf(hits)[0], `the vector of "${probes[index]!.id}" with another document's text: first hit`).toBe(probes[index]!.id);
+      });
     },
   );
 }

@@ -48,29 +48,33 @@ export function registerStoreTests(context: () => SuiteContext): void {
     expect((await getRecordsChecked(engine, docs, [], "no ids")).size, "getRecords of no ids").toBe(0);
   });
 
-  it("iterate yields every record exactly once, in batches of exactly batchSize (the last one smaller), in the same order on every pass", async () => {
-    const { engine, docsCollection, fixture } = context();
-    const total = fixture.documents.length;
-    const expectedIds = fixture.documents.map((document) => `record-${document.id}`).sort();
-    for (const batchSize of [7, 1, 40, 1000]) {
-      const passes: string[][] = [];
-      for (const pass of [1, 2]) {
-        const batches = await iterateChecked(engine, docsCollection.collectionName, batchSize, `batchSize ${batchSize}, pass ${pass}`);
-        const expectedSizes = [
-          ...new Array<number>(Math.floor(total / batchSize)).fill(batchSize),
-          ...(total % batchSize === 0 ? [] : [total % batchSize]),
-        ];
-        expect(
-          batches.map((batch) => batch.length),
-          `batchSize ${batchSize}, pass ${pass}: batch sizes`,
-        ).toEqual(expectedSizes);
-        const ids = batches.flat().map((record) => record.id);
-        expect([...ids].sort(), `batchSize ${batchSize}, pass ${pass}: every record exactly once`).toEqual(expectedIds);
-        passes.push(ids);
+  it(
+    "iterate yields every record exactly once, in batches of exactly batchSize " +
+      "(the last one smaller), in the same order on every pass",
+    async () => {
+      const { engine, docsCollection, fixture } = context();
+      const total = fixture.documents.length;
+      const expectedIds = fixture.documents.map((document) => `record-${document.id}`).sort();
+      for (const batchSize of [7, 1, 40, 1000]) {
+        const passes: string[][] = [];
+        for (const pass of [1, 2]) {
+          const batches = await iterateChecked(engine, docsCollection.collectionName, batchSize, `batchSize ${batchSize}, pass ${pass}`);
+          const expectedSizes = [
+            ...new Array<number>(Math.floor(total / batchSize)).fill(batchSize),
+            ...(total % batchSize === 0 ? [] : [total % batchSize]),
+          ];
+          expect(
+            batches.map((batch) => batch.length),
+            `batchSize ${batchSize}, pass ${pass}: batch sizes`,
+          ).toEqual(expectedSizes);
+          const ids = batches.flat().map((record) => record.id);
+          expect([...ids].sort(), `batchSize ${batchSize}, pass ${pass}: every record exactly once`).toEqual(expectedIds);
+          passes.push(ids);
+        }
+        expect(passes[1], `batchSize ${batchSize}: the second pass in the order of the first`).toEqual(passes[0]);
       }
-      expect(passes[1], `batchSize ${batchSize}: the second pass in the order of the first`).toEqual(passes[0]);
-    }
-  });
+    },
+  );
 
   it("iterate stops when the consumer stops, after the batches read", async () => {
     const { engine, docsCollection } = context();
@@ -141,22 +145,25 @@ export function registerStoreTests(context: () => SuiteContext): void {
     await engine.deleteCollection(scratchCollection);
   });
 
-  it("upsert stores a copy: changing records after upsert, or records returned by getRecords and iterate, changes nothing stored", async () => {
-    const { engine, scratchCollection } = context();
-    await engine.deleteCollection(scratchCollection);
-    await engine.createCollection({ name: scratchCollection, kind: "records" });
-    const written = recordsOf(2, "original");
-    const expected = structuredClone(written);
-    await engine.upsert(scratchCollection, written);
-    written[0]!.properties.version = "changed after upsert";
-    (written[1]!.properties.tags as string[]).push("pushed after upsert");
-    const fetched = await getRecordsChecked(engine, scratchCollection, ["record-0"], "fetched");
-    fetched.get("record-0")!.properties.version = "changed after getRecords";
-    for (const batch of await iterateChecked(engine, scratchCollection, 10, "iterated"))
-      for (const record of batch) (record.properties.nested as Record<string, unknown>).changed = true;
-    const stored = await getRecordsChecked(engine, scratchCollection, ["record-0", "record-1"], "stored");
-    expect(stored.get("record-0")?.properties, "record-0 as written").toEqual(expected[0]!.properties);
-    expect(stored.get("record-1")?.properties, "record-1 as written").toEqual(expected[1]!.properties);
-    await engine.deleteCollection(scratchCollection);
-  });
+  it(
+    "upsert stores a copy: changing records after upsert, " + "or records returned by getRecords and iterate, changes nothing stored",
+    async () => {
+      const { engine, scratchCollection } = context();
+      await engine.deleteCollection(scratchCollection);
+      await engine.createCollection({ name: scratchCollection, kind: "records" });
+      const written = recordsOf(2, "original");
+      const expected = structuredClone(written);
+      await engine.upsert(scratchCollection, written);
+      written[0]!.properties.version = "changed after upsert";
+      (written[1]!.properties.tags as string[]).push("pushed after upsert");
+      const fetched = await getRecordsChecked(engine, scratchCollection, ["record-0"], "fetched");
+      fetched.get("record-0")!.properties.version = "changed after getRecords";
+      for (const batch of await iterateChecked(engine, scratchCollection, 10, "iterated"))
+        for (const record of batch) (record.properties.nested as Record<string, unknown>).changed = true;
+      const stored = await getRecordsChecked(engine, scratchCollection, ["record-0", "record-1"], "stored");
+      expect(stored.get("record-0")?.properties, "record-0 as written").toEqual(expected[0]!.properties);
+      expect(stored.get("record-1")?.properties, "record-1 as written").toEqual(expected[1]!.properties);
+      await engine.deleteCollection(scratchCollection);
+    },
+  );
 }

@@ -51,42 +51,45 @@ export function describeDocumentVectors(options: DocumentVectorsOptions): void {
       }
     });
 
-    it("a corpus loaded without vectors refuses vector search; loaded again with an embedder it serves it; another embedder is refused", async () => {
-      const plain = await open();
-      await plain.deleteCollection(options.collection);
-      await plain.createCollection({
-        name: options.collection,
-        kind: "documents",
-        target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
-      });
-      await plain.upsert(options.collection, records);
+    it(
+      "a corpus loaded without vectors refuses vector search; " + "loaded again with an embedder it serves it; another embedder is refused",
+      async () => {
+        const plain = await open();
+        await plain.deleteCollection(options.collection);
+        await plain.createCollection({
+          name: options.collection,
+          kind: "documents",
+          target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+        });
+        await plain.upsert(options.collection, records);
 
-      const embedder = new FixtureEmbedder();
-      const withEmbedder = await open(embedder);
-      const probe = documents[3]!;
-      const probeText = probe.title === undefined ? probe.text : `${probe.title} ${probe.text}`;
-      await expectHardnegError(
-        () => withEmbedder.search(target, [{ text: probeText }], { mode: "vector", k: 3 }),
-        ["UNSUPPORTED_CAPABILITY"],
-        "vector search on a corpus without vectors",
-      );
+        const embedder = new FixtureEmbedder();
+        const withEmbedder = await open(embedder);
+        const probe = documents[3]!;
+        const probeText = probe.title === undefined ? probe.text : `${probe.title} ${probe.text}`;
+        await expectHardnegError(
+          () => withEmbedder.search(target, [{ text: probeText }], { mode: "vector", k: 3 }),
+          ["UNSUPPORTED_CAPABILITY"],
+          "vector search on a corpus without vectors",
+        );
 
-      await withEmbedder.upsert(options.collection, records);
-      expect(embedder.embeddedDocuments, "documents embedded when loaded again with the embedder").toBe(records.length);
-      const [hits] = await withEmbedder.search(target, [{ text: probeText }], { mode: "vector", k: 3 });
-      expect(hits?.[0]?.id, "a document's own text finds it first").toBe(probe.id);
+        await withEmbedder.upsert(options.collection, records);
+        expect(embedder.embeddedDocuments, "documents embedded when loaded again with the embedder").toBe(records.length);
+        const [hits] = await withEmbedder.search(target, [{ text: probeText }], { mode: "vector", k: 3 });
+        expect(hits?.[0]?.id, "a document's own text finds it first").toBe(probe.id);
 
-      const otherModel = await open(new FixtureEmbedder("fixture:another-model"));
-      await expectHardnegError(
-        () => otherModel.search(target, [{ text: probeText }], { mode: "vector", k: 3 }),
-        ["BAD_OPTION"],
-        "vector search with another embedder",
-      );
-      await expectHardnegError(
-        () => otherModel.upsert(options.collection, records.slice(0, 1)),
-        ["BAD_OPTION"],
-        "writing another embedder's vectors",
-      );
-    });
+        const otherModel = await open(new FixtureEmbedder("fixture:another-model"));
+        await expectHardnegError(
+          () => otherModel.search(target, [{ text: probeText }], { mode: "vector", k: 3 }),
+          ["BAD_OPTION"],
+          "vector search with another embedder",
+        );
+        await expectHardnegError(
+          () => otherModel.upsert(options.collection, records.slice(0, 1)),
+          ["BAD_OPTION"],
+          "writing another embedder's vectors",
+        );
+      },
+    );
   });
 }

@@ -25,7 +25,8 @@ export function liveEngineUrl(variable: string, engine: string, options: LiveEng
   if (value !== undefined && value !== "") return { value, skip: false };
   if (options.required ?? process.env["HARDNEG_REQUIRE_LIVE_ENGINES"] === "1") {
     throw new Error(
-      `HARDNEG_REQUIRE_LIVE_ENGINES=1 but ${variable} is not set: start ${engine} with "bash scripts/engines.sh up" and export the URL it prints`,
+      `HARDNEG_REQUIRE_LIVE_ENGINES=1 but ${variable} is not set: ` +
+        `start ${engine} with "bash scripts/engines.sh up" and export the URL it prints`,
     );
   }
   // `bash scripts/engines.sh up` starts the engines a run may require; others are the user's to start.

@@ -103,7 +103,9 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
 
     function ndcgOf(rankings: string[][]): number {
       const metrics = new MetricsAccumulator();
-      rankings.forEach((ids, index) => metrics.add(ids, queries[index]!.grades));
+      rankings.forEach((ids, index) => {
+        metrics.add(ids, queries[index]!.grades);
+      });
       return metrics.summary().ndcg_at_10;
     }
 
@@ -139,11 +141,13 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
       const engineNdcg = ndcgOf(results.map((hits) => hits.map((hit) => hit.id)));
       const exactNdcg = ndcgOf(exact);
       console.info(
-        `[${options.name}] SciFact slice vector nDCG@10 ${engineNdcg.toFixed(3)} (exact cosine ${exactNdcg.toFixed(3)}), top-10 overlap with exact ${overlap.toFixed(3)}, largest score error ${scoreError.toExponential(1)}`,
+        `[${options.name}] SciFact slice vector nDCG@10 ${engineNdcg.toFixed(3)} (exact cosine ${exactNdcg.toFixed(3)}), ` +
+          `top-10 overlap with exact ${overlap.toFixed(3)}, largest score error ${scoreError.toExponential(1)}`,
       );
       // Vector scores are cosine similarities on every adapter, so margins and score filters mean the same everywhere.
       expect(scoreError, "largest difference between a vector score and exact cosine").toBeLessThan(1e-4);
-      // Approximate indexes (HNSW) may miss a neighbour now and then; a wrong vector (other text, other dimension, other metric) misses most.
+      // Approximate indexes (HNSW) may miss a neighbour now and then; a wrong vector (other text,
+      // other dimension, other metric) misses most.
       expect(overlap, "top-10 overlap with exact cosine").toBeGreaterThan(0.97);
       expect(Math.abs(engineNdcg - exactNdcg), "nDCG@10 difference from exact cosine").toBeLessThan(0.01);
     }, 180_000);
@@ -154,7 +158,8 @@ export function describeSciFactRetrieval(options: SciFactRetrievalOptions): void
       const relative = await ndcgAt10({ mode: "hybrid", k: 100, alpha: 0.5, fusion: "relative-score" });
       const rrf = await ndcgAt10({ mode: "hybrid", k: 100, alpha: 0.5, fusion: "rrf" });
       console.info(
-        `[${options.name}] SciFact slice nDCG@10: bm25 ${bm25.toFixed(3)}, vector ${vector.toFixed(3)}, hybrid relative-score ${relative.toFixed(3)}, hybrid rrf ${rrf.toFixed(3)}`,
+        `[${options.name}] SciFact slice nDCG@10: bm25 ${bm25.toFixed(3)}, vector ${vector.toFixed(3)}, ` +
+          `hybrid relative-score ${relative.toFixed(3)}, hybrid rrf ${rrf.toFixed(3)}`,
       );
       // Relative-score fusion of two decent, different lists beats the better one (by 0.06 on
       // Weaviate and Elasticsearch); a broken fusion (swapped alpha, lost hits, one list ignored)

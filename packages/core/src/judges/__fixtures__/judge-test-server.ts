@@ -10,11 +10,24 @@ import { afterEach } from "vitest";
  * failure modes (malformed answers, 429 with Retry-After, 500s, timeouts).
  */
 
+/**
+ * A request body as JSON-parsed: the fields the server and the tests read, for chat completions
+ * (model, messages) and rerank (query with documents, or TEI's texts).
+ */
+export interface JudgeRequestBody {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  query?: string;
+  documents?: string[];
+  texts?: string[];
+  [key: string]: unknown;
+}
+
 /** A request as the server received it. */
 export interface RecordedRequest {
   path: string;
   authorization: string | undefined;
-  body: Record<string, any>;
+  body: JudgeRequestBody;
   /** Chat: the candidate text shown in the prompt; rerank: undefined. */
   candidateText?: string;
   /** Chat: the query text shown in the prompt; rerank: undefined. */
@@ -85,9 +98,9 @@ export async function startJudgeTestServer(options: JudgeTestServerOptions = {})
 
   const server = createServer(async (incoming: IncomingMessage, response: ServerResponse) => {
     const text = await readBody(incoming);
-    let body: Record<string, any>;
+    let body: JudgeRequestBody;
     try {
-      body = JSON.parse(text) as Record<string, any>;
+      body = JSON.parse(text) as JudgeRequestBody;
     } catch {
       return send(response, 400, JSON.stringify({ error: { message: "body is not JSON" } }));
     }
