@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Format, lint and line length first: a second, not worth a test run when it fails.
+pnpm --silent lint
 pnpm test
