@@ -3,7 +3,7 @@ import {
   BadOptionError,
   ConnectionError,
   HardnegError,
-  checkDocumentVectors,
+  searchQueryVectors,
   chunked,
   createEngine,
   documentTextOf,
@@ -13,7 +13,6 @@ import {
   isTransientStatus,
   mapConcurrently,
   positiveIntegerOption,
-  queryVectorsOf,
   withDocumentVectors,
   withRetries,
   type CollectionSpec,
@@ -149,15 +148,8 @@ export class ElasticBackend implements EngineDriver {
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const k = options.k;
     const texts = requests.map((request) => request.text);
-    if (options.mode !== "bm25")
-      checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, {
-        component: COMPONENT,
-        collection: target.collection,
-      });
-    const vectors =
-      options.mode === "bm25"
-        ? undefined
-        : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
+    const where = { component: COMPONENT, collection: target.collection };
+    const vectors = await searchQueryVectors(options.mode, requests, this, this.embedder, where);
     if (options.mode === "hybrid") {
       // The rrf retriever is unweighted in 8.x, so it serves alpha 0.5 only; anything else,
       // or a cluster whose licence refuses it, fuses a BM25 and a kNN list with core's fuseHits.
@@ -212,11 +204,8 @@ export class ElasticBackend implements EngineDriver {
   ): Promise<Map<string, number>> {
     const text = request.text;
     const where = { component: COMPONENT, collection: target.collection };
-    if (options.mode === "vector") checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, where);
-    const body =
-      options.mode === "bm25"
-        ? bm25ScoreBody(target, text, ids)
-        : vectorScoreBody(target, this.vectorField, (await queryVectorsOf([request], [text], this.embedder, where))[0]!, ids);
+    const [vector] = (await searchQueryVectors(options.mode, [request], this, this.embedder, where)) ?? [];
+    const body = vector === undefined ? bm25ScoreBody(target, text, ids) : vectorScoreBody(target, this.vectorField, vector, ids);
     const [response] = await this.multiSearch(target.collection, [body], "score documents");
     return scoresOf(response!, target.idKey, options.mode === "vector" ? "knn-cosine" : "engine");
   }

@@ -1,8 +1,7 @@
 import {
   createEngine,
   documentFromProperties,
-  MissingCollectionError,
-  type CollectionSpec,
+  MemoryStoreDriver,
   type Doc,
   type DocumentTarget,
   type EngineDriver,
@@ -12,73 +11,22 @@ import {
   type Hit,
   type SearchOptions,
   type SearchRequest,
-  type SpecificationVersion,
   type StoredRecord,
 } from "@hardneg/core/adapter";
 import { SearchIndex } from "./search-index.js";
 
-/** A collection: its spec, its records by id (a Map keeps insertion order), and its search index once searched. */
-interface Collection {
-  spec: CollectionSpec;
-  records: Map<string, StoredRecord>;
-  index?: SearchIndex;
-}
-
 /**
- * An engine driver over MiniSearch: records in memory, BM25 search through a MiniSearch index
- * built on the first search of a collection and kept in step with every write after it. Core
- * checks every input before calling it (names, ids, modes, k) and every answer after.
+ * An engine driver over MiniSearch: records kept by core's `MemoryStoreDriver` (in memory, with
+ * atomic loads and batch commits), BM25 search through one MiniSearch index per collection,
+ * built on the first search and kept in step with every write after it. Core checks every input
+ * before calling it (names, ids, modes, k) and every answer after.
  */
-export class MiniSearchDriver implements EngineDriver {
-  readonly specificationVersion: SpecificationVersion = "v1";
-  readonly name = "minisearch";
+export class MiniSearchDriver extends MemoryStoreDriver implements EngineDriver {
   readonly modes = ["bm25"] as const;
-  private readonly collections = new Map<string, Collection>();
+  private readonly indexes = new Map<string, SearchIndex>();
 
-  async createCollection(spec: CollectionSpec): Promise<void> {
-    this.collections.set(spec.name, { spec: structuredClone(spec), records: new Map() });
-  }
-
-  async describeCollection(name: string): Promise<CollectionSpec | undefined> {
-    const collection = this.collections.get(name);
-    return collection === undefined ? undefined : structuredClone(collection.spec);
-  }
-
-  async deleteCollection(name: string): Promise<void> {
-    this.collections.delete(name);
-  }
-
-  async count(name: string): Promise<number> {
-    return this.collection(name).records.size;
-  }
-
-  async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
-    this.write(name, records);
-  }
-
-  /** All or none: every collection is looked up before anything is written, and nothing awaits in between. */
-  async upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void> {
-    for (const { collection } of writes) this.collection(collection);
-    for (const { collection, records } of writes) this.write(collection, records);
-  }
-
-  /** Loads are all-or-nothing: core fills `staging`, then this swaps it in at once. */
-  async replaceCollection(staging: string, name: string): Promise<void> {
-    const collection = this.collection(staging);
-    this.collections.delete(staging);
-    this.collections.set(name, { ...collection, spec: { ...collection.spec, name } });
-  }
-
-  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
-    const snapshot = [...this.collection(name).records.values()];
-    for (let start = 0; start < snapshot.length; start += options.batchSize) {
-      yield snapshot.slice(start, start + options.batchSize).map((record) => structuredClone(record));
-    }
-  }
-
-  async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
-    const records = this.collection(name).records;
-    return new Map(ids.filter((id) => records.has(id)).map((id) => [id, structuredClone(records.get(id)!)]));
+  constructor() {
+    super("minisearch");
   }
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
@@ -91,7 +39,7 @@ export class MiniSearchDriver implements EngineDriver {
 
   async getDocuments(target: DocumentTarget, ids: readonly string[]): Promise<Map<string, Doc>> {
     const index = this.indexOf(target);
-    const records = this.collection(target.collection).records;
+    const records = this.recordsOf(target.collection);
     const documents = new Map<string, Doc>();
     for (const id of ids) {
       const record = records.get(index.recordIdOf.get(id) ?? "");
@@ -108,35 +56,30 @@ export class MiniSearchDriver implements EngineDriver {
     return scores;
   }
 
-  async close(): Promise<void> {
-    this.collections.clear();
+  /** Keeps the collection's index (when built) in step: the old version out, the new one in. */
+  protected override recordWritten(collection: string, record: StoredRecord, previous: StoredRecord | undefined): void {
+    this.indexes.get(collection)?.put(record, previous);
   }
 
-  private collection(name: string): Collection {
-    const collection = this.collections.get(name);
-    if (collection === undefined) throw new MissingCollectionError(name, "create it first", { component: this.name });
-    return collection;
-  }
-
-  /** Synchronous from lookup to answer, so no write can slip in between. */
-  private write(name: string, records: readonly StoredRecord[]): void {
-    const collection = this.collection(name);
-    for (const record of records) {
-      const copy = structuredClone({ id: record.id, properties: record.properties });
-      const previous = collection.records.get(record.id);
-      collection.records.set(record.id, copy);
-      collection.index?.put(copy, previous);
-    }
+  protected override collectionDropped(collection: string): void {
+    this.indexes.delete(collection);
   }
 
   /** The collection's index for `target`, built from its records on first use (or when another target asks). */
   private indexOf(target: DocumentTarget): SearchIndex {
-    const collection = this.collection(target.collection);
-    const built = collection.index?.target;
-    if (built?.idKey !== target.idKey || built.contentKey !== target.contentKey || built.titleKey !== target.titleKey) {
-      collection.index = new SearchIndex(target, collection.records.values());
+    const records = this.recordsOf(target.collection);
+    let index = this.indexes.get(target.collection);
+    const built = index?.target;
+    if (
+      index === undefined ||
+      built?.idKey !== target.idKey ||
+      built.contentKey !== target.contentKey ||
+      built.titleKey !== target.titleKey
+    ) {
+      index = new SearchIndex(target, records.values());
+      this.indexes.set(target.collection, index);
     }
-    return collection.index!;
+    return index;
   }
 }
 

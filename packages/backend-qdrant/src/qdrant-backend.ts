@@ -1,7 +1,7 @@
 import {
   BadOptionError,
   HardnegError,
-  checkDocumentVectors,
+  searchQueryVectors,
   chunked,
   createEngine,
   documentTextOf,
@@ -10,7 +10,6 @@ import {
   fuseHits,
   mapConcurrently,
   positiveIntegerOption,
-  queryVectorsOf,
   withRetries,
   type CollectionSpec,
   type Doc,
@@ -121,15 +120,8 @@ export class QdrantBackend implements EngineDriver {
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const k = options.k;
     const texts = requests.map((request) => request.text);
-    if (options.mode !== "bm25")
-      checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, {
-        component: COMPONENT,
-        collection: target.collection,
-      });
-    const vectors =
-      options.mode === "bm25"
-        ? undefined
-        : await queryVectorsOf(requests, texts, this.embedder, { component: COMPONENT, collection: target.collection });
+    const where = { component: COMPONENT, collection: target.collection };
+    const vectors = await searchQueryVectors(options.mode, requests, this, this.embedder, where);
     const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
     if (options.mode === "hybrid" && options.fusion === "relative-score") {
       // Qdrant has no min-max fusion: both lists come back in one batch and core fuses them.
@@ -205,11 +197,8 @@ export class QdrantBackend implements EngineDriver {
       }
       return scores;
     }
-    checkDocumentVectors(await this.describeCollection(target.collection), this.embedderId, {
-      component: COMPONENT,
-      collection: target.collection,
-    });
-    const [vector] = await queryVectorsOf([request], [text], this.embedder, { component: COMPONENT, collection: target.collection });
+    const where = { component: COMPONENT, collection: target.collection };
+    const [vector] = (await searchQueryVectors(options.mode, [request], this, this.embedder, where))!;
     const [answer] = await this.queryBatch(
       target.collection,
       [vectorQuery(target, vector!, ids.length, this.names, filter)],

@@ -4,7 +4,12 @@
  * one collection never mixes vectors of two embedders. Without these checks a collection loaded
  * without vectors (or with another model) answered vector searches with nothing (or nonsense).
  */
-import type { CollectionSpec, DocumentVectorsSource } from "./backend.js";
+import type { CollectionSpec, DocumentVectorsSource, SearchRequest } from "./backend.js";
+import { queryVectorsOf } from "./adapter-inputs.js";
+import type { SearchMode } from "./types.js";
+
+/** What embeds the queries of a search: any embedder with `embedQueries`. */
+type QueryEmbedder = Pick<Embedder, "embedQueries">;
 import { embedderDimension, type Embedder } from "./embedders/embedder.js";
 import { BadOptionError, UnsupportedCapabilityError, type HardnegErrorOptions } from "./errors.js";
 
@@ -77,4 +82,23 @@ export function withDocumentVectors(
       `One collection keeps one embedder's vectors: delete it and load it again, or load into another collection`,
     errorOptions,
   );
+}
+
+/**
+ * The query vectors of a vector or hybrid search (undefined in mode "bm25"), for engines keeping
+ * one stored vector per document: first {@link checkDocumentVectors} on the spec of
+ * `where.collection` (read from `driver` only then), then each request's own vector or the
+ * embedder's (`queryVectorsOf`).
+ */
+export async function searchQueryVectors(
+  mode: SearchMode,
+  requests: readonly SearchRequest[],
+  driver: { describeCollection(name: string): Promise<CollectionSpec | undefined>; readonly embedderId?: string | undefined },
+  embedder: QueryEmbedder | undefined,
+  where: HardnegErrorOptions & { collection: string },
+): Promise<ArrayLike<number>[] | undefined> {
+  if (mode === "bm25") return undefined;
+  checkDocumentVectors(await driver.describeCollection(where.collection), driver.embedderId, where);
+  const texts = requests.map((request) => request.text);
+  return queryVectorsOf(requests, texts, embedder, where);
 }

@@ -3,13 +3,23 @@ import { DocsCollection, HardNegativesCollection, QueriesCollection } from "./co
 import { BadInputError, HardnegError } from "./errors.js";
 import { ingestDocuments, ingestQueries } from "./ingest.js";
 import { evaluate } from "./mining/evaluate.js";
-import { createSearchBackend } from "./adapter/create-engine.js";
+import type { Store } from "./backend.js";
+import { createSearchBackend, createStore } from "./adapter/create-engine.js";
 import { WordOverlapBackend } from "./mining/__fixtures__/word-overlap-backend.js";
 import { mine } from "./mining/mine.js";
-import { MemoryStore } from "./adapter/memory-store.js";
+import { MemoryStore, MemoryStoreDriver } from "./adapter/memory-store.js";
 import type { Doc } from "./types.js";
 
-// MemoryStore cannot swap collections, so loads write in place, marked until they finish.
+/**
+ * A store that cannot swap collections (as the remote engines cannot): core's in-memory driver
+ * with its replaceCollection hidden, so loads write in place, marked until they finish.
+ */
+function storeWithoutSwap(): Store {
+  const driver = new MemoryStoreDriver("no-swap");
+  Object.defineProperty(driver, "replaceCollection", { value: undefined });
+  return createStore(driver);
+}
+
 const docs = new DocsCollection({ collectionName: "docs" });
 const queries = new QueriesCollection({ collectionName: "queries" });
 
@@ -20,8 +30,8 @@ async function* documents(count: number, failAt?: number): AsyncGenerator<Doc> {
   }
 }
 
-async function loaded(): Promise<MemoryStore> {
-  const store = new MemoryStore();
+async function loaded(): Promise<Store> {
+  const store = storeWithoutSwap();
   await ingestDocuments(store, docs, documents(20));
   await ingestQueries(
     store,
@@ -33,7 +43,7 @@ async function loaded(): Promise<MemoryStore> {
   return store;
 }
 
-function mineIn(store: MemoryStore) {
+function mineIn(store: Store) {
   return mine({
     backend: createSearchBackend(new WordOverlapBackend(store)),
     store,
@@ -73,7 +83,7 @@ describe("loads on a store that cannot swap collections", () => {
   );
 
   it("a failing load of a new collection leaves no collection and no mark", async () => {
-    const store = new MemoryStore();
+    const store = storeWithoutSwap();
     await expect(ingestDocuments(store, docs, documents(10, 5))).rejects.toThrow();
     expect(await store.hasCollection("docs")).toBe(false);
     await ingestDocuments(store, docs, documents(10));
@@ -88,5 +98,14 @@ describe("loads on a store that cannot swap collections", () => {
     );
     expect(HardnegError.isInstance(error) && error.code).toBe("BAD_OPTION");
     expect(await store.count("queries")).toBe(1);
+  });
+});
+
+describe("loads on a store that can swap collections (MemoryStore)", () => {
+  it("a load that fails part-way leaves the collection exactly as it was", async () => {
+    const store = new MemoryStore();
+    await ingestDocuments(store, docs, documents(20));
+    await expect(ingestDocuments(store, docs, documents(40, 30)), "the bad line is named").rejects.toThrow("docs.jsonl:30");
+    expect(await store.count("docs"), "the 20 documents of the first load, none of the failed one").toBe(20);
   });
 });

@@ -45,7 +45,7 @@ export { assertCollectionName, COLLECTION_NAME_PATTERN, PORTABLE_COLLECTION_NAME
 // Helpers: inputs, records, vectors, retries, batching, fusion, the BM25 analyser.
 export { positiveIntegerOption, queryVectorsOf } from "../adapter-inputs.js";
 export { documentFromProperties, documentTextOf, documentVectorProperty } from "../adapter-records.js";
-export { checkDocumentVectors, documentVectorsSourceOf, withDocumentVectors } from "../document-vectors.js";
+export { checkDocumentVectors, documentVectorsSourceOf, searchQueryVectors, withDocumentVectors } from "../document-vectors.js";
 export { withRetries, isTransientError, isTransientStatus, parseRetryAfterMs, type RetryOptions } from "../retry.js";
 export { chunked, mapConcurrently } from "../concurrency.js";
 export { fuseHits, type FuseHitsOptions } from "../fusion.js";
@@ -54,4 +54,4 @@ export { normalizeVector } from "../embedders/embedder.js";
 export { uuidV5, HARDNEG_NAMESPACE } from "../ids.js";
 
 // A store kept in memory, for search-only engines and tests.
-export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export { MemoryStore, MemoryStoreDriver, type MemoryStoreOptions } from "./memory-store.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BadInputError, BadOptionError, MissingCollectionError } from "../errors.js";
 import type { StoredRecord } from "../types.js";
-import { MemoryStore } from "./memory-store.js";
+import { MemoryStore, MemoryStoreDriver } from "./memory-store.js";
 
 async function collectBatches(batches: AsyncIterable<StoredRecord[]>): Promise<string[][]> {
   const result: string[][] = [];
@@ -101,3 +101,63 @@ async function collectBatchesRaw(store: MemoryStore): Promise<StoredRecord[][]> 
   for await (const batch of store.iterate("c")) result.push(batch);
   return result;
 }
+
+/** A driver extending MemoryStoreDriver as an in-memory engine does, logging what its hooks see. */
+class LoggingDriver extends MemoryStoreDriver {
+  readonly log: string[] = [];
+
+  constructor() {
+    super("logging");
+  }
+
+  protected override recordWritten(collection: string, record: StoredRecord, previous: StoredRecord | undefined): void {
+    const replaced = previous === undefined ? "nothing" : `v${String(previous.properties["v"])}`;
+    this.log.push(`wrote ${collection}/${record.id} v${String(record.properties["v"])} over ${replaced}`);
+  }
+
+  protected override collectionDropped(collection: string): void {
+    this.log.push(`dropped ${collection}`);
+  }
+}
+
+describe("MemoryStoreDriver (for in-memory engines)", () => {
+  it("tells a subclass each record written with the version it replaced, and each collection dropped", async () => {
+    const driver = new LoggingDriver();
+    await driver.createCollection({ name: "c", kind: "records" });
+    await driver.upsert("c", [{ id: "a", properties: { v: 1 } }]);
+    await driver.upsertTogether([{ collection: "c", records: [{ id: "a", properties: { v: 2 } }] }]);
+    await driver.createCollection({ name: "staging", kind: "records" });
+    await driver.replaceCollection("staging", "c");
+    await driver.deleteCollection("c");
+    expect(driver.log, "hooks in order").toEqual([
+      "wrote c/a v1 over nothing",
+      "wrote c/a v2 over v1",
+      "dropped staging",
+      "dropped c",
+      "dropped c",
+    ]);
+  });
+
+  it("upsertTogether writes nothing when one collection is missing", async () => {
+    const driver = new LoggingDriver();
+    await driver.createCollection({ name: "c", kind: "records" });
+    const writes = [
+      { collection: "c", records: [{ id: "a", properties: { v: 1 } }] },
+      { collection: "gone", records: [{ id: "b", properties: {} }] },
+    ];
+    await expect(driver.upsertTogether(writes), "the missing collection is named").rejects.toBeInstanceOf(MissingCollectionError);
+    expect(await driver.count("c"), "nothing written to the collection that exists").toBe(0);
+  });
+
+  it("replaceCollection swaps the staging records in under the name, and the staging collection is gone", async () => {
+    const store = new MemoryStore();
+    await store.createCollection({ name: "c", kind: "records" });
+    await store.upsert("c", [{ id: "old", properties: {} }]);
+    await store.createCollection({ name: "c.staging-1", kind: "records" });
+    await store.upsert("c.staging-1", [{ id: "new", properties: {} }]);
+    await store.replaceCollection!("c.staging-1", "c");
+    expect([...(await store.getRecords("c", ["old", "new"])).keys()], "only the staged record").toEqual(["new"]);
+    expect(await store.hasCollection("c.staging-1"), "staging gone").toBe(false);
+    expect((await store.describeCollection("c"))?.name, "spec renamed").toBe("c");
+  });
+});

@@ -29,8 +29,13 @@ interface MemoryCollection {
   records: Map<string, StoredRecord>;
 }
 
-/** The driver behind {@link MemoryStore}. */
-class MemoryStoreDriver implements StoreDriver {
+/**
+ * The driver behind {@link MemoryStore}, for in-memory engines to extend: it keeps the records
+ * (with atomic `replaceCollection` and `upsertTogether`), and tells a subclass what changed
+ * through {@link MemoryStoreDriver.recordWritten} and {@link MemoryStoreDriver.collectionDropped},
+ * where an engine keeps its search index in step. `@hardneg/backend-minisearch` is one.
+ */
+export class MemoryStoreDriver implements StoreDriver {
   readonly specificationVersion: SpecificationVersion = "v1";
   private readonly collections = new Map<string, MemoryCollection>();
 
@@ -47,6 +52,7 @@ class MemoryStoreDriver implements StoreDriver {
 
   async deleteCollection(name: string): Promise<void> {
     this.collections.delete(name);
+    this.collectionDropped(name);
   }
 
   async count(name: string): Promise<number> {
@@ -54,11 +60,26 @@ class MemoryStoreDriver implements StoreDriver {
   }
 
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
-    const collection = this.require(name);
-    for (const record of records) collection.records.set(record.id, structuredClone({ id: record.id, properties: record.properties }));
+    this.write(name, records);
+  }
+
+  /** All or none: every collection is looked up before anything is written, and nothing awaits in between. */
+  async upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void> {
+    for (const { collection } of writes) this.require(collection);
+    for (const { collection, records } of writes) this.write(collection, records);
+  }
+
+  /** Loads are all-or-nothing: core fills `staging`, then this swaps it in at once. */
+  async replaceCollection(staging: string, name: string): Promise<void> {
+    const collection = this.require(staging);
+    this.collections.delete(staging);
+    this.collections.set(name, { spec: { ...collection.spec, name }, records: collection.records });
+    this.collectionDropped(staging);
+    this.collectionDropped(name);
   }
 
   async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
+    // A snapshot: writes during iteration neither repeat nor skip records.
     const snapshot = [...this.require(name).records.values()];
     for (let start = 0; start < snapshot.length; start += options.batchSize) {
       yield snapshot.slice(start, start + options.batchSize).map((record) => structuredClone(record));
@@ -77,12 +98,36 @@ class MemoryStoreDriver implements StoreDriver {
 
   /** Drops every collection. */
   async close(): Promise<void> {
+    const names = [...this.collections.keys()];
     this.collections.clear();
+    for (const name of names) this.collectionDropped(name);
   }
+
+  /** The records of a collection, in insertion order, as stored (read them; never change them). */
+  protected recordsOf(name: string): ReadonlyMap<string, StoredRecord> {
+    return this.require(name).records;
+  }
+
+  /** Called after `record` is stored in `collection` in place of `previous` (undefined for a new id). Default: nothing. */
+  protected recordWritten(_collection: string, _record: StoredRecord, _previous: StoredRecord | undefined): void {}
+
+  /** Called when `collection` is deleted or replaced as a whole: drop what you built from it. Default: nothing. */
+  protected collectionDropped(_collection: string): void {}
 
   private require(name: string): MemoryCollection {
     const collection = this.collections.get(name);
     if (collection === undefined) throw new MissingCollectionError(name, "create it first", { component: this.name });
     return collection;
+  }
+
+  /** Synchronous from lookup to the last record, so no other write can interleave. */
+  private write(name: string, records: readonly StoredRecord[]): void {
+    const collection = this.require(name);
+    for (const record of records) {
+      const copy = structuredClone({ id: record.id, properties: record.properties });
+      const previous = collection.records.get(record.id);
+      collection.records.set(record.id, copy);
+      this.recordWritten(name, copy, previous);
+    }
   }
 }

@@ -224,25 +224,40 @@ describe("mine", () => {
     expect(seen.size).toBeGreaterThan(1);
   });
 
-  it("a run that crashes mid-way and is re-run ends with the rows and report of a clean run", async () => {
-    const clean = await fixture();
-    const cleanReport = await mine(clean.config({ batchSize: 1, concurrency: 1 }));
-    const cleanRows = await rows(clean.store);
+  for (const commit of ["two writes per batch", "one atomic commit per batch"] as const) {
+    it(`a run that crashes mid-way and is re-run ends with the rows and report of a clean run (${commit})`, async () => {
+      const clean = await fixture();
+      const cleanReport = await mine(clean.config({ batchSize: 1, concurrency: 1 }));
+      const cleanRows = await rows(clean.store);
 
-    const crashing = await fixture();
-    let upserts = 0;
-    const failingStore: Store = Object.create(crashing.store);
-    failingStore.upsert = async (name, records) => {
-      if (name === "out" && ++upserts === 2) throw new Error("simulated crash");
-      return crashing.store.upsert(name, records);
-    };
-    await expect(mine(crashing.config({ batchSize: 1, concurrency: 1, store: failingStore }))).rejects.toThrow("simulated crash");
-    expect((await rows(crashing.store)).length).toBeLessThan(cleanRows.length);
-    const resumed = await mine(crashing.config({ batchSize: 1, concurrency: 1 }));
-    expect(resumed.batches_resumed).toBeGreaterThan(0);
-    expect(await rows(crashing.store)).toEqual(cleanRows);
-    expect({ ...resumed, batches_resumed: 0 }).toEqual({ ...cleanReport, batches_resumed: 0 });
-  });
+      const crashing = await fixture();
+      let outWrites = 0;
+      const crashOnSecond = (collections: string[]) => {
+        if (collections.includes("out") && ++outWrites === 2) throw new Error("simulated crash");
+      };
+      const failingStore: Store = Object.create(crashing.store);
+      if (commit === "two writes per batch") {
+        // A store without atomic commits (as the remote engines are): rows, then the progress record.
+        Object.defineProperty(failingStore, "upsertTogether", { value: undefined });
+        failingStore.upsert = async (name, records) => {
+          crashOnSecond([name]);
+          return crashing.store.upsert(name, records);
+        };
+      } else {
+        failingStore.upsertTogether = async (writes) => {
+          crashOnSecond(writes.map((write) => write.collection));
+          return crashing.store.upsertTogether!(writes);
+        };
+      }
+      const run = mine(crashing.config({ batchSize: 1, concurrency: 1, store: failingStore }));
+      await expect(run, "the crash reaches the caller").rejects.toThrow("simulated crash");
+      expect((await rows(crashing.store)).length, "the crash left fewer rows").toBeLessThan(cleanRows.length);
+      const resumed = await mine(crashing.config({ batchSize: 1, concurrency: 1 }));
+      expect(resumed.batches_resumed, "committed batches are resumed").toBeGreaterThan(0);
+      expect(await rows(crashing.store), "rows equal a clean run's").toEqual(cleanRows);
+      expect({ ...resumed, batches_resumed: 0 }, "report equals a clean run's").toEqual({ ...cleanReport, batches_resumed: 0 });
+    });
+  }
 });
 
 describe("mine with a search-only backend and a separate store", () => {

@@ -3,21 +3,22 @@
  * it (`../conformance.test.ts`), which shows the suite passes a correct adapter, and a copy of it
  * is where bugs are planted to check that the suite catches them.
  *
- * Collections live in memory, as in `MemoryStore`. bm25 is Okapi BM25 (k1 1.2, b 0.75) over
+ * Collections live in memory, in core's `MemoryStoreDriver`. bm25 is Okapi BM25 (k1 1.2, b 0.75) over
  * core's `Tokenizer`, title and content together; vector ranks by cosine against the document
  * property `vector` (the conformance fixture's vectors), with the request's vector or, without
  * one, the embedder's (the fixture's, by default); hybrid fuses the two full lists with
  * core's `fuseHits`. A search index is built on first use per collection and target, and
  * dropped whenever the collection changes.
  */
-import type { CollectionSpec, DocumentTarget, SearchOptions, SearchRequest, SpecificationVersion } from "../../backend.js";
+import type { DocumentTarget, SearchOptions, SearchRequest } from "../../backend.js";
 import { createEngine, type EngineOf } from "../../adapter/create-engine.js";
 import type { EngineDriver } from "../../adapter/driver.js";
+import { MemoryStoreDriver } from "../../adapter/memory-store.js";
 import { queryVectorsOf } from "../../adapter-inputs.js";
 import { documentFromProperties, documentTextOf } from "../../adapter-records.js";
 import { Tokenizer } from "../../analysis/tokenizer.js";
 import type { Embedder } from "../../embedders/embedder.js";
-import { BadInputError, MissingCollectionError } from "../../errors.js";
+import { BadInputError } from "../../errors.js";
 import { fuseHits } from "../../fusion.js";
 import type { Doc, Hit, SearchMode, StoredRecord } from "../../types.js";
 import { FixtureEmbedder } from "../fixture-embedder.js";
@@ -42,14 +43,6 @@ export function openReferenceEngine(options: ReferenceEngineOptions = {}): Engin
 const K1 = 1.2;
 const B = 0.75;
 
-interface Collection {
-  spec: CollectionSpec;
-  /** Insertion order kept; `set` on an existing id keeps its position, as upsert must. */
-  records: Map<string, StoredRecord>;
-  /** Search indexes by target; emptied by every write, so searches never see stale content. */
-  indexes: Map<string, SearchIndex>;
-}
-
 interface IndexedDocument {
   id: string;
   properties: Record<string, unknown>;
@@ -65,20 +58,20 @@ interface SearchIndex {
   averageLength: number;
 }
 
-/** The driver behind {@link openReferenceEngine}. */
-export class ReferenceEngineDriver implements EngineDriver {
-  readonly specificationVersion: SpecificationVersion = "v1";
-  readonly name = "reference";
+/** The driver behind {@link openReferenceEngine}: records kept by core's `MemoryStoreDriver`, searched by its own indexes. */
+export class ReferenceEngineDriver extends MemoryStoreDriver implements EngineDriver {
   readonly modes: readonly SearchMode[];
   readonly scoreDocumentsModes: readonly SearchMode[];
   readonly maxBatchSize: number;
   readonly maxK: number;
   readonly embedderId: string;
   private readonly embedder: Pick<Embedder, "id" | "embedQueries">;
-  private readonly collections = new Map<string, Collection>();
+  /** Search indexes by collection, then by target; dropped by every write, so searches never see stale content. */
+  private readonly indexes = new Map<string, Map<string, SearchIndex>>();
   private readonly tokenizer = new Tokenizer();
 
   constructor(options: ReferenceEngineOptions = {}) {
+    super("reference");
     this.modes = options.modes ?? ["bm25", "vector", "hybrid"];
     // A hybrid score depends on the other candidates, so it cannot be given for one document alone.
     this.scoreDocumentsModes = this.modes.filter((mode) => mode !== "hybrid");
@@ -127,57 +120,25 @@ export class ReferenceEngineDriver implements EngineDriver {
     return found;
   }
 
-  async createCollection(spec: CollectionSpec): Promise<void> {
-    this.collections.set(spec.name, { spec: structuredClone(spec), records: new Map(), indexes: new Map() });
+  /** Any write makes the collection's indexes stale: they are rebuilt on the next search. */
+  protected override recordWritten(collection: string): void {
+    this.indexes.delete(collection);
   }
 
-  async describeCollection(name: string): Promise<CollectionSpec | undefined> {
-    const collection = this.collections.get(name);
-    return collection === undefined ? undefined : structuredClone(collection.spec);
-  }
-
-  async deleteCollection(name: string): Promise<void> {
-    // Records and indexes go together: nothing of a deleted collection can be found again.
-    this.collections.delete(name);
-  }
-
-  async count(name: string): Promise<number> {
-    return this.require(name).records.size;
-  }
-
-  async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
-    const collection = this.require(name);
-    for (const record of records) collection.records.set(record.id, structuredClone({ id: record.id, properties: record.properties }));
-    collection.indexes.clear();
-  }
-
-  async *iterate(name: string, options: { batchSize: number }): AsyncIterable<StoredRecord[]> {
-    // A snapshot: writes during iteration neither repeat nor skip records.
-    const snapshot = [...this.require(name).records.values()];
-    for (let start = 0; start < snapshot.length; start += options.batchSize) {
-      yield snapshot.slice(start, start + options.batchSize).map((record) => structuredClone(record));
-    }
-  }
-
-  async getRecords(name: string, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
-    const records = this.require(name).records;
-    return new Map(ids.flatMap((id) => (records.has(id) ? [[id, structuredClone(records.get(id)!)] as const] : [])));
-  }
-
-  private require(name: string): Collection {
-    const collection = this.collections.get(name);
-    if (collection === undefined) throw new MissingCollectionError(name, "create it first", { component: this.name });
-    return collection;
+  protected override collectionDropped(collection: string): void {
+    this.indexes.delete(collection);
   }
 
   /** The collection's index for `target`, built from its records on first use. */
   private indexOf(target: DocumentTarget): SearchIndex {
-    const collection = this.require(target.collection);
+    const records = this.recordsOf(target.collection);
+    const indexes = this.indexes.get(target.collection) ?? new Map<string, SearchIndex>();
+    this.indexes.set(target.collection, indexes);
     const key = JSON.stringify([target.idKey, target.contentKey, target.titleKey ?? null]);
-    let index = collection.indexes.get(key);
+    let index = indexes.get(key);
     if (index === undefined) {
-      index = this.buildIndex(collection.records.values(), target);
-      collection.indexes.set(key, index);
+      index = this.buildIndex(records.values(), target);
+      indexes.set(key, index);
     }
     return index;
   }
