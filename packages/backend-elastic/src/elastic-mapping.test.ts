@@ -18,10 +18,12 @@ import {
 } from "./elastic-requests.js";
 import { toHardnegError } from "./elastic-errors.js";
 import {
+  bulkAllCreated,
   bulkPartialFailure,
   indexNotFound,
   msearchDocumentsById,
   msearchTwoQueries,
+  searchItem,
   unauthenticated,
 } from "./__fixtures__/elastic-responses.js";
 
@@ -156,14 +158,10 @@ describe("mapping: Elasticsearch request bodies", () => {
 
 describe("mapping: Elasticsearch responses", () => {
   it("mapping: kNN scores of a cosine dense_vector, (1 + cosine) / 2, come back as the cosine similarity; BM25 scores as they are", () => {
-    const response = {
-      hits: {
-        hits: [
-          { _id: "a", _score: 0.9, _source: { doc_id: "a" } },
-          { _id: "b", _score: 0.25, _source: { doc_id: "b" } },
-        ],
-      },
-    };
+    const response = searchItem("coffee", [
+      ["a", 0.9],
+      ["b", 0.25],
+    ]);
     expect(hitsOf(response, "doc_id", 10, "knn-cosine").map((hit) => hit.score)).toEqual([0.8, -0.5]);
     expect(scoresOf(response, "doc_id", "knn-cosine")).toEqual(
       new Map([
@@ -176,12 +174,12 @@ describe("mapping: Elasticsearch responses", () => {
 
   it("mapping: hits become 1-based ranks with the engine's scores, ids from the id property", () => {
     expect(hitsOf(msearchTwoQueries.responses[0]!, "doc_id", 10)).toEqual([
-      { id: "d2", score: 7.25, rank: 1 },
-      { id: "d9", score: 3.5, rank: 2 },
+      { id: "d2", score: 0.6430173, rank: 1 },
+      { id: "d9", score: 0.42081726, rank: 2 },
     ]);
     expect(hitsOf(msearchTwoQueries.responses[0]!, "doc_id", 1)).toHaveLength(1);
     expect(hitsOf(msearchTwoQueries.responses[1]!, "doc_id", 10)).toEqual([]);
-    expect(hitsOf({ hits: { hits: [{ _id: "raw", _score: 1, _source: {} }] } }, "doc_id", 5)[0]!.id).toBe("raw");
+    expect(hitsOf(searchItem("coffee", [["raw", 1, {}]]), "doc_id", 5)[0]!.id).toBe("raw");
   });
 
   it("mapping: a stored source becomes a Doc without the vector, title split out, the rest in fields", () => {
@@ -205,7 +203,7 @@ describe("mapping: Elasticsearch responses", () => {
         reason: "rejected execution of coordinating operation",
       },
     ]);
-    expect(bulkFailuresOf({ errors: false, items: [] }, [])).toEqual([]);
+    expect(bulkFailuresOf(bulkAllCreated(["d1"]), ["d1"])).toEqual([]);
   });
 
   it("mapping: an index without hardneg metadata reads as plain records", () => {

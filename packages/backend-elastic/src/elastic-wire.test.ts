@@ -1,7 +1,8 @@
 /**
  * Mapping (wire fixtures, local HTTP server): the real @elastic/elasticsearch client, driven by
- * this adapter, talks to a server on 127.0.0.1 that answers with documented Elasticsearch
- * response bodies (__fixtures__/elastic-responses.ts) and records what was sent. This checks
+ * this adapter, talks to a server on 127.0.0.1 that answers with Elasticsearch response bodies
+ * recorded from Elasticsearch 8.19.21 or, where one cannot be provoked, documented ones
+ * (__fixtures__/elastic-responses.ts), and records what was sent. This checks
  * paths, NDJSON bodies, headers and error handling end to end — but it is not Elasticsearch.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -46,8 +47,8 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     const hits = await backend.search(target, [{ text: "espresso" }, { text: "tea" }], { mode: "bm25", k: 10 });
     expect(hits).toEqual([
       [
-        { id: "d2", score: 7.25, rank: 1 },
-        { id: "d9", score: 3.5, rank: 2 },
+        { id: "d2", score: 0.6430173, rank: 1 },
+        { id: "d9", score: 0.42081726, rank: 2 },
       ],
       [],
     ]);
@@ -60,18 +61,20 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: vector search sends the embedder's query vector in knn", async () => {
-    const backend = await backendAnswering(
-      [coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })],
-      { embedder },
-    );
-    await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: fixtures.msearchOf(fixtures.knnItem) })], {
+      embedder,
+    });
+    const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "vector", k: 3 });
+    // Elasticsearch's cosine score is (1 + cosine) / 2; hits carry the cosine.
+    expect(hits!.map((hit) => hit.id)).toEqual(["d5", "d2", "d9"]);
+    expect(hits![0]!.score).toBeCloseTo(2 * 0.99936473 - 1, 12);
     const lines = msearchLines();
     expect(lines[1]).toMatchObject({ size: 3, knn: { field: "hardneg_vector", query_vector: [5, 1], k: 3 } });
   });
 
   it("mapping: hybrid rrf with alpha 0.5 uses the rrf retriever", async () => {
     const backend = await backendAnswering(
-      [coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } })],
+      [coffeeWithVectors, on("POST", "/_msearch", { body: fixtures.msearchOf(fixtures.espressoItem) })],
       { embedder },
     );
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
@@ -80,25 +83,15 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
   });
 
   it("mapping: relative-score hybrid sends a BM25 and a kNN search per request and fuses them client-side", async () => {
-    const keyword = {
-      hits: {
-        hits: [
-          { _id: "a", _score: 9, _source: { doc_id: "a" } },
-          { _id: "b", _score: 1, _source: { doc_id: "b" } },
-        ],
-      },
-      status: 200,
-    };
-    const vector = {
-      hits: {
-        hits: [
-          { _id: "b", _score: 0.9, _source: { doc_id: "b" } },
-          { _id: "c", _score: 0.5, _source: { doc_id: "c" } },
-        ],
-      },
-      status: 200,
-    };
-    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: { responses: [keyword, vector] } })], {
+    const keyword = fixtures.searchItem("coffee", [
+      ["a", 9],
+      ["b", 1],
+    ]);
+    const vector = fixtures.searchItem("coffee", [
+      ["b", 0.9],
+      ["c", 0.5],
+    ]);
+    const backend = await backendAnswering([coffeeWithVectors, on("POST", "/_msearch", { body: fixtures.msearchOf(keyword, vector) })], {
       embedder,
     });
     const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.75, fusion: "relative-score" });
@@ -114,24 +107,36 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     expect(lines[3]).toHaveProperty("knn.query_vector", [5, 1]);
   });
 
-  it("mapping: a cluster whose licence refuses the rrf retriever gets client-side fusion instead", async () => {
+  it("mapping: a cluster that refuses the rrf retriever (licence 403, or 400 without the module) gets client-side fusion", async () => {
+    // Documented: a licence refusal as an item of the _msearch answer.
     const licence = {
       error: { root_cause: [], type: "security_exception", reason: "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]" },
       status: 403,
     };
-    const answer = { hits: { hits: [{ _id: "a", _score: 2, _source: { doc_id: "a" } }] }, status: 200 };
-    const backend = await backendAnswering(
-      [
-        coffeeWithVectors,
-        times(1, on("POST", "/_msearch", { body: { responses: [licence] } })),
-        on("POST", "/_msearch", { body: { responses: [answer, answer] } }),
-      ],
-      { embedder },
-    );
-    const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
-    expect(hits!.map((hit) => hit.id)).toEqual(["a"]);
-    expect(server!.requests.filter((request) => request.path.startsWith("/_msearch"))).toHaveLength(2);
-    expect(msearchLines(1)).toHaveLength(4);
+    const refusals = [
+      { name: "licence", refusal: on("POST", "/_msearch", { body: fixtures.msearchOf(licence) }) },
+      // Recorded from Elasticsearch 8.19.21: the whole _msearch is refused with HTTP 400.
+      { name: "unknown retriever", refusal: on("POST", "/_msearch", { status: 400, body: fixtures.rrfRetrieverUnknown }) },
+    ];
+    for (const { name, refusal } of refusals) {
+      const answer = fixtures.searchItem("coffee", [["a", 2]]);
+      const backend = await backendAnswering(
+        [coffeeWithVectors, times(1, refusal), on("POST", "/_msearch", { body: fixtures.msearchOf(answer, answer) })],
+        { embedder },
+      );
+      const [hits] = await backend.search(target, [{ text: "mocha" }], { mode: "hybrid", k: 3, alpha: 0.5, fusion: "rrf" });
+      expect(
+        hits!.map((hit) => hit.id),
+        name,
+      ).toEqual(["a"]);
+      expect(
+        server!.requests.filter((request) => request.path.startsWith("/_msearch")),
+        name,
+      ).toHaveLength(2);
+      expect(msearchLines(1), name).toHaveLength(4);
+      await server!.close();
+      server = undefined;
+    }
   });
 
   it("mapping: precomputed document vectors are read from a property; requests must then carry vectors", async () => {
@@ -160,7 +165,7 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     const backend = await backendAnswering(
       [
         on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
-        on("PUT", "/coffee/_mapping", { body: { acknowledged: true } }),
+        on("PUT", "/coffee/_mapping", { body: fixtures.acknowledged }),
         on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
       ],
       { embedder },
@@ -294,7 +299,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
       const backend = await backendAnswering([
         on("GET", /^\/(coffee|runs)\/_mapping/, { body: fixtures.mappingWithSpec }),
         on("POST", "/_bulk", { body: fixtures.bulkAllCreated(["d1"]) }),
-        on("*", /^\/(coffee|runs)\/_refresh/, { body: { _shards: { total: 1, successful: 1, failed: 0 } } }),
+        on("*", /^\/(coffee|runs)\/_refresh/, { body: fixtures.refreshed }),
         on("*", "/coffee/_count", { body: fixtures.countThree }),
       ]);
       await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "x" } }]);
@@ -330,7 +335,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   it("mapping: getRecords uses _mget and leaves out documents not found", async () => {
     const backend = await backendAnswering([on("POST", "/runs/_mget", { body: fixtures.mgetOneMissing })]);
     const records = await backend.getRecords("runs", ["r1", "r404"]);
-    expect([...records.values()]).toEqual([{ id: "r1", properties: { type: "run", done: true } }]);
+    expect([...records.values()]).toEqual([{ id: "r1", properties: { type: "run", n: 1 } }]);
     expect(server!.requests[0]!.body).toEqual({ ids: ["r1", "r404"] });
   });
 
@@ -346,7 +351,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     async () => {
       const backend = await backendAnswering([
         times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
-        on("PUT", "/fresh", { body: { acknowledged: true, shards_acknowledged: true, index: "fresh" } }),
+        on("PUT", "/fresh", { body: fixtures.indexCreated("fresh") }),
         on("GET", "/coffee/_mapping", { body: fixtures.mappingWithSpec }),
         on("*", "/coffee/_count", { body: fixtures.countThree }),
         on("GET", "/missing/_mapping", { status: 404, body: fixtures.indexNotFound }),
@@ -385,11 +390,10 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   );
 
   it("mapping: a create refused because another writer just created the index succeeds when that one has the same kind", async () => {
-    const exists = { error: { type: "resource_already_exists_exception", reason: "index [fresh/abc] already exists" }, status: 400 };
     const backend = await backendAnswering([
       times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
-      on("PUT", "/fresh", { status: 400, body: exists }),
-      on("GET", "/fresh/_mapping", { body: { fresh: { mappings: { _meta: { hardneg: { name: "fresh", kind: "records" } } } } } }),
+      on("PUT", "/fresh", { status: 400, body: fixtures.indexAlreadyExists }),
+      on("GET", "/fresh/_mapping", { body: fixtures.freshRecordsMapping }),
     ]);
     await backend.createCollection({ name: "fresh", kind: "records" });
     const sent = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
@@ -406,7 +410,7 @@ describe("mapping (wire fixtures, local HTTP server): document indexes", () => {
   const createRoutes = (analyze: Route) => [
     times(1, on("GET", "/fresh/_mapping", { status: 404, body: fixtures.indexNotFound })),
     analyze,
-    on("PUT", "/fresh", { body: { acknowledged: true } }),
+    on("PUT", "/fresh", { body: fixtures.indexCreated("fresh") }),
   ];
   const putBody = () =>
     server!.requests.find((request) => request.method === "PUT")!.body as {
@@ -488,9 +492,7 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
   });
 
   it("mapping: a missing index becomes MissingCollectionError naming it", async () => {
-    const backend = await backendAnswering([
-      on("POST", "/_msearch", { body: { responses: [{ error: fixtures.indexNotFound.error, status: 404 }] } }),
-    ]);
+    const backend = await backendAnswering([on("POST", "/_msearch", { body: fixtures.msearchIndexMissing })]);
     const error = await expectHardnegRejection(
       backend.search({ ...target, collection: "missing" }, [{ text: "x" }], { mode: "bm25", k: 1 }),
     );
@@ -509,7 +511,7 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
   it("mapping: a 429 sub-search is retried and the retry's answer is used", async () => {
     const backend = await backendAnswering([
       times(1, on("POST", "/_msearch", { body: fixtures.msearchOneRejected })),
-      on("POST", "/_msearch", { body: { responses: [fixtures.msearchTwoQueries.responses[0]] } }),
+      on("POST", "/_msearch", { body: fixtures.msearchOf(fixtures.espressoItem) }),
     ]);
     const hits = await backend.search(target, [{ text: "espresso" }], { mode: "bm25", k: 5 });
     expect(hits[0]!.map((hit) => hit.id)).toEqual(["d2", "d9"]);

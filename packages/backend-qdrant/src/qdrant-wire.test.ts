@@ -187,7 +187,7 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 
   it("mapping: a repeated id within one upsert keeps its last record", async () => {
     const backend = await backendAnswering([
-      on("GET", "/collections/runs", { body: collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } }) }),
+      on("GET", "/collections/runs", { body: fixtures.payloadCollectionInfo({ hardneg: { name: "runs", kind: "records" } }) }),
       on("PUT", "/collections/runs/points", { body: fixtures.upsertCompleted }),
     ]);
     await backend.upsert("runs", [
@@ -203,7 +203,8 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   it("mapping: a refused upsert fails with Qdrant's reason, not retried", async () => {
     const backend = await backendAnswering(
       [
-        on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+        // Created with a 384-dimensional model; the 2-dimensional vectors sent now do not fit.
+        on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithVectors("onnx:all-MiniLM-L6-v2", 384) }),
         on("PUT", "/collections/coffee/points", { status: 400, body: fixtures.wrongDimension }),
       ],
       { embedder },
@@ -248,7 +249,8 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
 
   it("mapping: describe, count, exists (core's, from describe) and getRecords read the documented answers", async () => {
     const backend = await backendAnswering([
-      on("GET", "/collections/coffee", { body: fixtures.collectionInfo }),
+      // Loaded without an embedder: sparse vectors only, no vectors in the spec.
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithoutVectors }),
       on("POST", "/collections/coffee/points/count", { body: fixtures.countThree }),
       on("GET", "/collections/missing", { status: 404, body: fixtures.collectionMissing }),
       on("POST", "/collections/runs/points", { body: fixtures.retrieveOne }),
@@ -266,12 +268,6 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(server!.requests.at(-1)!.body).toEqual({ ids: [uuidV5("r1"), uuidV5("r404")], with_payload: true, with_vector: false });
   });
 });
-
-/** The documented collection info with other `metadata` (null: a collection hardneg did not create). */
-function collectionInfoWithMetadata(metadata: Record<string, unknown> | null) {
-  const { result } = fixtures.collectionInfo;
-  return { ...fixtures.collectionInfo, result: { ...result, config: { ...result.config, metadata } } };
-}
 
 describe("mapping (wire fixtures, local HTTP server): what core does before the driver", () => {
   it(
@@ -304,7 +300,7 @@ describe("mapping (wire fixtures, local HTTP server): what core does before the 
   it(
     "mapping: an existing collection is kept for the same kind and refused for another; " + "one without hardneg metadata reads as records",
     async () => {
-      const foreign = collectionInfoWithMetadata(null);
+      const foreign = fixtures.payloadCollectionInfo(null);
       const backend = await backendAnswering([on("GET", "/collections/products", { body: foreign })]);
       await backend.createCollection({ name: "products", kind: "records" });
       const documents = { name: "products", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } as const;
@@ -316,7 +312,7 @@ describe("mapping (wire fixtures, local HTTP server): what core does before the 
   );
 
   it("mapping: a create refused because another writer just created the collection succeeds when that one has the same kind", async () => {
-    const theirs = collectionInfoWithMetadata({ hardneg: { name: "runs", kind: "records" } });
+    const theirs = fixtures.payloadCollectionInfo({ hardneg: { name: "runs", kind: "records" } });
     const backend = await backendAnswering([
       times(1, on("GET", "/collections/runs", { status: 404, body: fixtures.collectionMissing })),
       on("PUT", "/collections/runs", {

@@ -1,10 +1,13 @@
 /**
  * A recording stand-in for the part of weaviate-client v3 the adapter uses. It answers with
  * the client's documented return shapes (see weaviate-responses.ts) and records every call
- * with its arguments, so tests can check what the adapter asked for. It is not Weaviate: no
- * search happens here, and the gRPC / REST wire format under the client is not exercised.
+ * with its arguments, so tests can check what the adapter asked for. Filters come from the
+ * client's own filter builder. It is not Weaviate: no search happens here, and the gRPC / REST
+ * wire format under the client is not exercised.
  */
-import type { WeaviateBatchResult, WeaviateClientLike, WeaviateCollectionLike, WeaviateObjectLike } from "../weaviate-client.js";
+import weaviate from "weaviate-client";
+import type { WeaviateClientLike, WeaviateCollectionLike } from "../weaviate-client.js";
+import type { InsertManyAnswer, QueryAnswer } from "./weaviate-responses.js";
 
 export interface RecordedCall {
   collection?: string;
@@ -14,15 +17,18 @@ export interface RecordedCall {
 
 type Answer<T> = T | Error | ((...args: unknown[]) => T | Error);
 
-/** Answers per method; arrays are consumed in order (the last one repeats). */
+/**
+ * Answers per method; arrays are consumed in order (the last one repeats). Query and batch
+ * answers have the client's own return types, so a shape the client cannot return does not compile.
+ */
 export interface FakeAnswers {
   exists?: Answer<boolean>[];
-  bm25?: Answer<{ objects: WeaviateObjectLike[] }>[];
-  hybrid?: Answer<{ objects: WeaviateObjectLike[] }>[];
-  nearText?: Answer<{ objects: WeaviateObjectLike[] }>[];
-  nearVector?: Answer<{ objects: WeaviateObjectLike[] }>[];
-  fetchObjects?: Answer<{ objects: WeaviateObjectLike[] }>[];
-  insertMany?: Answer<WeaviateBatchResult>[];
+  bm25?: Answer<QueryAnswer>[];
+  hybrid?: Answer<QueryAnswer>[];
+  nearText?: Answer<QueryAnswer>[];
+  nearVector?: Answer<QueryAnswer>[];
+  fetchObjects?: Answer<QueryAnswer>[];
+  insertMany?: Answer<InsertManyAnswer>[];
   overAll?: Answer<{ totalCount: number }>[];
   configGet?: Answer<{ description?: string }>[];
   configUpdate?: Answer<void>[];
@@ -49,11 +55,9 @@ export function fakeWeaviateClient(answers: FakeAnswers): { client: WeaviateClie
       nearVector: (...args) => answer("nearVector", name, args) as never,
       fetchObjects: (...args) => answer("fetchObjects", name, args) as never,
     },
-    // Filter values are opaque to the adapter; these plain objects let tests read them.
-    filter: {
-      byProperty: (property) => ({ containsAny: (values) => ({ property, operator: "ContainsAny", values }) }),
-      byId: () => ({ containsAny: (ids) => ({ property: "_id", operator: "ContainsAny", values: ids }) }),
-    },
+    // The client's own filter builder (what `collection.filter` is in v3): filters come out as the
+    // client builds them, `{ operator, target: { property }, value }`, with `_id` as byId's property.
+    filter: weaviate.filter,
     data: { insertMany: (...args) => answer("insertMany", name, args) as never },
     aggregate: { overAll: (...args) => answer("overAll", name, args) as never },
     config: {
