@@ -9,8 +9,16 @@ export function createSearchBackend(driver: SearchDriver): SearchBackend {
   return new CheckedSearchBackend(driver);
 }
 
-/** An engine keeps its driver, for what only that adapter offers (e.g. backend-local's `prepareIndex`). */
-export type EngineOf<D extends EngineDriver> = Engine & { readonly driver: D; close(): Promise<void> };
+/** `K` when driver `D` always has the optional store ability `K` (declared, not optional). */
+type AlwaysHas<D, K extends keyof Store> = K extends keyof D ? (undefined extends D[K] ? never : K) : never;
+
+/**
+ * An engine keeps its driver, for what only that adapter offers (e.g. backend-local's
+ * `prepareIndex`), and has `replaceCollection` / `upsertTogether` exactly when its driver does:
+ * the type says so too, so callers need no `!`.
+ */
+export type EngineOf<D extends EngineDriver> = Engine &
+  Pick<Required<Store>, AlwaysHas<D, "replaceCollection"> | AlwaysHas<D, "upsertTogether">> & { readonly driver: D; close(): Promise<void> };
 
 /** A store over a store driver. */
 export function createStore(driver: StoreDriver): Store {
@@ -19,7 +27,8 @@ export function createStore(driver: StoreDriver): Store {
 
 /** An engine (search backend and store) over one driver: what an adapter's opener returns. */
 export function createEngine<D extends EngineDriver>(driver: D): EngineOf<D> {
-  return new CheckedEngine(driver);
+  // CheckedStore sets replaceCollection and upsertTogether exactly when the driver has them (checked-store.test.ts).
+  return new CheckedEngine(driver) as unknown as EngineOf<D>;
 }
 
 /** Both roles of one driver; the search half is a {@link CheckedSearchBackend} it delegates to. */
