@@ -38,7 +38,23 @@ describe("mapping: BM25 sparse vectors", () => {
   });
 
   it("mapping: term indices are unsigned 32-bit and stable", () => {
-    expect(termIndex("latte")).toBe(termIndex("latte"));
+    // Persisted: every sparse vector in a Qdrant collection holds these indices, and queries must
+    // compute the same ones; they must never change (a change silently breaks every existing
+    // collection). "", "a" and "foobar" are FNV-1a 32-bit's published test vectors (ASCII, where
+    // UTF-16 code units and bytes agree); the others were computed once and pinned.
+    const pinned: Record<string, number> = {
+      "": 0x811c9dc5,
+      a: 0xe40c292c,
+      foobar: 0xbf9cf968,
+      latt: 0x71db325e, // Porter stem of "latte"
+      latte: 0x771012e1,
+      espresso: 0xd2ce88f5,
+      pressur: 0xc74a1b73,
+      café: 0x3308be7c, // UTF-16 code units, not UTF-8 bytes
+      ζ: 0xb30d6f09,
+      "🙂": 0x8d31631e, // a surrogate pair: two code units
+    };
+    for (const [term, index] of Object.entries(pinned)) expect(termIndex(term), `termIndex(${JSON.stringify(term)})`).toBe(index);
     expect(termIndex("latte")).not.toBe(termIndex("lattes"));
     for (const term of ["a", "café", "ζ", "🙂"]) {
       expect(Number.isInteger(termIndex(term))).toBe(true);

@@ -92,13 +92,45 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
   });
 
   it("evaluates vector and hybrid from the stored vectors, alpha and fusion as given", () => {
-    const vector = runCliJson(["eval", ...collections, "--mode", "vector", ...engine], folder.path);
-    const hybrid = runCliJson(["eval", ...collections, "--mode", "hybrid", "--alpha", "0.5", "--fusion", "rrf", ...engine], folder.path);
-    for (const report of [vector, hybrid]) {
-      expect(report["queries"]).toBe(48);
-      expect(report["ndcg_at_10"]).toBeGreaterThan(0.1);
-      expect(report["recall_at_100"]).toBeGreaterThanOrEqual(report["recall_at_10"]);
+    /** `hardneg eval` with `args`: the summary and each query's line of --per-query (gold rank, nDCG@10, Recall@100). */
+    const evaluated = (name: string, ...args: string[]) => {
+      const perQueryFile = join(folder.path, `per-query-${name}.jsonl`);
+      const summary = runCliJson(["eval", ...collections, ...args, "--per-query", perQueryFile, ...engine], folder.path);
+      const perQuery = readFileSync(perQueryFile, "utf8").trim().split("\n");
+      return { summary, perQuery };
+    };
+    const hybrid = (alpha: string, fusion: string) =>
+      evaluated(`hybrid-${alpha}-${fusion}`, "--mode", "hybrid", "--alpha", alpha, "--fusion", fusion);
+    const vector = evaluated("vector", "--mode", "vector");
+    const bm25 = evaluated("bm25", "--mode", "bm25");
+    const rrfHalf = hybrid("0.5", "rrf");
+    const relativeHalf = hybrid("0.5", "relative-score");
+    for (const [name, run] of Object.entries({ vector, bm25, rrfHalf, relativeHalf })) {
+      expect(run.summary["queries"], `${name}: queries`).toBe(48);
+      expect(run.perQuery, `${name}: per-query lines`).toHaveLength(48);
+      expect(run.summary["ndcg_at_10"], `${name}: nDCG@10`).toBeGreaterThan(0.1);
+      expect(run.summary["recall_at_100"], `${name}: Recall@100 ≥ Recall@10`).toBeGreaterThanOrEqual(run.summary["recall_at_10"]);
     }
+    expect(
+      [vector, bm25, rrfHalf, relativeHalf].map((run) => run.summary["mode"]),
+      "modes recorded",
+    ).toEqual(["vector", "bm25", "hybrid", "hybrid"]);
+    // The two modes differ on this sample, so the equalities below say which list the hybrid followed.
+    expect(vector.perQuery, "vector and bm25 rank differently").not.toEqual(bm25.perQuery);
+    // alpha as given: 1 is the vector list alone and 0 the keyword list alone, whatever the fusion
+    // (fusion.ts's rule; ties follow the list that carries the weight).
+    expect(hybrid("1", "rrf").perQuery, "hybrid at alpha 1 (rrf) = vector, query by query").toEqual(vector.perQuery);
+    expect(hybrid("1", "relative-score").perQuery, "hybrid at alpha 1 (relative-score) = vector").toEqual(vector.perQuery);
+    expect(hybrid("0", "relative-score").perQuery, "hybrid at alpha 0 (relative-score) = bm25, query by query").toEqual(bm25.perQuery);
+    // fusion as given: at the same alpha, rrf and relative-score fuse differently.
+    expect(rrfHalf.perQuery, "alpha 0.5: rrf and relative-score differ").not.toEqual(relativeHalf.perQuery);
+    // An alpha between the ends mixes the lists: it is neither pure list, and differs from the
+    // default alpha 0.75, which an ignored --alpha would give.
+    expect(relativeHalf.perQuery, "alpha 0.5 is not the vector list").not.toEqual(vector.perQuery);
+    expect(relativeHalf.perQuery, "alpha 0.5 is not the keyword list").not.toEqual(bm25.perQuery);
+    const defaults = evaluated("hybrid-defaults", "--mode", "hybrid");
+    expect(defaults.perQuery, "no --alpha/--fusion: alpha 0.75, relative-score").toEqual(hybrid("0.75", "relative-score").perQuery);
+    expect(relativeHalf.perQuery, "--alpha 0.5 is not the default 0.75").not.toEqual(defaults.perQuery);
     expect(readdirSync(`${database}.bm25`).filter((file) => file.endsWith(".vectors"))).toHaveLength(1);
     expect(readdirSync(join(folder.path, ".hardneg-cache", "embeddings")).length).toBe(1);
   });

@@ -14,6 +14,39 @@ describe("metrics", () => {
     expect(ndcgAtK(["x", "a"], grades({ a: 1 }), 1)).toBe(0);
   });
 
+  it("nDCG@k cuts the ideal DCG at k: a query with more golds than k can still score 1", () => {
+    // 12 golds of grade 1, nDCG@10. The ideal ranking is cut at 10 like the ranking itself:
+    // IDCG@10 = Σ_{i=1..10} 1/log2(i+1) = 1 + 0.630930 + 0.5 + 0.430677 + 0.386853 + 0.356207
+    //         + 0.333333 + 0.315465 + 0.301030 + 0.289065 = 4.543559.
+    // (Uncut, IDCG would add 1/log2(12) + 1/log2(13) = 0.278943 + 0.270238, giving 5.092740.)
+    const golds = Array.from({ length: 12 }, (_, index) => `g${index + 1}`);
+    const twelve = new Map(golds.map((id) => [id, 1]));
+    // Ten golds in the top 10: DCG@10 = IDCG@10, so 1 (uncut: 4.543559 / 5.092740 = 0.892164).
+    expect(ndcgAtK(golds, twelve, 10), "ten golds filling the top 10 of a 12-gold query").toBe(1);
+    expect(ndcgAtK(golds.slice(0, 10), twelve, 10), "the same with only the top 10 returned").toBe(1);
+    // Golds at ranks 1 and 3: DCG = 1/log2(2) + 1/log2(4) = 1.5; 1.5 / 4.543559 = 0.330138 (uncut: 0.294537).
+    const sparse = ["g1", "x1", "g2", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "g3"];
+    expect(ndcgAtK(sparse, twelve, 10), "golds at ranks 1 and 3 of a 12-gold query").toBeCloseTo(0.3301376494471203, 12);
+    // Graded, k = 2: grades a 3, b 3, c 2, d 1. IDCG@2 = 3/log2(2) + 3/log2(3) = 3 + 1.892789 = 4.892789;
+    // ranking c, a: DCG@2 = 2 + 3/log2(3) = 3.892789; 3.892789 / 4.892789 = 0.795618
+    // (uncut, IDCG would add 2/log2(4) + 1/log2(5) = 1.430677: 0.615610).
+    expect(ndcgAtK(["c", "a", "b", "d"], grades({ a: 3, b: 3, c: 2, d: 1 }), 2), "graded, 4 golds, k = 2").toBeCloseTo(
+      0.7956176024115139,
+      12,
+    );
+    // The summary `hardneg eval` prints uses the same cut: the 12 golds ranked first give nDCG@10 1,
+    // Recall@10 10/12 and Recall@100 12/12.
+    const accumulator = new MetricsAccumulator();
+    accumulator.add(golds, twelve);
+    expect(accumulator.summary(), "summary of one 12-gold query ranked perfectly").toEqual({
+      queries: 1,
+      ndcg_at_10: 1,
+      mrr_at_10: 1,
+      recall_at_10: 10 / 12,
+      recall_at_100: 1,
+    });
+  });
+
   it("MRR@k, Recall@k and gold rank", () => {
     expect(mrrAtK(["x", "y", "a"], grades({ a: 1 }), 10)).toBeCloseTo(1 / 3, 12);
     expect(mrrAtK(["x", "y", "a"], grades({ a: 1 }), 2)).toBe(0);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BadInputError, BadOptionError } from "../errors.js";
-import { contentId } from "../ids.js";
 import { collect, createTempFolder, rejectionOf, type TempFolder } from "./__fixtures__/temp-folder.js";
 import { LoadReport } from "./load-report.js";
 import { QrelsTable } from "./qrels-loader.js";
@@ -38,14 +37,29 @@ describe("readQueries with gold ids on the record", () => {
     expect(queries.map((query) => query.goldIds)).toEqual([["d1", "d2"], ["d3", "d4"], ["d5", "d6"], ["d7"]]);
   });
 
-  it("gives queries without an id key a stable id derived from the text", async () => {
-    const file = await folder.write("no-ids.jsonl", '{"simulated_user_query": "why is the sea salty", "dataset_ids": ["d1"]}\n');
+  it("gives queries without an id key a stable id derived from the text, pinned by literals", async () => {
+    // These ids enter row ids and run records: they must never change between versions. Each is
+    // "q-" and the first 16 hex digits of the SHA-256 of the text's UTF-8 bytes, computed outside
+    // hardneg: printf %s 'why is the sea salty' | sha256sum → 17cc66b90e9761ad…
+    const pinned = [
+      { text: "why is the sea salty", id: "q-17cc66b90e9761ad" },
+      { text: "Café crème?", id: "q-dd823db4e0419814" }, // UTF-8 bytes, not UTF-16 code units
+      { text: "what causes tides", id: "q-455e1885180dd4dc" },
+    ];
     const mapping = { contentKey: "simulated_user_query", goldIdsKey: "dataset_ids" };
-    const [first] = await collect(readQueries(file, mapping));
-    const [second] = await collect(readQueries(file, mapping));
-    expect(first!.id).toBe(contentId("why is the sea salty"));
-    expect(first!.id).toMatch(/^q-[0-9a-f]{16}$/);
-    expect(second!.id).toBe(first!.id);
+    const lines = pinned.map(({ text }) => JSON.stringify({ simulated_user_query: text, dataset_ids: ["d1"] }));
+    const file = await folder.write("no-ids.jsonl", `${lines.join("\n")}\n`);
+    const queries = await collect(readQueries(file, mapping));
+    expect(
+      queries.map((query) => query.id),
+      "content ids of the JSONL queries",
+    ).toEqual(pinned.map(({ id }) => id));
+    // Another file format and another position in the file give the same id: it depends on the text only.
+    const csv = await folder.write("no-ids.csv", "simulated_user_query,dataset_ids\nwhat causes tides,d2\nwhy is the sea salty,d1\n");
+    expect(
+      (await collect(readQueries(csv, mapping))).map((query) => query.id),
+      "content ids of the CSV queries",
+    ).toEqual(["q-455e1885180dd4dc", "q-17cc66b90e9761ad"]);
   });
 
   it("skips and counts empty query text and queries without gold ids, with file and line", async () => {
