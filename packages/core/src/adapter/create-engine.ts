@@ -18,7 +18,10 @@ type AlwaysHas<D, K extends keyof Store> = K extends keyof D ? (undefined extend
  * the type says so too, so callers need no `!`.
  */
 export type EngineOf<D extends EngineDriver> = Engine &
-  Pick<Required<Store>, AlwaysHas<D, "replaceCollection"> | AlwaysHas<D, "upsertTogether">> & { readonly driver: D; close(): Promise<void> };
+  Pick<Required<Store>, AlwaysHas<D, "replaceCollection"> | AlwaysHas<D, "upsertTogether">> & {
+    readonly driver: D;
+    close(): Promise<void>;
+  };
 
 /** A store over a store driver. */
 export function createStore(driver: StoreDriver): Store {
