@@ -2,7 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Hit } from "../types.js";
 import type { SelectionOptions } from "./options.js";
-import { padNegatives, selectNegatives, type SelectionInput } from "./select-negatives.js";
+import { normalizeText } from "../text.js";
+import {
+  candidatesNeedingText,
+  eligibleInDrawOrder,
+  padNegatives,
+  selectNegatives,
+  type SelectedNegative,
+  type Selection,
+  type SelectionInput,
+} from "./select-negatives.js";
 
 const baseOptions: SelectionOptions = { negativesPerQuery: 3, strategy: "top-k", sampling: "top", shortfall: "keep-fewer", seed: 42 };
 
@@ -122,54 +131,314 @@ describe("selectNegatives", () => {
   });
 });
 
-describe("selectNegatives invariants (property-based)", () => {
-  const idArbitrary = fc.constantFrom(...Array.from({ length: 25 }, (_, index) => `d${index}`));
-  const scenario = fc.record({
-    poolIds: fc.uniqueArray(idArbitrary, { maxLength: 25 }),
-    goldIds: fc.uniqueArray(idArbitrary, { minLength: 1, maxLength: 4 }),
-    textOf: fc.func(fc.constantFrom("alpha", "beta", "gamma", "delta", "alpha!", "epsilon", "zeta", "eta", "theta")),
-    negativesPerQuery: fc.integer({ min: 1, max: 10 }),
-    strategy: fc.constantFrom("top-k" as const, "ahead-of-gold" as const, "range" as const),
-    rangeMin: fc.integer({ min: 1, max: 10 }),
-    sampling: fc.constantFrom("top" as const, "random" as const),
-    seed: fc.integer(),
-    goldScore: fc.option(fc.double({ min: -5, max: 30, noNaN: true })),
-    relativeMargin: fc.option(fc.double({ min: 0, max: 0.5, noNaN: true })),
+describe("selectNegatives with several golds", () => {
+  // The golds are listed worst-ranked first, and every text is distinct, so no text check can stand in for the gold mask.
+  const pool: Hit[] = [
+    { id: "a", rank: 1, score: 9 },
+    { id: "b", rank: 2, score: 8 },
+    { id: "g-early", rank: 3, score: 7 },
+    { id: "c", rank: 4, score: 6 },
+    { id: "g-late", rank: 5, score: 5 },
+    { id: "d", rank: 6, score: 4 },
+  ];
+  const input: SelectionInput = {
+    queryId: "q",
+    queryText: "a query unlike every document",
+    goldIds: ["g-late", "g-early"],
+    pool,
+    texts: new Map(pool.map((hit) => [hit.id, `distinct text of ${hit.id}`])),
+    goldScore: null,
+  };
+
+  it("ahead-of-gold keeps only candidates ranked above the best-ranked gold, whatever the order the golds are listed in", () => {
+    const aheadOfGold: SelectionOptions = { ...baseOptions, strategy: "ahead-of-gold", negativesPerQuery: 10 };
+    const selection = selectNegatives(input, aheadOfGold);
+    expect(
+      selection.negatives.map((negative) => negative.id),
+      "candidates above rank 3",
+    ).toEqual(["a", "b"]);
+    expect(selection.dropped.outside_strategy, "c and d are below the best gold").toBe(2);
+    const reversed = selectNegatives({ ...input, goldIds: ["g-early", "g-late"] }, aheadOfGold);
+    expect(reversed.negatives, "the golds' listing order changes nothing").toEqual(selection.negatives);
   });
 
-  it("never returns a gold, never repeats an id or a text, never exceeds N, and is deterministic", () => {
-    fc.assert(
-      fc.property(scenario, (s) => {
-        const texts = new Map(s.poolIds.concat(s.goldIds).map((id) => [id, s.textOf(id)]));
-        const input: SelectionInput = {
-          queryId: "q",
-          queryText: "query text",
-          goldIds: s.goldIds,
-          pool: poolOf(s.poolIds, 25),
-          texts,
-          goldScore: s.goldScore,
-        };
-        const options: SelectionOptions = {
-          ...baseOptions,
-          negativesPerQuery: s.negativesPerQuery,
-          strategy: s.strategy,
-          sampling: s.sampling,
-          seed: s.seed,
-          ...(s.strategy === "range" ? { rangeMin: s.rangeMin, rangeMax: s.rangeMin + 8 } : {}),
-          ...(s.relativeMargin === null ? {} : { relativeMargin: s.relativeMargin }),
-        };
-        const selection = selectNegatives(input, options);
-        const ids = selection.negatives.map((negative) => negative.id);
-        expect(ids.some((id) => s.goldIds.includes(id))).toBe(false);
-        expect(new Set(ids).size).toBe(ids.length);
-        expect(ids.length).toBeLessThanOrEqual(s.negativesPerQuery);
-        expect(ids.length).toBe(Math.min(s.negativesPerQuery, selection.eligible));
-        const normalizedTexts = selection.negatives.map((negative) => negative.text.replace(/[^a-z]/g, ""));
-        expect(new Set(normalizedTexts).size).toBe(normalizedTexts.length);
-        const dropped = Object.values(selection.dropped).reduce((sum, count) => sum + count, 0);
-        expect(dropped + ids.length).toBe(s.poolIds.length);
-        expect(selectNegatives(input, options)).toEqual(selection);
+  it("masks every gold by id, so each is counted as a gold and never reaches the text checks", () => {
+    const selection = selectNegatives(input, { ...baseOptions, negativesPerQuery: 10, sampling: "random" });
+    expect(
+      selection.negatives.map((negative) => negative.id),
+      "every non-gold",
+    ).toEqual(["a", "b", "c", "d"]);
+    expect(selection.dropped, "both golds dropped as golds, none as a gold's text").toEqual({ gold: 2 });
+    expect(
+      candidatesNeedingText(input, { ...baseOptions, negativesPerQuery: 10 }).map((hit) => hit.id),
+      "no gold needs its text fetched as a candidate",
+    ).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("padding never takes a gold id, even one whose text differs from the gold's stored text", () => {
+    const selection = selectNegatives({ ...input, pool: [] }, baseOptions);
+    const padded = padNegatives(
+      { ...input, pool: [] },
+      selection,
+      [
+        { id: "g-early", text: "some other text", score: null },
+        { id: "g-late", text: "yet another text", score: null },
+        { id: "r1", text: "a random document", score: null },
+      ],
+      3,
+    );
+    expect(
+      padded.map((negative) => negative.id),
+      "only the non-gold",
+    ).toEqual(["r1"]);
+  });
+});
+
+/** A generated scenario: a pool with ties, rank gaps, repeated ids, empty or missing texts, and every filter. */
+interface Scenario {
+  input: SelectionInput;
+  options: SelectionOptions;
+  padding: { id: string; text: string; score: number | null }[];
+}
+
+const ID_COUNT = 12;
+const TEXTS = ["alpha", "Alpha!", "beta", "gamma", "delta", "", "  ...  ", "what is a hard negative", "epsilon", "zeta"];
+
+const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
+  .record({
+    // Ids repeat (a pool may name a document twice), ranks may skip, scores tie (small integers).
+    hits: fc.array(
+      fc.record({
+        id: fc.integer({ min: 0, max: ID_COUNT - 1 }),
+        gap: fc.integer({ min: 1, max: 3 }),
+        drop: fc.integer({ min: 0, max: 2 }),
       }),
+      { maxLength: 20 },
+    ),
+    goldIds: fc.uniqueArray(fc.integer({ min: 0, max: ID_COUNT - 1 }), { minLength: 1, maxLength: 4 }),
+    // One text per id (undefined: the document is unknown); the query text is one of them too.
+    textIndexes: fc.array(fc.option(fc.integer({ min: 0, max: TEXTS.length - 1 }), { freq: 6 }), {
+      minLength: ID_COUNT + 4,
+      maxLength: ID_COUNT + 4,
+    }),
+    queryText: fc.constantFrom(...TEXTS.filter((text) => normalizeText(text) !== "")),
+    negativesPerQuery: fc.integer({ min: 1, max: 8 }),
+    strategy: fc.constantFrom("top-k" as const, "ahead-of-gold" as const, "range" as const),
+    rangeMin: fc.option(fc.integer({ min: 1, max: 12 })),
+    rangeLength: fc.option(fc.integer({ min: 0, max: 12 })),
+    sampling: fc.constantFrom("top" as const, "random" as const),
+    seed: fc.integer(),
+    topScore: fc.integer({ min: -5, max: 20 }),
+    goldScore: fc.option(fc.integer({ min: -10, max: 20 })),
+    relativeMargin: fc.option(fc.constantFrom(0, 0.1, 0.5, 1)),
+    absoluteMargin: fc.option(fc.integer({ min: -3, max: 5 })),
+    maxScore: fc.option(fc.integer({ min: -10, max: 20 })),
+    minScore: fc.option(fc.integer({ min: -10, max: 20 })),
+    padding: fc.array(fc.record({ id: fc.integer({ min: 0, max: ID_COUNT + 3 }), text: fc.integer({ min: 0, max: TEXTS.length - 1 }) }), {
+      maxLength: 10,
+    }),
+  })
+  .map((s) => {
+    let rank = 0;
+    let score = s.topScore;
+    const pool = s.hits.map((hit) => {
+      rank += hit.gap;
+      score -= hit.drop;
+      return { id: `d${hit.id}`, rank, score };
+    });
+    const texts = new Map<string, string>();
+    for (const [id, textIndex] of s.textIndexes.entries()) if (textIndex !== null) texts.set(`d${id}`, TEXTS[textIndex]!);
+    const options: SelectionOptions = {
+      ...baseOptions,
+      negativesPerQuery: s.negativesPerQuery,
+      strategy: s.strategy,
+      sampling: s.sampling,
+      seed: s.seed,
+      ...(s.rangeMin === null ? {} : { rangeMin: s.rangeMin }),
+      ...(s.rangeLength === null ? {} : { rangeMax: (s.rangeMin ?? 1) + s.rangeLength }),
+      ...(s.relativeMargin === null ? {} : { relativeMargin: s.relativeMargin }),
+      ...(s.absoluteMargin === null ? {} : { absoluteMargin: s.absoluteMargin }),
+      ...(s.maxScore === null ? {} : { maxScore: s.maxScore }),
+      ...(s.minScore === null ? {} : { minScore: s.minScore }),
+    };
+    return {
+      input: {
+        queryId: "q",
+        queryText: s.queryText,
+        goldIds: s.goldIds.map((id) => `d${id}`),
+        pool,
+        texts,
+        goldScore: s.goldScore,
+      },
+      options,
+      padding: s.padding.map((candidate) => ({ id: `d${candidate.id}`, text: TEXTS[candidate.text]!, score: null })),
+    };
+  });
+
+/**
+ * The README's rules, written out independently: a candidate is eligible when it is not a gold,
+ * lies in the strategy's window, passes every score filter, has a known text that equals neither
+ * the query nor a gold (after normalisation), and repeats no earlier eligible candidate's id or text.
+ */
+function oracleOf({ input, options }: Scenario) {
+  const golds = new Set(input.goldIds);
+  const goldHits = input.pool.filter((hit) => golds.has(hit.id));
+  const bestGoldRank = goldHits.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...goldHits.map((hit) => hit.rank));
+  const inWindow = (hit: Hit) => {
+    if (options.strategy === "ahead-of-gold") return hit.rank < bestGoldRank;
+    if (options.strategy === "range")
+      return hit.rank >= (options.rangeMin ?? 1) && hit.rank <= (options.rangeMax ?? Number.POSITIVE_INFINITY);
+    return true;
+  };
+  const passesFilters = (hit: Hit) => {
+    if (options.maxScore !== undefined && hit.score > options.maxScore) return false;
+    if (options.minScore !== undefined && hit.score < options.minScore) return false;
+    const gold = input.goldScore;
+    if (gold !== null && options.relativeMargin !== undefined && hit.score > gold - Math.abs(gold) * options.relativeMargin) return false;
+    if (gold !== null && options.absoluteMargin !== undefined && hit.score > gold - options.absoluteMargin) return false;
+    return true;
+  };
+  const forbidden = new Set([normalizeText(input.queryText)]);
+  for (const id of golds) {
+    const text = input.texts.get(id);
+    if (text !== undefined) forbidden.add(normalizeText(text));
+  }
+  const nonGold = input.pool.filter((hit) => !golds.has(hit.id));
+  const windowed = nonGold.filter(inWindow);
+  const filtered = windowed.filter(passesFilters);
+  const eligible: Hit[] = [];
+  for (const hit of filtered) {
+    const text = input.texts.get(hit.id);
+    if (text === undefined || forbidden.has(normalizeText(text))) continue;
+    const taken = (other: Hit) => other.id === hit.id || normalizeText(input.texts.get(other.id)!) === normalizeText(text);
+    if (!eligible.some(taken)) eligible.push(hit);
+  }
+  return { goldHits: goldHits.length, outsideWindow: nonGold.length - windowed.length, filtered, eligible, forbidden };
+}
+
+const idsOf = (negatives: readonly { id: string }[]) => negatives.map((negative) => negative.id);
+const ranksAscending = (negatives: readonly SelectedNegative[]) =>
+  negatives.every((negative, index) => index === 0 || negative.rank! > negatives[index - 1]!.rank!);
+
+describe("selectNegatives invariants (property-based)", () => {
+  it("takes exactly the documented candidates: eligible by every rule, best-ranked first for top, a subset for random", () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (scenario) => {
+        const { input, options } = scenario;
+        const expected = oracleOf(scenario);
+        const selection = selectNegatives(input, options);
+        const wanted = Math.min(options.negativesPerQuery, expected.eligible.length);
+        const picked = selection.negatives.map((negative) => `${negative.id}@${negative.rank}`);
+        const eligible = expected.eligible.map((hit) => `${hit.id}@${hit.rank}`);
+        if (options.sampling === "top") {
+          expect(picked, "top: the best-ranked eligible candidates, in rank order").toEqual(eligible.slice(0, wanted));
+        } else {
+          expect(picked.length, "random: N, or every eligible candidate when fewer").toBe(wanted);
+          for (const id of picked) expect(eligible, "random: only eligible candidates").toContain(id);
+          expect(ranksAscending(selection.negatives), "random: returned in rank order").toBe(true);
+          expect(selection.eligible, "random: every eligible candidate counted").toBe(expected.eligible.length);
+        }
+        for (const negative of selection.negatives) {
+          const hit = input.pool.find((candidate) => candidate.id === negative.id && candidate.rank === negative.rank);
+          expect(negative, "a pool candidate, with its own text and score, not padded").toEqual({
+            id: hit!.id,
+            text: input.texts.get(hit!.id),
+            rank: hit!.rank,
+            score: hit!.score,
+            padded: false,
+          });
+        }
+        expect(new Set(idsOf(selection.negatives)).size, "no id twice").toBe(selection.negatives.length);
+        const normalized = selection.negatives.map((negative) => normalizeText(negative.text));
+        expect(new Set(normalized).size, "no text twice").toBe(normalized.length);
+        for (const text of normalized) expect(expected.forbidden.has(text), "no text equal to the query or a gold").toBe(false);
+        expect(
+          idsOf(selection.negatives).filter((id) => input.goldIds.includes(id)),
+          "no gold",
+        ).toEqual([]);
+        expect(selectNegatives(input, options), "deterministic for a seed").toEqual(selection);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("accounts for every pool candidate: masked golds, the window, the filters, then text checks and sampling", () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (scenario) => {
+        const { input, options } = scenario;
+        const expected = oracleOf(scenario);
+        const selection = selectNegatives(input, options);
+        const count = (reasons: (keyof Selection["dropped"])[]) =>
+          reasons.reduce((sum, reason) => sum + (selection.dropped[reason] ?? 0), 0);
+        const dropped = Object.values(selection.dropped).reduce((sum, value) => sum + value, 0);
+        expect(dropped + selection.negatives.length, "every candidate is taken or dropped once").toBe(input.pool.length);
+        if (options.sampling === "random") {
+          // "top" stops scanning after N eligible candidates and counts the rest as not sampled.
+          expect(count(["gold"]), "every gold occurrence masked as a gold").toBe(expected.goldHits);
+          expect(count(["outside_strategy"]), "non-golds outside the window").toBe(expected.outsideWindow);
+          const filterDrops = count(["relative_margin", "absolute_margin", "max_score", "min_score"]);
+          expect(filterDrops + expected.filtered.length, "the filters see only windowed non-golds").toBe(
+            input.pool.length - expected.goldHits - expected.outsideWindow,
+          );
+          expect(count(["not_sampled"]), "eligible but not drawn").toBe(expected.eligible.length - selection.negatives.length);
+        }
+        expect(
+          candidatesNeedingText(input, options).map((hit) => `${hit.id}@${hit.rank}`),
+          "texts are needed only for non-golds in the window that pass the filters",
+        ).toEqual(expected.filtered.map((hit) => `${hit.id}@${hit.rank}`));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("draw order lists every eligible candidate, and its first N are the selection", () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (scenario) => {
+        const { input, options } = scenario;
+        const expected = oracleOf(scenario);
+        const order = eligibleInDrawOrder(input, options);
+        const eligible = expected.eligible.map((hit) => `${hit.id}@${hit.rank}`);
+        const drawn = order.map((negative) => `${negative.id}@${negative.rank}`);
+        if (options.sampling === "top") expect(drawn, "top: rank order").toEqual(eligible);
+        else expect([...drawn].sort(), "random: the same candidates, shuffled").toEqual([...eligible].sort());
+        const firstN = drawn.slice(0, options.negativesPerQuery).sort();
+        const selected = selectNegatives(input, options).negatives.map((negative) => `${negative.id}@${negative.rank}`);
+        expect(selected.sort(), "the selection is the first N drawn").toEqual(firstN);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("padding keeps the selection, then adds random documents that are no gold, no pool candidate and no repeated text", () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (scenario) => {
+        const { input, options, padding } = scenario;
+        const selection = selectNegatives(input, options);
+        const padded = padNegatives(input, selection, padding, options.negativesPerQuery);
+        expect(padded.slice(0, selection.negatives.length), "the selection comes first, unchanged").toEqual(selection.negatives);
+        expect(padded.length, "never more than N").toBeLessThanOrEqual(options.negativesPerQuery);
+        const forbidden = oracleOf(scenario).forbidden;
+        const poolIds = new Set(input.pool.map((hit) => hit.id));
+        const added = padded.slice(selection.negatives.length);
+        for (const negative of added) {
+          expect(negative.padded && negative.rank === null, "a padded negative has no rank").toBe(true);
+          expect(input.goldIds.includes(negative.id) || poolIds.has(negative.id), "no gold and no pool candidate").toBe(false);
+          expect(forbidden.has(normalizeText(negative.text)), "no text equal to the query or a gold").toBe(false);
+        }
+        expect(new Set(idsOf(padded)).size, "no id twice").toBe(padded.length);
+        expect(new Set(padded.map((negative) => normalizeText(negative.text))).size, "no text twice").toBe(padded.length);
+        if (padded.length < options.negativesPerQuery) {
+          // Short only when every usable candidate was taken (by id or by an equal text).
+          for (const candidate of padding) {
+            if (input.goldIds.includes(candidate.id) || poolIds.has(candidate.id) || forbidden.has(normalizeText(candidate.text))) continue;
+            const represented = padded.some(
+              (negative) => negative.id === candidate.id || normalizeText(negative.text) === normalizeText(candidate.text),
+            );
+            expect(represented, `usable candidate ${candidate.id} taken before stopping short`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
