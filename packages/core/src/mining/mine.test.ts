@@ -275,12 +275,12 @@ const RANKED_QUERIES = [
 /** Each query's gold rank in its pool, by hand from the comments above (qm: its best gold, m2). */
 const GOLD_RANKS: Record<string, number> = { qa: 5, qb: 3, qc: 1, qm: 2 };
 
-async function rankedFixture(queries = RANKED_QUERIES) {
+async function rankedFixture(queries = RANKED_QUERIES, corpus = RANKED_CORPUS) {
   const store = new MemoryStore();
   await store.createCollection({ name: "docs", kind: "documents" });
   await store.upsert(
     "docs",
-    RANKED_CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+    corpus.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
   );
   await store.createCollection({ name: "queries", kind: "queries" });
   await store.upsert(
@@ -370,6 +370,23 @@ describe("mine on hand-ranked pools", () => {
     expect(report.dropped.gold, "both golds masked as golds").toBe(2);
     expect(report.dropped.same_as_gold, "no gold reaches the text checks").toBe(0);
     for (const row of written) expect(row.properties["gold_doc_ids"], "both golds on every row").toEqual(["m4", "m2"]);
+  });
+});
+
+describe("mine reads past candidates the text checks drop", () => {
+  it("top sampling still takes the best-ranked eligible candidates when the first ten repeat the gold's text", async () => {
+    const corpus: [string, string][] = [
+      ["gold", "river stone gold"],
+      ...Array.from({ length: 10 }, (_, index): [string, string] => [`copy${index}`, "River, stone: GOLD!"]),
+      ["e1", "river stone bank"],
+      ["e2", "river quiet"],
+      ["e3", "stone wall"],
+    ];
+    const { store, config } = await rankedFixture([{ query_id: "qr", text: "which river stone is gold", gold_ids: ["gold"] }], corpus);
+    const report = await mine(config({ strategy: "top-k", negativesPerQuery: 2 }));
+    expect(negativesByQuery(await rows(store)), "the two best-ranked candidates with a text of their own").toEqual({ qr: ["e1", "e2"] });
+    expect(report.dropped.same_as_gold, "every copy of the gold's text").toBe(10);
+    expect(report.queries_short, "not short").toBe(0);
   });
 });
 
