@@ -7,6 +7,7 @@ import {
   candidatesNeedingText,
   eligibleInDrawOrder,
   padNegatives,
+  querySeed,
   selectNegatives,
   type SelectedNegative,
   type Selection,
@@ -194,6 +195,42 @@ describe("selectNegatives with several golds", () => {
   });
 });
 
+describe("ahead-of-gold with a candidate tied with the gold's rank", () => {
+  it("keeps only candidates ranked strictly above the best gold", () => {
+    const pool: Hit[] = [
+      { id: "a", rank: 1, score: 3 },
+      { id: "g", rank: 2, score: 2 },
+      { id: "tied", rank: 2, score: 2 },
+    ];
+    const selection = selectNegatives(
+      {
+        queryId: "q",
+        queryText: "query",
+        goldIds: ["g"],
+        pool,
+        texts: new Map(pool.map((hit) => [hit.id, `text ${hit.id}`])),
+        goldScore: null,
+      },
+      { ...baseOptions, strategy: "ahead-of-gold" },
+    );
+    expect(
+      selection.negatives.map((negative) => negative.id),
+      "a tie is not ahead",
+    ).toEqual(["a"]);
+  });
+});
+
+describe("querySeed", () => {
+  it("is 32-bit FNV-1a of the query id, started from the offset basis mixed with the seed", () => {
+    // Published FNV-1a test vectors: with seed 0 the basis is FNV's own.
+    expect(querySeed(0, ""), "empty id").toBe(0x811c9dc5);
+    expect(querySeed(0, "a"), '"a"').toBe(0xe40c292c);
+    expect(querySeed(0, "foobar"), '"foobar"').toBe(0xbf9cf968);
+    expect(querySeed(7, "q1"), "another seed, another draw").not.toBe(querySeed(0, "q1"));
+    expect(querySeed(42, "q1"), "another query, another draw").not.toBe(querySeed(42, "q2"));
+  });
+});
+
 /** A generated scenario: a pool with ties, rank gaps, repeated ids, empty or missing texts, and every filter. */
 interface Scenario {
   input: SelectionInput;
@@ -202,15 +239,17 @@ interface Scenario {
 }
 
 const ID_COUNT = 12;
+/** Null three times in four: each filter alone is often absent, so candidates often outnumber N. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
 const TEXTS = ["alpha", "Alpha!", "beta", "gamma", "delta", "", "  ...  ", "what is a hard negative", "epsilon", "zeta"];
 
 const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
   .record({
-    // Ids repeat (a pool may name a document twice), ranks may skip, scores tie (small integers).
+    // Ids repeat (a pool may name a document twice), ranks skip or repeat, scores tie (small integers).
     hits: fc.array(
       fc.record({
         id: fc.integer({ min: 0, max: ID_COUNT - 1 }),
-        gap: fc.integer({ min: 1, max: 3 }),
+        gap: fc.integer({ min: 0, max: 3 }),
         drop: fc.integer({ min: 0, max: 2 }),
       }),
       { maxLength: 20 },
@@ -222,18 +261,18 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
       maxLength: ID_COUNT + 4,
     }),
     queryText: fc.constantFrom(...TEXTS.filter((text) => normalizeText(text) !== "")),
-    negativesPerQuery: fc.integer({ min: 1, max: 8 }),
+    negativesPerQuery: fc.integer({ min: 1, max: 6 }),
     strategy: fc.constantFrom("top-k" as const, "ahead-of-gold" as const, "range" as const),
     rangeMin: fc.option(fc.integer({ min: 1, max: 12 })),
     rangeLength: fc.option(fc.integer({ min: 0, max: 12 })),
     sampling: fc.constantFrom("top" as const, "random" as const),
     seed: fc.integer(),
     topScore: fc.integer({ min: -5, max: 20 }),
-    goldScore: fc.option(fc.integer({ min: -10, max: 20 })),
-    relativeMargin: fc.option(fc.constantFrom(0, 0.1, 0.5, 1)),
-    absoluteMargin: fc.option(fc.integer({ min: -3, max: 5 })),
-    maxScore: fc.option(fc.integer({ min: -10, max: 20 })),
-    minScore: fc.option(fc.integer({ min: -10, max: 20 })),
+    goldScore: sometimes(fc.integer({ min: -10, max: 20 })),
+    relativeMargin: sometimes(fc.constantFrom(0, 0.1, 0.5, 1)),
+    absoluteMargin: sometimes(fc.integer({ min: -3, max: 5 })),
+    maxScore: sometimes(fc.integer({ min: -10, max: 20 })),
+    minScore: sometimes(fc.integer({ min: -10, max: 20 })),
     padding: fc.array(fc.record({ id: fc.integer({ min: 0, max: ID_COUNT + 3 }), text: fc.integer({ min: 0, max: TEXTS.length - 1 }) }), {
       maxLength: 10,
     }),
@@ -242,7 +281,7 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
     let rank = 0;
     let score = s.topScore;
     const pool = s.hits.map((hit) => {
-      rank += hit.gap;
+      rank = Math.max(1, rank + hit.gap);
       score -= hit.drop;
       return { id: `d${hit.id}`, rank, score };
     });
@@ -280,6 +319,8 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
  * lies in the strategy's window, passes every score filter, has a known text that equals neither
  * the query nor a gold (after normalisation), and repeats no earlier eligible candidate's id or text.
  */
+type Stage = "gold" | "window" | "filter" | "missing" | "forbidden" | "duplicate" | "eligible";
+
 function oracleOf({ input, options }: Scenario) {
   const golds = new Set(input.goldIds);
   const goldHits = input.pool.filter((hit) => golds.has(hit.id));
@@ -303,22 +344,32 @@ function oracleOf({ input, options }: Scenario) {
     const text = input.texts.get(id);
     if (text !== undefined) forbidden.add(normalizeText(text));
   }
-  const nonGold = input.pool.filter((hit) => !golds.has(hit.id));
-  const windowed = nonGold.filter(inWindow);
-  const filtered = windowed.filter(passesFilters);
+  // Each pool candidate's fate, in the README's order; a repeated id or an already taken text is a duplicate.
+  const stages: Stage[] = [];
   const eligible: Hit[] = [];
-  for (const hit of filtered) {
+  const seenIds = new Set<string>();
+  for (const hit of input.pool) {
     const text = input.texts.get(hit.id);
-    if (text === undefined || forbidden.has(normalizeText(text))) continue;
-    const taken = (other: Hit) => other.id === hit.id || normalizeText(input.texts.get(other.id)!) === normalizeText(text);
-    if (!eligible.some(taken)) eligible.push(hit);
+    let stage: Stage;
+    if (golds.has(hit.id)) stage = "gold";
+    else if (!inWindow(hit)) stage = "window";
+    else if (!passesFilters(hit)) stage = "filter";
+    else if (seenIds.has(hit.id)) stage = "duplicate";
+    else if (text === undefined) stage = "missing";
+    else if (forbidden.has(normalizeText(text))) stage = "forbidden";
+    else if (eligible.some((other) => normalizeText(input.texts.get(other.id)!) === normalizeText(text))) stage = "duplicate";
+    else stage = "eligible";
+    if (stage !== "gold" && stage !== "window" && stage !== "filter") seenIds.add(hit.id);
+    if (stage === "eligible") eligible.push(hit);
+    stages.push(stage);
   }
-  return { goldHits: goldHits.length, outsideWindow: nonGold.length - windowed.length, filtered, eligible, forbidden };
+  const filtered = input.pool.filter((_, index) => !["gold", "window", "filter"].includes(stages[index]!));
+  return { stages, filtered, eligible, forbidden };
 }
 
 const idsOf = (negatives: readonly { id: string }[]) => negatives.map((negative) => negative.id);
 const ranksAscending = (negatives: readonly SelectedNegative[]) =>
-  negatives.every((negative, index) => index === 0 || negative.rank! > negatives[index - 1]!.rank!);
+  negatives.every((negative, index) => index === 0 || negative.rank! >= negatives[index - 1]!.rank!);
 
 describe("selectNegatives invariants (property-based)", () => {
   it("takes exactly the documented candidates: eligible by every rule, best-ranked first for top, a subset for random", () => {
@@ -372,16 +423,24 @@ describe("selectNegatives invariants (property-based)", () => {
           reasons.reduce((sum, reason) => sum + (selection.dropped[reason] ?? 0), 0);
         const dropped = Object.values(selection.dropped).reduce((sum, value) => sum + value, 0);
         expect(dropped + selection.negatives.length, "every candidate is taken or dropped once").toBe(input.pool.length);
-        if (options.sampling === "random") {
-          // "top" stops scanning after N eligible candidates and counts the rest as not sampled.
-          expect(count(["gold"]), "every gold occurrence masked as a gold").toBe(expected.goldHits);
-          expect(count(["outside_strategy"]), "non-golds outside the window").toBe(expected.outsideWindow);
-          const filterDrops = count(["relative_margin", "absolute_margin", "max_score", "min_score"]);
-          expect(filterDrops + expected.filtered.length, "the filters see only windowed non-golds").toBe(
-            input.pool.length - expected.goldHits - expected.outsideWindow,
-          );
-          expect(count(["not_sampled"]), "eligible but not drawn").toBe(expected.eligible.length - selection.negatives.length);
+        // "top" stops scanning once N candidates are eligible (texts past them need no fetching): the rest is not sampled.
+        let examined = input.pool.length;
+        if (options.sampling === "top" && expected.eligible.length >= options.negativesPerQuery) {
+          examined = input.pool.indexOf(expected.eligible[options.negativesPerQuery - 1]!) + 1;
         }
+        const seen = (stage: Stage) => expected.stages.slice(0, examined).filter((each) => each === stage).length;
+        expect(count(["gold"]), "every examined gold masked as a gold").toBe(seen("gold"));
+        expect(count(["outside_strategy"]), "non-golds outside the window").toBe(seen("window"));
+        expect(count(["relative_margin", "absolute_margin", "max_score", "min_score"]), "windowed non-golds failing a filter").toBe(
+          seen("filter"),
+        );
+        expect(count(["missing_document"]), "unknown documents").toBe(seen("missing"));
+        expect(count(["same_as_query", "same_as_gold"]), "texts equal to the query or a gold").toBe(seen("forbidden"));
+        expect(count(["duplicate"]), "repeated ids and texts").toBe(seen("duplicate"));
+        expect(selection.eligible, "eligible candidates examined").toBe(seen("eligible"));
+        expect(count(["not_sampled"]), "eligible but not drawn, and the unexamined rest").toBe(
+          seen("eligible") - selection.negatives.length + input.pool.length - examined,
+        );
         expect(
           candidatesNeedingText(input, options).map((hit) => `${hit.id}@${hit.rank}`),
           "texts are needed only for non-golds in the window that pass the filters",
