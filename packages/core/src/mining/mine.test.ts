@@ -484,6 +484,30 @@ describe("mine shortfall policies (ahead-of-gold, 3 negatives: qa has 4 eligible
       "another seed draws other documents",
     ).toBe(true);
   });
+
+  it("pad-random draws from a corpus far larger than it needs, still outside the pool and seeded", async () => {
+    const corpus = [
+      ...RANKED_CORPUS,
+      ...Array.from({ length: 80 }, (_, index): [string, string] => [`y${index}`, `yankee filler ${index}`]),
+    ];
+    const paddedRows = async (seed: number) => {
+      const { store, config } = await rankedFixture([RANKED_QUERIES[2]!], corpus);
+      const report = await mine(config({ shortfall: "pad-random", negativesPerQuery: 1, seed }));
+      expect(report.queries_padded, "qc was padded").toBe(1);
+      return (await rows(store)).map((row) => [row.properties["hard_negative_id"], row.properties["padded"], row.properties["rank"]]);
+    };
+    const first = await paddedRows(42);
+    expect(first.length, "one row").toBe(1);
+    const [id, padded, rank] = first[0]!;
+    expect([padded, rank], "padded, without a rank").toEqual([true, null]);
+    expect(wordOverlap("india juliet", new Map(corpus).get(String(id))!), `${String(id)} is outside the pool`).toBe(0);
+    expect(await paddedRows(42), "the same seed, the same document").toEqual(first);
+    const others = await Promise.all([1, 2, 3, 4].map((seed) => paddedRows(seed)));
+    expect(
+      others.some((other) => other[0]![0] !== id),
+      "other seeds, other documents",
+    ).toBe(true);
+  });
 });
 
 describe("mine with a search-only backend and a separate store", () => {
