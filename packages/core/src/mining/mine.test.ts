@@ -336,6 +336,11 @@ describe("mine on hand-ranked pools", () => {
     });
     expect(report.metrics.mrr_at_10, "MRR@10 is the mean of 1 / best gold rank").toBeCloseTo((1 / 5 + 1 / 3 + 1 + 1 / 2) / 4, 10);
     expect(report.metrics.recall_at_pool, "every gold is in its pool").toBe(1);
+    expect(report.metrics.recall_at_10, "every gold is in the top 10").toBe(1);
+    // Binary relevance: DCG sums 1 / log2(rank + 1) over the golds; qm's ideal ranks its two golds 1 and 2.
+    const gain = (rank: number) => 1 / Math.log2(rank + 1);
+    const ndcg = [gain(5), gain(3), gain(1), (gain(2) + gain(4)) / (gain(1) + gain(2))];
+    expect(report.metrics.ndcg_at_10, "nDCG@10, the mean over the queries").toBeCloseTo(ndcg.reduce((sum, value) => sum + value) / 4, 10);
   });
 
   it("a gold outside the pool gives gold_rank null and the histogram's none bucket", async () => {

@@ -390,8 +390,8 @@ describe("selectNegatives invariants (property-based)", () => {
           expect(selection.eligible, "random: every eligible candidate counted").toBe(expected.eligible.length);
         }
         for (const negative of selection.negatives) {
-          const hit = input.pool.find((candidate) => candidate.id === negative.id && candidate.rank === negative.rank);
-          expect(negative, "a pool candidate, with its own text and score, not padded").toEqual({
+          const hit = expected.eligible.find((candidate) => candidate.id === negative.id);
+          expect(negative, "an eligible pool candidate, with its own text and score, not padded").toEqual({
             id: hit!.id,
             text: input.texts.get(hit!.id),
             rank: hit!.rank,
