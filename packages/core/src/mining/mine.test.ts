@@ -195,23 +195,6 @@ describe("mine", () => {
     for (const row of q3) expect(row.properties["gold_score"]).toBeNull();
   });
 
-  it("shortfall policies: keep-fewer keeps, skip-query skips, pad-random pads with random documents", async () => {
-    const strict = { negativesPerQuery: 4, strategy: "ahead-of-gold" as const };
-    const keep = await mine((await fixture()).config(strict));
-    expect(keep.queries_short).toBeGreaterThan(0);
-    const skip = await mine((await fixture()).config({ ...strict, shortfall: "skip-query" }));
-    expect(skip.skipped_reasons.shortfall).toBe(keep.queries_short);
-    const padded = await fixture();
-    const report = await mine(padded.config({ ...strict, shortfall: "pad-random" }));
-    expect(report.queries_padded).toBeGreaterThan(0);
-    const paddedRows = (await rows(padded.store)).filter((row) => row.properties["padded"] === true);
-    expect(paddedRows.length).toBeGreaterThan(0);
-    for (const row of paddedRows) {
-      expect(row.properties["rank"]).toBeNull();
-      expect(row.properties["gold_doc_ids"]).not.toContain(row.properties["hard_negative_id"]);
-    }
-  });
-
   it("random query sampling is seeded", async () => {
     const pick = async (seed: number) => {
       const { store, config } = await fixture();
@@ -258,6 +241,278 @@ describe("mine", () => {
       expect({ ...resumed, batches_resumed: 0 }, "report equals a clean run's").toEqual({ ...cleanReport, batches_resumed: 0 });
     });
   }
+});
+
+/**
+ * A corpus whose pools are known by hand: the word-overlap engine scores a document by the query
+ * words it holds, every score below differs within a query (ties keep corpus order), and the
+ * "zulu" documents share no word with any query (so they are never in a pool).
+ */
+const RANKED_CORPUS: [string, string][] = [
+  ["a1", "alpha bravo charlie delta echo one"], // qa: 5 words, rank 1
+  ["a2", "alpha bravo charlie delta two"], // rank 2
+  ["a3", "alpha bravo charlie three"], // rank 3
+  ["a4", "alpha bravo four"], // rank 4
+  ["a5", "alpha five"], // rank 5, qa's gold
+  ["b1", "foxtrot golf hotel one"], // qb: rank 1
+  ["b2", "foxtrot golf two"], // rank 2
+  ["b3", "foxtrot three"], // rank 3, qb's gold
+  ["c1", "india juliet one"], // qc: rank 1, its gold
+  ["c2", "india two"], // rank 2
+  ["m1", "kilo lima mike november oscar"], // qm: rank 1
+  ["m2", "kilo lima mike papa"], // rank 2, qm's best gold (listed second)
+  ["m3", "kilo lima quebec"], // rank 3
+  ["m4", "kilo romeo"], // rank 4, qm's gold listed first
+  ["m5", "kilo sierra"], // rank 5 (ties with m4, after it in corpus order)
+  ...Array.from({ length: 12 }, (_, index): [string, string] => [`z${index + 1}`, `zulu filler ${index + 1}`]),
+];
+const RANKED_QUERIES = [
+  { query_id: "qa", text: "alpha bravo charlie delta echo", gold_ids: ["a5"] },
+  { query_id: "qb", text: "foxtrot golf hotel", gold_ids: ["b3"] },
+  { query_id: "qc", text: "india juliet", gold_ids: ["c1"] },
+  { query_id: "qm", text: "kilo lima mike november", gold_ids: ["m4", "m2"] },
+];
+/** Each query's gold rank in its pool, by hand from the comments above (qm: its best gold, m2). */
+const GOLD_RANKS: Record<string, number> = { qa: 5, qb: 3, qc: 1, qm: 2 };
+
+async function rankedFixture(queries = RANKED_QUERIES, corpus = RANKED_CORPUS) {
+  const store = new MemoryStore();
+  await store.createCollection({ name: "docs", kind: "documents" });
+  await store.upsert(
+    "docs",
+    corpus.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+  );
+  await store.createCollection({ name: "queries", kind: "queries" });
+  await store.upsert(
+    "queries",
+    queries.map((query) => ({ id: query.query_id, properties: query })),
+  );
+  const backend = new ScoringWordOverlapBackend(store);
+  const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
+    backend: createSearchBackend(backend),
+    store,
+    docsCollection: new DocsCollection({ collectionName: "docs" }),
+    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    negativesPerQuery: 3,
+    strategy: "ahead-of-gold",
+    ...overrides,
+  });
+  return { store, config };
+}
+
+/** Hard-negative ids per query, in row order. */
+function negativesByQuery(written: readonly StoredRecord[]): Record<string, unknown[]> {
+  const byQuery: Record<string, unknown[]> = {};
+  for (const row of written) (byQuery[String(row.properties["query_id"])] ??= []).push(row.properties["hard_negative_id"]);
+  return byQuery;
+}
+
+const textOf = new Map(RANKED_CORPUS);
+const queryTextOf = new Map(RANKED_QUERIES.map((query) => [query.query_id, query.text]));
+
+describe("mine on hand-ranked pools", () => {
+  it("writes each query's best gold rank on its rows and counts it in the report's histogram", async () => {
+    const { store, config } = await rankedFixture();
+    const report = await mine(config({ strategy: "top-k", negativesPerQuery: 2 }));
+    const written = await rows(store);
+    expect(new Set(written.map((row) => row.properties["query_id"])), "every query has rows").toEqual(new Set(["qa", "qb", "qc", "qm"]));
+    for (const row of written) {
+      const queryId = String(row.properties["query_id"]);
+      expect(row.properties["gold_rank"], `gold_rank of ${queryId}'s rows`).toBe(GOLD_RANKS[queryId]);
+    }
+    expect(report.gold_rank_histogram, "one query per bucket of its gold rank").toEqual({
+      "1": 1,
+      "2": 1,
+      "3": 1,
+      "4": 0,
+      "5": 1,
+      "6-10": 0,
+      "11-20": 0,
+      "21-50": 0,
+      "51-100": 0,
+      "101+": 0,
+      none: 0,
+    });
+    expect(report.metrics.mrr_at_10, "MRR@10 is the mean of 1 / best gold rank").toBeCloseTo((1 / 5 + 1 / 3 + 1 + 1 / 2) / 4, 10);
+    expect(report.metrics.recall_at_pool, "every gold is in its pool").toBe(1);
+    expect(report.metrics.recall_at_10, "every gold is in the top 10").toBe(1);
+    // Binary relevance: DCG sums 1 / log2(rank + 1) over the golds; qm's ideal ranks its two golds 1 and 2.
+    const gain = (rank: number) => 1 / Math.log2(rank + 1);
+    const ndcg = [gain(5), gain(3), gain(1), (gain(2) + gain(4)) / (gain(1) + gain(2))];
+    expect(report.metrics.ndcg_at_10, "nDCG@10, the mean over the queries").toBeCloseTo(ndcg.reduce((sum, value) => sum + value) / 4, 10);
+  });
+
+  it("a gold outside the pool gives gold_rank null and the histogram's none bucket", async () => {
+    const { store, config } = await rankedFixture([{ query_id: "qz", text: "kilo lima", gold_ids: ["z1"] }]);
+    const report = await mine(config({ strategy: "top-k", negativesPerQuery: 2 }));
+    const written = await rows(store);
+    expect(negativesByQuery(written), "the two best-ranked pool documents").toEqual({ qz: ["m1", "m2"] });
+    for (const row of written) expect(row.properties["gold_rank"], "no gold in the pool").toBeNull();
+    expect(report.gold_rank_histogram.none, "counted as none").toBe(1);
+    expect(
+      Object.values(report.gold_rank_histogram).reduce((sum, count) => sum + count, 0),
+      "one query, one bucket",
+    ).toBe(1);
+  });
+
+  it("ahead-of-gold stops at a multi-gold query's best-ranked gold, not its first-listed one", async () => {
+    const { store, config } = await rankedFixture([RANKED_QUERIES[3]!]);
+    const report = await mine(config({ negativesPerQuery: 3 }));
+    const written = await rows(store);
+    expect(negativesByQuery(written), "only m1 ranks above m2 (rank 2)").toEqual({ qm: ["m1"] });
+    expect(written[0]?.properties["gold_rank"], "the best gold's rank").toBe(2);
+    expect(report.dropped.outside_strategy, "m3 and m5 are below the best gold").toBe(2);
+  });
+
+  it("masks every gold of a multi-gold query by id, golds with distinct texts included", async () => {
+    // m2 and m4 share no text with any document, so a gold that escaped the id mask would be counted
+    // as "same_as_gold" instead of "gold".
+    const { store, config } = await rankedFixture([RANKED_QUERIES[3]!]);
+    const report = await mine(config({ strategy: "top-k", negativesPerQuery: 5 }));
+    const written = await rows(store);
+    expect(negativesByQuery(written), "every non-gold of the pool, in rank order").toEqual({ qm: ["m1", "m3", "m5"] });
+    expect(report.dropped.gold, "both golds masked as golds").toBe(2);
+    expect(report.dropped.same_as_gold, "no gold reaches the text checks").toBe(0);
+    for (const row of written) expect(row.properties["gold_doc_ids"], "both golds on every row").toEqual(["m4", "m2"]);
+  });
+});
+
+describe("mine reads past candidates the text checks drop", () => {
+  it("top sampling still takes the best-ranked eligible candidates when the first ten repeat the gold's text", async () => {
+    const corpus: [string, string][] = [
+      ["gold", "river stone gold"],
+      ...Array.from({ length: 10 }, (_, index): [string, string] => [`copy${index}`, "River, stone: GOLD!"]),
+      ["e1", "river stone bank"],
+      ["e2", "river quiet"],
+      ["e3", "stone wall"],
+    ];
+    const { store, config } = await rankedFixture([{ query_id: "qr", text: "which river stone is gold", gold_ids: ["gold"] }], corpus);
+    const report = await mine(config({ strategy: "top-k", negativesPerQuery: 2 }));
+    expect(negativesByQuery(await rows(store)), "the two best-ranked candidates with a text of their own").toEqual({ qr: ["e1", "e2"] });
+    expect(report.dropped.same_as_gold, "every copy of the gold's text").toBe(10);
+    expect(report.queries_short, "not short").toBe(0);
+  });
+});
+
+describe("mine shortfall policies (ahead-of-gold, 3 negatives: qa has 4 eligible, qb 2, qc none, qm 1)", () => {
+  it("keep-fewer keeps every eligible candidate and reports the queries it kept short", async () => {
+    const { store, config } = await rankedFixture();
+    const report = await mine(config({ shortfall: "keep-fewer" }));
+    const written = await rows(store);
+    expect(negativesByQuery(written), "the eligible candidates, best first; qc has none").toEqual({
+      qa: ["a1", "a2", "a3"],
+      qb: ["b1", "b2"],
+      qm: ["m1"],
+    });
+    expect(report, "counts").toMatchObject({ queries: 4, queries_mined: 3, rows_written: 6, queries_padded: 0 });
+    // qc, left with no negative, writes no row; whether it then counts as short or skipped is not settled here.
+    expect(report.short_examples, "the short queries that were kept").toEqual(expect.arrayContaining(["qb", "qm"]));
+    expect(report.short_examples, "qa got its N").not.toContain("qa");
+    expect(report.skipped_reasons.shortfall ?? 0, "keep-fewer skips no query that has a negative").toBeLessThanOrEqual(1);
+    for (const row of written) expect(row.properties["padded"], "no padding").toBe(false);
+    const pools = { qa: 5, qb: 3, qc: 2, qm: 5 };
+    expect(
+      Object.values(report.dropped).reduce((sum, count) => sum + count, 0),
+      "every pool candidate not written is counted once as dropped",
+    ).toBe(Object.values(pools).reduce((sum, size) => sum + size, 0) - report.rows_written);
+  });
+
+  it("skip-query writes only the queries with N negatives and reports the others as skipped", async () => {
+    const { store, config } = await rankedFixture();
+    const report = await mine(config({ shortfall: "skip-query" }));
+    expect(negativesByQuery(await rows(store)), "only qa").toEqual({ qa: ["a1", "a2", "a3"] });
+    expect(report, "counts").toMatchObject({
+      queries: 4,
+      queries_mined: 1,
+      rows_written: 3,
+      queries_short: 0,
+      queries_padded: 0,
+      queries_skipped: 3,
+      skipped_reasons: { shortfall: 3 },
+    });
+    expect(
+      report.skipped_examples.map((example) => [example.query_id, example.reason, example.detail]),
+      "each skipped query, with how many it had",
+    ).toEqual([
+      ["qb", "shortfall", "2 of 3 negatives"],
+      ["qc", "shortfall", "0 of 3 negatives"],
+      ["qm", "shortfall", "1 of 3 negatives"],
+    ]);
+  });
+
+  it("pad-random keeps the eligible candidates and fills up to N with seeded random documents outside the pool", async () => {
+    const padded = async (seed: number) => {
+      const { store, config } = await rankedFixture();
+      const report = await mine(config({ shortfall: "pad-random", seed }));
+      return { report, written: await rows(store) };
+    };
+    const { report, written } = await padded(42);
+    expect(report, "counts").toMatchObject({
+      queries: 4,
+      queries_mined: 4,
+      rows_written: 12,
+      queries_short: 0,
+      queries_padded: 3,
+      queries_skipped: 0,
+    });
+    const byQuery = negativesByQuery(written);
+    expect(byQuery["qa"], "qa needs no padding").toEqual(["a1", "a2", "a3"]);
+    for (const [queryId, eligible] of [
+      ["qb", ["b1", "b2"]],
+      ["qc", []],
+      ["qm", ["m1"]],
+    ] as const) {
+      const queryRows = written.filter((row) => row.properties["query_id"] === queryId);
+      expect(queryRows.length, `${queryId}: N rows`).toBe(3);
+      expect(byQuery[queryId]!.slice(0, eligible.length), `${queryId}: its eligible candidates first`).toEqual(eligible);
+      const texts = queryRows.map((row) => row.properties["hard_negative_doc"]);
+      expect(new Set(texts).size, `${queryId}: no text twice`).toBe(3);
+      for (const row of queryRows.slice(eligible.length)) {
+        const id = String(row.properties["hard_negative_id"]);
+        expect([row.properties["padded"], row.properties["rank"]], `${queryId}: ${id} is padded, without a rank`).toEqual([true, null]);
+        // Outside the pool: the document shares no word with the query, and the engine scores it so.
+        expect(wordOverlap(queryTextOf.get(queryId)!, textOf.get(id)!), `${queryId}: ${id} is outside the pool`).toBe(0);
+        expect(row.properties["score"], `${queryId}: ${id}'s engine score`).toBe(0);
+        expect(row.properties["gold_rank"], `${queryId}: the gold rank stays the pool's`).toBe(GOLD_RANKS[queryId]);
+      }
+      for (const row of queryRows.slice(0, eligible.length)) expect(row.properties["padded"], `${queryId}: from the pool`).toBe(false);
+    }
+    const paddedIds = (result: { written: StoredRecord[] }) =>
+      result.written
+        .filter((row) => row.properties["padded"] === true)
+        .map((row) => `${row.properties["query_id"]}:${row.properties["hard_negative_id"]}`);
+    expect(paddedIds(await padded(42)), "the same seed pads with the same documents").toEqual(paddedIds({ written }));
+    const otherSeeds = await Promise.all([1, 2, 3].map(async (seed) => paddedIds(await padded(seed)).join()));
+    expect(
+      otherSeeds.some((ids) => ids !== paddedIds({ written }).join()),
+      "another seed draws other documents",
+    ).toBe(true);
+  });
+
+  it("pad-random draws from a corpus far larger than it needs, still outside the pool and seeded", async () => {
+    const corpus = [
+      ...RANKED_CORPUS,
+      ...Array.from({ length: 80 }, (_, index): [string, string] => [`y${index}`, `yankee filler ${index}`]),
+    ];
+    const paddedRows = async (seed: number) => {
+      const { store, config } = await rankedFixture([RANKED_QUERIES[2]!], corpus);
+      const report = await mine(config({ shortfall: "pad-random", negativesPerQuery: 1, seed }));
+      expect(report.queries_padded, "qc was padded").toBe(1);
+      return (await rows(store)).map((row) => [row.properties["hard_negative_id"], row.properties["padded"], row.properties["rank"]]);
+    };
+    const first = await paddedRows(42);
+    expect(first.length, "one row").toBe(1);
+    const [id, padded, rank] = first[0]!;
+    expect([padded, rank], "padded, without a rank").toEqual([true, null]);
+    expect(wordOverlap("india juliet", new Map(corpus).get(String(id))!), `${String(id)} is outside the pool`).toBe(0);
+    expect(await paddedRows(42), "the same seed, the same document").toEqual(first);
+    const others = await Promise.all([1, 2, 3, 4].map((seed) => paddedRows(seed)));
+    expect(
+      others.some((other) => other[0]![0] !== id),
+      "other seeds, other documents",
+    ).toBe(true);
+  });
 });
 
 describe("mine with a search-only backend and a separate store", () => {

@@ -206,7 +206,11 @@ function scoreFilterVerdict(score: number, goldScore: number | null, options: Se
 }
 
 function sample(eligible: SelectedNegative[], queryId: string, options: SelectionOptions): SelectedNegative[] {
+  // Both branches give the same negatives here: "top" never holds more than N eligible (its scan stops at N), and a
+  // random draw of every one of N or fewer candidates, sorted by (distinct, as searches return them) rank, is rank order.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: equivalent, see above
   if (options.sampling === "top" || eligible.length <= options.negativesPerQuery) {
+    // Stryker disable next-line MethodExpression: equivalent, at most N candidates reach this line
     return eligible.slice(0, options.negativesPerQuery);
   }
   const chosen = drawOrder(eligible, queryId, options).slice(0, options.negativesPerQuery);
