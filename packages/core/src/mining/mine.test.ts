@@ -304,7 +304,10 @@ async function rankedFixture(queries = RANKED_QUERIES, corpus = RANKED_CORPUS) {
 /** Hard-negative ids per query, in row order. */
 function negativesByQuery(written: readonly StoredRecord[]): Record<string, unknown[]> {
   const byQuery: Record<string, unknown[]> = {};
-  for (const row of written) (byQuery[String(row.properties["query_id"])] ??= []).push(row.properties["hard_negative_id"]);
+  for (const row of written) {
+    const queryId = String(row.properties["query_id"]);
+    byQuery[queryId] = [...(byQuery[queryId] ?? []), row.properties["hard_negative_id"]];
+  }
   return byQuery;
 }
 
