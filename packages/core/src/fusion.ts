@@ -43,6 +43,7 @@ export function fuseHits(keyword: readonly Hit[], vector: readonly Hit[], option
     hits.forEach((hit, position) => {
       const entry = fused.get(hit.id) ?? { score: 0, ranks: [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY] };
       entry.score += weight * contributions[position]!;
+      // Stryker disable next-line ArithmeticOperator: ranks only order documents against each other; shifting all of them keeps the order
       entry.ranks[heavier ? 0 : 1] = position + 1;
       fused.set(hit.id, entry);
     });
