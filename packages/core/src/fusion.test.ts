@@ -204,4 +204,15 @@ describe("fuseHits", () => {
     expect(() => fuseHits([], [], { fusion: "rrf", alpha: 0.5, k: 0 })).toThrow(/k/);
     expect(() => fuseHits([], [], { fusion: "max" as "rrf", alpha: 0.5, k: 1 })).toThrow(/fusion/);
   });
+
+  it("rejects alpha below 0 or not a number, and its message quotes the value given", () => {
+    for (const alpha of [-0.5, -1, Number.NaN, 1.5]) {
+      expect(() => fuseHits([], [], { fusion: "rrf", alpha, k: 1 }), `alpha ${alpha}`).toThrow(`got ${String(alpha)}`);
+    }
+  });
+
+  it("quotes the bad k and the unknown fusion in its messages", () => {
+    expect(() => fuseHits([], [], { fusion: "rrf", alpha: 0.5, k: 2.5 }), "k 2.5").toThrow("got 2.5");
+    expect(() => fuseHits([], [], { fusion: "max" as "rrf", alpha: 0.5, k: 1 }), "fusion max").toThrow('got "max"');
+  });
 });

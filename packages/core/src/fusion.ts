@@ -43,6 +43,7 @@ export function fuseHits(keyword: readonly Hit[], vector: readonly Hit[], option
     hits.forEach((hit, position) => {
       const entry = fused.get(hit.id) ?? { score: 0, ranks: [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY] };
       entry.score += weight * contributions[position]!;
+      // Stryker disable next-line ArithmeticOperator: ranks only order documents against each other; shifting all of them keeps the order
       entry.ranks[heavier ? 0 : 1] = position + 1;
       fused.set(hit.id, entry);
     });
@@ -56,6 +57,9 @@ export function fuseHits(keyword: readonly Hit[], vector: readonly Hit[], option
         right.score - left.score ||
         compareRanks(left.ranks[0], right.ranks[0]) ||
         compareRanks(left.ranks[1], right.ranks[1]) ||
+        // Unreachable, kept as the documented last resort: two documents never share both ranks (a list holds a document
+        // once; two missing from the heavier list sit at different places in the lighter one).
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: unreachable, see above
         (leftId < rightId ? -1 : leftId > rightId ? 1 : 0),
     )
     .slice(0, k)

@@ -61,6 +61,24 @@ describe("metrics", () => {
     expect(mrrAtK(["z", "a"], grades({ z: 0, a: 1 }), 10)).toBe(0.5);
   });
 
+  it("negative grades are not relevant either: they neither lower the DCG nor enter the ideal ranking", () => {
+    expect(ndcgAtK(["bad", "a"], grades({ bad: -1, a: 1 }), 10), "nDCG with a negative grade ranked first").toBeCloseTo(
+      1 / Math.log2(3),
+      12,
+    );
+    expect(ndcgAtK(["a"], grades({ a: 1, bad: -2 }), 10), "nDCG with a negative grade unretrieved").toBe(1);
+    expect(recallAtK(["a"], grades({ a: 1, bad: -1 }), 10), "recall with a negative grade unretrieved").toBe(1);
+  });
+
+  it("a query without any relevant document scores 0, never NaN", () => {
+    for (const graded of [grades({}), grades({ z: 0 }), grades({ bad: -1 })]) {
+      const label = JSON.stringify([...graded]);
+      expect(ndcgAtK(["z", "bad"], graded, 10), `nDCG for ${label}`).toBe(0);
+      expect(recallAtK(["z", "bad"], graded, 10), `recall for ${label}`).toBe(0);
+      expect(mrrAtK(["z", "bad"], graded, 10), `MRR for ${label}`).toBe(0);
+    }
+  });
+
   it("averages queries uniformly", () => {
     const accumulator = new MetricsAccumulator();
     accumulator.add(["a"], gradesOf({ goldIds: ["a"] }));

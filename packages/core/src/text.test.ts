@@ -37,4 +37,22 @@ describe("normalizeText", () => {
       { numRuns: 2000 },
     );
   });
+
+  it("normalises text with no ASCII character at all, and trims it", () => {
+    expect(normalizeText("ΚΑΦΕΣ"), "Greek only").toBe("καφες");
+    expect(normalizeText("\u00a0¡Olé, CAFÉ!\u00a0"), "padded with non-ASCII space and punctuation").toBe("olé café");
+  });
+
+  it("an ASCII text's fingerprint (fast path) equals that of the same text made non-ASCII by a trailing no-break space", () => {
+    // The no-break space is dropped by normalisation, so both texts normalise alike; the second one takes the Unicode path.
+    const viaUnicode = (text: string) => textFingerprint(`${text}\u00a0`);
+    for (const text of ["AZaz09", "Zebra 9", "@[`{/:", "a@b[c`d{e/f:g", "  0 - 9  "]) {
+      expect(textFingerprint(text), JSON.stringify(text)).toBe(viaUnicode(text));
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: "binary-ascii" }), (text) => {
+        expect(textFingerprint(text), JSON.stringify(text)).toBe(viaUnicode(text));
+      }),
+    );
+  });
 });

@@ -1,10 +1,22 @@
-import { existsSync, lstatSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTempFolder, rejectionOf, type TempFolder } from "../loaders/__fixtures__/temp-folder.js";
 import { writeLinesAtomically } from "./atomic-write.js";
-import { createTemporaryFileBeside, temporaryPathBeside } from "./temporary-file.js";
+import { createTemporaryFileBeside, type TemporaryFile, temporaryPathBeside } from "./temporary-file.js";
+
+// The real function, watched: lets a test see the temporary file a write used (and whether it was closed).
+vi.mock("./temporary-file.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("./temporary-file.js")>();
+  return { ...actual, createTemporaryFileBeside: vi.fn(actual.createTemporaryFileBeside) };
+});
+
+/** The temporary file the last `writeLinesAtomically` call created. */
+async function lastTemporaryFile(): Promise<TemporaryFile> {
+  const results = vi.mocked(createTemporaryFileBeside).mock.results;
+  return (await results[results.length - 1]!.value) as TemporaryFile;
+}
 
 let folder: TempFolder;
 beforeAll(async () => {
@@ -157,5 +169,72 @@ describe("writeLinesAtomically", () => {
       expect(lines.length).toBe(writers.has("a") ? 300 : 200);
       expect(await readdir(path)).toEqual(["out.jsonl"]);
     }
+  });
+
+  it("closes its temporary file when a line fails", async () => {
+    const path = await subFolder();
+    async function* failing(): AsyncGenerator<string> {
+      yield "first";
+      throw new Error("store connection lost");
+    }
+    await rejectionOf(writeLinesAtomically(join(path, "out.jsonl"), failing()));
+    // A closed FileHandle reports fd -1.
+    expect((await lastTemporaryFile()).handle.fd, "temporary file's descriptor after the failure").toBe(-1);
+  });
+
+  it("leaves an error that is not a system error as it is: no path added", async () => {
+    const path = await subFolder();
+    async function* failing(): AsyncGenerator<string> {
+      yield "first";
+      throw new Error("store connection lost");
+    }
+    const error = (await rejectionOf(writeLinesAtomically(join(path, "out.jsonl"), failing()))) as NodeJS.ErrnoException;
+    expect(error.path, "path of a plain error").toBeUndefined();
+  });
+
+  it("keeps the path a system error already names", async () => {
+    const path = await subFolder();
+    async function* failing(): AsyncGenerator<string> {
+      yield "first";
+      throw Object.assign(new Error("EACCES: permission denied, open '/data/corpus.jsonl'"), {
+        code: "EACCES",
+        path: "/data/corpus.jsonl",
+      });
+    }
+    const error = (await rejectionOf(writeLinesAtomically(join(path, "out.jsonl"), failing()))) as NodeJS.ErrnoException;
+    expect([error.code, error.path], "code and path").toEqual(["EACCES", "/data/corpus.jsonl"]);
+  });
+
+  it("rethrows whatever the producer threw, even a value that is not an Error", async () => {
+    const path = await subFolder();
+    async function* failing(): AsyncGenerator<string> {
+      yield "first";
+      throw undefined;
+    }
+    const outcome = await writeLinesAtomically(join(path, "out.jsonl"), failing()).then(
+      () => "resolved",
+      (reason: unknown) => ({ reason }),
+    );
+    expect(outcome, "outcome").toEqual({ reason: undefined });
+    expect(await readdir(path), "files left").toEqual([]);
+  });
+
+  it("keeps the disk up with the producer: text produced is on disk, but for a bounded rest, before more is asked for", async () => {
+    const path = await subFolder();
+    const output = join(path, "out.jsonl");
+    const bound = 1024 * 1024;
+    const lagBehind: number[] = [];
+    async function* lines(): AsyncGenerator<string> {
+      let produced = 0;
+      // Lines of several sizes, some longer than any sensible write buffer.
+      for (const size of [100, 300_000, 10, 5000, 700_000, 1, 2_000_000, 50, ...Array<number>(2000).fill(1000)]) {
+        const temporary = readdirSync(path).find((name) => name.endsWith(".tmp"))!;
+        lagBehind.push(produced - statSync(join(path, temporary)).size);
+        produced += size + 1;
+        yield "x".repeat(size);
+      }
+    }
+    await writeLinesAtomically(output, lines());
+    expect(Math.max(...lagBehind), "most characters produced but not yet on disk").toBeLessThan(bound);
   });
 });
