@@ -14,7 +14,7 @@ import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
 import type { MineConfig } from "./config.js";
 import { createSearchBackend } from "../adapter/create-engine.js";
-import { WordOverlapBackend } from "./__fixtures__/word-overlap-backend.js";
+import { addDocuments, addQueries, WordOverlapBackend } from "./__fixtures__/word-overlap-backend.js";
 import { mine } from "./mine.js";
 import { eligibleInDrawOrder } from "./select-negatives.js";
 
@@ -39,16 +39,8 @@ class SetJudge implements Judge {
 
 async function fixture() {
   const store = new MemoryStore();
-  await store.createCollection({ name: "docs", kind: "documents" });
-  await store.upsert(
-    "docs",
-    CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
-  );
-  await store.createCollection({ name: "queries", kind: "queries" });
-  await store.upsert(
-    "queries",
-    QUERIES.map((query) => ({ id: query.query_id, properties: query })),
-  );
+  await addDocuments(store, CORPUS);
+  await addQueries(store, QUERIES);
   const backend = new WordOverlapBackend(store);
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(backend),

@@ -7,7 +7,7 @@ import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../c
 import { HardnegError } from "../errors.js";
 import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
-import { WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
+import { addDocuments, addQueries, WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
 import { evaluate } from "./evaluate.js";
@@ -51,16 +51,8 @@ const QUERIES = [
 
 async function fixture(options: { scoreDocuments?: boolean } = {}) {
   const store = new MemoryStore();
-  await store.createCollection({ name: "docs", kind: "documents" });
-  await store.upsert(
-    "docs",
-    CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
-  );
-  await store.createCollection({ name: "queries", kind: "queries" });
-  await store.upsert(
-    "queries",
-    QUERIES.map((query) => ({ id: query.query_id, properties: query })),
-  );
+  await addDocuments(store, CORPUS);
+  await addQueries(store, QUERIES);
   const backend = new ScoringWordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(backend),
@@ -277,16 +269,8 @@ const GOLD_RANKS: Record<string, number> = { qa: 5, qb: 3, qc: 1, qm: 2 };
 
 async function rankedFixture(queries = RANKED_QUERIES, corpus = RANKED_CORPUS) {
   const store = new MemoryStore();
-  await store.createCollection({ name: "docs", kind: "documents" });
-  await store.upsert(
-    "docs",
-    corpus.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
-  );
-  await store.createCollection({ name: "queries", kind: "queries" });
-  await store.upsert(
-    "queries",
-    queries.map((query) => ({ id: query.query_id, properties: query })),
-  );
+  await addDocuments(store, corpus);
+  await addQueries(store, queries);
   const backend = new ScoringWordOverlapBackend(store);
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(backend),
@@ -522,17 +506,9 @@ describe("mine with a search-only backend and a separate store", () => {
   it("mines an engine that only searches, keeping queries and negatives in the store", async () => {
     // The engine keeps its documents where core cannot read them (as an HTTP search API does).
     const engineData = new MemoryStore({ name: "engine-data" });
-    await engineData.createCollection({ name: "docs", kind: "documents" });
-    await engineData.upsert(
-      "docs",
-      CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
-    );
+    await addDocuments(engineData, CORPUS);
     const store = new MemoryStore({ name: "negatives" });
-    await store.createCollection({ name: "queries", kind: "queries" });
-    await store.upsert(
-      "queries",
-      QUERIES.map((query) => ({ id: query.query_id, properties: query })),
-    );
+    await addQueries(store, QUERIES);
     const config: MineConfig = {
       backend: createSearchBackend(new WordOverlapBackend(engineData)),
       store,
@@ -559,17 +535,9 @@ describe("mine with a search-only backend and a separate store", () => {
 
   it("evaluates an engine that only searches, reading the queries from the store", async () => {
     const engineData = new MemoryStore({ name: "engine-data" });
-    await engineData.createCollection({ name: "docs", kind: "documents" });
-    await engineData.upsert(
-      "docs",
-      CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
-    );
+    await addDocuments(engineData, CORPUS);
     const store = new MemoryStore({ name: "queries-store" });
-    await store.createCollection({ name: "queries", kind: "queries" });
-    await store.upsert(
-      "queries",
-      QUERIES.map((query) => ({ id: query.query_id, properties: query })),
-    );
+    await addQueries(store, QUERIES);
     const backend = createSearchBackend(new WordOverlapBackend(engineData));
     const report = await evaluate({
       backend,

@@ -48,3 +48,21 @@ export function wordOverlap(query: string, text: string): number {
     .split(/\W+/)
     .filter((word) => word !== "" && words.has(word)).length;
 }
+
+/** Adds collection "docs" to `store`, one record per `[doc_id, text]`, the record id being the document id. */
+export async function addDocuments(store: Store, corpus: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  await store.createCollection({ name: "docs", kind: "documents" });
+  await store.upsert(
+    "docs",
+    corpus.map(([id, text]) => ({ id, properties: { doc_id: id, text } })),
+  );
+}
+
+/** Adds collection "queries" to `store`, one record per query, under its `query_id`. */
+export async function addQueries(store: Store, queries: ReadonlyArray<{ query_id: string }>): Promise<void> {
+  await store.createCollection({ name: "queries", kind: "queries" });
+  await store.upsert(
+    "queries",
+    queries.map((query) => ({ id: query.query_id, properties: query })),
+  );
+}
