@@ -34,15 +34,19 @@ export class CheckedSearchBackend implements SearchBackend {
   /** Present only when the driver has one (`declare`, so no own property set to undefined). */
   declare readonly embedderId?: string;
 
+  /** Read and checked once: a driver's capabilities are readonly values. */
+  private readonly claimed: BackendCapabilities;
+
   constructor(private readonly driver: SearchDriver) {
     this.specificationVersion = driver.specificationVersion;
     this.name = driver.name;
     if (driver.embedderId !== undefined) this.embedderId = driver.embedderId;
-    capabilitiesOf(driver);
+    this.claimed = capabilitiesOf(driver);
   }
 
+  /** A copy each call, so a caller changing it changes nothing here. */
   capabilities(): BackendCapabilities {
-    return capabilitiesOf(this.driver);
+    return { ...this.claimed, modes: [...this.claimed.modes], scoreDocumentsModes: [...this.claimed.scoreDocumentsModes] };
   }
 
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
@@ -98,7 +102,7 @@ export class CheckedSearchBackend implements SearchBackend {
     claim: "modes" | "scoreDocumentsModes",
   ): BackendCapabilities {
     checkTarget(target, this.name);
-    const capabilities = this.capabilities();
+    const capabilities = this.claimed;
     const where = { component: this.name, collection: target.collection };
     if (claim === "scoreDocumentsModes" && this.driver.scoreDocuments === undefined) {
       throw new UnsupportedCapabilityError("this engine has no scoreDocuments", where);
