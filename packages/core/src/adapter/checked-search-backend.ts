@@ -1,7 +1,7 @@
 import type { BackendCapabilities, DocumentTarget, SearchBackend, SearchOptions, SearchRequest, SpecificationVersion } from "../backend.js";
 import { chunked } from "../concurrency.js";
 import { BadOptionError, UnsupportedCapabilityError } from "../errors.js";
-import type { Doc, Hit, SearchMode } from "../types.js";
+import type { Doc, Hit } from "../types.js";
 import { AdapterContractError, checkAnsweredIds, checkHitLists, checkScores } from "./answer-checks.js";
 import type { SearchDriver } from "./driver.js";
 import { checkRequest, checkRequests, checkSearchOptions, checkTarget, distinctIds, SEARCH_MODES } from "./input-checks.js";
@@ -111,5 +111,3 @@ export class CheckedSearchBackend implements SearchBackend {
     return capabilities;
   }
 }
-
-export type { SearchMode };
