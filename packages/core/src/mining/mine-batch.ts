@@ -115,14 +115,15 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     const relabelled = judgedQuery?.relabelled ?? [];
     const wanted = resolved.selection.negativesPerQuery;
     if (negatives.length < wanted) {
-      if (resolved.selection.shortfall === "skip-query") {
+      // A query left without any row is skipped under every policy: the report's "short" queries
+      // are the ones kept, and every query is either mined or skipped.
+      if (resolved.selection.shortfall === "skip-query" || negatives.length + relabelled.length === 0) {
         skip(counters, query.id, "shortfall", `${negatives.length} of ${wanted} negatives`);
         continue;
       }
       counters.queries_short++;
       if (counters.short_examples.length < MAX_EXAMPLES) counters.short_examples.push(query.id);
     }
-    if (negatives.length === 0 && relabelled.length === 0) continue;
     counters.queries_mined++;
     if (goldScore !== null) counters.gold_scores.push(goldScore);
     const goldRank = pool.find((hit) => query.goldIds.includes(hit.id))?.rank ?? null;

@@ -383,7 +383,7 @@ describe("mine reads past candidates the text checks drop", () => {
 });
 
 describe("mine shortfall policies (ahead-of-gold, 3 negatives: qa has 4 eligible, qb 2, qc none, qm 1)", () => {
-  it("keep-fewer keeps every eligible candidate and reports the queries it kept short", async () => {
+  it("keep-fewer keeps every eligible candidate, reports the queries it kept short, and skips a query left with none", async () => {
     const { store, config } = await rankedFixture();
     const report = await mine(config({ shortfall: "keep-fewer" }));
     const written = await rows(store);
@@ -392,11 +392,21 @@ describe("mine shortfall policies (ahead-of-gold, 3 negatives: qa has 4 eligible
       qb: ["b1", "b2"],
       qm: ["m1"],
     });
-    expect(report, "counts").toMatchObject({ queries: 4, queries_mined: 3, rows_written: 6, queries_padded: 0 });
-    // qc, left with no negative, writes no row; whether it then counts as short or skipped is not settled here.
-    expect(report.short_examples, "the short queries that were kept").toEqual(expect.arrayContaining(["qb", "qm"]));
-    expect(report.short_examples, "qa got its N").not.toContain("qa");
-    expect(report.skipped_reasons.shortfall ?? 0, "keep-fewer skips no query that has a negative").toBeLessThanOrEqual(1);
+    expect(report, "counts").toMatchObject({
+      queries: 4,
+      queries_mined: 3,
+      rows_written: 6,
+      queries_short: 2,
+      queries_padded: 0,
+      queries_skipped: 1,
+      skipped_reasons: { shortfall: 1 },
+    });
+    expect(report.short_examples, "the kept short queries").toEqual(["qb", "qm"]);
+    expect(
+      report.skipped_examples.map((example) => [example.query_id, example.reason]),
+      "qc produced no row",
+    ).toEqual([["qc", "shortfall"]]);
+    expect(report.queries_mined + report.queries_skipped, "every query is mined or skipped").toBe(report.queries);
     for (const row of written) expect(row.properties["padded"], "no padding").toBe(false);
     const pools = { qa: 5, qb: 3, qc: 2, qm: 5 };
     expect(
