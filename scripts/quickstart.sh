@@ -4,13 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# set-up put the hardneg launcher in npm's global bin, or in ~/.local/bin when that was not writable.
+command -v hardneg >/dev/null || PATH="$HOME/.local/bin:$PATH"
 
 mkdir -p out
 engine="local:out/sample.db"
-pnpm --silent hardneg load beir examples/sample --split test --engine "$engine"
-pnpm --silent hardneg eval --docs-collection sample --queries-collection sample-test --engine "$engine"
-pnpm --silent hardneg mine --docs-collection sample --queries-collection sample-test \
+hardneg load beir examples/sample --split test --engine "$engine"
+hardneg eval --docs-collection sample --queries-collection sample-test --engine "$engine"
+hardneg mine --docs-collection sample --queries-collection sample-test \
   --out-collection sample-negatives --negatives-per-query 5 --engine "$engine"
-pnpm --silent hardneg export --collection sample-negatives --format triplets --output out/sample-triplets.jsonl --engine "$engine"
+hardneg export --collection sample-negatives --format triplets --output out/sample-triplets.jsonl --engine "$engine"
 echo "first triplet of out/sample-triplets.jsonl:"
 head -n 1 out/sample-triplets.jsonl

@@ -19,5 +19,7 @@ fi
 
 pnpm install --frozen-lockfile >&2
 pnpm --silent build >&2
+# A `hardneg` command on the PATH, so the CLI runs from any folder (relative paths are then the user's).
+bash scripts/install-launcher.sh
 # Fail here, not in the middle of a test, if a native module did not build or load.
 node -e "const Database = require('./packages/backend-local/node_modules/better-sqlite3'); new Database(':memory:').close()"

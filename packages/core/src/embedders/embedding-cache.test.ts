@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, truncateSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,6 +28,19 @@ describe("EmbeddingCache", () => {
     expect([...found.get(documentKey)!]).toEqual([4, 5, 6]);
     expect(second.size).toBe(2);
     second.close();
+  });
+
+  it("keeps a folder it creates out of git (a .gitignore of *), and leaves an existing folder alone", () => {
+    const created = new EmbeddingCache("model-a", join(folder, "new/.hardneg-cache/embeddings"));
+    created.put(new Map([[EmbeddingCache.keyOf("query", "hello"), Float32Array.of(1)]]));
+    created.close();
+    expect(readFileSync(join(folder, "new/.gitignore"), "utf8"), "the outermost folder it created").toMatch(/^\*$/m);
+
+    mkdirSync(join(folder, "mine"));
+    const existing = new EmbeddingCache("model-a", join(folder, "mine"));
+    existing.put(new Map([[EmbeddingCache.keyOf("query", "hello"), Float32Array.of(1)]]));
+    existing.close();
+    expect(existsSync(join(folder, "mine/.gitignore")), "the user's folder").toBe(false);
   });
 
   it("gives each embedder id its own file", () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { EmbeddingKind } from "./embedder.js";
 
 /** First bytes of a cache file; the digits are the format version. */
@@ -12,6 +12,20 @@ const SCAN_RECORDS = 4096;
 
 /** The cache folder used when none is configured, relative to the working directory. */
 export const DEFAULT_EMBEDDING_CACHE_DIRECTORY = ".hardneg-cache/embeddings";
+
+/**
+ * Writes a `.gitignore` that ignores everything into `createdFolder`, the outermost folder the
+ * cache just created (as pytest does for its cache): it holds nothing but cache, so a user's
+ * repository stays clean. A folder that existed before is the user's and is left alone.
+ */
+function ignoreInGit(createdFolder: string | undefined): void {
+  if (createdFolder === undefined) return;
+  try {
+    writeFileSync(join(createdFolder, ".gitignore"), "# Written by hardneg: this folder is a cache.\n*\n", { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+}
 
 /**
  * An append-only on-disk cache of one embedder's vectors, keyed by a hash of (query|document,
@@ -105,7 +119,7 @@ export class EmbeddingCache {
   /** Opens (creating) the file and indexes its keys, once. */
   private open(): void {
     if (this.offsets !== undefined) return;
-    mkdirSync(join(this.file, ".."), { recursive: true });
+    ignoreInGit(mkdirSync(dirname(this.file), { recursive: true }));
     this.descriptor = openSync(this.file, "a+");
     this.offsets = new Map();
     const size = fstatSync(this.descriptor).size;
