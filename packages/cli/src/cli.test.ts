@@ -147,6 +147,19 @@ describe("hardneg on the bundled sample", () => {
       for (const line of lines) JSON.parse(line);
     }
   });
+
+  it("exports to stdout with --output -, the summary on stderr, the same lines as the file", () => {
+    const file = join(folder.path, "out-triplets.jsonl");
+    runCliJson(["export", "--collection", "negatives", "--format", "triplets", "--output", file, ...engine], folder.path);
+    const piped = runCli(
+      ["export", "--collection", "negatives", "--format", "triplets", "--output", "-", "--json", ...engine],
+      folder.path,
+    );
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout, "stdout carries only the lines").toBe(readFileSync(file, "utf8"));
+    expect(JSON.parse(piped.stderr), "the summary").toMatchObject({ output: "-", lines: 240 });
+    expect(existsSync(join(folder.path, "-")), "no file named -").toBe(false);
+  });
 });
 
 describe("hardneg on bad input", () => {

@@ -1,7 +1,8 @@
+import { once } from "node:events";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startJudgeTestServer, type JudgeTestServer } from "../../core/src/judges/__fixtures__/judge-test-server.js";
-import { runCliAsync, runCliJsonAsync } from "./__fixtures__/judge-cli-runner.js";
+import { runCliAsync, runCliJsonAsync, startCliWithEnvironment } from "./__fixtures__/judge-cli-runner.js";
 import { sampleFolder, temporaryFolder } from "./test-support.js";
 
 const folder = temporaryFolder();
@@ -69,6 +70,38 @@ describe("hardneg judge on the bundled sample", () => {
     );
     expect(noRerankUrl.status).toBe(2);
     expect(noRerankUrl.stderr).toContain("--judge-base-url");
+  });
+
+  it("protocol (local chat-completions server): Ctrl-C during a run prints one line saying how to resume, exit 130", async () => {
+    // The interrupt is sent when the server has the first request, so the run is surely under way.
+    let firstRequest: () => void = () => {};
+    const asked = new Promise<void>((resolve) => {
+      firstRequest = resolve;
+    });
+    server = await startJudgeTestServer({
+      script: () => {
+        firstRequest();
+        return { hang: true };
+      },
+    });
+    const child = startCliWithEnvironment(
+      ["judge", "--collection", "negatives", "--judge", "llm", "--judge-base-url", server.baseUrl, "--judge-model", "m", ...engine],
+      folder.path,
+      { HARDNEG_JUDGE_API_KEY: SECRET },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exited = once(child, "close");
+    await Promise.race([asked, exited]);
+    expect(child.exitCode, "still running when the server was asked").toBeNull();
+    child.kill("SIGINT");
+    const [status] = await exited;
+    expect(status, "128 + SIGINT").toBe(130);
+    expect(stderr, "one line naming the command and how to go on").toBe(
+      "[hardneg] judge interrupted: the batches it committed are kept; re-run the same command to resume\n",
+    );
   });
 
   it("protocol (local chat-completions server): a refused key fails with one line (exit 1) that never shows the key", async () => {

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXPORT_FORMATS, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, scrubUrlSecrets } from "@hardneg/core";
 import { compareCommand } from "./commands/compare.js";
+import { explainInterruption } from "./interrupt.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
 import { loadBeir, loadFile } from "./commands/load.js";
@@ -201,7 +202,7 @@ export function buildProgram(): Command {
     .description("export a hard-negatives collection for a trainer")
     .requiredOption("--collection <name>", "hard-negatives collection")
     .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
-    .requiredOption("--output <file>", "file to write (JSONL)")
+    .requiredOption("--output <file>", "file to write (JSONL), or - for stdout (the summary then goes to stderr)")
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));
@@ -223,6 +224,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   const output = { writeErr: (text: string) => process.stderr.write(scrubUrlSecrets(text)) };
   const commands = [program, ...program.commands, ...program.commands.flatMap((parent) => parent.commands)];
   for (const command of commands) command.exitOverride().configureOutput(output);
+  program.hook("preAction", (_program, action) => {
+    // "load beir" for a subcommand, so the line names what the user typed.
+    const parent = action.parent === program ? undefined : action.parent;
+    explainInterruption(parent ? `${parent.name()} ${action.name()}` : action.name());
+  });
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

@@ -5,12 +5,18 @@ import { showControlCharacters, stringifyJsonWithEscapedControls } from "./contr
  * the terminal neutralised: in JSON, control and bidi characters are `\uXXXX` escapes (the
  * same values once parsed); in lines, they are shown as `\x1b` / `\u202e`, newlines included,
  * so a document id or query text can neither drive the terminal nor start a line of its own.
+ * `stream` is stderr when stdout carries the command's data (`export --output -`).
  */
-export function printResult(json: boolean, result: Record<string, unknown>, human: () => string[]): void {
+export function printResult(
+  json: boolean,
+  result: Record<string, unknown>,
+  human: () => string[],
+  stream: NodeJS.WritableStream = process.stdout,
+): void {
   if (json) {
-    process.stdout.write(`${stringifyJsonWithEscapedControls(result)}\n`);
+    stream.write(`${stringifyJsonWithEscapedControls(result)}\n`);
   } else {
-    process.stdout.write(`${human().map(showControlCharacters).join("\n")}\n`);
+    stream.write(`${human().map(showControlCharacters).join("\n")}\n`);
   }
 }
 

@@ -171,6 +171,29 @@ describe("writeLinesAtomically", () => {
     }
   });
 
+  it("removes its temporary file if the process exits mid-write (Ctrl-C), and stops watching once done", async () => {
+    const folderPath = await subFolder();
+    const output = join(folderPath, "out.jsonl");
+    const before = new Set(process.listeners("exit"));
+    let seenWhileWriting: string[] = [];
+    async function* exitMidway(): AsyncGenerator<string> {
+      yield "first";
+      // Run the exit handlers the write added, as process.exit would (not vitest's own).
+      for (const listener of process.listeners("exit")) if (!before.has(listener)) listener.call(process, 130);
+      seenWhileWriting = readdirSync(folderPath);
+      yield "second";
+    }
+    await rejectionOf(writeLinesAtomically(output, exitMidway()));
+    expect(seenWhileWriting, "the temporary file is gone as the process exits").toEqual([]);
+    expect(readdirSync(folderPath), "nothing left").toEqual([]);
+
+    await writeLinesAtomically(output, ["done"]);
+    expect(
+      process.listeners("exit").filter((listener) => !before.has(listener)),
+      "no handler left after a write",
+    ).toEqual([]);
+  });
+
   it("closes its temporary file when a line fails", async () => {
     const path = await subFolder();
     async function* failing(): AsyncGenerator<string> {

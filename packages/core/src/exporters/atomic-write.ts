@@ -1,6 +1,6 @@
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { createTemporaryFileBeside } from "./temporary-file.js";
+import { createTemporaryFileBeside, removeOnExit } from "./temporary-file.js";
 
 /** Text gathered before one write call: big enough to keep system calls few, small enough to hold. */
 // Stryker disable next-line ArithmeticOperator: the chunk size only changes how writes are split, never what is written
@@ -15,7 +15,8 @@ const CHUNK_CHARACTERS = 64 * 1024;
  * so the result is one writer's complete file, never a mix.
  *
  * If producing, writing, flushing or renaming fails, the temporary file is removed, `output` is
- * left as it was, and the original error is thrown (never a cleanup error). Creates missing
+ * left as it was, and the original error is thrown (never a cleanup error); if the process exits
+ * mid-write (Ctrl-C), an "exit" handler removes the temporary file. Creates missing
  * parent folders. Streams: each chunk is awaited before the next line is asked for, so the
  * producer never runs ahead of the disk.
  *
@@ -24,6 +25,7 @@ const CHUNK_CHARACTERS = 64 * 1024;
 export async function writeLinesAtomically(output: string, lines: AsyncIterable<string> | Iterable<string>): Promise<number> {
   await mkdir(dirname(output), { recursive: true });
   const temporary = await createTemporaryFileBeside(output);
+  const forgetTemporary = removeOnExit(temporary.path);
   let count = 0;
   let closed = false;
   try {
@@ -54,6 +56,8 @@ export async function writeLinesAtomically(output: string, lines: AsyncIterable<
     if (typeof (error as NodeJS.ErrnoException)?.code === "string" && (error as NodeJS.ErrnoException).path === undefined)
       (error as NodeJS.ErrnoException).path = output;
     throw error;
+  } finally {
+    forgetTemporary();
   }
   return count;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HardNegativeKeys } from "../collections.js";
 import { HardNegativesCollection } from "../collections.js";
@@ -222,6 +223,24 @@ describe("exportHardNegatives", () => {
     await writeFile(previous, "earlier export\n");
     await rejectionOf(exportHardNegatives(failing, "HardNegatives", { format: "seed", output: previous }));
     expect(await readFile(previous, "utf8")).toBe("earlier export\n");
+  });
+
+  it("writes the same lines to a stream as to a file, and leaves the stream open", async () => {
+    for (const format of ["seed", "triplets", "ntuple"]) {
+      const chunks: string[] = [];
+      const sink = new Writable({
+        highWaterMark: 1, // full after every chunk, so each write waits for "drain"
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk.toString("utf8"));
+          setImmediate(done);
+        },
+      });
+      const streamed = await exportHardNegatives(await storeWith(rows), "HardNegatives", { format, output: sink, batchSize: 2 });
+      const { lines, result } = await exportLines(format);
+      expect(chunks.join(""), `${format}: the file's lines`).toBe(lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
+      expect(streamed, `${format}: the same counts`).toEqual(result);
+      expect(sink.writableEnded, `${format}: the stream stays open (it may be stdout)`).toBe(false);
+    }
   });
 
   it("refuses an unknown format, naming the choices", async () => {

@@ -3,6 +3,7 @@ import { HardNegativesCollection, type HardNegativeKeys } from "../collections.j
 import { BadInputError, BadOptionError, MissingCollectionError } from "../errors.js";
 import type { StoredRecord } from "../types.js";
 import { writeLinesAtomically } from "./atomic-write.js";
+import { writeLinesToStream } from "./stream-write.js";
 import { EXPORT_FORMATS, groupedLines, isExportFormat, type ExportFormat } from "./export-formats.js";
 import { parseHardNegativeRow } from "./hard-negative-row.js";
 import { QueryGrouper } from "./query-group.js";
@@ -11,8 +12,11 @@ import { QueryGrouper } from "./query-group.js";
 export interface ExportOptions {
   /** One of {@link EXPORT_FORMATS}. */
   format: string;
-  /** File to write (JSONL). Replaced atomically; parent folders are created. */
-  output: string;
+  /**
+   * Where the JSONL goes: a file path, replaced atomically (parent folders are created), or a
+   * stream such as `process.stdout`, written as lines are produced and left open.
+   */
+  output: string | NodeJS.WritableStream;
   /** Records per `store.iterate` batch. Default 1000. */
   batchSize?: number;
 }
@@ -39,7 +43,7 @@ export interface ExportResult {
  * relabelled rows' documents to the positives.
  *
  * The row property names come from the collection's spec (`hardNegativeKeys`), falling back to
- * {@link HardNegativesCollection}'s defaults. The file is written atomically: on any failure
+ * {@link HardNegativesCollection}'s defaults. A file is written atomically: on any failure
  * nothing is left at `output` (an existing file there is kept).
  *
  * @throws BadOptionError ("--format") for an unknown format.
@@ -60,7 +64,7 @@ export async function exportHardNegatives(store: Store, collection: string, opti
   const records = iterateRecords(store, collection, options.batchSize ?? 1000);
   const result: ExportResult = { rows: 0, queries: 0, lines: 0, skippedQueries: 0, judgedRelevant: 0 };
   const lines = format === "seed" ? seedLines(records, result) : groupedFormatLines(format, records, keys, collection, result);
-  result.lines = await writeLinesAtomically(output, lines);
+  result.lines = typeof output === "string" ? await writeLinesAtomically(output, lines) : await writeLinesToStream(output, lines);
   return result;
 }
 

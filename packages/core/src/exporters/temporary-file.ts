@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -51,4 +52,32 @@ export async function createTemporaryFileBeside(output: string, random: () => st
     }
   }
   throw clash;
+}
+
+/** Temporary files still being written, removed by an "exit" handler if the process ends first. */
+const unfinished = new Set<string>();
+
+/**
+ * Removes `path` if the process exits (Ctrl-C handled with `process.exit`, an explicit exit)
+ * before the returned function is called, so no partial temporary file is left behind. A
+ * SIGKILL runs no handler: its leftover is recognisable by the `.tmp` name.
+ */
+export function removeOnExit(path: string): () => void {
+  if (unfinished.size === 0) process.once("exit", removeUnfinished);
+  unfinished.add(path);
+  return () => {
+    unfinished.delete(path);
+    if (unfinished.size === 0) process.removeListener("exit", removeUnfinished);
+  };
+}
+
+/** "exit" handlers run synchronously, so the removal is synchronous and best effort. */
+function removeUnfinished(): void {
+  for (const path of unfinished) {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // A file that cannot be removed now stays, named *.tmp; the exit must go on.
+    }
+  }
 }
