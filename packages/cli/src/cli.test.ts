@@ -143,6 +143,16 @@ describe("hardneg on the bundled sample", () => {
       const result = runCliJson(["export", "--collection", "negatives", "--format", format, "--output", output, ...engine], folder.path);
       const lines = readFileSync(output, "utf8").trim().split("\n");
       expect(result["lines"]).toBe(lines.length);
+      expect(Object.keys(result), "snake_case keys, as every command's JSON").toEqual([
+        "collection",
+        "format",
+        "output",
+        "rows",
+        "queries",
+        "lines",
+        "skipped_queries",
+        "judged_relevant",
+      ]);
       expect(lines.length).toBe(format === "seed" || format === "triplets" ? 240 : 48);
       for (const line of lines) JSON.parse(line);
     }
@@ -259,6 +269,55 @@ describe("hardneg on bad input", () => {
     );
     expect(badEngine.status).toBe(2);
     expect(badEngine.stderr).toContain("--engine");
+  });
+
+  it("starts every error with [hardneg] and names CLI flags, never core's option names", () => {
+    const mine = ["mine", "--docs-collection", "sample", "--queries-collection", "sample-test", "--negatives-per-query", "3", ...engine];
+    const failures = {
+      "unknown command": runCli(["bogus", ...engine], folder.path),
+      "invalid number": runCli([...mine, "--out-collection", "x", "--negatives-per-query", "0"], folder.path),
+      "range upside down": runCli(
+        [...mine, "--out-collection", "x", "--strategy", "range", "--range-min", "5", "--range-max", "2"],
+        folder.path,
+      ),
+      "output over the docs": runCli([...mine, "--out-collection", "sample"], folder.path),
+      "load without a file": runCli(["load", "--collection", "x", ...engine], folder.path),
+    };
+    for (const [name, result] of Object.entries(failures)) {
+      expect(result.status, name).toBe(2);
+      expect(result.stderr, name).toMatch(/^\[hardneg\] /);
+      expect(result.stderr, `${name}: no core option name`).not.toMatch(/rangeMin|rangeMax|collectionName|option [a-z]+[A-Z]/);
+    }
+    expect(failures["range upside down"].stderr).toMatch(/^\[hardneg\] --range-min: is 5, above --range-max 2$/m);
+    expect(failures["output over the docs"].stderr).toMatch(/^\[hardneg\] --out-collection: /);
+  });
+
+  it("points --mode vector without an embedder at --embedder", () => {
+    const result = runCli(
+      ["eval", "--docs-collection", "sample", "--queries-collection", "sample-test", "--mode", "vector", ...engine],
+      folder.path,
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^\[hardneg\] --mode: .*--embedder/);
+  });
+
+  it("with --json, prints a failure as one JSON object on stdout too, with its exit code", () => {
+    const usage = runCli(["mine", "--bogus", "--json", ...engine], folder.path);
+    const missing = runCli(["eval", "--docs-collection", "nope", "--queries-collection", "sample-test", "--json", ...engine], folder.path);
+    for (const [result, code] of [
+      [usage, "USAGE"],
+      [missing, "MISSING_COLLECTION"],
+    ] as const) {
+      expect(result.status, code).toBe(2);
+      const lines = result.stdout.trim().split("\n");
+      expect(lines, `${code}: one line on stdout`).toHaveLength(1);
+      expect(JSON.parse(lines[0]!), code).toEqual({
+        error: { code, message: expect.stringMatching(/^\[hardneg\] /) },
+        exit_code: 2,
+      });
+      expect(result.stderr, `${code}: the line for people stays on stderr`).toMatch(/^\[hardneg\] /);
+    }
+    expect(JSON.parse(missing.stdout).error.message).toContain('collection "nope"');
   });
 
   it("prints help for every command", () => {

@@ -10,10 +10,12 @@ describe("failureOutput", () => {
     expect(failureOutput(new BadInputError("line is not valid JSON", { file: "a.jsonl", line: 3 }), {})).toEqual({
       text: "[hardneg] a.jsonl:3: line is not valid JSON",
       exitCode: 2,
+      code: "BAD_INPUT",
     });
     expect(failureOutput(new ConnectionError("server answered:\n  <html>\n  busy"), {})).toEqual({
       text: "[hardneg] server answered: <html> busy",
       exitCode: 1,
+      code: "CONNECTION",
     });
     const operational = failureOutput(nameEngine(full(), "local:/data/h.db"), {});
     expect(operational.exitCode).toBe(1);
@@ -42,7 +44,7 @@ describe("failureOutput", () => {
     const bug = new TypeError("cannot read x of http://u:pw-bug-1@host/", { cause: new RangeError("deeper") });
     const output = failureOutput(bug, {});
     expect(output.exitCode).toBe(1);
-    expect(output.text).toMatch(/^hardneg: unexpected failure: TypeError: cannot read x of http:\/\/\*\*\*@host\/\n {4}at /);
+    expect(output.text).toMatch(/^\[hardneg\] unexpected failure: TypeError: cannot read x of http:\/\/\*\*\*@host\/\n {4}at /);
     expect(output.text).toMatch(/^caused by: RangeError: deeper$/m);
     expect(output.text).not.toContain("pw-bug-1");
   });

@@ -13,6 +13,8 @@ export interface FailureOutput {
   /** Scrubbed of URL secrets; one line unless debugging or the failure is unexpected. */
   text: string;
   exitCode: 1 | 2;
+  /** For scripts (`--json`): a hardneg error's code ("BAD_INPUT", ...), "OPERATIONAL" or "UNEXPECTED". */
+  code: string;
 }
 
 /** How deep a `cause` chain is printed; a cycle must not print forever. */
@@ -21,18 +23,20 @@ const MAX_CAUSES = 8;
 /**
  * Turns what a command threw into its output: hardneg's own errors and operational failures
  * (see `describeOperationalError`) print one line (exit 2 for bad input, else 1); anything else
- * is a bug and prints its stack and each cause after "hardneg: unexpected failure:" (exit 1).
+ * is a bug and prints its stack and each cause after "[hardneg] unexpected failure:" (exit 1).
  * Every text passes through `scrubUrlSecrets`.
  */
 export function failureOutput(error: unknown, environment: NodeJS.ProcessEnv = process.env): FailureOutput {
   const debug = environment[DEBUG_VARIABLE] !== undefined && !["", "0"].includes(environment[DEBUG_VARIABLE]!);
   const withDetail = (line: string): string => (debug ? `${line}\n${causeChain(error, true)}` : line);
   if (HardnegError.isInstance(error)) {
-    return { text: scrubUrlSecrets(withDetail(oneLine(error.message))), exitCode: error.isUserError ? 2 : 1 };
+    return { text: scrubUrlSecrets(withDetail(oneLine(error.message))), exitCode: error.isUserError ? 2 : 1, code: error.code };
   }
   const operational = describeOperationalError(error);
-  if (operational !== undefined) return { text: scrubUrlSecrets(withDetail(oneLine(operational.message))), exitCode: operational.exitCode };
-  return { text: scrubUrlSecrets(`hardneg: unexpected failure: ${causeChain(error, false)}`), exitCode: 1 };
+  if (operational !== undefined) {
+    return { text: scrubUrlSecrets(withDetail(oneLine(operational.message))), exitCode: operational.exitCode, code: "OPERATIONAL" };
+  }
+  return { text: scrubUrlSecrets(`[hardneg] unexpected failure: ${causeChain(error, false)}`), exitCode: 1, code: "UNEXPECTED" };
 }
 
 /**

@@ -36,7 +36,9 @@ describe("hardneg never prints secrets of URLs", () => {
       for (const baseUrl of [`http://user:${PASSWORD}@127.0.0.1:9/v1`, `http://127.0.0.1:9/v1?api_key=${PASSWORD}`]) {
         const result = load(baseUrl, json);
         expect(result.status).toBe(2);
-        expect(result.stdout).toBe("");
+        // With --json, stdout holds the failure as one JSON object; without, nothing.
+        if (json) expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "BAD_OPTION" }, exit_code: 2 });
+        else expect(result.stdout).toBe("");
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
         expect(result.stderr).toContain(
           "option --embedder-base-url: must not contain credentials or a key; put the key in HARDNEG_EMBEDDER_API_KEY",

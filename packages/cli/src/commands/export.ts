@@ -29,7 +29,16 @@ export async function exportCommand(engine: Engine, options: ExportCommandOption
   const where = toStdout ? "stdout" : options.output;
   printResult(
     options.json,
-    { collection: options.collection, format: options.format, output: options.output, ...result },
+    {
+      collection: options.collection,
+      format: options.format,
+      output: options.output,
+      rows: result.rows,
+      queries: result.queries,
+      lines: result.lines,
+      skipped_queries: result.skippedQueries,
+      judged_relevant: result.judgedRelevant,
+    },
     () => [`wrote ${result.lines} lines (${result.queries} queries, ${result.rows} rows) to ${where} as ${options.format}`],
     toStdout ? process.stderr : process.stdout,
   );
