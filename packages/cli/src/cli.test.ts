@@ -152,6 +152,9 @@ describe("hardneg on the bundled sample", () => {
         "lines",
         "skipped_queries",
         "judged_relevant",
+        "negatives_per_line",
+        "queries_short",
+        "positives_left_out",
       ]);
       expect(lines.length).toBe(format === "seed" || format === "triplets" ? 240 : 48);
       for (const line of lines) JSON.parse(line);

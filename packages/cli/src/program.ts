@@ -1,5 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXPORT_FORMATS, QUERY_SAMPLINGS, SAMPLINGS, SHORTFALL_POLICIES, STRATEGIES, scrubUrlSecrets } from "@hardneg/core";
+import {
+  EXPORT_FORMATS,
+  NTUPLE_POSITIVES,
+  QUERY_SAMPLINGS,
+  SAMPLINGS,
+  SHORTFALL_POLICIES,
+  STRATEGIES,
+  scrubUrlSecrets,
+} from "@hardneg/core";
 import { compareCommand } from "./commands/compare.js";
 import { explainInterruption } from "./interrupt.js";
 import { evalCommand } from "./commands/eval.js";
@@ -203,6 +211,16 @@ export function buildProgram(): Command {
     .requiredOption("--collection <name>", "hard-negatives collection")
     .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption("--output <file>", "file to write (JSONL), or - for stdout (the summary then goes to stderr)")
+    .option(
+      "--negatives-per-line <n>",
+      "ntuple: negatives on every line (default: the most any query has); queries with fewer are left out and counted",
+      wholeNumber,
+    )
+    .addOption(
+      new Option("--positives <which>", "ntuple: the first positive of each query, or one line per positive")
+        .choices(NTUPLE_POSITIVES)
+        .default("first"),
+    )
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));

@@ -71,7 +71,7 @@ export { parseGoldIds } from "./loaders/gold-ids.js";
 
 // Exporting for trainers.
 export { exportHardNegatives, type ExportOptions, type ExportResult } from "./exporters/export-hard-negatives.js";
-export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from "./exporters/export-formats.js";
+export { EXPORT_FORMATS, isExportFormat, NTUPLE_POSITIVES, type ExportFormat, type NtuplePositives } from "./exporters/export-formats.js";
 export { writeLinesAtomically } from "./exporters/atomic-write.js";
 
 // Embedders (client-side vectors).

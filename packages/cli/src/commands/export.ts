@@ -1,4 +1,4 @@
-import { exportHardNegatives, type Engine, type ExportFormat } from "@hardneg/core";
+import { exportHardNegatives, type Engine, type ExportFormat, type ExportResult, type NtuplePositives } from "@hardneg/core";
 import { refuseEngineFileOutput } from "../engine-files.js";
 import { printResult } from "../output.js";
 
@@ -9,6 +9,8 @@ export interface ExportCommandOptions {
   /** The `--engine` spec, so the output is never one of the engine's own files. */
   engine: string;
   json: boolean;
+  negativesPerLine?: number;
+  positives: NtuplePositives;
 }
 
 /** The `--output` that means stdout. */
@@ -25,6 +27,8 @@ export async function exportCommand(engine: Engine, options: ExportCommandOption
   const result = await exportHardNegatives(engine, options.collection, {
     format: options.format as ExportFormat,
     output: toStdout ? process.stdout : options.output,
+    positives: options.positives,
+    ...(options.negativesPerLine === undefined ? {} : { negativesPerLine: options.negativesPerLine }),
   });
   const where = toStdout ? "stdout" : options.output;
   printResult(
@@ -38,8 +42,32 @@ export async function exportCommand(engine: Engine, options: ExportCommandOption
       lines: result.lines,
       skipped_queries: result.skippedQueries,
       judged_relevant: result.judgedRelevant,
+      negatives_per_line: result.negativesPerLine,
+      queries_short: result.queriesShort,
+      positives_left_out: result.positivesLeftOut,
     },
-    () => [`wrote ${result.lines} lines (${result.queries} queries, ${result.rows} rows) to ${where} as ${options.format}`],
+    () => [
+      `wrote ${result.lines} lines (${result.queries} queries, ${result.rows} rows) to ${where} as ${options.format}`,
+      ...leftOutLines(result),
+    ],
     toStdout ? process.stderr : process.stdout,
   );
+}
+
+/** What the export left out and why, with the option that changes it: nothing is dropped silently. */
+function leftOutLines(result: ExportResult): string[] {
+  const lines: string[] = [];
+  if (result.skippedQueries > 0) {
+    lines.push(`left out ${result.skippedQueries} queries with no positive or no negative left`);
+  }
+  if (result.queriesShort > 0) {
+    lines.push(
+      `left out ${result.queriesShort} queries with fewer than ${result.negativesPerLine} negatives, ` +
+        "so every line has the same columns (--negatives-per-line <n> sets the width)",
+    );
+  }
+  if (result.positivesLeftOut > 0) {
+    lines.push(`wrote the first positive of each query: ${result.positivesLeftOut} other positives left out (--positives each writes all)`);
+  }
+  return lines;
 }

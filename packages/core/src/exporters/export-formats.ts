@@ -11,6 +11,21 @@ export function isExportFormat(value: string): value is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(value);
 }
 
+/** Which positives an `ntuple` line pairs with its negatives. */
+export const NTUPLE_POSITIVES = ["first", "each"] as const;
+export type NtuplePositives = (typeof NTUPLE_POSITIVES)[number];
+
+/** How a grouped format shapes its lines. */
+export interface GroupedLineOptions {
+  /**
+   * `ntuple`: the negatives on every line (the best-ranked ones). A query with fewer writes no
+   * line: a trainer reads every line with the same columns. Default: all the query's negatives.
+   */
+  negativesPerLine?: number;
+  /** `ntuple`: the first positive only (default), or one line per positive. */
+  positives?: NtuplePositives;
+}
+
 /**
  * The lines (as objects) a grouped format writes for one query; [] when the query has no
  * positive or no negative, since no trainer can use such an example.
@@ -19,14 +34,14 @@ export function isExportFormat(value: string): value is ExportFormat {
  *   i mod (number of positives), so a multi-gold query trains against all its gold documents,
  *   not only the first, and the pairing is deterministic.
  * - `ntuple`: `{anchor, positive, negative_1, ..., negative_n}` (sentence-transformers n-tuple),
- *   positive = first positive. n is the query's negative count: mine with a shortfall policy
- *   that skips short queries when the trainer needs the same n on every line.
+ *   n = `negativesPerLine`; [] for a query with fewer negatives. One line with the first
+ *   positive, or one line per positive (`positives: "each"`).
  * - `flagembedding`: `{query, pos, neg}` (FlagEmbedding fine-tuning data; its optional score
  *   keys are left out).
  * - `tevatron`: `{query_id, query, positive_passages, negative_passages}` with passages
  *   `{docid, title, text}`; rows carry no titles, so title is "".
  */
-export function groupedLines(format: Exclude<ExportFormat, "seed">, group: QueryGroup): object[] {
+export function groupedLines(format: Exclude<ExportFormat, "seed">, group: QueryGroup, options: GroupedLineOptions = {}): object[] {
   const { query, positives, negatives } = group;
   if (positives.length === 0 || negatives.length === 0) return [];
   switch (format) {
@@ -37,11 +52,16 @@ export function groupedLines(format: Exclude<ExportFormat, "seed">, group: Query
         negative: negative.text,
       }));
     case "ntuple": {
-      const line: Record<string, string> = { anchor: query, positive: positives[0]!.text };
-      negatives.forEach((negative, index) => {
-        line[`negative_${index + 1}`] = negative.text;
+      const width = options.negativesPerLine ?? negatives.length;
+      if (negatives.length < width) return [];
+      const paired = options.positives === "each" ? positives : positives.slice(0, 1);
+      return paired.map((positive) => {
+        const line: Record<string, string> = { anchor: query, positive: positive.text };
+        negatives.slice(0, width).forEach((negative, index) => {
+          line[`negative_${index + 1}`] = negative.text;
+        });
+        return line;
       });
-      return [line];
     }
     case "flagembedding":
       return [{ query, pos: positives.map((positive) => positive.text), neg: negatives.map((negative) => negative.text) }];

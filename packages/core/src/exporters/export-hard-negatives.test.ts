@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,7 +113,16 @@ describe("exportHardNegatives", () => {
     const { lines, result } = await exportLines("seed");
     expect(lines).toEqual(rows.map((record) => ({ id: record.id, ...record.properties })));
     expect(Object.keys(lines[0] as object)[0]).toBe("id");
-    expect(result).toEqual({ rows: 7, queries: 3, lines: 7, skippedQueries: 0, judgedRelevant: 2 });
+    expect(result).toEqual({
+      rows: 7,
+      queries: 3,
+      lines: 7,
+      skippedQueries: 0,
+      judgedRelevant: 2,
+      negativesPerLine: null,
+      queriesShort: 0,
+      positivesLeftOut: 0,
+    });
   });
 
   it("triplets: one line per negative by rank, cycling through the gold documents", async () => {
@@ -123,15 +133,103 @@ describe("exportHardNegatives", () => {
       { anchor: "how do tides work", positive: "Gold one", negative: "Neg three" },
       { anchor: "what is kelp", positive: "Kelp gold", negative: "Kelp neg" },
     ]);
-    expect(result).toEqual({ rows: 7, queries: 2, lines: 4, skippedQueries: 1, judgedRelevant: 2 });
+    expect(result).toEqual({
+      rows: 7,
+      queries: 2,
+      lines: 4,
+      skippedQueries: 1,
+      judgedRelevant: 2,
+      negativesPerLine: null,
+      queriesShort: 0,
+      positivesLeftOut: 0,
+    });
   });
 
-  it("ntuple: one line per query with numbered negatives", async () => {
-    const { lines } = await exportLines("ntuple");
-    expect(lines).toEqual([
+  it("ntuple: every line has the widest query's negatives; a query with fewer is left out and counted", async () => {
+    const { lines, result } = await exportLines("ntuple");
+    expect(lines, "kelp has 1 negative, tides 3").toEqual([
       { anchor: "how do tides work", positive: "Gold one", negative_1: "Neg one", negative_2: "Neg two", negative_3: "Neg three" },
-      { anchor: "what is kelp", positive: "Kelp gold", negative_1: "Kelp neg" },
     ]);
+    expect(result, "counts").toMatchObject({ queries: 1, lines: 1, negativesPerLine: 3, queriesShort: 1, skippedQueries: 1 });
+    expect(result.positivesLeftOut, "tides' second gold is not written").toBe(1);
+  });
+
+  it("ntuple: a given width keeps each query's best-ranked negatives, and 'each' writes a line per positive", async () => {
+    const store = await storeWith(rows);
+    const output = join(folder.path, "ntuple-each.jsonl");
+    const result = await exportHardNegatives(store, "HardNegatives", { format: "ntuple", output, negativesPerLine: 1, positives: "each" });
+    const lines = (await readFile(output, "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { anchor: "how do tides work", positive: "Gold one", negative_1: "Neg one" },
+      { anchor: "how do tides work", positive: "Gold two", negative_1: "Neg one" },
+      { anchor: "what is kelp", positive: "Kelp gold", negative_1: "Kelp neg" },
+      { anchor: "what is kelp", positive: "Kelp relabelled", negative_1: "Kelp neg" },
+    ]);
+    expect(result, "no query short of 1, no positive left out").toMatchObject({
+      queries: 2,
+      negativesPerLine: 1,
+      queriesShort: 0,
+      positivesLeftOut: 0,
+    });
+  });
+
+  it("refuses a width that is not a whole number of at least 1, naming --negatives-per-line", async () => {
+    for (const negativesPerLine of [0, 1.5, -2]) {
+      const error = await rejectionOf(
+        exportHardNegatives(await storeWith(rows), "HardNegatives", {
+          format: "ntuple",
+          output: join(folder.path, "w.jsonl"),
+          negativesPerLine,
+        }),
+      );
+      expect(error, String(negativesPerLine)).toBeInstanceOf(BadOptionError);
+      expect(error.message).toMatch(/--negatives-per-line: must be a whole number of at least 1/);
+    }
+  });
+
+  it("groups a collection larger than one bucket through files, with the same lines, and leaves no file behind", async () => {
+    // Many queries with interleaved rows, so that every bucket holds several queries.
+    const many = Array.from({ length: 40 }, (_, index) => [
+      row({
+        queryId: `q${index}`,
+        query: `query ${index}`,
+        goldIds: [`g${index}`],
+        goldDocuments: [`gold ${index}`],
+        negativeId: `b${index}`,
+        negative: `b ${index}`,
+        rank: 2,
+      }),
+    ]).flat();
+    const firsts = Array.from({ length: 40 }, (_, index) =>
+      row({
+        queryId: `q${index}`,
+        query: `query ${index}`,
+        goldIds: [`g${index}`],
+        goldDocuments: [`gold ${index}`],
+        negativeId: `a${index}`,
+        negative: `a ${index}`,
+        rank: 1,
+      }),
+    );
+    const store = await storeWith([...many, ...firsts]);
+    const temporaryBefore = readdirSync(tmpdir()).filter((name) => name.startsWith("hardneg-export-"));
+    for (const format of ["triplets", "ntuple", "flagembedding", "tevatron"]) {
+      const inMemory = join(folder.path, `memory-${format}.jsonl`);
+      const spooled = join(folder.path, `spooled-${format}.jsonl`);
+      const memoryResult = await exportHardNegatives(store, "HardNegatives", { format, output: inMemory });
+      const spooledResult = await exportHardNegatives(store, "HardNegatives", { format, output: spooled, rowsPerBucket: 7, batchSize: 5 });
+      const sorted = async (file: string) => (await readFile(file, "utf8")).trimEnd().split("\n").sort();
+      expect(await sorted(spooled), `${format}: the same lines`).toEqual(await sorted(inMemory));
+      expect(spooledResult, `${format}: the same counts`).toEqual(memoryResult);
+      expect((await sorted(spooled)).length, `${format}: every query`).toBeGreaterThanOrEqual(40);
+    }
+    expect(
+      readdirSync(tmpdir()).filter((name) => name.startsWith("hardneg-export-")),
+      "no bucket folder left",
+    ).toEqual(temporaryBefore);
   });
 
   it("flagembedding: all positives, relabelled documents included, and the negatives", async () => {

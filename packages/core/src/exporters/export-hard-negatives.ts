@@ -4,9 +4,10 @@ import { BadInputError, BadOptionError, MissingCollectionError } from "../errors
 import type { StoredRecord } from "../types.js";
 import { writeLinesAtomically } from "./atomic-write.js";
 import { writeLinesToStream } from "./stream-write.js";
-import { EXPORT_FORMATS, groupedLines, isExportFormat, type ExportFormat } from "./export-formats.js";
-import { parseHardNegativeRow } from "./hard-negative-row.js";
-import { QueryGrouper } from "./query-group.js";
+import { EXPORT_FORMATS, groupedLines, isExportFormat, type ExportFormat, type NtuplePositives } from "./export-formats.js";
+import { parseHardNegativeRow, type HardNegativeRow } from "./hard-negative-row.js";
+import type { QueryGroup } from "./query-group.js";
+import { QueryGroupSpool } from "./query-group-spool.js";
 
 /** Options of {@link exportHardNegatives}. */
 export interface ExportOptions {
@@ -19,6 +20,15 @@ export interface ExportOptions {
   output: string | NodeJS.WritableStream;
   /** Records per `store.iterate` batch. Default 1000. */
   batchSize?: number;
+  /**
+   * `ntuple`: negatives on every line. Default: the most any query has, so every line has the
+   * same columns; queries with fewer are left out and counted (`queriesShort`).
+   */
+  negativesPerLine?: number;
+  /** `ntuple`: "first" (default) writes the first positive of each query; "each", one line per positive. */
+  positives?: NtuplePositives;
+  /** Rows held in memory at once while grouping by query (see `QueryGroupSpool`). Default 20,000. */
+  rowsPerBucket?: number;
 }
 
 /** What an export wrote. */
@@ -31,6 +41,12 @@ export interface ExportResult {
   lines: number;
   /** Queries with no line because they had no positive or no negative left (not for `seed`). */
   skippedQueries: number;
+  /** `ntuple`: the negatives on every line; null for the other formats. */
+  negativesPerLine: number | null;
+  /** `ntuple`: queries left out because they have fewer than `negativesPerLine` negatives. */
+  queriesShort: number;
+  /** `ntuple` with the first positive only: the other positives of multi-positive queries, not written. */
+  positivesLeftOut: number;
   /** Rows a judge marked relevant (`is_relevant === true`), never exported as negatives except in `seed`. */
   judgedRelevant: number;
 }
@@ -39,8 +55,9 @@ export interface ExportResult {
  * Exports a hard-negatives collection to a JSONL file in a trainer's format (see
  * {@link groupedLines} for each format's shape). `seed` writes every row as stored plus its
  * record `id`, judged rows included, and streams; the other formats group rows by query id
- * (holding the rows in memory), order negatives by rank, leave out rows judged relevant and add
- * relabelled rows' documents to the positives.
+ * with bounded memory (`QueryGroupSpool`: about `rowsPerBucket` rows at a time, however large
+ * the collection), order negatives by rank, leave out rows judged relevant and add relabelled
+ * rows' documents to the positives. `ntuple` writes the same number of negatives on every line.
  *
  * The row property names come from the collection's spec (`hardNegativeKeys`), falling back to
  * {@link HardNegativesCollection}'s defaults. A file is written atomically: on any failure
@@ -55,6 +72,10 @@ export async function exportHardNegatives(store: Store, collection: string, opti
   if (!isExportFormat(format)) {
     throw new BadOptionError("--format", `unknown export format "${format}"; choose one of ${EXPORT_FORMATS.join(", ")}`);
   }
+  const width = options.negativesPerLine;
+  if (width !== undefined && !(Number.isInteger(width) && width >= 1)) {
+    throw new BadOptionError("--negatives-per-line", `must be a whole number of at least 1, got ${width}`);
+  }
   const spec = await store.describeCollection(collection);
   if (spec === undefined) throw new MissingCollectionError(collection, "mine hard negatives into it first, or check the name");
   if (spec.kind === "documents" || spec.kind === "queries") {
@@ -62,9 +83,30 @@ export async function exportHardNegatives(store: Store, collection: string, opti
   }
   const keys = spec.hardNegativeKeys ?? new HardNegativesCollection({ collectionName: collection }).keys;
   const records = iterateRecords(store, collection, options.batchSize ?? 1000);
-  const result: ExportResult = { rows: 0, queries: 0, lines: 0, skippedQueries: 0, judgedRelevant: 0 };
-  const lines = format === "seed" ? seedLines(records, result) : groupedFormatLines(format, records, keys, collection, result);
-  result.lines = typeof output === "string" ? await writeLinesAtomically(output, lines) : await writeLinesToStream(output, lines);
+  const result: ExportResult = {
+    rows: 0,
+    queries: 0,
+    lines: 0,
+    skippedQueries: 0,
+    judgedRelevant: 0,
+    negativesPerLine: null,
+    queriesShort: 0,
+    positivesLeftOut: 0,
+  };
+  let spool: QueryGroupSpool | undefined;
+  try {
+    let lines: AsyncIterable<string>;
+    if (format === "seed") {
+      lines = seedLines(records, result);
+    } else {
+      const rows = parsedRows(records, keys, collection, result);
+      spool = await QueryGroupSpool.fill(rows, await store.count(collection), options.rowsPerBucket);
+      lines = groupedFormatLines(format, spool, options, result);
+    }
+    result.lines = typeof output === "string" ? await writeLinesAtomically(output, lines) : await writeLinesToStream(output, lines);
+  } finally {
+    await spool?.dispose();
+  }
   return result;
 }
 
@@ -84,27 +126,52 @@ async function* seedLines(records: AsyncIterable<StoredRecord>, result: ExportRe
   result.queries = queryIds.size;
 }
 
-async function* groupedFormatLines(
-  format: Exclude<ExportFormat, "seed">,
+async function* parsedRows(
   records: AsyncIterable<StoredRecord>,
   keys: HardNegativeKeys,
   collection: string,
   result: ExportResult,
-): AsyncGenerator<string> {
-  const grouper = new QueryGrouper();
+): AsyncGenerator<HardNegativeRow> {
   for await (const record of records) {
     result.rows += 1;
     const row = parseHardNegativeRow(record, keys, collection);
     if (row.judgedRelevant) result.judgedRelevant += 1;
-    grouper.add(row);
+    yield row;
   }
-  for (const group of grouper.groups()) {
-    const lines = groupedLines(format, group);
-    if (lines.length === 0) {
+}
+
+/** A query no trainer can use: no positive or no negative left. */
+function isUnusable(group: QueryGroup): boolean {
+  return group.positives.length === 0 || group.negatives.length === 0;
+}
+
+async function* groupedFormatLines(
+  format: Exclude<ExportFormat, "seed">,
+  spool: QueryGroupSpool,
+  options: ExportOptions,
+  result: ExportResult,
+): AsyncGenerator<string> {
+  // ntuple lines must all have the same columns: without a width given, the widest query's.
+  if (format === "ntuple") result.negativesPerLine = options.negativesPerLine ?? (await widestQuery(spool));
+  const width = result.negativesPerLine ?? undefined;
+  for await (const group of spool.groups()) {
+    if (isUnusable(group)) {
       result.skippedQueries += 1;
       continue;
     }
+    if (width !== undefined && group.negatives.length < width) {
+      result.queriesShort += 1;
+      continue;
+    }
+    if (format === "ntuple" && options.positives !== "each") result.positivesLeftOut += group.positives.length - 1;
     result.queries += 1;
-    for (const line of lines) yield JSON.stringify(line);
+    for (const line of groupedLines(format, group, { negativesPerLine: width, positives: options.positives })) yield JSON.stringify(line);
   }
+}
+
+/** The most negatives a usable query has (0 when none is usable). */
+async function widestQuery(spool: QueryGroupSpool): Promise<number> {
+  let widest = 0;
+  for await (const group of spool.groups()) if (!isUnusable(group)) widest = Math.max(widest, group.negatives.length);
+  return widest;
 }

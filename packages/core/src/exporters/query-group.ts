@@ -17,9 +17,9 @@ export interface QueryGroup {
 }
 
 /**
- * Collects rows per query id. Rows of one query are usually contiguous, but stores do not
- * promise it, so every row is held until the end (memory grows with the collection, which the
- * grouped formats need anyway). Queries keep the order in which they were first seen.
+ * Collects rows per query id, in memory: rows of one query need not be contiguous. Queries keep
+ * the order in which they were first seen. `QueryGroupSpool` feeds it one bucket at a time, so
+ * an export holds one bucket, not the collection.
  */
 export class QueryGrouper {
   private readonly rowsByQuery = new Map<string, HardNegativeRow[]>();

@@ -54,11 +54,11 @@ export async function createTemporaryFileBeside(output: string, random: () => st
   throw clash;
 }
 
-/** Temporary files still being written, removed by an "exit" handler if the process ends first. */
+/** Temporary files (or folders) still in use, removed by an "exit" handler if the process ends first. */
 const unfinished = new Set<string>();
 
 /**
- * Removes `path` if the process exits (Ctrl-C handled with `process.exit`, an explicit exit)
+ * Removes `path`, a file or a folder, if the process exits (Ctrl-C handled with `process.exit`, an explicit exit)
  * before the returned function is called, so no partial temporary file is left behind. A
  * SIGKILL runs no handler: its leftover is recognisable by the `.tmp` name.
  */
@@ -75,7 +75,7 @@ export function removeOnExit(path: string): () => void {
 function removeUnfinished(): void {
   for (const path of unfinished) {
     try {
-      rmSync(path, { force: true });
+      rmSync(path, { force: true, recursive: true });
     } catch {
       // A file that cannot be removed now stays, named *.tmp; the exit must go on.
     }
