@@ -52,10 +52,18 @@ describe("exports of a run with short queries load as trainers read them", () =>
     expect(report["queries_short"], "the run has short queries").toBeGreaterThan(0);
   });
 
-  for (const format of ["seed", "triplets", "ntuple", "flagembedding", "tevatron"]) {
-    it(`${format}: one schema on every line, no nulls in what trainers read`, () => {
-      const output = join(folder.path, `${format}.jsonl`);
-      const summary = runCliJson(["export", "--collection", "short", "--format", format, "--output", output, ...engine], folder.path);
+  const variants = [
+    ...["seed", "triplets", "ntuple", "flagembedding", "tevatron", "labeled-pair", "labeled-list"].map((format) => ({ format, flags: [] })),
+    ...["triplets", "ntuple", "flagembedding"].map((format) => ({ format, flags: ["--with-scores"] })),
+    { format: "ntuple", flags: ["--positives", "each"] },
+  ];
+  for (const { format, flags } of variants) {
+    it(`${[format, ...flags].join(" ")}: one schema on every line, no nulls in what trainers read`, () => {
+      const output = join(folder.path, `${[format, ...flags].join("")}.jsonl`);
+      const summary = runCliJson(
+        ["export", "--collection", "short", "--format", format, "--output", output, ...flags, ...engine],
+        folder.path,
+      );
       const lines = readJsonl(output);
       expect(lines.length, "lines written").toBe(summary["lines"]);
       expect(lines.length, "some lines").toBeGreaterThan(0);
@@ -64,8 +72,15 @@ describe("exports of a run with short queries load as trainers read them", () =>
       expect([...schemas], "datasets infers one schema (no column missing on a line, no type change)").toHaveLength(1);
       expect([...schemas][0], "no null column, no list of mixed types").not.toMatch(/null|mixed|empty/);
       if (format === "triplets" || format === "ntuple") {
-        // sentence-transformers' input check: every column of a row is a string.
-        for (const line of lines) for (const value of Object.values(line)) expect(typeof value).toBe("string");
+        // sentence-transformers' input check: every input column is a string; "label" is the label column.
+        for (const line of lines) {
+          for (const [key, value] of Object.entries(line)) if (key !== "label") expect(typeof value, key).toBe("string");
+        }
+      }
+      if (flags.includes("--with-scores")) {
+        expect(summary["queries_without_scores"], "the top-k negatives of a bm25 run all have scores").toBe(0);
+        const scoreKey = format === "flagembedding" ? "neg_scores" : "label";
+        for (const line of lines) expect(line[scoreKey], `every line has ${scoreKey}`).toBeDefined();
       }
     });
   }

@@ -221,6 +221,7 @@ export function buildProgram(): Command {
         .choices(NTUPLE_POSITIVES)
         .default("first"),
     )
+    .option("--with-scores", "add the engine's scores for distillation (triplets, ntuple: MarginMSE margins; flagembedding)", false)
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));

@@ -11,6 +11,7 @@ export interface ExportCommandOptions {
   json: boolean;
   negativesPerLine?: number;
   positives: NtuplePositives;
+  withScores: boolean;
 }
 
 /** The `--output` that means stdout. */
@@ -28,6 +29,7 @@ export async function exportCommand(engine: Engine, options: ExportCommandOption
     format: options.format as ExportFormat,
     output: toStdout ? process.stdout : options.output,
     positives: options.positives,
+    withScores: options.withScores,
     ...(options.negativesPerLine === undefined ? {} : { negativesPerLine: options.negativesPerLine }),
   });
   const where = toStdout ? "stdout" : options.output;
@@ -45,6 +47,7 @@ export async function exportCommand(engine: Engine, options: ExportCommandOption
       negatives_per_line: result.negativesPerLine,
       queries_short: result.queriesShort,
       positives_left_out: result.positivesLeftOut,
+      queries_without_scores: result.queriesWithoutScores,
     },
     () => [
       `wrote ${result.lines} lines (${result.queries} queries, ${result.rows} rows) to ${where} as ${options.format}`,
@@ -68,6 +71,11 @@ function leftOutLines(result: ExportResult): string[] {
   }
   if (result.positivesLeftOut > 0) {
     lines.push(`wrote the first positive of each query: ${result.positivesLeftOut} other positives left out (--positives each writes all)`);
+  }
+  if (result.queriesWithoutScores > 0) {
+    lines.push(
+      `left out ${result.queriesWithoutScores} queries with a document of unknown score (padding, or a gold the engine did not score)`,
+    );
   }
   return lines;
 }

@@ -1,7 +1,7 @@
-import type { QueryGroup } from "./query-group.js";
+import type { ExportedDocument, QueryGroup } from "./query-group.js";
 
 /** Output formats of {@link exportHardNegatives}; every one writes one JSON object per line. */
-export const EXPORT_FORMATS = ["seed", "triplets", "ntuple", "flagembedding", "tevatron"] as const;
+export const EXPORT_FORMATS = ["seed", "triplets", "ntuple", "flagembedding", "tevatron", "labeled-pair", "labeled-list"] as const;
 
 /** One of {@link EXPORT_FORMATS}. */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -24,6 +24,19 @@ export interface GroupedLineOptions {
   negativesPerLine?: number;
   /** `ntuple`: the first positive only (default), or one line per positive. */
   positives?: NtuplePositives;
+  /**
+   * Add the engine's scores for distillation (`triplets`, `ntuple`, `flagembedding` only; every
+   * document of the group must have a score). Default false.
+   */
+  withScores?: boolean;
+}
+
+/** The formats with a place for scores (MarginMSE-style margins, FlagEmbedding's score lists). */
+export const FORMATS_WITH_SCORES: readonly ExportFormat[] = ["triplets", "ntuple", "flagembedding"];
+
+/** The score of a document that has one (the caller checked every document of the group has). */
+function scoreOf(document: ExportedDocument): number {
+  return document.score!;
 }
 
 /**
@@ -36,38 +49,64 @@ export interface GroupedLineOptions {
  * - `ntuple`: `{anchor, positive, negative_1, ..., negative_n}` (sentence-transformers n-tuple),
  *   n = `negativesPerLine`; [] for a query with fewer negatives. One line with the first
  *   positive, or one line per positive (`positives: "each"`).
- * - `flagembedding`: `{query, pos, neg}` (FlagEmbedding fine-tuning data; its optional score
- *   keys are left out).
+ * - `flagembedding`: `{query, pos, neg}` (FlagEmbedding fine-tuning data).
+ *
+ * With `withScores`, for knowledge distillation: `triplets` add `label`, the margin
+ * score(positive) − score(negative), and `ntuple` a list of those margins, one per negative, as
+ * sentence-transformers' MarginMSELoss reads them; `flagembedding` adds `pos_scores` and
+ * `neg_scores`. The scores are the engine's, on its own scale (a gold's is the lowest-scoring
+ * gold's, the one mining compared negatives with).
  * - `tevatron`: `{query_id, query, positive_passages, negative_passages}` with passages
  *   `{docid, title, text}`; rows carry no titles, so title is "".
+ * - `labeled-pair`: `{query, document, label}` per positive (label 1) and per negative (label 0)
+ *   (sentence-transformers' labelled pairs: ContrastiveLoss, CoSENTLoss, a CrossEncoder's BCE).
+ * - `labeled-list`: `{query, docs, labels}`: the positives (1) then the negatives (0) by rank
+ *   (sentence-transformers CrossEncoder list losses: LambdaLoss, ListNetLoss).
  */
 export function groupedLines(format: Exclude<ExportFormat, "seed">, group: QueryGroup, options: GroupedLineOptions = {}): object[] {
   const { query, positives, negatives } = group;
   if (positives.length === 0 || negatives.length === 0) return [];
   switch (format) {
     case "triplets":
-      return negatives.map((negative, index) => ({
-        anchor: query,
-        positive: positives[index % positives.length]!.text,
-        negative: negative.text,
-      }));
+      return negatives.map((negative, index) => {
+        const positive = positives[index % positives.length]!;
+        const line = { anchor: query, positive: positive.text, negative: negative.text };
+        return options.withScores ? { ...line, label: scoreOf(positive) - scoreOf(negative) } : line;
+      });
     case "ntuple": {
       const width = options.negativesPerLine ?? negatives.length;
       if (negatives.length < width) return [];
       const paired = options.positives === "each" ? positives : positives.slice(0, 1);
+      const kept = negatives.slice(0, width);
       return paired.map((positive) => {
-        const line: Record<string, string> = { anchor: query, positive: positive.text };
-        negatives.slice(0, width).forEach((negative, index) => {
+        const line: Record<string, string | number[]> = { anchor: query, positive: positive.text };
+        kept.forEach((negative, index) => {
           line[`negative_${index + 1}`] = negative.text;
         });
+        if (options.withScores) line.label = kept.map((negative) => scoreOf(positive) - scoreOf(negative));
         return line;
       });
     }
-    case "flagembedding":
-      return [{ query, pos: positives.map((positive) => positive.text), neg: negatives.map((negative) => negative.text) }];
+    case "flagembedding": {
+      const line = { query, pos: positives.map((positive) => positive.text), neg: negatives.map((negative) => negative.text) };
+      return [options.withScores ? { ...line, pos_scores: positives.map(scoreOf), neg_scores: negatives.map(scoreOf) } : line];
+    }
     case "tevatron": {
       const passage = (document: { id: string; text: string }) => ({ docid: document.id, title: "", text: document.text });
       return [{ query_id: group.queryId, query, positive_passages: positives.map(passage), negative_passages: negatives.map(passage) }];
     }
+    case "labeled-pair":
+      return [
+        ...positives.map((positive) => ({ query, document: positive.text, label: 1 })),
+        ...negatives.map((negative) => ({ query, document: negative.text, label: 0 })),
+      ];
+    case "labeled-list":
+      return [
+        {
+          query,
+          docs: [...positives, ...negatives].map((document) => document.text),
+          labels: [...positives.map(() => 1), ...negatives.map(() => 0)],
+        },
+      ];
   }
 }

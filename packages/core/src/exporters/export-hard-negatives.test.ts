@@ -105,8 +105,32 @@ async function exportLines(
 }
 
 describe("exportHardNegatives", () => {
-  it("offers five formats", () => {
-    expect(EXPORT_FORMATS).toEqual(["seed", "triplets", "ntuple", "flagembedding", "tevatron"]);
+  it("offers seven formats", () => {
+    expect(EXPORT_FORMATS).toEqual(["seed", "triplets", "ntuple", "flagembedding", "tevatron", "labeled-pair", "labeled-list"]);
+  });
+
+  it("labeled-pair: each positive with label 1, then each negative by rank with label 0", async () => {
+    const { lines, result } = await exportLines("labeled-pair");
+    const pair = (query: string, document: string, label: number) => ({ query, document, label });
+    expect(lines).toEqual([
+      pair("how do tides work", "Gold one", 1),
+      pair("how do tides work", "Gold two", 1),
+      pair("how do tides work", "Neg one", 0),
+      pair("how do tides work", "Neg two", 0),
+      pair("how do tides work", "Neg three", 0),
+      pair("what is kelp", "Kelp gold", 1),
+      pair("what is kelp", "Kelp relabelled", 1),
+      pair("what is kelp", "Kelp neg", 0),
+    ]);
+    expect(result, "the orphan query has no positive").toMatchObject({ queries: 2, lines: 8, skippedQueries: 1 });
+  });
+
+  it("labeled-list: one line per query, positives first, labels aligned with the documents", async () => {
+    const { lines } = await exportLines("labeled-list");
+    expect(lines).toEqual([
+      { query: "how do tides work", docs: ["Gold one", "Gold two", "Neg one", "Neg two", "Neg three"], labels: [1, 1, 0, 0, 0] },
+      { query: "what is kelp", docs: ["Kelp gold", "Kelp relabelled", "Kelp neg"], labels: [1, 1, 0] },
+    ]);
   });
 
   it("seed: every row as stored, judged rows included, plus its record id", async () => {
@@ -122,6 +146,7 @@ describe("exportHardNegatives", () => {
       negativesPerLine: null,
       queriesShort: 0,
       positivesLeftOut: 0,
+      queriesWithoutScores: 0,
     });
   });
 
@@ -142,6 +167,7 @@ describe("exportHardNegatives", () => {
       negativesPerLine: null,
       queriesShort: 0,
       positivesLeftOut: 0,
+      queriesWithoutScores: 0,
     });
   });
 
@@ -174,6 +200,68 @@ describe("exportHardNegatives", () => {
       queriesShort: 0,
       positivesLeftOut: 0,
     });
+  });
+
+  /** Exports `format` with scores and returns the lines and the result. */
+  async function withScores(format: string, records: StoredRecord[] = rows) {
+    const output = join(folder.path, `scores-${format}.jsonl`);
+    const result = await exportHardNegatives(await storeWith(records), "HardNegatives", { format, output, withScores: true });
+    const lines = (await readFile(output, "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    return { lines, result };
+  }
+
+  // Scores in the fixture: a negative of rank r scores 10 - r; the (lowest-scoring) gold scores 7.
+  it("with scores, triplets carry the margin score(positive) - score(negative) as label", async () => {
+    const { lines } = await withScores("triplets");
+    expect(lines.map((line) => [line.positive, line.negative, line.label])).toEqual([
+      ["Gold one", "Neg one", 7 - 8],
+      ["Gold two", "Neg two", 7 - 6],
+      ["Gold one", "Neg three", 7 - 5],
+      ["Kelp gold", "Kelp neg", 7 - 9],
+    ]);
+  });
+
+  it("with scores, an ntuple line carries one margin per negative, in column order", async () => {
+    const { lines } = await withScores("ntuple");
+    expect(lines).toEqual([
+      {
+        anchor: "how do tides work",
+        positive: "Gold one",
+        negative_1: "Neg one",
+        negative_2: "Neg two",
+        negative_3: "Neg three",
+        label: [-1, 1, 2],
+      },
+    ]);
+  });
+
+  it("with scores, flagembedding adds pos_scores and neg_scores; a relabelled positive keeps its own score", async () => {
+    const { lines } = await withScores("flagembedding");
+    expect(lines.map((line) => [line.query, line.pos_scores, line.neg_scores])).toEqual([
+      ["how do tides work", [7, 7], [8, 6, 5]],
+      ["what is kelp", [7, 10 - 6], [9]],
+    ]);
+  });
+
+  it("with scores, leaves out and counts a query with a document of unknown score (padding)", async () => {
+    const padded = row({ ...kelp, negativeId: "p1", negative: "Kelp padding", rank: null });
+    const { lines, result } = await withScores("flagembedding", [...rows, padded]);
+    expect(
+      lines.map((line) => line.query),
+      "kelp has a padded negative without a score",
+    ).toEqual(["how do tides work"]);
+    expect(result.queriesWithoutScores).toBe(1);
+  });
+
+  it("refuses scores for a format with no place for them, naming --with-scores", async () => {
+    for (const format of ["seed", "tevatron", "labeled-pair", "labeled-list"]) {
+      const error = await rejectionOf(withScores(format));
+      expect(error, format).toBeInstanceOf(BadOptionError);
+      expect(error.message, format).toMatch(/--with-scores: .* has no place for scores; use one of triplets, ntuple, flagembedding/);
+    }
   });
 
   it("refuses a width that is not a whole number of at least 1, naming --negatives-per-line", async () => {
@@ -216,7 +304,7 @@ describe("exportHardNegatives", () => {
     );
     const store = await storeWith([...many, ...firsts]);
     const temporaryBefore = readdirSync(tmpdir()).filter((name) => name.startsWith("hardneg-export-"));
-    for (const format of ["triplets", "ntuple", "flagembedding", "tevatron"]) {
+    for (const format of ["triplets", "ntuple", "flagembedding", "tevatron", "labeled-pair", "labeled-list"]) {
       const inMemory = join(folder.path, `memory-${format}.jsonl`);
       const spooled = join(folder.path, `spooled-${format}.jsonl`);
       const memoryResult = await exportHardNegatives(store, "HardNegatives", { format, output: inMemory });

@@ -4,7 +4,14 @@ import { BadInputError, BadOptionError, MissingCollectionError } from "../errors
 import type { StoredRecord } from "../types.js";
 import { writeLinesAtomically } from "./atomic-write.js";
 import { writeLinesToStream } from "./stream-write.js";
-import { EXPORT_FORMATS, groupedLines, isExportFormat, type ExportFormat, type NtuplePositives } from "./export-formats.js";
+import {
+  EXPORT_FORMATS,
+  FORMATS_WITH_SCORES,
+  groupedLines,
+  isExportFormat,
+  type ExportFormat,
+  type NtuplePositives,
+} from "./export-formats.js";
 import { parseHardNegativeRow, type HardNegativeRow } from "./hard-negative-row.js";
 import type { QueryGroup } from "./query-group.js";
 import { QueryGroupSpool } from "./query-group-spool.js";
@@ -27,6 +34,8 @@ export interface ExportOptions {
   negativesPerLine?: number;
   /** `ntuple`: "first" (default) writes the first positive of each query; "each", one line per positive. */
   positives?: NtuplePositives;
+  /** Add the engine's scores (`triplets`, `ntuple`, `flagembedding`; see `groupedLines`). Default false. */
+  withScores?: boolean;
   /** Rows held in memory at once while grouping by query (see `QueryGroupSpool`). Default 20,000. */
   rowsPerBucket?: number;
 }
@@ -47,6 +56,8 @@ export interface ExportResult {
   queriesShort: number;
   /** `ntuple` with the first positive only: the other positives of multi-positive queries, not written. */
   positivesLeftOut: number;
+  /** With `withScores`: queries left out because a document of theirs has no score (padding, a gold outside the pool). */
+  queriesWithoutScores: number;
   /** Rows a judge marked relevant (`is_relevant === true`), never exported as negatives except in `seed`. */
   judgedRelevant: number;
 }
@@ -76,6 +87,9 @@ export async function exportHardNegatives(store: Store, collection: string, opti
   if (width !== undefined && !(Number.isInteger(width) && width >= 1)) {
     throw new BadOptionError("--negatives-per-line", `must be a whole number of at least 1, got ${width}`);
   }
+  if (options.withScores === true && !FORMATS_WITH_SCORES.includes(format)) {
+    throw new BadOptionError("--with-scores", `${format} has no place for scores; use one of ${FORMATS_WITH_SCORES.join(", ")}`);
+  }
   const spec = await store.describeCollection(collection);
   if (spec === undefined) throw new MissingCollectionError(collection, "mine hard negatives into it first, or check the name");
   if (spec.kind === "documents" || spec.kind === "queries") {
@@ -92,6 +106,7 @@ export async function exportHardNegatives(store: Store, collection: string, opti
     negativesPerLine: null,
     queriesShort: 0,
     positivesLeftOut: 0,
+    queriesWithoutScores: 0,
   };
   let spool: QueryGroupSpool | undefined;
   try {
@@ -163,10 +178,21 @@ async function* groupedFormatLines(
       result.queriesShort += 1;
       continue;
     }
+    if (options.withScores === true && !everyScoreKnown(group, width)) {
+      result.queriesWithoutScores += 1;
+      continue;
+    }
     if (format === "ntuple" && options.positives !== "each") result.positivesLeftOut += group.positives.length - 1;
     result.queries += 1;
-    for (const line of groupedLines(format, group, { negativesPerLine: width, positives: options.positives })) yield JSON.stringify(line);
+    const lineOptions = { negativesPerLine: width, positives: options.positives, withScores: options.withScores };
+    for (const line of groupedLines(format, group, lineOptions)) yield JSON.stringify(line);
   }
+}
+
+/** Whether every document the lines of `group` use has a score (only the first `width` negatives when given). */
+function everyScoreKnown(group: QueryGroup, width: number | undefined): boolean {
+  const negatives = width === undefined ? group.negatives : group.negatives.slice(0, width);
+  return [...group.positives, ...negatives].every((document) => document.score !== null);
 }
 
 /** The most negatives a usable query has (0 when none is usable). */

@@ -21,6 +21,8 @@ function properties(overrides: Record<string, unknown> = {}): Record<string, unk
     neg_text: "Caffeine raises alertness.",
     neg_id: "d7",
     rank: 3,
+    score: 12.5,
+    gold_score: 14,
     ...overrides,
   };
 }
@@ -49,9 +51,18 @@ describe("parseHardNegativeRow", () => {
       negativeId: "d7",
       negativeDocument: "Caffeine raises alertness.",
       rank: 3,
+      score: 12.5,
+      goldScore: 14,
       judgedRelevant: false,
       relabelAsPositive: false,
     });
+  });
+
+  it("reads a missing, null or non-finite score as unknown (null)", () => {
+    for (const score of [undefined, null, "12", Number.NaN]) {
+      const parsed = parse(properties({ score, gold_score: score }));
+      expect([parsed.score, parsed.goldScore], String(score)).toEqual([null, null]);
+    }
   });
 
   it("reads a missing or null rank as null (random padding from outside the pool)", () => {

@@ -15,6 +15,10 @@ export interface HardNegativeRow {
   negativeDocument: string;
   /** 1-based rank of the negative in the engine's candidate pool; null for random padding from outside it. */
   rank: number | null;
+  /** The engine's score of the negative; null when unknown (padding). */
+  score: number | null;
+  /** The engine's score of the lowest-scoring gold (what mining compared negatives with); null when unknown. */
+  goldScore: number | null;
   /** A judge said the document is relevant (`is_relevant === true`): never exported as a negative. */
   judgedRelevant: boolean;
   /**
@@ -62,7 +66,14 @@ export function parseHardNegativeRow(record: StoredRecord, keys: HardNegativeKey
     negativeId: text(keys.hardNegativeIdKey),
     negativeDocument: text(keys.hardNegativeDocumentKey),
     rank: rank as number | null,
+    score: finiteOrNull(properties.score),
+    goldScore: finiteOrNull(properties.gold_score),
     judgedRelevant,
     relabelAsPositive: properties.relabel === true || (judgedRelevant && properties.judge_policy === "relabel"),
   };
+}
+
+/** Scores are optional in a row: anything but a finite number is "unknown". */
+function finiteOrNull(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
 }

@@ -1,9 +1,10 @@
 import type { HardNegativeRow } from "./hard-negative-row.js";
 
-/** A document as exported: id and text. */
+/** A document as exported: id, text and the engine's score for the query (null when unknown). */
 export interface ExportedDocument {
   id: string;
   text: string;
+  score: number | null;
 }
 
 /** Everything the grouped formats write for one query. */
@@ -46,22 +47,23 @@ export function buildQueryGroup(rows: readonly HardNegativeRow[]): QueryGroup {
   const byRank = [...rows].sort((left, right) => rankOrder(left) - rankOrder(right) || compareText(left.negativeId, right.negativeId));
   const positives: ExportedDocument[] = [];
   const positiveIds = new Set<string>();
-  const addPositive = (id: string, text: string | null | undefined): void => {
+  const addPositive = (id: string, text: string | null | undefined, score: number | null): void => {
     // Gold ids whose text the miner could not fetch have no text to train on.
     if (typeof text !== "string" || text === "" || positiveIds.has(id)) return;
     positiveIds.add(id);
-    positives.push({ id, text });
+    positives.push({ id, text, score });
   };
+  // Rows keep one gold score, the lowest-scoring gold's: every gold positive gets it.
   first.goldIds.forEach((goldId, index) => {
-    addPositive(goldId, first.goldDocuments[index]);
+    addPositive(goldId, first.goldDocuments[index], first.goldScore);
   });
-  for (const row of byRank) if (row.relabelAsPositive) addPositive(row.negativeId, row.negativeDocument);
+  for (const row of byRank) if (row.relabelAsPositive) addPositive(row.negativeId, row.negativeDocument, row.score);
   const negatives: ExportedDocument[] = [];
   const negativeIds = new Set<string>();
   for (const row of byRank) {
     if (row.judgedRelevant || row.relabelAsPositive || positiveIds.has(row.negativeId) || negativeIds.has(row.negativeId)) continue;
     negativeIds.add(row.negativeId);
-    negatives.push({ id: row.negativeId, text: row.negativeDocument });
+    negatives.push({ id: row.negativeId, text: row.negativeDocument, score: row.score });
   }
   return { queryId: first.queryId, query: first.query, positives, negatives };
 }
