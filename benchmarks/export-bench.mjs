@@ -105,9 +105,13 @@ for (const format of values.formats.split(",")) {
   const { seconds, peakRssMiB } = JSON.parse(readFileSync(rssFile, "utf8").trim());
   const lines = JSON.parse(summary).lines;
   const outputMiB = statSync(output).size / 2 ** 20;
-  console.log(
-    `${format.padEnd(15)} ${seconds.toFixed(1).padStart(7)}  ${peakRssMiB.toFixed(0).padStart(12)}  ${outputMiB.toFixed(0).padStart(10)}  ${lines}`,
-  );
+  const columns = [
+    format.padEnd(15),
+    seconds.toFixed(1).padStart(7),
+    peakRssMiB.toFixed(0).padStart(13),
+    outputMiB.toFixed(0).padStart(11),
+  ];
+  console.log(`${columns.join(" ")}  ${lines}`);
   rmSync(output, { force: true });
 }
 if (!values.keep) for (const file of [database, `${database}-wal`, `${database}-shm`]) rmSync(file, { force: true });
