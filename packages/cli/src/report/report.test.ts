@@ -108,6 +108,7 @@ describe("HTML reports", () => {
         [0.25, 1],
       ],
       only_one_engine_share: 0.6,
+      shared_queries: 1,
       unique_share: { [labels[0]!]: 0.5, [labels[1]!]: 0.7 },
       disagreements: [{ query_id: "q1", mean_jaccard: 0.25, negatives: { [labels[0]!]: [`d${ATTACK}`], [labels[1]!]: ["d9"] } }],
     };
