@@ -63,6 +63,10 @@ function runData(runId = "run-1"): RunData {
         goldScore: 0.7,
       },
     ],
+    shortfallQueries: new Map([
+      [`short-${ATTACK}`, { text: `short query ${ATTACK}`, rows: 2 }],
+      [`q-${ATTACK}`, { text: `skipped query ${ATTACK}`, rows: 0 }],
+    ]),
   };
 }
 
@@ -117,6 +121,7 @@ describe("HTML reports", () => {
       overlap,
       runs: [runData("run-0"), runData("run-1")],
       queryTexts: new Map([["q1", ATTACK]]),
+      documentTexts: new Map([[`d${ATTACK}`, `negative ${ATTACK}`]]),
     });
     expectSafePage(html);
     expect(html).toContain("&lt;script&gt;");
