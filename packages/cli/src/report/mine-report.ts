@@ -111,8 +111,10 @@ async function droppedFigure(report: MineReport, negativesPerQuery: number | und
   const notSampled = report.dropped.not_sampled ?? 0;
   const taken = negativesPerQuery === undefined ? "the negatives taken" : `the ${formatValue(negativesPerQuery)} taken`;
   const note =
-    `Not charted: ${countOf(notSampled, "eligible candidate was", "eligible candidates were")} not needed ` +
-    `(not_sampled: beyond ${taken} per query).`;
+    notSampled === 0
+      ? "Not charted: not_sampled 0 (no eligible candidate was left over beyond the negatives taken)."
+      : `Not charted: ${countOf(notSampled, "eligible candidate was", "eligible candidates were")} not needed ` +
+        `(not_sampled: beyond ${taken} per query).`;
   const chart = await renderChart(barChart(rows, { x: "reason", y: "candidates", color: "#f59e0b", labels: true }));
   return figure("Candidates dropped by a filter, by reason", chart, note);
 }

@@ -80,7 +80,7 @@ describe("a mining report that tells the truth", () => {
     const sentences = shortfallSummary(report(), 5);
     expect(sentences, "mined + no row = queries").toContain("Of 809 queries, 330 were mined and 479 produced no row.");
     expect(sentences, "full = mined − short; N from the run's options").toContain(
-      "Mined: 310 got all 5 negatives; 20 kept fewer than 5; 10 were padded with random documents.",
+      "Mined: 310 got all 5 negatives; 20 kept fewer than 5; of these, 10 were padded with random documents.",
     );
     expect(sentences, "every skip reason with its count").toContain(
       "No row: 470 for shortfall (too few eligible negatives), 9 for gold_not_in_corpus (no gold document in the corpus).",
