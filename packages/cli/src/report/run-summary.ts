@@ -49,8 +49,8 @@ export function shortfallSummary(report: MineReport, negativesPerQuery: number |
   ];
   if (report.queries_mined > 0) {
     let mined = `Mined: ${formatValue(full)} got all ${wanted} negatives; ${formatValue(report.queries_short)} kept fewer than ${wanted}`;
-    if (report.queries_padded > 0)
-      mined += `; of these, ${formatValue(report.queries_padded)} ${report.queries_padded === 1 ? "was" : "were"} padded with random documents`;
+    const padded = report.queries_padded;
+    if (padded > 0) mined += `; of these, ${formatValue(padded)} ${padded === 1 ? "was" : "were"} padded with random documents`;
     sentences.push(`${mined}.`);
   }
   const reasons = Object.entries(report.skipped_reasons).filter(([, count]) => count > 0);
