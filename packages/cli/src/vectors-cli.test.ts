@@ -198,6 +198,6 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
     );
     expect(report["mode"]).toBe("vector");
     expect(report["dropped"]["relative_margin"]).toBeGreaterThan(0);
-    expect(readFileSync(reportFile, "utf8")).toMatch(/embedder <code><bdi>onnx:tiny-scifact-embedder@[0-9a-f]{12}<\/bdi><\/code>/);
+    expect(readFileSync(reportFile, "utf8")).toMatch(/<dt>embedder<\/dt><dd><bdi>onnx:tiny-scifact-embedder@[0-9a-f]{12}<\/bdi><\/dd>/);
   });
 });

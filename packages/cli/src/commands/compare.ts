@@ -54,6 +54,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const runs: ComparedRun[] = [];
   const runData: RunData[] = [];
   const queryTexts = new Map<string, string>();
+  // Negative texts by id, kept only for the report's disagreement table.
+  const documentTexts = reportFile === undefined ? undefined : new Map<string, string>();
   // One embedder for every engine that needs client-side vectors: its cache is shared too.
   const embedder = createEmbedder(options);
   try {
@@ -76,7 +78,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
             spec,
             mode: report.mode as SearchMode,
             report,
-            negatives: { label, negativesByQuery: await negativesOf(engine, report, queryTexts) },
+            negatives: { label, negativesByQuery: await negativesOf(engine, report, queryTexts, documentTexts) },
           });
           if (reportFile !== undefined)
             runData.push(...(await readRuns(engine, report.run_id)).filter((run) => run.runId === report.run_id));
@@ -110,7 +112,16 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const reportPath =
     reportFile === undefined
       ? undefined
-      : await writeReportFile(reportFile, await renderCompareReport({ engines, overlap, runs: runData, queryTexts }));
+      : await writeReportFile(
+          reportFile,
+          await renderCompareReport({
+            engines,
+            overlap,
+            runs: runData,
+            queryTexts,
+            documentTexts: documentTexts ?? new Map(),
+          }),
+        );
   printResult(json, { engines, ...overlap, ...(reportPath === undefined ? {} : { report_file: reportPath }) }, () => [
     ...engines.map(
       (engine) =>
@@ -122,26 +133,39 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
     ...overlap.labels.map((label, row) => `  ${label}: ${overlap.mean_jaccard[row]!.map((value) => formatNumber(value)).join("  ")}`),
     `negatives found by only one engine: ${(overlap.only_one_engine_share * 100).toFixed(1)}%`,
     ...overlap.disagreements.slice(0, 3).map((item) => `  disagree most on ${item.query_id} (Jaccard ${formatNumber(item.mean_jaccard)})`),
+    ...(overlap.labels.length > 1 && overlap.disagreements.length === 0 && overlap.shared_queries > 0
+      ? [`  the engines chose the same negatives for all ${overlap.shared_queries} queries they all mined`]
+      : []),
     ...(reportPath === undefined ? [] : [`report: ${reportPath}`]),
   ]);
 }
 
 /**
  * The negatives a run wrote, per query (rows of other runs in the same collection are ignored);
- * records each query's text in `queryTexts` on the way.
+ * records each query's text in `queryTexts` on the way, and each negative's text in `documentTexts` when given.
  */
-async function negativesOf(engine: Engine, report: MineReport, queryTexts: Map<string, string>): Promise<Map<string, string[]>> {
+async function negativesOf(
+  engine: Engine,
+  report: MineReport,
+  queryTexts: Map<string, string>,
+  documentTexts: Map<string, string> | undefined,
+): Promise<Map<string, string[]>> {
   const byQuery = new Map<string, { rank: number; id: string }[]>();
   const keys = (await engine.describeCollection(report.out_collection))?.hardNegativeKeys;
   const idKey = keys?.hardNegativeIdKey ?? "hard_negative_id";
   const queryKey = keys?.queryContentKey ?? "query";
+  const documentKey = keys?.hardNegativeDocumentKey ?? "hard_negative_doc";
   for await (const batch of engine.iterate(report.out_collection)) {
     for (const row of batch) {
       if (row.properties["run_id"] !== report.run_id) continue;
       const queryId = String(row.properties["query_id"]);
       if (!queryTexts.has(queryId)) queryTexts.set(queryId, String(row.properties[queryKey] ?? ""));
+      const id = String(row.properties[idKey]);
+      // A snippet is all the report shows: keep no more, however large the run.
+      if (documentTexts !== undefined && !documentTexts.has(id))
+        documentTexts.set(id, String(row.properties[documentKey] ?? "").slice(0, 200));
       const list = byQuery.get(queryId) ?? [];
-      list.push({ rank: Number(row.properties["rank"] ?? Number.POSITIVE_INFINITY), id: String(row.properties[idKey]) });
+      list.push({ rank: Number(row.properties["rank"] ?? Number.POSITIVE_INFINITY), id });
       byQuery.set(queryId, list);
     }
   }

@@ -30,8 +30,9 @@ export async function renderChart(spec: TopLevelSpec): Promise<SafeHtml> {
 }
 
 /** A captioned chart for the page. */
-export function figure(caption: string, chart: SafeHtml): string {
-  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${chart.html}</figure>`;
+export function figure(caption: string, chart: SafeHtml, note?: string): string {
+  const below = note === undefined ? "" : `<p class="note">${escapeHtml(note)}</p>`;
+  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${chart.html}${below}</figure>`;
 }
 
 /**
@@ -41,17 +42,23 @@ export function figure(caption: string, chart: SafeHtml): string {
  */
 export function barChart(
   rows: ReadonlyArray<{ category: string; count: number }>,
-  options: { x: string; y: string; color?: string; width?: number },
+  options: { x: string; y: string; color?: string; width?: number; labels?: boolean },
 ): TopLevelSpec {
+  const bar = { mark: { type: "bar", color: options.color ?? "#3b82f6", tooltip: false } };
+  // Counts printed above the bars, so a zero or a short bar still reads as a number.
+  const label = {
+    mark: { type: "text", dy: -6, fontSize: 11, color: "#1f2933" },
+    encoding: { text: { field: "count", type: "quantitative" } },
+  };
   return {
     width: options.width ?? 420,
     height: 220,
     data: { values: rows.map((row) => ({ ...row, category: showControlCharacters(row.category) })) },
-    mark: { type: "bar", color: options.color ?? "#3b82f6", tooltip: false },
     encoding: {
       x: { field: "category", type: "ordinal", sort: null, title: options.x, axis: { labelAngle: -30 } },
       y: { field: "count", type: "quantitative", title: options.y },
     },
+    layer: options.labels === true ? [bar, label] : [bar],
   } as unknown as TopLevelSpec;
 }
 

@@ -1,6 +1,6 @@
 import { GOLD_RANK_BUCKETS, type NegativeOverlap } from "@hardneg/core";
 import { figure, groupedBarChart, heatmap, renderChart } from "./charts.js";
-import { dataList, escapeHtml, formatValue, idWithText, page, shorten, table } from "./html.js";
+import { dataHtml, escapeHtml, formatValue, idWithText, page, SafeHtml, shorten, table } from "./html.js";
 import { runSection } from "./mine-report.js";
 import type { RunData } from "./run-data.js";
 
@@ -25,6 +25,8 @@ export async function renderCompareReport(input: {
   runs: readonly RunData[];
   /** Query texts by id, for the disagreement table. */
   queryTexts: ReadonlyMap<string, string>;
+  /** Texts of the negatives by document id, for the disagreement table (a snippet of each is shown). */
+  documentTexts: ReadonlyMap<string, string>;
 }): Promise<string> {
   const { engines, overlap, runs, queryTexts } = input;
   const parts = ["<h1>hardneg engine comparison</h1>"];
@@ -63,20 +65,48 @@ export async function renderCompareReport(input: {
     ),
   ];
   parts.push(`<div class="charts">${charts.join("\n")}</div>`);
-  if (overlap.disagreements.length > 0) {
-    parts.push("<h2>Queries where the engines disagree most</h2>");
-    parts.push(
-      table(
-        ["query", "mean Jaccard", ...overlap.labels],
-        overlap.disagreements.map((item) => [
-          idWithText(item.query_id, shorten(queryTexts.get(item.query_id) ?? "", 200)),
-          formatValue(item.mean_jaccard),
-          ...overlap.labels.map((label) => dataList(item.negatives[label] ?? [])),
-        ]),
-        "texts",
-      ),
-    );
-  }
+  parts.push(...disagreementSection(overlap, queryTexts, input.documentTexts));
   for (const [index, run] of runs.entries()) parts.push(await runSection(run, engines[index]?.label ?? `Run ${run.runId}`));
   return page("hardneg engine comparison", parts.join("\n"));
+}
+
+/**
+ * The queries whose negative sets differ, each negative with a snippet of its text; or, when
+ * none differ, a sentence saying the engines agreed.
+ */
+function disagreementSection(
+  overlap: NegativeOverlap,
+  queryTexts: ReadonlyMap<string, string>,
+  documentTexts: ReadonlyMap<string, string>,
+): string[] {
+  if (overlap.labels.length < 2) return [];
+  if (overlap.disagreements.length === 0) {
+    const agreed =
+      overlap.shared_queries === 0
+        ? "No query was mined by every engine, so there is no query to compare."
+        : `The engines agreed on every query: for each of the ${formatValue(overlap.shared_queries)} queries they all mined, ` +
+          `they chose the same negatives.`;
+    return ["<h2>Disagreements</h2>", `<p>${escapeHtml(agreed)}</p>`];
+  }
+  const negative = (id: string) => {
+    const text = documentTexts.get(id);
+    return text === undefined ? dataHtml(id) : idWithText(id, shorten(text, 90)).html;
+  };
+  const negativesCell = (ids: readonly string[]) => new SafeHtml(ids.map((id) => `<div class="negative">${negative(id)}</div>`).join(""));
+  return [
+    "<h2>Queries where the engines disagree most</h2>",
+    `<p class="meta">${escapeHtml(
+      `${formatValue(overlap.disagreements.length)} listed, lowest overlap first; ` +
+        `only queries whose negative sets differ (of ${formatValue(overlap.shared_queries)} mined by every engine).`,
+    )}</p>`,
+    table(
+      ["query", "mean Jaccard", ...overlap.labels],
+      overlap.disagreements.map((item) => [
+        idWithText(item.query_id, shorten(queryTexts.get(item.query_id) ?? "", 200)),
+        formatValue(item.mean_jaccard),
+        ...overlap.labels.map((label) => negativesCell(item.negatives[label] ?? [])),
+      ]),
+      "texts",
+    ),
+  ];
 }

@@ -83,6 +83,11 @@ const STYLE =
   th, td { border: 1px solid #d9e2ec; padding: 4px 8px; text-align: left; vertical-align: top; }
   th { background: #f0f4f8; } td.num, th.num { text-align: right; }
   table.texts td { max-width: 360px; overflow-wrap: anywhere; }
+  .negative { margin-bottom: 4px; }
+  .note { color: #52606d; font-size: 12px; margin: 4px 0 0; max-width: 440px; }
+  dl.settings { display: grid; grid-template-columns: repeat(3, max-content minmax(140px, max-content));
+    gap: 2px 14px; margin: 4px 0 12px; font-size: 13px; }
+  dl.settings dt { color: #52606d; } dl.settings dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
   .stat { display: inline-block; margin: 0 18px 8px 0; } .stat b { font-size: 18px; display: block; }
   .control { font-family: ui-monospace, monospace; font-size: 0.9em; color: #b91c1c; background: #fef2f2; border-radius: 2px; }
 `;

@@ -1,7 +1,8 @@
-import { DROP_REASONS, GOLD_RANK_BUCKETS } from "@hardneg/core";
+import { DROP_REASONS, GOLD_RANK_BUCKETS, type MineReport } from "@hardneg/core";
 import { barChart, figure, renderChart, scoreHistogram } from "./charts.js";
 import { dataHtml, dataList, escapeHtml, formatValue, idWithText, page, SafeHtml, shorten, table } from "./html.js";
 import type { RunData } from "./run-data.js";
+import { countOf, negativesPerQueryOf, runSettings, shortfallSummary, skipReasonLabel } from "./run-summary.js";
 
 /** A self-contained HTML page reporting one or more mining runs. */
 export async function renderMineReport(runs: readonly RunData[], title = "hardneg mining report"): Promise<string> {
@@ -13,23 +14,17 @@ export async function renderMineReport(runs: readonly RunData[], title = "hardne
 export async function runSection(run: RunData, heading = `Run ${run.runId}`): Promise<string> {
   const report = run.report;
   const search = (run.options["search"] ?? {}) as Record<string, unknown>;
-  const selection = (run.options["selection"] ?? {}) as Record<string, unknown>;
   const docs = (run.options["docs"] ?? {}) as Record<string, unknown>;
+  const queries = (run.options["queries"] ?? {}) as Record<string, unknown>;
   const meta = [
     ["status", run.status],
-    ["engine", run.options["backend"]],
-    ["embedder", run.options["embedder"] ?? "none"],
-    ["mode", search["mode"]],
-    ["alpha", search["alpha"] ?? "–"],
-    ["fusion", search["fusion"] ?? "–"],
-    ["pool size", search["poolSize"]],
-    ["strategy", selection["strategy"]],
     ["documents", docs["collection"]],
+    ["queries", queries["collectionName"]],
     ["output", run.options["out"]],
   ]
     .map(([name, value]) => `${escapeHtml(name)} <code>${dataHtml(value)}</code>`)
     .join(" · ");
-  const parts = [`<h2>${dataHtml(heading)}</h2>`, `<p class="meta">${meta}</p>`];
+  const parts = [`<h2>${dataHtml(heading)}</h2>`, `<p class="meta">${meta}</p>`, settingsBlock(run)];
   if (report === undefined) {
     parts.push("<p>This run has not finished: no report yet. Re-run the same command to resume it.</p>");
     return parts.join("\n");
@@ -39,7 +34,8 @@ export async function runSection(run: RunData, heading = `Run ${run.runId}`): Pr
     ["mined", formatValue(report.queries_mined)],
     ["rows", formatValue(report.rows_written)],
     ["short", formatValue(report.queries_short)],
-    ["skipped", formatValue(report.queries_skipped)],
+    ["padded", formatValue(report.queries_padded)],
+    ["no row", formatValue(report.queries_skipped)],
     ["nDCG@10", formatValue(report.metrics.ndcg_at_10)],
     ["MRR@10", formatValue(report.metrics.mrr_at_10)],
     ["Recall@10", formatValue(report.metrics.recall_at_10)],
@@ -73,39 +69,9 @@ export async function runSection(run: RunData, heading = `Run ${run.runId}`): Pr
       ),
     );
   }
-  charts.push(
-    figure(
-      "Candidates dropped, by reason",
-      await renderChart(
-        barChart(
-          DROP_REASONS.map((reason) => ({ category: reason, count: report.dropped[reason] ?? 0 })),
-          { x: "reason", y: "candidates", color: "#f59e0b" },
-        ),
-      ),
-    ),
-  );
+  charts.push(await droppedFigure(report, negativesPerQueryOf(run.options)));
   parts.push(`<div class="charts">${charts.join("\n")}</div>`);
-
-  parts.push("<h3>Shortfalls and skipped queries</h3>");
-  parts.push(
-    `<p>${escapeHtml(
-      `${report.queries_short} queries got fewer than the requested negatives ` +
-        `(${report.queries_padded} padded); ${report.queries_skipped} produced none.`,
-    )}</p>`,
-  );
-  const shortfallRows: unknown[][] = [
-    ...report.short_examples.map((queryId) => [queryId, "short", ""]),
-    ...report.skipped_examples.map((example) => [example.query_id, example.reason, example.detail ?? ""]),
-  ];
-  if (shortfallRows.length > 0) parts.push(table(["query", "what", "detail"], shortfallRows, "texts"));
-  if (Object.keys(report.skipped_reasons).length > 0) {
-    parts.push(
-      table(
-        ["skip reason", "queries"],
-        Object.entries(report.skipped_reasons).map(([reason, count]) => [reason, count]),
-      ),
-    );
-  }
+  parts.push(...shortfallSection(run, report));
 
   if (run.examples.length > 0) {
     parts.push("<h3>Example rows</h3>");
@@ -125,4 +91,63 @@ export async function runSection(run: RunData, heading = `Run ${run.runId}`): Pr
     );
   }
   return parts.join("\n");
+}
+
+/** "How negatives were chosen": every setting the run recorded that decides its rows. */
+function settingsBlock(run: RunData): string {
+  const items = runSettings(run.options).map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${dataHtml(value)}</dd>`);
+  return `<h3>How negatives were chosen</h3>\n<dl class="settings">${items.join("")}</dl>`;
+}
+
+/**
+ * Drop counts of the filters, charted; `not_sampled` (eligible candidates beyond the N taken)
+ * dwarfs them, so it is stated in the caption instead of drawn.
+ */
+async function droppedFigure(report: MineReport, negativesPerQuery: number | undefined): Promise<string> {
+  const rows = DROP_REASONS.filter((reason) => reason !== "not_sampled").map((reason) => ({
+    category: reason,
+    count: report.dropped[reason] ?? 0,
+  }));
+  const notSampled = report.dropped.not_sampled ?? 0;
+  const taken = negativesPerQuery === undefined ? "the negatives taken" : `the ${formatValue(negativesPerQuery)} taken`;
+  const note =
+    notSampled === 0
+      ? "Not charted: not_sampled 0 (no eligible candidate was left over beyond the negatives taken)."
+      : `Not charted: ${countOf(notSampled, "eligible candidate was", "eligible candidates were")} not needed ` +
+        `(not_sampled: beyond ${taken} per query).`;
+  const chart = await renderChart(barChart(rows, { x: "reason", y: "candidates", color: "#f59e0b", labels: true }));
+  return figure("Candidates dropped by a filter, by reason", chart, note);
+}
+
+/** "all 12 short queries", "the first 20 of 31 queries without a row". */
+function listedOf(listed: number, total: number, noun: string): string {
+  if (total === 0) return `no ${noun}`;
+  return listed === total ? `all ${formatValue(total)} ${noun}` : `the first ${formatValue(listed)} of ${formatValue(total)} ${noun}`;
+}
+
+/** The true summary of what became of the queries, and the recorded short and skipped examples. */
+function shortfallSection(run: RunData, report: MineReport): string[] {
+  const negativesPerQuery = negativesPerQueryOf(run.options);
+  const parts = ["<h3>Queries mined, short and without a row</h3>"];
+  parts.push(...shortfallSummary(report, negativesPerQuery).map((sentence) => `<p>${escapeHtml(sentence)}</p>`));
+  const queryCell = (queryId: string) => idWithText(queryId, shorten(run.shortfallQueries.get(queryId)?.text ?? "", 120));
+  const wanted = negativesPerQuery === undefined ? "" : ` of ${formatValue(negativesPerQuery)}`;
+  const rows: unknown[][] = [
+    ...report.short_examples.map((queryId) => {
+      const written = run.shortfallQueries.get(queryId)?.rows;
+      return [queryCell(queryId), "kept fewer", written === undefined ? "–" : `${formatValue(written)}${wanted} negatives`];
+    }),
+    ...report.skipped_examples.map((example) => [
+      queryCell(example.query_id),
+      `no row: ${skipReasonLabel(example.reason)}`,
+      example.detail ?? "",
+    ]),
+  ];
+  if (rows.length === 0) return parts;
+  const listed =
+    `Listed: ${listedOf(report.short_examples.length, report.queries_short, "short queries")} and ` +
+    `${listedOf(report.skipped_examples.length, report.queries_skipped, "queries without a row")}.`;
+  parts.push(`<p class="meta">${escapeHtml(listed)}</p>`);
+  parts.push(table(["query", "what", "detail"], rows, "texts"));
+  return parts;
 }

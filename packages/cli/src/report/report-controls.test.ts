@@ -63,6 +63,10 @@ function runData(runId: string): RunData {
         goldScore: 0.7,
       },
     ],
+    shortfallQueries: new Map([
+      [`short${HOSTILE}`, { text: `short query${HOSTILE}`, rows: 2 }],
+      [`skipped${HOSTILE}`, { text: `skipped query${HOSTILE}`, rows: 0 }],
+    ]),
   };
 }
 
@@ -100,7 +104,9 @@ describe("HTML reports and control characters from data", () => {
     expect(html).toContain(`<code><bdi>docs${VISIBLE}</bdi></code>`);
     expect(html).toContain(`<td><bdi>q1${VISIBLE}</bdi>: <bdi>query text${VISIBLE}</bdi></td>`);
     expect(html).toContain(`<td><bdi>g1${VISIBLE}</bdi>, <bdi>g2</bdi>: <bdi>gold document${VISIBLE}</bdi></td>`);
-    expect(html).toContain(`<td><bdi>skipped${VISIBLE}</bdi></td>`);
+    expect(html).toContain(`<td><bdi>skipped${VISIBLE}</bdi>: <bdi>skipped query${VISIBLE}</bdi></td>`);
+    expect(html).toContain(`<td><bdi>short${VISIBLE}</bdi>: <bdi>short query${VISIBLE}</bdi></td>`);
+    expect(html).toContain(`<dd><bdi>local:${VISIBLE}.db</bdi></dd>`);
     expect(html).toContain(`<td><bdi>detail${VISIBLE}</bdi></td>`);
   });
 
@@ -125,6 +131,7 @@ describe("HTML reports and control characters from data", () => {
         [0.25, 1],
       ],
       only_one_engine_share: 0.6,
+      shared_queries: 1,
       unique_share: { [labels[0]!]: 0.5, [labels[1]!]: 0.7 },
       disagreements: [
         { query_id: `q1${HOSTILE}`, mean_jaccard: 0.25, negatives: { [labels[0]!]: [`d${HOSTILE}`, "d2"], [labels[1]!]: ["d9"] } },
@@ -135,10 +142,14 @@ describe("HTML reports and control characters from data", () => {
       overlap,
       runs: [runData("run-0"), runData("run-1")],
       queryTexts: new Map([[`q1${HOSTILE}`, `text${HOSTILE}`]]),
+      documentTexts: new Map([[`d${HOSTILE}`, `negative${HOSTILE}`]]),
     });
     expectNeutralisedPage(html);
     expect(html).toContain(`<th><bdi>local:a${VISIBLE}.db:bm25</bdi></th>`);
-    expect(html).toContain(`<td><bdi>d${VISIBLE}</bdi>, <bdi>d2</bdi></td>`);
+    expect(html).toContain(
+      `<td><div class="negative"><bdi>d${VISIBLE}</bdi>: <bdi>negative${VISIBLE}</bdi></div>` +
+        `<div class="negative"><bdi>d2</bdi></div></td>`,
+    );
     expect(html).toContain(`<td><bdi>q1${VISIBLE}</bdi>: <bdi>text${VISIBLE}</bdi></td>`);
     // Vega's SVG: the label drawn with plain-text escapes.
     expect(html).toContain("local:a\\x1b[31mred\\x1b[0m\\x9b2J\\x7f\\u202eevil");

@@ -63,6 +63,10 @@ function runData(runId = "run-1"): RunData {
         goldScore: 0.7,
       },
     ],
+    shortfallQueries: new Map([
+      [`short-${ATTACK}`, { text: `short query ${ATTACK}`, rows: 2 }],
+      [`q-${ATTACK}`, { text: `skipped query ${ATTACK}`, rows: 0 }],
+    ]),
   };
 }
 
@@ -108,6 +112,7 @@ describe("HTML reports", () => {
         [0.25, 1],
       ],
       only_one_engine_share: 0.6,
+      shared_queries: 1,
       unique_share: { [labels[0]!]: 0.5, [labels[1]!]: 0.7 },
       disagreements: [{ query_id: "q1", mean_jaccard: 0.25, negatives: { [labels[0]!]: [`d${ATTACK}`], [labels[1]!]: ["d9"] } }],
     };
@@ -116,6 +121,7 @@ describe("HTML reports", () => {
       overlap,
       runs: [runData("run-0"), runData("run-1")],
       queryTexts: new Map([["q1", ATTACK]]),
+      documentTexts: new Map([[`d${ATTACK}`, `negative ${ATTACK}`]]),
     });
     expectSafePage(html);
     expect(html).toContain("&lt;script&gt;");

@@ -28,6 +28,11 @@ export interface RunData {
   negativeScores: number[];
   goldScores: number[];
   examples: ExampleRow[];
+  /**
+   * The short and skipped example queries of the report, by id: their text, and how many rows
+   * the run wrote for each (0 for a skipped one). Absent text is "" (the query was not found).
+   */
+  shortfallQueries: ReadonlyMap<string, { text: string; rows: number }>;
 }
 
 /**
@@ -66,13 +71,17 @@ export async function readRuns(store: Store, runOrCollection: string): Promise<R
   for (const manifest of manifests) {
     const runId = String(manifest["run_id"]);
     const options = (manifest["options"] ?? {}) as Record<string, unknown>;
+    const report = manifest["report"] as MineReport | undefined;
+    const wanted = new Set([...(report?.short_examples ?? []), ...(report?.skipped_examples ?? []).map((example) => example.query_id)]);
+    const rows = await rowsOf(store, String(options["out"] ?? ""), runId, wanted);
+    await addQueryTexts(store, options["queries"], rows.shortfallQueries, wanted);
     runs.push({
       runId,
       status: String(manifest["status"] ?? "unknown"),
       options,
-      report: manifest["report"] as MineReport | undefined,
+      report,
       ...scoresOf(batches.get(runId) ?? [], Number(options["batchSize"])),
-      examples: await examplesOf(store, String(options["out"] ?? ""), runId),
+      ...rows,
     });
   }
   return runs;
@@ -99,9 +108,19 @@ function scoresOf(batchRecords: Array<Record<string, unknown>>, batchSize: numbe
   return { negativeScores, goldScores };
 }
 
-/** The first rows the run wrote into its output collection. */
-async function examplesOf(store: Store, collection: string, runId: string): Promise<ExampleRow[]> {
-  if (collection === "" || !(await store.hasCollection(collection))) return [];
+/**
+ * The first rows the run wrote into its output collection, and the row count and query text of
+ * each `wanted` query (read on to the end of the collection only when some are wanted).
+ */
+async function rowsOf(
+  store: Store,
+  collection: string,
+  runId: string,
+  wanted: ReadonlySet<string>,
+): Promise<{ examples: ExampleRow[]; shortfallQueries: Map<string, { text: string; rows: number }> }> {
+  const examples: ExampleRow[] = [];
+  const shortfallQueries = new Map([...wanted].map((queryId) => [queryId, { text: "", rows: 0 }]));
+  if (collection === "" || !(await store.hasCollection(collection))) return { examples, shortfallQueries };
   const keys = (await store.describeCollection(collection))?.hardNegativeKeys;
   const key = {
     query: keys?.queryContentKey ?? "query",
@@ -110,24 +129,62 @@ async function examplesOf(store: Store, collection: string, runId: string): Prom
     negative: keys?.hardNegativeDocumentKey ?? "hard_negative_doc",
     negativeId: keys?.hardNegativeIdKey ?? "hard_negative_id",
   };
-  const examples: ExampleRow[] = [];
   for await (const records of store.iterate(collection, { batchSize: 500 })) {
     for (const { properties } of records) {
       if (properties["run_id"] !== runId) continue;
-      const goldDocuments = properties[key.goldDocuments];
-      examples.push({
-        queryId: String(properties["query_id"] ?? ""),
-        query: String(properties[key.query] ?? ""),
-        goldIds: Array.isArray(properties[key.goldIds]) ? (properties[key.goldIds] as unknown[]).map(String) : [],
-        goldDocument: Array.isArray(goldDocuments) ? String(goldDocuments[0] ?? "") : "",
-        negativeId: String(properties[key.negativeId] ?? ""),
-        negative: String(properties[key.negative] ?? ""),
-        rank: typeof properties["rank"] === "number" ? properties["rank"] : null,
-        score: typeof properties["score"] === "number" ? properties["score"] : null,
-        goldScore: typeof properties["gold_score"] === "number" ? properties["gold_score"] : null,
-      });
-      if (examples.length >= EXAMPLE_ROWS) return examples;
+      const queryId = String(properties["query_id"] ?? "");
+      const counted = shortfallQueries.get(queryId);
+      if (counted !== undefined) {
+        counted.rows++;
+        counted.text = String(properties[key.query] ?? "");
+      }
+      if (examples.length < EXAMPLE_ROWS) examples.push(exampleOf(properties, key));
     }
+    if (examples.length >= EXAMPLE_ROWS && wanted.size === 0) break;
   }
-  return examples;
+  return { examples, shortfallQueries };
+}
+
+function exampleOf(
+  properties: Record<string, unknown>,
+  key: Record<"query" | "goldIds" | "goldDocuments" | "negative" | "negativeId", string>,
+): ExampleRow {
+  const goldDocuments = properties[key.goldDocuments];
+  return {
+    queryId: String(properties["query_id"] ?? ""),
+    query: String(properties[key.query] ?? ""),
+    goldIds: Array.isArray(properties[key.goldIds]) ? (properties[key.goldIds] as unknown[]).map(String) : [],
+    goldDocument: Array.isArray(goldDocuments) ? String(goldDocuments[0] ?? "") : "",
+    negativeId: String(properties[key.negativeId] ?? ""),
+    negative: String(properties[key.negative] ?? ""),
+    rank: typeof properties["rank"] === "number" ? properties["rank"] : null,
+    score: typeof properties["score"] === "number" ? properties["score"] : null,
+    goldScore: typeof properties["gold_score"] === "number" ? properties["gold_score"] : null,
+  };
+}
+
+/**
+ * Fills in the text of wanted queries that wrote no row (skipped ones) from the run's queries
+ * collection, matched by the collection's id property (record ids may be derived from text).
+ */
+async function addQueryTexts(
+  store: Store,
+  recordedQueries: unknown,
+  queries: Map<string, { text: string; rows: number }>,
+  wanted: ReadonlySet<string>,
+): Promise<void> {
+  const missing = new Set([...wanted].filter((queryId) => queries.get(queryId)?.text === ""));
+  const options = (recordedQueries ?? {}) as Record<string, unknown>;
+  const collection = typeof options["collectionName"] === "string" ? options["collectionName"] : "";
+  if (missing.size === 0 || collection === "" || !(await store.hasCollection(collection))) return;
+  const idKey = String(options["idKey"] ?? "query_id");
+  const textKey = String(options["queryContentKey"] ?? "text");
+  for await (const records of store.iterate(collection, { batchSize: 500 })) {
+    for (const record of records) {
+      const queryId = String(record.properties[idKey] ?? record.id);
+      if (!missing.delete(queryId)) continue;
+      queries.get(queryId)!.text = String(record.properties[textKey] ?? "");
+    }
+    if (missing.size === 0) return;
+  }
 }

@@ -22,7 +22,9 @@ export interface NegativeOverlap {
   only_one_engine_share: number;
   /** Share of each engine's (query, negative) pairs that no other engine found. */
   unique_share: Record<string, number>;
-  /** Queries mined by every engine, with the lowest mean overlap first. */
+  /** Queries mined by every engine (the ones compared query by query). */
+  shared_queries: number;
+  /** Queries mined by every engine whose negative sets differ (mean Jaccard < 1), lowest overlap first. */
   disagreements: Disagreement[];
 }
 
@@ -37,7 +39,7 @@ export function jaccard(left: ReadonlySet<string>, right: ReadonlySet<string>): 
 /**
  * Compares the negatives several engines (or modes) mined for the same queries: pairwise mean
  * Jaccard overlap, the share of negatives only one engine found, and the queries where they
- * disagree most (`maxDisagreements`, default 5).
+ * disagree most (`maxDisagreements`, default 5; only queries whose negative sets differ).
  */
 export function compareNegatives(runs: readonly MinedNegatives[], maxDisagreements = 5): NegativeOverlap {
   const sets = runs.map((run) => new Map([...run.negativesByQuery].map(([queryId, ids]) => [queryId, new Set(ids)])));
@@ -72,6 +74,8 @@ export function compareNegatives(runs: readonly MinedNegatives[], maxDisagreemen
       mean_jaccard: meanOverPairs(sets.length, (row, column) => jaccard(sets[row]!.get(queryId)!, sets[column]!.get(queryId)!)),
       negatives: Object.fromEntries(runs.map((run, index) => [run.label, [...sets[index]!.get(queryId)!]])),
     }))
+    // Equal sets are no disagreement: two identical engines list none.
+    .filter((item) => item.mean_jaccard < 1)
     .sort((a, b) => a.mean_jaccard - b.mean_jaccard || (a.query_id < b.query_id ? -1 : 1))
     .slice(0, runs.length > 1 ? maxDisagreements : 0);
 
@@ -82,6 +86,7 @@ export function compareNegatives(runs: readonly MinedNegatives[], maxDisagreemen
     unique_share: Object.fromEntries(
       runs.map((run, index) => [run.label, totals[index] === 0 ? 0 : uniqueCounts[index]! / totals[index]!]),
     ),
+    shared_queries: sharedQueries.length,
     disagreements,
   };
 }
