@@ -99,7 +99,12 @@ export class QueryGroupSpool {
   /** A bucket is about `rowsPerBucket` rows, so it is read whole (faster than line by line). */
   private async readBucket(index: number): Promise<HardNegativeRow[]> {
     const text = await readFile(this.bucketFile(index), "utf8");
-    return text === "" ? [] : text.slice(0, -1).split("\n").map((line) => JSON.parse(line) as HardNegativeRow);
+    return text === ""
+      ? []
+      : text
+          .slice(0, -1)
+          .split("\n")
+          .map((line) => JSON.parse(line) as HardNegativeRow);
   }
 }
 
