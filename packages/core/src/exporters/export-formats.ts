@@ -34,6 +34,14 @@ export interface GroupedLineOptions {
 /** The formats with a place for scores (MarginMSE-style margins, FlagEmbedding's score lists). */
 export const FORMATS_WITH_SCORES: readonly ExportFormat[] = ["triplets", "ntuple", "flagembedding"];
 
+/**
+ * A document as one text field: its title, a space, then its text (as BEIR's dense evaluation
+ * joins them, and as BM25 searched them together); the text alone when it has no title.
+ */
+export function withTitle(document: ExportedDocument): string {
+  return document.title === "" ? document.text : `${document.title} ${document.text}`;
+}
+
 /** The score of a document that has one (the caller checked every document of the group has). */
 function scoreOf(document: ExportedDocument): number {
   return document.score!;
@@ -57,7 +65,10 @@ function scoreOf(document: ExportedDocument): number {
  * `neg_scores`. The scores are the engine's, on its own scale (a gold's is the lowest-scoring
  * gold's, the one mining compared negatives with).
  * - `tevatron`: `{query_id, query, positive_passages, negative_passages}` with passages
- *   `{docid, title, text}`; rows carry no titles, so title is "".
+ *   `{docid, title, text}`.
+ *
+ * Every format but `tevatron` has one text field per document: it holds the title and the text
+ * joined by {@link withTitle}.
  * - `labeled-pair`: `{query, document, label}` per positive (label 1) and per negative (label 0)
  *   (sentence-transformers' labelled pairs: ContrastiveLoss, CoSENTLoss, a CrossEncoder's BCE).
  * - `labeled-list`: `{query, docs, labels}`: the positives (1) then the negatives (0) by rank
@@ -70,7 +81,7 @@ export function groupedLines(format: Exclude<ExportFormat, "seed">, group: Query
     case "triplets":
       return negatives.map((negative, index) => {
         const positive = positives[index % positives.length]!;
-        const line = { anchor: query, positive: positive.text, negative: negative.text };
+        const line = { anchor: query, positive: withTitle(positive), negative: withTitle(negative) };
         return options.withScores ? { ...line, label: scoreOf(positive) - scoreOf(negative) } : line;
       });
     case "ntuple": {
@@ -79,32 +90,32 @@ export function groupedLines(format: Exclude<ExportFormat, "seed">, group: Query
       const paired = options.positives === "each" ? positives : positives.slice(0, 1);
       const kept = negatives.slice(0, width);
       return paired.map((positive) => {
-        const line: Record<string, string | number[]> = { anchor: query, positive: positive.text };
+        const line: Record<string, string | number[]> = { anchor: query, positive: withTitle(positive) };
         kept.forEach((negative, index) => {
-          line[`negative_${index + 1}`] = negative.text;
+          line[`negative_${index + 1}`] = withTitle(negative);
         });
         if (options.withScores) line.label = kept.map((negative) => scoreOf(positive) - scoreOf(negative));
         return line;
       });
     }
     case "flagembedding": {
-      const line = { query, pos: positives.map((positive) => positive.text), neg: negatives.map((negative) => negative.text) };
+      const line = { query, pos: positives.map(withTitle), neg: negatives.map(withTitle) };
       return [options.withScores ? { ...line, pos_scores: positives.map(scoreOf), neg_scores: negatives.map(scoreOf) } : line];
     }
     case "tevatron": {
-      const passage = (document: { id: string; text: string }) => ({ docid: document.id, title: "", text: document.text });
+      const passage = (document: ExportedDocument) => ({ docid: document.id, title: document.title, text: document.text });
       return [{ query_id: group.queryId, query, positive_passages: positives.map(passage), negative_passages: negatives.map(passage) }];
     }
     case "labeled-pair":
       return [
-        ...positives.map((positive) => ({ query, document: positive.text, label: 1 })),
-        ...negatives.map((negative) => ({ query, document: negative.text, label: 0 })),
+        ...positives.map((positive) => ({ query, document: withTitle(positive), label: 1 })),
+        ...negatives.map((negative) => ({ query, document: withTitle(negative), label: 0 })),
       ];
     case "labeled-list":
       return [
         {
           query,
-          docs: [...positives, ...negatives].map((document) => document.text),
+          docs: [...positives, ...negatives].map(withTitle),
           labels: [...positives.map(() => 1), ...negatives.map(() => 0)],
         },
       ];

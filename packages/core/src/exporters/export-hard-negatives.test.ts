@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -105,6 +104,32 @@ async function exportLines(
 }
 
 describe("exportHardNegatives", () => {
+  it("carries titles: tevatron's title field, the others' one text field as title, a space, then the text", async () => {
+    const titled = [
+      row({ ...kelp, negativeId: "m1", negative: "Kelp neg", rank: 1, extra: { gold_titles: ["Kelp"], hard_negative_title: "Seaweed" } }),
+      row({ ...kelp, negativeId: "m4", negative: "Untitled neg", rank: 2, extra: { gold_titles: ["Kelp"] } }),
+    ];
+    const store = await storeWith(titled);
+    const { lines: tevatron } = await exportLines("tevatron", store);
+    expect(tevatron[0], "tevatron").toMatchObject({
+      positive_passages: [{ docid: "k1", title: "Kelp", text: "Kelp gold" }],
+      negative_passages: [
+        { docid: "m1", title: "Seaweed", text: "Kelp neg" },
+        { docid: "m4", title: "", text: "Untitled neg" },
+      ],
+    });
+    const { lines: flag } = await exportLines("flagembedding", store);
+    expect(flag[0], "flagembedding").toMatchObject({ pos: ["Kelp Kelp gold"], neg: ["Seaweed Kelp neg", "Untitled neg"] });
+    const { lines: triplets } = await exportLines("triplets", store);
+    expect(
+      (triplets as { positive: string; negative: string }[]).map((line) => [line.positive, line.negative]),
+      "triplets",
+    ).toEqual([
+      ["Kelp Kelp gold", "Seaweed Kelp neg"],
+      ["Kelp Kelp gold", "Untitled neg"],
+    ]);
+  });
+
   it("offers seven formats", () => {
     expect(EXPORT_FORMATS).toEqual(["seed", "triplets", "ntuple", "flagembedding", "tevatron", "labeled-pair", "labeled-list"]);
   });
@@ -303,21 +328,26 @@ describe("exportHardNegatives", () => {
       }),
     );
     const store = await storeWith([...many, ...firsts]);
-    const temporaryBefore = readdirSync(tmpdir()).filter((name) => name.startsWith("hardneg-export-"));
+    // A folder of its own for the buckets: other processes use the system's temporary folder too.
+    const temporaryFolder = join(folder.path, "buckets");
+    await mkdir(temporaryFolder);
     for (const format of ["triplets", "ntuple", "flagembedding", "tevatron", "labeled-pair", "labeled-list"]) {
       const inMemory = join(folder.path, `memory-${format}.jsonl`);
       const spooled = join(folder.path, `spooled-${format}.jsonl`);
       const memoryResult = await exportHardNegatives(store, "HardNegatives", { format, output: inMemory });
-      const spooledResult = await exportHardNegatives(store, "HardNegatives", { format, output: spooled, rowsPerBucket: 7, batchSize: 5 });
+      const spooledResult = await exportHardNegatives(store, "HardNegatives", {
+        format,
+        output: spooled,
+        rowsPerBucket: 7,
+        batchSize: 5,
+        temporaryFolder,
+      });
       const sorted = async (file: string) => (await readFile(file, "utf8")).trimEnd().split("\n").sort();
       expect(await sorted(spooled), `${format}: the same lines`).toEqual(await sorted(inMemory));
       expect(spooledResult, `${format}: the same counts`).toEqual(memoryResult);
       expect((await sorted(spooled)).length, `${format}: every query`).toBeGreaterThanOrEqual(40);
     }
-    expect(
-      readdirSync(tmpdir()).filter((name) => name.startsWith("hardneg-export-")),
-      "no bucket folder left",
-    ).toEqual(temporaryBefore);
+    expect(readdirSync(temporaryFolder), "no bucket folder left").toEqual([]);
   });
 
   it("flagembedding: all positives, relabelled documents included, and the negatives", async () => {
@@ -328,7 +358,7 @@ describe("exportHardNegatives", () => {
     ]);
   });
 
-  it("tevatron: passages with ids and empty titles", async () => {
+  it("tevatron: passages with ids, and empty titles for rows without any", async () => {
     const { lines } = await exportLines("tevatron");
     const passage = (docid: string, text: string) => ({ docid, title: "", text });
     expect(lines).toEqual([

@@ -38,6 +38,8 @@ export interface ExportOptions {
   withScores?: boolean;
   /** Rows held in memory at once while grouping by query (see `QueryGroupSpool`). Default 20,000. */
   rowsPerBucket?: number;
+  /** Where the grouping's bucket files go (in a folder of their own). Default: the system's (`os.tmpdir()`, `TMPDIR`). */
+  temporaryFolder?: string;
 }
 
 /** What an export wrote. */
@@ -115,7 +117,7 @@ export async function exportHardNegatives(store: Store, collection: string, opti
       lines = seedLines(records, result);
     } else {
       const rows = parsedRows(records, keys, collection, result);
-      spool = await QueryGroupSpool.fill(rows, await store.count(collection), options.rowsPerBucket);
+      spool = await QueryGroupSpool.fill(rows, await store.count(collection), options);
       lines = groupedFormatLines(format, spool, options, result);
     }
     result.lines = typeof output === "string" ? await writeLinesAtomically(output, lines) : await writeLinesToStream(output, lines);

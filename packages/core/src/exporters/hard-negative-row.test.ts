@@ -20,6 +20,8 @@ function properties(overrides: Record<string, unknown> = {}): Record<string, unk
     positive_texts: ["Caffeine improved recall.", null],
     neg_text: "Caffeine raises alertness.",
     neg_id: "d7",
+    gold_titles: ["Caffeine trial", ""],
+    hard_negative_title: "Alertness",
     rank: 3,
     score: 12.5,
     gold_score: 14,
@@ -48,13 +50,24 @@ describe("parseHardNegativeRow", () => {
       query: "does caffeine improve memory?",
       goldIds: ["g1", "g2"],
       goldDocuments: ["Caffeine improved recall.", null],
+      goldTitles: ["Caffeine trial", ""],
       negativeId: "d7",
       negativeDocument: "Caffeine raises alertness.",
+      negativeTitle: "Alertness",
       rank: 3,
       score: 12.5,
       goldScore: 14,
       judgedRelevant: false,
       relabelAsPositive: false,
+    });
+  });
+
+  it("reads titles a row lacks (mined before titles were kept, or a document without one) as empty", () => {
+    const { gold_titles: _gold, hard_negative_title: _negative, ...withoutTitles } = properties();
+    expect(parse(withoutTitles), "a row without titles").toMatchObject({ goldTitles: ["", ""], negativeTitle: "" });
+    expect(parse(properties({ gold_titles: ["only the first"], hard_negative_title: 7 })), "short or wrong-typed titles").toMatchObject({
+      goldTitles: ["only the first", ""],
+      negativeTitle: "",
     });
   });
 

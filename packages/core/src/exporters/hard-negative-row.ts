@@ -11,8 +11,12 @@ export interface HardNegativeRow {
   goldIds: string[];
   /** Gold document texts in gold-id order; null where the corpus had no text for that id. */
   goldDocuments: (string | null)[];
+  /** Gold document titles in gold-id order; "" for none (rows mined before titles were kept have none). */
+  goldTitles: string[];
   negativeId: string;
   negativeDocument: string;
+  /** The negative's title; "" for none. */
+  negativeTitle: string;
   /** 1-based rank of the negative in the engine's candidate pool; null for random padding from outside it. */
   rank: number | null;
   /** The engine's score of the negative; null when unknown (padding). */
@@ -63,8 +67,10 @@ export function parseHardNegativeRow(record: StoredRecord, keys: HardNegativeKey
     query: text(keys.queryContentKey),
     goldIds: goldIds as string[],
     goldDocuments: goldDocuments as (string | null)[],
+    goldTitles: (goldIds as string[]).map((_, index) => titleAt(properties.gold_titles, index)),
     negativeId: text(keys.hardNegativeIdKey),
     negativeDocument: text(keys.hardNegativeDocumentKey),
+    negativeTitle: typeof properties.hard_negative_title === "string" ? properties.hard_negative_title : "",
     rank: rank as number | null,
     score: finiteOrNull(properties.score),
     goldScore: finiteOrNull(properties.gold_score),
@@ -76,4 +82,10 @@ export function parseHardNegativeRow(record: StoredRecord, keys: HardNegativeKey
 /** Scores are optional in a row: anything but a finite number is "unknown". */
 function finiteOrNull(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** The title at `index` of a row's `gold_titles`; "" when the row has none there. */
+function titleAt(titles: unknown, index: number): string {
+  const title = Array.isArray(titles) ? titles[index] : undefined;
+  return typeof title === "string" ? title : "";
 }

@@ -40,16 +40,21 @@ export class QueryGroupSpool {
 
   /**
    * Reads every row. `expectedRows` (the collection's count) sets the number of buckets; it only
-   * tunes memory, so a count that is off (rows written meanwhile) changes nothing else.
+   * tunes memory, so a count that is off (rows written meanwhile) changes nothing else. Bucket
+   * files go into a new folder in `temporaryFolder` (default the system's temporary folder).
    */
-  static async fill(rows: AsyncIterable<HardNegativeRow>, expectedRows: number, rowsPerBucket = ROWS_PER_BUCKET): Promise<QueryGroupSpool> {
+  static async fill(
+    rows: AsyncIterable<HardNegativeRow>,
+    expectedRows: number,
+    { rowsPerBucket = ROWS_PER_BUCKET, temporaryFolder = tmpdir() }: { rowsPerBucket?: number; temporaryFolder?: string } = {},
+  ): Promise<QueryGroupSpool> {
     const bucketCount = Math.min(MAX_BUCKETS, Math.ceil(expectedRows / rowsPerBucket));
     if (bucketCount <= 1) {
       const held: HardNegativeRow[] = [];
       for await (const row of rows) held.push(row);
       return new QueryGroupSpool(held, undefined, 1, () => {});
     }
-    const folder = await mkdtemp(join(tmpdir(), "hardneg-export-"));
+    const folder = await mkdtemp(join(temporaryFolder, "hardneg-export-"));
     const spool = new QueryGroupSpool(undefined, folder, bucketCount, removeOnExit(folder));
     const writers = Array.from({ length: bucketCount }, (_, index) => createWriteStream(spool.bucketFile(index)));
     // Rows are gathered per bucket and written in chunks: one write per row costs more than the JSON.

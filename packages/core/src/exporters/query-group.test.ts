@@ -9,8 +9,10 @@ function row(negativeId: string, rank: number | null, overrides: Partial<HardNeg
     query: "does caffeine improve memory?",
     goldIds: ["g1"],
     goldDocuments: ["Caffeine improved recall."],
+    goldTitles: [""],
     negativeId,
     negativeDocument: `text of ${negativeId}`,
+    negativeTitle: "",
     rank,
     score: rank === null ? null : 20 - rank,
     goldScore: 30,
@@ -26,7 +28,7 @@ describe("buildQueryGroup", () => {
   it("leaves out gold documents without text: null or empty", () => {
     const gold = { goldIds: ["g1", "g2", "g3"], goldDocuments: ["first gold", "", null] };
     const group = buildQueryGroup([row("d1", 1, gold)]);
-    expect(group.positives, "positives, with the gold score").toEqual([{ id: "g1", text: "first gold", score: 30 }]);
+    expect(group.positives, "positives, with the gold score").toEqual([{ id: "g1", title: "", text: "first gold", score: 30 }]);
   });
 
   it("orders negatives by rank, padding last, ties by id in code-unit order whatever the input order", () => {

@@ -1,8 +1,9 @@
 import type { HardNegativeRow } from "./hard-negative-row.js";
 
-/** A document as exported: id, text and the engine's score for the query (null when unknown). */
+/** A document as exported: id, title ("" for none), text and the engine's score for the query (null when unknown). */
 export interface ExportedDocument {
   id: string;
+  title: string;
   text: string;
   score: number | null;
 }
@@ -47,23 +48,23 @@ export function buildQueryGroup(rows: readonly HardNegativeRow[]): QueryGroup {
   const byRank = [...rows].sort((left, right) => rankOrder(left) - rankOrder(right) || compareText(left.negativeId, right.negativeId));
   const positives: ExportedDocument[] = [];
   const positiveIds = new Set<string>();
-  const addPositive = (id: string, text: string | null | undefined, score: number | null): void => {
+  const addPositive = (id: string, title: string, text: string | null | undefined, score: number | null): void => {
     // Gold ids whose text the miner could not fetch have no text to train on.
     if (typeof text !== "string" || text === "" || positiveIds.has(id)) return;
     positiveIds.add(id);
-    positives.push({ id, text, score });
+    positives.push({ id, title, text, score });
   };
   // Rows keep one gold score, the lowest-scoring gold's: every gold positive gets it.
   first.goldIds.forEach((goldId, index) => {
-    addPositive(goldId, first.goldDocuments[index], first.goldScore);
+    addPositive(goldId, first.goldTitles[index] ?? "", first.goldDocuments[index], first.goldScore);
   });
-  for (const row of byRank) if (row.relabelAsPositive) addPositive(row.negativeId, row.negativeDocument, row.score);
+  for (const row of byRank) if (row.relabelAsPositive) addPositive(row.negativeId, row.negativeTitle, row.negativeDocument, row.score);
   const negatives: ExportedDocument[] = [];
   const negativeIds = new Set<string>();
   for (const row of byRank) {
     if (row.judgedRelevant || row.relabelAsPositive || positiveIds.has(row.negativeId) || negativeIds.has(row.negativeId)) continue;
     negativeIds.add(row.negativeId);
-    negatives.push({ id: row.negativeId, text: row.negativeDocument, score: row.score });
+    negatives.push({ id: row.negativeId, title: row.negativeTitle, text: row.negativeDocument, score: row.score });
   }
   return { queryId: first.queryId, query: first.query, positives, negatives };
 }
