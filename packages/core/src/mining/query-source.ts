@@ -83,6 +83,7 @@ export async function sampleQueries(
   const reservoir: { position: number; record: StoredRecord }[] = [];
   const random = seededRandom(options.seed);
   let position = 0;
+  // Stryker disable next-line ObjectLiteral: 1000 is also every store's default batch size (batchSizeOf); it only names the read size
   outer: for await (const batch of store.iterate(collection.collectionName, { batchSize: 1000 })) {
     for (const record of batch) {
       if (reservoir.length < options.limit) {
