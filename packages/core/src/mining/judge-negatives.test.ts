@@ -144,6 +144,15 @@ describe("judgeQueries with policies drop and relabel", () => {
     expect(result).toMatchObject({ dropped: 2, replacements: 1 });
   });
 
+  it("a query whose candidates ran out is not looked at again while other queries go on replacing", async () => {
+    const judge = new ScriptedJudge(new Set(["a", "x", "y"]));
+    const replacements = new ListedReplacements({ q1: ["a"], q2: ["x", "y", "z"] });
+    const results = await judgeQueries([queryOf("q1", ["a"]), queryOf("q2", ["x"])], judgingOf(judge, "drop"), replacements);
+    expect(replacements.prepared).toEqual([["q1", "q2"], ["q2"]]);
+    expect(idsOf(resultOf(results, "q1").negatives)).toEqual([]);
+    expect(idsOf(resultOf(results, "q2").negatives)).toEqual(["z"]);
+  });
+
   it("judges at most maxJudgedPerQuery candidates per query, replacements included", async () => {
     const judge = new ScriptedJudge(new Set(["a", "b", "c", "d", "e"]));
     const replacements = new ListedReplacements({ q1: ["a", "b", "c", "d", "e", "f"] });
