@@ -48,10 +48,17 @@ describe("queryFromRecord", () => {
     }
   });
 
-  it("gold ids must be document ids (strings or numbers); the error names the record and key", () => {
-    for (const bad of [[{ id: "d1" }], ["d1", null], [true], [["d1"]]]) {
-      expect(() => queryFromRecord(recordOf({ text: "q", gold_ids: bad }, "rec-9"), collection), JSON.stringify(bad)).toThrow(
-        /collection "queries": record "rec-9": "gold_ids" must be a list of document ids \(strings or numbers\)/,
+  it("gold ids must be document ids (strings or numbers); the error names the record, the key and the first bad item", () => {
+    const cases: Array<[unknown, string]> = [
+      [[{ id: "d1" }], 'item 1 is {"id":"d1"}'],
+      [["d1", null], "item 2 is null"],
+      [["d1", 2, true], "item 3 is true"],
+      [[["d1"]], 'item 1 is ["d1"]'],
+      [["d1", undefined], "item 2 is undefined"],
+    ];
+    for (const [bad, found] of cases) {
+      expect(() => queryFromRecord(recordOf({ text: "q", gold_ids: bad }, "rec-9"), collection), found).toThrow(
+        'collection "queries": record "rec-9": "gold_ids" must be a list of document ids (strings or numbers); ' + found,
       );
     }
   });

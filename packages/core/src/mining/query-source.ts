@@ -49,10 +49,13 @@ function goldIdsOf(record: StoredRecord, collection: QueriesCollection): string[
     );
   }
   const list = Array.isArray(value) ? value : [value];
-  if (!list.every((item) => typeof item === "string" || typeof item === "number")) {
-    throw new BadInputError(`record "${record.id}": "${collection.goldIdsKey}" must be a list of document ids (strings or numbers)`, {
-      collection: collection.collectionName,
-    });
+  const bad = list.findIndex((item) => typeof item !== "string" && typeof item !== "number");
+  if (bad !== -1) {
+    throw new BadInputError(
+      `record "${record.id}": "${collection.goldIdsKey}" must be a list of document ids (strings or numbers); ` +
+        `item ${bad + 1} is ${JSON.stringify(list[bad]) ?? String(list[bad])}`,
+      { collection: collection.collectionName },
+    );
   }
   return [...new Set(list.map(String))];
 }
