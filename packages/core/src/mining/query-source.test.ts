@@ -58,7 +58,7 @@ describe("queryFromRecord", () => {
     ];
     for (const [bad, found] of cases) {
       expect(() => queryFromRecord(recordOf({ text: "q", gold_ids: bad }, "rec-9"), collection), found).toThrow(
-        'collection "queries": record "rec-9": "gold_ids" must be a list of document ids (strings or numbers); ' + found,
+        `collection "queries": record "rec-9": "gold_ids" must be a list of document ids (strings or numbers); ${found}`,
       );
     }
   });
