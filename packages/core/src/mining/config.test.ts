@@ -145,11 +145,12 @@ describe("resolveMineConfig: strategy range", () => {
     expect(() => resolve({ strategy: "range", rangeMax: 1.5 })).toThrow(/option rangeMax.*at least 1/);
   });
 
-  it("bounds given with another strategy are refused rather than ignored", () => {
-    for (const bounds of [{ rangeMin: 2 }, { rangeMax: 2 }]) {
-      expect(() => resolve({ strategy: "ahead-of-gold", ...bounds }), JSON.stringify(bounds)).toThrow(
-        /only apply to strategy "range" \(got strategy "ahead-of-gold"\)/,
-      );
+  it("bounds given with another strategy are refused rather than ignored, naming the bound given", () => {
+    for (const option of ["rangeMin", "rangeMax"] as const) {
+      const error = errorOf({ strategy: "ahead-of-gold", [option]: 2 });
+      expect(error, option).toBeInstanceOf(BadOptionError);
+      expect((error as BadOptionError).location.option, "the option to remove").toBe(option);
+      expect((error as Error).message).toMatch(/rangeMin\/rangeMax only apply to strategy "range" \(got strategy "ahead-of-gold"\)/);
     }
   });
 
@@ -195,6 +196,9 @@ describe("resolveMineConfig: score filters", () => {
       expect(error, option).toBeInstanceOf(UnsupportedCapabilityError);
       expect((error as UnsupportedCapabilityError).location.option).toBe(option);
       expect((error as Error).message).toMatch(/no scoreDocuments in mode "bm25"\); use maxScore\/minScore instead/);
+      expect((error as Error).message, "says why").toMatch(
+        /relativeMargin\/absoluteMargin compare candidates with the gold's score, which/,
+      );
     }
     const scoresVectorOnly: BackendCapabilities = { ...allModes, scoreDocumentsModes: ["vector"] };
     expect(() => resolve({ mode: "bm25", absoluteMargin: 1 }, scoresVectorOnly)).toThrow(/no scoreDocuments in mode "bm25"/);
