@@ -122,7 +122,8 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
     if (rangeMin !== undefined && rangeMax !== undefined && rangeMin > rangeMax)
       throw new BadOptionError("rangeMin", `is ${rangeMin}, above rangeMax ${rangeMax}`);
   } else if (rangeMin !== undefined || rangeMax !== undefined) {
-    throw new BadOptionError("rangeMin", `rangeMin/rangeMax only apply to strategy "range" (got strategy "${strategy}")`);
+    const given = rangeMin !== undefined ? "rangeMin" : "rangeMax";
+    throw new BadOptionError(given, `rangeMin/rangeMax only apply to strategy "range" (got strategy "${strategy}")`);
   }
   for (const option of ["relativeMargin", "absoluteMargin", "maxScore", "minScore"] as const) {
     const value = config[option];

@@ -74,6 +74,9 @@ export async function judgeQueries(
     result: { negatives: [], relabelled: [], dropped: 0, replacements: 0 } as JudgedQuery,
   }));
   const replacing = judging.policy !== "flag";
+  // Once nothing is pending, one more round would judge no item, find no query short and break: the loop test only
+  // saves that empty round (and its empty cache lookup).
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, an optimisation (see above)
   while (states.some((state) => state.pending.length > 0)) {
     const active = states.filter((state) => state.pending.length > 0);
     const items: JudgeItem[] = [];
@@ -101,6 +104,7 @@ export async function judgeQueries(
       else if (judging.policy === "relabel") state.result.relabelled.push(judged);
       else state.result.dropped++;
     });
+    // Stryker disable next-line ConditionalExpression: equivalent; with "flag" every negative stays, so no query is short below
     if (!replacing) break;
     const short = active.filter((state) => state.result.negatives.length < state.wanted && state.judged < judging.maxJudgedPerQuery);
     if (short.length === 0) break;

@@ -49,10 +49,13 @@ function goldIdsOf(record: StoredRecord, collection: QueriesCollection): string[
     );
   }
   const list = Array.isArray(value) ? value : [value];
-  if (!list.every((item) => typeof item === "string" || typeof item === "number")) {
-    throw new BadInputError(`record "${record.id}": "${collection.goldIdsKey}" must be a list of document ids (strings or numbers)`, {
-      collection: collection.collectionName,
-    });
+  const bad = list.findIndex((item) => typeof item !== "string" && typeof item !== "number");
+  if (bad !== -1) {
+    throw new BadInputError(
+      `record "${record.id}": "${collection.goldIdsKey}" must be a list of document ids (strings or numbers); ` +
+        `item ${bad + 1} is ${JSON.stringify(list[bad]) ?? String(list[bad])}`,
+      { collection: collection.collectionName },
+    );
   }
   return [...new Set(list.map(String))];
 }
@@ -83,6 +86,7 @@ export async function sampleQueries(
   const reservoir: { position: number; record: StoredRecord }[] = [];
   const random = seededRandom(options.seed);
   let position = 0;
+  // Stryker disable next-line ObjectLiteral: 1000 is also every store's default batch size (batchSizeOf); it only names the read size
   outer: for await (const batch of store.iterate(collection.collectionName, { batchSize: 1000 })) {
     for (const record of batch) {
       if (reservoir.length < options.limit) {
