@@ -429,7 +429,7 @@ describe("mapping: Weaviate store through the client", () => {
     },
   );
 
-  it("mapping: listCollections lists the classes holding hardneg's spec under hardneg's names; the user's classes are left out", async () => {
+  it("mapping: listCollections lists the classes holding hardneg's spec under hardneg's names; the user's are left out", async () => {
     const { backend, calls } = await backendWith({ listAll: [answers.listAllAnswer] });
     expect(await backend.listCollections(), "hardneg_runs (class Hardneg_runs), coffee, and the copied spec under its class name").toEqual([
       "hardneg_runs",
