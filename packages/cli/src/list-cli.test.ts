@@ -99,6 +99,7 @@ describe("hardneg list", () => {
     expect(run, "the run's id, output, state and counts from its report").toMatchObject({
       run_id: mined.run_id,
       out_collection: "sample-negatives",
+      out_collection_exists: true,
       state: "complete",
       batches_committed: 1,
       queries: mined.queries,
@@ -124,7 +125,7 @@ describe("hardneg list", () => {
     });
   });
 
-  it("an interrupted run (a manifest not marked complete) is listed as incomplete, without counts", async () => {
+  it("an interrupted run (a manifest not marked complete) is listed as incomplete, without counts; its missing output is flagged", async () => {
     const store = await openLocalBackend(database);
     try {
       await store.upsert(RUNS_COLLECTION, [
@@ -150,6 +151,7 @@ describe("hardneg list", () => {
     expect(runs[1], "incomplete: its settings and committed batches, no report counts").toEqual({
       run_id: "interrupted-run",
       out_collection: "half-done",
+      out_collection_exists: false,
       state: "incomplete",
       settings: { negatives_per_query: 2, strategy: "top-k", mode: "bm25", batch_size: 8 },
       batches_committed: 1,
@@ -160,7 +162,7 @@ describe("hardneg list", () => {
     const human = runCli(["list", "--engine", engine], folder.path);
     expect(human.status, "exit 0").toBe(0);
     expect(human.stdout, "the incomplete run's line").toMatch(
-      /interrupted-run {2}incomplete {2}-> half-done {2}\(1 batch committed; re-run/,
+      /interrupted-run {2}incomplete {2}-> half-done \[deleted since\] {2}\(1 batch committed; re-run/,
     );
   });
 

@@ -20,6 +20,8 @@ export interface ListedCollection {
 export interface ListedRun {
   run_id: string;
   out_collection: string | null;
+  /** False when the output collection no longer exists (deleted since the run): its rows are gone. */
+  out_collection_exists: boolean;
   /** "complete" when the manifest says so; anything else (a run killed or still running) is "incomplete". */
   state: "complete" | "incomplete";
   /** How the run was asked to mine, from the options its manifest recorded (snake_case). */
@@ -45,11 +47,10 @@ export interface ListResult {
  * an engine holds. An engine whose adapter cannot list collections still lists its runs.
  */
 export async function listCommand(engine: Engine, options: ListCommandOptions): Promise<void> {
-  const result: ListResult = {
-    engine: engine.name,
-    collections: engine.listCollections === undefined ? null : await listCollections(engine, await engine.listCollections()),
-    runs: await listRuns(engine),
-  };
+  const collections = engine.listCollections === undefined ? null : await listCollections(engine, await engine.listCollections());
+  const listed = collections === null ? undefined : new Set(collections.map((collection) => collection.name));
+  const exists = async (name: string) => listed?.has(name) ?? (await engine.hasCollection(name));
+  const result: ListResult = { engine: engine.name, collections, runs: await listRuns(engine, exists) };
   printResult(options.json, { ...result }, () => humanLines(result));
 }
 
@@ -94,7 +95,7 @@ function record(value: unknown): Properties {
 }
 
 /** The runs recorded in `hardneg_runs`, in the order the store keeps them (first written first). */
-async function listRuns(engine: Engine): Promise<ListedRun[]> {
+async function listRuns(engine: Engine, exists: (collection: string) => Promise<boolean>): Promise<ListedRun[]> {
   if (!(await engine.hasCollection(RUNS_COLLECTION))) return [];
   const manifests: Properties[] = [];
   const batches = new Map<string, Set<string>>();
@@ -110,23 +111,27 @@ async function listRuns(engine: Engine): Promise<ListedRun[]> {
       }
     }
   }
-  return manifests.map((manifest) => {
+  const runs: ListedRun[] = [];
+  for (const manifest of manifests) {
     const runId = String(manifest["run_id"]);
     const options = record(manifest["options"]);
     const complete = manifest["status"] === "complete";
     const report = complete ? (record(manifest["report"]) as Partial<MineReport>) : undefined;
     const count = (value: unknown) => (typeof value === "number" ? value : null);
-    return {
+    const out = typeof options["out"] === "string" ? options["out"] : null;
+    runs.push({
       run_id: runId,
-      out_collection: typeof options["out"] === "string" ? options["out"] : null,
+      out_collection: out,
+      out_collection_exists: out !== null && (await exists(out)),
       state: complete ? "complete" : "incomplete",
       settings: settingsOf(options),
       batches_committed: batches.get(`${runId}|${String(options["batchSize"])}`)?.size ?? 0,
       queries: count(report?.queries),
       queries_mined: count(report?.queries_mined),
       rows_written: count(report?.rows_written),
-    };
-  });
+    });
+  }
+  return runs;
 }
 
 /**
@@ -193,7 +198,8 @@ function humanLines(result: ListResult): string[] {
       run.state === "complete"
         ? `${run.queries_mined} of ${run.queries} queries mined, ${run.rows_written} rows`
         : `${run.batches_committed} batch${run.batches_committed === 1 ? "" : "es"} committed; re-run the same mine to finish it`;
-    lines.push(`  ${run.run_id}  ${run.state}  -> ${run.out_collection ?? "-"}  (${outcome})`);
+    const deleted = run.out_collection !== null && !run.out_collection_exists ? " [deleted since]" : "";
+    lines.push(`  ${run.run_id}  ${run.state}  -> ${run.out_collection ?? "-"}${deleted}  (${outcome})`);
     lines.push(`    ${settingsLine(run.settings)}`);
   }
   return lines;
