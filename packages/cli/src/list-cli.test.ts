@@ -125,7 +125,7 @@ describe("hardneg list", () => {
     });
   });
 
-  it("an interrupted run (a manifest not marked complete) is listed as incomplete, without counts; its missing output is flagged", async () => {
+  it("an interrupted run (a manifest not marked complete) is incomplete, without counts; its missing output is flagged", async () => {
     const store = await openLocalBackend(database);
     try {
       await store.upsert(RUNS_COLLECTION, [
@@ -178,7 +178,8 @@ describe("hardneg list", () => {
     ).toMatch(/^ {2}sample +documents +300 {2}id_key=doc_id content_key=text title_key=title$/);
     expect(result.stdout, "the runs heading").toContain("mining runs (2):");
     expect(result.stdout, "the complete run's line").toContain(
-      `${mined.run_id}  complete  -> sample-negatives  (${mined.queries_mined} of ${mined.queries} queries mined, ${mined.rows_written} rows)`,
+      `${mined.run_id}  complete  -> sample-negatives  ` +
+        `(${mined.queries_mined} of ${mined.queries} queries mined, ${mined.rows_written} rows)`,
     );
     expect(result.stdout, "its settings line").toContain("negatives_per_query=4 strategy=range range_min=3 range_max=30 sampling=random");
   });

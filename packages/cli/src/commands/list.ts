@@ -10,7 +10,10 @@ export interface ListedCollection {
   name: string;
   kind: CollectionSpec["kind"];
   count: number;
-  /** The property names the spec records: id/content/title for documents, id/text/gold ids/grades for queries, the row keys for hard negatives. */
+  /**
+   * The property names the spec records: id/content/title for documents, id/text/gold ids/grades
+   * for queries, the row keys for hard negatives.
+   */
   keys: Record<string, string>;
   /** Where a documents collection's stored vectors come from, when it holds any. */
   vectors?: { embedder_id: string; dimension: number };
