@@ -32,7 +32,7 @@ import {
 import { createElasticClient, type ElasticClient, type ElasticSearchResponse } from "./elastic-client.js";
 import { COMPONENT, isElasticTransient, toHardnegError } from "./elastic-errors.js";
 import { assertIndexName } from "./elastic-index-names.js";
-import { bulkFailuresOf, documentOf, hitsOf, recordOf, scoresOf, specOf } from "./elastic-mapping.js";
+import { bulkFailuresOf, documentOf, hardnegIndicesOf, hitsOf, recordOf, scoresOf, specOf } from "./elastic-mapping.js";
 import {
   bm25ScoreBody,
   bm25SearchBody,
@@ -249,6 +249,19 @@ export class ElasticBackend implements EngineDriver {
       if (HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION") return undefined;
       throw error;
     }
+  }
+
+  /**
+   * The indices holding hardneg's spec in their mappings' `_meta`, read in one get-mapping over
+   * the open, non-hidden indices (system indices are hidden); the user's other indices are left out.
+   */
+  async listCollections(): Promise<string[]> {
+    const response = await this.call("list indices", undefined, () =>
+      this.client.indices.getMapping({ index: "*", expand_wildcards: "open", filter_path: "*.mappings._meta" }),
+    );
+    const specs = hardnegIndicesOf(response ?? {});
+    for (const spec of specs) this.specs.set(spec.name, spec);
+    return specs.map((spec) => spec.name);
   }
 
   /** Deletes the index; deleting a missing one does nothing. */

@@ -26,7 +26,11 @@ export interface ElasticClient {
     putMapping(params: { index: string; _meta?: Record<string, unknown>; properties?: Record<string, unknown> }): Promise<unknown>;
     delete(params: { index: string }): Promise<unknown>;
     exists(params: { index: string }): Promise<boolean>;
-    getMapping(params: { index: string }): Promise<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>;
+    getMapping(params: {
+      index: string;
+      expand_wildcards?: "open";
+      filter_path?: string;
+    }): Promise<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>;
   };
   close?(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CollectionSpec, DocumentTarget } from "@hardneg/core";
 import { assertIndexName } from "./elastic-index-names.js";
-import { bulkFailuresOf, documentOf, hitsOf, scoresOf, specOf } from "./elastic-mapping.js";
+import { bulkFailuresOf, documentOf, hardnegIndicesOf, hitsOf, scoresOf, specOf } from "./elastic-mapping.js";
 import {
   bm25ScoreBody,
   bm25SearchBody,
@@ -226,5 +226,25 @@ describe("mapping: Elasticsearch responses", () => {
     expect(toHardnegError(Object.assign(new Error("connect ECONNREFUSED"), { name: "ConnectionError" }), "search")).toMatchObject({
       name: "ConnectionError",
     });
+  });
+});
+
+describe("mapping: listing hardneg's indices", () => {
+  it("mapping: only indices whose _meta holds hardneg's spec, under names hardneg can address, are listed with their specs", () => {
+    const spec = { hardneg: { name: "corpus", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } };
+    const listed = hardnegIndicesOf({
+      corpus: { mappings: { _meta: spec } },
+      "sample-test": { mappings: { _meta: { hardneg: { name: "sample-test", kind: "queries" } } } },
+      logs: { mappings: { _meta: { owner: "platform team" } } },
+      plain: { mappings: {} },
+      broken: { mappings: { _meta: { hardneg: "not a spec" } } },
+      ".hardneg-like-system": { mappings: { _meta: spec } },
+      nothing: undefined,
+    });
+    expect(
+      listed.map((collection) => collection.name),
+      "hardneg's indices only",
+    ).toEqual(["corpus", "sample-test"]);
+    expect(listed[0], "the spec, under the index's name").toEqual({ ...spec.hardneg, name: "corpus" });
   });
 });

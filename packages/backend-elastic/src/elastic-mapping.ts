@@ -3,6 +3,7 @@
  * items to failures, mappings `_meta` to a collection spec.
  */
 import {
+  COLLECTION_NAME_PATTERN,
   documentFromProperties,
   type CollectionSpec,
   type Doc,
@@ -84,6 +85,24 @@ export function bulkFailuresOf(response: ElasticBulkResponse, ids: readonly stri
     });
   });
   return failures;
+}
+
+/**
+ * The indices of a get-mapping answer whose `_meta.hardneg` holds a spec, with those specs:
+ * hardneg's collections. Other indices (the user's, system ones) are left out, and so is any
+ * name hardneg could not address (not lowercase, or outside core's collection name rule).
+ */
+export function hardnegIndicesOf(
+  mappings: Record<string, { mappings?: { _meta?: Record<string, unknown> } } | undefined>,
+): CollectionSpec[] {
+  const specs: CollectionSpec[] = [];
+  for (const [index, mapping] of Object.entries(mappings)) {
+    const stored = mapping?.mappings?._meta?.hardneg;
+    if (typeof stored !== "object" || stored === null || typeof (stored as CollectionSpec).kind !== "string") continue;
+    if (!COLLECTION_NAME_PATTERN.test(index) || index !== index.toLowerCase()) continue;
+    specs.push(specOf(index, mapping?.mappings?._meta));
+  }
+  return specs;
 }
 
 /** The spec kept in `_meta.hardneg`; an index hardneg did not create reads as plain records. */

@@ -339,6 +339,27 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(server!.requests[0]!.body).toEqual({ ids: ["r1", "r404"] });
   });
 
+  it(
+    "mapping: listCollections is one get-mapping over open, non-hidden indices, filtered to _meta; " +
+      "only indices holding hardneg's spec are listed",
+    async () => {
+      const backend = await backendAnswering([on("GET", "/*/_mapping", { body: fixtures.allMappingsMeta })]);
+      expect((await backend.listCollections()).sort(), "hardneg's indices, not the user's logs").toEqual(["coffee", "hardneg_runs"]);
+      expect(server!.requests, "one request").toHaveLength(1);
+      const url = new URL(server!.requests[0]!.path, "http://x");
+      expect(url.searchParams.get("expand_wildcards"), "open indices only: hidden (system) and closed ones left out").toBe("open");
+      expect(url.searchParams.get("filter_path"), "only the _meta of each index travels").toBe("*.mappings._meta");
+      // The specs read are kept: describing a listed collection sends nothing more.
+      expect(await backend.describeCollection("coffee"), "the listed spec").toMatchObject({ kind: "documents" });
+      expect(server!.requests, "no request after listing").toHaveLength(1);
+    },
+  );
+
+  it("mapping: listCollections of a cluster without indices (an empty filtered answer) is empty", async () => {
+    const backend = await backendAnswering([on("GET", "/*/_mapping", { body: {} })]);
+    expect(await backend.listCollections(), "no collections").toEqual([]);
+  });
+
   it("mapping: getRecords on a missing index (answered 200 by _mget) is MissingCollectionError", async () => {
     const backend = await backendAnswering([on("POST", "/gone/_mget", { body: fixtures.mgetIndexMissing })]);
     const error = await expectHardnegRejection(backend.getRecords("gone", ["a"]));

@@ -214,3 +214,23 @@ describe("LanceDB backend", () => {
     await backend.close();
   });
 });
+
+describe("listCollections", () => {
+  it("lists the tables hardneg made, not its spec table nor a table of the user's; another process's collections show", async () => {
+    const path = join(newFolder(), "db");
+    const backend = await backendWith([{ doc_id: "a", text: "alpha" }], {}, path);
+    try {
+      await backend.createCollection({ name: "hardneg_runs", kind: "records" });
+      const lancedb = await import("@lancedb/lancedb");
+      const connection = await lancedb.connect(path);
+      await connection.createTable("users_own", [{ x: 1 }]);
+      const other = await openLanceDbBackend(path);
+      await other.createCollection({ name: "from_elsewhere", kind: "records" });
+      await other.close!();
+      connection.close();
+      expect((await backend.listCollections()).sort(), "hardneg's collections only").toEqual(["corpus", "from_elsewhere", "hardneg_runs"]);
+    } finally {
+      await backend.close();
+    }
+  });
+});

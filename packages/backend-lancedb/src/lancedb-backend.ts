@@ -94,6 +94,11 @@ export class LanceDbBackend implements EngineDriver {
     return this.tables.specOf(name);
   }
 
+  /** Tables with a hardneg spec; the spec table `_hardneg_collections` is not one. */
+  async listCollections(): Promise<string[]> {
+    return this.tables.listCollections();
+  }
+
   /** Drops the table. Deleting a missing collection does nothing. */
   async deleteCollection(name: string): Promise<void> {
     await this.tables.deleteCollection(name);

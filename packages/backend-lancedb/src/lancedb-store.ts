@@ -99,6 +99,17 @@ export class LanceDbTables {
     return spec === undefined ? undefined : structuredClone(spec);
   }
 
+  /**
+   * The collections: tables with a spec, read afresh (another process may have created or
+   * dropped some). The spec table itself, and tables hardneg did not create, are left out.
+   */
+  async listCollections(): Promise<string[]> {
+    await this.metadata.checkoutLatest();
+    await this.reloadSpecs();
+    const tables = new Set(await this.connection.tableNames());
+    return [...this.specs.keys()].filter((name) => name !== METADATA_TABLE && tables.has(name)).sort();
+  }
+
   /** Drops the table and its spec. Deleting a missing collection does nothing. */
   async deleteCollection(name: string): Promise<void> {
     await this.locked(name, async () => {

@@ -200,6 +200,11 @@ export class LocalBackend implements EngineDriver {
     this.vectors?.forget(name);
   }
 
+  /** Every collection of the database file, hardneg's own (`hardneg_runs`...) included. */
+  async listCollections(): Promise<string[]> {
+    return this.store.listCollections();
+  }
+
   async count(name: string): Promise<number> {
     return this.store.count(name);
   }

@@ -129,6 +129,7 @@ export class SqliteStore {
         "SELECT kind, spec, version FROM collections WHERE name = ?",
       ),
       version: database.prepare<[string], number>("SELECT version FROM collections WHERE name = ?").pluck(),
+      names: database.prepare<[], string>("SELECT name FROM collections ORDER BY name").pluck(),
       create: database.prepare("INSERT INTO collections (name, kind, spec, version) VALUES (?, ?, ?, ?)"),
       deleteRecords: database.prepare("DELETE FROM records WHERE collection = ?"),
       moveRecords: database.prepare("UPDATE records SET collection = ? WHERE collection = ?"),
@@ -169,6 +170,11 @@ export class SqliteStore {
   describeCollection(name: string): CollectionSpec | undefined {
     const row = this.statements.describe.get(name);
     return row === undefined ? undefined : (JSON.parse(row.spec) as CollectionSpec);
+  }
+
+  /** The names of every collection (each has a spec row), in name order. */
+  listCollections(): string[] {
+    return this.statements.names.all();
   }
 
   /** The collection's current write version; throws {@link MissingCollectionError} if absent. */

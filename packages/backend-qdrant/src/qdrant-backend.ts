@@ -1,5 +1,6 @@
 import {
   BadOptionError,
+  COLLECTION_NAME_PATTERN,
   HardnegError,
   searchQueryVectors,
   chunked,
@@ -28,7 +29,7 @@ import {
 import { documentSparseVector, querySparseVector, type Bm25Weighting } from "./bm25-sparse-vectors.js";
 import { createQdrantClient, type QdrantClientLike, type QdrantPoint } from "./qdrant-client.js";
 import { COMPONENT, isQdrantTransient, requestedDelayMs, toHardnegError } from "./qdrant-errors.js";
-import { documentOf, hitsOf, recordOf, specOf } from "./qdrant-mapping.js";
+import { documentOf, hitsOf, holdsSpec, recordOf, specOf } from "./qdrant-mapping.js";
 import {
   bm25Query,
   collectionBody,
@@ -246,6 +247,28 @@ export class QdrantBackend implements EngineDriver {
     }
   }
 
+  /**
+   * The collections whose metadata holds hardneg's spec: Qdrant lists names only, so each
+   * collection is read (`concurrency` at a time). The user's other collections, names hardneg
+   * could not address, and collections deleted while listing are left out.
+   */
+  async listCollections(): Promise<string[]> {
+    const { collections } = await this.call("list collections", undefined, () => this.client.getCollections());
+    const names = collections.map((collection) => collection.name).filter((name) => COLLECTION_NAME_PATTERN.test(name));
+    const specs = await mapConcurrently(names, this.concurrency, async (name) => {
+      try {
+        const info = await this.call("read collection", name, () => this.client.getCollection(name));
+        return holdsSpec(info.config?.metadata) ? specOf(name, info.config?.metadata) : undefined;
+      } catch (error) {
+        if (HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION") return undefined;
+        throw error;
+      }
+    });
+    const found = specs.filter((spec) => spec !== undefined);
+    for (const spec of found) this.specs.set(spec.name, spec);
+    return found.map((spec) => spec.name);
+  }
+
   /** Deletes the collection; deleting a missing one does nothing (Qdrant answers false, not 404). */
   async deleteCollection(name: string): Promise<void> {
     this.specs.delete(name);
@@ -343,7 +366,7 @@ export class QdrantBackend implements EngineDriver {
   }
 
   /** One engine call with retries of transient failures, failures mapped to hardneg errors. */
-  private async call<T>(action: string, collection: string, operation: () => Promise<T>): Promise<T> {
+  private async call<T>(action: string, collection: string | undefined, operation: () => Promise<T>): Promise<T> {
     try {
       return await withRetries(operation, { requestedDelayMs, ...this.retry, isTransient: isQdrantTransient });
     } catch (error) {

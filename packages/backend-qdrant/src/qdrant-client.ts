@@ -19,6 +19,8 @@ export interface QdrantClientLike {
   upsert(collection: string, body: { wait: boolean; points: Record<string, unknown>[] }): Promise<{ status?: string }>;
   count(collection: string, body: { exact: boolean }): Promise<{ count: number }>;
   getCollection(collection: string): Promise<{ config?: { metadata?: Record<string, unknown> | null } }>;
+  /** Every collection's name (`CollectionsResponse`). */
+  getCollections(): Promise<{ collections: Array<{ name: string }> }>;
   /** Creates a collection; the body may carry `metadata` (Qdrant 1.16+). */
   createCollection(collection: string, body: Record<string, unknown>): Promise<unknown>;
   createPayloadIndex(collection: string, body: { field_name: string; field_schema: string; wait: boolean }): Promise<unknown>;
@@ -55,6 +57,7 @@ export function createQdrantClient(url: string, options: QdrantConnectionOptions
     upsert: (collection, body) => typed.upsert(collection, body),
     count: (collection, body) => typed.count(collection, body),
     getCollection: (collection) => typed.getCollection(collection),
+    getCollections: () => typed.getCollections(),
     // The client's createCollection drops `metadata`; the generated API passes the body through.
     createCollection: async (collection, body) => {
       const api = client.api() as unknown as {

@@ -35,8 +35,12 @@ export function documentOf(point: QdrantPoint, target: DocumentTarget): Doc {
 
 /** The spec kept in collection metadata; a collection hardneg did not create reads as plain records. */
 export function specOf(name: string, metadata: Record<string, unknown> | null | undefined): CollectionSpec {
-  const stored = metadata?.hardneg;
-  if (typeof stored === "object" && stored !== null && typeof (stored as CollectionSpec).kind === "string")
-    return { ...(stored as CollectionSpec), name };
+  if (holdsSpec(metadata)) return { ...(metadata.hardneg as CollectionSpec), name };
   return { name, kind: "records" };
+}
+
+/** True when a collection's metadata holds the spec hardneg wrote at creation (it is hardneg's collection). */
+export function holdsSpec(metadata: Record<string, unknown> | null | undefined): metadata is { hardneg: CollectionSpec } {
+  const stored = metadata?.hardneg;
+  return typeof stored === "object" && stored !== null && typeof (stored as CollectionSpec).kind === "string";
 }

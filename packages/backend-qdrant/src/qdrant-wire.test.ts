@@ -269,6 +269,44 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
   });
 });
 
+describe("mapping (wire fixtures, local HTTP server): listCollections", () => {
+  it(
+    "mapping: listCollections reads GET /collections, then each collection's metadata; only those holding hardneg's spec are " +
+      "listed (not the user's, nor one deleted meanwhile, nor a name hardneg cannot address)",
+    async () => {
+      const backend = await backendAnswering([
+        on("GET", "/collections", { body: fixtures.collectionsList }),
+        on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithoutVectors }),
+        on("GET", "/collections/hardneg_runs", {
+          body: fixtures.payloadCollectionInfo({ hardneg: { name: "hardneg_runs", kind: "records" } }),
+        }),
+        on("GET", "/collections/user_vectors", { body: fixtures.payloadCollectionInfo(null) }),
+        on("GET", "/collections/gone", { status: 404, body: fixtures.collectionMissing }),
+      ]);
+      expect((await backend.listCollections()).sort(), "hardneg's collections").toEqual(["coffee", "hardneg_runs"]);
+      const paths = server!.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
+      expect(paths[0], "the names first").toBe("GET /collections");
+      expect(paths.slice(1).sort(), "then each addressable collection once").toEqual([
+        "GET /collections/coffee",
+        "GET /collections/gone",
+        "GET /collections/hardneg_runs",
+        "GET /collections/user_vectors",
+      ]);
+      // The specs read are kept: describing a listed collection sends nothing more.
+      expect(await backend.describeCollection("coffee"), "the listed spec").toMatchObject({ kind: "documents" });
+      expect(server!.requests, "no request after listing").toHaveLength(5);
+    },
+  );
+
+  it("mapping: listCollections of a server without collections is empty after one request", async () => {
+    const backend = await backendAnswering([
+      on("GET", "/collections", { body: { result: { collections: [] }, status: "ok", time: 0.0001 } }),
+    ]);
+    expect(await backend.listCollections(), "no collections").toEqual([]);
+    expect(server!.requests, "one request").toHaveLength(1);
+  });
+});
+
 describe("mapping (wire fixtures, local HTTP server): what core does before the driver", () => {
   it(
     "mapping: core refuses before any request: hybrid scores, " + "an empty query, vectors without an embedder, a name outside its rule",

@@ -33,7 +33,7 @@ import {
   type WeaviateConnectionOptions,
 } from "./weaviate-client.js";
 import { COMPONENT, isWeaviateTransient, toHardnegError } from "./weaviate-errors.js";
-import { documentOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
+import { documentOf, hardnegCollectionsOf, hitsOf, recordOf, specOf } from "./weaviate-mapping.js";
 import { weaviateCollectionName } from "./weaviate-names.js";
 import {
   bm25Options,
@@ -232,6 +232,17 @@ export class WeaviateBackend implements EngineDriver {
     const spec = specOf(name, config.description);
     this.specs.set(weaviateName, spec);
     return spec;
+  }
+
+  /**
+   * The collections hardneg created (their description holds its spec), under hardneg's names
+   * ("hardneg_runs", not Weaviate's "Hardneg_runs"); the user's other collections are left out.
+   */
+  async listCollections(): Promise<string[]> {
+    const configs = await this.call("list collections", undefined, () => this.client.collections.listAll());
+    const collections = hardnegCollectionsOf(configs);
+    for (const { weaviateName, spec } of collections) this.specs.set(weaviateName, spec);
+    return collections.map(({ spec }) => spec.name);
   }
 
   /** Deletes the collection; deleting a missing one does nothing. */

@@ -47,6 +47,8 @@ export interface WeaviateClientLike {
     create(config: Record<string, unknown>): Promise<unknown>;
     delete(name: string): Promise<void>;
     get(name: string): WeaviateCollectionLike;
+    /** Every collection's config (`CollectionConfig[]`); the adapter reads `name` and `description`. */
+    listAll(): Promise<Array<{ name: string; description?: string | undefined }>>;
   };
   close?(): Promise<void>;
 }

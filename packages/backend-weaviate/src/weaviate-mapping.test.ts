@@ -429,6 +429,28 @@ describe("mapping: Weaviate store through the client", () => {
     },
   );
 
+  it("mapping: listCollections lists the classes holding hardneg's spec under hardneg's names; the user's are left out", async () => {
+    const { backend, calls } = await backendWith({ listAll: [answers.listAllAnswer] });
+    expect(await backend.listCollections(), "hardneg_runs (class Hardneg_runs), coffee, and the copied spec under its class name").toEqual([
+      "hardneg_runs",
+      "coffee",
+      "Copied",
+    ]);
+    expect(
+      calls.map((call) => call.method),
+      "one listAll call",
+    ).toEqual(["listAll"]);
+    // The specs read are kept: describing a listed collection asks Weaviate nothing more.
+    await expect(backend.describeCollection("coffee"), "the listed documents collection").resolves.toMatchObject({
+      name: "coffee",
+      kind: "documents",
+      target: { idKey: "doc_id", contentKey: "text" },
+    });
+    expect(calls, "no call after listing").toHaveLength(1);
+    const { backend: empty } = await backendWith({ listAll: [[]] });
+    expect(await empty.listCollections(), "a Weaviate without collections").toEqual([]);
+  });
+
   it("mapping: getRecords filters by the records' UUIDv5 object ids", async () => {
     const { backend, calls } = await backendWith({ fetchObjects: [answers.recordsPage(["r1"])] });
     const records = await backend.getRecords("runs", ["r1", "r404"]);

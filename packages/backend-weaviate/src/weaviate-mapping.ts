@@ -1,4 +1,5 @@
 /** Response mapping, as pure functions: query objects to hits, documents, records and specs. */
+import { weaviateCollectionName } from "./weaviate-names.js";
 import {
   documentFromProperties,
   type CollectionSpec,
@@ -74,11 +75,45 @@ export function documentOf(object: WeaviateObjectLike, target: DocumentTarget): 
 
 /** The spec kept as JSON in the collection description; any other collection reads as plain records. */
 export function specOf(name: string, description: string | undefined): CollectionSpec {
+  const stored = storedSpecOf(description);
+  return stored === undefined ? { name, kind: "records" } : { ...stored, name };
+}
+
+/** The spec hardneg wrote into a collection description, or undefined for a description that is not hardneg's. */
+function storedSpecOf(description: string | undefined): CollectionSpec | undefined {
   try {
     const stored = (JSON.parse(description ?? "") as { hardneg?: CollectionSpec }).hardneg;
-    if (typeof stored === "object" && stored !== null && typeof stored.kind === "string") return { ...stored, name };
+    if (typeof stored === "object" && stored !== null && typeof stored.kind === "string") return stored;
   } catch {
     // Not ours: a description written by someone else.
   }
-  return { name, kind: "records" };
+  return undefined;
+}
+
+/**
+ * The hardneg collections among Weaviate's (`collections.listAll()`), with their specs: those whose
+ * description holds hardneg's spec, under the name they were created with ("hardneg_runs" for the
+ * class "Hardneg_runs"). A class of the user's (no hardneg spec) is left out.
+ */
+export function hardnegCollectionsOf(
+  configs: ReadonlyArray<{ name: string; description?: string | undefined }>,
+): Array<{ weaviateName: string; spec: CollectionSpec }> {
+  const found: Array<{ weaviateName: string; spec: CollectionSpec }> = [];
+  for (const config of configs) {
+    const stored = storedSpecOf(config.description);
+    if (stored === undefined) continue;
+    // The stored name addresses this class; a spec copied onto another class is listed under the class's own name.
+    const name = typeof stored.name === "string" && addresses(stored.name, config.name) ? stored.name : config.name;
+    found.push({ weaviateName: config.name, spec: { ...stored, name } });
+  }
+  return found;
+}
+
+/** True when hardneg's `name` is Weaviate's class `weaviateName`. */
+function addresses(name: string, weaviateName: string): boolean {
+  try {
+    return weaviateCollectionName(name) === weaviateName;
+  } catch {
+    return false;
+  }
 }

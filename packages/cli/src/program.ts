@@ -21,6 +21,7 @@ import { cliFlagsOf, fixHint, inCliTerms } from "./error-wording.js";
 import { failureOutput } from "./failure-output.js";
 import { withEngine, withEngineAndStore } from "./with-engines.js";
 import { reportCommand } from "./commands/report.js";
+import { listCommand } from "./commands/list.js";
 
 /** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input (`failureOutput` picks 1 or 2 for errors). */
 const EXIT_BAD_INPUT = 2;
@@ -196,6 +197,13 @@ export function buildProgram(): Command {
     .action(async (options) =>
       withEngineAndStore(options, { engine: "read", store: "read" }, (engine, store) => evalCommand(engine, store, options), options),
     );
+
+  program
+    .command("list")
+    .description("list the engine's collections (kind, count, keys) and mining runs (settings, complete or incomplete)")
+    .addOption(engineOption())
+    .addOption(jsonOption())
+    .action(async (options) => withEngine(options.engine, "read", (engine) => listCommand(engine, options)));
 
   program
     .command("report <run>")

@@ -151,6 +151,12 @@ export interface Store {
    * cannot happen. Without it, they are two writes (still safe: rows are idempotent).
    */
   upsertTogether?(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void>;
+  /**
+   * Optional: the names of the collections the store holds (hardneg's own, such as
+   * `hardneg_runs`, included), each once, in no particular order. `hardneg list` uses it; without
+   * it, a store's collections can only be found by name.
+   */
+  listCollections?(): Promise<string[]>;
   /** Releases files, sockets and caches. */
   close?(): Promise<void>;
 }

@@ -318,6 +318,17 @@ export const mappingWithSpec = {
   },
 } satisfies estypes.IndicesGetMappingResponse;
 
+/**
+ * Get mapping API over every open index with `filter_path=*.mappings._meta` (documented: the
+ * filter keeps only indices with a `_meta`): two of hardneg's, and one of the user's with a
+ * `_meta` of its own.
+ */
+export const allMappingsMeta = {
+  coffee: { mappings: { _meta: mappingWithSpec.coffee.mappings._meta } },
+  hardneg_runs: { mappings: { _meta: { hardneg: { name: "hardneg_runs", kind: "records" } } } },
+  logs: { mappings: { _meta: { owner: "platform team" } } },
+} satisfies estypes.IndicesGetMappingResponse;
+
 /** The same index once it holds document vectors: the source recorded in `_meta`, the vector field mapped (recorded layout). */
 export function mappingWithVectors(embedderId: string, dimension: number) {
   return {

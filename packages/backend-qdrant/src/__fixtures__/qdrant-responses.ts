@@ -129,6 +129,15 @@ export function payloadCollectionInfo(metadata: Schemas["Payload"] | null) {
   return collectionInfoOf({ vectors: {} }, metadata);
 }
 
+/**
+ * GET /collections: names only (`CollectionsResponse`). Here hardneg's documents and runs
+ * collections, one of the user's (metadata null), one deleted before it is read, and one whose
+ * name hardneg could not address.
+ */
+export const collectionsList = ok({
+  collections: [{ name: "coffee" }, { name: "hardneg_runs" }, { name: "user_vectors" }, { name: "gone" }, { name: "has space" }],
+} satisfies Schemas["CollectionsResponse"]);
+
 /** PUT /collections/{name}: `result: true`. PUT /collections/{name}/index: an update result. */
 export const created = ok(true);
 export const indexCreated = ok({ operation_id: 1, status: "completed" } satisfies Schemas["UpdateResult"]);

@@ -7,7 +7,7 @@
  */
 import weaviate from "weaviate-client";
 import type { WeaviateClientLike, WeaviateCollectionLike } from "../weaviate-client.js";
-import type { InsertManyAnswer, QueryAnswer } from "./weaviate-responses.js";
+import type { InsertManyAnswer, ListAllAnswer, QueryAnswer } from "./weaviate-responses.js";
 
 export interface RecordedCall {
   collection?: string;
@@ -33,6 +33,7 @@ export interface FakeAnswers {
   configGet?: Answer<{ description?: string }>[];
   configUpdate?: Answer<void>[];
   create?: Answer<unknown>[];
+  listAll?: Answer<ListAllAnswer>[];
 }
 
 export function fakeWeaviateClient(answers: FakeAnswers): { client: WeaviateClientLike; calls: RecordedCall[] } {
@@ -71,6 +72,7 @@ export function fakeWeaviateClient(answers: FakeAnswers): { client: WeaviateClie
       create: (config) => answer("create", undefined, [config]),
       delete: (name) => answer("delete", name, [name]) as Promise<void>,
       get: (name) => collectionNamed(name),
+      listAll: () => answer("listAll", undefined, []) as never,
     },
   };
   return { client, calls };

@@ -12,11 +12,20 @@
  * object as the client sent it (`{ id, properties, collection }`) with `originalUuid`. Ids,
  * scores and texts are invented; the failed-batch message is Weaviate's, for this collection.
  */
-import type { BatchObjectsReturn, ErrorObject, WeaviateField, WeaviateNonGenericObject, WeaviateReturn } from "weaviate-client";
+import type {
+  BatchObjectsReturn,
+  CollectionConfig,
+  ErrorObject,
+  WeaviateField,
+  WeaviateNonGenericObject,
+  WeaviateReturn,
+} from "weaviate-client";
 import { objectIdOf } from "../weaviate-requests.js";
 
 /** What `collection.query.*` returns on an untyped collection (objects are `WeaviateNonGenericObject`). */
 export type QueryAnswer = WeaviateReturn<undefined, undefined>;
+/** What `collections.listAll()` returns, narrowed to the fields the adapter reads (the client's `CollectionConfig[]`). */
+export type ListAllAnswer = Array<Pick<CollectionConfig, "name" | "description">>;
 /** What `collection.data.insertMany` returns on an untyped collection. */
 export type InsertManyAnswer = BatchObjectsReturn<undefined>;
 
@@ -97,3 +106,16 @@ export const documentsConfig = {
   name: "Coffee",
   description: JSON.stringify({ hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" } } }),
 };
+
+/**
+ * `collections.listAll()`: two hardneg collections (the runs class Weaviate capitalised, and a
+ * corpus), a class of the user's without a description, one with a description of its own, and
+ * one holding a hardneg spec under another class name (a copied schema).
+ */
+export const listAllAnswer = [
+  { name: "Hardneg_runs", description: JSON.stringify({ hardneg: { name: "hardneg_runs", kind: "records" } }) },
+  documentsConfig,
+  { name: "Article", description: undefined },
+  { name: "Notes", description: "my notes, not hardneg's" },
+  { name: "Copied", description: documentsConfig.description },
+] satisfies ListAllAnswer;

@@ -67,3 +67,19 @@ export function checkScores(adapter: string, scores: Map<string, number>): void 
       throw new AdapterContractError(adapter, `scoreDocuments returned a non-finite score for "${id}"`);
   }
 }
+
+/** Collection names: an array of distinct, non-empty strings. */
+export function checkCollectionNames(adapter: string, names: unknown): string[] {
+  if (!Array.isArray(names)) throw new AdapterContractError(adapter, `listCollections must return an array of names, got ${typeof names}`);
+  const seen = new Set<string>();
+  names.forEach((name, position) => {
+    if (typeof name !== "string" || name === "")
+      throw new AdapterContractError(
+        adapter,
+        `listCollections returned ${JSON.stringify(name) ?? typeof name} at position ${position}, not a name`,
+      );
+    if (seen.has(name)) throw new AdapterContractError(adapter, `listCollections returned "${name}" twice`);
+    seen.add(name);
+  });
+  return names as string[];
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CollectionSpec } from "../backend.js";
 import { BadOptionError, type HardnegError } from "../errors.js";
+import { AdapterContractError } from "./answer-checks.js";
 import type { StoredRecord } from "../types.js";
 import { fakeDriver } from "../testkit/__fixtures__/fake-driver.js";
 import { createStore } from "./create-engine.js";
@@ -157,5 +158,38 @@ describe("createStore: what core derives", () => {
     expect(driver.callsOf("upsertTogether")[0]?.args[0], "one write, one record").toEqual([
       { collection: "a", records: [{ id: "x", properties: { v: 2 } }] },
     ]);
+  });
+});
+
+describe("createStore: listCollections, when the driver has it", () => {
+  it("forwards the driver's names unchanged", async () => {
+    const driver = fakeDriver({ listCollections: async () => ["b", "hardneg_runs", "a"] });
+    expect(await createStore(driver).listCollections!(), "the driver's names, in its order").toEqual(["b", "hardneg_runs", "a"]);
+    expect(driver.callsOf("listCollections"), "one driver call").toHaveLength(1);
+  });
+
+  it("an empty list is an answer (an empty engine)", async () => {
+    expect(await createStore(fakeDriver({ listCollections: async () => [] })).listCollections!(), "no names").toEqual([]);
+  });
+
+  it("refuses an answer that is not an array of distinct, non-empty strings with AdapterContractError naming the rule", async () => {
+    const broken: Array<[string, unknown, RegExp]> = [
+      ["not an array", "a,b", /listCollections must return an array of names, got string/],
+      ["undefined", undefined, /listCollections must return an array of names, got undefined/],
+      ["an empty name", ["a", ""], /listCollections returned "" at position 1, not a name/],
+      ["a number", ["a", 7], /listCollections returned 7 at position 1, not a name/],
+      ["null", [null], /listCollections returned null at position 0, not a name/],
+      ["a name twice", ["a", "b", "a"], /listCollections returned "a" twice/],
+    ];
+    for (const [what, answer, rule] of broken) {
+      const store = createStore(fakeDriver({ listCollections: async () => answer as string[] }));
+      const error = await store.listCollections!().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error, `${what}: refused`).toBeInstanceOf(AdapterContractError);
+      expect((error as Error).message, `${what}: names the adapter and the rule`).toMatch(/adapter "fake" broke the adapter contract/);
+      expect((error as Error).message, `${what}: the rule`).toMatch(rule);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { CollectionSpec, IterateOptions, SpecificationVersion, Store } from "../backend.js";
 import { BadOptionError } from "../errors.js";
 import type { StoredRecord } from "../types.js";
-import { AdapterContractError, checkAnsweredIds } from "./answer-checks.js";
+import { AdapterContractError, checkAnsweredIds, checkCollectionNames } from "./answer-checks.js";
 import { assertCollectionName } from "./collection-names.js";
 import type { StoreDriver } from "./driver.js";
 import { batchSizeOf, checkSpec, distinctIds, lastRecordPerId } from "./input-checks.js";
@@ -9,7 +9,9 @@ import { batchSizeOf, checkSpec, distinctIds, lastRecordPerId } from "./input-ch
 /**
  * A {@link Store} over a driver: names, specs, ids and records are checked before the driver is
  * called; `createCollection` keeps an existing collection of the same kind and refuses one of
- * another kind; `hasCollection` (and `count`, when the driver has none) are derived.
+ * another kind; `hasCollection` (and `count`, when the driver has none) are derived. The
+ * optional `replaceCollection`, `upsertTogether` and `listCollections` exist exactly when the
+ * driver has them.
  */
 export class CheckedStore implements Store {
   readonly specificationVersion: SpecificationVersion;
@@ -18,6 +20,7 @@ export class CheckedStore implements Store {
   // `"replaceCollection" in store` would be true for a driver without it.
   declare readonly replaceCollection?: (staging: string, name: string) => Promise<void>;
   declare readonly upsertTogether?: (writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>) => Promise<void>;
+  declare readonly listCollections?: () => Promise<string[]>;
 
   constructor(private readonly storeDriver: StoreDriver) {
     this.specificationVersion = storeDriver.specificationVersion;
@@ -25,6 +28,7 @@ export class CheckedStore implements Store {
     // Optional abilities stay optional: present exactly when the driver has them.
     if (storeDriver.replaceCollection !== undefined) this.replaceCollection = (staging, name) => this.replaceWith(staging, name);
     if (storeDriver.upsertTogether !== undefined) this.upsertTogether = (writes) => this.upsertAll(writes);
+    if (storeDriver.listCollections !== undefined) this.listCollections = () => this.listAll();
   }
 
   /**
@@ -115,6 +119,10 @@ export class CheckedStore implements Store {
     assertCollectionName(name, this.name);
     if (staging === name) throw new BadOptionError("collection", `cannot replace collection "${name}" by itself`, { component: this.name });
     await this.storeDriver.replaceCollection!(staging, name);
+  }
+
+  private async listAll(): Promise<string[]> {
+    return checkCollectionNames(this.name, await this.storeDriver.listCollections!());
   }
 
   private async upsertAll(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void> {

@@ -79,28 +79,34 @@ describe("createEngine: batches split by maxBatchSize", () => {
 });
 
 describe("createEngine: optional abilities exist exactly when the driver has them", () => {
-  const abilities = ["replaceCollection", "upsertTogether", "embedderId"] as const;
+  const abilities = ["replaceCollection", "upsertTogether", "listCollections", "embedderId"] as const;
 
   it("a driver without them gives an engine without them (not even as undefined properties)", () => {
     const engine = createEngine(fakeDriver());
     for (const ability of abilities) expect(ability in engine, ability).toBe(false);
-    for (const ability of ["replaceCollection", "upsertTogether"] as const) {
+    for (const ability of ["replaceCollection", "upsertTogether", "listCollections"] as const) {
       expect(ability in createStore(fakeDriver()), `store ${ability}`).toBe(false);
     }
     expect("embedderId" in createSearchBackend(fakeDriver()), "search backend embedderId").toBe(false);
   });
 
   it("a driver with them gives an engine with them, calling the driver", async () => {
-    const driver = fakeDriver({ embedderId: "model-a", replaceCollection: async () => undefined, upsertTogether: async () => undefined });
+    const driver = fakeDriver({
+      embedderId: "model-a",
+      replaceCollection: async () => undefined,
+      upsertTogether: async () => undefined,
+      listCollections: async () => ["c"],
+    });
     const engine = createEngine(driver);
     expect(engine.embedderId, "embedderId").toBe("model-a");
     expect(createSearchBackend(driver).embedderId, "search backend embedderId").toBe("model-a");
     await engine.replaceCollection!("staging", "c");
     await engine.upsertTogether!([{ collection: "c", records: [{ id: "a", properties: {} }] }]);
+    expect(await engine.listCollections!(), "the driver's collection names").toEqual(["c"]);
     expect(
       driver.calls.map((call) => call.method),
-      "both reached the driver",
-    ).toEqual(["replaceCollection", "upsertTogether"]);
+      "each reached the driver",
+    ).toEqual(["replaceCollection", "upsertTogether", "listCollections"]);
   });
 
   it("keeps the driver, and close calls the driver's close when it has one", async () => {

@@ -14,11 +14,11 @@ type AlwaysHas<D, K extends keyof Store> = K extends keyof D ? (undefined extend
 
 /**
  * An engine keeps its driver, for what only that adapter offers (e.g. backend-local's
- * `prepareIndex`), and has `replaceCollection` / `upsertTogether` exactly when its driver does:
+ * `prepareIndex`), and has `replaceCollection` / `upsertTogether` / `listCollections` exactly when its driver does:
  * the type says so too, so callers need no `!`.
  */
 export type EngineOf<D extends EngineDriver> = Engine &
-  Pick<Required<Store>, AlwaysHas<D, "replaceCollection"> | AlwaysHas<D, "upsertTogether">> & {
+  Pick<Required<Store>, AlwaysHas<D, "replaceCollection"> | AlwaysHas<D, "upsertTogether"> | AlwaysHas<D, "listCollections">> & {
     readonly driver: D;
     close(): Promise<void>;
   };
@@ -30,7 +30,7 @@ export function createStore(driver: StoreDriver): Store {
 
 /** An engine (search backend and store) over one driver: what an adapter's opener returns. */
 export function createEngine<D extends EngineDriver>(driver: D): EngineOf<D> {
-  // CheckedStore sets replaceCollection and upsertTogether exactly when the driver has them (checked-store.test.ts).
+  // CheckedStore sets replaceCollection, upsertTogether and listCollections exactly when the driver has them (checked-store.test.ts).
   return new CheckedEngine(driver) as unknown as EngineOf<D>;
 }
 

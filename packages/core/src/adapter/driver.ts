@@ -97,6 +97,15 @@ export interface StoreDriver {
   replaceCollection?(staging: string, name: string): Promise<void>;
   /** Optional: upserts into several collections in one atomic commit (all or none). */
   upsertTogether?(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void>;
+  /**
+   * Optional: the names of the collections the engine holds, in any order, each once:
+   * hardneg's own (`hardneg_runs`, `hardneg_loads`, a load's staging collection) included, and
+   * only collections `describeCollection` can describe (an index or class of the user's that
+   * hardneg did not create and cannot read is left out). Core checks the answer (distinct,
+   * non-empty strings). Without it, `hardneg list` says the engine cannot list its collections
+   * and still lists the mining runs.
+   */
+  listCollections?(): Promise<string[]>;
   close?(): Promise<void>;
 }
 

@@ -55,6 +55,10 @@ export class MemoryStoreDriver implements StoreDriver {
     this.collectionDropped(name);
   }
 
+  async listCollections(): Promise<string[]> {
+    return [...this.collections.keys()];
+  }
+
   async count(name: string): Promise<number> {
     return this.require(name).records.size;
   }

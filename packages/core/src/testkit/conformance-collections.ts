@@ -5,6 +5,7 @@ import type { StoredRecord } from "../types.js";
 import { expectHardnegError } from "./conformance-assertions.js";
 import { getDocumentsChecked, getRecordsChecked, iterateChecked, optionsFor, searchChecked } from "./conformance-calls.js";
 import type { SuiteContext } from "./conformance-context.js";
+import { skipUnlessClaimed } from "./conformance-skip.js";
 
 /**
  * Names core refuses (outside COLLECTION_NAME_PATTERN): empty, spaces, paths, a leading "_", "-"
@@ -137,6 +138,52 @@ export function registerCollectionTests(context: () => SuiteContext): void {
       expect(await engine.describeCollection(scratchCollection), "describeCollection after delete").toBeUndefined();
       await engine.deleteCollection(scratchCollection);
       expect(await engine.hasCollection(scratchCollection), "hasCollection after deleting a missing collection").toBe(false);
+    },
+  );
+
+  it(
+    "listCollections (optional) names every collection once: the fixture's, two created ones, " +
+      "and no longer a deleted one; every name it gives describes",
+    async ({ skip }) => {
+      const { engine, docsCollection, queriesCollection, recordsCollection, scratchCollection, scratchDocumentsCollection } = context();
+      skipUnlessClaimed(
+        engine.listCollections !== undefined,
+        engine.name,
+        `${engine.name} does not implement the optional listCollections (hardneg list then lists only runs)`,
+        skip,
+      );
+      const list = async (when: string) => {
+        const names = await engine.listCollections!();
+        expect(new Set(names).size, `${when}: every name once`).toBe(names.length);
+        return names;
+      };
+      await engine.deleteCollection(scratchCollection);
+      await engine.deleteCollection(scratchDocumentsCollection);
+      const before = await list("before creating");
+      expect(before, "before creating: the scratch collections are not listed").not.toContain(scratchCollection);
+      expect(before, "before creating: the scratch documents collection is not listed").not.toContain(scratchDocumentsCollection);
+      for (const name of [docsCollection.collectionName, queriesCollection.collectionName, recordsCollection]) {
+        expect(before, `the fixture's collection "${name}" is listed`).toContain(name);
+      }
+      await engine.createCollection({ name: scratchCollection, kind: "records" });
+      await engine.createCollection(docsSpec(scratchDocumentsCollection));
+      await engine.upsert(scratchDocumentsCollection, [
+        { id: "record-1", properties: { doc_id: "d1", text: "a listed document", title: "listed" } },
+      ]);
+      const created = await list("after creating two");
+      expect(created, "a created records collection is listed").toContain(scratchCollection);
+      expect(created, "a created documents collection is listed").toContain(scratchDocumentsCollection);
+      for (const name of created.filter((listed) => listed.startsWith(scratchCollection))) {
+        expect(await engine.describeCollection(name), `the listed "${name}" describes`).toMatchObject({ name });
+      }
+      await engine.deleteCollection(scratchCollection);
+      const deleted = await list("after deleting one");
+      expect(deleted, "the deleted collection is no longer listed").not.toContain(scratchCollection);
+      expect(deleted, "the other one still is").toContain(scratchDocumentsCollection);
+      await engine.deleteCollection(scratchDocumentsCollection);
+      expect(await list("after deleting both"), "the second deleted collection is no longer listed").not.toContain(
+        scratchDocumentsCollection,
+      );
     },
   );
 
