@@ -543,7 +543,7 @@ describe("mine with a search-only backend and a separate store", () => {
         hardNegativesCollection: new HardNegativesCollection({ collectionName: "out2" }),
       }),
       "pad-random",
-    ).rejects.toThrow(/search-only backend.*keep-fewer/);
+    ).rejects.toThrow(/option shortfall: .*search-only backend.*keep-fewer/);
   });
 
   it("evaluates an engine that only searches, reading the queries from the store", async () => {
@@ -712,6 +712,13 @@ describe("mine progress and report", () => {
       return store.upsertTogether!(writes);
     };
     await expect(mine(config({ batchSize: 3, concurrency: 1, store: failingStore }))).rejects.toThrow("simulated crash");
+    const runs = await rows(store, RUNS_COLLECTION);
+    const manifest = runs.find((record) => record.properties["type"] === "run")?.properties;
+    expect(manifest, "the interrupted run's manifest says it is running, with its options").toMatchObject({
+      status: "running",
+      options: { out: "out", batchSize: 3 },
+    });
+    expect(manifest?.["report"], "and has no report yet").toBeUndefined();
     const events: unknown[] = [];
     await mine(config({ batchSize: 3, concurrency: 1, onProgress: (progress) => events.push(progress) }));
     expect(events, "only the second batch is mined, after the first 3 queries").toEqual([
@@ -748,5 +755,63 @@ describe("mine progress and report", () => {
       recall_at_pool: 0,
       pool_size: 100,
     });
+  });
+
+  it("reports the judge's HTTP requests made during the run, or null when the judge does not count them", async () => {
+    const judgeFor = (counting: boolean) => {
+      const judge = {
+        id: "counting",
+        requestsMade: counting ? 10 : undefined,
+        judge: async (items: readonly unknown[]) => {
+          if (judge.requestsMade !== undefined) judge.requestsMade += 1;
+          return items.map(() => ({ relevant: false, reason: "no" }));
+        },
+      };
+      return judge;
+    };
+    const counted = await fixture();
+    const judge = judgeFor(true);
+    const report = await mine(counted.config({ judge, batchSize: 1, concurrency: 1 }));
+    expect(report.judge?.http_requests, "the requests of this run, not the judge's total").toBe(judge.requestsMade - 10);
+    expect(report.judge?.http_requests, "one per batch with negatives").toBeGreaterThan(0);
+    const uncounted = await fixture();
+    expect((await mine(uncounted.config({ judge: judgeFor(false) }))).judge?.http_requests, "not counted").toBeNull();
+  });
+
+  it("pad-random reads the corpus ids from the documents' id property, and pads only with documents of the corpus", async () => {
+    const store = new MemoryStore();
+    await store.createCollection({ name: "docs", kind: "documents" });
+    const corpus: [string, string][] = [
+      ["g", "india gold"],
+      ["o1", "outside one"],
+      ["o2", "outside two"],
+    ];
+    // Record ids differ from the documents' ids: only the doc_id property names a document.
+    await store.upsert(
+      "docs",
+      corpus.map(([id, text]) => ({ id: `record-${id}`, properties: { doc_id: id, text } })),
+    );
+    await addQueries(store, [{ query_id: "qi", text: "india gold", gold_ids: ["g"] }]);
+    const backend = new ScoringWordOverlapBackend(store);
+    const asked: string[] = [];
+    const getDocuments = backend.getDocuments.bind(backend);
+    backend.getDocuments = async (target, ids) => {
+      asked.push(...ids);
+      return getDocuments(target, ids);
+    };
+    const report = await mine({
+      backend: createSearchBackend(backend),
+      store,
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      negativesPerQuery: 2,
+      shortfall: "pad-random",
+    });
+    expect(new Set((await rows(store)).map((row) => row.properties["hard_negative_id"])), "both outside documents").toEqual(
+      new Set(["o1", "o2"]),
+    );
+    expect(report.queries_padded, "padded").toBe(1);
+    expect(new Set(asked), "only corpus documents are read").toEqual(new Set(["g", "o1", "o2"]));
   });
 });
