@@ -772,7 +772,7 @@ describe("mine progress and report", () => {
     const counted = await fixture();
     const judge = judgeFor(true);
     const report = await mine(counted.config({ judge, batchSize: 1, concurrency: 1 }));
-    expect(report.judge?.http_requests, "the requests of this run, not the judge's total").toBe(judge.requestsMade - 10);
+    expect(report.judge?.http_requests, "the requests of this run, not the judge's total").toBe((judge.requestsMade ?? 0) - 10);
     expect(report.judge?.http_requests, "one per batch with negatives").toBeGreaterThan(0);
     const uncounted = await fixture();
     expect((await mine(uncounted.config({ judge: judgeFor(false) }))).judge?.http_requests, "not counted").toBeNull();
@@ -791,7 +791,8 @@ describe("mine progress and report", () => {
       "docs",
       corpus.map(([id, text]) => ({ id: `record-${id}`, properties: { doc_id: id, text } })),
     );
-    await addQueries(store, [{ query_id: "qi", text: "india gold", gold_ids: ["g"] }]);
+    const queries = [{ query_id: "qi", text: "india gold", gold_ids: ["g"] }];
+    await addQueries(store, queries);
     const backend = new ScoringWordOverlapBackend(store);
     const asked: string[] = [];
     const getDocuments = backend.getDocuments.bind(backend);
