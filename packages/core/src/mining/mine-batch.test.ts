@@ -82,7 +82,7 @@ const WIDE_POOL: Corpus = [
 const RIVER = { query_id: "qr", text: "river gold", gold_ids: ["gold"] };
 
 describe("mineBatch: what it reads", () => {
-  it("top sampling first reads the texts of a margin of 2N + 5 candidates, and counts the candidates it never examined as not sampled", async () => {
+  it("top sampling first reads a margin of 2N + 5 candidate texts, and counts the candidates never examined as not sampled", async () => {
     const { store, driver, config } = await fixture(WIDE_POOL, [RIVER]);
     const report = await mine(config({ negativesPerQuery: 2 }));
     expect(column(await rows(store), "hard_negative_id"), "the two best-ranked candidates").toEqual(["r1", "r2"]);
