@@ -119,6 +119,32 @@ describe("mineBatch: what it reads", () => {
   });
 });
 
+describe("mineBatch: the first read's margin", () => {
+  /** Query "which river stone is gold": the gold ranks first, then `copies` candidates with its text, then `extra`. */
+  const corpusWith = (copies: number, extra: Corpus): Corpus => [
+    ["gold", "river stone gold"],
+    ...Array.from({ length: copies }, (_, index) => [`copy${index}`, "River, stone: GOLD!"] as const),
+    ...extra,
+  ];
+  const stone = { query_id: "qs", text: "which river stone is gold", gold_ids: ["gold"] };
+
+  it("absorbs a few candidates dropped by the text checks without a second read", async () => {
+    const extra: Corpus = Array.from({ length: 20 }, (_, index) => [`e${index}`, `river bank ${index}`] as const);
+    const { store, driver, config } = await fixture(corpusWith(5, extra), [stone]);
+    await mine(config({ negativesPerQuery: 2 }));
+    expect(column(await rows(store), "hard_negative_id"), "the best two with a text of their own").toEqual(["e0", "e1"]);
+    expect(driver.reads.length, "the golds, then the candidates, once").toBe(2);
+    expect(driver.reads[1]?.length, "2N + 5 candidates").toBe(2 * 2 + 5);
+  });
+
+  it("reads the candidate just past the margin when it is the last of the pool and needed", async () => {
+    const { store, config } = await fixture(corpusWith(9, [["e1", "river stone bank"]]), [stone]);
+    const report = await mine(config({ negativesPerQuery: 2 }));
+    expect(column(await rows(store), "hard_negative_id"), "e1, ranked after the nine copies").toEqual(["e1"]);
+    expect(report.dropped.missing_document, "no candidate left unread").toBe(0);
+  });
+});
+
 describe("mineBatch: gold scores", () => {
   // Query "river gold" with a pool of 2: a and b (score 2) are in it, g1 and g2 (score 1) are not.
   const corpus: Corpus = [
@@ -249,19 +275,19 @@ describe("mineBatch: report examples", () => {
     };
     return context;
   }
-  const queries = (count: number, goldId: string): Query[] =>
-    Array.from({ length: count }, (_, index) => ({ id: `q${index}`, text: "india gold", goldIds: [goldId] }));
+  const queries = (count: number, ...goldIds: string[]): Query[] =>
+    Array.from({ length: count }, (_, index) => ({ id: `q${index}`, text: "india gold", goldIds }));
   const many = MAX_EXAMPLES + 3;
 
   it(`a batch keeps at most ${MAX_EXAMPLES} examples of skipped queries`, async () => {
     const context = await batchFixture([["c1", "india one"]]);
-    const { counters } = await mineBatch(queries(many, "missing"), context);
+    const { counters } = await mineBatch(queries(many, "missing", "gone"), context);
     expect(counters.queries_skipped.gold_not_in_corpus, "every query counted").toBe(many);
     expect(counters.skipped_examples.length, "examples capped").toBe(MAX_EXAMPLES);
     expect(counters.skipped_examples[0], "the detail names the golds and the collection").toEqual({
       query_id: "q0",
       reason: "gold_not_in_corpus",
-      detail: 'none of missing is in collection "docs"',
+      detail: 'none of missing, gone is in collection "docs"',
     });
   });
 
