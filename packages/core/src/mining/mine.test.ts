@@ -681,13 +681,17 @@ describe("mine labels and records its runs", () => {
     const runOf = async (overrides: Partial<MineConfig>) => {
       const { store, config } = await fixture();
       const report = await mine(config({ judgePolicy: "relabel", ...overrides }));
-      return { runId: report.run_id, options: (await manifestOf(store, report.run_id))["options"] as Record<string, unknown> };
+      const options = (await manifestOf(store, report.run_id))["options"] as Record<string, unknown>;
+      return { runId: report.run_id, options, judgeVersion: report.judge?.judge_version };
     };
     const base = await runOf({ judge: judge("1"), maxJudgedPerQuery: 4 });
+    expect(base.judgeVersion, "the report names the judge's version").toBe("1");
     expect(base.options["judge"], "recorded").toEqual({ id: "fixed", version: "1", policy: "relabel", maxJudgedPerQuery: 4 });
     expect((await runOf({ judge: judge("1"), maxJudgedPerQuery: 4, maxRelabelled: 0 })).runId, "maxRelabelled").toBe(base.runId);
     expect((await runOf({ judge: judge("2"), maxJudgedPerQuery: 4 })).runId, "another version").not.toBe(base.runId);
-    expect((await runOf({ judge: judge(), maxJudgedPerQuery: 4 })).options["judge"], "no version").toMatchObject({ version: "" });
+    const versionless = await runOf({ judge: judge(), maxJudgedPerQuery: 4 });
+    expect(versionless.options["judge"], "no version").toMatchObject({ version: "" });
+    expect(versionless.judgeVersion, "no version in the report either").toBe("");
   });
 });
 
