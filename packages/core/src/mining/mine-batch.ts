@@ -281,6 +281,7 @@ async function randomCandidates(
   context: BatchContext,
 ): Promise<{ id: string; text: string; score: number | null }[]> {
   const corpusIds = await context.corpusIds();
+  // Stryker disable next-line ArithmeticOperator: equivalent, any offset keeps padding's draw apart from the selection's (seed itself)
   const random = seededRandom(querySeed(context.resolved.selection.seed + 1, query.id));
   const picked = new Set<string>();
   // Rejection sampling keeps this O(count) on large corpora; a small corpus is simply shuffled.

@@ -172,6 +172,34 @@ describe("mine with a judge", () => {
     expect(new Set(judged)).toEqual(new Set([...chosen.slice(1), order[3]!]));
   });
 
+  describe("relabel with too few candidates (range 2-3: q1 has d2, d3; q2 has d2, d3; N = 3)", () => {
+    const judge = () => new SetJudge((item) => item.queryId === "q1" && item.candidateId === "d2");
+    const rangeConfig = { strategy: "range", rangeMin: 2, rangeMax: 3, shortfall: "keep-fewer", judgePolicy: "relabel" } as const;
+
+    it("keep-fewer keeps a short query whose rows are a negative and a relabelled one", async () => {
+      const { store, config } = await fixture();
+      const report = await mine(config({ ...rangeConfig, judge: judge(), maxRelabelled: 1 }));
+      const q1 = byQuery(await rows(store), "q1");
+      expect(ids(q1), "d3 and the relabelled d2").toEqual(["d3", "d2"]);
+      expect(report, "both queries kept short, none skipped").toMatchObject({ queries_mined: 2, queries_short: 2, queries_skipped: 0 });
+    });
+
+    it("a query with exactly maxRelabelled relabelled rows is not over the limit", async () => {
+      const { config } = await fixture();
+      const report = await mine(config({ ...rangeConfig, judge: judge(), maxRelabelled: 1 }));
+      expect(report.judge, "one relabelled, limit 1").toMatchObject({ negatives_relabelled: 1, queries_over_relabel_limit: 0 });
+      const below = await mine(
+        config({
+          ...rangeConfig,
+          judge: judge(),
+          maxRelabelled: 0,
+          hardNegativesCollection: new HardNegativesCollection({ collectionName: "below" }),
+        }),
+      );
+      expect(below.judge, "one relabelled, limit 0").toMatchObject({ queries_over_relabel_limit: 1, over_relabel_limit_examples: ["q1"] });
+    });
+  });
+
   it("the judge is part of the run id, and judge options without a judge are refused", async () => {
     const { config } = await fixture();
     const plain = await mine(config({ hardNegativesCollection: new HardNegativesCollection({ collectionName: "a" }) }));

@@ -10,6 +10,9 @@ import type { StoredRecord } from "../types.js";
 import { addDocuments, addQueries, WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
+import { RUNS_COLLECTION } from "./run-records.js";
+import { MAX_EXAMPLES } from "./run-stats.js";
+import { openReferenceEngine } from "../testkit/__fixtures__/reference-engine.js";
 import { evaluate } from "./evaluate.js";
 import type { MineConfig } from "./config.js";
 
@@ -540,7 +543,7 @@ describe("mine with a search-only backend and a separate store", () => {
         hardNegativesCollection: new HardNegativesCollection({ collectionName: "out2" }),
       }),
       "pad-random",
-    ).rejects.toThrow(/search-only backend.*keep-fewer/);
+    ).rejects.toThrow(/option shortfall: .*search-only backend.*keep-fewer/);
   });
 
   it("evaluates an engine that only searches, reading the queries from the store", async () => {
@@ -578,5 +581,242 @@ describe("mine with a search-only backend and a separate store", () => {
         negativesPerQuery: 2,
       }),
     ).rejects.toThrow(/option store: .*only searches; pass a store/);
+  });
+});
+
+describe("mine refuses collections it cannot use, naming them", () => {
+  it("a missing queries collection, with how to load it", async () => {
+    const { config } = await fixture();
+    await expect(mine(config({ queriesCollection: new QueriesCollection({ collectionName: "no-queries" }) }))).rejects.toThrow(
+      /collection "no-queries": does not exist; load the queries first/,
+    );
+  });
+
+  it("a missing corpus on an engine that stores its documents, with how to load it", async () => {
+    const engine = openReferenceEngine({ modes: ["bm25"] });
+    await addQueries(engine, QUERIES);
+    await expect(
+      mine({
+        backend: engine,
+        docsCollection: new DocsCollection({ collectionName: "docs" }),
+        queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+        hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+        negativesPerQuery: 2,
+      }),
+    ).rejects.toThrow(/collection "docs": does not exist; load the corpus first/);
+  });
+
+  for (const taken of ["docs", "queries"]) {
+    it(`an output collection named as the ${taken} collection`, async () => {
+      const { store, config } = await fixture();
+      const before = await rows(store, taken);
+      await expect(mine(config({ hardNegativesCollection: new HardNegativesCollection({ collectionName: taken }) }))).rejects.toThrow(
+        /option hardNegativesCollection.collectionName: must differ from the documents and queries collections/,
+      );
+      expect(await rows(store, taken), `the ${taken} collection is left as it was`).toEqual(before);
+    });
+  }
+});
+
+describe("mine labels and records its runs", () => {
+  it("names the strategy on the report and the rows; a range shows its bounds, by default the first rank and the pool size", async () => {
+    const label = async (overrides: Partial<MineConfig>) => {
+      const { store, config } = await fixture();
+      const report = await mine(config(overrides));
+      const labels = new Set((await rows(store)).map((row) => row.properties["strategy"]));
+      expect([...labels], "every row carries the report's label").toEqual([report.strategy]);
+      return report.strategy;
+    };
+    expect(await label({}), "the default strategy").toBe("top-k");
+    expect(await label({ strategy: "range", rangeMin: 2, poolSize: 6 }), "range up to the pool's end").toBe("range:2-6");
+    expect(await label({ strategy: "range", rangeMax: 3 }), "range from the first rank").toBe("range:1-3");
+    expect(await label({ strategy: "range", rangeMin: 2, rangeMax: 5 }), "range given").toBe("range:2-5");
+  });
+
+  /** The run manifest a run wrote, by the run id on its report. */
+  async function manifestOf(store: Store, runId: string): Promise<Record<string, unknown>> {
+    const record = (await store.getRecords(RUNS_COLLECTION, [runId])).get(runId);
+    expect(record, "a manifest under the run id").toBeDefined();
+    return record!.properties;
+  }
+
+  it("writes a manifest with the run's options and, once complete, its report", async () => {
+    const { store, config } = await fixture();
+    const report = await mine(config({ batchSize: 3 }));
+    const manifest = await manifestOf(store, report.run_id);
+    expect(manifest, "complete, with the report returned").toMatchObject({
+      type: "run",
+      run_id: report.run_id,
+      status: "complete",
+      report,
+    });
+    expect(manifest["options"], "the options").toMatchObject({ out: "out", backend: "word-overlap", batchSize: 3, querySamples: "all" });
+    const sampled = await mine(
+      config({ querySamples: 2, hardNegativesCollection: new HardNegativesCollection({ collectionName: "two" }) }),
+    );
+    expect((await manifestOf(store, sampled.run_id))["options"], "a sample size").toMatchObject({ querySamples: 2 });
+  });
+
+  it("the embedder is part of a vector run's id and options, not of a bm25 run's", async () => {
+    const runOf = async (mode: SearchMode, embedderId: string) => {
+      const { store, backend, config } = await fixture();
+      Object.assign(backend, { modes: ["bm25", "vector"], embedderId });
+      const report = await mine(config({ mode }));
+      return { runId: report.run_id, options: (await manifestOf(store, report.run_id))["options"] as Record<string, unknown> };
+    };
+    const vectorA = await runOf("vector", "embedder-a");
+    expect(vectorA.options["embedder"], "recorded").toBe("embedder-a");
+    expect((await runOf("vector", "embedder-b")).runId, "another embedder, another run").not.toBe(vectorA.runId);
+    const bm25 = await runOf("bm25", "embedder-a");
+    expect(bm25.options["embedder"], "not recorded").toBeUndefined();
+    expect((await runOf("bm25", "embedder-b")).runId, "the embedder plays no part in bm25").toBe(bm25.runId);
+  });
+
+  it("the judge's id, version, policy and maxJudgedPerQuery make the run; maxRelabelled, report-only, does not", async () => {
+    const judge = (version?: string) => ({
+      id: "fixed",
+      ...(version === undefined ? {} : { version }),
+      judge: async (items: readonly unknown[]) => items.map(() => ({ relevant: false, reason: "fixed" })),
+    });
+    const runOf = async (overrides: Partial<MineConfig>) => {
+      const { store, config } = await fixture();
+      const report = await mine(config({ judgePolicy: "relabel", ...overrides }));
+      const options = (await manifestOf(store, report.run_id))["options"] as Record<string, unknown>;
+      return { runId: report.run_id, options, judgeVersion: report.judge?.judge_version };
+    };
+    const base = await runOf({ judge: judge("1"), maxJudgedPerQuery: 4 });
+    expect(base.judgeVersion, "the report names the judge's version").toBe("1");
+    expect(base.options["judge"], "recorded").toEqual({ id: "fixed", version: "1", policy: "relabel", maxJudgedPerQuery: 4 });
+    expect((await runOf({ judge: judge("1"), maxJudgedPerQuery: 4, maxRelabelled: 0 })).runId, "maxRelabelled").toBe(base.runId);
+    expect((await runOf({ judge: judge("2"), maxJudgedPerQuery: 4 })).runId, "another version").not.toBe(base.runId);
+    const versionless = await runOf({ judge: judge(), maxJudgedPerQuery: 4 });
+    expect(versionless.options["judge"], "no version").toMatchObject({ version: "" });
+    expect(versionless.judgeVersion, "no version in the report either").toBe("");
+  });
+});
+
+describe("mine progress and report", () => {
+  it("reports progress after each batch, counting the usable queries", async () => {
+    const { config } = await fixture();
+    const events: unknown[] = [];
+    await mine(config({ batchSize: 3, concurrency: 1, onProgress: (progress) => events.push(progress) }));
+    // q1..q4 are usable (q4's gold is missing, which only mining finds out); q5 has no text.
+    expect(events).toEqual([
+      { batchesDone: 1, batchesTotal: 2, queriesDone: 3, queriesTotal: 4 },
+      { batchesDone: 2, batchesTotal: 2, queriesDone: 4, queriesTotal: 4 },
+    ]);
+  });
+
+  it("a resumed run's progress starts from the batches already committed", async () => {
+    const { store, config } = await fixture();
+    const failingStore: Store = Object.create(store);
+    let outWrites = 0;
+    failingStore.upsertTogether = async (writes) => {
+      if (writes.some((write) => write.collection === "out") && ++outWrites === 2) throw new Error("simulated crash");
+      return store.upsertTogether!(writes);
+    };
+    await expect(mine(config({ batchSize: 3, concurrency: 1, store: failingStore }))).rejects.toThrow("simulated crash");
+    const runs = await rows(store, RUNS_COLLECTION);
+    const manifest = runs.find((record) => record.properties["type"] === "run")?.properties;
+    expect(manifest, "the interrupted run's manifest says it is running, with its options").toMatchObject({
+      status: "running",
+      options: { out: "out", batchSize: 3 },
+    });
+    expect(manifest?.["report"], "and has no report yet").toBeUndefined();
+    const events: unknown[] = [];
+    await mine(config({ batchSize: 3, concurrency: 1, onProgress: (progress) => events.push(progress) }));
+    expect(events, "only the second batch is mined, after the first 3 queries").toEqual([
+      { batchesDone: 2, batchesTotal: 2, queriesDone: 4, queriesTotal: 4 },
+    ]);
+  });
+
+  it("a run whose every query is unusable reports zero metrics and each skip with its reason, up to the example limit", async () => {
+    const store = new MemoryStore();
+    await addDocuments(store, CORPUS);
+    const empty = Array.from({ length: MAX_EXAMPLES + 2 }, (_, index) => ({ query_id: `e${index}`, text: " ", gold_ids: ["d1"] }));
+    await addQueries(store, [{ query_id: "n0", text: "espresso", gold_ids: [] }, ...empty]);
+    const report = await mine({
+      backend: createSearchBackend(new WordOverlapBackend(store)),
+      store,
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      negativesPerQuery: 2,
+    });
+    expect(report, "every query counted and skipped").toMatchObject({
+      queries: MAX_EXAMPLES + 3,
+      queries_mined: 0,
+      queries_skipped: MAX_EXAMPLES + 3,
+      skipped_reasons: { no_gold_ids: 1, empty_query: MAX_EXAMPLES + 2 },
+    });
+    expect(report.skipped_examples.length, "examples capped").toBe(MAX_EXAMPLES);
+    expect(report.skipped_examples[0], "the first, with its reason").toEqual({ query_id: "n0", reason: "no_gold_ids" });
+    expect(report.metrics, "no query ranked: zeros, not NaN").toEqual({
+      queries: 0,
+      ndcg_at_10: 0,
+      mrr_at_10: 0,
+      recall_at_10: 0,
+      recall_at_pool: 0,
+      pool_size: 100,
+    });
+  });
+
+  it("reports the judge's HTTP requests made during the run, or null when the judge does not count them", async () => {
+    const judgeFor = (counting: boolean) => {
+      const judge = {
+        id: "counting",
+        requestsMade: counting ? 10 : undefined,
+        judge: async (items: readonly unknown[]) => {
+          if (judge.requestsMade !== undefined) judge.requestsMade += 1;
+          return items.map(() => ({ relevant: false, reason: "no" }));
+        },
+      };
+      return judge;
+    };
+    const counted = await fixture();
+    const judge = judgeFor(true);
+    const report = await mine(counted.config({ judge, batchSize: 1, concurrency: 1 }));
+    expect(report.judge?.http_requests, "the requests of this run, not the judge's total").toBe((judge.requestsMade ?? 0) - 10);
+    expect(report.judge?.http_requests, "one per batch with negatives").toBeGreaterThan(0);
+    const uncounted = await fixture();
+    expect((await mine(uncounted.config({ judge: judgeFor(false) }))).judge?.http_requests, "not counted").toBeNull();
+  });
+
+  it("pad-random reads the corpus ids from the documents' id property, and pads only with documents of the corpus", async () => {
+    const store = new MemoryStore();
+    await store.createCollection({ name: "docs", kind: "documents" });
+    const corpus: [string, string][] = [
+      ["g", "india gold"],
+      ["o1", "outside one"],
+      ["o2", "outside two"],
+    ];
+    // Record ids differ from the documents' ids: only the doc_id property names a document.
+    await store.upsert(
+      "docs",
+      corpus.map(([id, text]) => ({ id: `record-${id}`, properties: { doc_id: id, text } })),
+    );
+    const queries = [{ query_id: "qi", text: "india gold", gold_ids: ["g"] }];
+    await addQueries(store, queries);
+    const backend = new ScoringWordOverlapBackend(store);
+    const asked: string[] = [];
+    const getDocuments = backend.getDocuments.bind(backend);
+    backend.getDocuments = async (target, ids) => {
+      asked.push(...ids);
+      return getDocuments(target, ids);
+    };
+    const report = await mine({
+      backend: createSearchBackend(backend),
+      store,
+      docsCollection: new DocsCollection({ collectionName: "docs" }),
+      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      negativesPerQuery: 2,
+      shortfall: "pad-random",
+    });
+    expect(new Set((await rows(store)).map((row) => row.properties["hard_negative_id"])), "both outside documents").toEqual(
+      new Set(["o1", "o2"]),
+    );
+    expect(report.queries_padded, "padded").toBe(1);
+    expect(new Set(asked), "only corpus documents are read").toEqual(new Set(["g", "o1", "o2"]));
   });
 });
