@@ -78,7 +78,7 @@ try {
     [`bm25 top 10, median of ${passes}`, `${(queries.length / (median(timings[10]) / 1000)).toFixed(0)} q/s`],
     [`bm25 top 100, median of ${passes}`, `${(queries.length / (median(timings[100]) / 1000)).toFixed(0)} q/s`],
     ["nDCG@10 / MRR@10", `${summary.ndcg_at_10.toFixed(3)} / ${summary.mrr_at_10.toFixed(3)}`],
-    ["Recall@10 / Recall@100", `${summary.recall_at_10.toFixed(3)} / ${summary.recall_at_100.toFixed(3)}`],
+    ["Recall@10 / Recall@100", `${summary.recall_at_10.toFixed(3)} / ${summary.recall_at_pool.toFixed(3)}`],
     ["peak RSS", `${peakRssMiB()} MiB`],
   ];
   for (const [name, value] of rows) console.log(`${name.padEnd(42)} ${value}`);

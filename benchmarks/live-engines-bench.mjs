@@ -125,7 +125,7 @@ for (const engine of engines) {
       ["eval", "--docs-collection", DOCS, "--queries-collection", queriesOf("test"), "--mode", mode, ...hybrid, "--engine", engine.spec],
       { embed: mode !== "bm25" },
     );
-    return `${result.ndcg_at_10.toFixed(3)} / ${result.recall_at_100.toFixed(3)}`;
+    return `${result.ndcg_at_10.toFixed(3)} / ${result.recall_at_pool.toFixed(3)}`;
   });
   console.log(`| ${engine.name} | ${cells.join(" | ")} |`);
 }

@@ -109,7 +109,7 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
       expect(run.summary["queries"], `${name}: queries`).toBe(48);
       expect(run.perQuery, `${name}: per-query lines`).toHaveLength(48);
       expect(run.summary["ndcg_at_10"], `${name}: nDCG@10`).toBeGreaterThan(0.1);
-      expect(run.summary["recall_at_100"], `${name}: Recall@100 ≥ Recall@10`).toBeGreaterThanOrEqual(run.summary["recall_at_10"]);
+      expect(run.summary["recall_at_pool"], `${name}: Recall@100 ≥ Recall@10`).toBeGreaterThanOrEqual(run.summary["recall_at_10"]);
     }
     expect(
       [vector, bm25, rrfHalf, relativeHalf].map((run) => run.summary["mode"]),

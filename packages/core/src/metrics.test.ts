@@ -40,10 +40,11 @@ describe("metrics", () => {
     accumulator.add(golds, twelve);
     expect(accumulator.summary(), "summary of one 12-gold query ranked perfectly").toEqual({
       queries: 1,
+      pool_size: 100,
       ndcg_at_10: 1,
       mrr_at_10: 1,
       recall_at_10: 10 / 12,
-      recall_at_100: 1,
+      recall_at_pool: 1,
     });
   });
 
@@ -79,11 +80,31 @@ describe("metrics", () => {
     }
   });
 
+  it("measures Recall over the pool size it was given", () => {
+    const accumulator = new MetricsAccumulator(3);
+    // Golds at ranks 3 and 4: within a pool of 3, one of two is found.
+    accumulator.add(
+      ["x", "y", "g1", "g2"],
+      new Map([
+        ["g1", 1],
+        ["g2", 1],
+      ]),
+    );
+    expect(accumulator.summary()).toMatchObject({ pool_size: 3, recall_at_pool: 0.5 });
+  });
+
   it("averages queries uniformly", () => {
     const accumulator = new MetricsAccumulator();
     accumulator.add(["a"], gradesOf({ goldIds: ["a"] }));
     accumulator.add(["x"], gradesOf({ goldIds: ["a"] }));
-    expect(accumulator.summary()).toEqual({ queries: 2, ndcg_at_10: 0.5, mrr_at_10: 0.5, recall_at_10: 0.5, recall_at_100: 0.5 });
+    expect(accumulator.summary()).toEqual({
+      queries: 2,
+      pool_size: 100,
+      ndcg_at_10: 0.5,
+      mrr_at_10: 0.5,
+      recall_at_10: 0.5,
+      recall_at_pool: 0.5,
+    });
     expect(new MetricsAccumulator().summary().ndcg_at_10).toBe(0);
   });
 

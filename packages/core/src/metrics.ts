@@ -53,39 +53,47 @@ export function recallAtK(rankedIds: readonly string[], grades: Grades, k: numbe
   return found / relevant;
 }
 
-/** The summary `hardneg eval` prints. */
+/**
+ * The summary `hardneg eval` prints, with the names `mine` and `compare` use too: Recall over the
+ * whole candidate pool is `recall_at_pool`, and `pool_size` says how deep that pool is.
+ */
 export interface EvaluationSummary {
   queries: number;
+  pool_size: number;
   ndcg_at_10: number;
   mrr_at_10: number;
   recall_at_10: number;
-  recall_at_100: number;
+  recall_at_pool: number;
 }
 
 /** Accumulates per-query metrics without holding the rankings. */
 export class MetricsAccumulator {
+  /** @param poolSize The depth Recall is measured at (`recall_at_pool`). Default 100. */
+  constructor(private readonly poolSize = 100) {}
+
   private queries = 0;
   private ndcg10 = 0;
   private mrr10 = 0;
   private recall10 = 0;
-  private recall100 = 0;
+  private recallPool = 0;
 
   add(rankedIds: readonly string[], grades: Grades): void {
     this.queries++;
     this.ndcg10 += ndcgAtK(rankedIds, grades, 10);
     this.mrr10 += mrrAtK(rankedIds, grades, 10);
     this.recall10 += recallAtK(rankedIds, grades, 10);
-    this.recall100 += recallAtK(rankedIds, grades, 100);
+    this.recallPool += recallAtK(rankedIds, grades, this.poolSize);
   }
 
   summary(): EvaluationSummary {
     const mean = (total: number) => (this.queries === 0 ? 0 : total / this.queries);
     return {
       queries: this.queries,
+      pool_size: this.poolSize,
       ndcg_at_10: mean(this.ndcg10),
       mrr_at_10: mean(this.mrr10),
       recall_at_10: mean(this.recall10),
-      recall_at_100: mean(this.recall100),
+      recall_at_pool: mean(this.recallPool),
     };
   }
 }

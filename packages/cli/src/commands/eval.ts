@@ -50,7 +50,7 @@ export async function evalCommand(engine: Engine, store: Store, options: EvalCom
     `${report.queries} queries, mode ${report.mode}` +
       (report.queries_skipped > 0 ? ` (${report.queries_skipped} unusable records skipped)` : ""),
     `nDCG@10 ${formatNumber(report.ndcg_at_10)}  MRR@10 ${formatNumber(report.mrr_at_10)}  ` +
-      `Recall@10 ${formatNumber(report.recall_at_10)}  Recall@100 ${formatNumber(report.recall_at_100)}`,
+      `Recall@10 ${formatNumber(report.recall_at_10)}  Recall@${report.pool_size} ${formatNumber(report.recall_at_pool)}`,
   ]);
 }
 

@@ -71,17 +71,18 @@ describe("evaluate", () => {
     const perQuery: QueryEvaluation[] = [];
     const report = await evaluate(config({ onQuery: (result) => perQuery.push(result) }));
     expect(perQuery, "one figure set per usable query, in order").toEqual([
-      { query_id: "qa", gold_rank: 2, ndcg_at_10: expect.closeTo(gain(2), 10), recall_at_100: 1 },
-      { query_id: "qb", gold_rank: 1, ndcg_at_10: 1, recall_at_100: 1 },
-      { query_id: "qz", gold_rank: null, ndcg_at_10: 0, recall_at_100: 0 },
+      { query_id: "qa", gold_rank: 2, ndcg_at_10: expect.closeTo(gain(2), 10), recall_at_pool: 1 },
+      { query_id: "qb", gold_rank: 1, ndcg_at_10: 1, recall_at_pool: 1 },
+      { query_id: "qz", gold_rank: null, ndcg_at_10: 0, recall_at_pool: 0 },
     ]);
     expect(report, "means over qa, qb and qz; the empty query is counted as skipped").toEqual({
       mode: "bm25",
       queries: 3,
+      pool_size: 100,
       ndcg_at_10: expect.closeTo((gain(2) + 1) / 3, 10),
       mrr_at_10: expect.closeTo((1 / 2 + 1) / 3, 10),
       recall_at_10: expect.closeTo(2 / 3, 10),
-      recall_at_100: expect.closeTo(2 / 3, 10),
+      recall_at_pool: expect.closeTo(2 / 3, 10),
       queries_skipped: 1,
     });
   });
@@ -106,6 +107,14 @@ describe("evaluate", () => {
     expect(await k(), "no engine limit").toEqual([100]);
     expect(await k(1000), "a limit above 100").toEqual([100]);
     expect(await k(2), "a limit below 100").toEqual([2]);
+  });
+
+  it("reports the pool it searched as pool_size, and Recall over that pool", async () => {
+    const { config } = await fixture({ maxK: 2 });
+    const report = await evaluate(config());
+    expect(report.pool_size, "the engine's maxK").toBe(2);
+    // qa's gold is ranked 2nd, qb's 1st; qz's gold is not found in a pool of 2.
+    expect(report.recall_at_pool, "recall within the top 2").toBeCloseTo(2 / 3, 10);
   });
 
   it("sends the queries in batches of batchSize, by default the engine's maxBatchSize, and evaluates every one", async () => {

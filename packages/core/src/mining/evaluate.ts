@@ -30,7 +30,7 @@ export interface QueryEvaluation {
   query_id: string;
   gold_rank: number | null;
   ndcg_at_10: number;
-  recall_at_100: number;
+  recall_at_pool: number;
 }
 
 /** Evaluation summary plus the number of sampled records that could not be evaluated. */
@@ -39,7 +39,10 @@ export interface EvaluationReport extends EvaluationSummary {
   queries_skipped: number;
 }
 
-/** Runs every query of the collection (top 100) and computes nDCG@10, MRR@10, Recall@10/100. */
+/**
+ * Runs every query of the collection (a pool of the top 100, or the engine's `maxK` if smaller)
+ * and computes nDCG@10, MRR@10, Recall@10 and Recall over the pool (`recall_at_pool`, `pool_size`).
+ */
 export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport> {
   const capabilities = config.backend.capabilities();
   const mode = config.mode ?? bestMode(capabilities);
@@ -62,9 +65,9 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
     await requireCompleteCollection(holder, collection);
   }
   const sampled = await sampleQueries(store, config.queriesCollection, { limit: Number.POSITIVE_INFINITY, sampling: "first", seed: 0 });
-  const metrics = new MetricsAccumulator();
   const batchSize = config.batchSize ?? capabilities.maxBatchSize;
   const k = Math.min(100, capabilities.maxK ?? 100);
+  const metrics = new MetricsAccumulator(k);
   for (let start = 0; start < sampled.queries.length; start += batchSize) {
     const batch: Query[] = sampled.queries.slice(start, start + batchSize);
     const results = await config.backend.search(
@@ -87,7 +90,7 @@ export async function evaluate(config: EvaluateConfig): Promise<EvaluationReport
           [...grades].filter(([, grade]) => grade > 0).map(([id]) => id),
         ),
         ndcg_at_10: ndcgAtK(rankedIds, grades, 10),
-        recall_at_100: recallAtK(rankedIds, grades, 100),
+        recall_at_pool: recallAtK(rankedIds, grades, k),
       });
     });
   }

@@ -100,7 +100,7 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     let negatives = selection.negatives;
     const wanted = resolved.selection.negativesPerQuery;
     if (negatives.length < wanted && resolved.selection.shortfall === "pad-random") {
-      negatives = padNegatives(input, selection, await randomCandidates(query, wanted * 3 + 10, context), wanted);
+      negatives = padNegatives(input, selection, await randomCandidates(query, wanted * 3 + 10, documents, context), wanted);
       if (negatives.length > selection.negatives.length) counters.queries_padded++;
     }
     drafts.push({ plan, negatives });
@@ -237,6 +237,11 @@ class FetchedDocuments {
     for (const [id, document] of found) this.documents.set(id, document);
   }
 
+  /** Adds documents read elsewhere (padding's random draw); a document already here stays as it is. */
+  remember(found: ReadonlyMap<string, Doc>): void {
+    for (const [id, document] of found) if (!this.documents.has(id)) this.documents.set(id, document);
+  }
+
   /** The pool up to the first candidate not asked for yet (what selection can examine now). */
   fetchedPrefix(pool: Hit[], candidates: readonly Hit[]): Hit[] {
     const firstUnfetched = candidates.find((hit) => !this.requested.has(hit.id));
@@ -278,6 +283,7 @@ async function lowestGoldScore(query: Query, goldsInCorpus: string[], pool: read
 async function randomCandidates(
   query: Query,
   count: number,
+  documents: FetchedDocuments,
   context: BatchContext,
 ): Promise<{ id: string; text: string; score: number | null }[]> {
   const corpusIds = await context.corpusIds();
@@ -291,12 +297,14 @@ async function randomCandidates(
     while (picked.size < count) picked.add(corpusIds[Math.floor(random() * corpusIds.length)]!);
   }
   const ids = [...picked];
-  const documents = await context.backend.getDocuments(context.target, ids);
+  const found = await context.backend.getDocuments(context.target, ids);
+  // Kept with the batch's documents, so a padded row finds its title like any other.
+  documents.remember(found);
   const scores = !context.scoresDocuments
     ? new Map<string, number>()
     : await context.backend.scoreDocuments!(context.target, { text: query.text }, ids, searchOptionsOf(context));
   return ids.flatMap((id) => {
-    const document = documents.get(id);
+    const document = found.get(id);
     return document === undefined ? [] : [{ id, text: document.text, score: scores.get(id) ?? null }];
   });
 }
@@ -322,6 +330,9 @@ function rowOf(
       [keys.queryContentKey]: query.text,
       [keys.goldIdsKey]: goldsInCorpus,
       [keys.goldDocumentsKey]: goldsInCorpus.map((id) => documents.get(id)!.text),
+      // Titles ("" for none) let exports give title and text as BM25 searched them.
+      gold_titles: goldsInCorpus.map((id) => documents.get(id)!.title ?? ""),
+      hard_negative_title: documents.get(negative.id)?.title ?? "",
       [keys.hardNegativeDocumentKey]: negative.text,
       [keys.hardNegativeIdKey]: negative.id,
       query_id: query.id,

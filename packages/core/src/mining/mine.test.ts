@@ -134,7 +134,9 @@ describe("mine", () => {
       "gold_documents",
       "gold_rank",
       "gold_score",
+      "gold_titles",
       "hard_negative_id",
+      "hard_negative_title",
       "neg",
       "padded",
       "q",
@@ -302,6 +304,35 @@ const textOf = new Map(RANKED_CORPUS);
 const queryTextOf = new Map(RANKED_QUERIES.map((query) => [query.query_id, query.text]));
 
 describe("mine on hand-ranked pools", () => {
+  it("rows carry the gold documents' and the negative's titles, empty for a document without one", async () => {
+    const { store, config } = await rankedFixture([RANKED_QUERIES[0]!]);
+    const titled = (id: string, title: string) => ({ id, properties: { doc_id: id, text: textOf.get(id)!, title } });
+    await store.upsert("docs", [titled("a5", "Alpha gold"), titled("a1", "Alpha first")]);
+    await mine(config());
+    const byNegative = new Map((await rows(store)).map((row) => [row.properties["hard_negative_id"], row.properties]));
+    expect(byNegative.get("a1"), "a titled negative").toMatchObject({ gold_titles: ["Alpha gold"], hard_negative_title: "Alpha first" });
+    expect(byNegative.get("a2"), "an untitled negative").toMatchObject({ gold_titles: ["Alpha gold"], hard_negative_title: "" });
+  });
+
+  it("a padded row carries its random document's title too", async () => {
+    const { store, config } = await rankedFixture([RANKED_QUERIES[2]!]);
+    await store.upsert(
+      "docs",
+      RANKED_CORPUS.map(([id, text]) => ({ id, properties: { doc_id: id, text, title: `title of ${id}` } })),
+    );
+    await mine(config({ shortfall: "pad-random" }));
+    const written = await rows(store);
+    expect(
+      written.some((row) => row.properties["padded"] === true),
+      "qc is padded",
+    ).toBe(true);
+    for (const row of written) {
+      expect(row.properties["hard_negative_title"], String(row.properties["hard_negative_id"])).toBe(
+        `title of ${row.properties["hard_negative_id"]}`,
+      );
+    }
+  });
+
   it("writes each query's best gold rank on its rows and counts it in the report's histogram", async () => {
     const { store, config } = await rankedFixture();
     const report = await mine(config({ strategy: "top-k", negativesPerQuery: 2 }));

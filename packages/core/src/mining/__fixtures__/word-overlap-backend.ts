@@ -33,8 +33,14 @@ export class WordOverlapBackend implements SearchDriver {
   private async documents(target: DocumentTarget): Promise<Doc[]> {
     const documents: Doc[] = [];
     for await (const batch of this.store.iterate(target.collection)) {
-      for (const record of batch)
-        documents.push({ id: String(record.properties[target.idKey]), text: String(record.properties[target.contentKey]) });
+      for (const record of batch) {
+        const title = record.properties["title"];
+        documents.push({
+          id: String(record.properties[target.idKey]),
+          text: String(record.properties[target.contentKey]),
+          ...(typeof title === "string" ? { title } : {}),
+        });
+      }
     }
     return documents;
   }
