@@ -238,7 +238,10 @@ describe.skipIf(!available)("false-negative judges on SciFact train (30 queries 
       expect(report["judge"]["queries_over_relabel_limit"], "queries over the relabel limit").toBe(crowded.length);
 
       const flag = await exportLines(database, "relabelled", "flagembedding", folder.path);
-      const relabelledTexts = new Set(relabelled.map((row) => row.properties["hard_negative_doc"]));
+      // Exports give a document as its title, a space, then its text.
+      const exported = (row: StoredRecord) =>
+        [row.properties["hard_negative_title"], row.properties["hard_negative_doc"]].filter((part) => part !== "").join(" ");
+      const relabelledTexts = new Set(relabelled.map(exported));
       // A document can be relabelled for several queries (the table reads only its text): count rows, not texts.
       expect(
         flag.flatMap((line) => line.pos).filter((text: string) => relabelledTexts.has(text)),
