@@ -130,12 +130,16 @@ describe("all-or-nothing loads on the local engine", () => {
           yield { id: `q${position}`, text: `espresso document ${position}`, goldIds: [`d${position}`] };
       })(),
     );
-    // The commit of the third batch fails after its rows were handed over: none of them may stay.
+    // The commit of the third batch fails after its rows were written, on the progress record (a
+    // trigger refuses it, as a full disk would): none of the rows may stay.
     let commits = 0;
     const original = backend.upsertTogether.bind(backend);
     backend.upsertTogether = async (writes) => {
       if (++commits === 3) {
-        databaseOf(backend).pragma("max_page_count = 1");
+        databaseOf(backend).exec(
+          "CREATE TEMP TRIGGER refuse_progress BEFORE INSERT ON records WHEN NEW.collection = 'hardneg_runs' " +
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+        );
       }
       return original(writes);
     };
@@ -151,7 +155,7 @@ describe("all-or-nothing loads on the local engine", () => {
         concurrency: 1,
       }),
     ).rejects.toThrow();
-    databaseOf(backend).pragma("max_page_count = 1073741823");
+    databaseOf(backend).exec("DROP TRIGGER refuse_progress");
     let batchRecords = 0;
     for await (const batch of backend.iterate("hardneg_runs"))
       batchRecords += batch.filter((record) => record.properties.type === "batch").length;
