@@ -7,7 +7,14 @@ import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../c
 import { emptyJudgingStats } from "../judges/cached-judging.js";
 import type { Judge, JudgeItem, Verdict } from "../judges/judge.js";
 import type { Doc, Query, SearchMode, StoredRecord } from "../types.js";
-import { addDocuments, addQueries, WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
+import {
+  addDocuments,
+  addQueries,
+  WordOverlapBackend,
+  wordOverlap,
+  fixtureCollections,
+  recordsOf,
+} from "./__fixtures__/word-overlap-backend.js";
 import { resolveMineConfig, type MineConfig } from "./config.js";
 import { mine } from "./mine.js";
 import { type BatchContext, mineBatch } from "./mine-batch.js";
@@ -56,20 +63,14 @@ async function fixture(corpus: Corpus, queries: QueryRecord[], engine: Construct
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(driver),
     store,
-    docsCollection: new DocsCollection({ collectionName: "docs" }),
-    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    ...fixtureCollections(),
     negativesPerQuery: 2,
     ...overrides,
   });
   return { store, driver, config };
 }
 
-async function rows(store: Store): Promise<StoredRecord[]> {
-  const all: StoredRecord[] = [];
-  for await (const batch of store.iterate("out")) all.push(...batch);
-  return all;
-}
+const rows = recordsOf;
 
 const column = (written: readonly StoredRecord[], key: string) => written.map((row) => row.properties[key]);
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
@@ -200,9 +201,7 @@ describe("mineBatch: pad-random", () => {
     const report = await mine({
       backend: createSearchBackend(new WordOverlapBackend(engineData)),
       store,
-      docsCollection: new DocsCollection({ collectionName: "docs" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      ...fixtureCollections(),
       negativesPerQuery: 1,
       shortfall: "pad-random",
     });

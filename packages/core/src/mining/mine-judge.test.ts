@@ -2,8 +2,7 @@ import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../collections.js";
-import type { Store } from "../backend.js";
+import { HardNegativesCollection } from "../collections.js";
 import { BadOptionError } from "../errors.js";
 import { exportHardNegatives } from "../exporters/export-hard-negatives.js";
 import { startJudgeTestServer, type JudgeTestServer } from "../judges/__fixtures__/judge-test-server.js";
@@ -14,7 +13,7 @@ import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
 import type { MineConfig } from "./config.js";
 import { createSearchBackend } from "../adapter/create-engine.js";
-import { addDocuments, addQueries, WordOverlapBackend } from "./__fixtures__/word-overlap-backend.js";
+import { addDocuments, addQueries, WordOverlapBackend, fixtureCollections, recordsOf } from "./__fixtures__/word-overlap-backend.js";
 import { mine } from "./mine.js";
 import { eligibleInDrawOrder } from "./select-negatives.js";
 
@@ -45,20 +44,14 @@ async function fixture() {
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(backend),
     store,
-    docsCollection: new DocsCollection({ collectionName: "docs" }),
-    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    ...fixtureCollections(),
     negativesPerQuery: 3,
     ...overrides,
   });
   return { store, config };
 }
 
-async function rows(store: Store, collection = "out"): Promise<StoredRecord[]> {
-  const all: StoredRecord[] = [];
-  for await (const batch of store.iterate(collection)) all.push(...batch);
-  return all;
-}
+const rows = recordsOf;
 
 const byQuery = (written: StoredRecord[], queryId: string) => written.filter((row) => row.properties["query_id"] === queryId);
 const ids = (written: StoredRecord[]) => written.map((row) => row.properties["hard_negative_id"]);

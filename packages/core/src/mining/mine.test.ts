@@ -7,7 +7,14 @@ import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../c
 import { HardnegError } from "../errors.js";
 import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
-import { addDocuments, addQueries, WordOverlapBackend, wordOverlap } from "./__fixtures__/word-overlap-backend.js";
+import {
+  addDocuments,
+  addQueries,
+  WordOverlapBackend,
+  wordOverlap,
+  fixtureCollections,
+  recordsOf,
+} from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
 import { RUNS_COLLECTION } from "./run-records.js";
@@ -60,20 +67,14 @@ async function fixture(options: { scoreDocuments?: boolean } = {}) {
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(backend),
     store,
-    docsCollection: new DocsCollection({ collectionName: "docs" }),
-    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    ...fixtureCollections(),
     negativesPerQuery: 2,
     ...overrides,
   });
   return { store, backend, config };
 }
 
-async function rows(store: Store, collection = "out"): Promise<StoredRecord[]> {
-  const all: StoredRecord[] = [];
-  for await (const batch of store.iterate(collection)) all.push(...batch);
-  return all;
-}
+const rows = recordsOf;
 
 describe("mine", () => {
   it("mines top-k non-gold negatives, reports skipped queries, and never duplicates on re-run", async () => {
@@ -280,9 +281,7 @@ async function rankedFixture(queries = RANKED_QUERIES, corpus = RANKED_CORPUS) {
   const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
     backend: createSearchBackend(backend),
     store,
-    docsCollection: new DocsCollection({ collectionName: "docs" }),
-    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+    ...fixtureCollections(),
     negativesPerQuery: 3,
     strategy: "ahead-of-gold",
     ...overrides,
@@ -556,9 +555,7 @@ describe("mine with a search-only backend and a separate store", () => {
     const config: MineConfig = {
       backend: createSearchBackend(new WordOverlapBackend(engineData)),
       store,
-      docsCollection: new DocsCollection({ collectionName: "docs" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      ...fixtureCollections(),
       negativesPerQuery: 2,
     };
     const report = await mine(config);
@@ -606,9 +603,7 @@ describe("mine with a search-only backend and a separate store", () => {
     await expect(
       mine({
         backend: createSearchBackend(new WordOverlapBackend(engineData)),
-        docsCollection: new DocsCollection({ collectionName: "docs" }),
-        queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-        hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+        ...fixtureCollections(),
         negativesPerQuery: 2,
       }),
     ).rejects.toThrow(/option store: .*only searches; pass a store/);
@@ -629,9 +624,7 @@ describe("mine refuses collections it cannot use, naming them", () => {
     await expect(
       mine({
         backend: engine,
-        docsCollection: new DocsCollection({ collectionName: "docs" }),
-        queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-        hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+        ...fixtureCollections(),
         negativesPerQuery: 2,
       }),
     ).rejects.toThrow(/collection "docs": does not exist; load the corpus first/);
@@ -769,9 +762,7 @@ describe("mine progress and report", () => {
     const report = await mine({
       backend: createSearchBackend(new WordOverlapBackend(store)),
       store,
-      docsCollection: new DocsCollection({ collectionName: "docs" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      ...fixtureCollections(),
       negativesPerQuery: 2,
     });
     expect(report, "every query counted and skipped").toMatchObject({
@@ -838,9 +829,7 @@ describe("mine progress and report", () => {
     const report = await mine({
       backend: createSearchBackend(backend),
       store,
-      docsCollection: new DocsCollection({ collectionName: "docs" }),
-      queriesCollection: new QueriesCollection({ collectionName: "queries" }),
-      hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+      ...fixtureCollections(),
       negativesPerQuery: 2,
       shortfall: "pad-random",
     });

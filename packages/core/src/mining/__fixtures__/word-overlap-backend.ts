@@ -1,6 +1,7 @@
 import type { DocumentTarget, SearchOptions, SearchRequest, Store } from "../../backend.js";
 import type { SearchDriver } from "../../adapter/driver.js";
-import type { Doc, Hit } from "../../types.js";
+import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../../collections.js";
+import type { Doc, Hit, StoredRecord } from "../../types.js";
 
 /**
  * A small real search engine for core's mining tests: scores a document by how many query words
@@ -71,4 +72,20 @@ export async function addQueries(store: Store, queries: ReadonlyArray<{ query_id
     "queries",
     queries.map((query) => ({ id: query.query_id, properties: query })),
   );
+}
+
+/** The collections the fixture helpers fill ("docs", "queries") and the mining output "out", as a mine config names them. */
+export function fixtureCollections() {
+  return {
+    docsCollection: new DocsCollection({ collectionName: "docs" }),
+    queriesCollection: new QueriesCollection({ collectionName: "queries" }),
+    hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
+  };
+}
+
+/** Every record of `collection` (default the mining output "out"), in the store's order. */
+export async function recordsOf(store: Store, collection = "out"): Promise<StoredRecord[]> {
+  const all: StoredRecord[] = [];
+  for await (const batch of store.iterate(collection)) all.push(...batch);
+  return all;
 }
