@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTempFolder, rejectionOf, type TempFolder } from "../loaders/__fixtures__/temp-folder.js";
 import { writeLinesAtomically } from "./atomic-write.js";
-import { createTemporaryFileBeside, type TemporaryFile, temporaryPathBeside } from "./temporary-file.js";
+import { createTemporaryFileBeside, removeOnExit, type TemporaryFile, temporaryPathBeside } from "./temporary-file.js";
 
 // The real function, watched: lets a test see the temporary file a write used (and whether it was closed).
 vi.mock("./temporary-file.js", async (importOriginal) => {
@@ -92,6 +92,33 @@ describe("createTemporaryFileBeside", () => {
     const error = await rejectionOf(createTemporaryFileBeside(output, () => "taken"));
     expect((error as NodeJS.ErrnoException).code).toBe("EEXIST");
     expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe("removeOnExit", () => {
+  /** The exit handlers added since `before` (not vitest's own). */
+  const added = (before: Set<unknown>) => process.listeners("exit").filter((listener) => !before.has(listener));
+
+  it("removes a folder with its files, and every path still registered, when the process exits", async () => {
+    const base = await subFolder();
+    const before = new Set<unknown>(process.listeners("exit"));
+    const spoolFolder = join(base, "spool");
+    await mkdir(spoolFolder);
+    await writeFile(join(spoolFolder, "bucket-0.jsonl"), "{}\n");
+    const file = join(base, "out.tmp");
+    await writeFile(file, "partial");
+    const forgotten = join(base, "finished.tmp");
+    await writeFile(forgotten, "done");
+    const forgetFolder = removeOnExit(spoolFolder);
+    const forgetFile = removeOnExit(file);
+    removeOnExit(forgotten)();
+    const handlers = added(before);
+    expect(handlers, "one handler for all paths").toHaveLength(1);
+    handlers[0]!.call(process, 130);
+    expect(readdirSync(base), "the folder and the file are gone; a forgotten path stays").toEqual(["finished.tmp"]);
+    forgetFolder();
+    forgetFile();
+    expect(added(before), "no handler once every path is forgotten").toEqual([]);
   });
 });
 

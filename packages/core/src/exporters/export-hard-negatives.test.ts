@@ -469,14 +469,34 @@ describe("exportHardNegatives", () => {
     );
   });
 
-  it("refuses a missing collection and a queries collection", async () => {
+  it("refuses a missing collection, and a documents or queries collection, naming it and saying what to pass", async () => {
     const store = new MemoryStore();
     const output = join(folder.path, "none.jsonl");
-    expect(await rejectionOf(exportHardNegatives(store, "Absent", { format: "seed", output }))).toBeInstanceOf(MissingCollectionError);
-    await store.createCollection({ name: "Queries", kind: "queries" });
-    const error = await rejectionOf(exportHardNegatives(store, "Queries", { format: "seed", output }));
-    expect(error).toBeInstanceOf(BadInputError);
-    expect(error.message).toContain("is a queries collection, not hard negatives");
+    const missing = await rejectionOf(exportHardNegatives(store, "Absent", { format: "seed", output }));
+    expect(missing).toBeInstanceOf(MissingCollectionError);
+    expect(missing.message).toMatch(/collection "Absent".*mine hard negatives into it first/);
+    for (const kind of ["queries", "documents"] as const) {
+      await store.createCollection({ name: kind, kind });
+      const error = await rejectionOf(exportHardNegatives(store, kind, { format: "seed", output }));
+      expect(error, kind).toBeInstanceOf(BadInputError);
+      expect(error.message, kind).toMatch(new RegExp(`collection "${kind}": is a ${kind} collection, not hard negatives`));
+    }
+  });
+
+  it("with scores and a width, needs scores only for the negatives a line keeps", async () => {
+    // kelp: 1 scored negative, then a padded one (no score) that a width of 1 leaves out.
+    const padded = row({ ...kelp, negativeId: "p1", negative: "Kelp padding", rank: null });
+    const store = await storeWith([...rows, padded]);
+    const output = join(folder.path, "scores-width.jsonl");
+    const result = await exportHardNegatives(store, "HardNegatives", { format: "ntuple", output, negativesPerLine: 1, withScores: true });
+    expect(result, "both queries kept").toMatchObject({ queries: 2, queriesWithoutScores: 0 });
+  });
+
+  it("takes the default ntuple width from usable queries only", async () => {
+    // The orphan query (no gold text) has 4 negatives, more than any usable query.
+    const orphans = ["o2", "o3", "o4"].map((id, index) => row({ ...orphan, negativeId: id, negative: `Orphan ${id}`, rank: index + 2 }));
+    const { result } = await exportLines("ntuple", await storeWith([...rows, ...orphans]));
+    expect(result, "tides' 3 negatives set the width").toMatchObject({ negativesPerLine: 3, queries: 1, skippedQueries: 1 });
   });
 
   it("names the row and property when a row lacks what the format needs", async () => {

@@ -80,6 +80,20 @@ describe("QueryGroupSpool", () => {
     expect(await readdir(temporaryFolder), "dispose removes the bucket files").toEqual([]);
   });
 
+  it("keeps rows longer than a write chunk whole, and reads an empty bucket as no rows", async () => {
+    const temporaryFolder = join(folder.path, "long");
+    await mkdir(temporaryFolder);
+    // One query (so one of the two buckets stays empty), each row far longer than a 256 KiB write chunk.
+    const long = [1, 2].map((rank) => ({ ...row("q1", `d${rank}`, rank), negativeDocument: `${rank}`.repeat(300_000) }));
+    const spool = await QueryGroupSpool.fill(streamed(long), long.length, { rowsPerBucket: 1, temporaryFolder });
+    const groups = await collect(spool);
+    await spool.dispose();
+    expect(
+      groups.map((group) => group.negatives.map((negative) => negative.text.length)),
+      "both rows, whole",
+    ).toEqual([[300_000, 300_000]]);
+  });
+
   it("removes its files and rethrows when reading the rows fails midway", async () => {
     const temporaryFolder = join(folder.path, "failing");
     await mkdir(temporaryFolder);
