@@ -177,6 +177,8 @@ export function collectionConfig(spec: CollectionSpec, weaviateName: string, vec
       // Copies of corpus documents (searchable there): stored, not indexed, which halves write time.
       stored(keys.goldDocumentsKey, "text[]"),
       stored(keys.hardNegativeDocumentKey, "text"),
+      stored("gold_titles", "text[]"),
+      stored("hard_negative_title", "text"),
       text(keys.hardNegativeIdKey, false, "field"),
       text("query_id", false, "field"),
       plain("rank", "int"),

@@ -132,11 +132,25 @@ export interface HardNegativeRowExtras {
   gold_rank: number | null;
   /** Score of the lowest-scoring gold document (what margins compare against), or null. */
   gold_score: number | null;
+  /** The gold documents' titles, in gold-id order; "" for a document without one. */
+  gold_titles: string[];
+  /** The negative's title; "" for none. */
+  hard_negative_title: string;
   run_id: string;
   strategy: string;
 }
 
-export const FIXED_ROW_KEYS = ["query_id", "rank", "score", "gold_rank", "gold_score", "run_id", "strategy"] as const;
+export const FIXED_ROW_KEYS = [
+  "query_id",
+  "rank",
+  "score",
+  "gold_rank",
+  "gold_score",
+  "gold_titles",
+  "hard_negative_title",
+  "run_id",
+  "strategy",
+] as const;
 
 function requireName(name: unknown, option: string): string {
   if (typeof name !== "string" || name.trim() === "") {
