@@ -18,8 +18,8 @@ export type NtuplePositives = (typeof NTUPLE_POSITIVES)[number];
 /** How a grouped format shapes its lines. */
 export interface GroupedLineOptions {
   /**
-   * `ntuple`: the negatives on every line (the best-ranked ones). A query with fewer writes no
-   * line: a trainer reads every line with the same columns. Default: all the query's negatives.
+   * `ntuple`: the negatives on every line (the best-ranked ones); the query must have as many.
+   * Default: all the query's negatives.
    */
   negativesPerLine?: number;
   /** `ntuple`: the first positive only (default), or one line per positive. */
@@ -47,36 +47,41 @@ function scoreOf(document: ExportedDocument): number {
   return document.score!;
 }
 
+/** A query no trainer can use: no positive or no negative left. The exporter leaves it out and counts it. */
+export function isUnusable(group: QueryGroup): boolean {
+  return group.positives.length === 0 || group.negatives.length === 0;
+}
+
 /**
- * The lines (as objects) a grouped format writes for one query; [] when the query has no
- * positive or no negative, since no trainer can use such an example.
+ * The lines (as objects) a grouped format writes for one usable query (see {@link isUnusable});
+ * for `ntuple`, one with at least `negativesPerLine` negatives. The exporter leaves the other
+ * queries out, and counts them, before it asks for lines.
  *
  * - `triplets`: `{anchor, positive, negative}` per negative. Negative i is paired with positive
  *   i mod (number of positives), so a multi-gold query trains against all its gold documents,
  *   not only the first, and the pairing is deterministic.
  * - `ntuple`: `{anchor, positive, negative_1, ..., negative_n}` (sentence-transformers n-tuple),
- *   n = `negativesPerLine`; [] for a query with fewer negatives. One line with the first
+ *   n = `negativesPerLine` (default: all the query's negatives). One line with the first
  *   positive, or one line per positive (`positives: "each"`).
  * - `flagembedding`: `{query, pos, neg}` (FlagEmbedding fine-tuning data).
+ * - `tevatron`: `{query_id, query, positive_passages, negative_passages}` with passages
+ *   `{docid, title, text}`.
+ * - `labeled-pair`: `{query, document, label}` per positive (label 1) and per negative (label 0)
+ *   (sentence-transformers' labelled pairs: ContrastiveLoss, CoSENTLoss, a CrossEncoder's BCE).
+ * - `labeled-list`: `{query, docs, labels}`: the positives (1) then the negatives (0) by rank
+ *   (sentence-transformers CrossEncoder list losses: LambdaLoss, ListNetLoss).
+ *
+ * Every format but `tevatron` has one text field per document: it holds the title and the text
+ * joined by {@link withTitle}.
  *
  * With `withScores`, for knowledge distillation: `triplets` add `label`, the margin
  * score(positive) − score(negative), and `ntuple` a list of those margins, one per negative, as
  * sentence-transformers' MarginMSELoss reads them; `flagembedding` adds `pos_scores` and
  * `neg_scores`. The scores are the engine's, on its own scale (a gold's is the lowest-scoring
  * gold's, the one mining compared negatives with).
- * - `tevatron`: `{query_id, query, positive_passages, negative_passages}` with passages
- *   `{docid, title, text}`.
- *
- * Every format but `tevatron` has one text field per document: it holds the title and the text
- * joined by {@link withTitle}.
- * - `labeled-pair`: `{query, document, label}` per positive (label 1) and per negative (label 0)
- *   (sentence-transformers' labelled pairs: ContrastiveLoss, CoSENTLoss, a CrossEncoder's BCE).
- * - `labeled-list`: `{query, docs, labels}`: the positives (1) then the negatives (0) by rank
- *   (sentence-transformers CrossEncoder list losses: LambdaLoss, ListNetLoss).
  */
 export function groupedLines(format: Exclude<ExportFormat, "seed">, group: QueryGroup, options: GroupedLineOptions = {}): object[] {
   const { query, positives, negatives } = group;
-  if (positives.length === 0 || negatives.length === 0) return [];
   switch (format) {
     case "triplets":
       return negatives.map((negative, index) => {
@@ -86,7 +91,6 @@ export function groupedLines(format: Exclude<ExportFormat, "seed">, group: Query
       });
     case "ntuple": {
       const width = options.negativesPerLine ?? negatives.length;
-      if (negatives.length < width) return [];
       const paired = options.positives === "each" ? positives : positives.slice(0, 1);
       const kept = negatives.slice(0, width);
       return paired.map((positive) => {

@@ -9,6 +9,7 @@ import {
   FORMATS_WITH_SCORES,
   groupedLines,
   isExportFormat,
+  isUnusable,
   type ExportFormat,
   type NtuplePositives,
 } from "./export-formats.js";
@@ -155,11 +156,6 @@ async function* parsedRows(
     if (row.judgedRelevant) result.judgedRelevant += 1;
     yield row;
   }
-}
-
-/** A query no trainer can use: no positive or no negative left. */
-function isUnusable(group: QueryGroup): boolean {
-  return group.positives.length === 0 || group.negatives.length === 0;
 }
 
 async function* groupedFormatLines(
