@@ -236,11 +236,18 @@ export class QdrantBackend implements EngineDriver {
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
     const known = this.specs.get(name);
     if (known !== undefined) return known;
+    const metadata = await this.metadataOf(name);
+    if (metadata === undefined) return undefined;
+    const spec = specOf(name, metadata);
+    this.specs.set(name, spec);
+    return spec;
+  }
+
+  /** A collection's metadata (null when it has none), or undefined when it does not exist. */
+  private async metadataOf(name: string): Promise<Record<string, unknown> | null | undefined> {
     try {
       const info = await this.call("read collection", name, () => this.client.getCollection(name));
-      const spec = specOf(name, info.config?.metadata);
-      this.specs.set(name, spec);
-      return spec;
+      return info.config?.metadata ?? null;
     } catch (error) {
       if (HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION") return undefined;
       throw error;
@@ -256,13 +263,8 @@ export class QdrantBackend implements EngineDriver {
     const { collections } = await this.call("list collections", undefined, () => this.client.getCollections());
     const names = collections.map((collection) => collection.name).filter((name) => COLLECTION_NAME_PATTERN.test(name));
     const specs = await mapConcurrently(names, this.concurrency, async (name) => {
-      try {
-        const info = await this.call("read collection", name, () => this.client.getCollection(name));
-        return holdsSpec(info.config?.metadata) ? specOf(name, info.config?.metadata) : undefined;
-      } catch (error) {
-        if (HardnegError.isInstance(error) && error.code === "MISSING_COLLECTION") return undefined;
-        throw error;
-      }
+      const metadata = await this.metadataOf(name);
+      return holdsSpec(metadata) ? specOf(name, metadata) : undefined;
     });
     const found = specs.filter((spec) => spec !== undefined);
     for (const spec of found) this.specs.set(spec.name, spec);
