@@ -14,6 +14,7 @@ import {
   wordOverlap,
   fixtureCollections,
   recordsOf,
+  mineConfigOf,
 } from "./__fixtures__/word-overlap-backend.js";
 import { resolveMineConfig, type MineConfig } from "./config.js";
 import { mine } from "./mine.js";
@@ -60,13 +61,7 @@ async function fixture(corpus: Corpus, queries: QueryRecord[], engine: Construct
   await addDocuments(store, corpus);
   await addQueries(store, queries);
   const driver = new RecordingWordOverlap(store, engine);
-  const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend: createSearchBackend(driver),
-    store,
-    ...fixtureCollections(),
-    negativesPerQuery: 2,
-    ...overrides,
-  });
+  const config = mineConfigOf(driver, store, { negativesPerQuery: 2 });
   return { store, driver, config };
 }
 

@@ -11,9 +11,7 @@ import { LlmJudge } from "../judges/llm-judge.js";
 import { JUDGEMENTS_COLLECTION } from "../judges/verdict-cache.js";
 import { MemoryStore } from "../adapter/memory-store.js";
 import type { StoredRecord } from "../types.js";
-import type { MineConfig } from "./config.js";
-import { createSearchBackend } from "../adapter/create-engine.js";
-import { addDocuments, addQueries, WordOverlapBackend, fixtureCollections, recordsOf } from "./__fixtures__/word-overlap-backend.js";
+import { addDocuments, addQueries, WordOverlapBackend, recordsOf, mineConfigOf } from "./__fixtures__/word-overlap-backend.js";
 import { mine } from "./mine.js";
 import { eligibleInDrawOrder } from "./select-negatives.js";
 
@@ -41,13 +39,7 @@ async function fixture() {
   await addDocuments(store, CORPUS);
   await addQueries(store, QUERIES);
   const backend = new WordOverlapBackend(store);
-  const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend: createSearchBackend(backend),
-    store,
-    ...fixtureCollections(),
-    negativesPerQuery: 3,
-    ...overrides,
-  });
+  const config = mineConfigOf(backend, store, { negativesPerQuery: 3 });
   return { store, config };
 }
 

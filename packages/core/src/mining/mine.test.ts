@@ -14,6 +14,7 @@ import {
   wordOverlap,
   fixtureCollections,
   recordsOf,
+  mineConfigOf,
 } from "./__fixtures__/word-overlap-backend.js";
 import { addHardNegatives } from "./add-hard-negatives.js";
 import { mine } from "./mine.js";
@@ -64,13 +65,7 @@ async function fixture(options: { scoreDocuments?: boolean } = {}) {
   await addDocuments(store, CORPUS);
   await addQueries(store, QUERIES);
   const backend = new ScoringWordOverlapBackend(store, { scoreDocuments: options.scoreDocuments ?? true });
-  const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend: createSearchBackend(backend),
-    store,
-    ...fixtureCollections(),
-    negativesPerQuery: 2,
-    ...overrides,
-  });
+  const config = mineConfigOf(backend, store, { negativesPerQuery: 2 });
   return { store, backend, config };
 }
 
@@ -278,14 +273,7 @@ async function rankedFixture(queries = RANKED_QUERIES, corpus = RANKED_CORPUS) {
   await addDocuments(store, corpus);
   await addQueries(store, queries);
   const backend = new ScoringWordOverlapBackend(store);
-  const config = (overrides: Partial<MineConfig> = {}): MineConfig => ({
-    backend: createSearchBackend(backend),
-    store,
-    ...fixtureCollections(),
-    negativesPerQuery: 3,
-    strategy: "ahead-of-gold",
-    ...overrides,
-  });
+  const config = mineConfigOf(backend, store, { negativesPerQuery: 3, strategy: "ahead-of-gold" });
   return { store, config };
 }
 

@@ -1,7 +1,9 @@
 import type { DocumentTarget, SearchOptions, SearchRequest, Store } from "../../backend.js";
+import { createSearchBackend } from "../../adapter/create-engine.js";
 import type { SearchDriver } from "../../adapter/driver.js";
 import { DocsCollection, HardNegativesCollection, QueriesCollection } from "../../collections.js";
 import type { Doc, Hit, StoredRecord } from "../../types.js";
+import type { MineConfig } from "../config.js";
 
 /**
  * A small real search engine for core's mining tests: scores a document by how many query words
@@ -81,6 +83,18 @@ export function fixtureCollections() {
     queriesCollection: new QueriesCollection({ collectionName: "queries" }),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: "out" }),
   };
+}
+
+/**
+ * A mine config builder: `driver` wrapped as a search backend, `store`, the fixture collections
+ * and `defaults`, then each call's overrides.
+ */
+export function mineConfigOf(
+  driver: SearchDriver,
+  store: Store,
+  defaults: Partial<MineConfig> & Pick<MineConfig, "negativesPerQuery">,
+): (overrides?: Partial<MineConfig>) => MineConfig {
+  return (overrides = {}) => ({ backend: createSearchBackend(driver), store, ...fixtureCollections(), ...defaults, ...overrides });
 }
 
 /** Every record of `collection` (default the mining output "out"), in the store's order. */
