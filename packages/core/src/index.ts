@@ -20,7 +20,15 @@ export {
   type RetryOptions,
 } from "./retry.js";
 export { fuseHits, type FuseHitsOptions } from "./fusion.js";
-export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "./analysis/tokenizer.js";
+export {
+  Tokenizer,
+  TokenizersByLanguage,
+  type TokenizerOptions,
+  type StemmingOption,
+  type StopwordsOption,
+} from "./analysis/tokenizer.js";
+export { checkLanguage, DEFAULT_LANGUAGE, supportedLanguages } from "./analysis/languages.js";
+export { DETECTION_SAMPLE, detectLanguage, UndetectedLanguage, type DetectedLanguage } from "./analysis/language-detection.js";
 export { ENGLISH_STOPWORDS } from "./analysis/stopwords.js";
 export { scanWords, type WordVisitor } from "./analysis/word-scanner.js";
 

@@ -49,7 +49,8 @@ export { checkDocumentVectors, documentVectorsSourceOf, searchQueryVectors, with
 export { withRetries, isTransientError, isTransientStatus, parseRetryAfterMs, type RetryOptions } from "../retry.js";
 export { chunked, mapConcurrently } from "../concurrency.js";
 export { fuseHits, type FuseHitsOptions } from "../fusion.js";
-export { Tokenizer, type TokenizerOptions } from "../analysis/tokenizer.js";
+export { Tokenizer, TokenizersByLanguage, type TokenizerOptions } from "../analysis/tokenizer.js";
+export { DEFAULT_LANGUAGE, supportedLanguages } from "../analysis/languages.js";
 export { normalizeVector } from "../embedders/embedder.js";
 export { uuidV5, HARDNEG_NAMESPACE } from "../ids.js";
 

@@ -58,7 +58,9 @@ describe("Tokenizer", () => {
   });
 
   it("rejects unknown options", () => {
-    expect(() => new Tokenizer({ stemming: "snowball" as "porter" })).toThrow(/bm25\.stemming/);
+    expect(() => new Tokenizer({ stemming: "lancaster" as "porter" })).toThrow(/bm25\.stemming/);
+    expect(() => new Tokenizer({ language: "zh", stemming: "snowball" })).toThrow(/Snowball has no stemmer for language "zh"/);
+    expect(() => new Tokenizer({ language: "xx" })).toThrow(/language: must be an ISO 639-1 language code/);
     expect(() => new Tokenizer({ stopwords: "french" as "english" })).toThrow(/bm25\.stopwords/);
   });
 

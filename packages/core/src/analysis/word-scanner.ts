@@ -46,3 +46,10 @@ export function scanWords(lowercased: string, visit: WordVisitor): void {
   }
   if (start >= 0) visit(lowercased, start, length, hash);
 }
+
+/** The hash {@link scanWords} gives the word `text.slice(start, end)`: FNV-1a over its UTF-16 code units. */
+export function hashOfRange(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let position = start; position < end; position++) hash = Math.imul(hash ^ text.charCodeAt(position), 0x01000193);
+  return hash;
+}
