@@ -6,7 +6,8 @@ import {
   createEngine,
   fuseHits,
   normalizeVector,
-  Tokenizer,
+  supportedLanguages,
+  TokenizersByLanguage,
   UnsupportedCapabilityError,
   type CollectionSpec,
   type Doc,
@@ -19,6 +20,7 @@ import {
   type SearchOptions,
   type SearchRequest,
   type StoredRecord,
+  type Tokenizer,
   type TokenizerOptions,
 } from "@hardneg/core/adapter";
 import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
@@ -29,7 +31,7 @@ import { dotAt, searchVectors } from "./vectors/vector-search.js";
 import { removeStaleTemporaries } from "./temporary-files.js";
 
 /** BM25 and analyser options of the local backend. */
-export interface Bm25Options extends TokenizerOptions {
+export interface Bm25Options extends Omit<TokenizerOptions, "language"> {
   /** Term-frequency saturation. Default 1.5. */
   k1?: number;
   /** Document-length normalisation, 0 to 1. Default 0.75. */
@@ -118,8 +120,14 @@ export class LocalBackend implements EngineDriver {
   /** The embedder's id when one is configured (recorded by vector and hybrid runs). */
   readonly embedderId?: string;
 
+  /** Every language core's analyser knows: each collection is analysed in the one its spec records. */
+  get languages(): readonly string[] {
+    return supportedLanguages();
+  }
+
   private readonly store: SqliteStore;
-  private readonly tokenizer: Tokenizer;
+  /** Each documents collection is analysed in the language its spec records (English by default). */
+  private readonly tokenizers: TokenizersByLanguage;
   private readonly indexes: IndexManager;
   private readonly queryTermRepeats: QueryTermRepeats;
   private readonly embedder: Embedder | undefined;
@@ -140,7 +148,8 @@ export class LocalBackend implements EngineDriver {
         component: COMPONENT,
       });
     }
-    this.tokenizer = new Tokenizer(bm25);
+    const { k1: _k1, b: _b, queryTermRepeats: _repeats, ...analysis } = bm25;
+    this.tokenizers = new TokenizersByLanguage(analysis);
 
     const inMemory = path === ":memory:" || path === "";
     if (typeof path !== "string") throw new BadOptionError("path", 'must be a database file path or ":memory:"', { component: COMPONENT });
@@ -166,7 +175,7 @@ export class LocalBackend implements EngineDriver {
     const indexDirectory = inMemory ? undefined : resolve(options.indexDirectory ?? `${path}.bm25`);
     // Opening the index folder clears what killed writers left (never a live writer's file).
     if (indexDirectory !== undefined) removeStaleTemporaries(indexDirectory);
-    this.indexes = new IndexManager(this.store, this.tokenizer, { k1, b }, indexDirectory, warn);
+    this.indexes = new IndexManager(this.store, (collection) => this.tokenizerOf(collection), { k1, b }, indexDirectory, warn);
     const embedder = options.embedder;
     if (embedder !== undefined) {
       if (
@@ -252,13 +261,16 @@ export class LocalBackend implements EngineDriver {
     const { mode, k } = options;
     const texts = requests.map((request) => request.text);
     const index = this.indexFor(target);
-    if (mode === "bm25") return texts.map((text) => this.keywordHits(index, text, k));
+    const tokenizer = this.tokenizerOf(target.collection);
+    if (mode === "bm25") return texts.map((text) => this.keywordHits(index, tokenizer, text, k));
     const { vectors } = await this.obtainVectors(target);
     const queries = await this.queryVectors(requests, vectors, target.collection);
     if (mode === "vector") return this.vectorHits(index, vectors, queries, k);
     const depth = Math.max(k, HYBRID_LIST_DEPTH);
     const vectorLists = this.vectorHits(index, vectors, queries, depth);
-    return texts.map((text, position) => fuseHits(this.keywordHits(index, text, depth), vectorLists[position]!, hybridOptions(options, k)));
+    return texts.map((text, position) =>
+      fuseHits(this.keywordHits(index, tokenizer, text, depth), vectorLists[position]!, hybridOptions(options, k)),
+    );
   }
 
   /** Documents by their benchmark id (the `idKey` property), fetched in one query per 5000 ids. */
@@ -300,7 +312,7 @@ export class LocalBackend implements EngineDriver {
       return documentIndex === undefined ? [] : [[id, documentIndex] as const];
     });
     if (mode === "bm25") {
-      const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
+      const termIds = index.termIdsOf(this.tokenizerOf(target.collection).tokenize(text), this.queryTermRepeats);
       const scores = index.scoreDocuments(
         termIds,
         known.map(([, documentIndex]) => documentIndex),
@@ -315,7 +327,7 @@ export class LocalBackend implements EngineDriver {
       );
     }
     const depth = Math.max(options.k, HYBRID_LIST_DEPTH);
-    const keyword = this.keywordHits(index, text, depth);
+    const keyword = this.keywordHits(index, this.tokenizerOf(target.collection), text, depth);
     const [vector] = this.vectorHits(index, vectors, [query!], depth);
     const fused = fuseHits(keyword, vector!, hybridOptions(options, Math.max(1, keyword.length + vector!.length)));
     const fusedById = new Map(fused.map((hit) => [hit.id, hit.score]));
@@ -340,8 +352,8 @@ export class LocalBackend implements EngineDriver {
     return this.obtainIndex(target).stats;
   }
 
-  private keywordHits(index: Bm25Index, text: string, k: number): Hit[] {
-    const termIds = index.termIdsOf(this.tokenizer.tokenize(text), this.queryTermRepeats);
+  private keywordHits(index: Bm25Index, tokenizer: Tokenizer, text: string, k: number): Hit[] {
+    const termIds = index.termIdsOf(tokenizer.tokenize(text), this.queryTermRepeats);
     if (termIds.length === 0) return [];
     const ranked = index.search(termIds, k);
     const hits: Hit[] = new Array(ranked.documentIndexes.length);
@@ -392,6 +404,11 @@ export class LocalBackend implements EngineDriver {
     const fields = fieldsOf(target);
     const { index, stats } = this.obtainIndex(target);
     return this.vectors.obtain(target.collection, fields, index, stats.collectionVersion);
+  }
+
+  /** The analyser of a documents collection: the language its spec records, English when it records none. */
+  private tokenizerOf(collection: string): Tokenizer {
+    return this.tokenizers.of(this.store.describeCollection(collection)?.language);
   }
 
   private indexFor(target: DocumentTarget): Bm25Index {

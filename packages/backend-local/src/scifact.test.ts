@@ -80,6 +80,8 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
     expect(summary.queries).toBe(300);
     expect(summary.ndcg_at_10).toBeGreaterThanOrEqual(0.67);
     expect(summary.ndcg_at_10).toBeLessThanOrEqual(0.7);
+    // The English analyser is the default and unchanged by language support (issue 13): 0.6894 before and after.
+    expect(summary.ndcg_at_10).toBeCloseTo(0.6894, 4);
     const ndcgFromTop10 =
       top10!.reduce(
         (total, hits, position) =>
@@ -93,6 +95,18 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
       ) / 300;
     expect(ndcgFromTop10).toBeCloseTo(summary.ndcg_at_10, 10);
     expect(summary.recall_at_pool).toBeGreaterThan(summary.recall_at_10);
+  });
+
+  it("a collection recorded as English ranks exactly as one that records no language (the default analyser)", async () => {
+    const english = await openLocalBackend(":memory:");
+    const englishTarget = { ...target, collection: "scifact_en" };
+    await english.createCollection({ name: "scifact_en", kind: "documents", target, language: "en" });
+    for await (const batch of backend.iterate("scifact", { batchSize: 2000 })) await english.upsert("scifact_en", batch);
+    const requests = queries.map(({ text }) => ({ text }));
+    expect(await english.search(englishTarget, requests, { mode: "bm25", k: 10 })).toEqual(
+      await backend.search(target, requests, { mode: "bm25", k: 10 }),
+    );
+    await english.close();
   });
 
   it("persists and reloads the SciFact index with identical results", async () => {

@@ -24,14 +24,15 @@ export interface SparseVector {
 }
 
 /**
- * The same analyser as backend-local (core's Tokenizer with its defaults: lowercase, Unicode
- * word runs, English stop words, Porter stemming), so BM25 terms agree across the two engines.
+ * The same analyser as backend-local (core's Tokenizer: by default lowercase, Unicode word runs,
+ * English stop words, Porter stemming), so BM25 terms agree across the two engines. A
+ * collection in another language passes its own (`TokenizersByLanguage`).
  */
-const TOKENIZER = new Tokenizer();
+const ENGLISH = new Tokenizer();
 
 /** The BM25 terms of `text`, repeats kept. */
-export function tokenize(text: string): string[] {
-  return TOKENIZER.tokenize(text);
+export function tokenize(text: string, tokenizer: Tokenizer = ENGLISH): string[] {
+  return tokenizer.tokenize(text);
 }
 
 /**
@@ -45,20 +46,20 @@ export function termIndex(term: string): number {
   return hash >>> 0;
 }
 
-/** The document-side sparse vector of `text` (indices ascending). */
-export function documentSparseVector(text: string, weighting: Bm25Weighting = {}): SparseVector {
+/** The document-side sparse vector of `text` (indices ascending), analysed by `tokenizer` (default English). */
+export function documentSparseVector(text: string, weighting: Bm25Weighting = {}, tokenizer: Tokenizer = ENGLISH): SparseVector {
   const k1 = weighting.k1 ?? 1.5;
   const b = weighting.b ?? 0.75;
   const averageLength = weighting.averageDocumentLength ?? 256;
-  const terms = tokenize(text);
+  const terms = tokenize(text, tokenizer);
   const frequencies = countByIndex(terms);
   const norm = k1 * (1 - b + (b * terms.length) / averageLength);
   return sparseOf(frequencies, (frequency) => (frequency * (k1 + 1)) / (frequency + norm));
 }
 
 /** The query-side sparse vector: each term weighted by how often the query repeats it (backend-local's "sum"). */
-export function querySparseVector(text: string): SparseVector {
-  return sparseOf(countByIndex(tokenize(text)), (count) => count);
+export function querySparseVector(text: string, tokenizer: Tokenizer = ENGLISH): SparseVector {
+  return sparseOf(countByIndex(tokenize(text, tokenizer)), (count) => count);
 }
 
 function countByIndex(terms: readonly string[]): Map<number, number> {

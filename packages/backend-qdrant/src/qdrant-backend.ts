@@ -12,6 +12,9 @@ import {
   mapConcurrently,
   positiveIntegerOption,
   withRetries,
+  supportedLanguages,
+  TokenizersByLanguage,
+  type Tokenizer,
   type CollectionSpec,
   type Doc,
   type DocumentTarget,
@@ -100,6 +103,13 @@ export class QdrantBackend implements EngineDriver {
   private readonly retry: Omit<RetryOptions, "isTransient">;
   private readonly specs = new Map<string, CollectionSpec>();
 
+  /** Every language core's analyser knows: BM25 terms are computed client-side, in each collection's language. */
+  get languages(): readonly string[] {
+    return supportedLanguages();
+  }
+  /** BM25 terms are computed here, in the language each documents collection records. */
+  private readonly tokenizers = new TokenizersByLanguage();
+
   constructor(client: QdrantClientLike, options: QdrantBackendOptions = {}) {
     this.client = client;
     this.embedder = options.embedder;
@@ -123,7 +133,8 @@ export class QdrantBackend implements EngineDriver {
     const texts = requests.map((request) => request.text);
     const where = { component: COMPONENT, collection: target.collection };
     const vectors = await searchQueryVectors(options.mode, requests, this, this.embedder, where);
-    const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text));
+    const tokenizer = await this.tokenizerOf(target.collection);
+    const sparse = options.mode === "vector" ? undefined : texts.map((text) => querySparseVector(text, tokenizer));
     if (options.mode === "hybrid" && options.fusion === "relative-score") {
       // Qdrant has no min-max fusion: both lists come back in one batch and core fuses them.
       const searches = texts.flatMap((_, position) => [
@@ -183,7 +194,7 @@ export class QdrantBackend implements EngineDriver {
     const filter = idsFilter(target.idKey, ids);
     const scores = new Map<string, number>();
     if (options.mode === "bm25") {
-      const sparse = querySparseVector(text);
+      const sparse = querySparseVector(text, await this.tokenizerOf(target.collection));
       if (sparse.indices.length > 0) {
         const [answer] = await this.queryBatch(
           target.collection,
@@ -295,7 +306,10 @@ export class QdrantBackend implements EngineDriver {
     if (spec === undefined) throw toHardnegError({ status: 404 }, "upsert", name);
     // Core passes distinct ids (the last write of each), so the order Qdrant applies one request in cannot matter.
     await mapConcurrently(chunked(records, this.pointsPerUpsert), this.concurrency, async (chunk) => {
-      const vectors = spec.kind === "documents" && spec.target !== undefined ? await this.vectorsOf(name, chunk, spec.target) : undefined;
+      const vectors =
+        spec.kind === "documents" && spec.target !== undefined
+          ? await this.vectorsOf(name, chunk, spec.target, this.tokenizers.of(spec.language))
+          : undefined;
       await this.call("upsert", name, () => this.client.upsert(name, { wait: true, points: pointsOf(chunk, vectors) }));
     });
   }
@@ -328,6 +342,11 @@ export class QdrantBackend implements EngineDriver {
 
   // ---- internals ----
 
+  /** The analyser of a documents collection: the language its spec records, English when none (or no collection). */
+  private async tokenizerOf(collection: string): Promise<Tokenizer> {
+    return this.tokenizers.of((await this.describeCollection(collection))?.language);
+  }
+
   /** Where document vectors come from: the configured property, else the embedder (a model learns its dimension on its first call). */
   private vectorsSource(): Promise<DocumentVectorsSource | undefined> {
     return documentVectorsSourceOf(this.documentVectors, this.embedder);
@@ -337,6 +356,7 @@ export class QdrantBackend implements EngineDriver {
     collection: string,
     records: readonly StoredRecord[],
     target: Omit<DocumentTarget, "collection">,
+    tokenizer: Tokenizer,
   ): Promise<Record<string, unknown>[]> {
     const texts = records.map((record) => documentTextOf(record, target));
     const property = this.documentVectors;
@@ -349,7 +369,7 @@ export class QdrantBackend implements EngineDriver {
           ? undefined
           : await this.embedder.embedDocuments(texts);
     return texts.map((text, position) => {
-      const vector: Record<string, unknown> = { [this.names.sparse]: documentSparseVector(text, this.bm25) };
+      const vector: Record<string, unknown> = { [this.names.sparse]: documentSparseVector(text, this.bm25, tokenizer) };
       if (dense !== undefined) vector[this.names.dense] = Array.from(dense[position]!);
       return vector;
     });

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { uuidV5, type DocumentTarget, type Embedder } from "@hardneg/core";
 import { openQdrantBackend, type QdrantBackendOptions } from "./qdrant-backend.js";
-import { termIndex } from "./bm25-sparse-vectors.js";
+import { termIndex, type SparseVector } from "./bm25-sparse-vectors.js";
 import { expectHardnegRejection, on, startFixtureServer, times, type FixtureServer, type Route } from "@hardneg/core/testkit";
 import * as fixtures from "./__fixtures__/qdrant-responses.js";
 
@@ -43,6 +43,7 @@ const coffeeWithVectors = on("GET", "/collections/coffee", { body: fixtures.coll
 describe("mapping (wire fixtures, local HTTP server): search", () => {
   it("mapping: a bm25 batch is one query/batch call with sparse queries; stop-word-only queries are not sent", async () => {
     const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithoutVectors }),
       on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchTwoSearches }),
     ]);
     const hits = await backend.search(target, [{ text: "espresso pressure" }, { text: "the and of" }, { text: "milk" }], {
@@ -55,8 +56,11 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
     ]);
     expect(hits[1]).toEqual([]);
     expect(hits[2]).toEqual([{ id: "d1", score: 0.87, rank: 1 }]);
-    expect(server!.requests).toHaveLength(1);
-    const searches = bodyOf(0).searches as Array<Record<string, unknown>>;
+    expect(
+      server!.requests.map((request) => `${request.method} ${request.path}`),
+      "the collection's spec (its language) is read once, then one batch",
+    ).toEqual(["GET /collections/coffee", "POST /collections/coffee/points/query/batch"]);
+    const searches = batchBody(0).searches as Array<Record<string, unknown>>;
     expect(searches).toHaveLength(2);
     // Terms as backend-local analyses them: Porter stems "pressure" to "pressur".
     expect(searches[0]).toEqual({
@@ -142,12 +146,13 @@ describe("mapping (wire fixtures, local HTTP server): search", () => {
 
   it("mapping: scoreDocuments gives matching golds their BM25 score and existing non-matching ones 0", async () => {
     const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: fixtures.collectionInfoWithoutVectors }),
       on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d2", 6.5]]]) }),
       on("POST", "/collections/coffee/points/scroll", { body: fixtures.scrollDocuments }),
     ]);
     const scores = await backend.scoreDocuments(target, { text: "espresso" }, ["d2", "d5", "d404"], { mode: "bm25", k: 10 });
     expect(Object.fromEntries(scores)).toEqual({ d2: 6.5, d5: 0 });
-    expect((bodyOf(0).searches as Array<Record<string, unknown>>)[0]!.filter).toEqual({
+    expect((batchBody(0).searches as Array<Record<string, unknown>>)[0]!.filter).toEqual({
       must: [{ key: "doc_id", match: { any: ["d2", "d5", "d404"] } }],
     });
   });
@@ -162,6 +167,26 @@ describe("mapping (wire fixtures, local HTTP server): store", () => {
     expect(batches).toEqual([["r1", "r2"], ["r3"]]);
     expect(bodyOf(0)).toEqual({ limit: 2, with_payload: true, with_vector: false });
     expect(bodyOf(1)).toEqual({ limit: 2, with_payload: true, with_vector: false, offset: uuidV5("r3") });
+  });
+
+  it("mapping: a collection recorded as German is written and searched with German terms (Snowball, German stop words)", async () => {
+    const german = fixtures.collectionInfoOf(
+      { vectors: {}, sparse_vectors: { bm25: { modifier: "idf" } } },
+      { hardneg: { name: "coffee", kind: "documents", target: { idKey: "doc_id", contentKey: "text" }, language: "de" } },
+    );
+    const backend = await backendAnswering([
+      on("GET", "/collections/coffee", { body: german }),
+      on("PUT", "/collections/coffee/points", { body: fixtures.upsertCompleted }),
+      on("POST", "/collections/coffee/points/query/batch", { body: fixtures.queryBatchOf([[["d1", 2]]]) }),
+    ]);
+    await backend.upsert("coffee", [{ id: "d1", properties: { doc_id: "d1", text: "Die Bremsen" } }]);
+    await backend.search(target, [{ text: "Bremse" }], { mode: "bm25", k: 5 });
+    const upsert = server!.requests.find((request) => request.method === "PUT")!.body as {
+      points: Array<{ vector: { bm25: SparseVector } }>;
+    };
+    // "die" is a German stop word; "Bremsen" and "Bremse" both stem to "brems".
+    expect(upsert.points[0]!.vector.bm25.indices).toEqual([termIndex("brems")]);
+    expect((batchBody(0).searches as Array<{ query: SparseVector }>)[0]!.query.indices).toEqual([termIndex("brems")]);
   });
 
   it("mapping: upsert waits, uses UUIDv5 ids and sends sparse and dense vectors for documents", async () => {
@@ -378,6 +403,7 @@ describe("mapping (wire fixtures, local HTTP server): errors", () => {
 
   it("mapping: a missing collection becomes MissingCollectionError naming it", async () => {
     const backend = await backendAnswering([
+      on("GET", "/collections/missing", { status: 404, body: fixtures.collectionMissing }),
       on("POST", "/collections/missing/points/query/batch", { status: 404, body: fixtures.collectionMissing }),
     ]);
     const error = await expectHardnegRejection(

@@ -92,6 +92,12 @@ export interface CollectionSpec {
   kind: "documents" | "queries" | "hard-negatives" | "records";
   /** For documents: the properties searched (id, content, optional title). */
   target?: Omit<DocumentTarget, "collection">;
+  /**
+   * For documents: the ISO 639-1 code of their language, which chooses the BM25 analyser (stemmer,
+   * stop words, word segmentation). Absent: English, the default. Engines that cannot analyse it
+   * refuse the collection (see `StoreDriver.languages`).
+   */
+  language?: string;
   /** For queries: the properties holding id, text, gold ids and grades (a QueriesCollection's keys). */
   queryKeys?: { idKey: string; queryContentKey: string; goldIdsKey: string; gradesKey: string };
   /** For hard-negative runs: the user-named row properties (exporters read rows with them). */

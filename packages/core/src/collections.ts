@@ -1,3 +1,4 @@
+import { checkLanguage } from "./analysis/languages.js";
 import { BadOptionError } from "./errors.js";
 import type { DocumentTarget } from "./backend.js";
 
@@ -10,6 +11,12 @@ export interface DocsCollectionOptions {
   idKey?: string;
   /** Optional property holding a title, searched with the content. Default: none. */
   titleKey?: string;
+  /**
+   * ISO 639-1 code of the documents' language, recorded with the collection when it is loaded; it
+   * chooses the BM25 analyser of engines that analyse text themselves (stemmer, stop words, word
+   * segmentation). Default "en". Read back from the collection, so later commands need no flag.
+   */
+  language?: string;
 }
 
 /** A corpus collection: where documents live and which properties hold id, text and title. */
@@ -18,12 +25,16 @@ export class DocsCollection {
   readonly contentKey: string;
   readonly idKey: string;
   readonly titleKey: string | undefined;
+  /** The language given when loading, if any (see {@link DocsCollectionOptions.language}). */
+  readonly language: string | undefined;
 
   constructor(options: DocsCollectionOptions) {
     this.collectionName = requireName(options.collectionName, "docsCollection.collectionName");
     this.contentKey = options.contentKey ?? "text";
     this.idKey = options.idKey ?? "doc_id";
     this.titleKey = options.titleKey;
+    if (options.language !== undefined) checkLanguage(options.language, "docsCollection.language");
+    this.language = options.language;
   }
 
   /** The search target backends receive. */

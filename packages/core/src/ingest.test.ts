@@ -109,3 +109,44 @@ describe("loads on a store that can swap collections (MemoryStore)", () => {
     expect(await store.count("docs"), "the 20 documents of the first load, none of the failed one").toBe(20);
   });
 });
+
+describe("loading documents in a language", () => {
+  /** A store that analyses German too (as backend-local and Qdrant do), optionally without swapping collections. */
+  function germanStore(swap: boolean): Store {
+    const driver = new MemoryStoreDriver(swap ? "swap" : "no-swap");
+    Object.defineProperty(driver, "languages", { value: ["en", "de"] });
+    if (!swap) Object.defineProperty(driver, "replaceCollection", { value: undefined });
+    return createStore(driver);
+  }
+  const german = new DocsCollection({ collectionName: "docs", language: "de" });
+
+  it("records the language with the collection; English (the default) records none", async () => {
+    const store = germanStore(true);
+    await ingestDocuments(store, german, documents(2));
+    expect((await store.describeCollection("docs"))?.language).toBe("de");
+    await ingestDocuments(store, new DocsCollection({ collectionName: "english", language: "en" }), documents(2));
+    expect(await store.describeCollection("english")).not.toHaveProperty("language");
+  });
+
+  it("a store that swaps collections re-loads them in another language", async () => {
+    const store = germanStore(true);
+    await ingestDocuments(store, docs, documents(2));
+    await ingestDocuments(store, german, documents(3));
+    expect((await store.describeCollection("docs"))?.language).toBe("de");
+    expect(await store.count("docs")).toBe(3);
+  });
+
+  it("a store that writes in place refuses to re-load a collection in another language, and changes nothing", async () => {
+    const store = germanStore(false);
+    await ingestDocuments(store, docs, documents(2));
+    await expect(ingestDocuments(store, german, documents(3))).rejects.toThrow(
+      /option language: "docs" holds documents analysed as "en" and no-swap cannot replace a collection in one step/,
+    );
+    expect(await store.describeCollection("docs")).not.toHaveProperty("language");
+    expect(await store.count("docs")).toBe(2);
+  });
+
+  it("DocsCollection refuses an unknown language code, naming its option", () => {
+    expect(() => new DocsCollection({ collectionName: "docs", language: "deutsch" })).toThrow(/option docsCollection\.language/);
+  });
+});

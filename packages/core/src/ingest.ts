@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE } from "./analysis/languages.js";
 import { randomBytes } from "node:crypto";
 import type { CollectionSpec, Store } from "./backend.js";
 import type { DocsCollection, QueriesCollection } from "./collections.js";
@@ -67,9 +68,16 @@ export async function stageDocuments(
   documents: AsyncIterable<Doc>,
   options: IngestOptions = {},
 ): Promise<StagedLoad> {
-  const { collectionName, idKey, contentKey, titleKey } = collection;
+  const { collectionName, idKey, contentKey, titleKey, language } = collection;
   const target = { idKey, contentKey, ...(titleKey === undefined ? {} : { titleKey }) };
-  return stage(store, { name: collectionName, kind: "documents", target }, documents, (doc) => documentToRecord(doc, collection), options);
+  // English is the default: its collections' specs stay as they were before languages existed.
+  const spec = {
+    name: collectionName,
+    kind: "documents" as const,
+    target,
+    ...(language === undefined || language === DEFAULT_LANGUAGE ? {} : { language }),
+  };
+  return stage(store, spec, documents, (doc) => documentToRecord(doc, collection), options);
 }
 
 /** Writes queries for a later {@link StagedLoad.commit}; nothing is visible until then (see {@link ingestDocuments}). */
@@ -99,6 +107,14 @@ async function stage<T>(
     );
   }
   if (store.replaceCollection !== undefined) return stageAside(store, spec, items, toRecord, options);
+  // Loading writes into the existing collection here, which keeps the analyser it was created with.
+  if (existing !== undefined && (existing.language ?? DEFAULT_LANGUAGE) !== (spec.language ?? DEFAULT_LANGUAGE)) {
+    throw new BadOptionError(
+      "language",
+      `"${spec.name}" holds documents analysed as "${existing.language ?? DEFAULT_LANGUAGE}" and ${store.name} cannot replace a ` +
+        `collection in one step; load the "${spec.language ?? DEFAULT_LANGUAGE}" documents under another collection name`,
+    );
+  }
   return stageInPlace(store, spec, items, toRecord, options);
 }
 

@@ -43,7 +43,8 @@ export class IndexManager {
    */
   constructor(
     private readonly store: SqliteStore,
-    private readonly tokenizer: Tokenizer,
+    /** The analyser of a collection (its recorded language). */
+    private readonly tokenizerOf: (collection: string) => Tokenizer,
     private readonly parameters: Bm25Parameters,
     private readonly directory: string | undefined,
     private readonly warn: (message: string) => void,
@@ -147,7 +148,7 @@ export class IndexManager {
     // even if another connection writes meanwhile.
     return this.store.readSnapshot(() => {
       const collectionVersion = this.store.collectionVersion(collection);
-      const builder = new Bm25IndexBuilder(this.tokenizer, this.parameters, collection);
+      const builder = new Bm25IndexBuilder(this.tokenizerOf(collection), this.parameters, collection);
       for (const row of this.store.documentRows(collection, fields)) {
         if (row.documentId === null || row.documentId === undefined || typeof row.documentId === "object") {
           throw new BadInputError(
@@ -170,7 +171,7 @@ export class IndexManager {
       contentKey: fields.contentKey,
       titleKey: fields.titleKey ?? null,
       parameters: this.parameters,
-      analyser: this.tokenizer.fingerprint,
+      analyser: this.tokenizerOf(collection).fingerprint,
     });
     return createHash("sha256").update(identity).digest("hex").slice(0, 20);
   }

@@ -193,3 +193,32 @@ describe("createStore: listCollections, when the driver has it", () => {
     }
   });
 });
+
+describe("createStore: a documents collection's language", () => {
+  const german: CollectionSpec = { ...documents, language: "de" };
+
+  it("is refused, naming the engine's languages, when the driver does not claim it; the driver is not called", async () => {
+    const driver = fakeDriver();
+    const error = await createStore(driver)
+      .createCollection(german)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as HardnegError,
+      );
+    expect(error?.code).toBe("UNSUPPORTED_CAPABILITY");
+    expect(error?.message).toMatch(/does not analyse language "de" \(it analyses English only\)/);
+    expect(driver.callsOf("createCollection")).toEqual([]);
+  });
+
+  it("is created with its language when the driver claims it; English needs no claim", async () => {
+    const driver = fakeDriver({ languages: ["en", "de"] });
+    const store = createStore(driver);
+    await store.createCollection(german);
+    expect((await store.describeCollection("c"))?.language).toBe("de");
+    await createStore(fakeDriver()).createCollection({ ...documents, language: "en" });
+  });
+
+  it("must be a code the analyser knows", async () => {
+    await expect(createStore(fakeDriver()).createCollection({ ...documents, language: "xx" })).rejects.toThrow(/option language/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { CollectionSpec, IterateOptions, SpecificationVersion, Store } from "../backend.js";
-import { BadOptionError } from "../errors.js";
+import { DEFAULT_LANGUAGE } from "../analysis/languages.js";
+import { BadOptionError, UnsupportedCapabilityError } from "../errors.js";
 import type { StoredRecord } from "../types.js";
 import { AdapterContractError, checkAnsweredIds, checkCollectionNames } from "./answer-checks.js";
 import { assertCollectionName } from "./collection-names.js";
@@ -37,6 +38,7 @@ export class CheckedStore implements Store {
    */
   async createCollection(spec: CollectionSpec): Promise<void> {
     checkSpec(spec, this.name);
+    this.checkLanguageServed(spec);
     if (this.sameKind(spec, await this.storeDriver.describeCollection(spec.name))) return;
     try {
       await this.storeDriver.createCollection(spec);
@@ -45,6 +47,20 @@ export class CheckedStore implements Store {
       const created = await this.storeDriver.describeCollection(spec.name).catch(() => undefined);
       if (created === undefined || !this.sameKind(spec, created)) throw error;
     }
+  }
+
+  /** A documents collection in a language the engine's BM25 does not analyse is refused, naming the ones it does. */
+  private checkLanguageServed(spec: CollectionSpec): void {
+    const language = spec.language ?? DEFAULT_LANGUAGE;
+    const served = this.storeDriver.languages ?? [DEFAULT_LANGUAGE];
+    if (language === DEFAULT_LANGUAGE || served.includes(language)) return;
+    const others = served.filter((code) => code !== DEFAULT_LANGUAGE);
+    const analysed = others.length === 0 ? "English only" : `en, ${others.join(", ")}`;
+    throw new UnsupportedCapabilityError(
+      `this engine's BM25 does not analyse language "${language}" (it analyses ${analysed}); ` +
+        'load the collection into an engine that does (README, "Languages") or leave out --language',
+      { component: this.name, collection: spec.name },
+    );
   }
 
   async hasCollection(name: string): Promise<boolean> {

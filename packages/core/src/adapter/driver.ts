@@ -63,6 +63,13 @@ export interface StoreDriver {
   readonly specificationVersion: SpecificationVersion;
   readonly name: string;
   /**
+   * Languages (ISO 639-1) whose documents the engine's BM25 analyses, besides English, which
+   * every engine serves. Default `["en"]`. Core refuses a documents collection whose spec asks for
+   * another language before calling `createCollection`. Engines using core's analyser
+   * (`TokenizersByLanguage`) claim `supportedLanguages()`.
+   */
+  readonly languages?: readonly string[];
+  /**
    * Creates a collection. Core calls it only after `describeCollection` found none of that name;
    * when another writer creates it in between, throwing is fine: core describes it again and
    * accepts a collection of the same kind.

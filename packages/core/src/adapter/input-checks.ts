@@ -3,6 +3,7 @@
  * same messages. Each check throws a `BadOptionError` (an option or a name) or a `BadInputError`
  * (a request, an id, a record), naming the component and collection.
  */
+import { checkLanguage } from "../analysis/languages.js";
 import type { BackendCapabilities, CollectionSpec, DocumentTarget, SearchOptions, SearchRequest } from "../backend.js";
 import { BadInputError, BadOptionError, UnsupportedCapabilityError, type HardnegErrorOptions } from "../errors.js";
 import type { SearchMode, StoredRecord } from "../types.js";
@@ -116,6 +117,7 @@ export function checkSpec(spec: CollectionSpec, component: string): void {
     );
   }
   if (spec.kind === "documents" && spec.target !== undefined) checkTarget({ ...spec.target, collection: spec.name }, component);
+  if (spec.language !== undefined) checkLanguage(spec.language, "language", component);
 }
 
 /**
