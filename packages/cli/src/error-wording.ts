@@ -5,6 +5,7 @@ const RENAMED_OPTIONS: Readonly<Record<string, string>> = {
   "hardNegativesCollection.collectionName": "--out-collection",
   "docsCollection.collectionName": "--docs-collection",
   "queriesCollection.collectionName": "--queries-collection",
+  "docsCollection.language": "--language",
 };
 
 /** Every long flag of the program and its subcommands: "--gold-ids-key", "--mode", ... */

@@ -1,3 +1,4 @@
+import { checkLanguageOption } from "./corpus-language.js";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   EXPORT_FORMATS,
@@ -58,6 +59,13 @@ const engineOption = () =>
 /** `--store`: see README, "Searching one engine, storing in another". */
 const storeOption = (what: string) => new Option("--store <spec>", `engine keeping ${what} (default: the --engine)`);
 const jsonOption = () => new Option("--json", "print one JSON object on stdout").default(false);
+/** `--language`: see README, "Languages". Recorded with the documents collection; later commands read it from there. */
+const languageOption = () =>
+  new Option(
+    "--language <code>",
+    "language of the documents, for BM25 analysis: an ISO 639-1 code (en, de, fr, zh, ja, ar, ...) " +
+      "or auto (detected from the first documents)",
+  ).default("en");
 
 /** `--embedder`, `--embedder-base-url` and `--embedder-cache`, on every command that loads or searches. */
 function addEmbedderOptions(command: Command): Command {
@@ -88,12 +96,19 @@ export function buildProgram(): Command {
     .option("--split <name>", "qrels split to load", "test")
     .option("--docs-collection <name>", "documents collection (default: the folder name)")
     .option("--queries-collection <name>", "queries collection (default: <folder>-<split>)")
+    .addOption(languageOption())
     .addOption(engineOption())
     .addOption(storeOption("the queries; the corpus goes to --engine"))
     .addOption(jsonOption())
-    .action(async (dir: string, options) =>
-      withEngineAndStore(options, { engine: "create", store: "create" }, (engine, store) => loadBeir(engine, store, dir, options), options),
-    );
+    .action(async (dir: string, options) => {
+      checkLanguageOption(options.language);
+      await withEngineAndStore(
+        options,
+        { engine: "create", store: "create" },
+        (engine, store) => loadBeir(engine, store, dir, options),
+        options,
+      );
+    });
   addEmbedderOptions(load.commands.find((command) => command.name() === "beir")!);
   load
     .argument("[file]", "a .jsonl, .csv or .tsv file (optionally .gz)")
@@ -102,6 +117,7 @@ export function buildProgram(): Command {
     .option("--content-key <key>", "property holding the text")
     .option("--title-key <key>", "property holding a document title")
     .option("--gold-ids-key <key>", "property holding gold document ids: loads the file as queries")
+    .addOption(languageOption())
     .addOption(engineOption())
     .addOption(jsonOption())
     .action(async (file: string | undefined, options) => {
@@ -115,6 +131,7 @@ export function buildProgram(): Command {
           );
         }
       }
+      checkLanguageOption(options.language);
       await withEngine(options.engine, "create", (engine) => loadFile(engine, file, options), options);
     });
   addEmbedderOptions(load);

@@ -19,9 +19,12 @@ import {
 } from "@hardneg/core";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import type { EmbedderCommandOptions } from "../embedder-spec.js";
+import { corpusLanguage, languageLine, type CorpusLanguage } from "../corpus-language.js";
 
 export interface LoadBeirOptions extends EmbedderCommandOptions {
   split: string;
+  /** An ISO 639-1 code or "auto"; recorded with the documents collection. */
+  language: string;
   docsCollection?: string;
   queriesCollection?: string;
   json: boolean;
@@ -36,11 +39,13 @@ export interface LoadBeirOptions extends EmbedderCommandOptions {
 export async function loadBeir(engine: Engine, store: Store, folder: string, options: LoadBeirOptions): Promise<void> {
   const dataset = await openBeir(folder, { split: options.split });
   const name = collectionNameFrom(folder);
+  const language = await corpusLanguage(options.language, () => dataset.documents(new LoadReport()));
   const docs = new DocsCollection({
     collectionName: options.docsCollection ?? name,
     idKey: "doc_id",
     contentKey: "text",
     titleKey: "title",
+    language: language.language,
   });
   const queries = new QueriesCollection({ collectionName: options.queriesCollection ?? `${name}-${options.split}` });
   const documentsReport = new LoadReport();
@@ -85,6 +90,8 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
     {
       docs_collection: docs.collectionName,
       queries_collection: queries.collectionName,
+      language: language.language,
+      ...(language.detected === undefined ? {} : { language_detected: language.detected }),
       documents,
       queries: loaded,
       skipped: documentsReport.skipped + queriesReport.skipped,
@@ -100,6 +107,7 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
         `and ${formatNumber(loaded)} ${options.split} queries into "${queries.collectionName}"`,
       `corpus: ${documentsReport.summary()}`,
       `queries: ${queriesReport.summary()}`,
+      languageLine(language),
       ...unknownGoldLines(unknownGold),
       ...vectorLines(vectors),
     ],
@@ -153,6 +161,8 @@ export interface LoadFileOptions extends EmbedderCommandOptions {
   contentKey: string;
   titleKey?: string;
   goldIdsKey?: string;
+  /** An ISO 639-1 code or "auto"; recorded with a documents collection (queries are analysed as their documents are). */
+  language: string;
   json: boolean;
 }
 
@@ -165,19 +175,16 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
   const progress = progressLine();
   let count: number;
   let kind: "documents" | "queries";
+  let language: CorpusLanguage | undefined;
   if (options.goldIdsKey === undefined) {
     kind = "documents";
-    const docs = new DocsCollection({
-      collectionName: options.collection,
+    const mapping = {
       idKey: options.idKey ?? "id",
       contentKey: options.contentKey,
       ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
-    });
-    const mapping = {
-      idKey: docs.idKey,
-      contentKey: docs.contentKey,
-      ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
     };
+    language = await corpusLanguage(options.language, () => readDocuments(file, mapping, new LoadReport()));
+    const docs = new DocsCollection({ collectionName: options.collection, ...mapping, language: language.language });
     count = await ingestDocuments(engine, docs, readDocuments(file, mapping, report), {
       onProgress: (written) => progress(`documents: ${written}`),
     });
@@ -213,13 +220,20 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
     {
       collection: options.collection,
       kind,
+      ...(language === undefined ? {} : { language: language.language }),
+      ...(language?.detected === undefined ? {} : { language_detected: language.detected }),
       records: count,
       skipped: report.skipped,
       duplicates: report.duplicates,
       skipped_examples: report.examples,
       ...(vectors === undefined ? {} : { vectors }),
     },
-    () => [`loaded ${formatNumber(count)} ${kind} into "${options.collection}"`, report.summary(), ...vectorLines(vectors)],
+    () => [
+      `loaded ${formatNumber(count)} ${kind} into "${options.collection}"`,
+      report.summary(),
+      ...(language === undefined ? [] : [languageLine(language)]),
+      ...vectorLines(vectors),
+    ],
   );
 }
 
