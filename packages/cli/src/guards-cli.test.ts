@@ -70,7 +70,8 @@ describe("hardneg mine: near duplicates and held-out golds, on an ArguAna-style 
     const report = runCliJson(mineArgs("test", "exact", "--near-duplicate-threshold", "1"), folder.path);
     expect(report["dropped"]["near_duplicate"]).toBe(0);
     expect((await negativesOf("exact"))[0]).toBe(
-      "a1: a1-argument a1-counter-truncated a1-counter-edited a1-counter-header a1-counter-reflowed a2-counter a2-argument pe pe-summary meals",
+      "a1: a1-argument a1-counter-truncated a1-counter-edited a1-counter-header a1-counter-reflowed " +
+        "a2-counter a2-argument pe pe-summary meals",
     );
   });
 
