@@ -38,9 +38,14 @@ describe("shinglesOf", () => {
   it("agrees with the definition, on the ASCII fast path and the Unicode path alike", () => {
     expect(members(shinglesOf("  Fine-grind, ESPRESSO!  "))).toEqual(referenceShingles("fine grind espresso"));
     expect(members(shinglesOf("Ｆｉｎｅ ｇｒｉｎｄ"))).toEqual(referenceShingles("fine grind"));
-    const piece = fc.constantFrom("a", "B", "z", "0", "9", " ", "-", "!", "\t", "é", "ﬁ", "中", "x", "y", "Z");
+    // ASCII neighbours of the letter and digit ranges ("@", "[", "`", "{", "/", ":") are separators.
+    const ascii = ["a", "B", "z", "0", "9", " ", "-", "!", "\t", "x", "Z", "@", "[", "`", "{", "~", "/", ":"];
+    const texts = fc.oneof(
+      fc.array(fc.constantFrom(...ascii), { maxLength: 40 }),
+      fc.array(fc.constantFrom(...ascii, "é", "ﬁ", "中"), { maxLength: 40 }),
+    );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+      fc.property(texts, (pieces) => {
         const text = pieces.join("");
         expect(members(shinglesOf(text))).toEqual(referenceShingles(text));
         expect(shinglesOf(text).size).toBe(referenceShingles(text).length);
@@ -116,7 +121,7 @@ describe("containedAtLeast", () => {
     expect(containedAtLeast(range(0, 5), new Set(), 0.1)).toBe(false);
   });
 
-  it("with equal sizes, measures left inside right", () => {
+  it("with equal sizes, either way round gives the same share", () => {
     expect(containedAtLeast(range(0, 10), range(5, 15), 0.5)).toBe(true);
     expect(containedAtLeast(range(0, 10), range(5, 15), 0.51)).toBe(false);
   });

@@ -115,7 +115,8 @@ describe("near-duplicate exclusion in selectNegatives", () => {
 
   it("shingles only the texts the scan reaches, and each once per query", () => {
     const shingles = new ShingleCache();
-    const input = inputOf({ a: DISTINCT[0]!, b: DISTINCT[1]!, c: DISTINCT[2]! }, QUERY, { shingles });
+    // A second gold missing from the corpus has no text to shingle.
+    const input = inputOf({ a: DISTINCT[0]!, b: DISTINCT[1]!, c: DISTINCT[2]! }, QUERY, { shingles, goldIds: ["gold", "absent"] });
     selectNegatives(input, { ...options, negativesPerQuery: 1 });
     expect(shingles.size, "the query, the gold and the first candidate").toBe(3);
     selectNegatives(input, options);
