@@ -113,6 +113,7 @@ describe("hardneg list", () => {
       range_max: 30,
       sampling: "random",
       shortfall: "skip-query",
+      near_duplicate_threshold: 0.9,
       seed: 7,
       query_samples: 20,
       query_sampling: "random",

@@ -161,6 +161,18 @@ export function buildProgram(): Command {
     .addOption(
       new Option("--shortfall <policy>", "when fewer than N candidates are eligible (default keep-fewer)").choices(SHORTFALL_POLICIES),
     )
+    .option(
+      "--near-duplicate-threshold <x>",
+      "drop candidates whose text is this near a copy (0..1, shingle containment) of the query, a gold or an earlier negative; " +
+        "1 = exact copies only (default 0.9)",
+      decimal,
+    )
+    .option(
+      "--exclude-golds-of <queries collection>",
+      "never take a gold of these queries as a negative, e.g. the test split when mining train (repeat it)",
+      collect,
+      [],
+    )
     .option("--batch-size <n>", "queries per search call and per committed write (default 64)", wholeNumber)
     .option("--concurrency <n>", "batches in flight (default 2)", wholeNumber)
     .option("--report <file.html>", "also write an HTML report of the run")

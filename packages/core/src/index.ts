@@ -8,6 +8,7 @@ export * from "./collections.js";
 export { uuidV5, contentId, HARDNEG_NAMESPACE } from "./ids.js";
 export { seededRandom, shuffled } from "./random.js";
 export * from "./text.js";
+export { containedAtLeast, SHINGLE_LENGTH, ShingleCache, type Shingles, shareAtLeast, shinglesOf } from "./near-duplicates.js";
 export { chunked, forEachConcurrently, mapConcurrently } from "./concurrency.js";
 export { processExists } from "./process-exists.js";
 export {

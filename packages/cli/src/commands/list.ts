@@ -139,7 +139,8 @@ async function listRuns(engine: Engine, exists: (collection: string) => Promise<
 
 /**
  * The settings a run recorded (its run key and batch size), snake_case, leaving out what it did
- * not set: N, strategy (with its range), score filters, sampling, shortfall, seed, query
+ * not set: N, strategy (with its range), score filters, sampling, shortfall, near-duplicate
+ * threshold (absent: exact copies only), held-out query collections, seed, query
  * sampling, mode, pool size, alpha, fusion, engine, embedder, judge and the collections.
  */
 function settingsOf(options: Properties): Record<string, unknown> {
@@ -157,6 +158,8 @@ function settingsOf(options: Properties): Record<string, unknown> {
     min_score: selection["minScore"],
     sampling: selection["sampling"],
     shortfall: selection["shortfall"],
+    near_duplicate_threshold: selection["nearDuplicateThreshold"],
+    exclude_golds_of: options["excludeGoldsOf"],
     seed: selection["seed"],
     query_samples: options["querySamples"],
     query_sampling: options["querySampling"],

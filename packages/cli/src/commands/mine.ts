@@ -1,4 +1,13 @@
-import { HardNegativesCollection, mine, type Engine, type MineReport, type MiningOptions, type Store } from "@hardneg/core";
+import {
+  HardNegativesCollection,
+  mine,
+  MissingCollectionError,
+  type Engine,
+  type MineReport,
+  type MiningOptions,
+  type QueriesCollection,
+  type Store,
+} from "@hardneg/core";
 import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js";
 import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
@@ -12,6 +21,8 @@ export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, 
   docsCollection: string;
   queriesCollection: string;
   outCollection: string;
+  /** `--exclude-golds-of`, repeatable: queries collections whose golds are never negatives. */
+  excludeGoldsOf: string[];
   json: boolean;
   /** HTML report file written after the run (`--report`). */
   report?: string;
@@ -31,7 +42,7 @@ export async function mineCommand(engine: Engine, store: Store, options: MineCom
   const engines = [options.engine, ...(options.store === undefined ? [] : [options.store])];
   if (options.report !== undefined) await refuseEngineFileOutput("--report", options.report, engines);
   const progress = progressLine();
-  const { json, docsCollection, queriesCollection, outCollection, store: _store, ...rest } = options;
+  const { json, docsCollection, queriesCollection, outCollection, excludeGoldsOf, store: _store, ...rest } = options;
   const judge = judgeFromOptions(options);
   const miningOptions = withoutJudgeOptions(rest);
   const reportFile = options.report;
@@ -43,6 +54,7 @@ export async function mineCommand(engine: Engine, store: Store, options: MineCom
     store,
     docsCollection: await docsCollectionOf(engine, docsCollection),
     queriesCollection: await queriesCollectionOf(store, queriesCollection),
+    excludeGoldsOf: await heldOutCollectionsOf(store, excludeGoldsOf),
     hardNegativesCollection: new HardNegativesCollection({ collectionName: outCollection }),
     onProgress: ({ queriesDone, queriesTotal }) => progress(`mining: ${queriesDone}/${queriesTotal} queries`),
   });
@@ -59,6 +71,19 @@ export async function mineCommand(engine: Engine, store: Store, options: MineCom
     { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>,
     () => [...humanReport(report), ...(reportPath === undefined ? [] : [`report: ${reportPath}`])],
   );
+}
+
+/** The `--exclude-golds-of` collections with the keys they were loaded with; a missing one names the option. */
+async function heldOutCollectionsOf(store: Store, names: readonly string[]): Promise<QueriesCollection[]> {
+  const collections: QueriesCollection[] = [];
+  for (const name of names) {
+    if (!(await store.hasCollection(name)))
+      throw new MissingCollectionError(name, "load the held-out queries first, e.g. `hardneg load beir <dir> --split test`", {
+        option: "excludeGoldsOf",
+      });
+    collections.push(await queriesCollectionOf(store, name));
+  }
+  return collections;
 }
 
 function humanReport(report: MineReport): string[] {

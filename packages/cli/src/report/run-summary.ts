@@ -80,6 +80,18 @@ function seeded(name: unknown, random: boolean, seed: unknown): string {
   return random ? `${String(name)} (seed ${String(seed ?? "–")})` : String(name ?? "–");
 }
 
+/** The near-duplicate rule of a run; runs without a threshold (1, or mined before the rule) compared texts exactly. */
+function nearDuplicatesOf(selection: Options): string {
+  const threshold = selection["nearDuplicateThreshold"];
+  return typeof threshold === "number" ? `dropped at similarity ≥ ${String(threshold)}` : "exact copies only";
+}
+
+/** The held-out query collections of a run ("name#goldIdsKey" as the run key records them), or "none". */
+function heldOutOf(recorded: unknown): string {
+  if (!Array.isArray(recorded) || recorded.length === 0) return "none";
+  return recorded.map((entry) => String(entry).split("#")[0]).join(", ");
+}
+
 /** How the run chose its negatives, as (setting, value) pairs, from the options it recorded. */
 export function runSettings(options: Options): Array<[string, string]> {
   const search = record(options["search"]);
@@ -92,6 +104,8 @@ export function runSettings(options: Options): Array<[string, string]> {
     ["score filters", scoreFilters(selection)],
     ["sampling", seeded(selection["sampling"] ?? "–", selection["sampling"] === "random", selection["seed"])],
     ["shortfall", String(selection["shortfall"] ?? "–")],
+    ["near duplicates", nearDuplicatesOf(selection)],
+    ["held-out golds of", heldOutOf(options["excludeGoldsOf"])],
     [
       "queries",
       `${String(querySamples)}, ${seeded(options["querySampling"] ?? "first", options["querySampling"] === "random", selection["seed"])}`,

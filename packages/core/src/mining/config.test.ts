@@ -44,7 +44,7 @@ function errorOf(options: Partial<MiningOptions> & { judge?: Judge }, capabiliti
 }
 
 describe("resolveMineConfig: defaults", () => {
-  it("a config giving only negativesPerQuery mines the original way: top-k, top, keep-fewer, first queries, seed 42", () => {
+  it("a config giving only negativesPerQuery mines the original way, plus near duplicates at 0.9", () => {
     const resolved = resolve();
     expect(resolved.selection, "selection defaults (and no filter keys that were not given)").toStrictEqual({
       negativesPerQuery: 3,
@@ -52,6 +52,7 @@ describe("resolveMineConfig: defaults", () => {
       sampling: "top",
       shortfall: "keep-fewer",
       seed: 42,
+      nearDuplicateThreshold: 0.9,
     });
     expect(resolved.querySampling).toBe("first");
   });
@@ -75,6 +76,7 @@ describe("resolveMineConfig: defaults", () => {
       concurrency: 1,
       maxScore: 5,
       minScore: 0,
+      nearDuplicateThreshold: 0.8,
     });
     expect(resolved.selection).toStrictEqual({
       negativesPerQuery: 3,
@@ -84,6 +86,7 @@ describe("resolveMineConfig: defaults", () => {
       seed: 7,
       maxScore: 5,
       minScore: 0,
+      nearDuplicateThreshold: 0.8,
     });
     expect(resolved).toMatchObject({ querySampling: "random", querySamples: 10, batchSize: 8, concurrency: 1 });
   });
@@ -108,6 +111,23 @@ describe("resolveMineConfig: whole-number options", () => {
   it.each(wholeNumberOptions)("%s accepts 1, the smallest whole number allowed", (option) => {
     // negativesPerQuery 1 is fine on its own; the others are given next to the default negativesPerQuery.
     expect(() => resolve({ [option]: 1 })).not.toThrow();
+  });
+});
+
+describe("resolveMineConfig: nearDuplicateThreshold", () => {
+  it("must be above 0 and at most 1, and the error names it", () => {
+    for (const bad of [0, -0.1, 1.01, Number.NaN, Number.POSITIVE_INFINITY, "0.5" as unknown as number]) {
+      const error = errorOf({ nearDuplicateThreshold: bad });
+      expect(error, String(bad)).toBeInstanceOf(BadOptionError);
+      expect((error as BadOptionError).location.option, String(bad)).toBe("nearDuplicateThreshold");
+      expect((error as Error).message).toContain(`must be above 0 and at most 1 (1 = exact duplicates only), got ${String(bad)}`);
+    }
+  });
+
+  it("accepts values just above 0 and up to 1; at 1 the selection carries no threshold (exact checks, run ids as before)", () => {
+    expect(resolve({ nearDuplicateThreshold: 0.001 }).selection.nearDuplicateThreshold).toBe(0.001);
+    expect(resolve({ nearDuplicateThreshold: 0.999 }).selection.nearDuplicateThreshold).toBe(0.999);
+    expect(resolve({ nearDuplicateThreshold: 1 }).selection).not.toHaveProperty("nearDuplicateThreshold");
   });
 });
 

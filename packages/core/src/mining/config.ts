@@ -5,6 +5,7 @@ import { JUDGE_POLICIES, type Judge, type JudgePolicy } from "../judges/judge.js
 import type { VerdictCache } from "../judges/verdict-cache.js";
 import type { FusionType, SearchMode } from "../types.js";
 import {
+  DEFAULT_NEAR_DUPLICATE_THRESHOLD,
   QUERY_SAMPLINGS,
   SAMPLINGS,
   SHORTFALL_POLICIES,
@@ -54,6 +55,12 @@ export interface MiningOptions {
   sampling?: Sampling;
   /** Default "keep-fewer". */
   shortfall?: ShortfallPolicy;
+  /**
+   * Drop candidates whose text is a near duplicate of the query, a gold or an earlier negative
+   * (above 0, at most 1; see `SelectionOptions.nearDuplicateThreshold`). 1 keeps only the exact
+   * text checks. Default {@link DEFAULT_NEAR_DUPLICATE_THRESHOLD} (0.9).
+   */
+  nearDuplicateThreshold?: number;
   /** Queries per search call and per committed write. Default 64. */
   batchSize?: number;
   /** Batches in flight at once. Default 2. */
@@ -78,6 +85,13 @@ export interface MineConfig extends MiningOptions {
   docsCollection: DocsCollection;
   queriesCollection: QueriesCollection;
   hardNegativesCollection: HardNegativesCollection;
+  /**
+   * Query collections held out of training (e.g. the test split when mining train queries): every
+   * document that is gold for one of their queries is never a negative (drop reason
+   * `held_out_gold`), so no evaluation positive leaks into training as a negative. Each must exist
+   * in the store. Default: none.
+   */
+  excludeGoldsOf?: readonly QueriesCollection[];
   onProgress?: (progress: MineProgress) => void;
   /**
    * Judges every selected negative for false negatives (an {@link LlmJudge} or {@link RerankJudge})
@@ -163,6 +177,14 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
     );
   }
 
+  const nearDuplicateThreshold = config.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD;
+  // 0 would drop every candidate sharing a single shingle with the query or a gold.
+  if (typeof nearDuplicateThreshold !== "number" || !(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1))
+    throw new BadOptionError(
+      "nearDuplicateThreshold",
+      `must be above 0 and at most 1 (1 = exact duplicates only), got ${String(config.nearDuplicateThreshold)}`,
+    );
+
   const judging = resolveJudging(config, negativesPerQuery);
   const selection: SelectionOptions = {
     negativesPerQuery,
@@ -177,6 +199,8 @@ export function resolveMineConfig(config: MineConfig, capabilities: BackendCapab
       absoluteMargin: config.absoluteMargin,
       maxScore: config.maxScore,
       minScore: config.minScore,
+      // Left out at 1 (exact checks only), so such runs keep the run ids they had before the rule existed.
+      nearDuplicateThreshold: nearDuplicateThreshold < 1 ? nearDuplicateThreshold : undefined,
     }),
   };
   return {

@@ -1,6 +1,7 @@
 import type { DocumentTarget, SearchBackend } from "../backend.js";
 import type { HardNegativeKeys } from "../collections.js";
 import { gradesOf, mrrAtK, ndcgAtK, recallAtK } from "../metrics.js";
+import { ShingleCache } from "../near-duplicates.js";
 import { seededRandom, shuffled } from "../random.js";
 import type { Doc, Hit, Query, StoredRecord } from "../types.js";
 import { judgeRowProperties } from "../judges/judge-row.js";
@@ -27,6 +28,8 @@ export interface BatchContext {
   runId: string;
   strategyLabel: string;
   resolved: ResolvedMineConfig;
+  /** Golds of the held-out query collections (`excludeGoldsOf`), never negatives. */
+  heldOutGoldIds: ReadonlySet<string>;
   /** True when the backend scores documents in the run's mode (gold scores outside the pool, padded negatives). */
   scoresDocuments: boolean;
   /** All document ids of the corpus, loaded once on first need (only for "pad-random"). */
@@ -66,17 +69,18 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     }
     recordRanking(counters, query, pool);
     const goldScore = await lowestGoldScore(query, goldsInCorpus, pool, context);
+    const heldOutGoldIds = context.heldOutGoldIds;
     const candidates = candidatesNeedingText(
-      { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, goldScore },
+      { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, goldScore, heldOutGoldIds },
       resolved.selection,
     );
-    plans.push({ query, pool, goldsInCorpus, goldScore, candidates });
+    plans.push({ query, pool, goldsInCorpus, goldScore, candidates, shingles: new ShingleCache() });
   }
   const documents = new FetchedDocuments(golds, context);
   await documents.fetch(plans.flatMap((plan) => firstTextsNeeded(plan, resolved.selection)));
   const drafts: QueryDraft[] = [];
   for (const plan of plans) {
-    const { query, pool, goldScore, candidates } = plan;
+    const { query, pool, goldScore, candidates, shingles } = plan;
     const texts = { get: (id: string) => documents.get(id)?.text };
     let input: SelectionInput = {
       queryId: query.id,
@@ -85,6 +89,8 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
       pool: documents.fetchedPrefix(pool, candidates),
       texts,
       goldScore,
+      heldOutGoldIds: context.heldOutGoldIds,
+      shingles,
     };
     let selection = selectNegatives(input, resolved.selection);
     if (selection.negatives.length < resolved.selection.negativesPerQuery && input.pool.length < pool.length) {
@@ -100,7 +106,7 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     let negatives = selection.negatives;
     const wanted = resolved.selection.negativesPerQuery;
     if (negatives.length < wanted && resolved.selection.shortfall === "pad-random") {
-      negatives = padNegatives(input, selection, await randomCandidates(query, wanted * 3 + 10, documents, context), wanted);
+      negatives = padNegatives(input, selection, await randomCandidates(query, wanted * 3 + 10, documents, context), resolved.selection);
       if (negatives.length > selection.negatives.length) counters.queries_padded++;
     }
     drafts.push({ plan, negatives });
@@ -168,9 +174,10 @@ async function judgeDrafts(
     {
       prepare: (queryIds) => documents.fetch(queryIds.flatMap((queryId) => plans.get(queryId)!.candidates.map((hit) => hit.id))),
       drawOrder: (queryId) => {
-        const { query, pool, goldScore } = plans.get(queryId)!;
+        const { query, pool, goldScore, shingles } = plans.get(queryId)!;
+        const heldOutGoldIds = context.heldOutGoldIds;
         return eligibleInDrawOrder(
-          { queryId, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore },
+          { queryId, queryText: query.text, goldIds: query.goldIds, pool, texts, goldScore, heldOutGoldIds, shingles },
           context.resolved.selection,
         );
       },
@@ -200,6 +207,8 @@ interface QueryPlan {
   goldScore: number | null;
   /** Pool candidates passing the checks that need no text, in rank order. */
   candidates: Hit[];
+  /** Shingles of the query's texts, kept across its selections (first texts, all texts, judging, padding). */
+  shingles: ShingleCache;
 }
 
 /**

@@ -8,6 +8,7 @@ import { StoreVerdictCache } from "../judges/verdict-cache.js";
 import { resolveMineConfig, type MineConfig, type ResolvedMineConfig } from "./config.js";
 import { chunked, forEachConcurrently } from "../concurrency.js";
 import type { ResolvedJudging } from "./judge-negatives.js";
+import { heldOutGoldIdsOf, heldOutRunKey } from "./held-out-golds.js";
 import { mineBatch } from "./mine-batch.js";
 import { sampleQueries } from "./query-source.js";
 import { commitBatch, committedBatches, runIdOf, writeRunManifest } from "./run-records.js";
@@ -100,6 +101,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
   if (out.collectionName === docs.collectionName || out.collectionName === config.queriesCollection.collectionName) {
     throw new BadOptionError("hardNegativesCollection.collectionName", "must differ from the documents and queries collections");
   }
+  const heldOutGoldIds = await heldOutGoldIdsOf(store, config.excludeGoldsOf ?? []);
 
   const sampled = await sampleQueries(store, config.queriesCollection, {
     limit: resolved.querySamples,
@@ -120,6 +122,8 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     embedder: resolved.search.mode === "bm25" ? undefined : config.backend.embedderId,
     querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all",
     querySampling: resolved.querySampling,
+    // Undefined (absent from the key) without held-out collections, like the threshold in `selection` at 1.
+    excludeGoldsOf: heldOutRunKey(config.excludeGoldsOf),
     // Only what changes the rows: the report-only maxRelabelled stays out, so raising it resumes the run.
     judge:
       resolved.judging === undefined
@@ -160,6 +164,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     runId,
     strategyLabel,
     resolved,
+    heldOutGoldIds,
     scoresDocuments: scoresDocumentsIn(config.backend, resolved.search.mode),
     corpusIds: () => (corpusIds ??= readCorpusIds(documentsStore, docs.collectionName, docs.idKey)),
     // Stryker disable next-line ConditionalExpression: the always-spread variant is equivalent (judging: undefined is no judging)

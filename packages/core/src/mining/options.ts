@@ -44,7 +44,16 @@ export interface SelectionOptions extends ScoreFilters {
   shortfall: ShortfallPolicy;
   /** Seed of every random choice. Default 42. */
   seed: number;
+  /**
+   * Candidates at least this similar (0 to 1, shingle containment; see `NearDuplicateRule`) to
+   * the query, a gold or an earlier negative are dropped as `near_duplicate`. Absent or 1: exact
+   * text checks only (the behaviour before the rule). `mine` sets {@link DEFAULT_NEAR_DUPLICATE_THRESHOLD}.
+   */
+  nearDuplicateThreshold?: number;
 }
+
+/** The near-duplicate threshold `mine` uses unless told otherwise (measured on SciFact; see the README). */
+export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.9;
 
 /** The search side of a run. */
 export interface SearchSettings {

@@ -39,7 +39,8 @@ export function queryFromRecord(record: StoredRecord, collection: QueriesCollect
   return { query: { id: queryId, text: queryText, goldIds, ...(grades === undefined ? {} : { grades }) } };
 }
 
-function goldIdsOf(record: StoredRecord, collection: QueriesCollection): string[] {
+/** The gold ids of a query record, distinct, as strings; a record without the gold-ids key is bad input. */
+export function goldIdsOf(record: StoredRecord, collection: QueriesCollection): string[] {
   const value = record.properties[collection.goldIdsKey];
   if (value === undefined || value === null) {
     throw new BadInputError(

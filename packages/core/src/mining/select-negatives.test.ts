@@ -122,7 +122,7 @@ describe("selectNegatives", () => {
         { id: "r3", text: "Random two!", score: 0.2 },
         { id: "r4", text: "random four", score: null },
       ],
-      3,
+      { negativesPerQuery: 3 },
     );
     expect(padded.map((negative) => [negative.id, negative.padded])).toEqual([
       ["a", false],
@@ -186,7 +186,7 @@ describe("selectNegatives with several golds", () => {
         { id: "g-late", text: "yet another text", score: null },
         { id: "r1", text: "a random document", score: null },
       ],
-      3,
+      { negativesPerQuery: 3 },
     );
     expect(
       padded.map((negative) => negative.id),
@@ -473,7 +473,7 @@ describe("selectNegatives invariants (property-based)", () => {
       fc.property(scenarioArbitrary, (scenario) => {
         const { input, options, padding } = scenario;
         const selection = selectNegatives(input, options);
-        const padded = padNegatives(input, selection, padding, options.negativesPerQuery);
+        const padded = padNegatives(input, selection, padding, options);
         expect(padded.slice(0, selection.negatives.length), "the selection comes first, unchanged").toEqual(selection.negatives);
         expect(padded.length, "never more than N").toBeLessThanOrEqual(options.negativesPerQuery);
         const forbidden = oracleOf(scenario).forbidden;

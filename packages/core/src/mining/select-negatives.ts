@@ -1,11 +1,14 @@
+import type { ShingleCache } from "../near-duplicates.js";
 import { seededRandom, shuffled } from "../random.js";
 import { textFingerprint } from "../text.js";
 import type { Hit } from "../types.js";
+import { nearDuplicateRuleOf } from "./near-duplicate-rule.js";
 import type { SelectionOptions } from "./options.js";
 
 /** Why a pool candidate was not taken. Counted per run in the report. */
 export type DropReason =
   | "gold"
+  | "held_out_gold"
   | "outside_strategy"
   | "relative_margin"
   | "absolute_margin"
@@ -15,10 +18,12 @@ export type DropReason =
   | "same_as_query"
   | "same_as_gold"
   | "duplicate"
+  | "near_duplicate"
   | "not_sampled";
 
 export const DROP_REASONS: readonly DropReason[] = [
   "gold",
+  "held_out_gold",
   "outside_strategy",
   "relative_margin",
   "absolute_margin",
@@ -28,6 +33,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   "same_as_query",
   "same_as_gold",
   "duplicate",
+  "near_duplicate",
   "not_sampled",
 ];
 
@@ -57,6 +63,10 @@ export interface SelectionInput {
   texts: TextLookup;
   /** Score of the lowest-scoring gold, or null when unknown. */
   goldScore: number | null;
+  /** Golds of held-out queries (`excludeGoldsOf`): never negatives, dropped as `held_out_gold`. Default: none. */
+  heldOutGoldIds?: ReadonlySet<string>;
+  /** The query's shingle cache, shared by its repeated selections. Default: a new one per call. */
+  shingles?: ShingleCache;
 }
 
 export interface Selection {
@@ -68,8 +78,9 @@ export interface Selection {
 
 /**
  * Picks the hard negatives of one query from its candidate pool, in DESIGN.md's order:
- * mask golds (by id), strategy window, positive-aware score filters, text checks
- * (same as the query or a gold, duplicates), then sampling. Pure and deterministic for a seed.
+ * mask golds and held-out golds (by id), strategy window, positive-aware score filters, text
+ * checks (same as the query or a gold, duplicates, near duplicates), then sampling. Pure and
+ * deterministic for a seed.
  */
 export function selectNegatives(input: SelectionInput, options: SelectionOptions): Selection {
   const dropped: Partial<Record<DropReason, number>> = {};
@@ -78,6 +89,7 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
   };
   const rules = rulesOf(input, options);
   const forbiddenTexts = forbiddenTextsOf(input);
+  const nearDuplicates = nearDuplicateRuleOf(options, input.queryText, goldTextsOf(input), input.shingles);
   const seenTexts = new Set<string>();
   const seenIds = new Set<string>();
   const eligible: SelectedNegative[] = [];
@@ -116,6 +128,11 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
       continue;
     }
     seenTexts.add(fingerprint);
+    if (nearDuplicates?.matches(text)) {
+      drop("near_duplicate");
+      continue;
+    }
+    nearDuplicates?.keep(text);
     eligible.push({ id: hit.id, text, rank: hit.rank, score: hit.score, padded: false });
   }
 
@@ -136,9 +153,11 @@ export function candidatesNeedingText(input: Omit<SelectionInput, "texts">, opti
 /** The checks of one candidate that need no text; returns why it is dropped, if it is. */
 function rulesOf(input: Omit<SelectionInput, "texts">, options: SelectionOptions): (hit: Hit) => DropReason | undefined {
   const golds = new Set(input.goldIds);
+  const heldOut = input.heldOutGoldIds ?? new Set<string>();
   const bestGoldRank = input.pool.find((hit) => golds.has(hit.id))?.rank ?? null;
   return (hit) => {
     if (golds.has(hit.id)) return "gold";
+    if (heldOut.has(hit.id)) return "held_out_gold";
     if (!inStrategyWindow(hit.rank, bestGoldRank, options)) return "outside_strategy";
     return scoreFilterVerdict(hit.score, input.goldScore, options);
   };
@@ -146,16 +165,21 @@ function rulesOf(input: Omit<SelectionInput, "texts">, options: SelectionOptions
 
 /**
  * Adds random corpus documents to a short selection (shortfall policy "pad-random"), applying
- * the same gold, self-match and duplicate checks. Candidates come in the caller's random order.
+ * the same gold, held-out gold, self-match, duplicate and near-duplicate checks. Candidates come
+ * in the caller's random order.
  */
 export function padNegatives(
   input: SelectionInput,
   selection: Selection,
   randomCandidates: readonly { id: string; text: string; score: number | null }[],
-  negativesPerQuery: number,
+  options: Pick<SelectionOptions, "negativesPerQuery" | "nearDuplicateThreshold">,
 ): SelectedNegative[] {
+  const { negativesPerQuery } = options;
   const golds = new Set(input.goldIds);
+  const heldOut = input.heldOutGoldIds ?? new Set<string>();
   const forbiddenTexts = forbiddenTextsOf(input);
+  const nearDuplicates = nearDuplicateRuleOf(options, input.queryText, goldTextsOf(input), input.shingles);
+  for (const negative of selection.negatives) nearDuplicates?.keep(negative.text);
   const taken = new Set(selection.negatives.map((negative) => negative.id));
   const takenTexts = new Set(selection.negatives.map((negative) => textFingerprint(negative.text)));
   const poolIds = new Set(input.pool.map((hit) => hit.id));
@@ -163,14 +187,21 @@ export function padNegatives(
   for (const candidate of randomCandidates) {
     if (padded.length >= negativesPerQuery) break;
     // Pool documents were already judged by the strategy and filters; padding must not undo that.
-    if (golds.has(candidate.id) || taken.has(candidate.id) || poolIds.has(candidate.id)) continue;
+    if (golds.has(candidate.id) || heldOut.has(candidate.id) || taken.has(candidate.id) || poolIds.has(candidate.id)) continue;
     const fingerprint = textFingerprint(candidate.text);
     if (forbiddenTexts.has(fingerprint) || takenTexts.has(fingerprint)) continue;
+    if (nearDuplicates?.matches(candidate.text)) continue;
+    nearDuplicates?.keep(candidate.text);
     taken.add(candidate.id);
     takenTexts.add(fingerprint);
     padded.push({ id: candidate.id, text: candidate.text, rank: null, score: candidate.score, padded: true });
   }
   return padded;
+}
+
+/** Texts of the query's golds that were found (a gold missing from the corpus has none). */
+function goldTextsOf(input: SelectionInput): string[] {
+  return input.goldIds.flatMap((goldId) => input.texts.get(goldId) ?? []);
 }
 
 function forbiddenTextsOf(input: SelectionInput): Map<string, DropReason> {

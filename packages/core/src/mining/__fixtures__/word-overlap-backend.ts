@@ -67,11 +67,11 @@ export async function addDocuments(store: Store, corpus: ReadonlyArray<readonly 
   );
 }
 
-/** Adds collection "queries" to `store`, one record per query, under its `query_id`. */
-export async function addQueries(store: Store, queries: ReadonlyArray<{ query_id: string }>): Promise<void> {
-  await store.createCollection({ name: "queries", kind: "queries" });
+/** Adds collection `collection` (default "queries") to `store`, one record per query, under its `query_id`. */
+export async function addQueries(store: Store, queries: ReadonlyArray<{ query_id: string }>, collection = "queries"): Promise<void> {
+  await store.createCollection({ name: collection, kind: "queries" });
   await store.upsert(
-    "queries",
+    collection,
     queries.map((query) => ({ id: query.query_id, properties: query })),
   );
 }
