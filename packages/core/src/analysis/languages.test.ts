@@ -49,7 +49,8 @@ describe("language-aware analysis: words, stop words and stems per language", ()
   });
 
   it("Thai: words are found without spaces", () => {
-    expect(new Tokenizer({ language: "th", stopwords: "none" }).tokenize("ภาษาไทยง่ายนิดเดียว")).toEqual(["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]);
+    const thai = new Tokenizer({ language: "th", stopwords: "none" });
+    expect(thai.tokenize("ภาษาไทยง่ายนิดเดียว")).toEqual(["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]);
   });
 
   it("a non-English analyser keeps Latin words of mixed text as the scanner finds them", () => {
