@@ -121,7 +121,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
 }
 const extraMs = ((median(shingled) - median(exact)) * 1000) / queries.length;
 console.log(
-  `mine, median of ${values.rounds}: threshold 1 ${median(exact).toFixed(2)} s, default ${DEFAULT_NEAR_DUPLICATE_THRESHOLD} ${median(shingled).toFixed(2)} s`,
+  `mine, median of ${values.rounds}: threshold 1 ${median(exact).toFixed(2)} s, ` +
+    `default ${DEFAULT_NEAR_DUPLICATE_THRESHOLD} ${median(shingled).toFixed(2)} s`,
 );
 console.log(`  ${extraMs.toFixed(2)} ms more per query (${queries.length} queries)`);
 rmSync(folder, { recursive: true, force: true });
