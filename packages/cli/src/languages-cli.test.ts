@@ -60,7 +60,7 @@ describe.each(Object.keys(MEASURED))("--language %s on the multilingual sample",
     expect(ownNdcg - englishNdcg).toBeGreaterThan(0.15);
   });
 
-  it("mining needs no flag (the collection recorded its language); golds rank near the top, every negative shares a query term", async () => {
+  it("mining needs no flag (the collection recorded its language); golds rank high, every negative shares a query term", async () => {
     const { engine } = loaded(language, language);
     const mined = runCliJson(
       [
