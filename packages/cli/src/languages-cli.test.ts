@@ -103,6 +103,32 @@ describe.each(Object.keys(MEASURED))("--language %s on the multilingual sample",
   });
 });
 
+describe("re-loading a corpus in another language", () => {
+  it("re-indexes it, and the same mine command is then a new run (not a resume of the English one)", () => {
+    const engine = `local:${join(folder.path, "reload.db")}`;
+    const mineArgs = [
+      "mine",
+      "--engine",
+      engine,
+      "--docs-collection",
+      "de",
+      "--queries-collection",
+      "de-test",
+      "--out-collection",
+      "negs",
+      "--negatives-per-query",
+      "3",
+    ];
+    runCliJson(["load", "beir", sampleOf("de"), "--engine", engine], folder.path);
+    const english = runCliJson(mineArgs, folder.path);
+    expect(runCliJson(mineArgs, folder.path).run_id, "the same command resumes the same run").toBe(english.run_id);
+    runCliJson(["load", "beir", sampleOf("de"), "--language", "de", "--engine", engine], folder.path);
+    const german = runCliJson(mineArgs, folder.path);
+    expect(german.run_id).not.toBe(english.run_id);
+    expect(german.metrics.ndcg_at_10).toBeGreaterThan(english.metrics.ndcg_at_10 + 0.15);
+  });
+});
+
 describe("--language auto", () => {
   it.each(["de", "fr", "ar", "zh", "ja"])("detects %s from the sample's documents and records it", (language) => {
     const { load } = loaded(language, "auto");

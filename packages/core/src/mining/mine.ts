@@ -120,6 +120,9 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     selection: resolved.selection,
     // Undefined (so absent from the key, and earlier run ids unchanged) for BM25 and for engines without an embedder.
     embedder: resolved.search.mode === "bm25" ? undefined : config.backend.embedderId,
+    // The analyser the corpus was loaded with: absent for English (earlier run ids unchanged); a corpus
+    // re-loaded in another language ranks differently, so it is a new run, not a resumed one.
+    docsLanguage: (await documentsStore?.describeCollection(docs.collectionName))?.language,
     querySamples: Number.isFinite(resolved.querySamples) ? resolved.querySamples : "all",
     querySampling: resolved.querySampling,
     // Undefined (absent from the key) without held-out collections, like the threshold in `selection` at 1.
