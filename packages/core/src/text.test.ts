@@ -38,6 +38,36 @@ describe("normalizeText", () => {
     );
   });
 
+  it("the Unicode path agrees with the regex definition on any text (astral letters, lone surrogates, marks, digits of any script)", () => {
+    const piece = fc.constantFrom(
+      "a",
+      "Z",
+      "é",
+      "ß",
+      "İ",
+      "ﬁ",
+      "٣",
+      "𝔘",
+      "𝟘",
+      "\ud800",
+      "\udfff",
+      "e\u0301",
+      "中",
+      "。",
+      " ",
+      "-",
+      "\u00a0",
+      "_",
+    );
+    const text = fc.array(fc.oneof(piece, fc.string({ unit: "grapheme" })), { maxLength: 20 }).map((pieces) => pieces.join(""));
+    fc.assert(
+      fc.property(text, (sample) => {
+        expect(normalizeText(sample), JSON.stringify(sample)).toBe(unicodePath(sample));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("normalises text with no ASCII character at all, and trims it", () => {
     expect(normalizeText("ΚΑΦΕΣ"), "Greek only").toBe("καφες");
     expect(normalizeText("\u00a0¡Olé, CAFÉ!\u00a0"), "padded with non-ASCII space and punctuation").toBe("olé café");
