@@ -121,12 +121,17 @@ console.log(
   `hardneg mine, 5/query (process, builds the BM25 index): ${format(mined.seconds)}, ` +
     `peak RSS ${mined.peakRssMiB.toFixed(0)} MiB, rows ${mined.result.rows_written}`,
 );
+// Issue 12's targets at 1M documents and 10k queries: ten times faster than bm25s's 513 s, under 2 GiB, 1,000 q/s searching.
+const atTarget = values.synthetic && Number(values.docs) === 1_000_000;
+const beside = (text) => (atTarget ? `  (target: ${text})` : "");
+const peakRss = Math.max(load.peakRssMiB, mined.peakRssMiB);
 console.log(
-  `whole job (load + mine): ${format(load.seconds + mined.seconds)}, ` +
-    `peak RSS ${Math.max(load.peakRssMiB, mined.peakRssMiB).toFixed(0)} MiB`,
+  `whole job (load + mine): ${format(load.seconds + mined.seconds)}${beside("at most 51 s")}, ` +
+    `peak RSS ${peakRss.toFixed(0)} MiB${beside("under 2,048 MiB")}`,
 );
+const queriesPerSecond = sampled.queries.length / searchSeconds;
 console.log(
   `in-process, index loaded: engine search only ${format(searchSeconds)} ` +
-    `(${(sampled.queries.length / searchSeconds).toFixed(0)} q/s, k=100); full mining run ${format(mineSeconds)}; ` +
+    `(${queriesPerSecond.toFixed(0)} q/s, k=100${beside("at least 1,000 q/s")}); full mining run ${format(mineSeconds)}; ` +
     `overhead ×${(mineSeconds / searchSeconds).toFixed(2)} (rows ${report.rows_written})`,
 );
