@@ -83,6 +83,8 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
   const documents = stagedDocuments.count;
   const loaded = stagedQueries.count;
   if (options.embedder !== undefined) progress(`document vectors: embedding ${documents} documents`);
+  progress("BM25 index");
+  const index = await prepareIndex(engine, docs.target);
   const vectors = options.embedder === undefined ? undefined : await prepareVectors(engine, docs.target);
   progress.done();
   printResult(
@@ -100,6 +102,7 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
       unknown_gold_ids: unknownGold.length,
       unknown_gold_examples: unknownGold.slice(0, 5),
       skipped_examples: [...documentsReport.examples, ...queriesReport.examples],
+      ...(index === undefined ? {} : { bm25_index: index }),
       ...(vectors === undefined ? {} : { vectors }),
     },
     () => [
@@ -109,6 +112,7 @@ export async function loadBeir(engine: Engine, store: Store, folder: string, opt
       `queries: ${queriesReport.summary()}`,
       languageLine(language),
       ...unknownGoldLines(unknownGold),
+      ...indexLines(index),
       ...vectorLines(vectors),
     ],
   );
@@ -146,6 +150,36 @@ async function prepareVectors(engine: VectorPreparing, target: DocumentTarget): 
     dimension: stats.dimension,
     seconds: Math.round(stats.milliseconds) / 1000,
   };
+}
+
+/** What `load` reports about the BM25 index it built (engines that index client-side). */
+interface IndexBuilt {
+  terms: number;
+  postings: number;
+  seconds: number;
+}
+
+/** The part of the local backend's API that builds the BM25 index ahead of search (on the engine's driver). */
+type IndexPreparing = Engine & {
+  driver?: {
+    prepareIndex?: (target: DocumentTarget) => Promise<{ termCount: number; postingCount: number; milliseconds: number }>;
+  };
+};
+
+/**
+ * Builds the BM25 index right after loading, when the engine builds one client-side (the local
+ * backend's `prepareIndex`): the corpus was just read, and the first `mine` or `eval` then starts
+ * searching at once instead of indexing first.
+ */
+async function prepareIndex(engine: IndexPreparing, target: DocumentTarget): Promise<IndexBuilt | undefined> {
+  if (typeof engine.driver?.prepareIndex !== "function") return undefined;
+  const stats = await engine.driver.prepareIndex(target);
+  return { terms: stats.termCount, postings: stats.postingCount, seconds: Math.round(stats.milliseconds) / 1000 };
+}
+
+function indexLines(index: IndexBuilt | undefined): string[] {
+  if (index === undefined) return [];
+  return [`BM25 index: ${formatNumber(index.terms)} terms, ${formatNumber(index.postings)} postings (${index.seconds} s)`];
 }
 
 function vectorLines(vectors: VectorsLoaded | undefined): string[] {
@@ -205,15 +239,15 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
       onProgress: (written) => progress(`queries: ${written}`),
     });
   }
-  const vectors =
-    options.embedder === undefined || kind !== "documents"
-      ? undefined
-      : await prepareVectors(engine, {
-          collection: options.collection,
-          idKey: options.idKey ?? "id",
-          contentKey: options.contentKey,
-          ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
-        });
+  const target: DocumentTarget = {
+    collection: options.collection,
+    idKey: options.idKey ?? "id",
+    contentKey: options.contentKey,
+    ...(options.titleKey === undefined ? {} : { titleKey: options.titleKey }),
+  };
+  if (kind === "documents") progress("BM25 index");
+  const index = kind === "documents" ? await prepareIndex(engine, target) : undefined;
+  const vectors = options.embedder === undefined || kind !== "documents" ? undefined : await prepareVectors(engine, target);
   progress.done();
   printResult(
     options.json,
@@ -226,12 +260,14 @@ export async function loadFile(engine: Engine, file: string, options: LoadFileOp
       skipped: report.skipped,
       duplicates: report.duplicates,
       skipped_examples: report.examples,
+      ...(index === undefined ? {} : { bm25_index: index }),
       ...(vectors === undefined ? {} : { vectors }),
     },
     () => [
       `loaded ${formatNumber(count)} ${kind} into "${options.collection}"`,
       report.summary(),
       ...(language === undefined ? [] : [languageLine(language)]),
+      ...indexLines(index),
       ...vectorLines(vectors),
     ],
   );
