@@ -19,6 +19,12 @@ export interface CandidateScratch {
 
 /** Past the last document: marks an exhausted cursor. */
 const NO_DOCUMENT = 0xffffffff;
+/**
+ * How many postings of the best-bounded terms may be read up front to seed θ (see
+ * {@link seedThresholdOf}). Reading them costs about what scoring them would; the seed pays off
+ * when a very long low-idf list would otherwise stay essential until θ grows on its own.
+ */
+const SEED_POSTINGS = 16_384;
 
 /**
  * Exact top-k by MaxScore (Turtle & Flood 1995), document at a time over the CSR postings. Query
@@ -59,6 +65,9 @@ export function maxScoreSearch(
     boundBelow[slot + 1] = boundBelow[slot]! + termMaxScores[termId]!;
   }
   const slack = 1 + (termCount + 1) * 2 ** -23;
+  // A document must score ≥ seed (strictly below it, k known documents beat it whatever their
+  // index) and > θ (k earlier, lower-indexed documents score at least as much).
+  const seed = seedThresholdOf(postingDocuments, postingScores, next, end, k, termCount);
   /** Contribution of each query position to the current document (0 when absent). */
   const contributions = new Float64Array(termCount);
   const bestScores = new Float32Array(Math.max(k, 0));
@@ -66,29 +75,45 @@ export function maxScoreSearch(
   // θ: the k-th best score so far (0 until k documents scored; every real score is > 0).
   let threshold = 0;
   let firstEssential = 0;
+  while (firstEssential < termCount && boundBelow[firstEssential + 1]! * slack < seed) firstEssential++;
   let candidateCount = 0;
   const { scores, candidates } = scratch;
 
-  while (k > 0) {
-    let document = NO_DOCUMENT;
-    for (let slot = firstEssential; slot < termCount; slot++) {
-      if (next[slot]! < end[slot]! && postingDocuments[next[slot]!]! < document) document = postingDocuments[next[slot]!]!;
+  /** Document under each essential slot's cursor, NO_DOCUMENT once exhausted. */
+  const current = new Uint32Array(termCount);
+  const positionOfSlot = Uint32Array.from(slotPositions);
+  const firstDocumentFrom = (from: number): number => {
+    let first = NO_DOCUMENT;
+    for (let slot = from; slot < termCount; slot++) {
+      current[slot] = next[slot]! < end[slot]! ? postingDocuments[next[slot]!]! : NO_DOCUMENT;
+      if (current[slot]! < first) first = current[slot]!;
     }
-    if (document === NO_DOCUMENT) break;
+    return first;
+  };
+  let document = k > 0 ? firstDocumentFrom(firstEssential) : NO_DOCUMENT;
 
+  while (document !== NO_DOCUMENT) {
+    // Essential slots: take this document's contributions, advance, and find the next candidate.
     let partial = 0;
+    let nextDocument = NO_DOCUMENT;
     for (let slot = firstEssential; slot < termCount; slot++) {
-      const posting = next[slot]!;
-      if (posting < end[slot]! && postingDocuments[posting] === document) {
+      let slotDocument = current[slot]!;
+      if (slotDocument === document) {
+        const posting = next[slot]!;
         const score = postingScores[posting]!;
-        contributions[slotPositions[slot]!] = score;
+        contributions[positionOfSlot[slot]!] = score;
         partial += score;
         next[slot] = posting + 1;
+        slotDocument = posting + 1 < end[slot]! ? postingDocuments[posting + 1]! : NO_DOCUMENT;
+        current[slot] = slotDocument;
       }
+      if (slotDocument < nextDocument) nextDocument = slotDocument;
     }
+    // Non-essential slots, best bound first, until the document provably cannot make it.
     let beaten = false;
     for (let slot = firstEssential - 1; slot >= 0; slot--) {
-      if ((partial + boundBelow[slot + 1]!) * slack <= threshold) {
+      const bound = (partial + boundBelow[slot + 1]!) * slack;
+      if (bound <= threshold || bound < seed) {
         beaten = true;
         break;
       }
@@ -96,15 +121,15 @@ export function maxScoreSearch(
       next[slot] = posting;
       if (posting < end[slot]! && postingDocuments[posting] === document) {
         const score = postingScores[posting]!;
-        contributions[slotPositions[slot]!] = score;
+        contributions[positionOfSlot[slot]!] = score;
         partial += score;
       }
     }
-    if (!beaten && partial * slack > threshold) {
+    if (!beaten && partial * slack > threshold && partial * slack >= seed) {
       // The exhaustive accumulator's sum: float32, in query order.
       let score = 0;
       for (let position = 0; position < termCount; position++) score = Math.fround(score + contributions[position]!);
-      if (score > threshold) {
+      if (score > threshold && score >= seed) {
         scores[document] = score;
         candidates[candidateCount++] = document;
         if (bestCount < k) {
@@ -115,17 +140,68 @@ export function maxScoreSearch(
           siftDownScore(bestScores, k);
           threshold = bestScores[0]!;
         }
-        if (bestCount === k) {
+        if (bestCount === k && firstEssential < termCount && boundBelow[firstEssential + 1]! * slack <= threshold) {
           while (firstEssential < termCount && boundBelow[firstEssential + 1]! * slack <= threshold) firstEssential++;
+          // Slots just made non-essential no longer propose candidates.
+          nextDocument = firstDocumentFrom(firstEssential);
         }
       }
     }
     contributions.fill(0);
+    document = nextDocument;
   }
 
   const ranked = selectTopK(candidates, candidateCount, scores, k);
   for (let position = 0; position < candidateCount; position++) scores[candidates[position]!] = 0;
   return ranked;
+}
+
+/**
+ * A safe lower bound of the final k-th best score, 0 when none is cheap: the best-bounded slots'
+ * lists (last slots first, within {@link SEED_POSTINGS}) are merged and each document's summed
+ * contributions from them, deflated for float32 rounding, is a lower bound of its exact score.
+ * The k-th best of those bounds over k distinct documents cannot exceed the final k-th best.
+ */
+function seedThresholdOf(
+  postingDocuments: Uint32Array,
+  postingScores: Float32Array,
+  starts: Uint32Array,
+  ends: Uint32Array,
+  k: number,
+  termCount: number,
+): number {
+  let firstSeedSlot = termCount;
+  let postings = 0;
+  while (firstSeedSlot > 0 && postings + ends[firstSeedSlot - 1]! - starts[firstSeedSlot - 1]! <= SEED_POSTINGS) {
+    firstSeedSlot--;
+    postings += ends[firstSeedSlot]! - starts[firstSeedSlot]!;
+  }
+  if (postings < k || k <= 0) return 0;
+  const next = starts.slice(firstSeedSlot, termCount);
+  const end = ends.subarray(firstSeedSlot, termCount);
+  const lowerBounds = new Float32Array(k);
+  let boundCount = 0;
+  const deflate = 1 - (termCount + 1) * 2 ** -23;
+  for (;;) {
+    let document = NO_DOCUMENT;
+    for (let slot = 0; slot < next.length; slot++) {
+      if (next[slot]! < end[slot]! && postingDocuments[next[slot]!]! < document) document = postingDocuments[next[slot]!]!;
+    }
+    if (document === NO_DOCUMENT) break;
+    let partial = 0;
+    for (let slot = 0; slot < next.length; slot++) {
+      if (next[slot]! < end[slot]! && postingDocuments[next[slot]!] === document) partial += postingScores[next[slot]!++]!;
+    }
+    // Rounded down to float32 so the stored bound never exceeds the real one.
+    let lowerBound = Math.fround(partial * deflate);
+    if (lowerBound > partial * deflate) lowerBound = Math.fround(lowerBound * (1 - 2 ** -23));
+    if (boundCount < k) pushScore(lowerBounds, boundCount++, lowerBound);
+    else if (lowerBound > lowerBounds[0]!) {
+      lowerBounds[0] = lowerBound;
+      siftDownScore(lowerBounds, k);
+    }
+  }
+  return boundCount === k ? lowerBounds[0]! : 0;
 }
 
 /** The first posting in `from .. end` whose document is ≥ `document`: galloping, then binary search. */
