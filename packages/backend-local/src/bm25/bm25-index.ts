@@ -17,15 +17,16 @@ const DENSE_POSTINGS_PER_DOCUMENT = 0.25;
 export type TopKStrategy = "auto" | "exhaustive" | "pruned";
 
 /**
- * When MaxScore beats the exhaustive sum (per-query A/B, k = 10, 100, 1000, on SciFact and the
- * 1M-document synthetic corpus): only with ≥ 2 terms (one term prunes nothing until θ reaches
- * its max), and only for queries with many postings per requested result. Pruned won from about
- * 30k postings at k = 10, 150k at k = 100, 1M at k = 1000, and never on SciFact (≤ 30k postings,
- * where the sum takes microseconds). Below these, per-candidate bookkeeping costs more than it skips.
+ * When MaxScore beats the exhaustive sum, from per-query A/B timings (benchmarks/README.md) at
+ * k = 10, 100 and 1000 on SciFact and on the 1M-document synthetic corpus: only with ≥ 2 terms
+ * (a single list has nothing to prune against), and only for queries with many postings per
+ * requested result. Pruned won from about 30k postings at k = 10 and 100 and 300k at k = 1000;
+ * on SciFact (≤ 30k postings a query, the sum takes microseconds) it was even at k = 10 and
+ * slower at k = 100. Below these, collecting and merging cost more than the postings skipped.
  */
 const PRUNING_MIN_TERMS = 2;
-const PRUNING_MIN_POSTINGS = 50_000;
-const PRUNING_MIN_POSTINGS_PER_RESULT = 1_500;
+const PRUNING_MIN_POSTINGS = 30_000;
+const PRUNING_MIN_POSTINGS_PER_RESULT = 300;
 
 /** BM25 free parameters. */
 export interface Bm25Parameters {
@@ -132,7 +133,15 @@ export class Bm25Index {
 
   /** MaxScore: skips the documents that provably cannot reach the top k. */
   private searchPruned(termIds: readonly number[], k: number): RankedDocuments {
-    this.candidateScratch ??= { scores: new Float32Array(this.documentCount), candidates: new Uint32Array(this.documentCount) };
+    const documentCount = this.documentCount;
+    this.candidateScratch ??= {
+      partials: new Float32Array(documentCount),
+      touched: new Uint32Array(documentCount),
+      touchedBits: new Uint32Array(Math.ceil(documentCount / 32)),
+      survivorDocuments: new Uint32Array(documentCount),
+      survivorPartials: new Float64Array(documentCount),
+      survivorScores: new Float32Array(documentCount),
+    };
     return maxScoreSearch(this.data, termIds, k, this.candidateScratch);
   }
 

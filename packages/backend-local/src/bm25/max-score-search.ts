@@ -9,38 +9,44 @@ export interface ScoredPostingLists {
   termMaxScores: Float32Array;
 }
 
-/** Per-index buffers reused across queries (searches run one at a time): all zero between queries. */
+/** Per-index buffers reused across queries (searches run one at a time); sized to the corpus. */
 export interface CandidateScratch {
-  /** documentIndex → exact score of a recorded candidate. */
-  scores: Float32Array;
-  /** The recorded candidates' document indexes. */
-  candidates: Uint32Array;
+  /**
+   * documentIndex → float32 sum of the contributions read while collecting; 0 when untouched.
+   * Float32 halves the cache misses of this corpus-sized array; its rounding is within `slack`.
+   */
+  partials: Float32Array;
+  /** Every document touched while collecting, for clearing `partials` and `touchedBits`. */
+  touched: Uint32Array;
+  /** One bit per document, set when touched: yields the candidates in document order without sorting. */
+  touchedBits: Uint32Array;
+  /** The surviving candidates in ascending document order, with their partial sums and final scores. */
+  survivorDocuments: Uint32Array;
+  survivorPartials: Float64Array;
+  survivorScores: Float32Array;
 }
 
-/** Past the last document: marks an exhausted cursor. */
-const NO_DOCUMENT = 0xffffffff;
 /**
- * How many postings of the best-bounded terms may be read up front to seed θ (see
- * {@link seedThresholdOf}). Reading them costs about what scoring them would; the seed pays off
- * when a very long low-idf list would otherwise stay essential until θ grows on its own.
- */
-const SEED_POSTINGS = 16_384;
-
-/**
- * Exact top-k by MaxScore (Turtle & Flood 1995), document at a time over the CSR postings. Query
- * positions are ordered by their term's max score; once the k-th best score θ exceeds what the
- * lowest-bounded terms could add together, those terms become "non-essential": they no longer
- * propose candidates, and are only probed (galloping search) for documents the essential terms
- * propose, best-bounded first, stopping as soon as the document can no longer beat θ.
+ * Exact top-k by term-at-a-time MaxScore (Turtle & Flood 1995). Terms go best upper bound (max
+ * score) first. While the terms still to come could together lift an unseen document into the
+ * top k, lists are summed into per-document partial sums (collecting). As soon as their bounds
+ * add up to less than θ (a proven lower bound of the final k-th best score, from the partial
+ * sums), no new document can make it: the candidates are frozen into sorted compact arrays, the
+ * remaining (usually long, low-idf) lists are merged against them with galloping search, and
+ * after each list the candidates that can no longer reach θ are dropped. Compact arrays matter:
+ * each random access into a corpus-sized array is a cache miss.
  *
  * Identical to the exhaustive path, bit for bit:
- * - A surviving document's score is summed in float32 in query order, as the accumulator does.
- * - Bounds are real sums; a float32 sum of m positive terms is at most (1 + u)^(m−1) times the
- *   real sum (u = 2^−24), so bounds are inflated by `slack` before comparing with θ.
- * - Documents come in ascending index, and ties go to the lower index, so a document scoring ≤ θ
- *   (k earlier documents score ≥ it) can never enter the top k; every other one is recorded, and
- *   `selectTopK` orders the recorded ones exactly as it orders the exhaustive accumulator.
- * A repeated query term ("sum") is simply two positions with their own cursors.
+ * - Survivors' scores are recomputed at the end in float32, in query order, as the accumulator
+ *   sums them; partial sums (float32 while collecting, float64 after) are only used as bounds.
+ * - A float32 sum of m positive terms lies within a factor (1 ± u)^(m−1) of the real sum (u =
+ *   2^−24); a partial sum and the exact score each round at most n times (n query terms), so
+ *   bounds move by (1 ± 2(n + 1)u): upper bounds are inflated by `slack`, lower ones deflated.
+ * - A document is dropped only when its upper bound is strictly below θ, i.e. below k other
+ *   documents whatever the tie-break, so every document of the exhaustive top k survives; the
+ *   survivors are in document order, so `selectTopK` breaks ties among them as it does on the
+ *   exhaustive accumulator.
+ * A repeated query term ("sum") is read once per occurrence, as the exhaustive sum does.
  */
 export function maxScoreSearch(
   lists: ScoredPostingLists,
@@ -49,162 +55,164 @@ export function maxScoreSearch(
   scratch: CandidateScratch,
 ): RankedDocuments {
   const { termOffsets, postingDocuments, postingScores, termMaxScores } = lists;
+  const { partials, touched, touchedBits, survivorDocuments, survivorPartials, survivorScores } = scratch;
   const termCount = termIds.length;
-  // Slots: query positions by ascending max score (stable, so equal bounds keep query order).
-  const slotPositions = Array.from(termIds.keys()).sort(
-    (left, right) => termMaxScores[termIds[left]!]! - termMaxScores[termIds[right]!]! || left - right,
+  if (k <= 0 || termCount === 0) return { documentIndexes: new Uint32Array(0), scores: new Float32Array(0) };
+  const order = Array.from(termIds.keys()).sort(
+    (left, right) => termMaxScores[termIds[right]!]! - termMaxScores[termIds[left]!]! || left - right,
   );
-  const next = new Uint32Array(termCount);
-  const end = new Uint32Array(termCount);
-  /** boundBelow[slot] = sum of the max scores of slots 0 .. slot−1. */
-  const boundBelow = new Float64Array(termCount + 1);
-  for (let slot = 0; slot < termCount; slot++) {
-    const termId = termIds[slotPositions[slot]!]!;
-    next[slot] = termOffsets[termId]!;
-    end[slot] = termOffsets[termId + 1]!;
-    boundBelow[slot + 1] = boundBelow[slot]! + termMaxScores[termId]!;
-  }
+  /** boundFrom[i] = sum of the max scores of the terms order[i ..]. */
+  const boundFrom = new Float64Array(termCount + 1);
+  for (let rank = termCount - 1; rank >= 0; rank--) boundFrom[rank] = boundFrom[rank + 1]! + termMaxScores[termIds[order[rank]!]!]!;
   const slack = 1 + (termCount + 1) * 2 ** -23;
-  // A document must score ≥ seed (strictly below it, k known documents beat it whatever their
-  // index) and > θ (k earlier, lower-indexed documents score at least as much).
-  const seed = seedThresholdOf(postingDocuments, postingScores, next, end, k, termCount);
-  /** Contribution of each query position to the current document (0 when absent). */
-  const contributions = new Float64Array(termCount);
-  const bestScores = new Float32Array(Math.max(k, 0));
-  let bestCount = 0;
-  // θ: the k-th best score so far (0 until k documents scored; every real score is > 0).
+  const deflate = 1 - (termCount + 1) * 2 ** -23;
+  // More than the corpus is the whole corpus: every touched document is kept.
+  const heap = new Float64Array(Math.min(k, partials.length));
+  // θ: k distinct documents are proven to score at least this.
   let threshold = 0;
-  let firstEssential = 0;
-  while (firstEssential < termCount && boundBelow[firstEssential + 1]! * slack < seed) firstEssential++;
-  let candidateCount = 0;
-  const { scores, candidates } = scratch;
 
-  /** Document under each essential slot's cursor, NO_DOCUMENT once exhausted. */
-  const current = new Uint32Array(termCount);
-  const positionOfSlot = Uint32Array.from(slotPositions);
-  const firstDocumentFrom = (from: number): number => {
-    let first = NO_DOCUMENT;
-    for (let slot = from; slot < termCount; slot++) {
-      current[slot] = next[slot]! < end[slot]! ? postingDocuments[next[slot]!]! : NO_DOCUMENT;
-      if (current[slot]! < first) first = current[slot]!;
-    }
-    return first;
-  };
-  let document = k > 0 ? firstDocumentFrom(firstEssential) : NO_DOCUMENT;
-
-  while (document !== NO_DOCUMENT) {
-    // Essential slots: take this document's contributions, advance, and find the next candidate.
-    let partial = 0;
-    let nextDocument = NO_DOCUMENT;
-    for (let slot = firstEssential; slot < termCount; slot++) {
-      let slotDocument = current[slot]!;
-      if (slotDocument === document) {
-        const posting = next[slot]!;
-        const score = postingScores[posting]!;
-        contributions[positionOfSlot[slot]!] = score;
-        partial += score;
-        next[slot] = posting + 1;
-        slotDocument = posting + 1 < end[slot]! ? postingDocuments[posting + 1]! : NO_DOCUMENT;
-        current[slot] = slotDocument;
+  // Collecting: every document of these lists is a candidate.
+  let touchedCount = 0;
+  let rank = 0;
+  while (rank < termCount) {
+    const termId = termIds[order[rank]!]!;
+    const end = termOffsets[termId + 1]!;
+    // The k largest partial sums of this list's documents (distinct within a list): kept inline,
+    // as another pass over the touched documents would cost a cache miss each.
+    heap.fill(0);
+    for (let posting = termOffsets[termId]!; posting < end; posting++) {
+      const document = postingDocuments[posting]!;
+      const partial = partials[document]!;
+      if (partial === 0) {
+        touched[touchedCount++] = document;
+        touchedBits[document >>> 5] = touchedBits[document >>> 5]! | (1 << (document & 31));
       }
-      if (slotDocument < nextDocument) nextDocument = slotDocument;
+      const sum = Math.fround(partial + postingScores[posting]!);
+      partials[document] = sum;
+      if (sum > heap[0]!) replaceSmallest(heap, sum);
     }
-    // Non-essential slots, best bound first, until the document provably cannot make it.
-    let beaten = false;
-    for (let slot = firstEssential - 1; slot >= 0; slot--) {
-      const bound = (partial + boundBelow[slot + 1]!) * slack;
-      if (bound <= threshold || bound < seed) {
-        beaten = true;
-        break;
-      }
-      const posting = seek(postingDocuments, next[slot]!, end[slot]!, document);
-      next[slot] = posting;
-      if (posting < end[slot]! && postingDocuments[posting] === document) {
-        const score = postingScores[posting]!;
-        contributions[positionOfSlot[slot]!] = score;
-        partial += score;
-      }
-    }
-    if (!beaten && partial * slack > threshold && partial * slack >= seed) {
-      // The exhaustive accumulator's sum: float32, in query order.
-      let score = 0;
-      for (let position = 0; position < termCount; position++) score = Math.fround(score + contributions[position]!);
-      if (score > threshold && score >= seed) {
-        scores[document] = score;
-        candidates[candidateCount++] = document;
-        if (bestCount < k) {
-          pushScore(bestScores, bestCount++, score);
-          if (bestCount === k) threshold = bestScores[0]!;
-        } else {
-          bestScores[0] = score;
-          siftDownScore(bestScores, k);
-          threshold = bestScores[0]!;
-        }
-        if (bestCount === k && firstEssential < termCount && boundBelow[firstEssential + 1]! * slack <= threshold) {
-          while (firstEssential < termCount && boundBelow[firstEssential + 1]! * slack <= threshold) firstEssential++;
-          // Slots just made non-essential no longer propose candidates.
-          nextDocument = firstDocumentFrom(firstEssential);
-        }
-      }
-    }
-    contributions.fill(0);
-    document = nextDocument;
+    rank++;
+    threshold = Math.max(threshold, heap[0]! * deflate);
+    if (boundFrom[rank]! * slack < threshold) break;
   }
 
-  const ranked = selectTopK(candidates, candidateCount, scores, k);
-  for (let position = 0; position < candidateCount; position++) scores[candidates[position]!] = 0;
+  // Frozen: the candidates in document order, those that cannot reach θ left out; `partials`
+  // and `touchedBits` are cleared on the way.
+  let survivorCount = 0;
+  for (let word = 0; word < touchedBits.length; word++) {
+    let bits = touchedBits[word]!;
+    if (bits === 0) continue;
+    touchedBits[word] = 0;
+    while (bits !== 0) {
+      const document = word * 32 + 31 - Math.clz32(bits & -bits);
+      bits &= bits - 1;
+      const partial = partials[document]!;
+      partials[document] = 0;
+      if ((partial + boundFrom[rank]!) * slack < threshold) continue;
+      survivorDocuments[survivorCount] = document;
+      survivorPartials[survivorCount++] = partial;
+    }
+  }
+
+  for (; rank < termCount && survivorCount > 0; rank++) {
+    const termId = termIds[order[rank]!]!;
+    mergeInto(
+      survivorPartials,
+      survivorDocuments,
+      survivorCount,
+      postingDocuments,
+      postingScores,
+      termOffsets[termId]!,
+      termOffsets[termId + 1]!,
+    );
+    if (survivorCount >= k) threshold = Math.max(threshold, kthLargest(survivorPartials, survivorCount, heap) * deflate);
+    const boundToCome = boundFrom[rank + 1]!;
+    let kept = 0;
+    for (let position = 0; position < survivorCount; position++) {
+      if ((survivorPartials[position]! + boundToCome) * slack < threshold) continue;
+      survivorDocuments[kept] = survivorDocuments[position]!;
+      survivorPartials[kept++] = survivorPartials[position]!;
+    }
+    survivorCount = kept;
+  }
+
+  // Exact scores: float32, term by term in query order, as the exhaustive accumulator sums.
+  survivorScores.fill(0, 0, survivorCount);
+  for (const termId of termIds) {
+    mergeInto(
+      survivorScores,
+      survivorDocuments,
+      survivorCount,
+      postingDocuments,
+      postingScores,
+      termOffsets[termId]!,
+      termOffsets[termId + 1]!,
+    );
+  }
+  const ranked = selectTopK(undefined, survivorCount, survivorScores.subarray(0, survivorCount), k);
+  for (let position = 0; position < ranked.documentIndexes.length; position++) {
+    ranked.documentIndexes[position] = survivorDocuments[ranked.documentIndexes[position]!]!;
+  }
   return ranked;
 }
 
 /**
- * A safe lower bound of the final k-th best score, 0 when none is cheap: the best-bounded slots'
- * lists (last slots first, within {@link SEED_POSTINGS}) are merged and each document's summed
- * contributions from them, deflated for float32 rounding, is a lower bound of its exact score.
- * The k-th best of those bounds over k distinct documents cannot exceed the final k-th best.
+ * Adds the postings `start .. end` of one list to the sums of the sorted `documents` that have
+ * one: a merge of two ascending lists, galloping through whichever is longer.
  */
-function seedThresholdOf(
+function mergeInto(
+  sums: Float64Array | Float32Array,
+  documents: Uint32Array,
+  documentCount: number,
   postingDocuments: Uint32Array,
   postingScores: Float32Array,
-  starts: Uint32Array,
-  ends: Uint32Array,
-  k: number,
-  termCount: number,
-): number {
-  let firstSeedSlot = termCount;
-  let postings = 0;
-  while (firstSeedSlot > 0 && postings + ends[firstSeedSlot - 1]! - starts[firstSeedSlot - 1]! <= SEED_POSTINGS) {
-    firstSeedSlot--;
-    postings += ends[firstSeedSlot]! - starts[firstSeedSlot]!;
+  start: number,
+  end: number,
+): void {
+  if (end - start < documentCount) {
+    let position = 0;
+    for (let posting = start; posting < end; posting++) {
+      const document = postingDocuments[posting]!;
+      position = seek(documents, position, documentCount, document);
+      if (position === documentCount) return;
+      if (documents[position] === document) sums[position] = sums[position]! + postingScores[posting]!;
+    }
+    return;
   }
-  if (postings < k || k <= 0) return 0;
-  const next = starts.slice(firstSeedSlot, termCount);
-  const end = ends.subarray(firstSeedSlot, termCount);
-  const lowerBounds = new Float32Array(k);
-  let boundCount = 0;
-  const deflate = 1 - (termCount + 1) * 2 ** -23;
-  for (;;) {
-    let document = NO_DOCUMENT;
-    for (let slot = 0; slot < next.length; slot++) {
-      if (next[slot]! < end[slot]! && postingDocuments[next[slot]!]! < document) document = postingDocuments[next[slot]!]!;
-    }
-    if (document === NO_DOCUMENT) break;
-    let partial = 0;
-    for (let slot = 0; slot < next.length; slot++) {
-      if (next[slot]! < end[slot]! && postingDocuments[next[slot]!] === document) partial += postingScores[next[slot]!++]!;
-    }
-    // Rounded down to float32 so the stored bound never exceeds the real one.
-    let lowerBound = Math.fround(partial * deflate);
-    if (lowerBound > partial * deflate) lowerBound = Math.fround(lowerBound * (1 - 2 ** -23));
-    if (boundCount < k) pushScore(lowerBounds, boundCount++, lowerBound);
-    else if (lowerBound > lowerBounds[0]!) {
-      lowerBounds[0] = lowerBound;
-      siftDownScore(lowerBounds, k);
-    }
+  let posting = start;
+  for (let position = 0; position < documentCount; position++) {
+    const document = documents[position]!;
+    posting = seek(postingDocuments, posting, end, document);
+    if (posting === end) return;
+    if (postingDocuments[posting] === document) sums[position] = sums[position]! + postingScores[posting]!;
   }
-  return boundCount === k ? lowerBounds[0]! : 0;
 }
 
-/** The first posting in `from .. end` whose document is ≥ `document`: galloping, then binary search. */
+/** The k-th largest (k = heap length) of `values[0 .. count)`, 0 when fewer than k. */
+function kthLargest(values: Float64Array, count: number, heap: Float64Array): number {
+  heap.fill(0);
+  for (let position = 0; position < count; position++) {
+    if (values[position]! > heap[0]!) replaceSmallest(heap, values[position]!);
+  }
+  return heap[0]!;
+}
+
+/** Replaces the root of a full min-heap (the smallest value) by `value`, which is larger. */
+function replaceSmallest(heap: Float64Array, value: number): void {
+  const size = heap.length;
+  let parent = 0;
+  for (;;) {
+    let smaller = 2 * parent + 1;
+    if (smaller >= size) break;
+    if (smaller + 1 < size && heap[smaller + 1]! < heap[smaller]!) smaller++;
+    if (heap[smaller]! >= value) break;
+    heap[parent] = heap[smaller]!;
+    parent = smaller;
+  }
+  heap[parent] = value;
+}
+
+/** The first index in `from .. end` whose document is ≥ `document`: galloping, then binary search. */
 function seek(postingDocuments: Uint32Array, from: number, end: number, document: number): number {
   if (from >= end || postingDocuments[from]! >= document) return from;
   let low = from;
@@ -223,30 +231,4 @@ function seek(postingDocuments: Uint32Array, from: number, end: number, document
     else high = middle;
   }
   return high;
-}
-
-/** Min-heap of the best scores so far (the k-th best at the root). */
-function pushScore(heap: Float32Array, size: number, score: number): void {
-  let child = size;
-  while (child > 0) {
-    const parent = (child - 1) >> 1;
-    if (heap[parent]! <= score) break;
-    heap[child] = heap[parent]!;
-    child = parent;
-  }
-  heap[child] = score;
-}
-
-function siftDownScore(heap: Float32Array, size: number): void {
-  const item = heap[0]!;
-  let parent = 0;
-  for (;;) {
-    let smaller = 2 * parent + 1;
-    if (smaller >= size) break;
-    if (smaller + 1 < size && heap[smaller + 1]! < heap[smaller]!) smaller++;
-    if (heap[smaller]! >= item) break;
-    heap[parent] = heap[smaller]!;
-    parent = smaller;
-  }
-  heap[parent] = item;
 }
