@@ -62,16 +62,14 @@ for (const text of texts) {
 }
 
 const total = (subset, path) => subset.reduce((sum, row) => sum + row[path], 0).toFixed(1);
-console.log(
-  `${values.dataset}, k = ${k}, ${rows.length} queries of ≥ 2 known terms: exhaustive ${total(rows, "exhaustive")} ms, pruned ${total(rows, "pruned")} ms`,
-);
+const summary = `exhaustive ${total(rows, "exhaustive")} ms, pruned ${total(rows, "pruned")} ms`;
+console.log(`${values.dataset}, k = ${k}, ${rows.length} queries of ≥ 2 known terms: ${summary}`);
 const edges = [0, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, Number.POSITIVE_INFINITY];
 for (let bucket = 0; bucket + 1 < edges.length; bucket++) {
   const subset = rows.filter((row) => row.postings >= edges[bucket] && row.postings < edges[bucket + 1]);
   if (subset.length === 0) continue;
   const wins = subset.filter((row) => row.pruned < row.exhaustive).length;
-  console.log(
-    `postings ${String(edges[bucket]).padStart(7)} .. ${String(edges[bucket + 1]).padEnd(8)} ${String(subset.length).padStart(4)} queries: ` +
-      `exhaustive ${total(subset, "exhaustive").padStart(7)} ms, pruned ${total(subset, "pruned").padStart(7)} ms, pruned faster for ${wins}`,
-  );
+  const range = `${String(edges[bucket]).padStart(7)} .. ${String(edges[bucket + 1]).padEnd(8)}`;
+  const times = `exhaustive ${total(subset, "exhaustive").padStart(7)} ms, pruned ${total(subset, "pruned").padStart(7)} ms`;
+  console.log(`postings ${range} ${String(subset.length).padStart(4)} queries: ${times}, pruned faster for ${wins}`);
 }
