@@ -3,9 +3,10 @@
 //   node --expose-gc bm25-bench.mjs                         # SciFact, then 1,000,000 synthetic docs
 //   node --expose-gc bm25-bench.mjs --dataset scifact
 //   node --expose-gc bm25-bench.mjs --dataset synthetic --docs 100000 --queries 2000
+//   node --expose-gc bm25-bench.mjs --dataset synthetic --work results/bm25-work   # keeps and reuses the databases
 // Peak RSS is the process peak so far (process.resourceUsage().maxRSS): run one dataset per
 // process for a clean figure.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,17 +23,25 @@ const { values } = parseArgs({
     "batch-size": { type: "string", default: "256" },
     "load-batch": { type: "string", default: "10000" },
     keep: { type: "boolean", default: false },
+    work: { type: "string" },
   },
 });
 const passes = Number(values.passes);
 const batchSize = Number(values["batch-size"]);
 const repositoryRoot = resolve(fileURLToPath(import.meta.url), "../..");
 const scifactDirectory = resolve(repositoryRoot, "../shared/datasets/scifact");
-const workDirectory = mkdtempSync(join(tmpdir(), "hardneg-bm25-bench-"));
+// --work: a folder kept between runs; a database already in it is reused (no load, no index build).
+const workDirectory = values.work === undefined ? mkdtempSync(join(tmpdir(), "hardneg-bm25-bench-")) : resolve(values.work);
+mkdirSync(workDirectory, { recursive: true });
+const keepWork = values.keep || values.work !== undefined;
+/** The issue's target: search alone, pool of 100, on the 1,000,000-document corpus. */
+const POOL_TARGET_QUERIES_PER_SECOND = 1000;
+const POOL = 100;
 
 const peakRssMiB = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 const median = (numbers) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)];
-const seconds = (milliseconds) => `${(milliseconds / 1000).toFixed(2)} s`;
+// NaN: a database kept by --work and reused, so nothing was loaded.
+const seconds = (milliseconds) => (Number.isNaN(milliseconds) ? "reused (--work)" : `${(milliseconds / 1000).toFixed(2)} s`);
 const collectGarbage = () => globalThis.gc?.();
 
 function report(title, rows) {
@@ -60,9 +69,51 @@ async function queriesPerSecond(backend, target, requests, k) {
   return median(rates);
 }
 
-/** Loads rows into a fresh database file; the time includes reading or generating the rows. */
-async function loadDatabase(name, rows, target) {
-  const path = join(workDirectory, `${name}.db`);
+/**
+ * Pool of 100 (k = 100), search alone, exhaustive vs pruned top k: the two are timed in
+ * alternation within each pass (so machine noise hits both alike), medians reported. Also checks
+ * that both return the same hits.
+ */
+async function poolRates(backend, target, requests) {
+  const run = (strategy, subset = requests) => {
+    backend.driver.bm25TopK = strategy;
+    return searchAll(backend, target, subset, POOL);
+  };
+  // Warm-up for both paths, and the same-hits check, one batch at a time (holding every hit
+  // list twice would inflate the peak RSS this script reports).
+  let sameHits = true;
+  for (let start = 0; start < requests.length; start += batchSize) {
+    const batch = requests.slice(start, start + batchSize);
+    const [exhaustiveHits, prunedHits] = [await run("exhaustive", batch), await run("pruned", batch)];
+    if (JSON.stringify(exhaustiveHits) !== JSON.stringify(prunedHits)) sameHits = false;
+  }
+  const rates = { exhaustive: [], pruned: [], auto: [] };
+  for (let pass = 0; pass < passes; pass++) {
+    const order = pass % 2 === 0 ? ["exhaustive", "pruned", "auto"] : ["auto", "pruned", "exhaustive"];
+    for (const strategy of order) {
+      const started = performance.now();
+      await run(strategy);
+      rates[strategy].push(requests.length / ((performance.now() - started) / 1000));
+    }
+  }
+  backend.driver.bm25TopK = "auto";
+  return { sameHits, exhaustive: median(rates.exhaustive), pruned: median(rates.pruned), auto: median(rates.auto) };
+}
+
+function poolRows(pool, target) {
+  const versus = target === undefined ? "" : ` (target ≥ ${target})`;
+  return [
+    [`pool of ${POOL}: queries/s exhaustive`, pool.exhaustive.toFixed(1)],
+    [`pool of ${POOL}: queries/s pruned`, `${pool.pruned.toFixed(1)}${versus}, ×${(pool.pruned / pool.exhaustive).toFixed(2)}`],
+    [`pool of ${POOL}: queries/s auto`, `${pool.auto.toFixed(1)}${versus}`],
+    [`pool of ${POOL}: pruned hits == exhaustive`, pool.sameHits ? "yes" : "NO"],
+  ];
+}
+
+/** Loads rows into a database file; the time includes reading or generating the rows. A kept database is reused. */
+async function loadDatabase(name, rows, target, file = `${name}.db`) {
+  const path = join(workDirectory, file);
+  if (existsSync(path)) return { path, backend: await openLocalBackend(path), loadMilliseconds: Number.NaN };
   const backend = await openLocalBackend(path);
   await backend.createCollection({ name, kind: "documents", target });
   const started = performance.now();
@@ -137,16 +188,18 @@ async function benchScifact() {
     requests,
     10,
   );
+  const pool = await poolRates(backend, target, requests);
   await backend.close();
   report(`SciFact (${build.documentCount} docs, ${requests.length} test queries, top 10)`, [
     ["SQLite load", seconds(loadMilliseconds)],
-    ["index build", seconds(build.milliseconds)],
+    ["index build", `${build.source}, ${seconds(build.milliseconds)}`],
     ["index reload (new backend)", `${reload.source}, ${seconds(reload.milliseconds)}`],
     ["index size", `${(indexBytes(path) / 2 ** 20).toFixed(1)} MiB, ${build.termCount} terms, ${build.postingCount} postings`],
     ["queries/s (batches of 256)", batched.toFixed(0)],
     ["queries/s (one per call)", single.toFixed(0)],
     ["nDCG@10", summary.ndcg_at_10.toFixed(4)],
     ["Recall@100", summary.recall_at_pool.toFixed(4)],
+    ...poolRows(pool),
     ["peak RSS so far", `${peakRssMiB()} MiB`],
   ]);
 }
@@ -155,7 +208,9 @@ async function benchSynthetic() {
   const corpus = createSyntheticCorpus(syntheticOptionsFrom(values));
   const { docs, queries: queryCount, vocabulary } = corpus.settings;
   const target = { collection: "synthetic", idKey: "doc_id", contentKey: "text" };
-  const { path, backend: loader, loadMilliseconds } = await loadDatabase("synthetic", corpus.documents(), target);
+  // Named by its settings, so a kept work folder never serves a corpus of other settings.
+  const file = `synthetic-${docs}-${vocabulary}-${corpus.settings.seed}.db`;
+  const { path, backend: loader, loadMilliseconds } = await loadDatabase("synthetic", corpus.documents(), target, file);
   console.log(`synthetic: loaded ${docs} documents into SQLite in ${seconds(loadMilliseconds)}; peak RSS ${peakRssMiB()} MiB`);
   await loader.close();
   collectGarbage();
@@ -164,7 +219,7 @@ async function benchSynthetic() {
   const builder = await openLocalBackend(path);
   const build = await builder.driver.prepareIndex(target);
   const peakAfterBuild = peakRssMiB();
-  console.log(`synthetic: built the index in ${seconds(build.milliseconds)}; peak RSS ${peakAfterBuild} MiB`);
+  console.log(`synthetic: index ${build.source} in ${seconds(build.milliseconds)}; peak RSS ${peakAfterBuild} MiB`);
   await builder.close();
   collectGarbage();
 
@@ -173,6 +228,7 @@ async function benchSynthetic() {
   const queries = corpus.queries();
   const requests = queries.map(({ text }) => ({ text }));
   const rate = await queriesPerSecond(backend, target, requests, 10);
+  const pool = await poolRates(backend, target, requests);
   let goldInTop10 = 0;
   (await searchAll(backend, target, requests, 10)).forEach((hits, position) => {
     if (hits.some((hit) => hit.id === queries[position].goldId)) goldInTop10++;
@@ -180,10 +236,11 @@ async function benchSynthetic() {
   await backend.close();
   report(`synthetic (${docs} docs, vocabulary ${vocabulary}, ${queryCount} queries, top 10)`, [
     ["SQLite load (incl. generation)", seconds(loadMilliseconds)],
-    ["index build", seconds(build.milliseconds)],
+    ["index build", `${build.source}, ${seconds(build.milliseconds)}`],
     ["index reload", `${reload.source}, ${seconds(reload.milliseconds)}`],
     ["index size", `${(indexBytes(path) / 2 ** 20).toFixed(1)} MiB, ${build.termCount} terms, ${build.postingCount} postings`],
     ["queries/s (batches of 256)", rate.toFixed(1)],
+    ...poolRows(pool, docs === 1_000_000 ? POOL_TARGET_QUERIES_PER_SECOND : undefined),
     ["source document in top 10", `${((100 * goldInTop10) / queries.length).toFixed(1)} %`],
     ["peak RSS after build", `${peakAfterBuild} MiB`],
     ["peak RSS (whole run)", `${peakRssMiB()} MiB`],
@@ -195,6 +252,6 @@ try {
   if (values.dataset === "all" || values.dataset === "scifact") await benchScifact();
   if (values.dataset === "all" || values.dataset === "synthetic") await benchSynthetic();
 } finally {
-  if (values.keep) console.log(`kept ${workDirectory}`);
+  if (keepWork) console.log(`kept ${workDirectory}`);
   else rmSync(workDirectory, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import { openLocalBackend } from "./local-backend.js";
 export { LocalBackend, openLocalBackend, type LocalBackendOptions, type Bm25Options } from "./local-backend.js";
 export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "@hardneg/core";
 export { ENGLISH_STOPWORDS } from "@hardneg/core";
-export type { QueryTermRepeats, Bm25Parameters } from "./bm25/bm25-index.js";
+export type { QueryTermRepeats, Bm25Parameters, TopKStrategy } from "./bm25/bm25-index.js";
 export type { Bm25IndexStats, IndexSource } from "./bm25/index-manager.js";
 /** Core's collection name rule, which this engine keeps (names become parts of index file names). */
 export { COLLECTION_NAME_PATTERN } from "@hardneg/core/adapter";

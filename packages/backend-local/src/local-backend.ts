@@ -23,7 +23,7 @@ import {
   type Tokenizer,
   type TokenizerOptions,
 } from "@hardneg/core/adapter";
-import type { Bm25Index, QueryTermRepeats } from "./bm25/bm25-index.js";
+import type { Bm25Index, QueryTermRepeats, TopKStrategy } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
@@ -101,7 +101,7 @@ const COMPONENT = "local";
  *
  * A driver: {@link openLocalBackend} wraps it with core's `createEngine`, which checks every
  * input (modes, k, alpha, fusion, texts, ids, records, collection names) before it is called.
- * What only this engine offers (`prepareIndex`, `prepareVectors`, `lastIndexSource`) is reached
+ * What only this engine offers (`prepareIndex`, `prepareVectors`, `lastIndexSource`, `bm25TopK`) is reached
  * through the engine's `driver`.
  *
  * All work is synchronous under the async API (better-sqlite3 and the index are in-process);
@@ -117,6 +117,11 @@ export class LocalBackend implements EngineDriver {
   readonly modes: readonly SearchMode[];
   /** How the index of the latest search/score/fetch call was obtained; undefined before any. */
   lastIndexSource: IndexSource | undefined;
+  /**
+   * How BM25 selects the top k: "auto" (default) prunes with MaxScore when that is faster;
+   * "exhaustive" and "pruned" force one path, to compare them. Results are identical either way.
+   */
+  bm25TopK: TopKStrategy = "auto";
   /** The embedder's id when one is configured (recorded by vector and hybrid runs). */
   readonly embedderId?: string;
 
@@ -355,7 +360,7 @@ export class LocalBackend implements EngineDriver {
   private keywordHits(index: Bm25Index, tokenizer: Tokenizer, text: string, k: number): Hit[] {
     const termIds = index.termIdsOf(tokenizer.tokenize(text), this.queryTermRepeats);
     if (termIds.length === 0) return [];
-    const ranked = index.search(termIds, k);
+    const ranked = index.search(termIds, k, this.bm25TopK);
     const hits: Hit[] = new Array(ranked.documentIndexes.length);
     for (let position = 0; position < hits.length; position++) {
       hits[position] = {

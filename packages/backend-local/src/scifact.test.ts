@@ -5,6 +5,7 @@ import { sharedData } from "@hardneg/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
 import type { EngineOf } from "@hardneg/core/adapter";
+import type { TopKStrategy } from "./bm25/bm25-index.js";
 import { openLocalBackend, type LocalBackend } from "./local-backend.js";
 
 // The shared datasets sit next to the repository, never inside it (see ../shared/datasets/README.md).
@@ -95,6 +96,32 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
       ) / 300;
     expect(ndcgFromTop10).toBeCloseTo(summary.ndcg_at_10, 10);
     expect(summary.recall_at_pool).toBeGreaterThan(summary.recall_at_10);
+  });
+
+  it("MaxScore pruning returns exactly the exhaustive hits (ids, order, scores) for every test query, k = 10 and 100", async () => {
+    const requests = queries.map(({ text }) => ({ text }));
+    const searchWith = async (strategy: TopKStrategy, k: number) => {
+      backend.driver.bm25TopK = strategy;
+      return backend.search(target, requests, { mode: "bm25", k });
+    };
+    try {
+      for (const k of [10, 100]) {
+        const pruned = await searchWith("pruned", k);
+        expect(pruned).toEqual(await searchWith("exhaustive", k));
+        expect(pruned).toEqual(await searchWith("auto", k));
+        if (k !== 10) continue;
+        const metrics = new MetricsAccumulator();
+        pruned.forEach((hits, position) => {
+          metrics.add(
+            hits.map((hit) => hit.id),
+            queries[position]!.grades,
+          );
+        });
+        expect(metrics.summary().ndcg_at_10).toBeCloseTo(0.6894, 4);
+      }
+    } finally {
+      backend.driver.bm25TopK = "auto";
+    }
   });
 
   it("a collection recorded as English ranks exactly as one that records no language (the default analyser)", async () => {

@@ -1,5 +1,6 @@
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
+import { termMaxScoresOf } from "./term-max-scores.js";
 import type { Tokenizer } from "@hardneg/core/adapter";
 import { WordTable } from "./word-table.js";
 
@@ -112,6 +113,7 @@ export class Bm25IndexBuilder {
       termOffsets,
       postingDocuments,
       postingScores,
+      termMaxScores: termMaxScoresOf(termOffsets, postingScores),
     });
   }
 

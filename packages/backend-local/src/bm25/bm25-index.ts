@@ -1,3 +1,4 @@
+import { maxScoreSearch, type CandidateScratch } from "./max-score-search.js";
 import { selectTopK, type RankedDocuments } from "./top-k.js";
 
 /** `accumulate`'s answer when it scored densely (no touched list). */
@@ -8,6 +9,24 @@ const DENSE = -1;
  * touched list. Measured on the synthetic corpus; both paths give identical results.
  */
 const DENSE_POSTINGS_PER_DOCUMENT = 0.25;
+
+/**
+ * "auto" picks MaxScore pruning when it pays off (see {@link Bm25Index.prefersPruning}); the
+ * other two force one path, for comparing them. All three give identical results.
+ */
+export type TopKStrategy = "auto" | "exhaustive" | "pruned";
+
+/**
+ * When MaxScore beats the exhaustive sum, from per-query A/B timings (benchmarks/README.md) at
+ * k = 10, 100 and 1000 on SciFact and on the 1M-document synthetic corpus: only with ≥ 2 terms
+ * (a single list has nothing to prune against), and only for queries with many postings per
+ * requested result. Pruned won from about 30k postings at k = 10 and 100 and 300k at k = 1000;
+ * on SciFact (≤ 30k postings a query, the sum takes microseconds) it was even at k = 10 and
+ * slower at k = 100. Below these, collecting and merging cost more than the postings skipped.
+ */
+const PRUNING_MIN_TERMS = 2;
+const PRUNING_MIN_POSTINGS = 30_000;
+const PRUNING_MIN_POSTINGS_PER_RESULT = 300;
 
 /** BM25 free parameters. */
 export interface Bm25Parameters {
@@ -41,6 +60,8 @@ export interface Bm25IndexData {
   postingDocuments: Uint32Array;
   /** Precomputed BM25 contribution idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)). */
   postingScores: Float32Array;
+  /** termId → its largest posting score, MaxScore's upper bound (see term-max-scores.ts). */
+  termMaxScores: Float32Array;
 }
 
 /**
@@ -55,6 +76,7 @@ export class Bm25Index {
   private documentIndexById: Map<string, number> | undefined;
   private accumulator: Float32Array | undefined;
   private touched: Uint32Array | undefined;
+  private candidateScratch: CandidateScratch | undefined;
 
   constructor(data: Bm25IndexData) {
     this.data = data;
@@ -100,8 +122,31 @@ export class Bm25Index {
     return this.documentIndexById.get(documentId);
   }
 
-  /** The `k` best documents for the query terms, best first; documents scoring 0 are left out. */
-  search(termIds: readonly number[], k: number): RankedDocuments {
+  /**
+   * The `k` best documents for the query terms, best first; documents scoring 0 are left out.
+   * Pruned or exhaustive, the answer is the same to the last bit (ids, order and scores).
+   */
+  search(termIds: readonly number[], k: number, strategy: TopKStrategy = "auto"): RankedDocuments {
+    const pruned = strategy === "pruned" || (strategy === "auto" && this.prefersPruning(termIds, k));
+    return pruned ? this.searchPruned(termIds, k) : this.searchExhaustive(termIds, k);
+  }
+
+  /** MaxScore: skips the documents that provably cannot reach the top k. */
+  private searchPruned(termIds: readonly number[], k: number): RankedDocuments {
+    const documentCount = this.documentCount;
+    this.candidateScratch ??= {
+      partials: new Float32Array(documentCount),
+      touched: new Uint32Array(documentCount),
+      touchedBits: new Uint32Array(Math.ceil(documentCount / 32)),
+      survivorDocuments: new Uint32Array(documentCount),
+      survivorPartials: new Float64Array(documentCount),
+      survivorScores: new Float32Array(documentCount),
+    };
+    return maxScoreSearch(this.data, termIds, k, this.candidateScratch);
+  }
+
+  /** Sums every posting of every query term, then selects the top k. */
+  private searchExhaustive(termIds: readonly number[], k: number): RankedDocuments {
     const touchedCount = this.accumulate(termIds);
     const ranked =
       touchedCount === DENSE
@@ -109,6 +154,15 @@ export class Bm25Index {
         : selectTopK(this.touched!, touchedCount, this.accumulator!, k);
     this.reset(touchedCount);
     return ranked;
+  }
+
+  /** Whether MaxScore should beat the exhaustive sum for this query (see the constants' notes). */
+  private prefersPruning(termIds: readonly number[], k: number): boolean {
+    if (termIds.length < PRUNING_MIN_TERMS) return false;
+    const { termOffsets } = this.data;
+    let postingTotal = 0;
+    for (const termId of termIds) postingTotal += termOffsets[termId + 1]! - termOffsets[termId]!;
+    return postingTotal >= PRUNING_MIN_POSTINGS && postingTotal >= k * PRUNING_MIN_POSTINGS_PER_RESULT;
   }
 
   /**

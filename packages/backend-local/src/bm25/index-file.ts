@@ -13,8 +13,8 @@ import {
 } from "../binary-file.js";
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 
-/** First bytes of every index file; the digit is the format version (2: with a checksum). */
-const MAGIC = "HNBM25v2";
+/** First bytes of every index file; the digit is the format version (2: with a checksum; 3: with term max scores). */
+const MAGIC = "HNBM25v3";
 /** The magic without its version: a file starting so is an older index, not a damaged one. */
 const MAGIC_FAMILY = "HNBM25v";
 
@@ -49,13 +49,14 @@ export type IndexFileHeaderRead =
   | { status: "missing" | "other-version" }
   | { status: "damaged"; reason: string };
 
-type SectionName = "termOffsets" | "postingDocuments" | "postingScores" | "recordRowIds" | "vocabulary" | "documentIds";
+type SectionName = "termOffsets" | "postingDocuments" | "postingScores" | "termMaxScores" | "recordRowIds" | "vocabulary" | "documentIds";
 
 /** The order sections are written in, and checksummed in. */
 const SECTION_ORDER: readonly SectionName[] = [
   "termOffsets",
   "postingDocuments",
   "postingScores",
+  "termMaxScores",
   "recordRowIds",
   "vocabulary",
   "documentIds",
@@ -83,6 +84,7 @@ export function writeIndexFile(file: string, index: Bm25Index, identity: IndexFi
     termOffsets: bytesOf(data.termOffsets),
     postingDocuments: bytesOf(data.postingDocuments),
     postingScores: bytesOf(data.postingScores),
+    termMaxScores: bytesOf(data.termMaxScores),
     recordRowIds: bytesOf(data.recordRowIds),
     vocabulary: Buffer.from(JSON.stringify(data.vocabulary), "utf8"),
     documentIds: Buffer.from(JSON.stringify(data.documentIds), "utf8"),
@@ -174,11 +176,16 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
     termOffsets: view("termOffsets", (offset, length) => new Uint32Array(buffer, offset, length / 4)),
     postingDocuments: view("postingDocuments", (offset, length) => new Uint32Array(buffer, offset, length / 4)),
     postingScores: view("postingScores", (offset, length) => new Float32Array(buffer, offset, length / 4)),
+    termMaxScores: view("termMaxScores", (offset, length) => new Float32Array(buffer, offset, length / 4)),
     recordRowIds: view("recordRowIds", (offset, length) => new Float64Array(buffer, offset, length / 8)),
     vocabulary: text("vocabulary"),
     documentIds: text("documentIds"),
   });
-  if (index.documentCount !== header.documentCount || index.termCount !== header.termCount)
+  if (
+    index.documentCount !== header.documentCount ||
+    index.termCount !== header.termCount ||
+    index.data.termMaxScores.length !== header.termCount
+  )
     throw new DamagedIndexFileError(file, "sizes differ from its header");
   return index;
 }
