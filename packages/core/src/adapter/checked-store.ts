@@ -52,8 +52,10 @@ export class CheckedStore implements Store {
   /** A documents collection in a language the engine's BM25 does not analyse is refused, naming the ones it does. */
   private checkLanguageServed(spec: CollectionSpec): void {
     const language = spec.language ?? DEFAULT_LANGUAGE;
+    // English first: every engine serves it, and asking the driver may load its language tables.
+    if (language === DEFAULT_LANGUAGE) return;
     const served = this.storeDriver.languages ?? [DEFAULT_LANGUAGE];
-    if (language === DEFAULT_LANGUAGE || served.includes(language)) return;
+    if (served.includes(language)) return;
     const others = served.filter((code) => code !== DEFAULT_LANGUAGE);
     const analysed = others.length === 0 ? "English only" : `en, ${others.join(", ")}`;
     throw new UnsupportedCapabilityError(
