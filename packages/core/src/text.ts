@@ -13,8 +13,17 @@ export function normalizeText(text: string): string {
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, " ")
       .trim();
-  return wordRunsJoined(text.normalize("NFKC").toLowerCase());
+  // Duplicate checks ask for the same text twice in a row (its fingerprint, then its shingles): the
+  // last answer is kept, which halves the work on non-ASCII text.
+  if (text !== lastUnicodeInput) {
+    lastUnicodeOutput = wordRunsJoined(text.normalize("NFKC").toLowerCase());
+    lastUnicodeInput = text;
+  }
+  return lastUnicodeOutput;
 }
+
+let lastUnicodeInput: string | undefined;
+let lastUnicodeOutput = "";
 
 /**
  * The runs of letters and digits (Unicode \p{L}, \p{N}) of `text`, joined by one space: what
