@@ -21,7 +21,7 @@ export const VECTOR_INDEX_MODES: readonly VectorIndexMode[] = ["auto", "exact", 
 
 /**
  * From this many documents "auto" searches approximately. Below it exact search is fast enough
- * (~14 queries/s per core at 50,000 × 384, hundreds at SciFact's size) and never misses; above
+ * (6.7 queries/s on one busy core at 50,000 × 384, hundreds at SciFact's size) and never misses; above
  * it it slows down in proportion (0.7 queries/s at 1M × 384). See benchmarks/README.md.
  */
 export const APPROXIMATE_SEARCH_THRESHOLD = 50_000;
