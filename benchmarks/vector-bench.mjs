@@ -9,6 +9,7 @@
 //   node vector-bench.mjs --docs 5000,100000 --dims 384 --k 100
 //   node vector-bench.mjs --ann --docs 100000 --dims 384       # add --ef 64,256,1024 --sample 200 --queries 1000
 //   node vector-bench.mjs --ann --scifact                      # SciFact corpus, test + train queries
+//   node vector-bench.mjs --ann --docs 100000 --dims 384 --latent 32   # vectors from a 32-dimensional latent space
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     ef: { type: "string", default: "" },
     sample: { type: "string", default: "200" },
     queries: { type: "string", default: "1000" },
+    latent: { type: "string", default: "0" },
   },
 });
 const k = Number(values.k);
@@ -165,15 +167,50 @@ function* syntheticSets() {
   for (const documents of values.docs.split(",").map(Number)) {
     for (const dimension of values.dims.split(",").map(Number)) {
       const next = seededRandom(Number(values.seed));
-      const matrix = unitVectors(documents, dimension, next);
-      const queryMatrix = unitVectors(queryCount, dimension, next);
+      const latent = Number(values.latent);
+      const generate = latent > 0 ? latentVectors(dimension, latent, next) : (count) => unitVectors(count, dimension, next);
+      const matrix = generate(documents);
+      const queryMatrix = generate(queryCount);
       const queries = Array.from({ length: queryCount }, (_, row) => queryMatrix.subarray(row * dimension, (row + 1) * dimension));
       const sample = queries.slice(0, sampleCount);
       // Above 200k × 384 the one-thread exact kernel would take many minutes for the sample.
       const exact = documents * dimension > 200_000 * 384 ? usearchExact(matrix, sample, dimension) : undefined;
-      yield { name: `${documents} × ${dimension} random unit vectors`, matrix, dimension, documents, queries, sample, exact };
+      const kind = latent > 0 ? `unit vectors from a ${latent}-dimensional latent space (+10% noise)` : "random unit vectors";
+      yield { name: `${documents} × ${dimension} ${kind}`, matrix, dimension, documents, queries, sample, exact };
     }
   }
+}
+
+/**
+ * Unit vectors with structure, like real embeddings' low intrinsic dimension: a random point of a
+ * `latent`-dimensional cube mapped by one fixed random linear map to `dimension`, plus 10% noise.
+ * (Uniform random unit vectors in 384 dimensions are the worst case for any ANN index: every
+ * document is almost equally far from a query.)
+ */
+function latentVectors(dimension, latent, next) {
+  const map = Float32Array.from({ length: latent * dimension }, () => next() * 2 - 1);
+  return (count) => {
+    const matrix = unitVectors(count, dimension, next);
+    const point = new Float32Array(latent);
+    const row = new Float32Array(dimension);
+    for (let document = 0; document < count; document++) {
+      for (let axis = 0; axis < latent; axis++) point[axis] = next() * 2 - 1;
+      row.fill(0);
+      for (let axis = 0; axis < latent; axis++)
+        for (let column = 0; column < dimension; column++) row[column] += point[axis] * map[axis * dimension + column];
+      let sum = 0;
+      for (let column = 0; column < dimension; column++) sum += row[column] * row[column];
+      const scale = 1 / Math.sqrt(sum);
+      let norm = 0;
+      for (let column = 0; column < dimension; column++) {
+        const value = row[column] * scale + 0.1 * matrix[document * dimension + column];
+        matrix[document * dimension + column] = value;
+        norm += value * value;
+      }
+      for (let column = 0; column < dimension; column++) matrix[document * dimension + column] /= Math.sqrt(norm);
+    }
+    return matrix;
+  };
 }
 
 function usearchExact(matrix, sample, dimension) {
