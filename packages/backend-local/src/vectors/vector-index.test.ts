@@ -101,6 +101,13 @@ describe("approximate vector index (usearch HNSW)", () => {
     await approximate.close();
   });
 
+  it("an empty collection searches to nothing, with no index", async () => {
+    const backend = await openWith(":memory:", { vectorIndex: "approximate" }, 0);
+    expect(await backend.search(target, queries(2), { mode: "vector", k: 5 })).toEqual([[], []]);
+    expect(await backend.driver.prepareVectorIndex(target)).toBeUndefined();
+    await backend.close();
+  });
+
   it('"exact" and "auto" below the threshold give the same results, with no index', async () => {
     const folder = temporaryDirectory();
     const exact = await openWith(join(folder, "exact.db"), { vectorIndex: "exact" }, 300);

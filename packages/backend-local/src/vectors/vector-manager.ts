@@ -121,7 +121,8 @@ export class VectorManager {
     fields: DocumentFields,
     vectors: DocumentVectors,
   ): { index: VectorIndex; stats: VectorIndexStats } | undefined {
-    if (!usesApproximateIndex(this.mode, vectors.documentCount) || this.usearchUnavailable) return undefined;
+    // An empty collection (no vectors, no dimension) has nothing to index: exact search answers it.
+    if (!usesApproximateIndex(this.mode, vectors.documentCount) || vectors.documentCount === 0 || this.usearchUnavailable) return undefined;
     const loaded = loadUsearch();
     if (loaded instanceof Error) {
       if (this.mode === "approximate")
