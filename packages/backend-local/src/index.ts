@@ -9,13 +9,15 @@ export type { Bm25IndexStats, IndexSource } from "./bm25/index-manager.js";
 /** Core's collection name rule, which this engine keeps (names become parts of index file names). */
 export { COLLECTION_NAME_PATTERN } from "@hardneg/core/adapter";
 export { HYBRID_LIST_DEPTH } from "./local-backend.js";
-export type { VectorStats, VectorSource } from "./vectors/vector-manager.js";
+export type { VectorStats, VectorSource, VectorIndexMode, VectorIndexStats } from "./vectors/vector-manager.js";
+export { APPROXIMATE_SEARCH_THRESHOLD, VECTOR_INDEX_MODES } from "./vectors/vector-manager.js";
+export { VECTOR_INDEX_PARAMETERS } from "./vectors/vector-index.js";
 export { DEFAULT_BUSY_TIMEOUT_MS } from "./sqlite-store.js";
 export { MissingDatabaseError } from "./missing-database-error.js";
 
 /**
  * The opener the CLI finds by convention (`--engine local:<database file>`): `create`, `readOnly`,
- * `embedder` and `busyTimeoutMs` are passed on to {@link openLocalBackend}, other options ignored.
+ * `embedder`, `busyTimeoutMs` and `vectorIndex` are passed on to {@link openLocalBackend}, other options ignored.
  */
 export const openEngine: EngineOpener = (location, options) => openLocalBackend(location, options);
 

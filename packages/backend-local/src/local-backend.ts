@@ -26,8 +26,15 @@ import {
 import type { Bm25Index, QueryTermRepeats, TopKStrategy } from "./bm25/bm25-index.js";
 import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
-import { VectorManager, type DocumentVectors, type VectorStats } from "./vectors/vector-manager.js";
-import { dotAt, searchVectors } from "./vectors/vector-search.js";
+import {
+  VECTOR_INDEX_MODES,
+  VectorManager,
+  type DocumentVectors,
+  type VectorIndexMode,
+  type VectorIndexStats,
+  type VectorStats,
+} from "./vectors/vector-manager.js";
+import { dotAt } from "./vectors/vector-search.js";
 import { removeStaleTemporaries } from "./temporary-files.js";
 
 /** BM25 and analyser options of the local backend. */
@@ -58,6 +65,15 @@ export interface LocalBackendOptions {
    * Default: none (BM25 only).
    */
   embedder?: Embedder;
+  /**
+   * How vector and hybrid searches find the nearest documents. "exact": every document is
+   * scored. "approximate": an HNSW index (usearch) proposes candidates, which are scored exactly
+   * (scores are exact, a true neighbour may be missed); the index is stored next to the vectors
+   * (`<collection>@<key>.ann` and its header `.ann.json`), rebuilt after the collection changes.
+   * "auto" (default): approximate from `APPROXIMATE_SEARCH_THRESHOLD` (50,000) documents on.
+   * `scoreDocuments` in vector mode always scores exactly.
+   */
+  vectorIndex?: VectorIndexMode;
   /**
    * How long a write waits, in milliseconds, while another process (or connection) writes to
    * the same database, before failing with "database is locked". Default 300,000 (5 minutes,
@@ -164,6 +180,12 @@ export class LocalBackend implements EngineDriver {
       }
     }
     const warn = options.onWarning ?? writeWarningLine;
+    const vectorIndex = options.vectorIndex ?? "auto";
+    if (!VECTOR_INDEX_MODES.includes(vectorIndex)) {
+      throw new BadOptionError("vectorIndex", `must be "auto", "exact" or "approximate", got ${JSON.stringify(vectorIndex)}`, {
+        component: COMPONENT,
+      });
+    }
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
       throw new BadOptionError(
@@ -192,7 +214,7 @@ export class LocalBackend implements EngineDriver {
       }
       this.embedder = embedder;
       this.embedderId = embedder.id;
-      this.vectors = new VectorManager(this.store, embedder, indexDirectory, warn);
+      this.vectors = new VectorManager(this.store, embedder, indexDirectory, warn, vectorIndex);
     }
     this.modes = embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
   }
@@ -259,7 +281,8 @@ export class LocalBackend implements EngineDriver {
 
   /**
    * One hit list per request, in request order: at most `k` hits, best first, ranks from 1.
-   * bm25: BM25 scores. vector: cosine similarity (exact, over every document). hybrid: the
+   * bm25: BM25 scores. vector: cosine similarity (over every document, or the approximate index's
+   * candidates, see `vectorIndex`). hybrid: the
    * fusion (core's `fuseHits`) of the BM25 and vector lists, each {@link HYBRID_LIST_DEPTH} deep.
    */
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
@@ -270,9 +293,9 @@ export class LocalBackend implements EngineDriver {
     if (mode === "bm25") return texts.map((text) => this.keywordHits(index, tokenizer, text, k));
     const { vectors } = await this.obtainVectors(target);
     const queries = await this.queryVectors(requests, vectors, target.collection);
-    if (mode === "vector") return this.vectorHits(index, vectors, queries, k);
+    if (mode === "vector") return this.vectorHits(target, index, vectors, queries, k);
     const depth = Math.max(k, HYBRID_LIST_DEPTH);
-    const vectorLists = this.vectorHits(index, vectors, queries, depth);
+    const vectorLists = this.vectorHits(target, index, vectors, queries, depth);
     return texts.map((text, position) =>
       fuseHits(this.keywordHits(index, tokenizer, text, depth), vectorLists[position]!, hybridOptions(options, k)),
     );
@@ -333,7 +356,7 @@ export class LocalBackend implements EngineDriver {
     }
     const depth = Math.max(options.k, HYBRID_LIST_DEPTH);
     const keyword = this.keywordHits(index, this.tokenizerOf(target.collection), text, depth);
-    const [vector] = this.vectorHits(index, vectors, [query!], depth);
+    const [vector] = this.vectorHits(target, index, vectors, [query!], depth);
     const fused = fuseHits(keyword, vector!, hybridOptions(options, Math.max(1, keyword.length + vector!.length)));
     const fusedById = new Map(fused.map((hit) => [hit.id, hit.score]));
     return new Map(known.map(([id]) => [id, fusedById.get(id) ?? 0]));
@@ -346,6 +369,16 @@ export class LocalBackend implements EngineDriver {
    */
   async prepareVectors(target: DocumentTarget): Promise<VectorStats> {
     return (await this.obtainVectors(target)).stats;
+  }
+
+  /**
+   * Makes sure the approximate vector index of `target` is ready (after its vectors: loading or
+   * building it) when `vectorIndex` and the collection's size call for one, and reports how it
+   * was obtained; undefined when its searches are exact.
+   */
+  async prepareVectorIndex(target: DocumentTarget): Promise<VectorIndexStats | undefined> {
+    const { vectors } = await this.obtainVectors(target);
+    return this.vectors!.approximateIndex(target.collection, fieldsOf(target), vectors)?.stats;
   }
 
   /**
@@ -372,8 +405,15 @@ export class LocalBackend implements EngineDriver {
     return hits;
   }
 
-  private vectorHits(index: Bm25Index, vectors: DocumentVectors, queries: readonly Float32Array[], k: number): Hit[][] {
-    return searchVectors(vectors.matrix, vectors.dimension, queries, k).map((ranked) =>
+  /** The vector lists of vector and hybrid search: exact or approximate, as `vectorIndex` and the size say. */
+  private vectorHits(
+    target: DocumentTarget,
+    index: Bm25Index,
+    vectors: DocumentVectors,
+    queries: readonly Float32Array[],
+    k: number,
+  ): Hit[][] {
+    return this.vectors!.search(target.collection, fieldsOf(target), vectors, queries, k).map((ranked) =>
       Array.from(ranked.documentIndexes, (documentIndex, position) => ({
         id: index.data.documentIds[documentIndex]!,
         score: ranked.scores[position]!,

@@ -39,6 +39,7 @@ function plant(directory: string, target: string, pid: number): string {
 
 const INDEX = `corpus@${"0123456789abcdef0123"}.bm25`;
 const VECTORS = `corpus@${"0123456789abcdef0123"}.vectors`;
+const ANN = `corpus@${"0123456789abcdef0123"}.ann`;
 
 describe("stale temporary files", () => {
   it(
@@ -50,6 +51,9 @@ describe("stale temporary files", () => {
       const live = livePid();
       const deadIndex = plant(directory, INDEX, dead);
       const deadVectors = plant(directory, VECTORS, dead);
+      const deadAnn = plant(directory, ANN, dead);
+      const deadAnnHeader = plant(directory, `${ANN}.json`, dead);
+      const liveAnn = plant(directory, ANN, live);
       const liveIndex = plant(directory, INDEX, live);
       const olderNaming = `${INDEX}.tmp-${dead}-k3j4h5g6`;
       const otherHostRecent = `${INDEX}.tmp-${dead}-ffffffff-abc123`;
@@ -59,8 +63,10 @@ describe("stale temporary files", () => {
       const anHourAgo = (Date.now() - STALE_TEMPORARY_AGE_MS - 60_000) / 1000;
       utimesSync(join(directory, otherHostOld), anHourAgo, anHourAgo);
 
-      expect(removeStaleTemporaries(directory).sort()).toEqual([deadIndex, deadVectors, olderNaming, otherHostOld].sort());
-      expect(readdirSync(directory).sort()).toEqual([liveIndex, otherHostRecent, ...unrelated].sort());
+      expect(removeStaleTemporaries(directory).sort()).toEqual(
+        [deadIndex, deadVectors, deadAnn, deadAnnHeader, olderNaming, otherHostOld].sort(),
+      );
+      expect(readdirSync(directory).sort()).toEqual([liveIndex, liveAnn, otherHostRecent, ...unrelated].sort());
       // A live writer's file goes once it is old: its writer is stuck, not writing.
       utimesSync(join(directory, liveIndex), anHourAgo, anHourAgo);
       expect(removeStaleTemporaries(directory)).toEqual([liveIndex]);

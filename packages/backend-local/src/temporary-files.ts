@@ -26,10 +26,11 @@ const HOST_TAG = createHash("sha256").update(hostname()).digest("hex").slice(0, 
 /**
  * `<file>.tmp-<pid>-<host tag>-<random>`, also matching the older `<file>.tmp-<pid>-<random>`
  * (no host tag, written on this machine as far as anyone knows). Only files of the
- * `<collection>@<key>.bm25|.vectors` family are ever considered, so an index folder shared
+ * `<collection>@<key>.bm25|.vectors|.ann|.ann.json` family are ever considered, so an index folder shared
  * with other files is safe.
  */
-const TEMPORARY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}@[0-9a-f]{20}\.(?:bm25|vectors)\.tmp-(\d+)-(?:([0-9a-f]{8})-)?[0-9a-z]+$/;
+const TEMPORARY_NAME =
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}@[0-9a-f]{20}\.(?:bm25|vectors|ann|ann\.json)\.tmp-(\d+)-(?:([0-9a-f]{8})-)?[0-9a-z]+$/;
 
 /** A fresh temporary name next to `file`, carrying this process's id and host tag. */
 export function temporaryFileFor(file: string): string {

@@ -15,6 +15,8 @@ export interface EmbedderCommandOptions {
   embedderBaseUrl?: string;
   /** Folder of the embedding cache. Default `.hardneg-cache/embeddings`. */
   embedderCache?: string;
+  /** `--vector-index`: exact or approximate vector search, passed to the engine (the local engine). */
+  vectorIndex?: "auto" | "exact" | "approximate";
 }
 
 /** An embedder the CLI opened, with the means to release it. */
@@ -81,6 +83,7 @@ export function withoutEmbedderOptions<T extends object>(options: T): Omit<T, ke
     embedder: _embedder,
     embedderBaseUrl: _baseUrl,
     embedderCache: _cache,
+    vectorIndex: _vectorIndex,
     report: _report,
     ...rest
   } = options as T & EmbedderCommandOptions & { report?: unknown };

@@ -54,6 +54,8 @@ export interface OpenEngineOptions {
   embedder?: Embedder;
   /** What the command does with the engine; no default, so no command creates a database by accident. */
   access: EngineAccess;
+  /** `--vector-index`, for engines that search vectors themselves (the local engine). */
+  vectorIndex?: "auto" | "exact" | "approximate";
 }
 
 /**
@@ -68,6 +70,7 @@ export async function openEngine(text: string, options: OpenEngineOptions): Prom
   const open = await loadOpener(spec.scheme);
   const openOptions: EngineOpenOptions = { create: options.access === "create", readOnly: options.access === "read" };
   if (options.embedder !== undefined) openOptions.embedder = options.embedder;
+  if (options.vectorIndex !== undefined) openOptions.vectorIndex = options.vectorIndex;
   const busyTimeoutMs = busyTimeoutFromEnvironment();
   if (busyTimeoutMs !== undefined) openOptions.busyTimeoutMs = busyTimeoutMs;
   return open(spec.location, openOptions);

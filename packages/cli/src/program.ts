@@ -79,6 +79,17 @@ function addEmbedderOptions(command: Command): Command {
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }
 
+/** `--vector-index`, on the commands that search (mine, compare, eval): exact or approximate vector search. */
+function addVectorIndexOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      "--vector-index <how>",
+      "vector/hybrid search on the local engine: exact (every document), approximate (HNSW index, stored beside the vectors) " +
+        "or auto (approximate from 50,000 documents; default)",
+    ).choices(["auto", "exact", "approximate"]),
+  );
+}
+
 export function buildProgram(): Command {
   const program = new Command("hardneg")
     .description("Mine hard negatives for IR benchmarks from the search engine you already run.")
@@ -264,7 +275,7 @@ export function buildProgram(): Command {
     .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));
 
   for (const command of program.commands) {
-    if (["mine", "compare", "eval"].includes(command.name())) addEmbedderOptions(command);
+    if (["mine", "compare", "eval"].includes(command.name())) addVectorIndexOption(addEmbedderOptions(command));
   }
   return program;
 }

@@ -31,6 +31,25 @@ describe("hardneg --embedder and --report", () => {
     expect(result.stderr).toMatch(/--embedder.*onnx:<model id or folder> or openai:<model>/);
   });
 
+  it("refuses an unknown --vector-index with exit 2, naming the option and its choices (as --mode does)", () => {
+    const result = runCli(
+      [
+        "eval",
+        "--docs-collection",
+        "x",
+        "--queries-collection",
+        "y",
+        "--vector-index",
+        "fast",
+        "--engine",
+        `local:${join(folder.path, "bad.db")}`,
+      ],
+      folder.path,
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n")[0]).toMatch(/--vector-index.*'fast' is invalid.*auto, exact, approximate/);
+  });
+
   it("writes a report whose document and query texts are escaped (a document holding <script>)", () => {
     const engine = ["--engine", `local:${join(folder.path, "attack.db")}`];
     const documents = join(folder.path, "docs.jsonl");
@@ -133,6 +152,28 @@ describe.skipIf(!available)("vector and hybrid modes through the CLI, with the t
     expect(relativeHalf.perQuery, "--alpha 0.5 is not the default 0.75").not.toEqual(defaults.perQuery);
     expect(readdirSync(`${database}.bm25`).filter((file) => file.endsWith(".vectors"))).toHaveLength(1);
     expect(readdirSync(join(folder.path, ".hardneg-cache", "embeddings")).length).toBe(1);
+  });
+
+  it("--vector-index approximate searches through an index stored beside the vectors; exact and auto (small) do not", () => {
+    const evaluated = (...args: string[]) => {
+      const perQueryFile = join(folder.path, `per-query-index-${args.join("-")}.jsonl`);
+      const summary = runCliJson(
+        ["eval", ...collections, "--mode", "vector", ...args, "--per-query", perQueryFile, ...engine],
+        folder.path,
+      );
+      return { summary, perQuery: readFileSync(perQueryFile, "utf8").trim().split("\n") };
+    };
+    const annFiles = () => readdirSync(`${database}.bm25`).filter((file) => file.endsWith(".ann"));
+    const auto = evaluated();
+    const exact = evaluated("--vector-index", "exact");
+    expect(exact.perQuery, "auto below 50,000 documents is exact").toEqual(auto.perQuery);
+    expect(annFiles()).toEqual([]);
+    const approximate = evaluated("--vector-index", "approximate");
+    expect(annFiles()).toHaveLength(1);
+    expect(approximate.summary["queries"]).toBe(48);
+    // 300 documents, efSearch 256: the graph finds (nearly) every true neighbour; scores are exact.
+    expect(Math.abs(approximate.summary["ndcg_at_10"] - exact.summary["ndcg_at_10"])).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(approximate.summary["recall_at_pool"] - exact.summary["recall_at_pool"])).toBeLessThanOrEqual(0.05);
   });
 
   it("says vector mode needs an embedder when none is given", () => {

@@ -17,7 +17,11 @@ export async function withEngine(
 ): Promise<void> {
   const embedder = createEmbedder(embedderOptions);
   try {
-    const engine = await openEngine(spec, embedder === undefined ? { access } : { access, embedder });
+    const engine = await openEngine(spec, {
+      access,
+      ...(embedder === undefined ? {} : { embedder }),
+      ...(embedderOptions.vectorIndex === undefined ? {} : { vectorIndex: embedderOptions.vectorIndex }),
+    });
     try {
       await run(engine);
     } finally {

@@ -1,12 +1,46 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { BadInputError, normalizeVector, type Embedder } from "@hardneg/core/adapter";
+import { BadInputError, BadOptionError, normalizeVector, type Embedder } from "@hardneg/core/adapter";
 import type { Bm25Index } from "../bm25/bm25-index.js";
 import { textOf } from "../bm25/index-manager.js";
 import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import { readVectorFile, writeVectorFile } from "./vector-file.js";
 import { removeStaleTemporaries } from "../temporary-files.js";
+import type { RankedDocuments } from "../bm25/top-k.js";
+import { loadUsearch, VectorIndex } from "./vector-index.js";
+import { searchVectors } from "./vector-search.js";
+
+/**
+ * Which search serves vector (and hybrid) lists: "exact" scores every document; "approximate"
+ * asks the HNSW index for candidates and rescores them exactly; "auto" (the default) is
+ * approximate from {@link APPROXIMATE_SEARCH_THRESHOLD} documents on, exact below.
+ */
+export type VectorIndexMode = "auto" | "exact" | "approximate";
+export const VECTOR_INDEX_MODES: readonly VectorIndexMode[] = ["auto", "exact", "approximate"];
+
+/**
+ * From this many documents "auto" searches approximately. Below it exact search is fast enough
+ * (6.7 queries/s on one busy core at 50,000 × 384, hundreds at SciFact's size) and never misses; above
+ * it it slows down in proportion (0.7 queries/s at 1M × 384). See benchmarks/README.md.
+ */
+export const APPROXIMATE_SEARCH_THRESHOLD = 50_000;
+
+/** Whether `mode` searches `documentCount` documents through the approximate index. */
+export function usesApproximateIndex(mode: VectorIndexMode, documentCount: number): boolean {
+  return mode === "approximate" || (mode === "auto" && documentCount >= APPROXIMATE_SEARCH_THRESHOLD);
+}
+
+/** Facts about an approximate index, as returned by `LocalBackend.prepareVectorIndex`. */
+export interface VectorIndexStats {
+  source: "built" | "loaded" | "cached";
+  /** The index file (usearch's; its header is `<file>.json`), or undefined for an in-memory database. */
+  file: string | undefined;
+  collectionVersion: number;
+  documentCount: number;
+  /** Time spent building or loading (0 when cached). */
+  milliseconds: number;
+}
 
 /** Documents embedded per call to the embedder (it batches further on its own). */
 const EMBED_CHUNK = 512;
@@ -44,6 +78,10 @@ export interface VectorStats {
  */
 export class VectorManager {
   private readonly cache = new Map<string, DocumentVectors>();
+  /** Approximate indexes by the same key as `cache`, each for the vectors it was built from. */
+  private readonly indexes = new Map<string, { index: VectorIndex; vectors: DocumentVectors }>();
+  /** Set once "auto" found usearch unusable here (said once, then exact search). */
+  private usearchUnavailable = false;
   /** Computations in flight, so concurrent first searches embed the corpus once. */
   private readonly pending = new Map<string, Promise<DocumentVectors>>();
 
@@ -53,7 +91,97 @@ export class VectorManager {
     private readonly directory: string | undefined,
     /** Receives one line per problem worth telling (vectors not saved, a damaged file). */
     private readonly warn: (message: string) => void,
+    private readonly mode: VectorIndexMode = "auto",
   ) {}
+
+  /**
+   * The top `k` of each query among `vectors` (from {@link obtain}): exact, or through the
+   * approximate index when the mode and size call for it. Vector and hybrid lists both come from here.
+   */
+  search(
+    collection: string,
+    fields: DocumentFields,
+    vectors: DocumentVectors,
+    queries: readonly Float32Array[],
+    k: number,
+  ): RankedDocuments[] {
+    const approximate = this.approximateIndex(collection, fields, vectors);
+    if (approximate === undefined) return searchVectors(vectors.matrix, vectors.dimension, queries, k);
+    return approximate.index.search(vectors.matrix, vectors.dimension, queries, k);
+  }
+
+  /**
+   * The approximate index over `vectors` when the mode and size call for one (else undefined):
+   * from memory, else from `<collection>@<key>.ann` (with its header `.ann.json`) when built
+   * from the same vectors at the same collection version, else built and written there. A
+   * damaged file is rebuilt with one warning and never read by usearch.
+   */
+  approximateIndex(
+    collection: string,
+    fields: DocumentFields,
+    vectors: DocumentVectors,
+  ): { index: VectorIndex; stats: VectorIndexStats } | undefined {
+    // An empty collection (no vectors, no dimension) has nothing to index: exact search answers it.
+    if (!usesApproximateIndex(this.mode, vectors.documentCount) || vectors.documentCount === 0 || this.usearchUnavailable) return undefined;
+    const loaded = loadUsearch();
+    if (loaded instanceof Error) {
+      if (this.mode === "approximate")
+        throw new BadOptionError("vectorIndex", `"approximate" needs the usearch module, which does not load here (${loaded.message})`, {
+          component: "local",
+        });
+      this.usearchUnavailable = true;
+      this.warn(`[hardneg] [local] warning: the usearch module does not load here (${loaded.message}); searching vectors exactly`);
+      return undefined;
+    }
+    const key = this.keyOf(collection, fields);
+    const cacheKey = `${collection}\u0000${key}`;
+    const file = this.directory === undefined ? undefined : join(this.directory, `${collection}@${key}.ann`);
+    const started = performance.now();
+    const result = (source: VectorIndexStats["source"], index: VectorIndex) => ({
+      index,
+      stats: {
+        source,
+        file,
+        collectionVersion: vectors.collectionVersion,
+        documentCount: vectors.documentCount,
+        milliseconds: source === "cached" ? 0 : performance.now() - started,
+      },
+    });
+    const cached = this.indexes.get(cacheKey);
+    if (cached !== undefined && cached.vectors === vectors) return result("cached", cached.index);
+    const identity = {
+      key,
+      databaseId: this.store.databaseId,
+      collectionVersion: vectors.collectionVersion,
+      embedderId: this.embedder.id,
+      documentCount: vectors.documentCount,
+      dimension: vectors.dimension,
+    };
+    if (file !== undefined) {
+      const read = VectorIndex.load(file, identity);
+      if (read.status === "read") {
+        this.indexes.set(cacheKey, { index: read.index, vectors });
+        return result("loaded", read.index);
+      }
+      if (read.status === "damaged")
+        this.warn(`[hardneg] [local] warning: approximate vector index ${file} is damaged (${read.reason}); rebuilding it`);
+    }
+    const index = VectorIndex.build(vectors.matrix, vectors.dimension, vectors.documentCount);
+    this.indexes.set(cacheKey, { index, vectors });
+    if (file !== undefined) {
+      try {
+        mkdirSync(this.directory!, { recursive: true });
+        removeStaleTemporaries(this.directory!);
+        index.save(file, identity);
+      } catch (cause) {
+        this.warn(
+          `[hardneg] [local] warning: could not write approximate vector index ${file} ` +
+            `(${(cause as Error).message}); using it from memory, the next process builds it again`,
+        );
+      }
+    }
+    return result("built", index);
+  }
 
   /** The vectors for `index` (the BM25 index of the same collection version), and how they were obtained. */
   async obtain(
@@ -112,6 +240,7 @@ export class VectorManager {
   /** Forgets the in-memory vectors of `collection` (its files go with the BM25 index files). */
   forget(collection: string): void {
     for (const key of this.cache.keys()) if (key.startsWith(`${collection}\u0000`)) this.cache.delete(key);
+    for (const key of this.indexes.keys()) if (key.startsWith(`${collection}\u0000`)) this.indexes.delete(key);
   }
 
   private async compute(

@@ -61,7 +61,11 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   try {
     for (const spec of specs) {
       // Compare mines into <prefix>_<mode> collections: it writes, but never creates a database.
-      const engine = await openEngine(spec, embedder === undefined ? { access: "write" } : { access: "write", embedder });
+      const engine = await openEngine(spec, {
+        access: "write",
+        ...(embedder === undefined ? {} : { embedder }),
+        ...(options.vectorIndex === undefined ? {} : { vectorIndex: options.vectorIndex }),
+      });
       try {
         for (const mode of modes ?? [undefined]) {
           const report = await mine({

@@ -15,6 +15,12 @@ export interface EngineOpenOptions {
   embedder?: Embedder;
   /** How long a local writer waits for another writer, in ms (`HARDNEG_BUSY_TIMEOUT_MS`). */
   busyTimeoutMs?: number;
+  /**
+   * `--vector-index`: how an engine that searches vectors itself finds the nearest documents
+   * ("exact" over every document, "approximate" through an ANN index, "auto" by size). The
+   * local engine honours it; others ignore it. Absent: the engine's default.
+   */
+  vectorIndex?: "auto" | "exact" | "approximate";
 }
 
 /**
