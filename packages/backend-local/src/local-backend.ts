@@ -24,7 +24,7 @@ import {
   type TokenizerOptions,
 } from "@hardneg/core/adapter";
 import type { Bm25Index, QueryTermRepeats, TopKStrategy } from "./bm25/bm25-index.js";
-import { IndexManager, textOf, type Bm25IndexStats, type IndexSource } from "./bm25/index-manager.js";
+import { IndexManager, textOf, type Bm25IndexStats, type IndexSource, type ObtainedIndex } from "./bm25/index-manager.js";
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import {
   VECTOR_INDEX_MODES,
@@ -288,8 +288,7 @@ export class LocalBackend implements EngineDriver {
   async search(target: DocumentTarget, requests: readonly SearchRequest[], options: SearchOptions): Promise<Hit[][]> {
     const { mode, k } = options;
     const texts = requests.map((request) => request.text);
-    const index = this.indexFor(target);
-    const tokenizer = this.tokenizerOf(target.collection);
+    const { index, tokenizer } = this.obtainIndex(target);
     if (mode === "bm25") return texts.map((text) => this.keywordHits(index, tokenizer, text, k));
     const { vectors } = await this.obtainVectors(target);
     const queries = await this.queryVectors(requests, vectors, target.collection);
@@ -334,13 +333,13 @@ export class LocalBackend implements EngineDriver {
   ): Promise<Map<string, number>> {
     const { mode } = options;
     const text = request.text;
-    const index = this.indexFor(target);
+    const { index, tokenizer } = this.obtainIndex(target);
     const known = ids.flatMap((id) => {
       const documentIndex = index.documentIndexOf(id);
       return documentIndex === undefined ? [] : [[id, documentIndex] as const];
     });
     if (mode === "bm25") {
-      const termIds = index.termIdsOf(this.tokenizerOf(target.collection).tokenize(text), this.queryTermRepeats);
+      const termIds = index.termIdsOf(tokenizer.tokenize(text), this.queryTermRepeats);
       const scores = index.scoreDocuments(
         termIds,
         known.map(([, documentIndex]) => documentIndex),
@@ -355,7 +354,7 @@ export class LocalBackend implements EngineDriver {
       );
     }
     const depth = Math.max(options.k, HYBRID_LIST_DEPTH);
-    const keyword = this.keywordHits(index, this.tokenizerOf(target.collection), text, depth);
+    const keyword = this.keywordHits(index, tokenizer, text, depth);
     const [vector] = this.vectorHits(target, index, vectors, [query!], depth);
     const fused = fuseHits(keyword, vector!, hybridOptions(options, Math.max(1, keyword.length + vector!.length)));
     const fusedById = new Map(fused.map((hit) => [hit.id, hit.score]));
@@ -460,7 +459,7 @@ export class LocalBackend implements EngineDriver {
     return this.obtainIndex(target).index;
   }
 
-  private obtainIndex(target: DocumentTarget): { index: Bm25Index; stats: Bm25IndexStats } {
+  private obtainIndex(target: DocumentTarget): ObtainedIndex {
     const obtained = this.indexes.obtain(target?.collection, fieldsOf(target));
     this.lastIndexSource = obtained.stats.source;
     return obtained;

@@ -24,6 +24,14 @@ export interface Bm25IndexStats {
   milliseconds: number;
 }
 
+/** What {@link IndexManager.obtain} returns. */
+export interface ObtainedIndex {
+  index: Bm25Index;
+  /** The analyser of the index's collection, whose fingerprint is part of the index's identity. */
+  tokenizer: Tokenizer;
+  stats: Bm25IndexStats;
+}
+
 interface CachedIndex {
   index: Bm25Index;
   collectionVersion: number;
@@ -50,14 +58,19 @@ export class IndexManager {
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** The current index for `collection` and `fields`, and how it was obtained. */
-  obtain(collection: string, fields: DocumentFields): { index: Bm25Index; stats: Bm25IndexStats } {
+  /**
+   * The current index for `collection` and `fields`, the analyser it was keyed and built with
+   * (queries must be analysed by the same one), and how it was obtained.
+   */
+  obtain(collection: string, fields: DocumentFields): ObtainedIndex {
     const collectionVersion = this.store.collectionVersion(collection);
-    const key = this.keyOf(collection, fields);
+    const tokenizer = this.tokenizerOf(collection);
+    const key = this.keyOf(collection, fields, tokenizer);
     const file = this.directory === undefined ? undefined : join(this.directory, `${collection}@${key}.bm25`);
     const started = performance.now();
-    const stats = (source: IndexSource, index: Bm25Index): { index: Bm25Index; stats: Bm25IndexStats } => ({
+    const stats = (source: IndexSource, index: Bm25Index): ObtainedIndex => ({
       index,
+      tokenizer,
       stats: {
         source,
         file,
@@ -80,7 +93,7 @@ export class IndexManager {
       }
     }
 
-    const built = this.build(collection, fields);
+    const built = this.build(collection, fields, tokenizer);
     if (file !== undefined) {
       try {
         mkdirSync(this.directory!, { recursive: true });
@@ -143,12 +156,12 @@ export class IndexManager {
     return undefined;
   }
 
-  private build(collection: string, fields: DocumentFields): CachedIndex {
+  private build(collection: string, fields: DocumentFields, tokenizer: Tokenizer): CachedIndex {
     // One read transaction: the version recorded and the records indexed are the same snapshot,
     // even if another connection writes meanwhile.
     return this.store.readSnapshot(() => {
       const collectionVersion = this.store.collectionVersion(collection);
-      const builder = new Bm25IndexBuilder(this.tokenizerOf(collection), this.parameters, collection);
+      const builder = new Bm25IndexBuilder(tokenizer, this.parameters, collection);
       for (const row of this.store.documentRows(collection, fields)) {
         if (row.documentId === null || row.documentId === undefined || typeof row.documentId === "object") {
           throw new BadInputError(
@@ -164,14 +177,14 @@ export class IndexManager {
     });
   }
 
-  private keyOf(collection: string, fields: DocumentFields): string {
+  private keyOf(collection: string, fields: DocumentFields, tokenizer: Tokenizer): string {
     const identity = JSON.stringify({
       collection,
       idKey: fields.idKey,
       contentKey: fields.contentKey,
       titleKey: fields.titleKey ?? null,
       parameters: this.parameters,
-      analyser: this.tokenizerOf(collection).fingerprint,
+      analyser: tokenizer.fingerprint,
     });
     return createHash("sha256").update(identity).digest("hex").slice(0, 20);
   }
