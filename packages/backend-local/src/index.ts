@@ -17,7 +17,7 @@ export { MissingDatabaseError } from "./missing-database-error.js";
 
 /**
  * The opener the CLI finds by convention (`--engine local:<database file>`): `create`, `readOnly`,
- * `embedder`, `busyTimeoutMs` and `vectorIndex` are passed on to {@link openLocalBackend}, other options ignored.
+ * `embedder`, `busyTimeoutMs`, `vectorIndex` and `searchThreads` are passed on to {@link openLocalBackend}, other options ignored.
  */
 export const openEngine: EngineOpener = (location, options) => openLocalBackend(location, options);
 

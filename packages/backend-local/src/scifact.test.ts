@@ -124,6 +124,24 @@ describe.skipIf(!dataPresent)("BM25 quality on SciFact test (300 queries, 5,183 
     }
   });
 
+  it("search threads return exactly the calling thread's hits for every test query, k = 10 and 100", async () => {
+    const threaded = await openLocalBackend(":memory:", { searchThreads: 2 });
+    try {
+      await threaded.createCollection({ name: "scifact", kind: "documents", target });
+      for await (const batch of backend.iterate("scifact", { batchSize: 5000 })) await threaded.upsert("scifact", batch);
+      const requests = queries.map(({ text }) => ({ text }));
+      for (const k of [10, 100]) {
+        // Batches of mining's size, all in flight at once.
+        const batches = Array.from({ length: Math.ceil(requests.length / 64) }, (_, batch) => requests.slice(batch * 64, batch * 64 + 64));
+        const found = (await Promise.all(batches.map((batch) => threaded.search(target, batch, { mode: "bm25", k })))).flat();
+        expect(threaded.driver.lastSearchThreads).toBe(2);
+        expect(found).toEqual(await backend.search(target, requests, { mode: "bm25", k }));
+      }
+    } finally {
+      await threaded.close();
+    }
+  });
+
   it("a collection recorded as English ranks exactly as one that records no language (the default analyser)", async () => {
     const english = await openLocalBackend(":memory:");
     const englishTarget = { ...target, collection: "scifact_en" };

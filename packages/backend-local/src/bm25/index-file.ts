@@ -144,7 +144,7 @@ export function readIndexFileHeader(file: string): IndexFileHeaderRead {
 }
 
 /**
- * Loads an index file: one read of the whole file into an 8-byte-aligned buffer, the checksum
+ * Loads an index file: one read of the whole file into an 8-byte-aligned shared buffer, the checksum
  * checked over the header and every section (never serving a damaged posting), typed arrays as
  * views over the buffer (no per-posting parsing), two JSON parses for the strings. Throws
  * {@link DamagedIndexFileError} when anything does not match.
@@ -153,11 +153,12 @@ export function readIndexFile(file: string, header: IndexFileHeader): Bm25Index 
   const { sections } = header;
   const fileBytes = Math.max(...Object.values(sections).map(([offset, length]) => offset + length));
   const descriptor = openSync(file, "r");
-  let buffer: ArrayBuffer;
+  // Shared memory, so search threads read the postings in place (bm25/search-threads.ts).
+  let buffer: SharedArrayBuffer;
   try {
     // Checked before allocating, so a damaged offset cannot ask for gigabytes.
     if (!(fileBytes <= fstatSync(descriptor).size)) throw new DamagedIndexFileError(file, "shorter than its header says");
-    buffer = new ArrayBuffer(fileBytes);
+    buffer = new SharedArrayBuffer(fileBytes);
     if (!readFully(descriptor, new Uint8Array(buffer), 0)) throw new DamagedIndexFileError(file, "shorter than its header says");
   } finally {
     closeSync(descriptor);

@@ -21,6 +21,11 @@ export interface EngineOpenOptions {
    * local engine honours it; others ignore it. Absent: the engine's default.
    */
   vectorIndex?: "auto" | "exact" | "approximate";
+  /**
+   * `--search-threads`: how many threads an engine that searches in-process (the local engine)
+   * runs BM25 searches in, or "auto" (by index size). Results do not depend on it. Others ignore it.
+   */
+  searchThreads?: number | "auto";
 }
 
 /**
