@@ -17,6 +17,8 @@ export interface EmbedderCommandOptions {
   embedderCache?: string;
   /** `--vector-index`: exact or approximate vector search, passed to the engine (the local engine). */
   vectorIndex?: "auto" | "exact" | "approximate";
+  /** `--search-threads`: threads of the local engine's BM25 searches, passed to the engine. */
+  searchThreads?: number | "auto";
 }
 
 /** An embedder the CLI opened, with the means to release it. */
@@ -84,6 +86,7 @@ export function withoutEmbedderOptions<T extends object>(options: T): Omit<T, ke
     embedderBaseUrl: _baseUrl,
     embedderCache: _cache,
     vectorIndex: _vectorIndex,
+    searchThreads: _searchThreads,
     report: _report,
     ...rest
   } = options as T & EmbedderCommandOptions & { report?: unknown };

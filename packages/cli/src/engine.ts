@@ -56,6 +56,8 @@ export interface OpenEngineOptions {
   access: EngineAccess;
   /** `--vector-index`, for engines that search vectors themselves (the local engine). */
   vectorIndex?: "auto" | "exact" | "approximate";
+  /** `--search-threads`, for engines that run BM25 searches in-process (the local engine). */
+  searchThreads?: number | "auto";
 }
 
 /**
@@ -71,6 +73,7 @@ export async function openEngine(text: string, options: OpenEngineOptions): Prom
   const openOptions: EngineOpenOptions = { create: options.access === "create", readOnly: options.access === "read" };
   if (options.embedder !== undefined) openOptions.embedder = options.embedder;
   if (options.vectorIndex !== undefined) openOptions.vectorIndex = options.vectorIndex;
+  if (options.searchThreads !== undefined) openOptions.searchThreads = options.searchThreads;
   const busyTimeoutMs = busyTimeoutFromEnvironment();
   if (busyTimeoutMs !== undefined) openOptions.busyTimeoutMs = busyTimeoutMs;
   return open(spec.location, openOptions);

@@ -79,15 +79,34 @@ function addEmbedderOptions(command: Command): Command {
     .option("--embedder-cache <dir>", "embedding cache folder (default .hardneg-cache/embeddings)");
 }
 
-/** `--vector-index`, on the commands that search (mine, compare, eval): exact or approximate vector search. */
-function addVectorIndexOption(command: Command): Command {
-  return command.addOption(
-    new Option(
-      "--vector-index <how>",
-      "vector/hybrid search on the local engine: exact (every document), approximate (HNSW index, stored beside the vectors) " +
-        "or auto (approximate from 50,000 documents; default)",
-    ).choices(["auto", "exact", "approximate"]),
-  );
+/** `--search-threads`: "auto" or a whole number from 0 (search on the main thread) to 64. */
+function threadCount(value: string): number | "auto" {
+  if (value === "auto") return value;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 64)
+    throw new InvalidArgumentError('expected "auto" or a whole number from 0 to 64.');
+  return number;
+}
+
+/**
+ * `--vector-index` and `--search-threads`, on the commands that search (mine, compare, eval):
+ * how the local engine searches. Neither changes results, so neither enters a run's options.
+ */
+function addLocalSearchOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--vector-index <how>",
+        "vector/hybrid search on the local engine: exact (every document), approximate (HNSW index, stored beside the vectors) " +
+          "or auto (approximate from 50,000 documents; default)",
+      ).choices(["auto", "exact", "approximate"]),
+    )
+    .option(
+      "--search-threads <n>",
+      "threads running BM25 searches on the local engine: 0 (main thread only), a number, or auto " +
+        "(one per core from 5M postings, about 100k documents; default)",
+      threadCount,
+    );
 }
 
 export function buildProgram(): Command {
@@ -275,7 +294,7 @@ export function buildProgram(): Command {
     .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));
 
   for (const command of program.commands) {
-    if (["mine", "compare", "eval"].includes(command.name())) addVectorIndexOption(addEmbedderOptions(command));
+    if (["mine", "compare", "eval"].includes(command.name())) addLocalSearchOptions(addEmbedderOptions(command));
   }
   return program;
 }

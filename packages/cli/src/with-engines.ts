@@ -21,6 +21,7 @@ export async function withEngine(
       access,
       ...(embedder === undefined ? {} : { embedder }),
       ...(embedderOptions.vectorIndex === undefined ? {} : { vectorIndex: embedderOptions.vectorIndex }),
+      ...(embedderOptions.searchThreads === undefined ? {} : { searchThreads: embedderOptions.searchThreads }),
     });
     try {
       await run(engine);

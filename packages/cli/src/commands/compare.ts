@@ -65,6 +65,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
         access: "write",
         ...(embedder === undefined ? {} : { embedder }),
         ...(options.vectorIndex === undefined ? {} : { vectorIndex: options.vectorIndex }),
+        ...(options.searchThreads === undefined ? {} : { searchThreads: options.searchThreads }),
       });
       try {
         for (const mode of modes ?? [undefined]) {
