@@ -437,7 +437,7 @@ export class LocalBackend implements EngineDriver {
       this.threads = new SearchThreads(threadCount);
     }
     const termIds = texts.map((text) => index.termIdsOf(tokenizer.tokenize(text), this.queryTermRepeats));
-    const ranked = await this.threads.search(index.postingLists, termIds, k, this.bm25TopK);
+    const ranked = await this.threads.search(index.sharedPostingLists(), termIds, k, this.bm25TopK);
     return ranked.map((list) => hitsOf(index, list));
   }
 

@@ -70,12 +70,11 @@ export class Bm25IndexBuilder {
     const averageDocumentLength = documentCount === 0 ? 0 : this.totalLength / documentCount;
     const documentFrequencies = this.documentFrequencies;
 
-    // Shared memory, so search threads read the postings in place (bm25/search-threads.ts).
-    const termOffsets = new Uint32Array(new SharedArrayBuffer((termCount + 1) * 4));
+    const termOffsets = new Uint32Array(termCount + 1);
     for (let termId = 0; termId < termCount; termId++) termOffsets[termId + 1] = termOffsets[termId]! + documentFrequencies[termId]!;
     const postingCount = termOffsets[termCount]!;
-    const postingDocuments = new Uint32Array(new SharedArrayBuffer(postingCount * 4));
-    const postingScores = new Float32Array(new SharedArrayBuffer(postingCount * 4));
+    const postingDocuments = new Uint32Array(postingCount);
+    const postingScores = new Float32Array(postingCount);
 
     // Lucene's idf: always positive, even for a term in every document.
     const inverseDocumentFrequency = new Float64Array(termCount);

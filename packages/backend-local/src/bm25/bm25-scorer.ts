@@ -155,3 +155,29 @@ export class Bm25Scorer {
     for (let position = 0; position < touchedCount; position++) accumulator[touched[position]!] = 0;
   }
 }
+
+/**
+ * The lists over shared memory (`SharedArrayBuffer`s), which search threads read in place: a
+ * private buffer would be copied into every thread. Arrays already shared are kept as they are.
+ */
+export function inSharedMemory(lists: PostingLists): PostingLists {
+  const shared = <T extends Uint32Array | Float32Array>(array: T): T => {
+    if (array.buffer instanceof SharedArrayBuffer) return array;
+    const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
+    copy.set(array);
+    return copy;
+  };
+  if (
+    [lists.termOffsets, lists.postingDocuments, lists.postingScores, lists.termMaxScores].every(
+      (array) => array.buffer instanceof SharedArrayBuffer,
+    )
+  )
+    return lists;
+  return {
+    documentCount: lists.documentCount,
+    termOffsets: shared(lists.termOffsets),
+    postingDocuments: shared(lists.postingDocuments),
+    postingScores: shared(lists.postingScores),
+    termMaxScores: shared(lists.termMaxScores),
+  };
+}

@@ -2,7 +2,8 @@ import type { DocumentTarget } from "@hardneg/core";
 import type { EngineOf } from "@hardneg/core/adapter";
 import { afterEach, describe, expect, it } from "vitest";
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
-import { SearchThreads, sharedPostingLists } from "./search-threads.js";
+import { inSharedMemory } from "./bm25-scorer.js";
+import { SearchThreads } from "./search-threads.js";
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text" };
 
@@ -86,9 +87,25 @@ describe("BM25 search in threads", () => {
     }
   });
 
+  it("moves private posting lists into shared memory once, with the same contents, and keeps shared ones as they are", () => {
+    const lists = {
+      documentCount: 2,
+      termOffsets: Uint32Array.of(0, 2),
+      postingDocuments: Uint32Array.of(0, 1),
+      postingScores: Float32Array.of(1, 2),
+      termMaxScores: Float32Array.of(2),
+    };
+    const shared = inSharedMemory(lists);
+    for (const key of ["termOffsets", "postingDocuments", "postingScores", "termMaxScores"] as const) {
+      expect(shared[key].buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(shared[key]).toEqual(lists[key]);
+    }
+    expect(inSharedMemory(shared)).toBe(shared);
+  });
+
   it("fails searches still queued or sent after close, and lets the process exit (threads stopped)", async () => {
     const threads = new SearchThreads(1);
-    const lists = sharedPostingLists({
+    const lists = inSharedMemory({
       documentCount: 2,
       termOffsets: Uint32Array.of(0, 2),
       postingDocuments: Uint32Array.of(0, 1),

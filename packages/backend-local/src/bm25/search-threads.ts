@@ -183,25 +183,3 @@ function unpack(reply: Extract<SearchThreadReply, { counts: Uint32Array }>, quer
   }
   return ranked;
 }
-
-/**
- * The index's posting lists over shared memory, which threads read without a copy each. Index
- * files are read, and indexes built, straight into `SharedArrayBuffer`s, so this copies nothing
- * for them; it copies lists made some other way (tests), since a private buffer would be cloned
- * into every thread.
- */
-export function sharedPostingLists(lists: PostingLists): PostingLists {
-  const shared = <T extends Uint32Array | Float32Array>(array: T): T => {
-    if (array.buffer instanceof SharedArrayBuffer) return array;
-    const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
-    copy.set(array);
-    return copy;
-  };
-  return {
-    documentCount: lists.documentCount,
-    termOffsets: shared(lists.termOffsets),
-    postingDocuments: shared(lists.postingDocuments),
-    postingScores: shared(lists.postingScores),
-    termMaxScores: shared(lists.termMaxScores),
-  };
-}
