@@ -1,4 +1,4 @@
-import { maxScoreSearch, type CandidateScratch, type ScoredPostingLists } from "./max-score-search.js";
+import { maxScoreSearch, seek, type CandidateScratch, type ScoredPostingLists } from "./max-score-search.js";
 import { selectTopK, type RankedDocuments } from "./top-k.js";
 
 /** `accumulate`'s answer when it scored densely (no touched list). */
@@ -93,16 +93,24 @@ export class Bm25Scorer {
   }
 
   /**
-   * Scores of the given documents for the query terms, computed by the very same summation as
-   * {@link search} so both agree to the last bit.
+   * Scores of the given documents for the query terms: the same float32 sum, in query-term
+   * order, as {@link search} makes, so both agree to the last bit.
    */
   scoreDocuments(termIds: readonly number[], documentIndexes: readonly number[]): Float32Array {
-    const touchedCount = this.accumulate(termIds);
+    const { termOffsets, postingDocuments, postingScores } = this.lists;
     const scores = new Float32Array(documentIndexes.length);
     documentIndexes.forEach((documentIndex, position) => {
-      scores[position] = this.accumulator![documentIndex]!;
+      // Each document's postings are found by binary search rather than by summing whole lists
+      // (mining scores a few golds per query; at 1M documents the sum took 40% of `mine`). The
+      // float32 sum in query-term order is the one the accumulator makes, so scores are identical.
+      let score = 0;
+      for (const termId of termIds) {
+        const end = termOffsets[termId + 1]!;
+        const posting = seek(postingDocuments, termOffsets[termId]!, end, documentIndex);
+        if (posting < end && postingDocuments[posting] === documentIndex) score = Math.fround(score + postingScores[posting]!);
+      }
+      scores[position] = score;
     });
-    this.reset(touchedCount);
     return scores;
   }
 

@@ -213,7 +213,7 @@ function replaceSmallest(heap: Float64Array, value: number): void {
 }
 
 /** The first index in `from .. end` whose document is ≥ `document`: galloping, then binary search. */
-function seek(postingDocuments: Uint32Array, from: number, end: number, document: number): number {
+export function seek(postingDocuments: Uint32Array, from: number, end: number, document: number): number {
   if (from >= end || postingDocuments[from]! >= document) return from;
   let low = from;
   let step = 1;
