@@ -45,7 +45,7 @@ function queryBatch(seed: number, size: number): Array<{ text: string }> {
 }
 
 describe("BM25 search in threads", () => {
-  it("returns exactly the calling thread's hits (ids, order, scores), in query order, for concurrent batches and every strategy", async () => {
+  it("returns the calling thread's hits exactly (ids, order, scores), in query order, for concurrent batches, every strategy", async () => {
     const inThread = await corpusBackend({ searchThreads: 0 });
     const threaded = await corpusBackend({ searchThreads: 2 });
     const batches = [1, 5, 64, 200, 33].map((size, seed) => queryBatch(seed + 1, size));
