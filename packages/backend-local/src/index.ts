@@ -1,7 +1,15 @@
 import type { EngineOpener } from "@hardneg/core/adapter";
 import { openLocalBackend } from "./local-backend.js";
 
-export { LocalBackend, openLocalBackend, type LocalBackendOptions, type Bm25Options } from "./local-backend.js";
+export {
+  LocalBackend,
+  MAX_SEARCH_THREADS,
+  openLocalBackend,
+  SEARCH_THREADS_MIN_POSTINGS,
+  type LocalBackendOptions,
+  type Bm25Options,
+} from "./local-backend.js";
+export { PARALLEL_BUILD_MIN_DOCUMENTS } from "./bm25/index-manager.js";
 export { Tokenizer, type TokenizerOptions, type StemmingOption, type StopwordsOption } from "@hardneg/core";
 export { ENGLISH_STOPWORDS } from "@hardneg/core";
 export type { QueryTermRepeats, Bm25Parameters, TopKStrategy } from "./bm25/bm25-index.js";

@@ -87,6 +87,13 @@ export interface LocalBackendOptions {
    */
   searchThreads?: number | "auto";
   /**
+   * How many threads `prepareIndex` (which the CLI's `load` calls) analyses texts in when it
+   * builds the index of a collection of 50,000 documents (`PARALLEL_BUILD_MIN_DOCUMENTS`)
+   * or more; the index is the same. `0` or `1`: the calling thread. "auto" (default): one per
+   * core, at most {@link MAX_SEARCH_THREADS}. Indexes built on demand by a search use one thread.
+   */
+  buildThreads?: number | "auto";
+  /**
    * How long a write waits, in milliseconds, while another process (or connection) writes to
    * the same database, before failing with "database is locked". Default 300,000 (5 minutes,
    * {@link DEFAULT_BUSY_TIMEOUT_MS}): writers take turns instead of failing.
@@ -177,6 +184,7 @@ export class LocalBackend implements EngineDriver {
   private readonly embedder: Embedder | undefined;
   private readonly vectors: VectorManager | undefined;
   private readonly searchThreads: number | "auto";
+  private readonly buildThreads: number | "auto";
   /** Started on the first search that uses threads. */
   private threads: SearchThreads | undefined;
 
@@ -212,16 +220,8 @@ export class LocalBackend implements EngineDriver {
         component: COMPONENT,
       });
     }
-    this.searchThreads = options.searchThreads ?? "auto";
-    if (this.searchThreads !== "auto" && !(Number.isInteger(this.searchThreads) && this.searchThreads >= 0 && this.searchThreads <= 64)) {
-      throw new BadOptionError(
-        "searchThreads",
-        `must be "auto" or a whole number from 0 to 64, got ${JSON.stringify(this.searchThreads)}`,
-        {
-          component: COMPONENT,
-        },
-      );
-    }
+    this.searchThreads = threadCountOption(options.searchThreads, "searchThreads");
+    this.buildThreads = threadCountOption(options.buildThreads, "buildThreads");
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
       throw new BadOptionError(
@@ -424,7 +424,10 @@ export class LocalBackend implements EngineDriver {
    * ahead of time or to measure.
    */
   async prepareIndex(target: DocumentTarget): Promise<Bm25IndexStats> {
-    return this.obtainIndex(target).stats;
+    const threadCount = this.buildThreads === "auto" ? coreThreads() : this.buildThreads;
+    const obtained = await this.indexes.obtainBuildingInThreads(target?.collection, fieldsOf(target), threadCount);
+    this.lastIndexSource = obtained.stats.source;
+    return obtained.stats;
   }
 
   /** BM25 hit lists of a batch: analysed here, ranked here or, on a large index, in search threads. */
@@ -519,11 +522,22 @@ export async function openLocalBackend(path: string, options?: LocalBackendOptio
   return createEngine(new LocalBackend(path, options));
 }
 
-/** "auto"'s thread count for this index: one per core on a large index, none on a small one. */
+/** "auto"'s search thread count for this index: one per core on a large index, none on a small one. */
 function autoSearchThreads(index: Bm25Index): number {
-  if (index.postingCount < SEARCH_THREADS_MIN_POSTINGS) return 0;
+  return index.postingCount < SEARCH_THREADS_MIN_POSTINGS ? 0 : coreThreads();
+}
+
+/** One thread per core, at most {@link MAX_SEARCH_THREADS}; none on a single core. */
+function coreThreads(): number {
   const cores = availableParallelism();
   return cores < 2 ? 0 : Math.min(cores, MAX_SEARCH_THREADS);
+}
+
+/** A thread-count option: "auto" (the default) or a whole number from 0 to 64. */
+function threadCountOption(value: number | "auto" | undefined, option: string): number | "auto" {
+  if (value === undefined || value === "auto") return "auto";
+  if (Number.isInteger(value) && value >= 0 && value <= 64) return value;
+  throw new BadOptionError(option, `must be "auto" or a whole number from 0 to 64, got ${JSON.stringify(value)}`, { component: COMPONENT });
 }
 
 /** A ranked list as hits: benchmark ids, scores, ranks from 1. */

@@ -8,6 +8,21 @@ import { WordTable } from "./word-table.js";
 const STOP_WORD = -1;
 
 /**
+ * What scanning a run of consecutive documents yields, with term ids local to the scanning
+ * builder (a build thread's answer, see parallel-build.ts): the terms that builder saw first in
+ * this run (they continue its local ids), each document's distinct terms with their
+ * frequencies, and each document's length.
+ */
+export interface ScannedDocuments {
+  newTerms: string[];
+  pairTermIds: Uint32Array;
+  pairFrequencies: Uint32Array;
+  /** End (exclusive) of each document's run of pairs. */
+  documentPairEnds: Uint32Array;
+  documentLengths: Uint32Array;
+}
+
+/**
  * Builds a {@link Bm25Index} in one streaming pass over the corpus, then one pass over the
  * collected (term, frequency) pairs. Documents are added in collection order; their position
  * is their document index.
@@ -35,6 +50,10 @@ export class Bm25IndexBuilder {
   /** Per-term counter for the document being added; only its distinct terms are non-zero. */
   private termFrequencyScratch: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
   private totalLength = 0;
+  /** How much of the vocabulary {@link takeScanned} has handed out. */
+  private termsTaken = 0;
+  /** Runs of documents scanned elsewhere, in order (see {@link appendScanned}). */
+  private readonly appended: ScannedDocuments[] = [];
 
   constructor(
     private readonly tokenizer: Tokenizer,
@@ -62,6 +81,50 @@ export class Bm25IndexBuilder {
     this.totalLength += length;
   }
 
+  /**
+   * What {@link addDocument} gathered since the last call, copied out; the builder then starts
+   * an empty run, keeping its vocabulary (so local term ids stay stable across runs).
+   */
+  takeScanned(): ScannedDocuments {
+    const scanned = {
+      newTerms: this.vocabulary.slice(this.termsTaken),
+      pairTermIds: this.pairTermIds.view().slice(),
+      pairFrequencies: this.pairFrequencies.view().slice(),
+      documentPairEnds: this.documentPairEnds.view().slice(),
+      documentLengths: this.documentLengths.view().slice(),
+    };
+    this.termsTaken = this.vocabulary.length;
+    for (const array of [this.pairTermIds, this.pairFrequencies, this.documentPairEnds, this.documentLengths, this.recordRowIds])
+      array.length = 0;
+    this.documentIds.length = 0;
+    return scanned;
+  }
+
+  /**
+   * Appends a run of documents another builder scanned (the next ones in collection order),
+   * with their ids; for a builder that adds no document itself. `termIdsOfScanner` maps that
+   * builder's local term ids to this one's and grows with each of its runs. New terms join the
+   * vocabulary in first-seen order, so appending consecutive runs in order yields exactly the
+   * index one builder adding every document makes. The run's term ids are rewritten in place
+   * and the run is kept as it is (no copy) until {@link finish}.
+   */
+  appendScanned(run: ScannedDocuments, documentIds: readonly string[], recordRowIds: ArrayLike<number>, termIdsOfScanner: number[]): void {
+    if (this.documentLengths.length > 0) throw new Error("appendScanned: this builder already added documents itself");
+    for (const term of run.newTerms) termIdsOfScanner.push(this.termIdOf(term));
+    const { pairTermIds, documentLengths } = run;
+    for (let pair = 0; pair < pairTermIds.length; pair++) {
+      const termId = termIdsOfScanner[pairTermIds[pair]!]!;
+      pairTermIds[pair] = termId;
+      this.documentFrequencies[termId]!++;
+    }
+    for (let document = 0; document < documentLengths.length; document++) {
+      this.documentIds.push(documentIds[document]!);
+      this.recordRowIds.push(recordRowIds[document]!);
+      this.totalLength += documentLengths[document]!;
+    }
+    this.appended.push(run);
+  }
+
   /** Computes the postings and their score contributions. The builder must not be reused. */
   finish(): Bm25Index {
     const { k1, b } = this.parameters;
@@ -86,20 +149,26 @@ export class Bm25IndexBuilder {
     // Walking documents in order and appending to each term's run leaves postings sorted by
     // document index, which keeps memory access sequential at query time.
     const nextPosting = termOffsets.slice(0, termCount);
-    const pairTermIds = this.pairTermIds.view();
-    const pairFrequencies = this.pairFrequencies.view();
-    const documentPairEnds = this.documentPairEnds.view();
-    const documentLengths = this.documentLengths.view();
-    let pair = 0;
-    for (let documentIndex = 0; documentIndex < documentCount; documentIndex++) {
-      const lengthNorm = k1 * (1 - b + (b * documentLengths[documentIndex]!) / averageDocumentLength);
-      const end = documentPairEnds[documentIndex]!;
-      for (; pair < end; pair++) {
-        const termId = pairTermIds[pair]!;
-        const frequency = pairFrequencies[pair]!;
-        const posting = nextPosting[termId]!++;
-        postingDocuments[posting] = documentIndex;
-        postingScores[posting] = (inverseDocumentFrequency[termId]! * frequency * (k1 + 1)) / (frequency + lengthNorm);
+    let documentIndex = 0;
+    // This builder's own documents, or the scans appended, in order (one of the two is empty).
+    const own = {
+      pairTermIds: this.pairTermIds.view(),
+      pairFrequencies: this.pairFrequencies.view(),
+      documentPairEnds: this.documentPairEnds.view(),
+      documentLengths: this.documentLengths.view(),
+    };
+    for (const { pairTermIds, pairFrequencies, documentPairEnds, documentLengths } of [own, ...this.appended]) {
+      let pair = 0;
+      for (let document = 0; document < documentLengths.length; document++, documentIndex++) {
+        const lengthNorm = k1 * (1 - b + (b * documentLengths[document]!) / averageDocumentLength);
+        const end = documentPairEnds[document]!;
+        for (; pair < end; pair++) {
+          const termId = pairTermIds[pair]!;
+          const frequency = pairFrequencies[pair]!;
+          const posting = nextPosting[termId]!++;
+          postingDocuments[posting] = documentIndex;
+          postingScores[posting] = (inverseDocumentFrequency[termId]! * frequency * (k1 + 1)) / (frequency + lengthNorm);
+        }
       }
     }
 

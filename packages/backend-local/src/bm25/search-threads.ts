@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { PostingLists, TopKStrategy } from "./bm25-scorer.js";
 import type { RankedDocuments } from "./top-k.js";
+import { workerFile } from "./worker-file.js";
 
 /** What the backend's thread sends a search thread: an index's lists (once), or a batch of queries. */
 export type SearchThreadRequest =
@@ -24,13 +25,7 @@ export type SearchThreadReply =
 /** Fewer queries than this per job cost more in messages than a second thread gains. */
 const MIN_QUERIES_PER_JOB = 8;
 
-/**
- * Under vitest the sources run as TypeScript, which a worker thread cannot load: it runs the
- * built file instead (`pnpm test` builds every package before testing it).
- */
-const WORKER_FILE = import.meta.url.endsWith(".ts")
-  ? new URL("../../dist/bm25/search-worker.js", import.meta.url)
-  : new URL("./search-worker.js", import.meta.url);
+const WORKER_FILE = workerFile("search-worker");
 
 interface Job {
   request: Extract<SearchThreadRequest, { kind: "search" }>;

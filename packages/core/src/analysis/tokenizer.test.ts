@@ -69,4 +69,14 @@ describe("Tokenizer", () => {
     expect(new Set(ENGLISH_STOPWORDS).size).toBe(ENGLISH_STOPWORDS.length);
     expect(ENGLISH_STOPWORDS.every((word) => word === word.toLowerCase())).toBe(true);
   });
+  it("exposes its resolved options, from which another Tokenizer analyses alike (what a build thread does)", () => {
+    for (const options of [{}, { language: "de" }, { language: "fr", stemming: "none" as const, stopwords: ["le", "La"] }]) {
+      const original = new Tokenizer(options);
+      const copy = new Tokenizer(structuredClone(original.options));
+      expect(copy.fingerprint).toBe(original.fingerprint);
+      const text = "Les Mühlen und the grinding, le café LA Straße";
+      expect(copy.tokenize(text)).toEqual(original.tokenize(text));
+    }
+    expect(new Tokenizer({ language: "de" }).options).toEqual({ language: "de", stemming: "snowball", stopwords: "language" });
+  });
 });

@@ -40,6 +40,8 @@ export class Tokenizer {
   readonly fingerprint: string;
   /** The ISO 639-1 code the analyser was made for. */
   readonly language: string;
+  /** The options resolved (defaults filled in): `new Tokenizer(options)` elsewhere, a worker thread say, analyses alike. */
+  readonly options: Required<TokenizerOptions>;
   private readonly stopwords: ReadonlySet<string>;
   private readonly stem: Stem | undefined;
   private readonly stemCache = new Map<string, string>();
@@ -54,6 +56,7 @@ export class Tokenizer {
     const stemming = options.stemming ?? (english ? "porter" : hasSnowballStemmer(language) ? "snowball" : "none");
     this.stem = stemmerOf(stemming, language);
     const stopwords = options.stopwords ?? (english ? "english" : "language");
+    this.options = { language, stemming, stopwords: typeof stopwords === "string" ? stopwords : [...stopwords] };
     this.stopwords = new Set(resolveStopwords(stopwords, language).map((word) => word.toLowerCase()));
     this.splitRuns = english ? undefined : unspacedRunSplitter(language);
     // English keeps the exact identity it had before languages existed, so its index files stay valid.
