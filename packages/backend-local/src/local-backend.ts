@@ -119,6 +119,12 @@ export interface LocalBackendOptions {
    * one line each. Default: written to stderr.
    */
   onWarning?: (message: string) => void;
+  /**
+   * Receives the progress lines of long work done inside a call, one line each: today, building
+   * an approximate vector index of more than 50,000 vectors (a line per 50,000 and one at the end).
+   * Default: written to stderr.
+   */
+  onProgress?: (message: string) => void;
 }
 
 /**
@@ -250,7 +256,7 @@ export class LocalBackend implements EngineDriver {
       }
       this.embedder = embedder;
       this.embedderId = embedder.id;
-      this.vectors = new VectorManager(this.store, embedder, indexDirectory, warn, vectorIndex);
+      this.vectors = new VectorManager(this.store, embedder, indexDirectory, warn, vectorIndex, options.onProgress ?? writeWarningLine);
     }
     this.modes = embedder === undefined ? ["bm25"] : ["bm25", "vector", "hybrid"];
   }
@@ -553,7 +559,7 @@ function hitsOf(index: Bm25Index, ranked: RankedDocuments): Hit[] {
   return hits;
 }
 
-/** The default `onWarning`: one line on stderr, with no stack and no Node prefix. */
+/** The default `onWarning` and `onProgress`: one line on stderr, with no stack and no Node prefix. */
 function writeWarningLine(message: string): void {
   process.stderr.write(`${message}\n`);
 }

@@ -5,6 +5,7 @@ import type { EngineOf } from "@hardneg/core/adapter";
 import { describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
+import { VECTORS_PER_BUILD_STEP } from "./vector-index.js";
 import { APPROXIMATE_SEARCH_THRESHOLD, usesApproximateIndex } from "./vector-manager.js";
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text" };
@@ -53,6 +54,28 @@ describe("approximate vector index (usearch HNSW)", () => {
     expect(usesApproximateIndex("auto", APPROXIMATE_SEARCH_THRESHOLD)).toBe(true);
     expect(usesApproximateIndex("exact", 10 * APPROXIMATE_SEARCH_THRESHOLD)).toBe(false);
     expect(usesApproximateIndex("approximate", 1)).toBe(true);
+  });
+
+  it("reports a build of more than one step, a line per 50,000 vectors and one at the end; a small build says nothing", async () => {
+    const lines: string[] = [];
+    const onProgress = (line: string) => lines.push(line);
+    const small = await openWith(":memory:", { vectorIndex: "approximate", onProgress });
+    await small.driver.prepareVectorIndex(target);
+    await small.close();
+    expect(lines).toEqual([]);
+    const large = await openWith(":memory:", { vectorIndex: "approximate", onProgress }, VECTORS_PER_BUILD_STEP + 2_000);
+    try {
+      expect(await large.driver.prepareVectorIndex(target)).toMatchObject({ source: "built", documentCount: 52_000 });
+    } finally {
+      await large.close();
+    }
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[hardneg\] \[local\] building the approximate vector index of corpus: 50,000 of 52,000 vectors \(96%, \d+ s\)$/,
+      ),
+      expect.stringMatching(/: 52,000 of 52,000 vectors \(100%, \d+ s\)$/),
+      expect.stringMatching(/^\[hardneg\] \[local\] building the approximate vector index of corpus: done in \d+\.\d s$/),
+    ]);
   });
 
   it("refuses an unknown vectorIndex option, naming it and the choices", async () => {

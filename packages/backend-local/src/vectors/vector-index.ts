@@ -123,6 +123,9 @@ const threads = () => Math.max(1, availableParallelism());
  * is key i. Candidates it finds are rescored with {@link dotAt} on the float32 matrix, so a
  * document's score is the exact search's to the bit; only which documents are found may differ.
  */
+/** Vectors added to the graph per step of a build: a progress line each, for builds of minutes to an hour. */
+export const VECTORS_PER_BUILD_STEP = 50_000;
+
 export class VectorIndex {
   private constructor(
     private readonly index: UsearchIndex,
@@ -130,18 +133,24 @@ export class VectorIndex {
     readonly documentCount: number,
   ) {}
 
-  /** Builds the graph over `documentCount` rows of `matrix` (all cores). */
+  /**
+   * Builds the graph over `documentCount` rows of `matrix` (all cores), adding
+   * {@link VECTORS_PER_BUILD_STEP} vectors at a time and telling `onProgress` how many are in.
+   */
   static build(
     matrix: Float32Array,
     dimension: number,
     documentCount: number,
     parameters: VectorIndexParameters = VECTOR_INDEX_PARAMETERS,
+    onProgress?: (added: number) => void,
   ): VectorIndex {
     const index = VectorIndex.create(dimension, parameters);
-    if (documentCount > 0) {
-      const keys = new BigUint64Array(documentCount);
-      for (let document = 0; document < documentCount; document++) keys[document] = BigInt(document);
-      index.add(keys, matrix.subarray(0, documentCount * dimension), threads());
+    for (let first = 0; first < documentCount; first += VECTORS_PER_BUILD_STEP) {
+      const end = Math.min(documentCount, first + VECTORS_PER_BUILD_STEP);
+      const keys = new BigUint64Array(end - first);
+      for (let document = first; document < end; document++) keys[document - first] = BigInt(document);
+      index.add(keys, matrix.subarray(first * dimension, end * dimension), threads());
+      onProgress?.(end);
     }
     return new VectorIndex(index, parameters, documentCount);
   }

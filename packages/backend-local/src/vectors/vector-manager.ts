@@ -8,7 +8,7 @@ import type { DocumentFields, SqliteStore } from "../sqlite-store.js";
 import { readVectorFile, writeVectorFile } from "./vector-file.js";
 import { removeStaleTemporaries } from "../temporary-files.js";
 import type { RankedDocuments } from "../bm25/top-k.js";
-import { loadUsearch, VectorIndex } from "./vector-index.js";
+import { loadUsearch, VectorIndex, VECTORS_PER_BUILD_STEP } from "./vector-index.js";
 import { searchVectors } from "./vector-search.js";
 
 /**
@@ -92,6 +92,8 @@ export class VectorManager {
     /** Receives one line per problem worth telling (vectors not saved, a damaged file). */
     private readonly warn: (message: string) => void,
     private readonly mode: VectorIndexMode = "auto",
+    /** Receives the progress lines of a long approximate-index build. */
+    private readonly progress: (message: string) => void = () => {},
   ) {}
 
   /**
@@ -166,7 +168,7 @@ export class VectorManager {
       if (read.status === "damaged")
         this.warn(`[hardneg] [local] warning: approximate vector index ${file} is damaged (${read.reason}); rebuilding it`);
     }
-    const index = VectorIndex.build(vectors.matrix, vectors.dimension, vectors.documentCount);
+    const index = this.buildIndex(collection, vectors);
     this.indexes.set(cacheKey, { index, vectors });
     if (file !== undefined) {
       try {
@@ -238,6 +240,27 @@ export class VectorManager {
   }
 
   /** Forgets the in-memory vectors of `collection` (its files go with the BM25 index files). */
+  /**
+   * Builds the approximate index; one that takes more than one step (more than
+   * {@link VECTORS_PER_BUILD_STEP} vectors: minutes, up to an hour at 1M) reports each step and
+   * its end, since it runs inside the first vector search.
+   */
+  private buildIndex(collection: string, vectors: DocumentVectors): VectorIndex {
+    const { documentCount } = vectors;
+    const reported = documentCount > VECTORS_PER_BUILD_STEP;
+    const started = performance.now();
+    const prefix = `[hardneg] [local] building the approximate vector index of ${collection}`;
+    const index = VectorIndex.build(vectors.matrix, vectors.dimension, documentCount, undefined, (added) => {
+      if (!reported) return;
+      const seconds = (performance.now() - started) / 1000;
+      this.progress(
+        `${prefix}: ${added.toLocaleString("en")} of ${documentCount.toLocaleString("en")} vectors (${Math.floor((100 * added) / documentCount)}%, ${seconds.toFixed(0)} s)`,
+      );
+    });
+    if (reported) this.progress(`${prefix}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return index;
+  }
+
   forget(collection: string): void {
     for (const key of this.cache.keys()) if (key.startsWith(`${collection}\u0000`)) this.cache.delete(key);
     for (const key of this.indexes.keys()) if (key.startsWith(`${collection}\u0000`)) this.indexes.delete(key);
