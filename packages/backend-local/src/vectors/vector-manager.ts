@@ -253,9 +253,9 @@ export class VectorManager {
     const index = VectorIndex.build(vectors.matrix, vectors.dimension, documentCount, undefined, (added) => {
       if (!reported) return;
       const seconds = (performance.now() - started) / 1000;
-      this.progress(
-        `${prefix}: ${added.toLocaleString("en")} of ${documentCount.toLocaleString("en")} vectors (${Math.floor((100 * added) / documentCount)}%, ${seconds.toFixed(0)} s)`,
-      );
+      const share = Math.floor((100 * added) / documentCount);
+      const counts = `${added.toLocaleString("en")} of ${documentCount.toLocaleString("en")} vectors`;
+      this.progress(`${prefix}: ${counts} (${share}%, ${seconds.toFixed(0)} s)`);
     });
     if (reported) this.progress(`${prefix}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return index;
