@@ -137,11 +137,13 @@ export const HYBRID_LIST_DEPTH = 100;
 const COMPONENT = "local";
 
 /**
- * From this many postings up, "auto" searches in threads. Measured (benchmarks/README.md): on
- * SciFact (0.5M postings) a query takes about 0.1 ms and threads gain nothing; the synthetic
- * corpora of 100k documents (5M postings) and more gain.
+ * From this many postings up (about 10,000-15,000 documents), "auto" searches in threads.
+ * Measured on 2 cores, k = 100, two batches of 64 in flight: two threads gave ×1.8 at 20k
+ * synthetic documents (1.4M postings) and ×1.9 at 100k; on SciFact (0.47M postings) ×1.3-1.6,
+ * but its 809 train queries take 0.1 s on one thread, about what starting the threads costs (39 ms)
+ * plus their gain. See benchmarks/README.md.
  */
-export const SEARCH_THREADS_MIN_POSTINGS = 5_000_000;
+export const SEARCH_THREADS_MIN_POSTINGS = 1_000_000;
 /** "auto" never starts more threads than this, however many cores. */
 export const MAX_SEARCH_THREADS = 8;
 

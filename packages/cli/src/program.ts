@@ -104,7 +104,7 @@ function addLocalSearchOptions(command: Command): Command {
     .option(
       "--search-threads <n>",
       "threads running BM25 searches on the local engine: 0 (main thread only), a number, or auto " +
-        "(one per core from 5M postings, about 100k documents; default)",
+        "(one per core from 1M postings, about 10,000 documents; default)",
       threadCount,
     );
 }
