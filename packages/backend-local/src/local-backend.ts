@@ -443,10 +443,9 @@ export class LocalBackend implements EngineDriver {
     const threadCount = this.searchThreads === "auto" ? autoSearchThreads(index) : this.searchThreads;
     this.lastSearchThreads = threadCount;
     if (threadCount === 0) return texts.map((text) => this.keywordHits(index, tokenizer, text, k));
-    if (this.threads?.size !== threadCount) {
-      await this.threads?.close();
-      this.threads = new SearchThreads(threadCount);
-    }
+    // Created synchronously, so concurrent first batches share one pool; a backend's non-zero
+    // thread count never changes (the option, or one per core).
+    this.threads ??= new SearchThreads(threadCount);
     const termIds = texts.map((text) => index.termIdsOf(tokenizer.tokenize(text), this.queryTermRepeats));
     const ranked = await this.threads.search(index.sharedPostingLists(), termIds, k, this.bm25TopK);
     return ranked.map((list) => hitsOf(index, list));
