@@ -56,12 +56,13 @@ function withoutResumeCount(properties: Record<string, unknown>): Record<string,
   return { ...properties, report: rest };
 }
 
-/** Starts a CLI process and kills it with SIGKILL after `delayMs` (or when it ends first). */
-async function killAfter(args: string[], delayMs: number): Promise<void> {
+/** Starts a CLI process and kills it with SIGKILL after `delayMs` (or when it ends first); true when it was killed. */
+async function killAfter(args: string[], delayMs: number): Promise<boolean> {
   const child = startCli(args, folder.path);
   const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
-  await once(child, "exit");
+  const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
+  return signal === "SIGKILL";
 }
 
 /** A copy of the sample with `corpus.jsonl` line `badLine` broken (or the qrels line). */
@@ -149,6 +150,19 @@ describe("chaos: failures leave committed data equal to a clean run", () => {
     runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `local:${database}`], folder.path);
     for (const delayMs of [300, 500, 800]) await killAfter(mineArgs(database), delayMs);
     runCliJson(mineArgs(database), folder.path);
+    expect(await snapshot(database)).toEqual(cleanSnapshot);
+  }, 120_000);
+
+  it("kill -9 during mine with searches in threads, two batches in flight, then a re-run: the data equals a clean run's", async () => {
+    const database = join(folder.path, "mine-threads.db");
+    runCliJson(["load", "beir", sampleFolder, "--split", "test", "--engine", `local:${database}`], folder.path);
+    const threaded = mineArgs(database).map((argument, position, all) => (all[position - 1] === "--concurrency" ? "2" : argument));
+    threaded.push("--search-threads", "2");
+    // The whole run takes about 0.35 s here: the first two kills always land, at start-up or mid-run.
+    const killed = [];
+    for (const delayMs of [100, 200, 280]) killed.push(await killAfter(threaded, delayMs));
+    expect(killed.filter(Boolean).length).toBeGreaterThanOrEqual(2);
+    runCliJson(threaded, folder.path);
     expect(await snapshot(database)).toEqual(cleanSnapshot);
   }, 120_000);
 
