@@ -72,6 +72,23 @@ describe("shinglesOf", () => {
     );
   });
 
+  it("gives texts of growing length, one after another, each its full set", () => {
+    // Each text is longer than any shingled before (here or in earlier tests) and its shingles are
+    // nearly all distinct, so the reused table and its lists must grow with every text.
+    let seed = 1;
+    const letter = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return String.fromCharCode(97 + ((seed >>> 16) % 26));
+    };
+    for (let length = 1000; length <= 20_000; length = Math.ceil(length * 1.3)) {
+      const text = Array.from({ length }, letter).join("");
+      const shingles = shinglesOf(text);
+      const expected = referenceShingles(text);
+      expect(members(shingles)).toEqual(expected);
+      expect(expected.every((shingle) => shingles.has(shingle))).toBe(true);
+    }
+  });
+
   it("answers membership for every shingle it holds and for no other", () => {
     const text = "a long enough text to fill the set past its first sixteen slots, with repeats repeats repeats";
     const shingles = shinglesOf(text);

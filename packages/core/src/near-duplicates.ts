@@ -114,14 +114,14 @@ class ShingleBuilder {
 
   /** Starts a text of at most `maxEntries` shingles. */
   reset(maxEntries: number): void {
-    if (this.slots.length < capacityFor(maxEntries)) {
-      this.slots = new Int32Array(capacityFor(maxEntries));
+    // Only the previous text's slots are cleared, not the whole table.
+    for (let index = 0; index < this.size; index++) this.slots[this.used[index]!] = 0;
+    this.size = 0;
+    if (this.slots.length < capacityFor(maxEntries)) this.slots = new Int32Array(capacityFor(maxEntries));
+    if (this.distinct.length < maxEntries) {
       this.distinct = new Int32Array(maxEntries);
       this.used = new Int32Array(maxEntries);
-    } else {
-      for (let index = 0; index < this.size; index++) this.slots[this.used[index]!] = 0;
     }
-    this.size = 0;
   }
 
   add(shingle: number): void {
