@@ -9,20 +9,25 @@ import {
   STRATEGIES,
   scrubUrlSecrets,
 } from "@hardneg/core";
-import { compareCommand } from "./commands/compare.js";
 import { explainInterruption } from "./interrupt.js";
-import { evalCommand } from "./commands/eval.js";
-import { exportCommand } from "./commands/export.js";
-import { loadBeir, loadFile } from "./commands/load.js";
-import { mineCommand } from "./commands/mine.js";
 import { addJudgeOptions, judgeCommand } from "./commands/judge.js";
 import { DEFAULT_ENGINE } from "./engine.js";
 import { enginesHelp, installedSchemes } from "./engines-help.js";
 import { cliFlagsOf, fixHint, inCliTerms } from "./error-wording.js";
 import { failureOutput } from "./failure-output.js";
 import { withEngine, withEngineAndStore } from "./with-engines.js";
-import { reportCommand } from "./commands/report.js";
-import { listCommand } from "./commands/list.js";
+
+// Each command's module is imported when that command runs, so a run loads only its own code
+// (`hardneg mine` not the export, compare or load code): Node's start is a good part of a small job.
+const commands = {
+  compare: () => import("./commands/compare.js"),
+  eval: () => import("./commands/eval.js"),
+  export: () => import("./commands/export.js"),
+  list: () => import("./commands/list.js"),
+  load: () => import("./commands/load.js"),
+  mine: () => import("./commands/mine.js"),
+  report: () => import("./commands/report.js"),
+};
 
 /** Exit codes: 0 ok, 1 failure, 2 bad usage or bad input (`failureOutput` picks 1 or 2 for errors). */
 const EXIT_BAD_INPUT = 2;
@@ -135,7 +140,7 @@ export function buildProgram(): Command {
       await withEngineAndStore(
         options,
         { engine: "create", store: "create" },
-        (engine, store) => loadBeir(engine, store, dir, options),
+        async (engine, store) => (await commands.load()).loadBeir(engine, store, dir, options),
         options,
       );
     });
@@ -162,7 +167,7 @@ export function buildProgram(): Command {
         }
       }
       checkLanguageOption(options.language);
-      await withEngine(options.engine, "create", (engine) => loadFile(engine, file, options), options);
+      await withEngine(options.engine, "create", async (engine) => (await commands.load()).loadFile(engine, file, options), options);
     });
   addEmbedderOptions(load);
 
@@ -210,7 +215,12 @@ export function buildProgram(): Command {
     .addOption(storeOption("the queries, hard negatives and run records; --engine is then only searched (opened read-only)"))
     .addOption(jsonOption())
     .action(async (options) =>
-      withEngineAndStore(options, { engine: "read", store: "write" }, (engine, store) => mineCommand(engine, store, options), options),
+      withEngineAndStore(
+        options,
+        { engine: "read", store: "write" },
+        async (engine, store) => (await commands.mine()).mineCommand(engine, store, options),
+        options,
+      ),
     );
   addJudgeOptions(mine, { required: false, mining: true });
 
@@ -239,7 +249,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--fusion <type>", "hybrid fusion (default relative-score)").choices(["relative-score", "rrf"]))
     .option("--report <file.html>", "also write an HTML report of the comparison")
     .addOption(jsonOption())
-    .action(async (options) => compareCommand(options));
+    .action(async (options) => (await commands.compare()).compareCommand(options));
 
   program
     .command("eval")
@@ -254,7 +264,12 @@ export function buildProgram(): Command {
     .addOption(storeOption("the queries; --engine is then only searched"))
     .addOption(jsonOption())
     .action(async (options) =>
-      withEngineAndStore(options, { engine: "read", store: "read" }, (engine, store) => evalCommand(engine, store, options), options),
+      withEngineAndStore(
+        options,
+        { engine: "read", store: "read" },
+        async (engine, store) => (await commands.eval()).evalCommand(engine, store, options),
+        options,
+      ),
     );
 
   program
@@ -262,7 +277,7 @@ export function buildProgram(): Command {
     .description("list the engine's collections (kind, count, keys) and mining runs (settings, complete or incomplete)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, "read", (engine) => listCommand(engine, options)));
+    .action(async (options) => withEngine(options.engine, "read", async (engine) => (await commands.list()).listCommand(engine, options)));
 
   program
     .command("report <run>")
@@ -270,7 +285,9 @@ export function buildProgram(): Command {
     .option("--output <file.html>", "file to write (default: report-<run id>.html)")
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (run: string, options) => withEngine(options.engine, "read", (engine) => reportCommand(engine, run, options)));
+    .action(async (run: string, options) =>
+      withEngine(options.engine, "read", async (engine) => (await commands.report()).reportCommand(engine, run, options)),
+    );
 
   program
     .command("export")
@@ -291,7 +308,9 @@ export function buildProgram(): Command {
     .option("--with-scores", "add the engine's scores for distillation (triplets, ntuple: MarginMSE margins; flagembedding)", false)
     .addOption(engineOption())
     .addOption(jsonOption())
-    .action(async (options) => withEngine(options.engine, "read", (engine) => exportCommand(engine, options)));
+    .action(async (options) =>
+      withEngine(options.engine, "read", async (engine) => (await commands.export()).exportCommand(engine, options)),
+    );
 
   for (const command of program.commands) {
     if (["mine", "compare", "eval"].includes(command.name())) addLocalSearchOptions(addEmbedderOptions(command));

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { containedAtLeast, SHINGLE_LENGTH, ShingleCache, type Shingles, shareAtLeast, shinglesOf } from "./near-duplicates.js";
-import { normalizeText } from "./text.js";
+import { normalizeText, textFingerprint } from "./text.js";
 
 /** A set of the numbers from..to-1: sets with a known overlap. */
 const range = (from: number, to: number) => new Set(Array.from({ length: to - from }, (_, index) => from + index));
@@ -52,6 +52,41 @@ describe("shinglesOf", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("gives each text its own set, whatever texts of whatever length were shingled before", () => {
+    // The sets are built in one table reused from text to text (grown for long texts): no shingle
+    // of an earlier text may leak into a later one, nor be missing from a set built earlier.
+    const texts = fc.array(fc.stringMatching(/^[ab c.é]{0,300}$/), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(texts, (list) => {
+        const sets = list.map((text) => shinglesOf(text));
+        const everyShingle = new Set(list.flatMap((text) => referenceShingles(text)));
+        list.forEach((text, index) => {
+          const expected = referenceShingles(text);
+          expect(members(sets[index]!)).toEqual(expected);
+          for (const shingle of everyShingle) expect(sets[index]!.has(shingle)).toBe(expected.includes(shingle));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("gives texts of growing length, one after another, each its full set", () => {
+    // Each text is longer than any shingled before (here or in earlier tests) and its shingles are
+    // nearly all distinct, so the reused table and its lists must grow with every text.
+    let seed = 1;
+    const letter = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return String.fromCharCode(97 + ((seed >>> 16) % 26));
+    };
+    for (let length = 1000; length <= 20_000; length = Math.ceil(length * 1.3)) {
+      const text = Array.from({ length }, letter).join("");
+      const shingles = shinglesOf(text);
+      const expected = referenceShingles(text);
+      expect(members(shingles)).toEqual(expected);
+      expect(expected.every((shingle) => shingles.has(shingle))).toBe(true);
+    }
   });
 
   it("answers membership for every shingle it holds and for no other", () => {
@@ -135,5 +170,23 @@ describe("ShingleCache", () => {
     expect(members(first)).toEqual(members(shinglesOf("a text of some length")));
     cache.of("another text");
     expect(cache.size).toBe(2);
+  });
+
+  it("remembers each text's fingerprint", () => {
+    const cache = new ShingleCache();
+    for (const text of ["Hard  negatives!", "hard negatives", "Crème brûlée", "Hard  negatives!"]) {
+      expect(cache.fingerprint(text)).toBe(textFingerprint(text));
+    }
+  });
+
+  it("starts over past its size limit, and answers the same after", () => {
+    const texts = Array.from({ length: 20 }, (_, index) => `text number ${index} with a few words of its own`);
+    const cache = new ShingleCache(4096);
+    for (const text of texts) cache.of(text);
+    expect(cache.size, "far fewer than the 20 texts are kept").toBeLessThan(10);
+    for (const text of texts) {
+      expect(members(cache.of(text))).toEqual(referenceShingles(text));
+      expect(cache.fingerprint(text)).toBe(textFingerprint(text));
+    }
   });
 });

@@ -4,7 +4,7 @@
  * characters, and each run hashed to a 32-bit number. Characters, not words, so it works the
  * same for scripts written without spaces (Chinese, Japanese, Thai).
  */
-import { normalizeText } from "./text.js";
+import { normalizeText, textFingerprint } from "./text.js";
 
 /**
  * Characters per shingle. Five is long enough that two unrelated texts in one language share few
@@ -24,17 +24,23 @@ export interface Shingles {
  * normalised text is shorter than one shingle: such texts can only be compared exactly.
  */
 export function shinglesOf(text: string): Shingles {
+  return shingleSetOf(text);
+}
+
+function shingleSetOf(text: string): ShingleSet {
   // Stryker disable next-line ConditionalExpression: equivalent, normalizeText's output is plain ASCII too and shingles the same
   if (NON_ASCII.test(text)) {
     const normalized = normalizeText(text);
-    const window = new ShingleWindow(normalized.length);
+    builder.reset(normalized.length);
+    const window = new ShingleWindow(builder);
     for (let index = 0; index < normalized.length; index++) window.push(normalized.charCodeAt(index));
-    return window.set;
+    return builder.build();
   }
   // ASCII text (most benchmark text) is normalised on the fly, as textFingerprint does: building
   // the normalised string first costs as much again as the shingles. Normalising never lengthens
   // ASCII text, so it has at most one shingle per character.
-  const window = new ShingleWindow(text.length);
+  builder.reset(text.length);
+  const window = new ShingleWindow(builder);
   // Stryker disable next-line BooleanLiteral: a space pending before the first letter is never written (length > 0 guards it)
   let pendingSpace = false;
   // Stryker disable next-line EqualityOperator: equivalent, charCodeAt past the end is NaN, which only sets a trailing pending space
@@ -50,7 +56,7 @@ export function shinglesOf(text: string): Shingles {
       pendingSpace = true;
     }
   }
-  return window.set;
+  return builder.build();
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -59,16 +65,13 @@ const NON_ASCII = /[^\x00-\x7f]/;
 class ShingleWindow {
   /** Characters pushed so far. */
   length = 0;
-  readonly set: ShingleSet;
   // The window, oldest first (five fields, not an array: this runs once per character of every candidate).
   private first = 0;
   private second = 0;
   private third = 0;
   private fourth = 0;
 
-  constructor(maxCharacters: number) {
-    this.set = new ShingleSet(maxCharacters);
-  }
+  constructor(private readonly builder: ShingleBuilder) {}
 
   push(code: number): void {
     this.length++;
@@ -79,7 +82,7 @@ class ShingleWindow {
       hash = Math.imul(hash ^ this.third, 0x01000193);
       hash = Math.imul(hash ^ this.fourth, 0x01000193);
       hash = Math.imul(hash ^ code, 0x01000193);
-      this.set.add(hash & 0x3fffffff);
+      this.builder.add(hash & 0x3fffffff);
     }
     this.first = this.second;
     this.second = this.third;
@@ -88,23 +91,37 @@ class ShingleWindow {
   }
 }
 
-/**
- * A fixed-capacity set of 30-bit numbers (open addressing in a typed array, at most half full):
- * several times faster to build than a `Set<number>`, which matters because every candidate the
- * scan reaches is shingled.
- */
-class ShingleSet implements Shingles {
-  size = 0;
-  /** Shingle + 1 in each used slot (0 marks a free one). */
-  private readonly slots: Int32Array;
-  private readonly distinct: Int32Array;
+/** The smallest power of two at least twice `entries` (at least 16): a table at most half full. */
+function capacityFor(entries: number): number {
+  let capacity = 16;
+  // Stryker disable next-line EqualityOperator: equivalent, a larger table holds the same set
+  while (capacity < 2 * entries) capacity *= 2;
+  return capacity;
+}
 
-  constructor(maxEntries: number) {
-    let capacity = 16;
-    // Stryker disable next-line EqualityOperator: equivalent, a larger table holds the same set
-    while (capacity < 2 * maxEntries) capacity *= 2;
-    this.slots = new Int32Array(capacity);
-    this.distinct = new Int32Array(maxEntries);
+/**
+ * Collects one text's distinct shingles in a table reused from text to text, then hands them over
+ * as a {@link ShingleSet} sized to what the text holds. A text has at most one shingle per
+ * character, so a table sized by its length never fills; sizing the kept set by the distinct
+ * count instead keeps a few times less memory per text, which lets a whole run keep its sets.
+ */
+class ShingleBuilder {
+  private slots = new Int32Array(16);
+  /** The distinct shingles so far, in the order first seen, and where each sits in `slots`. */
+  private distinct = new Int32Array(8);
+  private used = new Int32Array(8);
+  private size = 0;
+
+  /** Starts a text of at most `maxEntries` shingles. */
+  reset(maxEntries: number): void {
+    // Only the previous text's slots are cleared, not the whole table.
+    for (let index = 0; index < this.size; index++) this.slots[this.used[index]!] = 0;
+    this.size = 0;
+    if (this.slots.length < capacityFor(maxEntries)) this.slots = new Int32Array(capacityFor(maxEntries));
+    if (this.distinct.length < maxEntries) {
+      this.distinct = new Int32Array(maxEntries);
+      this.used = new Int32Array(maxEntries);
+    }
   }
 
   add(shingle: number): void {
@@ -114,9 +131,40 @@ class ShingleSet implements Shingles {
       if (held === shingle + 1) return;
       if (held === 0) {
         this.slots[slot] = shingle + 1;
+        this.used[this.size] = slot;
         this.distinct[this.size++] = shingle;
         return;
       }
+    }
+  }
+
+  /** The text's shingles as a set of their own (the builder is then free for the next text). */
+  build(): ShingleSet {
+    return new ShingleSet(this.distinct.slice(0, this.size));
+  }
+}
+
+const builder = new ShingleBuilder();
+
+/**
+ * A set of distinct 30-bit numbers (open addressing in a typed array, at most half full): several
+ * times faster to build and to query than a `Set<number>`, which matters because every candidate
+ * the scan reaches is shingled.
+ */
+class ShingleSet implements Shingles {
+  readonly size: number;
+  /** Shingle + 1 in each used slot (0 marks a free one). */
+  private readonly slots: Int32Array;
+
+  /** @param distinct Distinct shingles; the set keeps the array. */
+  constructor(private readonly distinct: Int32Array) {
+    this.size = distinct.length;
+    this.slots = new Int32Array(capacityFor(distinct.length));
+    const mask = this.slots.length - 1;
+    for (const shingle of distinct) {
+      let slot = shingle & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = shingle + 1;
     }
   }
 
@@ -130,7 +178,12 @@ class ShingleSet implements Shingles {
   }
 
   values(): Iterable<number> {
-    return this.distinct.subarray(0, this.size);
+    return this.distinct;
+  }
+
+  /** Bytes held by the set's arrays (what a cache of many sets counts). */
+  get bytes(): number {
+    return this.slots.byteLength + this.distinct.byteLength;
   }
 }
 
@@ -161,23 +214,57 @@ export function containedAtLeast(left: Shingles, right: Shingles, threshold: num
 }
 
 /**
- * Shingle sets by text, so a text met several times while one query's negatives are chosen
- * (the query, its golds, every kept candidate, selection run again) is shingled once.
+ * What a {@link ShingleCache} holds at most by default, 32 MiB: on SciFact (5,183 documents) a
+ * whole run's texts fit (about 3,300 of them are met), on larger corpora the cache starts over.
+ */
+export const SHINGLE_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Shingle sets and fingerprints by text, kept for a whole mining run: the same documents come
+ * back as golds and candidates of many queries, and a text met again is not normalised, shingled
+ * or fingerprinted again. Everything is dropped at once when the cache holds more than `maxBytes`
+ * (its texts and sets counted), which bounds its memory on large corpora.
  */
 export class ShingleCache {
   private readonly byText = new Map<string, Shingles>();
+  private readonly fingerprints = new Map<string, string>();
+  private bytes = 0;
+
+  /** @param maxBytes Default {@link SHINGLE_CACHE_BYTES}. */
+  constructor(private readonly maxBytes = SHINGLE_CACHE_BYTES) {}
 
   of(text: string): Shingles {
     let shingles = this.byText.get(text);
     if (shingles === undefined) {
-      shingles = shinglesOf(text);
-      this.byText.set(text, shingles);
+      const built = shingleSetOf(text);
+      this.count(2 * text.length + built.bytes);
+      this.byText.set(text, built);
+      shingles = built;
     }
     return shingles;
+  }
+
+  /** `textFingerprint(text)`, remembered. */
+  fingerprint(text: string): string {
+    let fingerprint = this.fingerprints.get(text);
+    if (fingerprint === undefined) {
+      fingerprint = textFingerprint(text);
+      this.count(2 * text.length);
+      this.fingerprints.set(text, fingerprint);
+    }
+    return fingerprint;
   }
 
   /** How many distinct texts were shingled (lets tests see that work is lazy). */
   get size(): number {
     return this.byText.size;
+  }
+
+  private count(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes <= this.maxBytes) return;
+    this.byText.clear();
+    this.fingerprints.clear();
+    this.bytes = bytes;
   }
 }

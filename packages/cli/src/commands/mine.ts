@@ -12,9 +12,6 @@ import { docsCollectionOf, queriesCollectionOf } from "../collection-options.js"
 import { refuseEngineFileOutput } from "../engine-files.js";
 import { formatNumber, printResult, progressLine } from "../output.js";
 import { withoutEmbedderOptions } from "../embedder-spec.js";
-import { renderMineReport } from "../report/mine-report.js";
-import { readRuns } from "../report/run-data.js";
-import { writeReportFile } from "../report/write-report.js";
 import { humanMineJudgeLines, judgeFromOptions, withoutJudgeOptions, type JudgeCommandOptions } from "./judge.js";
 
 export interface MineCommandOptions extends Omit<MiningOptions, "judgePolicy">, JudgeCommandOptions {
@@ -59,13 +56,7 @@ export async function mineCommand(engine: Engine, store: Store, options: MineCom
     onProgress: ({ queriesDone, queriesTotal }) => progress(`mining: ${queriesDone}/${queriesTotal} queries`),
   });
   progress.done();
-  const reportPath =
-    reportFile === undefined
-      ? undefined
-      : await writeReportFile(
-          reportFile,
-          await renderMineReport(await readRuns(store, report.run_id), `hardneg mining report: ${outCollection}`),
-        );
+  const reportPath = reportFile === undefined ? undefined : await writeMineReport(store, report.run_id, reportFile, outCollection);
   printResult(
     json,
     { ...report, ...(reportPath === undefined ? {} : { report_file: reportPath }) } as unknown as Record<string, unknown>,
@@ -114,4 +105,14 @@ function humanReport(report: MineReport): string[] {
         ]
       : []),
   ];
+}
+
+/** `--report`: the HTML report of the run, its code imported only then. */
+async function writeMineReport(store: Store, runId: string, file: string, outCollection: string): Promise<string> {
+  const [{ renderMineReport }, { readRuns }, { writeReportFile }] = await Promise.all([
+    import("../report/mine-report.js"),
+    import("../report/run-data.js"),
+    import("../report/write-report.js"),
+  ]);
+  return writeReportFile(file, await renderMineReport(await readRuns(store, runId), `hardneg mining report: ${outCollection}`));
 }

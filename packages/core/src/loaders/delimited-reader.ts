@@ -1,4 +1,4 @@
-import { parse, type CsvError } from "csv-parse";
+import type { CsvError } from "csv-parse";
 import { BadInputError, HardnegError } from "../errors.js";
 import { openByteStream, toInputError, withoutGzipSuffix } from "./text-source.js";
 
@@ -32,6 +32,8 @@ export function delimiterFor(file: string): string {
  */
 export async function* readDelimited(file: string, options: DelimitedOptions = {}): AsyncGenerator<DelimitedRecord> {
   const delimiter = options.delimiter ?? delimiterFor(file);
+  // Imported on first use: most runs (mine, BEIR's JSONL) never read a CSV or TSV file.
+  const { parse } = await import("csv-parse");
   const parser = parse({
     delimiter,
     columns: (header: string[]) => checkHeader(header, file),

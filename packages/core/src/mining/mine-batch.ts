@@ -36,6 +36,8 @@ export interface BatchContext {
   corpusIds: () => Promise<readonly string[]>;
   /** Present when the run judges its negatives. */
   judging?: ResolvedJudging;
+  /** Shingles and fingerprints of the texts met so far, shared by the run's batches. Default: one per batch. */
+  shingles?: ShingleCache;
 }
 
 export interface BatchResult {
@@ -59,6 +61,7 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
     },
   );
   const golds = await backend.getDocuments(target, [...new Set(queries.flatMap((query) => query.goldIds))]);
+  const shingles = context.shingles ?? new ShingleCache();
   const plans: QueryPlan[] = [];
   for (const [index, query] of queries.entries()) {
     const pool = pools[index] ?? [];
@@ -74,7 +77,7 @@ export async function mineBatch(queries: readonly Query[], context: BatchContext
       { queryId: query.id, queryText: query.text, goldIds: query.goldIds, pool, goldScore, heldOutGoldIds },
       resolved.selection,
     );
-    plans.push({ query, pool, goldsInCorpus, goldScore, candidates, shingles: new ShingleCache() });
+    plans.push({ query, pool, goldsInCorpus, goldScore, candidates, shingles });
   }
   const documents = new FetchedDocuments(golds, context);
   await documents.fetch(plans.flatMap((plan) => firstTextsNeeded(plan, resolved.selection)));
@@ -207,7 +210,7 @@ interface QueryPlan {
   goldScore: number | null;
   /** Pool candidates passing the checks that need no text, in rank order. */
   candidates: Hit[];
-  /** Shingles of the query's texts, kept across its selections (first texts, all texts, judging, padding). */
+  /** Shingles of the texts met, kept across the query's selections (first texts, all texts, judging, padding) and beyond. */
   shingles: ShingleCache;
 }
 

@@ -9,6 +9,7 @@ import { resolveMineConfig, type MineConfig, type ResolvedMineConfig } from "./c
 import { chunked, forEachConcurrently } from "../concurrency.js";
 import type { ResolvedJudging } from "./judge-negatives.js";
 import { heldOutGoldIdsOf, heldOutRunKey } from "./held-out-golds.js";
+import { ShingleCache } from "../near-duplicates.js";
 import { mineBatch } from "./mine-batch.js";
 import { sampleQueries } from "./query-source.js";
 import { commitBatch, committedBatches, runIdOf, writeRunManifest } from "./run-records.js";
@@ -170,6 +171,7 @@ export async function mine(config: MineConfig): Promise<MineReport> {
     heldOutGoldIds,
     scoresDocuments: scoresDocumentsIn(config.backend, resolved.search.mode),
     corpusIds: () => (corpusIds ??= readCorpusIds(documentsStore, docs.collectionName, docs.idKey)),
+    shingles: new ShingleCache(),
     // Stryker disable next-line ConditionalExpression: the always-spread variant is equivalent (judging: undefined is no judging)
     ...(judging === undefined ? {} : { judging }),
   };

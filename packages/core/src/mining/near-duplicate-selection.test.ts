@@ -174,6 +174,37 @@ describe("near-duplicate exclusion in padNegatives", () => {
   });
 });
 
+describe("near-duplicate exclusion with a cache shared across queries", () => {
+  it("selects exactly as with a fresh cache per query, also when the cache starts over", () => {
+    // Texts made of a few words, so that copies, near copies and unrelated texts all occur and the
+    // same texts come back as the query, gold or candidate of several queries.
+    const words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"];
+    const text = fc.array(fc.constantFrom(...words), { minLength: 0, maxLength: 12 }).map((list) => list.join(" "));
+    const query = fc.record({
+      queryText: text,
+      gold: text,
+      candidates: fc.array(text, { maxLength: 8 }),
+      threshold: fc.constantFrom(0.5, 0.8, 0.9),
+    });
+    fc.assert(
+      fc.property(fc.array(query, { minLength: 1, maxLength: 6 }), fc.constantFrom(600, 1 << 20), (queries, maxBytes) => {
+        const shared = new ShingleCache(maxBytes);
+        for (const [index, { queryText, gold, candidates, threshold }] of queries.entries()) {
+          const texts = Object.fromEntries(candidates.map((candidate, rank) => [`c${rank}`, candidate]));
+          const input = { ...inputOf(texts, queryText), queryId: `q${index}`, texts: new Map([["gold", gold], ...Object.entries(texts)]) };
+          const settings = { ...options, nearDuplicateThreshold: threshold };
+          const alone = selectNegatives(input, settings);
+          expect(selectNegatives({ ...input, shingles: shared }, settings)).toEqual(alone);
+          expect(padNegatives({ ...input, shingles: shared }, alone, [{ id: "r", text: gold, score: null }], settings)).toEqual(
+            padNegatives(input, alone, [{ id: "r", text: gold, score: null }], settings),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 /** The share of a text's shingles that are in QUERY, computed in full. */
 function shareOfQuery(text: string): number {
   const cache = new ShingleCache();

@@ -88,6 +88,7 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
     dropped[reason] = (dropped[reason] ?? 0) + count;
   };
   const rules = rulesOf(input, options);
+  const fingerprintOf = fingerprinterOf(input);
   const forbiddenTexts = forbiddenTextsOf(input);
   const nearDuplicates = nearDuplicateRuleOf(options, input.queryText, goldTextsOf(input), input.shingles);
   const seenTexts = new Set<string>();
@@ -117,7 +118,7 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
       drop("missing_document");
       continue;
     }
-    const fingerprint = textFingerprint(text);
+    const fingerprint = fingerprintOf(text);
     const forbidden = forbiddenTexts.get(fingerprint);
     if (forbidden !== undefined) {
       drop(forbidden);
@@ -177,18 +178,19 @@ export function padNegatives(
   const { negativesPerQuery } = options;
   const golds = new Set(input.goldIds);
   const heldOut = input.heldOutGoldIds ?? new Set<string>();
+  const fingerprintOf = fingerprinterOf(input);
   const forbiddenTexts = forbiddenTextsOf(input);
   const nearDuplicates = nearDuplicateRuleOf(options, input.queryText, goldTextsOf(input), input.shingles);
   for (const negative of selection.negatives) nearDuplicates?.keep(negative.text);
   const taken = new Set(selection.negatives.map((negative) => negative.id));
-  const takenTexts = new Set(selection.negatives.map((negative) => textFingerprint(negative.text)));
+  const takenTexts = new Set(selection.negatives.map((negative) => fingerprintOf(negative.text)));
   const poolIds = new Set(input.pool.map((hit) => hit.id));
   const padded = selection.negatives.slice();
   for (const candidate of randomCandidates) {
     if (padded.length >= negativesPerQuery) break;
     // Pool documents were already judged by the strategy and filters; padding must not undo that.
     if (golds.has(candidate.id) || heldOut.has(candidate.id) || taken.has(candidate.id) || poolIds.has(candidate.id)) continue;
-    const fingerprint = textFingerprint(candidate.text);
+    const fingerprint = fingerprintOf(candidate.text);
     if (forbiddenTexts.has(fingerprint) || takenTexts.has(fingerprint)) continue;
     if (nearDuplicates?.matches(candidate.text)) continue;
     nearDuplicates?.keep(candidate.text);
@@ -204,13 +206,20 @@ function goldTextsOf(input: SelectionInput): string[] {
   return input.goldIds.flatMap((goldId) => input.texts.get(goldId) ?? []);
 }
 
+/** `textFingerprint`, through the input's cache when it has one. */
+function fingerprinterOf(input: SelectionInput): (text: string) => string {
+  const cache = input.shingles;
+  return cache === undefined ? textFingerprint : (text) => cache.fingerprint(text);
+}
+
 function forbiddenTextsOf(input: SelectionInput): Map<string, DropReason> {
+  const fingerprintOf = fingerprinterOf(input);
   const forbidden = new Map<string, DropReason>();
   for (const goldId of input.goldIds) {
     const goldText = input.texts.get(goldId);
-    if (goldText !== undefined) forbidden.set(textFingerprint(goldText), "same_as_gold");
+    if (goldText !== undefined) forbidden.set(fingerprintOf(goldText), "same_as_gold");
   }
-  forbidden.set(textFingerprint(input.queryText), "same_as_query");
+  forbidden.set(fingerprintOf(input.queryText), "same_as_query");
   return forbidden;
 }
 
