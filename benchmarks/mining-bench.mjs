@@ -11,7 +11,15 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { openLocalBackend } from "@hardneg/backend-local";
-import { DocsCollection, HardNegativesCollection, mine, QueriesCollection, sampleQueries } from "@hardneg/core";
+import {
+  chunked,
+  DocsCollection,
+  forEachConcurrently,
+  HardNegativesCollection,
+  mine,
+  QueriesCollection,
+  sampleQueries,
+} from "@hardneg/core";
 import { SYNTHETIC_ARGUMENTS } from "./synthetic-corpus.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,7 +92,7 @@ const mined = timedCli([
 ]);
 
 // In one process, with the index already built: the engine's own search time for the same
-// queries and pool size, on the main thread and in search threads (the default from 5M postings),
+// queries and pool size, on the main thread and in search threads (the default from 1M postings),
 // against a full mining run (search, gold scores, texts, selection, writes). Batches of 64, two in
 // flight, as `mine` sends them by default.
 const docs = new DocsCollection({ collectionName: name, titleKey: "title" });
@@ -92,19 +100,15 @@ const queries = new QueriesCollection({ collectionName: `${name}-${split}` });
 const mainThreadEngine = await openLocalBackend(database, { searchThreads: 0 });
 const engine = await openLocalBackend(database);
 const sampled = await sampleQueries(engine, queries, { limit: Infinity, sampling: "first", seed: 42 });
-const batches = [];
-for (let start = 0; start < sampled.queries.length; start += 64) {
-  batches.push(sampled.queries.slice(start, start + 64).map((query) => ({ text: query.text })));
-}
+const batches = chunked(
+  sampled.queries.map((query) => ({ text: query.text })),
+  64,
+);
 /** Seconds to search every batch, two batches in flight. */
 async function searchSeconds(searching) {
   await searching.search(docs.target, batches[0].slice(0, 8), { mode: "bm25", k: 100 });
   const started = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < batches.length) await searching.search(docs.target, batches[next++], { mode: "bm25", k: 100 });
-  };
-  await Promise.all([lane(), lane()]);
+  await forEachConcurrently(batches, 2, (batch) => searching.search(docs.target, batch, { mode: "bm25", k: 100 }));
   return (performance.now() - started) / 1000;
 }
 const mainThreadSeconds = await searchSeconds(mainThreadEngine);

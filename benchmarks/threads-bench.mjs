@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { openLocalBackend } from "@hardneg/backend-local";
+import { chunked, forEachConcurrently } from "@hardneg/core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -66,16 +67,14 @@ if (values.part !== "build") {
   for await (const batch of engines[0].iterate(values["queries-collection"], { batchSize: 5000 })) {
     for (const record of batch) texts.push(record.properties.text);
   }
-  const batches = [];
-  for (let start = 0; start < texts.length; start += 64) batches.push(texts.slice(start, start + 64).map((text) => ({ text })));
+  const batches = chunked(
+    texts.map((text) => ({ text })),
+    64,
+  );
   /** Queries per second over every batch, two batches in flight. */
   const searchRate = async (engine) => {
     const started = performance.now();
-    let next = 0;
-    const lane = async () => {
-      while (next < batches.length) await engine.search(target, batches[next++], { mode: "bm25", k: 100 });
-    };
-    await Promise.all([lane(), lane()]);
+    await forEachConcurrently(batches, 2, (batch) => engine.search(target, batch, { mode: "bm25", k: 100 }));
     return texts.length / ((performance.now() - started) / 1000);
   };
   // The first pass loads the index (and starts the threads); not counted.
