@@ -86,10 +86,16 @@ export class Bm25Scorer {
   /** Whether MaxScore should beat the exhaustive sum for this query (see the constants' notes). */
   private prefersPruning(termIds: readonly number[], k: number): boolean {
     if (termIds.length < PRUNING_MIN_TERMS) return false;
+    const postingTotal = this.postingCountOf(termIds);
+    return postingTotal >= PRUNING_MIN_POSTINGS && postingTotal >= k * PRUNING_MIN_POSTINGS_PER_RESULT;
+  }
+
+  /** How many postings the query's terms have in all (a repeated term counts each time). */
+  private postingCountOf(termIds: readonly number[]): number {
     const { termOffsets } = this.lists;
     let postingTotal = 0;
     for (const termId of termIds) postingTotal += termOffsets[termId + 1]! - termOffsets[termId]!;
-    return postingTotal >= PRUNING_MIN_POSTINGS && postingTotal >= k * PRUNING_MIN_POSTINGS_PER_RESULT;
+    return postingTotal;
   }
 
   /**
@@ -123,10 +129,7 @@ export class Bm25Scorer {
     const { termOffsets, postingDocuments, postingScores } = this.lists;
     this.accumulator ??= new Float32Array(this.documentCount);
     const accumulator = this.accumulator;
-    let postingTotal = 0;
-    for (const termId of termIds) postingTotal += termOffsets[termId + 1]! - termOffsets[termId]!;
-
-    if (postingTotal >= this.documentCount * DENSE_POSTINGS_PER_DOCUMENT) {
+    if (this.postingCountOf(termIds) >= this.documentCount * DENSE_POSTINGS_PER_DOCUMENT) {
       for (const termId of termIds) {
         const end = termOffsets[termId + 1]!;
         for (let posting = termOffsets[termId]!; posting < end; posting++) {
@@ -175,17 +178,16 @@ export function inSharedMemory(lists: PostingLists): PostingLists {
     copy.set(array);
     return copy;
   };
-  if (
-    [lists.termOffsets, lists.postingDocuments, lists.postingScores, lists.termMaxScores].every(
-      (array) => array.buffer instanceof SharedArrayBuffer,
-    )
-  )
-    return lists;
-  return {
+  const moved = {
     documentCount: lists.documentCount,
     termOffsets: shared(lists.termOffsets),
     postingDocuments: shared(lists.postingDocuments),
     postingScores: shared(lists.postingScores),
     termMaxScores: shared(lists.termMaxScores),
   };
+  // The same object when nothing moved: callers key threads' copies by it.
+  const unchanged = (["termOffsets", "postingDocuments", "postingScores", "termMaxScores"] as const).every(
+    (key) => moved[key] === lists[key],
+  );
+  return unchanged ? lists : moved;
 }
