@@ -7,6 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { Tokenizer } from "@hardneg/core/adapter";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import type { BuildThreadReply, BuildThreadRequest } from "./parallel-build.js";
+import { errorText } from "./worker-file.js";
 
 const port = parentPort!;
 let builder: Bm25IndexBuilder | undefined;
@@ -30,6 +31,6 @@ port.on("message", (request: BuildThreadRequest) => {
     Atomics.add(progress!.scannedBatches, progress!.thread, 1);
     Atomics.notify(progress!.scannedBatches, progress!.thread);
   } catch (error) {
-    port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies BuildThreadReply);
+    port.postMessage({ error: errorText(error) } satisfies BuildThreadReply);
   }
 });

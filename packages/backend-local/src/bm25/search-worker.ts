@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { Bm25Scorer } from "./bm25-scorer.js";
 import type { SearchThreadReply, SearchThreadRequest } from "./search-threads.js";
+import { errorText } from "./worker-file.js";
 
 const port = parentPort!;
 /** The lists of the latest index sent; the pool sends the index again before switching. */
@@ -21,7 +22,7 @@ port.on("message", (request: SearchThreadRequest) => {
     if (current?.listsKey !== request.listsKey) throw new Error(`search thread holds no index ${request.listsKey}`);
     reply = { job: request.job, ...searchAll(current.scorer, request) };
   } catch (error) {
-    reply = { job: request.job, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    reply = { job: request.job, error: errorText(error) };
   }
   const transfer = "counts" in reply ? [reply.counts.buffer, reply.documentIndexes.buffer, reply.scores.buffer] : [];
   port.postMessage(reply, transfer as ArrayBuffer[]);

@@ -8,3 +8,8 @@ export function workerFile(name: string): URL {
     ? new URL(`../../dist/bm25/${name}.js`, import.meta.url)
     : new URL(`./${name}.js`, import.meta.url);
 }
+
+/** What a worker thread sends back when its work throws: the stack, so the failure names where. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
