@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Bm25Index } from "./bm25-index.js";
+import { interpolatedSeek } from "./max-score-search.js";
 import { termMaxScoresOf } from "./term-max-scores.js";
 
 /** A random index: per term, a random set of documents with positive float32 scores (few levels, so ties are common). */
@@ -86,5 +87,27 @@ describe("MaxScore pruning", () => {
     const ranked = index.search(index.termIdsOf(["t0", "t1", "t0"], "sum"), 3, "pruned");
     expect(Array.from(ranked.documentIndexes)).toEqual([0, 1, 2]);
     expect(Array.from(ranked.scores)).toEqual([2, 1.5, 1]);
+  });
+});
+
+describe("interpolatedSeek", () => {
+  it("finds the first posting ≥ the document from any start, whatever the density guessed", () => {
+    fc.assert(
+      fc.property(
+        // Sorted distinct documents, clustered or spread: a guess may land far off either way.
+        fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 100_000 })), { maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 100_100 }),
+        fc.oneof(fc.constantFrom(0, 1e-9, 0.5, 1, 1e9), fc.double({ min: 0, max: 100, noNaN: true })),
+        (unsorted, fromSeed, document, density) => {
+          const postings = Uint32Array.from(unsorted.sort((left, right) => left - right));
+          const from = postings.length === 0 ? 0 : fromSeed % (postings.length + 1);
+          let expected = from;
+          while (expected < postings.length && postings[expected]! < document) expected++;
+          expect(interpolatedSeek(postings, from, postings.length, document, density)).toBe(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
