@@ -5,11 +5,14 @@
 //   node threads-bench.mjs                          # the database mining-bench.mjs left in results/
 //   node threads-bench.mjs --database x.db --docs-collection scifact --queries-collection scifact-train
 //   node threads-bench.mjs --part search --passes 5
+//   node threads-bench.mjs --part search --before <other checkout>/packages/backend-local/dist/index.js
+// --before also searches with another build of the local engine (say, the commit before a change),
+// alternating with this one on the same database and index, and checks that both return the same hits.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { openLocalBackend } from "@hardneg/backend-local";
 import { chunked, forEachConcurrently } from "@hardneg/core";
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     "queries-collection": { type: "string", default: "synthetic-test" },
     part: { type: "string", default: "both" },
     passes: { type: "string", default: "3" },
+    before: { type: "string" },
   },
 });
 const passes = Number(values.passes);
@@ -59,31 +63,45 @@ if (values.part !== "search") {
 }
 
 if (values.part !== "build") {
-  const engines = {
-    0: await openLocalBackend(values.database, { searchThreads: 0 }),
-    [threads]: await openLocalBackend(values.database, { searchThreads: threads }),
-  };
+  const builds = { "": openLocalBackend };
+  if (values.before !== undefined) builds["before: "] = (await import(pathToFileURL(resolve(values.before)).href)).openLocalBackend;
+  const engines = {};
+  for (const [build, open] of Object.entries(builds)) {
+    engines[`${build}0`] = await open(values.database, { searchThreads: 0 });
+    engines[`${build}${threads}`] = await open(values.database, { searchThreads: threads });
+  }
   const texts = [];
-  for await (const batch of engines[0].iterate(values["queries-collection"], { batchSize: 5000 })) {
+  for await (const batch of engines["0"].iterate(values["queries-collection"], { batchSize: 5000 })) {
     for (const record of batch) texts.push(record.properties.text);
   }
   const batches = chunked(
     texts.map((text) => ({ text })),
     64,
   );
-  /** Queries per second over every batch, two batches in flight. */
-  const searchRate = async (engine) => {
+  /** Every batch's hits, and queries per second over every batch, two batches in flight. */
+  const searchRun = async (engine) => {
+    const hits = new Array(batches.length);
     const started = performance.now();
-    await forEachConcurrently(batches, 2, (batch) => engine.search(target, batch, { mode: "bm25", k: 100 }));
-    return texts.length / ((performance.now() - started) / 1000);
+    await forEachConcurrently(Array.from(batches.keys()), 2, async (batch) => {
+      hits[batch] = await engine.search(target, batches[batch], { mode: "bm25", k: 100 });
+    });
+    return { hits, rate: texts.length / ((performance.now() - started) / 1000) };
   };
-  // The first pass loads the index (and starts the threads); not counted.
-  for (const engine of Object.values(engines)) await searchRate(engine);
-  const rates = { 0: [], [threads]: [] };
-  for (let pass = 0; pass < passes; pass++) for (const count of [0, threads]) rates[count].push(await searchRate(engines[count]));
-  console.log(
-    `search, ${texts.length} queries, k = 100: main thread ${median(rates[0]).toFixed(0)} q/s, ` +
-      `${threads} threads ${median(rates[threads]).toFixed(0)} q/s (×${(median(rates[threads]) / median(rates[0])).toFixed(2)})`,
-  );
+  // The first pass loads the index (and starts the threads); not counted, but its hits are compared.
+  const firstHits = {};
+  for (const [name, engine] of Object.entries(engines)) firstHits[name] = JSON.stringify((await searchRun(engine)).hits);
+  const identical = Object.values(firstHits).every((hits) => hits === firstHits["0"]);
+  const rates = Object.fromEntries(Object.keys(engines).map((name) => [name, []]));
+  for (let pass = 0; pass < passes; pass++) {
+    for (const [name, engine] of Object.entries(engines)) rates[name].push((await searchRun(engine)).rate);
+  }
+  for (const build of Object.keys(builds)) {
+    const [one, many] = [median(rates[`${build}0`]), median(rates[`${build}${threads}`])];
+    console.log(
+      `${build}search, ${texts.length} queries, k = 100: main thread ${one.toFixed(0)} q/s, ` +
+        `${threads} threads ${many.toFixed(0)} q/s (×${(many / one).toFixed(2)})`,
+    );
+  }
+  console.log(`hits identical across ${Object.keys(engines).length} engines: ${identical}`);
   for (const engine of Object.values(engines)) await engine.close();
 }
