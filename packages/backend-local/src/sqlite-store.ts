@@ -340,7 +340,6 @@ export function jsonPath(key: string): string {
   return `$."${key}"`;
 }
 
-/** A record's properties as stored. Core checked they are a plain object; JSON may still refuse them (a bigint, a cycle). */
 /**
  * Puts the database in WAL mode. Switching the journal mode takes a lock for which SQLite does
  * not call the busy handler, so two processes creating the same file at the same moment could
@@ -361,6 +360,7 @@ function enableWal(database: Database.Database, busyTimeoutMs: number): void {
   }
 }
 
+/** A record's properties as stored. Core checked they are a plain object; JSON may still refuse them (a bigint, a cycle). */
 function jsonOf(collection: string, record: StoredRecord): string {
   try {
     return JSON.stringify(record.properties);

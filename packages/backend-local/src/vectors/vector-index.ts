@@ -118,14 +118,14 @@ function usearch(): { module: UsearchModule; version: string } {
 
 const threads = () => Math.max(1, availableParallelism());
 
+/** Vectors added to the graph per step of a build: a progress line each, for builds of minutes to an hour. */
+export const VECTORS_PER_BUILD_STEP = 50_000;
+
 /**
  * An approximate nearest-neighbour index (HNSW, from usearch) over unit document vectors: row i
  * is key i. Candidates it finds are rescored with {@link dotAt} on the float32 matrix, so a
  * document's score is the exact search's to the bit; only which documents are found may differ.
  */
-/** Vectors added to the graph per step of a build: a progress line each, for builds of minutes to an hour. */
-export const VECTORS_PER_BUILD_STEP = 50_000;
-
 export class VectorIndex {
   private constructor(
     private readonly index: UsearchIndex,

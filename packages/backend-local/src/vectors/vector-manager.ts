@@ -239,7 +239,6 @@ export class VectorManager {
     return result("embedded", await computation);
   }
 
-  /** Forgets the in-memory vectors of `collection` (its files go with the BM25 index files). */
   /**
    * Builds the approximate index; one that takes more than one step (more than
    * {@link VECTORS_PER_BUILD_STEP} vectors: minutes, up to an hour at 1M) reports each step and
@@ -261,6 +260,7 @@ export class VectorManager {
     return index;
   }
 
+  /** Forgets the in-memory vectors of `collection` (its files go with the BM25 index files). */
   forget(collection: string): void {
     for (const key of this.cache.keys()) if (key.startsWith(`${collection}\u0000`)) this.cache.delete(key);
     for (const key of this.indexes.keys()) if (key.startsWith(`${collection}\u0000`)) this.indexes.delete(key);
