@@ -89,7 +89,7 @@ export function selectNegatives(input: SelectionInput, options: SelectionOptions
   };
   const rules = rulesOf(input, options);
   const fingerprintOf = fingerprinterOf(input);
-  const forbiddenTexts = forbiddenTextsOf(input);
+  const forbiddenTexts = forbiddenTextsOf(input, fingerprintOf);
   const nearDuplicates = nearDuplicateRuleOf(options, input.queryText, goldTextsOf(input), input.shingles);
   const seenTexts = new Set<string>();
   const seenIds = new Set<string>();
@@ -179,7 +179,7 @@ export function padNegatives(
   const golds = new Set(input.goldIds);
   const heldOut = input.heldOutGoldIds ?? new Set<string>();
   const fingerprintOf = fingerprinterOf(input);
-  const forbiddenTexts = forbiddenTextsOf(input);
+  const forbiddenTexts = forbiddenTextsOf(input, fingerprintOf);
   const nearDuplicates = nearDuplicateRuleOf(options, input.queryText, goldTextsOf(input), input.shingles);
   for (const negative of selection.negatives) nearDuplicates?.keep(negative.text);
   const taken = new Set(selection.negatives.map((negative) => negative.id));
@@ -212,8 +212,7 @@ function fingerprinterOf(input: SelectionInput): (text: string) => string {
   return cache === undefined ? textFingerprint : (text) => cache.fingerprint(text);
 }
 
-function forbiddenTextsOf(input: SelectionInput): Map<string, DropReason> {
-  const fingerprintOf = fingerprinterOf(input);
+function forbiddenTextsOf(input: SelectionInput, fingerprintOf: (text: string) => string): Map<string, DropReason> {
   const forbidden = new Map<string, DropReason>();
   for (const goldId of input.goldIds) {
     const goldText = input.texts.get(goldId);
