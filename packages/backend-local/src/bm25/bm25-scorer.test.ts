@@ -1,4 +1,4 @@
-import type { DocumentTarget } from "@hardneg/core";
+import { seededRandom, type DocumentTarget } from "@hardneg/core";
 import { describe, expect, it } from "vitest";
 import { openLocalBackend } from "../local-backend.js";
 
@@ -6,11 +6,7 @@ const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentK
 
 describe("BM25 scoreDocuments (postings found by binary search)", () => {
   it("gives every document exactly the score an exhaustive search over the whole corpus gives it, 0 when unmatched", async () => {
-    let state = 11;
-    const random = () => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 2 ** 32;
-    };
+    const random = seededRandom(11);
     // Zipf-like words: long lists, short lists, repeats within documents and queries.
     const words = (count: number) => Array.from({ length: count }, () => `w${Math.floor(300 ** random())}`).join(" ");
     const documentCount = 2_000;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DocumentTarget } from "@hardneg/core";
+import { seededRandom, type DocumentTarget } from "@hardneg/core";
 import { describe, expect, it } from "vitest";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
 import { openLocalBackend } from "../local-backend.js";
@@ -19,11 +19,8 @@ async function indexFilesBuilt(language: keyof typeof WORDS, directory: string, 
   const database = join(directory, `${language}.db`);
   const writer = await openLocalBackend(database);
   await writer.createCollection({ name: "corpus", kind: "documents", target, language });
-  let state = 5;
-  const next = (bound: number) => {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    return Math.floor((state / 2 ** 32) ** 2 * bound);
-  };
+  const random = seededRandom(5);
+  const next = (bound: number) => Math.floor(random() ** 2 * bound);
   const words = WORDS[language];
   // Rare made-up words too, so batches keep meeting terms no other batch has seen yet.
   const text = (length: number) =>

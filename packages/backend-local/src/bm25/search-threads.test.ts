@@ -1,4 +1,4 @@
-import type { DocumentTarget } from "@hardneg/core";
+import { seededRandom, type DocumentTarget } from "@hardneg/core";
 import type { EngineOf } from "@hardneg/core/adapter";
 import { afterEach, describe, expect, it } from "vitest";
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
@@ -9,11 +9,7 @@ const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentK
 
 /** A seeded generator, so a failure names a reproducible corpus. */
 function randomWords(seed: number): (count: number) => string {
-  let state = seed;
-  const next = () => {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    return state / 2 ** 32;
-  };
+  const next = seededRandom(seed);
   // Zipf-like: a few frequent words (long lists, many ties) and a long tail of rare ones.
   return (count) => Array.from({ length: count }, () => `w${Math.floor(400 ** next())}`).join(" ");
 }
