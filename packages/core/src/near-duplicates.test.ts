@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { containedAtLeast, SHINGLE_LENGTH, ShingleCache, type Shingles, shareAtLeast, shinglesOf } from "./near-duplicates.js";
+import { seededRandom } from "./random.js";
 import { normalizeText, textFingerprint } from "./text.js";
 
 /** A set of the numbers from..to-1: sets with a known overlap. */
@@ -75,11 +76,8 @@ describe("shinglesOf", () => {
   it("gives texts of growing length, one after another, each its full set", () => {
     // Each text is longer than any shingled before (here or in earlier tests) and its shingles are
     // nearly all distinct, so the reused table and its lists must grow with every text.
-    let seed = 1;
-    const letter = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return String.fromCharCode(97 + ((seed >>> 16) % 26));
-    };
+    const random = seededRandom(1);
+    const letter = () => String.fromCharCode(97 + Math.floor(random() * 26));
     for (let length = 1000; length <= 20_000; length = Math.ceil(length * 1.3)) {
       const text = Array.from({ length }, letter).join("");
       const shingles = shinglesOf(text);
