@@ -1,69 +1,82 @@
+/** Int32 fields per slot: the word's hash, its value, where its characters start in the pool, its length (0: empty slot). */
+const SLOT_FIELDS = 4;
+const HASH = 0;
+const VALUE = 1;
+const START = 2;
+const LENGTH = 3;
+
 /**
  * Word → integer map keyed by a range of a larger string, probed without creating the word as a
  * string (open addressing on the scanner's hash). Index building looks up every corpus token
  * here; a `Map<string, number>` would need a fresh substring per token and cost about 3x more.
+ *
+ * A slot holds everything a probe compares (hash, length, value) in 16 bytes, and the words'
+ * characters sit together in one pool, so a hit costs about two cache misses on a large
+ * vocabulary rather than one per array and one per string object.
  */
 export class WordTable {
-  private slots = new Int32Array(1 << 16);
-  private readonly words: string[] = [];
-  private hashes = new Int32Array(1 << 15);
-  private values = new Int32Array(1 << 15);
+  private slots = new Int32Array(SLOT_FIELDS << 16);
+  private characters = new Uint16Array(1 << 16);
+  private charactersUsed = 0;
+  private count = 0;
 
   get size(): number {
-    return this.words.length;
+    return this.count;
   }
 
   /** The value stored for `text[start .. end)`, or undefined. */
   get(text: string, start: number, end: number, hash: number): number | undefined {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length / SLOT_FIELDS - 1;
     const length = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]! - 1;
-      if (entry < 0) return undefined;
-      if (this.hashes[entry] !== (hash | 0)) continue;
-      const word = this.words[entry]!;
-      if (word.length !== length) continue;
-      let same = true;
-      for (let offset = 0; offset < length; offset++) {
-        if (word.charCodeAt(offset) !== text.charCodeAt(start + offset)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return this.values[entry]!;
+      const at = slot * SLOT_FIELDS;
+      const slotLength = slots[at + LENGTH]!;
+      if (slotLength === 0) return undefined;
+      if (slotLength !== length || slots[at + HASH] !== (hash | 0)) continue;
+      const characters = this.characters;
+      const first = slots[at + START]!;
+      let offset = 0;
+      while (offset < length && characters[first + offset] === text.charCodeAt(start + offset)) offset++;
+      if (offset === length) return slots[at + VALUE]!;
     }
   }
 
-  /** Stores `value` for `word` (which must not be present yet), hashed as the scanner hashes it. */
+  /** Stores `value` for `word` (which must not be present yet, nor empty), hashed as the scanner hashes it. */
   add(word: string, hash: number, value: number): void {
-    const entry = this.words.length;
-    if (entry === this.hashes.length) {
-      this.hashes = grown(this.hashes);
-      this.values = grown(this.values);
-    }
-    this.words.push(word);
-    this.hashes[entry] = hash | 0;
-    this.values[entry] = value;
+    while (this.charactersUsed + word.length > this.characters.length) this.characters = grown(this.characters);
+    const start = this.charactersUsed;
+    for (let offset = 0; offset < word.length; offset++) this.characters[start + offset] = word.charCodeAt(offset);
+    this.charactersUsed += word.length;
+    this.count++;
     // Keep the table at most half full so probes stay short.
-    if (this.words.length * 2 > this.slots.length) this.rehash();
-    else this.place(entry);
+    if (this.count * 2 > this.slots.length / SLOT_FIELDS) this.rehash();
+    this.place(hash | 0, value, start, word.length);
   }
 
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[entry]! & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry + 1;
+  private place(hash: number, value: number, start: number, length: number): void {
+    const slots = this.slots;
+    const mask = slots.length / SLOT_FIELDS - 1;
+    let slot = hash & mask;
+    while (slots[slot * SLOT_FIELDS + LENGTH] !== 0) slot = (slot + 1) & mask;
+    const at = slot * SLOT_FIELDS;
+    slots[at + HASH] = hash;
+    slots[at + VALUE] = value;
+    slots[at + START] = start;
+    slots[at + LENGTH] = length;
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let entry = 0; entry < this.words.length; entry++) this.place(entry);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += SLOT_FIELDS) {
+      if (old[at + LENGTH] !== 0) this.place(old[at + HASH]!, old[at + VALUE]!, old[at + START]!, old[at + LENGTH]!);
+    }
   }
 }
 
-function grown(array: Int32Array): Int32Array<ArrayBuffer> {
-  const larger = new Int32Array(array.length * 2);
+function grown(array: Uint16Array): Uint16Array<ArrayBuffer> {
+  const larger = new Uint16Array(array.length * 2);
   larger.set(array);
   return larger;
 }
