@@ -29,6 +29,14 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** What one collection's upsert wrote. */
+export interface UpsertResult {
+  /** The collection's version after the write. */
+  version: number;
+  /** Each record's row id (`seq`), in order, when every record was new; undefined when one updated an existing record. */
+  insertedRowIds: number[] | undefined;
+}
+
 /** One document's searchable fields, as streamed to the index builder. */
 export interface DocumentRow {
   rowId: number;
@@ -45,25 +53,50 @@ export interface DocumentFields {
   titleKey?: string;
 }
 
+// Each collection files its records under a storage key of its own, "#" and the version it was
+// created at (unique, short, and never a collection name, which cannot contain "#"), so swapping
+// a staged load in renames one collections row instead of rewriting every record.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS collections (
     name TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     spec TEXT NOT NULL,
-    version INTEGER NOT NULL
+    version INTEGER NOT NULL,
+    storage TEXT NOT NULL
   );
   -- seq is the rowid: it fixes insertion order, and an upsert of an existing id keeps it.
   CREATE TABLE IF NOT EXISTS records (
     seq INTEGER PRIMARY KEY,
-    collection TEXT NOT NULL,
+    storage TEXT NOT NULL,
     id TEXT NOT NULL,
     properties TEXT NOT NULL,
-    UNIQUE (collection, id)
+    UNIQUE (storage, id)
   );
-  CREATE INDEX IF NOT EXISTS records_in_order ON records (collection, seq);
+  CREATE INDEX IF NOT EXISTS records_in_order ON records (storage, seq);
   INSERT OR IGNORE INTO meta (key, value) VALUES ('write_counter', 0);
 `;
+
+/**
+ * Databases written before storage keys filed records under the collection's name, in a column
+ * named `collection`. Opening one for writing moves it to storage keys in one transaction (the
+ * key of each collection is its name; nothing is rewritten); the renamed column makes an older
+ * hardneg fail on it at once rather than read the new layout wrongly.
+ */
+const MOVE_TO_STORAGE_KEYS = `
+  ALTER TABLE records RENAME COLUMN collection TO storage;
+  ALTER TABLE collections ADD COLUMN storage TEXT;
+  UPDATE collections SET storage = name;
+`;
+
+/** Where records are filed: the `records` column and the `collections` column holding the key. */
+interface RecordsLayout {
+  recordsColumn: "storage" | "collection";
+  keyColumn: "storage" | "name";
+}
+const STORAGE_KEYS: RecordsLayout = { recordsColumn: "storage", keyColumn: "storage" };
+/** An older database opened read-only, which is read as it is. */
+const FILED_BY_NAME: RecordsLayout = { recordsColumn: "collection", keyColumn: "name" };
 
 /**
  * Collections of JSON records in one SQLite file (or in memory for ":memory:"). Synchronous,
@@ -79,7 +112,11 @@ export class SqliteStore {
   /** Random id of this database file, written once when the file is created. */
   readonly databaseId: string;
 
+  /** The `records` condition that selects one collection's records, by name (the next parameter). */
+  private readonly recordsOf: string;
   private readonly statements;
+  /** Statements that write, prepared at the first write (a read-only database may be of the older layout). */
+  private writeStatements: ReturnType<typeof prepareWrites> | undefined;
 
   /** True when opened with `readOnly`: every write throws instead of reaching SQLite. */
   readonly readOnly: boolean;
@@ -112,6 +149,7 @@ export class SqliteStore {
           this.database.pragma("synchronous = NORMAL");
           this.writeTransaction(() => {
             this.database.exec(SCHEMA);
+            if (layoutOf(this.database) === FILED_BY_NAME) this.database.exec(MOVE_TO_STORAGE_KEYS);
             this.database.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)").run(randomUUID());
           });
         });
@@ -122,39 +160,37 @@ export class SqliteStore {
     }
     this.databaseId = String(this.database.prepare("SELECT value FROM meta WHERE key = 'database_id'").pluck().get());
     const database = this.database;
+    const { recordsColumn, keyColumn } = layoutOf(database);
+    const ofCollection = `${recordsColumn} = (SELECT ${keyColumn} FROM collections WHERE name = ?)`;
+    this.recordsOf = ofCollection;
     this.statements = {
-      nextVersion: database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'write_counter' RETURNING value").pluck(),
-      setVersion: database.prepare("UPDATE collections SET version = ? WHERE name = ?"),
       describe: database.prepare<[string], { kind: string; spec: string; version: number }>(
         "SELECT kind, spec, version FROM collections WHERE name = ?",
       ),
       version: database.prepare<[string], number>("SELECT version FROM collections WHERE name = ?").pluck(),
       names: database.prepare<[], string>("SELECT name FROM collections ORDER BY name").pluck(),
-      create: database.prepare("INSERT INTO collections (name, kind, spec, version) VALUES (?, ?, ?, ?)"),
-      deleteRecords: database.prepare("DELETE FROM records WHERE collection = ?"),
-      moveRecords: database.prepare("UPDATE records SET collection = ? WHERE collection = ?"),
-      deleteCollection: database.prepare("DELETE FROM collections WHERE name = ?"),
-      count: database.prepare<[string], number>("SELECT count(*) FROM records WHERE collection = ?").pluck(),
-      upsert: database.prepare(
-        "INSERT INTO records (collection, id, properties) VALUES (?, ?, ?) " +
-          "ON CONFLICT (collection, id) DO UPDATE SET properties = excluded.properties",
-      ),
+      count: database.prepare<[string], number>(`SELECT count(*) FROM records WHERE ${ofCollection}`).pluck(),
       page: database
         .prepare<[string, number, number], [number, string, string]>(
-          "SELECT seq, id, properties FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
+          `SELECT seq, id, properties FROM records WHERE ${ofCollection} AND seq > ? ORDER BY seq LIMIT ?`,
         )
         .raw(),
       byIds: database
         .prepare<[string, string], [string, string]>(
-          "SELECT id, properties FROM records WHERE collection = ? AND id IN (SELECT value FROM json_each(?))",
+          `SELECT id, properties FROM records WHERE ${ofCollection} AND id IN (SELECT value FROM json_each(?))`,
         )
         .raw(),
       byRowIds: database
         .prepare<[string, string], [number, string]>(
-          "SELECT seq, properties FROM records WHERE collection = ? AND seq IN (SELECT value FROM json_each(?))",
+          `SELECT seq, properties FROM records WHERE ${ofCollection} AND seq IN (SELECT value FROM json_each(?))`,
         )
         .raw(),
     };
+  }
+
+  private get writes(): ReturnType<typeof prepareWrites> {
+    this.writeStatements ??= prepareWrites(this.database);
+    return this.writeStatements;
   }
 
   /**
@@ -163,7 +199,8 @@ export class SqliteStore {
    */
   createCollection(spec: CollectionSpec): void {
     this.writeTransaction(() => {
-      this.statements.create.run(spec.name, spec.kind, JSON.stringify(spec), this.nextVersion());
+      const version = this.nextVersion();
+      this.writes.create.run(spec.name, spec.kind, JSON.stringify(spec), version, `#${version}`);
     });
   }
 
@@ -187,8 +224,8 @@ export class SqliteStore {
   /** Deletes the collection and its records; returns false when it did not exist. */
   deleteCollection(name: string): boolean {
     return this.writeTransaction(() => {
-      this.statements.deleteRecords.run(name);
-      return this.statements.deleteCollection.run(name).changes > 0;
+      this.writes.deleteRecords.run(name);
+      return this.writes.deleteCollection.run(name).changes > 0;
     });
   }
 
@@ -198,43 +235,56 @@ export class SqliteStore {
   }
 
   /** Inserts or updates records in one transaction; an updated record keeps its position. */
-  upsert(name: string, records: readonly StoredRecord[]): void {
-    this.upsertTogether([{ collection: name, records }]);
+  upsert(name: string, records: readonly StoredRecord[]): UpsertResult {
+    return this.upsertTogether([{ collection: name, records }])[0]!;
   }
 
-  /** Upserts into several collections in one transaction: all of them, or none. */
-  upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): void {
+  /** Upserts into several collections in one transaction: all of them, or none. One result per write. */
+  upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): UpsertResult[] {
     // Serialised before the transaction, so a record that is not JSON never holds the write lock.
     const prepared = writes.map(({ collection, records }) => ({
       collection,
       rows: records.map((record) => [record.id, jsonOf(collection, record)] as const),
     }));
-    this.writeTransaction(() => {
-      for (const { collection, rows } of prepared) {
-        if (this.statements.version.get(collection) === undefined) {
+    return this.writeTransaction(() =>
+      prepared.map(({ collection, rows }) => {
+        const storage = this.writes.storageKey.get(collection);
+        if (storage === undefined) {
           throw new MissingCollectionError(collection, "create it first with createCollection()", { component: "local" });
         }
-        for (const [id, properties] of rows) this.statements.upsert.run(collection, id, properties);
-        this.statements.setVersion.run(this.nextVersion(), collection);
-      }
-    });
+        let insertedRowIds: number[] | undefined = [];
+        for (const [id, properties] of rows) {
+          const inserted = this.writes.insertNew.run(storage, id, properties);
+          if (inserted.changes === 1) insertedRowIds?.push(Number(inserted.lastInsertRowid));
+          else {
+            this.writes.updateExisting.run(properties, storage, id);
+            insertedRowIds = undefined;
+          }
+        }
+        const version = this.nextVersion();
+        this.writes.setVersion.run(version, collection);
+        return { version, insertedRowIds };
+      }),
+    );
   }
 
   /**
    * Replaces collection `name` by `staging` in one transaction: `name`'s records and spec go,
    * `staging`'s records (in their order) and spec take its place under `name`, with a new version
    * (so indexes built from the old collection are rebuilt). Readers see the old or the new.
+   * Only `name`'s old records are written: `staging` is renamed and keeps its storage key.
+   * Returns `staging`'s version before and `name`'s after.
    */
-  replaceCollection(staging: string, name: string): void {
-    this.writeTransaction(() => {
+  replaceCollection(staging: string, name: string): { stagingVersion: number; version: number } {
+    return this.writeTransaction(() => {
       const source = this.statements.describe.get(staging);
       if (source === undefined) throw new MissingCollectionError(staging, "the staging collection is gone", { component: "local" });
-      this.statements.deleteRecords.run(name);
-      this.statements.deleteCollection.run(name);
-      this.statements.moveRecords.run(name, staging);
-      this.statements.deleteCollection.run(staging);
+      this.writes.deleteRecords.run(name);
+      this.writes.deleteCollection.run(name);
       const spec = { ...(JSON.parse(source.spec) as CollectionSpec), name };
-      this.statements.create.run(name, spec.kind, JSON.stringify(spec), this.nextVersion());
+      const version = this.nextVersion();
+      this.writes.rename.run(name, JSON.stringify(spec), version, staging);
+      return { stagingVersion: source.version, version };
     });
   }
 
@@ -285,7 +335,7 @@ export class SqliteStore {
     const statement = this.database
       .prepare(
         `SELECT seq, id, json_extract(properties, ?), json_extract(properties, ?), ${titleColumn}
-       FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?`,
+       FROM records WHERE ${this.recordsOf} AND seq > ? ORDER BY seq LIMIT ?`,
       )
       .raw();
     const paths = [
@@ -325,8 +375,30 @@ export class SqliteStore {
   }
 
   private nextVersion(): number {
-    return Number(this.statements.nextVersion.get());
+    return Number(this.writes.nextVersion.get());
   }
+}
+
+/** The statements that write, for a database of the current layout. */
+function prepareWrites(database: Database.Database) {
+  return {
+    nextVersion: database.prepare("UPDATE meta SET value = value + 1 WHERE key = 'write_counter' RETURNING value").pluck(),
+    setVersion: database.prepare("UPDATE collections SET version = ? WHERE name = ?"),
+    storageKey: database.prepare<[string], string>("SELECT storage FROM collections WHERE name = ?").pluck(),
+    create: database.prepare("INSERT INTO collections (name, kind, spec, version, storage) VALUES (?, ?, ?, ?, ?)"),
+    rename: database.prepare("UPDATE collections SET name = ?, spec = ?, version = ? WHERE name = ?"),
+    deleteRecords: database.prepare("DELETE FROM records WHERE storage = (SELECT storage FROM collections WHERE name = ?)"),
+    deleteCollection: database.prepare("DELETE FROM collections WHERE name = ?"),
+    // An upsert in two statements, so the caller learns which records were new and their row ids.
+    insertNew: database.prepare("INSERT INTO records (storage, id, properties) VALUES (?, ?, ?) ON CONFLICT (storage, id) DO NOTHING"),
+    updateExisting: database.prepare("UPDATE records SET properties = ? WHERE storage = ? AND id = ?"),
+  };
+}
+
+/** How the database files records: by storage key, or (written by an older hardneg) by collection name. */
+function layoutOf(database: Database.Database): RecordsLayout {
+  const filedByName = database.prepare("SELECT 1 FROM pragma_table_info('records') WHERE name = 'collection'").get();
+  return filedByName === undefined ? STORAGE_KEYS : FILED_BY_NAME;
 }
 
 /** Whether the database holds hardneg's tables (a meta table with the database id). */
