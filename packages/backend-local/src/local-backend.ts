@@ -27,7 +27,15 @@ import {
 import type { Bm25Index, QueryTermRepeats, TopKStrategy } from "./bm25/bm25-index.js";
 import { SearchThreads } from "./bm25/search-threads.js";
 import type { RankedDocuments } from "./bm25/top-k.js";
-import { IndexManager, textOf, type Bm25IndexStats, type IndexSource, type ObtainedIndex } from "./bm25/index-manager.js";
+import { ScanWhileLoading } from "./bm25/scan-while-loading.js";
+import {
+  IndexManager,
+  PARALLEL_BUILD_MIN_DOCUMENTS,
+  textOf,
+  type Bm25IndexStats,
+  type IndexSource,
+  type ObtainedIndex,
+} from "./bm25/index-manager.js";
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore, type DocumentFields } from "./sqlite-store.js";
 import {
   VECTOR_INDEX_MODES,
@@ -195,6 +203,8 @@ export class LocalBackend implements EngineDriver {
   private readonly buildThreads: number | "auto";
   /** Started on the first search that uses threads. */
   private threads: SearchThreads | undefined;
+  /** Documents collections being written by a load, analysed as they arrive, by name. */
+  private readonly scansWhileLoading = new Map<string, ScanWhileLoading>();
 
   /** Prefer {@link openLocalBackend}. `path` is a database file, or ":memory:". */
   constructor(path: string, options: LocalBackendOptions = {}) {
@@ -267,6 +277,19 @@ export class LocalBackend implements EngineDriver {
 
   async createCollection(spec: CollectionSpec): Promise<void> {
     this.store.createCollection(spec);
+    if (spec.kind === "documents" && spec.target !== undefined) {
+      // A load writes new documents collections (a staging one, swapped in at the end): the
+      // index is analysed as the records arrive, see ScanWhileLoading.
+      const threadCount = this.buildThreads === "auto" ? coreThreads() : this.buildThreads;
+      const fields = { idKey: spec.target.idKey, contentKey: spec.target.contentKey, titleKey: spec.target.titleKey };
+      this.scansWhileLoading.set(
+        spec.name,
+        new ScanWhileLoading(fields, this.tokenizerOf(spec.name), this.store.collectionVersion(spec.name), {
+          threadCount,
+          threadsFrom: PARALLEL_BUILD_MIN_DOCUMENTS,
+        }),
+      );
+    }
   }
 
   async describeCollection(name: string): Promise<CollectionSpec | undefined> {
@@ -275,6 +298,7 @@ export class LocalBackend implements EngineDriver {
 
   /** Deletes the collection, its records and its index files. Deleting a missing collection does nothing. */
   async deleteCollection(name: string): Promise<void> {
+    this.abandonScan(name);
     this.store.deleteCollection(name);
     this.indexes.forget(name);
     this.vectors?.forget(name);
@@ -290,17 +314,26 @@ export class LocalBackend implements EngineDriver {
   }
 
   async upsert(name: string, records: readonly StoredRecord[]): Promise<void> {
-    this.store.upsert(name, records);
+    const written = this.store.upsert(name, records);
+    this.scansWhileLoading.get(name)?.follow(records, written);
   }
 
   /** Upserts into several collections in one SQLite transaction (a mining batch's rows and progress). */
   async upsertTogether(writes: ReadonlyArray<{ collection: string; records: readonly StoredRecord[] }>): Promise<void> {
+    for (const { collection } of writes) this.abandonScan(collection);
     this.store.upsertTogether(writes);
   }
 
   /** Swaps a fully written staging collection in for `name` in one SQLite transaction (all-or-nothing loads). */
   async replaceCollection(staging: string, name: string): Promise<void> {
-    this.store.replaceCollection(staging, name);
+    this.abandonScan(name);
+    const { stagingVersion, version } = this.store.replaceCollection(staging, name);
+    const scan = this.scansWhileLoading.get(staging);
+    if (scan !== undefined) {
+      this.scansWhileLoading.delete(staging);
+      this.scansWhileLoading.set(name, scan);
+      scan.renamed(stagingVersion, version);
+    }
     // The index files of both names describe collections that no longer exist as they were.
     for (const collection of [staging, name]) {
       this.indexes.forget(collection);
@@ -318,6 +351,7 @@ export class LocalBackend implements EngineDriver {
   }
 
   async close(): Promise<void> {
+    for (const collection of [...this.scansWhileLoading.keys()]) this.abandonScan(collection);
     await this.threads?.close();
     this.threads = undefined;
     this.store.close();
@@ -433,7 +467,12 @@ export class LocalBackend implements EngineDriver {
    */
   async prepareIndex(target: DocumentTarget): Promise<Bm25IndexStats> {
     const threadCount = this.buildThreads === "auto" ? coreThreads() : this.buildThreads;
-    const obtained = await this.indexes.obtainBuildingInThreads(target?.collection, fieldsOf(target), threadCount);
+    const fields = fieldsOf(target);
+    const scan = this.scansWhileLoading.get(target.collection);
+    this.scansWhileLoading.delete(target.collection);
+    const obtained =
+      (scan === undefined ? undefined : await this.indexes.obtainScanned(target.collection, fields, scan)) ??
+      (await this.indexes.obtainBuildingInThreads(target.collection, fields, threadCount));
     this.lastIndexSource = obtained.stats.source;
     return obtained.stats;
   }
@@ -508,11 +547,18 @@ export class LocalBackend implements EngineDriver {
     return this.tokenizers.of(this.store.describeCollection(collection)?.language);
   }
 
+  private abandonScan(collection: string): void {
+    this.scansWhileLoading.get(collection)?.abandon();
+    this.scansWhileLoading.delete(collection);
+  }
+
   private indexFor(target: DocumentTarget): Bm25Index {
     return this.obtainIndex(target).index;
   }
 
   private obtainIndex(target: DocumentTarget): ObtainedIndex {
+    // Only prepareIndex waits for a scan's threads; a search builds from the database.
+    this.abandonScan(target?.collection);
     const obtained = this.indexes.obtain(target?.collection, fieldsOf(target));
     this.lastIndexSource = obtained.stats.source;
     return obtained;

@@ -6,7 +6,8 @@ import type { DocumentFields, DocumentRow, SqliteStore } from "../sqlite-store.j
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import { GrowableArray } from "./growable-array.js";
-import { ParallelScan } from "./parallel-build.js";
+import { indexOfScannedBatches, ParallelScan } from "./parallel-build.js";
+import type { ScanWhileLoading } from "./scan-while-loading.js";
 import { DamagedIndexFileError, readIndexFile, readIndexFileHeader, writeIndexFile } from "./index-file.js";
 import { removeStaleTemporaries } from "../temporary-files.js";
 
@@ -91,6 +92,31 @@ export class IndexManager {
         ? await this.buildInThreads(collection, fields, found.tokenizer, threadCount)
         : this.build(collection, fields, found.tokenizer),
     );
+  }
+
+  /**
+   * {@link obtain} with the index taken from `scan` when none is in memory or in a file and the
+   * scan saw exactly the current collection; undefined (the scan abandoned) when it did not.
+   */
+  async obtainScanned(collection: string, fields: DocumentFields, scan: ScanWhileLoading): Promise<ObtainedIndex | undefined> {
+    const found = this.find(collection, fields);
+    if ("obtained" in found) {
+      scan.abandon();
+      return found.obtained;
+    }
+    const collectionVersion = this.store.collectionVersion(collection);
+    if (!scan.covers(fields, found.tokenizer, collectionVersion) || this.store.count(collection) !== scan.documentCount) {
+      scan.abandon();
+      return undefined;
+    }
+    let index: Bm25Index;
+    try {
+      index = await scan.finish(this.parameters, collection);
+    } catch (error) {
+      this.warn(`[hardneg] [local] warning: ${(error as Error).message}; building the BM25 index from the database instead`);
+      return undefined;
+    }
+    return this.keep(found, { index, collectionVersion });
   }
 
   /** The index from memory or from its file; else what building one needs. */
@@ -221,16 +247,13 @@ export class IndexManager {
       throw error;
     }
     const batches = await scan!.finish();
-    const builder = new Bm25IndexBuilder(tokenizer, this.parameters, collection);
-    const rowIds = recordRowIds.view();
-    const termIdsOfThread = Array.from({ length: threadCount }, (): number[] => []);
-    let first = 0;
-    for (const { run, thread } of batches) {
-      const end = first + run.documentLengths.length;
-      builder.appendScanned(run, documentIds.slice(first, end), rowIds.subarray(first, end), termIdsOfThread[thread]!);
-      first = end;
-    }
-    return { index: builder.finish(), collectionVersion };
+    const index = indexOfScannedBatches(batches, documentIds, recordRowIds.view(), {
+      tokenizer,
+      parameters: this.parameters,
+      collection,
+      threadCount,
+    });
+    return { index, collectionVersion };
   }
 
   private keyOf(collection: string, fields: DocumentFields, tokenizer: Tokenizer): string {

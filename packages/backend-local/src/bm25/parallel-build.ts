@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
-import type { TokenizerOptions } from "@hardneg/core/adapter";
-import type { ScannedDocuments } from "./bm25-index-builder.js";
+import type { Tokenizer, TokenizerOptions } from "@hardneg/core/adapter";
+import { Bm25IndexBuilder, type ScannedDocuments } from "./bm25-index-builder.js";
+import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { workerFile } from "./worker-file.js";
 
 /** What the reading thread sends a build thread: the analyser, then batches of texts. */
@@ -67,6 +68,8 @@ export class ParallelScan {
       worker.on("error", (error) => this.fail(new Error(`BM25 build thread failed: ${error.message}`)));
       worker.on("exit", (code) => this.fail(new Error(`BM25 build thread exited with code ${code}`)));
       worker.postMessage({ kind: "start", analyser, scannedBatches: this.scannedBatches, thread } satisfies BuildThreadRequest);
+      // A scan that follows a load may be left unfinished: it must not keep the process alive.
+      worker.unref();
       return worker;
     });
   }
@@ -81,6 +84,7 @@ export class ParallelScan {
   async finish(): Promise<ScannedBatch[]> {
     this.flush();
     const sent = this.sentBatches.reduce((sum, count) => sum + count, 0);
+    for (const worker of this.workers) worker.ref();
     try {
       await new Promise<void>((resolve, reject) => {
         this.settle = () => {
@@ -119,4 +123,25 @@ export class ParallelScan {
     this.workers[thread]!.postMessage({ kind: "texts", batch, texts: this.pending.splice(0) } satisfies BuildThreadRequest);
     this.sentBatches[thread]!++;
   }
+}
+
+/**
+ * The index of a collection whose texts a {@link ParallelScan} analysed: its batches appended in
+ * order, with each document's id and row id, give the same index as one thread building it.
+ */
+export function indexOfScannedBatches(
+  batches: readonly ScannedBatch[],
+  documentIds: readonly string[],
+  recordRowIds: Float64Array,
+  build: { tokenizer: Tokenizer; parameters: Bm25Parameters; collection: string; threadCount: number },
+): Bm25Index {
+  const builder = new Bm25IndexBuilder(build.tokenizer, build.parameters, build.collection);
+  const termIdsOfThread = Array.from({ length: build.threadCount }, (): number[] => []);
+  let first = 0;
+  for (const { run, thread } of batches) {
+    const end = first + run.documentLengths.length;
+    builder.appendScanned(run, documentIds.slice(first, end), recordRowIds.subarray(first, end), termIdsOfThread[thread]!);
+    first = end;
+  }
+  return builder.finish();
 }

@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DocsCollection, ingestDocuments, seededRandom, type Doc, type DocumentTarget, type StoredRecord } from "@hardneg/core";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
+import { openLocalBackend } from "../local-backend.js";
+import { SqliteStore } from "../sqlite-store.js";
+import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
+
+const docs = new DocsCollection({ collectionName: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" });
+const target: DocumentTarget = docs.target;
+const WORDS = ["the", "coffee", "coffees", "grinding", "grinder", "of", "beans", "roasted", "café", "naïve", "Straße", "and", "😀"];
+
+/** A seeded corpus: stop words, inflections, non-ASCII words, empty and non-empty titles, rare words. */
+function corpus(count: number): Doc[] {
+  const random = seededRandom(11);
+  const next = (bound: number) => Math.floor(random() ** 2 * bound);
+  const text = (length: number) =>
+    Array.from({ length }, () => (next(8) === 0 ? `w${next(50_000)}` : WORDS[next(WORDS.length)]!)).join(" ");
+  return Array.from({ length: count }, (_, position) => ({
+    id: `d${position}`,
+    text: text(1 + (position % 17)),
+    ...(position % 3 === 0 ? {} : { title: text(2) }),
+  }));
+}
+
+async function* each<T>(items: readonly T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+const indexFileOf = (directory: string) => readFileSync(join(directory, readdirSync(directory).find((name) => name.endsWith(".bm25"))!));
+
+/** The index file a fresh backend builds from the database's records (the path a load without a scan takes). */
+async function indexFileFromDatabase(database: string, directory: string): Promise<Buffer> {
+  const backend = await openLocalBackend(database, { indexDirectory: directory });
+  try {
+    expect((await backend.driver.prepareIndex(target)).source).toBe("built");
+  } finally {
+    await backend.close();
+  }
+  return indexFileOf(directory);
+}
+
+describe("BM25 index analysed while a load writes the documents", () => {
+  const temporaryDirectory = useTemporaryDirectories();
+  const readsBack = () => vi.spyOn(SqliteStore.prototype, "documentRows");
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each([
+    ["on the calling thread", 2_000],
+    ["in build threads", PARALLEL_BUILD_MIN_DOCUMENTS + 777],
+  ])("is ready without reading the records back, byte for byte the index built from them (%s)", async (_, count) => {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded") });
+    const readBack = readsBack();
+    try {
+      expect(await ingestDocuments(backend, docs, each(corpus(count)))).toBe(count);
+      expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "built", documentCount: count });
+      expect(readBack).not.toHaveBeenCalled();
+      const [hit] = (await backend.search(target, [{ text: "grinding coffee" }], { mode: "bm25", k: 1 }))[0]!;
+      expect(hit?.score).toBeGreaterThan(0);
+    } finally {
+      await backend.close();
+    }
+    const loaded = indexFileOf(join(directory, "loaded"));
+    expect(loaded.length).toBeGreaterThan(10_000);
+    expect(loaded.equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+    expect(readBack).toHaveBeenCalled();
+  });
+
+  it.each<[string, (records: StoredRecord[]) => StoredRecord[][]]>([
+    ["a number id", (records) => [records.map((record, position) => (position === 7 ? withProperty(record, "doc_id", 7) : record))]],
+    [
+      "an object as content",
+      (records) => [records.map((record, position) => (position === 7 ? withProperty(record, "text", { a: 1 }) : record))],
+    ],
+    [
+      "a lone surrogate",
+      (records) => [records.map((record, position) => (position === 7 ? withProperty(record, "text", "beans \ud800") : record))],
+    ],
+    ["an update of a record written before", (records) => [records, [withProperty(records[3]!, "text", "updated roasting")]]],
+  ])("reads the records back when one has %s, and still gives the index built from them", async (_, batchesOf) => {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded") });
+    const records = corpus(500).map(({ id, text, title }) => ({ id: `r${id}`, properties: { doc_id: id, text, title } }));
+    const readBack = readsBack();
+    try {
+      await backend.createCollection({
+        name: "corpus",
+        kind: "documents",
+        target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+      });
+      for (const batch of batchesOf(records)) await backend.upsert("corpus", batch);
+      await backend.driver.prepareIndex(target);
+      expect(readBack).toHaveBeenCalledTimes(1);
+    } finally {
+      await backend.close();
+    }
+    expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+  });
+
+  it("reads the records back when another connection wrote to the collection after the load", async () => {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const loader = await openLocalBackend(database);
+    const other = await openLocalBackend(database);
+    const readBack = readsBack();
+    try {
+      await ingestDocuments(loader, docs, each(corpus(300)));
+      await other.upsert("corpus", [{ id: "late", properties: { doc_id: "late", text: "written by another process" } }]);
+      expect(await loader.driver.prepareIndex(target)).toMatchObject({ documentCount: 301 });
+      expect(readBack).toHaveBeenCalledTimes(1);
+      expect((await loader.search(target, [{ text: "another process" }], { mode: "bm25", k: 1 }))[0]![0]!.id).toBe("late");
+    } finally {
+      await other.close();
+      await loader.close();
+    }
+  });
+
+  it("reads the records back when another connection wrote to the staged collection before the swap", async () => {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const loader = await openLocalBackend(database);
+    const other = await openLocalBackend(database);
+    const readBack = readsBack();
+    try {
+      await loader.createCollection({
+        name: "corpus.staging-1",
+        kind: "documents",
+        target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
+      });
+      await loader.upsert("corpus.staging-1", [{ id: "first", properties: { doc_id: "first", text: "written by the load" } }]);
+      await other.upsert("corpus.staging-1", [{ id: "late", properties: { doc_id: "late", text: "written by another process" } }]);
+      await loader.replaceCollection("corpus.staging-1", "corpus");
+      expect(await loader.driver.prepareIndex(target)).toMatchObject({ documentCount: 2 });
+      expect(readBack).toHaveBeenCalledTimes(1);
+    } finally {
+      await other.close();
+      await loader.close();
+    }
+  });
+
+  it("is dropped by a search before the index is prepared, which builds from the records", async () => {
+    const backend = await openLocalBackend(":memory:");
+    const readBack = readsBack();
+    try {
+      await ingestDocuments(backend, docs, each(corpus(300)));
+      const [hits] = await backend.search(target, [{ text: "roasted beans" }], { mode: "bm25", k: 3 });
+      expect(hits).toHaveLength(3);
+      expect(readBack).toHaveBeenCalledTimes(1);
+      expect((await backend.driver.prepareIndex(target)).source).toBe("cached");
+    } finally {
+      await backend.close();
+    }
+  });
+});
+
+function withProperty(record: StoredRecord, key: string, value: unknown): StoredRecord {
+  return { id: record.id, properties: { ...record.properties, [key]: value } };
+}

@@ -1,0 +1,151 @@
+import type { StoredRecord, Tokenizer } from "@hardneg/core/adapter";
+import type { DocumentFields, UpsertResult } from "../sqlite-store.js";
+import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
+import { Bm25IndexBuilder } from "./bm25-index-builder.js";
+import { GrowableArray } from "./growable-array.js";
+import { indexOfScannedBatches, ParallelScan } from "./parallel-build.js";
+
+/**
+ * Analyses the texts of a new documents collection while a load writes them, so the BM25 index
+ * is ready when the load ends, without reading every record back from the database, and the
+ * build threads work while the calling thread is still inserting.
+ *
+ * It follows only what it can follow exactly: every record new (row ids rising), a string id,
+ * string or absent title and content. Anything else (an update, a number id, an object field)
+ * abandons it, and the index is built from the database as before; so does a collection whose
+ * version or record count at the end is not the one the scan saw.
+ */
+export class ScanWhileLoading {
+  private readonly documentIds: string[] = [];
+  private readonly recordRowIds = new GrowableArray(Float64Array);
+  /** Texts kept until the collection is large enough for threads (then handed to them), or to the end. */
+  private readonly waitingTexts: string[] = [];
+  private scan: ParallelScan | undefined;
+  private lastRowId = 0;
+  /** The collection's version after the last write followed; undefined once abandoned. */
+  private version: number | undefined;
+
+  /**
+   * @param version The collection's version when it was created, empty.
+   * @param threadCount Build threads to start once the collection has `threadsFrom` documents.
+   */
+  constructor(
+    readonly fields: DocumentFields,
+    readonly tokenizer: Tokenizer,
+    version: number,
+    private readonly threading: { threadCount: number; threadsFrom: number },
+  ) {
+    this.version = version;
+  }
+
+  /** Follows one upsert of the collection: `records` and what writing them returned. Never throws: a failure abandons the scan. */
+  follow(records: readonly StoredRecord[], written: UpsertResult): void {
+    try {
+      this.following(records, written);
+    } catch {
+      // A build thread that died or stalled: the index will be built from the database.
+      this.abandon();
+    }
+  }
+
+  private following(records: readonly StoredRecord[], written: UpsertResult): void {
+    if (this.version === undefined) return;
+    const rowIds = written.insertedRowIds;
+    if (rowIds === undefined || written.version <= this.version) {
+      this.abandon();
+      return;
+    }
+    for (let position = 0; position < records.length; position++) {
+      const rowId = rowIds[position]!;
+      const document = plainDocumentOf(records[position]!.properties, this.fields);
+      if (document === undefined || rowId <= this.lastRowId) {
+        this.abandon();
+        return;
+      }
+      this.lastRowId = rowId;
+      this.documentIds.push(document.documentId);
+      this.recordRowIds.push(rowId);
+      if (this.scan === undefined) this.waitingTexts.push(document.text);
+      else this.scan.add(document.text);
+    }
+    this.version = written.version;
+    const { threadCount, threadsFrom } = this.threading;
+    if (this.scan === undefined && threadCount >= 2 && this.documentIds.length >= threadsFrom) {
+      this.scan = new ParallelScan(this.tokenizer.options, threadCount);
+      for (const text of this.waitingTexts.splice(0)) this.scan.add(text);
+    }
+  }
+
+  /** How many documents were followed. */
+  get documentCount(): number {
+    return this.documentIds.length;
+  }
+
+  /** Whether the scan saw exactly the collection at `version`, for these fields and this analyser. */
+  covers(fields: DocumentFields, tokenizer: Tokenizer, version: number): boolean {
+    return (
+      this.version === version &&
+      tokenizer.fingerprint === this.tokenizer.fingerprint &&
+      fields.idKey === this.fields.idKey &&
+      fields.contentKey === this.fields.contentKey &&
+      fields.titleKey === this.fields.titleKey
+    );
+  }
+
+  /** Moves the scan to the version a rename of the collection gave it, when it saw the collection up to `before`. */
+  renamed(before: number, after: number): void {
+    if (this.version === before) this.version = after;
+    else this.abandon();
+  }
+
+  /** The index of everything followed (call after {@link covers}). */
+  async finish(parameters: Bm25Parameters, collection: string): Promise<Bm25Index> {
+    const documentIds = this.documentIds;
+    const recordRowIds = this.recordRowIds.view();
+    if (this.scan !== undefined) {
+      const batches = await this.scan.finish();
+      const threadCount = this.threading.threadCount;
+      return indexOfScannedBatches(batches, documentIds, recordRowIds, { tokenizer: this.tokenizer, parameters, collection, threadCount });
+    }
+    const builder = new Bm25IndexBuilder(this.tokenizer, parameters, collection);
+    this.waitingTexts.forEach((text, position) => {
+      builder.addDocument(documentIds[position]!, recordRowIds[position]!, text);
+    });
+    return builder.finish();
+  }
+
+  /** Stops following: the threads stop and what was gathered is dropped. */
+  abandon(): void {
+    this.version = undefined;
+    this.documentIds.length = 0;
+    this.waitingTexts.length = 0;
+    this.recordRowIds.length = 0;
+    void this.scan?.stop().catch(() => undefined);
+    this.scan = undefined;
+  }
+}
+
+/**
+ * The id and text the index builder would read back for these properties (`documentOf` over
+ * SQLite's `json_extract`), when they are plain strings; undefined for anything SQLite might
+ * read back differently (numbers, booleans, objects), which the database build handles.
+ */
+function plainDocumentOf(properties: Record<string, unknown>, fields: DocumentFields): { documentId: string; text: string } | undefined {
+  const documentId = ownProperty(properties, fields.idKey);
+  const content = ownProperty(properties, fields.contentKey) ?? "";
+  const title = fields.titleKey === undefined ? "" : (ownProperty(properties, fields.titleKey) ?? "");
+  if (typeof documentId !== "string" || typeof content !== "string" || typeof title !== "string") return undefined;
+  const text = title === "" ? content : `${title} ${content}`;
+  // A lone surrogate does not survive SQLite's UTF-8: the text read back would differ.
+  if (!isWellFormed(text) || !isWellFormed(documentId)) return undefined;
+  return { documentId, text };
+}
+
+/** `String.prototype.isWellFormed` (Node 20+; not yet in the ES2023 library types). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+function ownProperty(properties: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(properties, key) ? properties[key] : undefined;
+}
