@@ -180,9 +180,11 @@ export class SqliteStore {
           `SELECT id, properties FROM records WHERE ${ofCollection} AND id IN (SELECT value FROM json_each(?))`,
         )
         .raw(),
+      // "+" keeps SQLite on the row id (one b-tree descent per record) rather than the
+      // (storage, seq) index and then the row (two): 1.3x faster fetching mining's candidates.
       byRowIds: database
         .prepare<[string, string], [number, string]>(
-          `SELECT seq, properties FROM records WHERE ${ofCollection} AND seq IN (SELECT value FROM json_each(?))`,
+          `SELECT seq, properties FROM records WHERE +${ofCollection} AND seq IN (SELECT value FROM json_each(?))`,
         )
         .raw(),
     };
