@@ -95,10 +95,12 @@ export interface LocalBackendOptions {
    */
   searchThreads?: number | "auto";
   /**
-   * How many threads `prepareIndex` (which the CLI's `load` calls) analyses texts in when it
-   * builds the index of a collection of 50,000 documents (`PARALLEL_BUILD_MIN_DOCUMENTS`)
-   * or more; the index is the same. `0` or `1`: the calling thread. "auto" (default): one per
-   * core, at most {@link MAX_SEARCH_THREADS}. Indexes built on demand by a search use one thread.
+   * How many threads analyse the texts of a collection of 50,000 documents
+   * (`PARALLEL_BUILD_MIN_DOCUMENTS`) or more: while a load writes a new documents collection
+   * (see `ScanWhileLoading`), or when `prepareIndex` (which the CLI's `load` calls) builds its
+   * index from the database; the index is the same. `0` or `1`: the calling thread. "auto"
+   * (default): one per core, at most {@link MAX_SEARCH_THREADS}. Indexes built on demand by a
+   * search use one thread.
    */
   buildThreads?: number | "auto";
   /**
