@@ -103,6 +103,21 @@ describe("BM25 index analysed while a load writes the documents", () => {
     expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
   });
 
+  it("reads the records back of a collection too large to keep its texts when there are no build threads", async () => {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded"), buildThreads: 0 });
+    const readBack = readsBack();
+    try {
+      await ingestDocuments(backend, docs, each(corpus(PARALLEL_BUILD_MIN_DOCUMENTS + 1)));
+      await backend.driver.prepareIndex(target);
+      expect(readBack).toHaveBeenCalledTimes(1);
+    } finally {
+      await backend.close();
+    }
+    expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+  });
+
   it("reads the records back when another connection wrote to the collection after the load", async () => {
     const directory = temporaryDirectory();
     const database = join(directory, "corpus.db");

@@ -10,6 +10,8 @@ import { indexOfScannedBatches, ParallelScan } from "./parallel-build.js";
  * is ready when the load ends, without reading every record back from the database, and the
  * build threads work while the calling thread is still inserting.
  *
+ * Below `threadsFrom` documents the texts wait in memory and are analysed at the end on the
+ * calling thread; from there on they go to the build threads (without threads, the scan stops).
  * It follows only what it can follow exactly: every record new (row ids rising), a string id,
  * string or absent title and content. Anything else (an update, a number id, an object field)
  * abandons it, and the index is built from the database as before; so does a collection whose
@@ -41,14 +43,14 @@ export class ScanWhileLoading {
   /** Follows one upsert of the collection: `records` and what writing them returned. Never throws: a failure abandons the scan. */
   follow(records: readonly StoredRecord[], written: UpsertResult): void {
     try {
-      this.following(records, written);
+      this.followOrThrow(records, written);
     } catch {
       // A build thread that died or stalled: the index will be built from the database.
       this.abandon();
     }
   }
 
-  private following(records: readonly StoredRecord[], written: UpsertResult): void {
+  private followOrThrow(records: readonly StoredRecord[], written: UpsertResult): void {
     if (this.version === undefined) return;
     const rowIds = written.insertedRowIds;
     if (rowIds === undefined || written.version <= this.version) {
@@ -70,10 +72,15 @@ export class ScanWhileLoading {
     }
     this.version = written.version;
     const { threadCount, threadsFrom } = this.threading;
-    if (this.scan === undefined && threadCount >= 2 && this.documentIds.length >= threadsFrom) {
-      this.scan = new ParallelScan(this.tokenizer.options, threadCount);
-      for (const text of this.waitingTexts.splice(0)) this.scan.add(text);
+    if (this.scan !== undefined || this.documentIds.length < threadsFrom) return;
+    // Without threads, keeping a large collection's texts would cost their size in memory: the
+    // database build streams them instead.
+    if (threadCount < 2) {
+      this.abandon();
+      return;
     }
+    this.scan = new ParallelScan(this.tokenizer.options, threadCount);
+    for (const text of this.waitingTexts.splice(0)) this.scan.add(text);
   }
 
   /** How many documents were followed. */
