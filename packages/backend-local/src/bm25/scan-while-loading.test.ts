@@ -1,9 +1,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DocsCollection, ingestDocuments, seededRandom, type Doc, type DocumentTarget, type StoredRecord } from "@hardneg/core";
+import {
+  DocsCollection,
+  ingestDocuments,
+  seededRandom,
+  type Doc,
+  type DocumentTarget,
+  type EngineOf,
+  type StoredRecord,
+} from "@hardneg/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
-import { openLocalBackend } from "../local-backend.js";
+import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
 import { SqliteStore } from "../sqlite-store.js";
 import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
 
@@ -48,6 +56,22 @@ describe("BM25 index analysed while a load writes the documents", () => {
     vi.restoreAllMocks();
   });
 
+  /** Writes with `write`, prepares the index, and expects it built from a read of the records, equal to a fresh build's. */
+  async function expectReadBack(options: LocalBackendOptions, write: (backend: EngineOf<LocalBackend>) => Promise<unknown>) {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded"), ...options });
+    const readBack = readsBack();
+    try {
+      await write(backend);
+      await backend.driver.prepareIndex(target);
+      expect(readBack).toHaveBeenCalledTimes(1);
+    } finally {
+      await backend.close();
+    }
+    expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+  }
+
   it.each([
     ["on the calling thread", 2_000],
     ["in build threads", PARALLEL_BUILD_MIN_DOCUMENTS + 777],
@@ -83,80 +107,58 @@ describe("BM25 index analysed while a load writes the documents", () => {
     ],
     ["an update of a record written before", (records) => [records, [withProperty(records[3]!, "text", "updated roasting")]]],
   ])("reads the records back when one has %s, and still gives the index built from them", async (_, batchesOf) => {
-    const directory = temporaryDirectory();
-    const database = join(directory, "corpus.db");
-    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded") });
     const records = corpus(500).map(({ id, text, title }) => ({ id: `r${id}`, properties: { doc_id: id, text, title } }));
-    const readBack = readsBack();
-    try {
+    await expectReadBack({}, async (backend) => {
       await backend.createCollection({
         name: "corpus",
         kind: "documents",
         target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
       });
       for (const batch of batchesOf(records)) await backend.upsert("corpus", batch);
-      await backend.driver.prepareIndex(target);
-      expect(readBack).toHaveBeenCalledTimes(1);
-    } finally {
-      await backend.close();
-    }
-    expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+    });
   });
 
   it("reads the records back of a collection too large to keep its texts when there are no build threads", async () => {
-    const directory = temporaryDirectory();
-    const database = join(directory, "corpus.db");
-    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded"), buildThreads: 0 });
-    const readBack = readsBack();
-    try {
-      await ingestDocuments(backend, docs, each(corpus(PARALLEL_BUILD_MIN_DOCUMENTS + 1)));
-      await backend.driver.prepareIndex(target);
-      expect(readBack).toHaveBeenCalledTimes(1);
-    } finally {
-      await backend.close();
-    }
-    expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+    await expectReadBack({ buildThreads: 0 }, (backend) => ingestDocuments(backend, docs, each(corpus(PARALLEL_BUILD_MIN_DOCUMENTS + 1))));
   });
 
-  it("reads the records back when another connection wrote to the collection after the load", async () => {
-    const directory = temporaryDirectory();
-    const database = join(directory, "corpus.db");
+  /** Runs `work` with a loading connection and another one on the same file; the index must come from a read of the records. */
+  async function withAnotherWriter(work: (loader: EngineOf<LocalBackend>, other: EngineOf<LocalBackend>) => Promise<void>) {
+    const database = join(temporaryDirectory(), "corpus.db");
     const loader = await openLocalBackend(database);
     const other = await openLocalBackend(database);
     const readBack = readsBack();
     try {
+      await work(loader, other);
+      expect(readBack).toHaveBeenCalledTimes(1);
+    } finally {
+      await other.close();
+      await loader.close();
+    }
+  }
+
+  it("reads the records back when another connection wrote to the collection after the load", async () => {
+    await withAnotherWriter(async (loader, other) => {
       await ingestDocuments(loader, docs, each(corpus(300)));
       await other.upsert("corpus", [{ id: "late", properties: { doc_id: "late", text: "written by another process" } }]);
       expect(await loader.driver.prepareIndex(target)).toMatchObject({ documentCount: 301 });
-      expect(readBack).toHaveBeenCalledTimes(1);
       expect((await loader.search(target, [{ text: "another process" }], { mode: "bm25", k: 1 }))[0]![0]!.id).toBe("late");
-    } finally {
-      await other.close();
-      await loader.close();
-    }
+    });
   });
 
   it("reads the records back when another connection wrote to the staged collection before the swap", async () => {
-    const directory = temporaryDirectory();
-    const database = join(directory, "corpus.db");
-    const loader = await openLocalBackend(database);
-    const other = await openLocalBackend(database);
-    const readBack = readsBack();
-    try {
-      await loader.createCollection({
+    await withAnotherWriter(async (loader, other) => {
+      const spec = {
         name: "corpus.staging-1",
         kind: "documents",
         target: { idKey: "doc_id", contentKey: "text", titleKey: "title" },
-      });
-      await loader.upsert("corpus.staging-1", [{ id: "first", properties: { doc_id: "first", text: "written by the load" } }]);
-      await other.upsert("corpus.staging-1", [{ id: "late", properties: { doc_id: "late", text: "written by another process" } }]);
-      await loader.replaceCollection("corpus.staging-1", "corpus");
+      } as const;
+      await loader.createCollection(spec);
+      await loader.upsert(spec.name, [{ id: "first", properties: { doc_id: "first", text: "written by the load" } }]);
+      await other.upsert(spec.name, [{ id: "late", properties: { doc_id: "late", text: "written by another process" } }]);
+      await loader.replaceCollection(spec.name, "corpus");
       expect(await loader.driver.prepareIndex(target)).toMatchObject({ documentCount: 2 });
-      expect(readBack).toHaveBeenCalledTimes(1);
-    } finally {
-      await other.close();
-      await loader.close();
-    }
+    });
   });
 
   it("is dropped by a search before the index is prepared, which builds from the records", async () => {
