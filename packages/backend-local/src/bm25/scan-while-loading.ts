@@ -29,7 +29,7 @@ export class ScanWhileLoading {
 
   /**
    * @param version The collection's version when it was created, empty.
-   * @param threadCount Build threads to start once the collection has `threadsFrom` documents.
+   * @param threading `threadCount` build threads to start once the collection has `threadsFrom` documents.
    */
   constructor(
     readonly fields: DocumentFields,
