@@ -282,7 +282,7 @@ export class LocalBackend implements EngineDriver {
     if (spec.kind === "documents" && spec.target !== undefined) {
       // A load writes new documents collections (a staging one, swapped in at the end): the
       // index is analysed as the records arrive, see ScanWhileLoading.
-      const threadCount = this.buildThreads === "auto" ? coreThreads() : this.buildThreads;
+      const threadCount = this.buildThreadCount();
       const fields = { idKey: spec.target.idKey, contentKey: spec.target.contentKey, titleKey: spec.target.titleKey };
       this.scansWhileLoading.set(
         spec.name,
@@ -468,7 +468,7 @@ export class LocalBackend implements EngineDriver {
    * ahead of time or to measure.
    */
   async prepareIndex(target: DocumentTarget): Promise<Bm25IndexStats> {
-    const threadCount = this.buildThreads === "auto" ? coreThreads() : this.buildThreads;
+    const threadCount = this.buildThreadCount();
     const fields = fieldsOf(target);
     const scan = this.scansWhileLoading.get(target.collection);
     this.scansWhileLoading.delete(target.collection);
@@ -547,6 +547,11 @@ export class LocalBackend implements EngineDriver {
   /** The analyser of a documents collection: the language its spec records, English when it records none. */
   private tokenizerOf(collection: string): Tokenizer {
     return this.tokenizers.of(this.store.describeCollection(collection)?.language);
+  }
+
+  /** The `buildThreads` option resolved: "auto" is one per core. */
+  private buildThreadCount(): number {
+    return this.buildThreads === "auto" ? coreThreads() : this.buildThreads;
   }
 
   private abandonScan(collection: string): void {

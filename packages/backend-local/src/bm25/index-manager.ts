@@ -5,8 +5,7 @@ import { BadInputError, type Tokenizer } from "@hardneg/core/adapter";
 import type { DocumentFields, DocumentRow, SqliteStore } from "../sqlite-store.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
-import { GrowableArray } from "./growable-array.js";
-import { indexOfScannedBatches, ParallelScan } from "./parallel-build.js";
+import { ThreadedIndexBuild } from "./parallel-build.js";
 import type { ScanWhileLoading } from "./scan-while-loading.js";
 import { DamagedIndexFileError, readIndexFile, readIndexFileHeader, writeIndexFile } from "./index-file.js";
 import { removeStaleTemporaries } from "../temporary-files.js";
@@ -227,33 +226,22 @@ export class IndexManager {
     tokenizer: Tokenizer,
     threadCount: number,
   ): Promise<CachedIndex> {
-    const documentIds: string[] = [];
-    const recordRowIds = new GrowableArray(Float64Array);
-    let scan: ParallelScan | undefined;
+    let build: ThreadedIndexBuild | undefined;
     let collectionVersion: number;
     try {
       collectionVersion = this.store.readSnapshot(() => {
-        scan = new ParallelScan(tokenizer.options, threadCount);
+        build = new ThreadedIndexBuild(tokenizer, threadCount);
         for (const row of this.store.documentRows(collection, fields)) {
           const { documentId, text } = documentOf(row, fields, collection);
-          documentIds.push(documentId);
-          recordRowIds.push(row.rowId);
-          scan.add(text);
+          build.add(documentId, row.rowId, text);
         }
         return this.store.collectionVersion(collection);
       });
     } catch (error) {
-      await scan?.stop();
+      await build?.stop();
       throw error;
     }
-    const batches = await scan!.finish();
-    const index = indexOfScannedBatches(batches, documentIds, recordRowIds.view(), {
-      tokenizer,
-      parameters: this.parameters,
-      collection,
-      threadCount,
-    });
-    return { index, collectionVersion };
+    return { index: await build!.finish(this.parameters, collection), collectionVersion };
   }
 
   private keyOf(collection: string, fields: DocumentFields, tokenizer: Tokenizer): string {

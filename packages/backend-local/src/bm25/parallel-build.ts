@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { Tokenizer, TokenizerOptions } from "@hardneg/core/adapter";
 import { Bm25IndexBuilder, type ScannedDocuments } from "./bm25-index-builder.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
+import { GrowableArray } from "./growable-array.js";
 import { workerFile } from "./worker-file.js";
 
 /** What the reading thread sends a build thread: the analyser, then batches of texts. */
@@ -126,22 +127,46 @@ export class ParallelScan {
 }
 
 /**
- * The index of a collection whose texts a {@link ParallelScan} analysed: its batches appended in
- * order, with each document's id and row id, give the same index as one thread building it.
+ * An index built with its texts analysed in threads: documents are added in collection order
+ * (id, row id, text), the texts go to a {@link ParallelScan}, and at the end its batches,
+ * appended in order, give the same index as one thread building it.
  */
-export function indexOfScannedBatches(
-  batches: readonly ScannedBatch[],
-  documentIds: readonly string[],
-  recordRowIds: Float64Array,
-  build: { tokenizer: Tokenizer; parameters: Bm25Parameters; collection: string; threadCount: number },
-): Bm25Index {
-  const builder = new Bm25IndexBuilder(build.tokenizer, build.parameters, build.collection);
-  const termIdsOfThread = Array.from({ length: build.threadCount }, (): number[] => []);
-  let first = 0;
-  for (const { run, thread } of batches) {
-    const end = first + run.documentLengths.length;
-    builder.appendScanned(run, documentIds.slice(first, end), recordRowIds.subarray(first, end), termIdsOfThread[thread]!);
-    first = end;
+export class ThreadedIndexBuild {
+  private readonly documentIds: string[] = [];
+  private readonly recordRowIds = new GrowableArray(Float64Array);
+  private readonly scan: ParallelScan;
+
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly threadCount: number,
+  ) {
+    this.scan = new ParallelScan(tokenizer.options, threadCount);
   }
-  return builder.finish();
+
+  /** Adds the next document; may wait for a thread to catch up (see {@link ParallelScan}). */
+  add(documentId: string, recordRowId: number, text: string): void {
+    this.documentIds.push(documentId);
+    this.recordRowIds.push(recordRowId);
+    this.scan.add(text);
+  }
+
+  /** The index of every document added; the threads are stopped either way. */
+  async finish(parameters: Bm25Parameters, collection: string): Promise<Bm25Index> {
+    const batches = await this.scan.finish();
+    const builder = new Bm25IndexBuilder(this.tokenizer, parameters, collection);
+    const recordRowIds = this.recordRowIds.view();
+    const termIdsOfThread = Array.from({ length: this.threadCount }, (): number[] => []);
+    let first = 0;
+    for (const { run, thread } of batches) {
+      const end = first + run.documentLengths.length;
+      builder.appendScanned(run, this.documentIds.slice(first, end), recordRowIds.subarray(first, end), termIdsOfThread[thread]!);
+      first = end;
+    }
+    return builder.finish();
+  }
+
+  /** Stops the threads of a build that will not be finished. */
+  stop(): Promise<void> {
+    return this.scan.stop();
+  }
 }

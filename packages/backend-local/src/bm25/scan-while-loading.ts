@@ -2,8 +2,14 @@ import type { StoredRecord, Tokenizer } from "@hardneg/core/adapter";
 import type { DocumentFields, UpsertResult } from "../sqlite-store.js";
 import type { Bm25Index, Bm25Parameters } from "./bm25-index.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
-import { GrowableArray } from "./growable-array.js";
-import { indexOfScannedBatches, ParallelScan } from "./parallel-build.js";
+import { ThreadedIndexBuild } from "./parallel-build.js";
+
+/** A followed document whose text waits to be analysed. */
+interface WaitingDocument {
+  documentId: string;
+  recordRowId: number;
+  text: string;
+}
 
 /**
  * Analyses the texts of a new documents collection while a load writes them, so the BM25 index
@@ -18,11 +24,10 @@ import { indexOfScannedBatches, ParallelScan } from "./parallel-build.js";
  * version or record count at the end is not the one the scan saw.
  */
 export class ScanWhileLoading {
-  private readonly documentIds: string[] = [];
-  private readonly recordRowIds = new GrowableArray(Float64Array);
-  /** Texts kept until the collection is large enough for threads (then handed to them), or to the end. */
-  private readonly waitingTexts: string[] = [];
-  private scan: ParallelScan | undefined;
+  /** Documents kept until the collection is large enough for threads (then handed to them), or to the end. */
+  private waiting: WaitingDocument[] = [];
+  private threaded: ThreadedIndexBuild | undefined;
+  private followed = 0;
   private lastRowId = 0;
   /** The collection's version after the last write followed; undefined once abandoned. */
   private version: number | undefined;
@@ -65,27 +70,27 @@ export class ScanWhileLoading {
         return;
       }
       this.lastRowId = rowId;
-      this.documentIds.push(document.documentId);
-      this.recordRowIds.push(rowId);
-      if (this.scan === undefined) this.waitingTexts.push(document.text);
-      else this.scan.add(document.text);
+      this.followed++;
+      if (this.threaded === undefined) this.waiting.push({ documentId: document.documentId, recordRowId: rowId, text: document.text });
+      else this.threaded.add(document.documentId, rowId, document.text);
     }
     this.version = written.version;
     const { threadCount, threadsFrom } = this.threading;
-    if (this.scan !== undefined || this.documentIds.length < threadsFrom) return;
+    if (this.threaded !== undefined || this.followed < threadsFrom) return;
     // Without threads, keeping a large collection's texts would cost their size in memory: the
     // database build streams them instead.
     if (threadCount < 2) {
       this.abandon();
       return;
     }
-    this.scan = new ParallelScan(this.tokenizer.options, threadCount);
-    for (const text of this.waitingTexts.splice(0)) this.scan.add(text);
+    this.threaded = new ThreadedIndexBuild(this.tokenizer, threadCount);
+    for (const { documentId, recordRowId, text } of this.waiting) this.threaded.add(documentId, recordRowId, text);
+    this.waiting = [];
   }
 
   /** How many documents were followed. */
   get documentCount(): number {
-    return this.documentIds.length;
+    return this.followed;
   }
 
   /** Whether the scan saw exactly the collection at `version`, for these fields and this analyser. */
@@ -107,28 +112,19 @@ export class ScanWhileLoading {
 
   /** The index of everything followed (call after {@link covers}). */
   async finish(parameters: Bm25Parameters, collection: string): Promise<Bm25Index> {
-    const documentIds = this.documentIds;
-    const recordRowIds = this.recordRowIds.view();
-    if (this.scan !== undefined) {
-      const batches = await this.scan.finish();
-      const threadCount = this.threading.threadCount;
-      return indexOfScannedBatches(batches, documentIds, recordRowIds, { tokenizer: this.tokenizer, parameters, collection, threadCount });
-    }
+    if (this.threaded !== undefined) return this.threaded.finish(parameters, collection);
     const builder = new Bm25IndexBuilder(this.tokenizer, parameters, collection);
-    this.waitingTexts.forEach((text, position) => {
-      builder.addDocument(documentIds[position]!, recordRowIds[position]!, text);
-    });
+    for (const { documentId, recordRowId, text } of this.waiting) builder.addDocument(documentId, recordRowId, text);
     return builder.finish();
   }
 
   /** Stops following: the threads stop and what was gathered is dropped. */
   abandon(): void {
     this.version = undefined;
-    this.documentIds.length = 0;
-    this.waitingTexts.length = 0;
-    this.recordRowIds.length = 0;
-    void this.scan?.stop().catch(() => undefined);
-    this.scan = undefined;
+    this.followed = 0;
+    this.waiting = [];
+    void this.threaded?.stop().catch(() => undefined);
+    this.threaded = undefined;
   }
 }
 
