@@ -29,66 +29,79 @@ export function shinglesOf(text: string): Shingles {
 
 function shingleSetOf(text: string): ShingleSet {
   // Stryker disable next-line ConditionalExpression: equivalent, normalizeText's output is plain ASCII too and shingles the same
-  if (NON_ASCII.test(text)) {
-    const normalized = normalizeText(text);
-    builder.reset(normalized.length);
-    const window = new ShingleWindow(builder);
-    for (let index = 0; index < normalized.length; index++) window.push(normalized.charCodeAt(index));
-    return builder.build();
-  }
-  // ASCII text (most benchmark text) is normalised on the fly, as textFingerprint does: building
-  // the normalised string first costs as much again as the shingles. Normalising never lengthens
-  // ASCII text, so it has at most one shingle per character.
-  builder.reset(text.length);
-  const window = new ShingleWindow(builder);
-  // Stryker disable next-line BooleanLiteral: a space pending before the first letter is never written (length > 0 guards it)
+  if (NON_ASCII.test(text)) return shinglesOfNormalized(normalizeText(text));
+  return shinglesOfAscii(text);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Shingles of ASCII text, normalised on the fly as textFingerprint does: building the normalised
+ * string first costs as much again as the shingles. Normalising never lengthens ASCII text, so it
+ * has at most one shingle per character. The window is four locals, not an array or an object:
+ * this runs once per character of every text a check reaches.
+ */
+function shinglesOfAscii(text: string): ShingleSet {
+  const table = new ShingleTable(text.length);
+  let written = 0;
+  let first = 0;
+  let second = 0;
+  let third = 0;
+  let fourth = 0;
+  // Stryker disable next-line BooleanLiteral: a space pending before the first letter is never written (written > 0 guards it)
   let pendingSpace = false;
   // Stryker disable next-line EqualityOperator: equivalent, charCodeAt past the end is NaN, which only sets a trailing pending space
   for (let index = 0; index < text.length; index++) {
     let code = text.charCodeAt(index);
     if (code >= 65 && code <= 90) code += 32;
-    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
-      // One space for each run of other characters between two letters or digits, none at the ends.
-      if (pendingSpace && window.length > 0) window.push(32);
-      pendingSpace = false;
-      window.push(code);
-    } else {
+    if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57))) {
       pendingSpace = true;
+      continue;
     }
+    // One space for each run of other characters between two letters or digits, none at the ends.
+    if (pendingSpace && written > 0) {
+      if (++written >= SHINGLE_LENGTH) table.add(shingleHash(first, second, third, fourth, 32));
+      first = second;
+      second = third;
+      third = fourth;
+      fourth = 32;
+    }
+    pendingSpace = false;
+    if (++written >= SHINGLE_LENGTH) table.add(shingleHash(first, second, third, fourth, code));
+    first = second;
+    second = third;
+    third = fourth;
+    fourth = code;
   }
-  return builder.build();
+  return table.toSet();
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** The last five characters of a text read one at a time, and the set of every full window's hash. */
-class ShingleWindow {
-  /** Characters pushed so far. */
-  length = 0;
-  // The window, oldest first (five fields, not an array: this runs once per character of every candidate).
-  private first = 0;
-  private second = 0;
-  private third = 0;
-  private fourth = 0;
-
-  constructor(private readonly builder: ShingleBuilder) {}
-
-  push(code: number): void {
-    this.length++;
-    if (this.length >= SHINGLE_LENGTH) {
-      // FNV-1a over the window's UTF-16 code units (a character outside the BMP counts as two).
-      let hash = Math.imul(0x811c9dc5 ^ this.first, 0x01000193);
-      hash = Math.imul(hash ^ this.second, 0x01000193);
-      hash = Math.imul(hash ^ this.third, 0x01000193);
-      hash = Math.imul(hash ^ this.fourth, 0x01000193);
-      hash = Math.imul(hash ^ code, 0x01000193);
-      this.builder.add(hash & 0x3fffffff);
-    }
-    this.first = this.second;
-    this.second = this.third;
-    this.third = this.fourth;
-    this.fourth = code;
+/** Shingles of text already normalised (`normalizeText`): every code unit counts. */
+function shinglesOfNormalized(normalized: string): ShingleSet {
+  const table = new ShingleTable(normalized.length);
+  let first = normalized.charCodeAt(0);
+  let second = normalized.charCodeAt(1);
+  let third = normalized.charCodeAt(2);
+  let fourth = normalized.charCodeAt(3);
+  for (let index = SHINGLE_LENGTH - 1; index < normalized.length; index++) {
+    const code = normalized.charCodeAt(index);
+    table.add(shingleHash(first, second, third, fourth, code));
+    first = second;
+    second = third;
+    third = fourth;
+    fourth = code;
   }
+  return table.toSet();
+}
+
+/** FNV-1a over a window's five UTF-16 code units (a character outside the BMP counts as two), as a 30-bit number. */
+function shingleHash(first: number, second: number, third: number, fourth: number, fifth: number): number {
+  let hash = Math.imul(0x811c9dc5 ^ first, 0x01000193);
+  hash = Math.imul(hash ^ second, 0x01000193);
+  hash = Math.imul(hash ^ third, 0x01000193);
+  hash = Math.imul(hash ^ fourth, 0x01000193);
+  hash = Math.imul(hash ^ fifth, 0x01000193);
+  return hash & 0x3fffffff;
 }
 
 /** The smallest power of two at least twice `entries` (at least 16): a table at most half full. */
@@ -99,52 +112,53 @@ function capacityFor(entries: number): number {
   return capacity;
 }
 
+/** The distinct shingles of the text being shingled, in first-seen order; reused from text to text. */
+let distinctScratch = new Int32Array(1024);
+
 /**
- * Collects one text's distinct shingles in a table reused from text to text, then hands them over
- * as a {@link ShingleSet} sized to what the text holds. A text has at most one shingle per
- * character, so a table sized by its length never fills; sizing the kept set by the distinct
- * count instead keeps a few times less memory per text, which lets a whole run keep its sets.
+ * Collects one text's distinct shingles into an open-addressing table sized for the most a text
+ * of its length can hold (one per character), which then becomes the {@link ShingleSet}'s own:
+ * the set is built once, not inserted again into a table of its own.
  */
-class ShingleBuilder {
-  private slots = new Int32Array(16);
-  /** The distinct shingles so far, in the order first seen, and where each sits in `slots`. */
-  private distinct = new Int32Array(8);
-  private used = new Int32Array(8);
+class ShingleTable {
+  /** Shingle + 1 in each used slot (0 marks a free one). */
+  private readonly slots: Int32Array;
   private size = 0;
 
-  /** Starts a text of at most `maxEntries` shingles. */
-  reset(maxEntries: number): void {
-    // Only the previous text's slots are cleared, not the whole table.
-    for (let index = 0; index < this.size; index++) this.slots[this.used[index]!] = 0;
-    this.size = 0;
-    if (this.slots.length < capacityFor(maxEntries)) this.slots = new Int32Array(capacityFor(maxEntries));
-    if (this.distinct.length < maxEntries) {
-      this.distinct = new Int32Array(maxEntries);
-      this.used = new Int32Array(maxEntries);
-    }
+  constructor(maxEntries: number) {
+    this.slots = new Int32Array(capacityFor(maxEntries));
+    if (distinctScratch.length < maxEntries) distinctScratch = new Int32Array(maxEntries);
   }
 
   add(shingle: number): void {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     for (let slot = shingle & mask; ; slot = (slot + 1) & mask) {
-      const held = this.slots[slot]!;
+      const held = slots[slot]!;
       if (held === shingle + 1) return;
       if (held === 0) {
-        this.slots[slot] = shingle + 1;
-        this.used[this.size] = slot;
-        this.distinct[this.size++] = shingle;
+        slots[slot] = shingle + 1;
+        distinctScratch[this.size++] = shingle;
         return;
       }
     }
   }
 
-  /** The text's shingles as a set of their own (the builder is then free for the next text). */
-  build(): ShingleSet {
-    return new ShingleSet(this.distinct.slice(0, this.size));
+  /** The set; its table is this one, or a smaller copy when the text repeated itself enough to fit one (sets are cached by the run). */
+  toSet(): ShingleSet {
+    const distinct = distinctScratch.slice(0, this.size);
+    const capacity = capacityFor(this.size);
+    if (capacity === this.slots.length) return new ShingleSet(distinct, this.slots);
+    const slots = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (const shingle of distinct) {
+      let slot = shingle & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = shingle + 1;
+    }
+    return new ShingleSet(distinct, slots);
   }
 }
-
-const builder = new ShingleBuilder();
 
 /**
  * A set of distinct 30-bit numbers (open addressing in a typed array, at most half full): several
@@ -156,16 +170,16 @@ class ShingleSet implements Shingles {
   /** Shingle + 1 in each used slot (0 marks a free one). */
   private readonly slots: Int32Array;
 
-  /** @param distinct Distinct shingles; the set keeps the array. */
-  constructor(private readonly distinct: Int32Array) {
+  /**
+   * @param distinct The distinct shingles.
+   * @param slots The same in an open-addressing table, shingle + 1 per used slot (the set keeps both arrays).
+   */
+  constructor(
+    private readonly distinct: Int32Array,
+    slots: Int32Array,
+  ) {
     this.size = distinct.length;
-    this.slots = new Int32Array(capacityFor(distinct.length));
-    const mask = this.slots.length - 1;
-    for (const shingle of distinct) {
-      let slot = shingle & mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-      this.slots[slot] = shingle + 1;
-    }
+    this.slots = slots;
   }
 
   has(shingle: number): boolean {
@@ -214,8 +228,8 @@ export function containedAtLeast(left: Shingles, right: Shingles, threshold: num
 }
 
 /**
- * What a {@link ShingleCache} holds at most by default, 32 MiB: on SciFact (5,183 documents) a
- * whole run's texts fit (about 3,300 of them are met), on larger corpora the cache starts over.
+ * What a {@link ShingleCache} holds at most by default, 32 MiB, which bounds a run's memory: the
+ * ~3,300 SciFact texts a run meets take about 59 MiB of sets, so even there it starts over once.
  */
 export const SHINGLE_CACHE_BYTES = 32 * 1024 * 1024;
 

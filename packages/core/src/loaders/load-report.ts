@@ -78,6 +78,10 @@ export class LoadReport {
   }
 }
 
+/**
+ * A count with commas between thousands ("5,183"), as `toLocaleString("en-US")` writes it but
+ * without loading ICU's number formats, which costs 20-30 ms on a load's first report line.
+ */
 function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
