@@ -18,7 +18,8 @@ import { dotAt } from "./vector-search.js";
 export const VECTOR_INDEX_PARAMETERS = {
   connectivity: 16,
   expansionAdd: 128,
-  expansionSearch: 256,
+  // 512, not 256: at 1M × 384 (structured vectors) 256 finds 0.887 of the exact top 100, 512 finds 0.966 at 368 q/s.
+  expansionSearch: 512,
   quantization: "f16",
 } as const;
 
