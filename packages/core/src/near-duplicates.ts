@@ -117,8 +117,9 @@ let distinctScratch = new Int32Array(1024);
 
 /**
  * Collects one text's distinct shingles into an open-addressing table sized for the most a text
- * of its length can hold (one per character), which then becomes the {@link ShingleSet}'s own:
- * the set is built once, not inserted again into a table of its own.
+ * of its length can hold (one per character). The {@link ShingleSet} keeps that table when the
+ * distinct count needs one as large, else a smaller copy: a run caches its sets, so each stays
+ * sized by what it holds.
  */
 class ShingleTable {
   /** Shingle + 1 in each used slot (0 marks a free one). */
@@ -144,7 +145,7 @@ class ShingleTable {
     }
   }
 
-  /** The set; its table is this one, or a smaller copy when the text repeated itself enough to fit one (sets are cached by the run). */
+  /** The text's shingles as a set. */
   toSet(): ShingleSet {
     const distinct = distinctScratch.slice(0, this.size);
     const capacity = capacityFor(this.size);
