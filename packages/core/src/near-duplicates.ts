@@ -58,13 +58,11 @@ function shinglesOfAscii(text: string): ShingleSet {
       pendingSpace = true;
       continue;
     }
-    // One space for each run of other characters between two letters or digits, none at the ends.
+    // One space for each run of other characters between two letters or digits, none at the ends:
+    // the space goes in first, and this character is read again.
     if (pendingSpace && written > 0) {
-      if (++written >= SHINGLE_LENGTH) table.add(shingleHash(first, second, third, fourth, 32));
-      first = second;
-      second = third;
-      third = fourth;
-      fourth = 32;
+      code = 32;
+      index--;
     }
     pendingSpace = false;
     if (++written >= SHINGLE_LENGTH) table.add(shingleHash(first, second, third, fourth, code));
