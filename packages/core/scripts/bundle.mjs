@@ -1,9 +1,9 @@
 // Rewrites core's three entry files (dist/index.js, dist/adapter/index.js, dist/testkit/index.js)
 // as bundles of the sources, after `tsc` has written dist (which keeps every module's .d.ts).
 //
-// Why: Node loads ESM one file at a time, and core is about a hundred modules. Importing them
-// cost 150-260 ms per process on the 2-core machines the benchmarks run on, against 35-50 ms for
-// the bundle; every `hardneg` command pays it, twice in the load-then-mine job.
+// Why: Node loads ESM one file at a time, and core is about a hundred modules. On the 2-core
+// machines the benchmarks run on, importing core alone took 150-260 ms, and 35-50 ms bundled; a
+// whole `hardneg` command starts about 50 ms sooner (the load-then-mine job runs two).
 //
 // The entries share their modules through chunks (dist/chunks/), so a class is defined once
 // whichever entry a package imports it from (`instanceof BadInputError` holds across them).
