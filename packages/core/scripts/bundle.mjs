@@ -1,5 +1,6 @@
-// Rewrites core's three entry files (dist/index.js, dist/adapter/index.js, dist/testkit/index.js)
-// as bundles of the sources, after `tsc` has written dist (which keeps every module's .d.ts).
+// Writes core's JavaScript: its three entry files (dist/index.js, dist/adapter/index.js,
+// dist/testkit/index.js) as bundles of the sources. `tsc` writes only the declarations beside them
+// (`--emitDeclarationOnly`): nothing imports core's modules one by one.
 //
 // Why: Node loads ESM one file at a time, and core is about a hundred modules. On the 2-core
 // machines the benchmarks run on, importing core alone took 150-260 ms, and 35-50 ms bundled; a
