@@ -34,8 +34,9 @@ export class Bm25IndexBuilder {
   private readonly termIdByTerm = new Map<string, number>();
   /** Lowercased word → term id, or {@link STOP_WORD}: one lookup per token covers stop list, stemming and vocabulary. */
   private readonly termIdByWord = new WordTable();
-  /** Distinct term ids of the document being added, in first-seen order. */
-  private readonly distinctTermIds: number[] = [];
+  /** Distinct term ids of the document being added, in first-seen order: the first `distinctCount`. */
+  private distinctTermIds = new Uint32Array(1024);
+  private distinctCount = 0;
   private currentLength = 0;
   private readonly vocabulary: string[] = [];
   private readonly documentIds: string[] = [];
@@ -45,10 +46,12 @@ export class Bm25IndexBuilder {
   private readonly documentPairEnds = new GrowableArray(Uint32Array);
   private readonly pairTermIds = new GrowableArray(Uint32Array, 1 << 16);
   private readonly pairFrequencies = new GrowableArray(Uint32Array, 1 << 16);
-  /** termId → number of documents containing it; grown with the vocabulary. */
-  private documentFrequencies: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
-  /** Per-term counter for the document being added; only its distinct terms are non-zero. */
-  private termFrequencyScratch: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  /**
+   * Two counters per term, side by side so a rare term costs one cache miss rather than two:
+   * at `2 · termId` its count in the document being added (zero except for that document's
+   * terms), at `2 · termId + 1` how many documents contain it. Grown with the vocabulary.
+   */
+  private termCounts: Uint32Array<ArrayBuffer> = new Uint32Array(2048);
   private totalLength = 0;
   /** How much of the vocabulary {@link takeScanned} has handed out. */
   private termsTaken = 0;
@@ -63,16 +66,17 @@ export class Bm25IndexBuilder {
 
   /** Adds one document: its benchmark id, its SQLite row id, and its searchable text. */
   addDocument(documentId: string, recordRowId: number, text: string): void {
-    const distinctTermIds = this.distinctTermIds;
-    distinctTermIds.length = 0;
+    this.distinctCount = 0;
     this.currentLength = 0;
     this.tokenizer.scanWords(text, this.countWord);
     const length = this.currentLength;
-    for (const termId of distinctTermIds) {
+    const { distinctTermIds, termCounts } = this;
+    for (let distinct = 0; distinct < this.distinctCount; distinct++) {
+      const termId = distinctTermIds[distinct]!;
       this.pairTermIds.push(termId);
-      this.pairFrequencies.push(this.termFrequencyScratch[termId]!);
-      this.termFrequencyScratch[termId] = 0;
-      this.documentFrequencies[termId]!++;
+      this.pairFrequencies.push(termCounts[2 * termId]!);
+      termCounts[2 * termId] = 0;
+      termCounts[2 * termId + 1]!++;
     }
     this.documentIds.push(documentId);
     this.recordRowIds.push(recordRowId);
@@ -115,7 +119,7 @@ export class Bm25IndexBuilder {
     for (let pair = 0; pair < pairTermIds.length; pair++) {
       const termId = termIdsOfScanner[pairTermIds[pair]!]!;
       pairTermIds[pair] = termId;
-      this.documentFrequencies[termId]!++;
+      this.termCounts[2 * termId + 1]!++;
     }
     for (let document = 0; document < documentLengths.length; document++) {
       this.documentIds.push(documentIds[document]!);
@@ -131,10 +135,10 @@ export class Bm25IndexBuilder {
     const documentCount = this.documentIds.length;
     const termCount = this.vocabulary.length;
     const averageDocumentLength = documentCount === 0 ? 0 : this.totalLength / documentCount;
-    const documentFrequencies = this.documentFrequencies;
+    const termCounts = this.termCounts;
 
     const termOffsets = new Uint32Array(termCount + 1);
-    for (let termId = 0; termId < termCount; termId++) termOffsets[termId + 1] = termOffsets[termId]! + documentFrequencies[termId]!;
+    for (let termId = 0; termId < termCount; termId++) termOffsets[termId + 1] = termOffsets[termId]! + termCounts[2 * termId + 1]!;
     const postingCount = termOffsets[termCount]!;
     const postingDocuments = new Uint32Array(postingCount);
     const postingScores = new Float32Array(postingCount);
@@ -142,7 +146,7 @@ export class Bm25IndexBuilder {
     // Lucene's idf: always positive, even for a term in every document.
     const inverseDocumentFrequency = new Float64Array(termCount);
     for (let termId = 0; termId < termCount; termId++) {
-      const documentFrequency = documentFrequencies[termId]!;
+      const documentFrequency = termCounts[2 * termId + 1]!;
       inverseDocumentFrequency[termId] = Math.log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
     }
 
@@ -196,8 +200,12 @@ export class Bm25IndexBuilder {
     }
     if (termId === STOP_WORD) return;
     this.currentLength++;
-    if (this.termFrequencyScratch[termId] === 0) this.distinctTermIds.push(termId);
-    this.termFrequencyScratch[termId]!++;
+    const termCounts = this.termCounts;
+    if (termCounts[2 * termId] === 0) {
+      if (this.distinctCount === this.distinctTermIds.length) this.distinctTermIds = doubled(this.distinctTermIds);
+      this.distinctTermIds[this.distinctCount++] = termId;
+    }
+    termCounts[2 * termId]!++;
   };
 
   /** Analyses a word seen for the first time and remembers its term id (or that it is a stop word). */
@@ -212,10 +220,7 @@ export class Bm25IndexBuilder {
       termId = this.vocabulary.length;
       this.termIdByTerm.set(term, termId);
       this.vocabulary.push(term);
-      if (termId >= this.termFrequencyScratch.length) {
-        this.termFrequencyScratch = doubled(this.termFrequencyScratch);
-        this.documentFrequencies = doubled(this.documentFrequencies);
-      }
+      if (2 * termId + 1 >= this.termCounts.length) this.termCounts = doubled(this.termCounts);
     }
     return termId;
   }
