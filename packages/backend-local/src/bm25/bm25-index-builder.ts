@@ -34,9 +34,8 @@ export class Bm25IndexBuilder {
   private readonly termIdByTerm = new Map<string, number>();
   /** Lowercased word → term id, or {@link STOP_WORD}: one lookup per token covers stop list, stemming and vocabulary. */
   private readonly termIdByWord = new WordTable();
-  /** Distinct term ids of the document being added, in first-seen order: the first `distinctCount`. */
-  private distinctTermIds = new Uint32Array(1024);
-  private distinctCount = 0;
+  /** Distinct term ids of the document being added, in first-seen order. */
+  private readonly distinctTermIds = new GrowableArray(Uint32Array);
   private currentLength = 0;
   private readonly vocabulary: string[] = [];
   private readonly documentIds: string[] = [];
@@ -66,13 +65,12 @@ export class Bm25IndexBuilder {
 
   /** Adds one document: its benchmark id, its SQLite row id, and its searchable text. */
   addDocument(documentId: string, recordRowId: number, text: string): void {
-    this.distinctCount = 0;
+    this.distinctTermIds.length = 0;
     this.currentLength = 0;
     this.tokenizer.scanWords(text, this.countWord);
     const length = this.currentLength;
-    const { distinctTermIds, termCounts } = this;
-    for (let distinct = 0; distinct < this.distinctCount; distinct++) {
-      const termId = distinctTermIds[distinct]!;
+    const termCounts = this.termCounts;
+    for (const termId of this.distinctTermIds.view()) {
       this.pairTermIds.push(termId);
       this.pairFrequencies.push(termCounts[2 * termId]!);
       termCounts[2 * termId] = 0;
@@ -201,10 +199,7 @@ export class Bm25IndexBuilder {
     if (termId === STOP_WORD) return;
     this.currentLength++;
     const termCounts = this.termCounts;
-    if (termCounts[2 * termId] === 0) {
-      if (this.distinctCount === this.distinctTermIds.length) this.distinctTermIds = doubled(this.distinctTermIds);
-      this.distinctTermIds[this.distinctCount++] = termId;
-    }
+    if (termCounts[2 * termId] === 0) this.distinctTermIds.push(termId);
     termCounts[2 * termId]!++;
   };
 
