@@ -6,14 +6,15 @@ const parameters = { k1: 1.5, b: 0.75 };
 
 /** Document frequencies, term frequencies and lengths counted with Maps from the tokenizer's terms: the builder's oracle. */
 function countedByHand(tokenizer: Tokenizer, texts: readonly string[]) {
+  const termsOfTexts = texts.map((text) => tokenizer.tokenize(text));
   const documentFrequency = new Map<string, number>();
-  const termFrequencies = texts.map((text) => {
+  const termFrequencies = termsOfTexts.map((terms) => {
     const frequencies = new Map<string, number>();
-    for (const term of tokenizer.tokenize(text)) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
     for (const term of frequencies.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     return frequencies;
   });
-  const lengths = texts.map((text) => tokenizer.tokenize(text).length);
+  const lengths = termsOfTexts.map((terms) => terms.length);
   return { documentFrequency, termFrequencies, lengths };
 }
 
