@@ -23,32 +23,31 @@ export function checkHitLists(adapter: string, lists: Hit[][], requestCount: num
       `search must return one hit list per request (${requestCount}), got ${Array.isArray(lists) ? lists.length : typeof lists}`,
     );
   }
-  lists.forEach((hits, request) => {
-    if (!Array.isArray(hits)) throw new AdapterContractError(adapter, `search returned a non-array hit list for request ${request}`);
-    if (hits.length > k)
-      throw new AdapterContractError(adapter, `search returned ${hits.length} hits for request ${request}, more than k = ${k}`);
-    const seen = new Set<string>();
-    hits.forEach((hit, position) => {
-      const where = `request ${request}, hit ${position}`;
-      if (typeof hit?.id !== "string" || hit.id === "")
-        throw new AdapterContractError(adapter, `search returned a hit without a document id (${where})`);
-      if (seen.has(hit.id))
-        throw new AdapterContractError(adapter, `search returned document "${hit.id}" twice in one hit list (${where})`);
-      seen.add(hit.id);
-      if (typeof hit.score !== "number" || !Number.isFinite(hit.score))
-        throw new AdapterContractError(adapter, `search returned a non-finite score for "${hit.id}" (${where})`);
-      if (position > 0 && hit.score > hits[position - 1]!.score)
-        throw new AdapterContractError(
-          adapter,
-          `search returned scores out of order: "${hit.id}" scores above the hit before it (${where})`,
-        );
-      if (hit.rank !== position + 1)
-        throw new AdapterContractError(
-          adapter,
-          `search returned rank ${String(hit.rank)} for "${hit.id}" at position ${position + 1} (${where})`,
-        );
-    });
-  });
+  for (let request = 0; request < lists.length; request++) checkHitList(adapter, lists[request]!, request, k);
+}
+
+/** {@link checkHitLists} for one list. Runs on every hit of every search: nothing is built unless a rule is broken. */
+function checkHitList(adapter: string, hits: Hit[], request: number, k: number): void {
+  if (!Array.isArray(hits)) throw new AdapterContractError(adapter, `search returned a non-array hit list for request ${request}`);
+  if (hits.length > k)
+    throw new AdapterContractError(adapter, `search returned ${hits.length} hits for request ${request}, more than k = ${k}`);
+  const seen = new Set<string>();
+  for (let position = 0; position < hits.length; position++) {
+    const hit = hits[position]!;
+    if (typeof hit?.id !== "string" || hit.id === "") throw brokenHit(adapter, request, position, "a hit without a document id");
+    if (seen.has(hit.id)) throw brokenHit(adapter, request, position, `document "${hit.id}" twice in one hit list`);
+    seen.add(hit.id);
+    if (typeof hit.score !== "number" || !Number.isFinite(hit.score))
+      throw brokenHit(adapter, request, position, `a non-finite score for "${hit.id}"`);
+    if (position > 0 && hit.score > hits[position - 1]!.score)
+      throw brokenHit(adapter, request, position, `scores out of order: "${hit.id}" scores above the hit before it`);
+    if (hit.rank !== position + 1)
+      throw brokenHit(adapter, request, position, `rank ${String(hit.rank)} for "${hit.id}" at position ${position + 1}`);
+  }
+}
+
+function brokenHit(adapter: string, request: number, position: number, rule: string): AdapterContractError {
+  return new AdapterContractError(adapter, `search returned ${rule} (request ${request}, hit ${position})`);
 }
 
 /** Only ids that were asked for: a map from them to `what`. */
