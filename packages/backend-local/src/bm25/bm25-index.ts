@@ -1,4 +1,5 @@
 import { Bm25Scorer, inSharedMemory, type PostingLists, type TopKStrategy } from "./bm25-scorer.js";
+import { rangeMaxScoresOf } from "./range-max-scores.js";
 import type { RankedDocuments } from "./top-k.js";
 
 export type { TopKStrategy } from "./bm25-scorer.js";
@@ -50,6 +51,8 @@ export class Bm25Index {
   private documentIndexById: Map<string, number> | undefined;
   /** Searches this thread's queries (search threads have scorers of their own over the same lists). */
   private scorer: Bm25Scorer;
+  /** Whether the scorer's lists carry their range bounds yet (computed on the first search, not by `load`). */
+  private rangesAdded = false;
 
   constructor(data: Bm25IndexData) {
     this.indexData = data;
@@ -109,6 +112,7 @@ export class Bm25Index {
    * building raised load's peak memory by a fifth at 1M documents.
    */
   sharedPostingLists(): PostingLists {
+    this.addRangeMaxScores();
     const lists = inSharedMemory(this.scorer.lists);
     if (lists !== this.scorer.lists) {
       const { termOffsets, postingDocuments, postingScores, termMaxScores } = lists;
@@ -123,7 +127,16 @@ export class Bm25Index {
    * Pruned or exhaustive, the answer is the same to the last bit (ids, order and scores).
    */
   search(termIds: readonly number[], k: number, strategy: TopKStrategy = "auto"): RankedDocuments {
+    this.addRangeMaxScores();
     return this.scorer.search(termIds, k, strategy);
+  }
+
+  /** Gives the scorer's lists their range bounds (rangeMaxScoresOf, in shared memory), once. */
+  private addRangeMaxScores(): void {
+    if (this.rangesAdded) return;
+    this.rangesAdded = true;
+    const rangeMaxScores = rangeMaxScoresOf(this.scorer.lists, this.documentCount);
+    if (rangeMaxScores !== undefined) this.scorer = new Bm25Scorer({ ...this.scorer.lists, rangeMaxScores });
   }
 
   /** Scores of the given documents for the query terms, summed exactly as {@link search} sums them. */

@@ -171,6 +171,8 @@ export function inSharedMemory(lists: PostingLists): PostingLists {
     postingDocuments: shared(lists.postingDocuments),
     postingScores: shared(lists.postingScores),
     termMaxScores: shared(lists.termMaxScores),
+    // Made in shared memory already.
+    ...(lists.rangeMaxScores === undefined ? {} : { rangeMaxScores: lists.rangeMaxScores }),
   };
   // The same object when nothing moved: callers key threads' copies by it.
   const unchanged = (["termOffsets", "postingDocuments", "postingScores", "termMaxScores"] as const).every(

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Bm25Index } from "./bm25-index.js";
+import { Bm25Scorer } from "./bm25-scorer.js";
 import { interpolatedSeek } from "./max-score-search.js";
+import { rangeMaxScoresOf } from "./range-max-scores.js";
 import { termMaxScoresOf } from "./term-max-scores.js";
 
 /** A random index: per term, a random set of documents with positive float32 scores (few levels, so ties are common). */
@@ -70,6 +72,83 @@ describe("MaxScore pruning", () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("returns exactly the exhaustive top k with range bounds, on some lists or all, whatever the range size", () => {
+    fc.assert(
+      fc.property(
+        corpus,
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        (randomCorpus, queryTerms, k, shift, minPostings) => {
+          const { data } = indexOf(randomCorpus);
+          const lists = { ...data, documentCount: randomCorpus.documentCount };
+          const rangeMaxScores = rangeMaxScoresOf(lists, lists.documentCount, { shift, minPostings, maxBytes: 1 << 20 });
+          const hasLongList = randomCorpus.postings.some((list) => list.length >= minPostings);
+          expect(rangeMaxScores === undefined).toBe(!hasLongList);
+          const withRanges = new Bm25Scorer({ ...lists, rangeMaxScores });
+          const termIds = queryTerms.filter((term) => term < data.vocabulary.length);
+          const exhaustive = new Bm25Scorer(lists).search(termIds, k, "exhaustive");
+          const pruned = withRanges.search(termIds, k, "pruned");
+          expect(pruned.documentIndexes).toEqual(exhaustive.documentIndexes);
+          expect(pruned.scores).toEqual(exhaustive.scores);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("bounds the lists to come that have no ranges by their max score", () => {
+    // t0 is collected alone (θ = 10 from document 0); document 1 wins only through t1, a list too
+    // short for ranges, and would be dropped if t1 were left out of its bound.
+    const { data } = indexOf({
+      documentCount: 8,
+      postings: [
+        [
+          [0, 10],
+          [1, 8],
+        ],
+        [[1, 5]],
+        [
+          [2, 1],
+          [3, 1],
+          [4, 1],
+          [5, 1],
+        ],
+      ],
+    });
+    const lists = { ...data, documentCount: 8 };
+    const rangeMaxScores = rangeMaxScoresOf(lists, 8, { shift: 0, minPostings: 3, maxBytes: 1 << 20 });
+    expect(Array.from(rangeMaxScores!.rangeStarts)).toEqual([-1, -1, 0]);
+    const ranked = new Bm25Scorer({ ...lists, rangeMaxScores }).search([0, 1, 2], 1, "pruned");
+    expect(Array.from(ranked.documentIndexes)).toEqual([1]);
+    expect(Array.from(ranked.scores)).toEqual([13]);
+  });
+
+  it("gives a large index's long lists ranges on its first search, shared with search threads, and still answers exactly", () => {
+    // 20,000 documents; term t has about 20,000 / (t + 1) postings, so the first few lists pass
+    // the default 4,096 and get ranges, the others are collected or bounded by their max score.
+    const documentCount = 20_000;
+    const random = fc.sample(fc.double({ min: 0, max: 1, noNaN: true }), { numRuns: 200_000, seed: 7 });
+    let next = 0;
+    const postings = Array.from({ length: 12 }, (_, term) =>
+      Array.from({ length: documentCount }, (_, document) => document).flatMap((document): Array<[number, number]> => {
+        const draw = random[next++ % random.length]!;
+        return draw * (term + 1) < 1 ? [[document, Math.fround(0.5 + draw * 7 + term)]] : [];
+      }),
+    );
+    const index = indexOf({ documentCount, postings });
+    const queries = fc.sample(fc.array(fc.integer({ min: 0, max: 11 }), { minLength: 2, maxLength: 6 }), { numRuns: 40, seed: 11 });
+    for (const query of queries) {
+      const exhaustive = index.search(query, 100, "exhaustive");
+      expect(index.search(query, 100, "pruned")).toEqual(exhaustive);
+    }
+    const { rangeMaxScores } = index.sharedPostingLists();
+    expect(Array.from(rangeMaxScores!.rangeStarts).filter((start) => start >= 0)).toHaveLength(
+      postings.filter((list) => list.length >= 4096).length,
     );
   });
 

@@ -1,3 +1,5 @@
+import type { RangeMaxScores } from "./range-max-scores.js";
+import { rangeStepOf } from "./range-max-scores.js";
 import { selectTopK, type RankedDocuments } from "./top-k.js";
 
 /** The index arrays MaxScore reads: CSR postings plus each term's largest contribution. */
@@ -7,6 +9,8 @@ export interface ScoredPostingLists {
   postingScores: Float32Array;
   /** termId → the largest of its posting scores (an upper bound of what it adds to any document). */
   termMaxScores: Float32Array;
+  /** Bounds of the long lists per range of documents, when the index has long lists (see range-max-scores.ts). */
+  rangeMaxScores?: RangeMaxScores;
 }
 
 /**
@@ -114,12 +118,21 @@ export function maxScoreSearch(
 
   // Merging: the remaining lists only add to the candidates that can still reach θ.
   const { documents, partials } = candidates;
-  let survivorCount = keepReachable(documents, partials, candidateCount, boundFrom[rank]!, slack, threshold);
+  let survivorCount = keepReachable(
+    documents,
+    partials,
+    candidateCount,
+    boundFrom[rank]!,
+    slack,
+    threshold,
+    rangeBoundsFrom(lists, termIds, order, rank),
+  );
   for (; rank < termCount && survivorCount > 0; rank++) {
     const termId = termIds[order[rank]!]!;
     mergeInto(partials, documents, survivorCount, postingDocuments, postingScores, termOffsets[termId]!, termOffsets[termId + 1]!);
     if (survivorCount >= k) threshold = Math.max(threshold, kthLargest(partials, survivorCount, heap) * deflate);
-    survivorCount = keepReachable(documents, partials, survivorCount, boundFrom[rank + 1]!, slack, threshold);
+    const rangeBounds = rangeBoundsFrom(lists, termIds, order, rank + 1);
+    survivorCount = keepReachable(documents, partials, survivorCount, boundFrom[rank + 1]!, slack, threshold, rangeBounds);
   }
 
   // Exact scores: float32, term by term in query order, as the exhaustive accumulator sums.
@@ -192,7 +205,45 @@ function mergeUnion(
   return kept;
 }
 
-/** Drops, in place and in order, the candidates whose partial sum plus `boundToCome` cannot reach θ; returns how many are left. */
+/**
+ * The lists still to come, bounded per range of documents: the bound rows of those that have
+ * them (each with what one step is worth) and the other lists' max scores summed. Undefined when
+ * none has rows.
+ */
+interface RangeBounds {
+  shift: number;
+  rows: Uint8Array[];
+  steps: number[];
+  otherLists: number;
+}
+
+function rangeBoundsFrom(
+  lists: ScoredPostingLists,
+  termIds: readonly number[],
+  order: readonly number[],
+  from: number,
+): RangeBounds | undefined {
+  const ranges = lists.rangeMaxScores;
+  if (ranges === undefined) return undefined;
+  const bounds: RangeBounds = { shift: ranges.shift, rows: [], steps: [], otherLists: 0 };
+  for (let rank = from; rank < order.length; rank++) {
+    const termId = termIds[order[rank]!]!;
+    const start = ranges.rangeStarts[termId]!;
+    if (start < 0) {
+      bounds.otherLists += lists.termMaxScores[termId]!;
+    } else {
+      bounds.rows.push(ranges.maxima.subarray(start, start + ranges.rangeCount));
+      bounds.steps.push(rangeStepOf(lists.termMaxScores[termId]!));
+    }
+  }
+  return bounds.rows.length === 0 ? undefined : bounds;
+}
+
+/**
+ * Drops, in place and in order, the candidates whose partial sum plus `boundToCome` (the lists
+ * to come's max scores) cannot reach θ, nor, with range bounds, their partial sum plus those
+ * lists' bounds over the candidate's range; returns how many are left.
+ */
 function keepReachable(
   documents: Uint32Array,
   partials: Float64Array,
@@ -200,12 +251,41 @@ function keepReachable(
   boundToCome: number,
   slack: number,
   threshold: number,
+  rangeBounds: RangeBounds | undefined,
 ): number {
+  if (rangeBounds !== undefined) return keepReachableByRanges(documents, partials, count, boundToCome, slack, threshold, rangeBounds);
   let kept = 0;
   for (let position = 0; position < count; position++) {
     if ((partials[position]! + boundToCome) * slack < threshold) continue;
     documents[kept] = documents[position]!;
     partials[kept++] = partials[position]!;
+  }
+  return kept;
+}
+
+/** {@link keepReachable} with range bounds; the first list's row is read apart, most queries have only that one. */
+function keepReachableByRanges(
+  documents: Uint32Array,
+  partials: Float64Array,
+  count: number,
+  boundToCome: number,
+  slack: number,
+  threshold: number,
+  { shift, rows, steps, otherLists }: RangeBounds,
+): number {
+  const firstRow = rows[0]!;
+  const firstStep = steps[0]!;
+  let kept = 0;
+  for (let position = 0; position < count; position++) {
+    const partial = partials[position]!;
+    if ((partial + boundToCome) * slack < threshold) continue;
+    const document = documents[position]!;
+    const range = document >>> shift;
+    let bound = partial + otherLists + firstRow[range]! * firstStep;
+    for (let row = 1; row < rows.length; row++) bound += rows[row]![range]! * steps[row]!;
+    if (bound * slack < threshold) continue;
+    documents[kept] = document;
+    partials[kept++] = partial;
   }
   return kept;
 }
