@@ -52,7 +52,9 @@ const PAST_END = 2 ** 32;
  * bounds add up to less than θ (a proven lower bound of the final k-th best score, from the
  * partial sums), no new document can make it: the remaining (usually long, low-idf) lists are
  * searched for the candidates only ({@link interpolatedSeek}), and after each list the
- * candidates that can no longer reach θ are dropped.
+ * candidates that can no longer reach θ are dropped: by the max scores of the lists to come, and
+ * where those lists have range bounds (range-max-scores.ts), by their bounds over the candidate's
+ * range of documents, which are tighter.
  *
  * Every step is a merge of two ascending arrays: sequential reads, no corpus-sized array. The
  * first version summed collected lists into a corpus-sized accumulator, and its random accesses
