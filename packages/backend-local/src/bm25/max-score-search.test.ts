@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { postingListsOf } from "../__fixtures__/posting-lists.js";
 import { Bm25Index } from "./bm25-index.js";
 import { Bm25Scorer } from "./bm25-scorer.js";
 import { interpolatedSeek } from "./max-score-search.js";
 import { rangeMaxScoresOf } from "./range-max-scores.js";
-import { termMaxScoresOf } from "./term-max-scores.js";
 
 /** A random index: per term, a random set of documents with positive float32 scores (few levels, so ties are common). */
 const corpus = fc.integer({ min: 1, max: 40 }).chain((documentCount) =>
@@ -27,13 +27,6 @@ const corpus = fc.integer({ min: 1, max: 40 }).chain((documentCount) =>
 );
 
 function indexOf({ documentCount, postings }: { documentCount: number; postings: Array<Array<[number, number]>> }): Bm25Index {
-  const termOffsets = new Uint32Array(postings.length + 1);
-  postings.forEach((list, termId) => {
-    termOffsets[termId + 1] = termOffsets[termId]! + list.length;
-  });
-  const sorted = postings.flatMap((list) => [...list].sort(([left], [right]) => left - right));
-  const postingDocuments = Uint32Array.from(sorted, ([document]) => document);
-  const postingScores = Float32Array.from(sorted, ([, score]) => score);
   return new Bm25Index({
     collection: "random",
     parameters: { k1: 1.5, b: 0.75 },
@@ -41,10 +34,7 @@ function indexOf({ documentCount, postings }: { documentCount: number; postings:
     documentIds: Array.from({ length: documentCount }, (_, document) => `d${document}`),
     recordRowIds: new Float64Array(documentCount),
     vocabulary: postings.map((_, termId) => `t${termId}`),
-    termOffsets,
-    postingDocuments,
-    postingScores,
-    termMaxScores: termMaxScoresOf(termOffsets, postingScores),
+    ...postingListsOf(postings),
   });
 }
 

@@ -1,19 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { postingListsOf } from "../__fixtures__/posting-lists.js";
 import { rangeMaxScoresOf, rangeStepOf } from "./range-max-scores.js";
-import { termMaxScoresOf } from "./term-max-scores.js";
-
-/** CSR lists from per-term [document, score] postings (documents ascending, as the index keeps them). */
-function listsOf(postings: Array<Array<[number, number]>>) {
-  const termOffsets = new Uint32Array(postings.length + 1);
-  postings.forEach((list, termId) => {
-    termOffsets[termId + 1] = termOffsets[termId]! + list.length;
-  });
-  const sorted = postings.flatMap((list) => [...list].sort(([left], [right]) => left - right));
-  const postingDocuments = Uint32Array.from(sorted, ([document]) => document);
-  const postingScores = Float32Array.from(sorted, ([, score]) => score);
-  return { termOffsets, postingDocuments, postingScores, termMaxScores: termMaxScoresOf(termOffsets, postingScores) };
-}
 
 const postingLists = (documentCount: number) =>
   fc.array(
@@ -32,7 +20,7 @@ describe("range max scores", () => {
         fc.integer({ min: 0, max: 5 }),
         fc.integer({ min: 1, max: 30 }),
         ([documentCount, postings], shift, minPostings) => {
-          const lists = listsOf(postings);
+          const lists = postingListsOf(postings);
           const ranges = rangeMaxScoresOf(lists, documentCount, { shift, minPostings, maxBytes: 1 << 20 });
           const long = postings.flatMap((list, termId) => (list.length >= minPostings ? [termId] : []));
           if (long.length === 0) {
@@ -65,7 +53,7 @@ describe("range max scores", () => {
   });
 
   it("gives ranges only to the longest lists when they would take more than the byte budget", () => {
-    const lists = listsOf([
+    const lists = postingListsOf([
       [[0, 1]],
       [
         [0, 1],

@@ -1,0 +1,13 @@
+import { termMaxScoresOf } from "../bm25/term-max-scores.js";
+
+/** CSR posting lists (the index's layout) from per-term [document, score] postings, sorted by document within a term. */
+export function postingListsOf(postings: Array<Array<[number, number]>>) {
+  const termOffsets = new Uint32Array(postings.length + 1);
+  postings.forEach((list, termId) => {
+    termOffsets[termId + 1] = termOffsets[termId]! + list.length;
+  });
+  const sorted = postings.flatMap((list) => [...list].sort(([left], [right]) => left - right));
+  const postingDocuments = Uint32Array.from(sorted, ([document]) => document);
+  const postingScores = Float32Array.from(sorted, ([, score]) => score);
+  return { termOffsets, postingDocuments, postingScores, termMaxScores: termMaxScoresOf(termOffsets, postingScores) };
+}
