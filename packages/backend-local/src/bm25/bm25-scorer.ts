@@ -11,7 +11,8 @@ const DENSE = -1;
 const DENSE_POSTINGS_PER_DOCUMENT = 0.25;
 
 /**
- * "auto" picks MaxScore pruning when it pays off (see {@link Bm25Scorer.prefersPruning}); the
+ * "auto" picks MaxScore pruning when it pays off (see {@link Bm25Scorer.prefersPruning}), and
+ * sums exhaustively after all when MaxScore would collect more than a quarter of the corpus; the
  * other two force one path, for comparing them. All three give identical results.
  */
 export type TopKStrategy = "auto" | "exhaustive" | "pruned";
@@ -57,14 +58,18 @@ export class Bm25Scorer {
    * Pruned or exhaustive, the answer is the same to the last bit (ids, order and scores).
    */
   search(termIds: readonly number[], k: number, strategy: TopKStrategy = "auto"): RankedDocuments {
-    const pruned = strategy === "pruned" || (strategy === "auto" && this.prefersPruning(termIds, k));
-    return pruned ? this.searchPruned(termIds, k) : this.searchExhaustive(termIds, k);
+    if (strategy === "pruned") return this.searchPruned(termIds, k)!;
+    if (strategy === "auto" && this.prefersPruning(termIds, k)) {
+      // Past a quarter of the corpus in candidates, the sum's dense scan is cheaper (see DENSE_POSTINGS_PER_DOCUMENT).
+      return this.searchPruned(termIds, k, this.documentCount * DENSE_POSTINGS_PER_DOCUMENT) ?? this.searchExhaustive(termIds, k);
+    }
+    return this.searchExhaustive(termIds, k);
   }
 
-  /** MaxScore: skips the documents that provably cannot reach the top k. */
-  private searchPruned(termIds: readonly number[], k: number): RankedDocuments {
+  /** MaxScore: skips the documents that provably cannot reach the top k. Undefined when it gives up (past `maxCandidates`). */
+  private searchPruned(termIds: readonly number[], k: number, maxCandidates?: number): RankedDocuments | undefined {
     this.candidates ??= new CandidateBuffers();
-    return maxScoreSearch(this.lists, termIds, k, this.candidates);
+    return maxScoreSearch(this.lists, termIds, k, this.candidates, maxCandidates);
   }
 
   /** Sums every posting of every query term, then selects the top k. */

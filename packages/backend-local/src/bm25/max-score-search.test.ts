@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { postingListsOf } from "../__fixtures__/posting-lists.js";
 import { Bm25Index } from "./bm25-index.js";
 import { Bm25Scorer } from "./bm25-scorer.js";
-import { interpolatedSeek } from "./max-score-search.js";
+import { CandidateBuffers, interpolatedSeek, maxScoreSearch } from "./max-score-search.js";
 import { rangeMaxScoresOf } from "./range-max-scores.js";
 
 /** A random index: per term, a random set of documents with positive float32 scores (few levels, so ties are common). */
@@ -135,11 +135,40 @@ describe("MaxScore pruning", () => {
     for (const query of queries) {
       const exhaustive = index.search(query, 100, "exhaustive");
       expect(index.search(query, 100, "pruned")).toEqual(exhaustive);
+      expect(index.search(query, 100, "auto")).toEqual(exhaustive);
     }
     const { rangeMaxScores } = index.sharedPostingLists();
     expect(Array.from(rangeMaxScores!.rangeStarts).filter((start) => start >= 0)).toHaveLength(
       postings.filter((list) => list.length >= 4096).length,
     );
+  });
+
+  it('gives up before collecting more candidates than allowed, and "auto" then sums exhaustively', () => {
+    // Term 0 (max 3) is collected first and alone gives no θ for k = 2; term 1 would add 5 more
+    // documents to collect, term 2 (max 0.5) comes last.
+    const { data } = indexOf({
+      documentCount: 8,
+      postings: [
+        [[0, 3]],
+        [
+          [1, 2],
+          [2, 1.5],
+          [3, 1],
+          [4, 1.25],
+          [5, 1.75],
+        ],
+        [
+          [2, 0.5],
+          [6, 0.5],
+        ],
+      ],
+    });
+    const lists = { ...data, documentCount: 8 };
+    const exhaustive = new Bm25Scorer(lists).search([0, 1, 2], 2, "exhaustive");
+    expect(maxScoreSearch(lists, [0, 1, 2], 2, new CandidateBuffers(), 5)).toBeUndefined();
+    expect(maxScoreSearch(lists, [0, 1, 2], 2, new CandidateBuffers(), 6)).toEqual(exhaustive);
+    expect(maxScoreSearch(lists, [0, 1, 2], 2, new CandidateBuffers())).toEqual(exhaustive);
+    expect(Array.from(exhaustive.documentIndexes)).toEqual([0, 1]);
   });
 
   it("counts a repeated query term once per occurrence, like the exhaustive sum", () => {

@@ -71,13 +71,18 @@ const PAST_END = 2 ** 32;
  *   survivors are in document order, so `selectTopK` breaks ties among them as it does on the
  *   exhaustive accumulator.
  * A repeated query term ("sum") is read once per occurrence, as the exhaustive sum does.
+ *
+ * Gives up, returning undefined, before a merge would collect more than `maxCandidates`
+ * documents: then most of the lists' postings are collected anyway, and a sorted merge costs
+ * several times what the exhaustive sum's sequential scan does.
  */
 export function maxScoreSearch(
   lists: ScoredPostingLists,
   termIds: readonly number[],
   k: number,
   candidates: CandidateBuffers,
-): RankedDocuments {
+  maxCandidates = Number.POSITIVE_INFINITY,
+): RankedDocuments | undefined {
   const { termOffsets, postingDocuments, postingScores, termMaxScores } = lists;
   const termCount = termIds.length;
   if (k <= 0 || termCount === 0) return { documentIndexes: new Uint32Array(0), scores: new Float32Array(0) };
@@ -101,6 +106,7 @@ export function maxScoreSearch(
   let rank = 0;
   while (rank < termCount) {
     const termId = termIds[order[rank]!]!;
+    if (candidateCount + termOffsets[termId + 1]! - termOffsets[termId]! > maxCandidates) return undefined;
     candidateCount = mergeUnion(
       candidates,
       candidateCount,
