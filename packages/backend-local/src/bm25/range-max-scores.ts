@@ -59,13 +59,12 @@ export function rangeMaxScoresOf(
   for (let termId = 0; termId < termCount; termId++) {
     if (termOffsets[termId + 1]! - termOffsets[termId]! >= options.minPostings) longTerms.push(termId);
   }
-  if (longTerms.length === 0 || rangeCount === 0) return undefined;
-  const rowBudget = Math.floor(options.maxBytes / rangeCount);
+  const rowBudget = rangeCount === 0 ? 0 : Math.floor(options.maxBytes / rangeCount);
+  if (longTerms.length === 0 || rowBudget === 0) return undefined;
   if (longTerms.length > rowBudget) {
     const lengthOf = (termId: number) => termOffsets[termId + 1]! - termOffsets[termId]!;
     longTerms.sort((left, right) => lengthOf(right) - lengthOf(left) || left - right);
     longTerms.length = rowBudget;
-    if (rowBudget === 0) return undefined;
   }
   const rangeStarts = new Int32Array(new SharedArrayBuffer(termCount * 4)).fill(-1);
   const maxima = new Uint8Array(new SharedArrayBuffer(longTerms.length * rangeCount));
