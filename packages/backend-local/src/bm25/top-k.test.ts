@@ -42,6 +42,27 @@ describe("selectTopK", () => {
     );
   });
 
+  it("in dense mode equals a full sort too, ties and scores at or below 0 included", () => {
+    fc.assert(
+      fc.property(
+        // Large enough arrays that the heap fills and most documents are skipped below its root.
+        fc.array(fc.integer({ min: -2, max: 5 }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        (scoreLevels, k, keepNonPositive) => {
+          const scores = Float32Array.from(scoreLevels, (level) => level / 2);
+          const expected = [...scores.keys()]
+            .filter((index) => keepNonPositive || scores[index]! > 0)
+            .sort((left, right) => scores[right]! - scores[left]! || left - right)
+            .slice(0, k);
+          const ranked = selectTopK(undefined, scores.length, scores, k, keepNonPositive);
+          expect([...ranked.documentIndexes]).toEqual(expected);
+          expect([...ranked.scores]).toEqual(expected.map((index) => scores[index]));
+        },
+      ),
+    );
+  });
+
   it("only considers the first candidateCount candidates", () => {
     const scores = Float32Array.from([1, 5, 3]);
     const ranked = selectTopK(Uint32Array.from([0, 2, 1]), 2, scores, 5);
