@@ -187,6 +187,8 @@ function mergeUnion(
   const { documents, partials } = candidates;
   const { documents: keptDocuments, partials: keptPartials } = candidates.next(candidateCount + end - start);
   heap.fill(0);
+  // The heap's root in a local: read from the heap at every candidate, it cost 2-5% of a search at 1M.
+  let smallestKept = 0;
   let position = 0;
   let posting = start;
   let candidate = position < candidateCount ? documents[position]! : PAST_END;
@@ -211,7 +213,10 @@ function mergeUnion(
     if ((partial + boundToCome) * slack < threshold) continue;
     keptDocuments[kept] = document;
     keptPartials[kept++] = partial;
-    if (partial > heap[0]!) replaceSmallest(heap, partial);
+    if (partial > smallestKept) {
+      replaceSmallest(heap, partial);
+      smallestKept = heap[0]!;
+    }
   }
   candidates.swap();
   return kept;
