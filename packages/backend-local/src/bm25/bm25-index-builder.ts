@@ -1,6 +1,6 @@
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
-import { termMaxScoresOf } from "./term-max-scores.js";
+import { inverseDocumentFrequencies, layOutPostings, type ScannedPairs } from "./posting-layout.js";
 import type { Tokenizer } from "@hardneg/core/adapter";
 import { WordTable } from "./word-table.js";
 
@@ -13,13 +13,8 @@ const STOP_WORD = -1;
  * this run (they continue its local ids), each document's distinct terms with their
  * frequencies, and each document's length.
  */
-export interface ScannedDocuments {
+export interface ScannedDocuments extends ScannedPairs {
   newTerms: string[];
-  pairTermIds: Uint32Array;
-  pairFrequencies: Uint32Array;
-  /** End (exclusive) of each document's run of pairs. */
-  documentPairEnds: Uint32Array;
-  documentLengths: Uint32Array;
 }
 
 /**
@@ -54,8 +49,6 @@ export class Bm25IndexBuilder {
   private totalLength = 0;
   /** How much of the vocabulary {@link takeScanned} has handed out. */
   private termsTaken = 0;
-  /** Runs of documents scanned elsewhere, in order (see {@link appendScanned}). */
-  private readonly appended: ScannedDocuments[] = [];
 
   constructor(
     private readonly tokenizer: Tokenizer,
@@ -84,16 +77,18 @@ export class Bm25IndexBuilder {
   }
 
   /**
-   * What {@link addDocument} gathered since the last call, copied out; the builder then starts
-   * an empty run, keeping its vocabulary (so local term ids stay stable across runs).
+   * What {@link addDocument} gathered since the last call, copied out into shared memory (so
+   * sending it to another thread copies nothing, and the threads that lay the postings out
+   * read it in place); the builder then starts an empty run, keeping its vocabulary (so local
+   * term ids stay stable across runs).
    */
   takeScanned(): ScannedDocuments {
     const scanned = {
       newTerms: this.vocabulary.slice(this.termsTaken),
-      pairTermIds: this.pairTermIds.view().slice(),
-      pairFrequencies: this.pairFrequencies.view().slice(),
-      documentPairEnds: this.documentPairEnds.view().slice(),
-      documentLengths: this.documentLengths.view().slice(),
+      pairTermIds: sharedCopyOf(this.pairTermIds.view()),
+      pairFrequencies: sharedCopyOf(this.pairFrequencies.view()),
+      documentPairEnds: sharedCopyOf(this.documentPairEnds.view()),
+      documentLengths: sharedCopyOf(this.documentLengths.view()),
     };
     this.termsTaken = this.vocabulary.length;
     for (const array of [this.pairTermIds, this.pairFrequencies, this.documentPairEnds, this.documentLengths, this.recordRowIds])
@@ -102,78 +97,32 @@ export class Bm25IndexBuilder {
     return scanned;
   }
 
-  /**
-   * Appends a run of documents another builder scanned (the next ones in collection order),
-   * with their ids; for a builder that adds no document itself. `termIdsOfScanner` maps that
-   * builder's local term ids to this one's and grows with each of its runs. New terms join the
-   * vocabulary in first-seen order, so appending consecutive runs in order yields exactly the
-   * index one builder adding every document makes. The run's term ids are rewritten in place
-   * and the run is kept as it is (no copy) until {@link finish}.
-   */
-  appendScanned(run: ScannedDocuments, documentIds: readonly string[], recordRowIds: ArrayLike<number>, termIdsOfScanner: number[]): void {
-    if (this.documentLengths.length > 0) throw new Error("appendScanned: this builder already added documents itself");
-    for (const term of run.newTerms) termIdsOfScanner.push(this.termIdOf(term));
-    const { pairTermIds, documentLengths } = run;
-    for (let pair = 0; pair < pairTermIds.length; pair++) {
-      const termId = termIdsOfScanner[pairTermIds[pair]!]!;
-      pairTermIds[pair] = termId;
-      this.termCounts[2 * termId + 1]!++;
-    }
-    for (let document = 0; document < documentLengths.length; document++) {
-      this.documentIds.push(documentIds[document]!);
-      this.recordRowIds.push(recordRowIds[document]!);
-      this.totalLength += documentLengths[document]!;
-    }
-    this.appended.push(run);
-  }
-
   /** Computes the postings and their score contributions. The builder must not be reused. */
   finish(): Bm25Index {
     const { k1, b } = this.parameters;
     const documentCount = this.documentIds.length;
     const termCount = this.vocabulary.length;
     const averageDocumentLength = documentCount === 0 ? 0 : this.totalLength / documentCount;
-    const termCounts = this.termCounts;
-
+    const documentFrequencies = new Uint32Array(termCount);
+    for (let termId = 0; termId < termCount; termId++) documentFrequencies[termId] = this.termCounts[2 * termId + 1]!;
     const termOffsets = new Uint32Array(termCount + 1);
-    for (let termId = 0; termId < termCount; termId++) termOffsets[termId + 1] = termOffsets[termId]! + termCounts[2 * termId + 1]!;
+    for (let termId = 0; termId < termCount; termId++) termOffsets[termId + 1] = termOffsets[termId]! + documentFrequencies[termId]!;
     const postingCount = termOffsets[termCount]!;
-    const postingDocuments = new Uint32Array(postingCount);
-    const postingScores = new Float32Array(postingCount);
-
-    // Lucene's idf: always positive, even for a term in every document.
-    const inverseDocumentFrequency = new Float64Array(termCount);
-    for (let termId = 0; termId < termCount; termId++) {
-      const documentFrequency = termCounts[2 * termId + 1]!;
-      inverseDocumentFrequency[termId] = Math.log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
-    }
-
-    // Walking documents in order and appending to each term's run leaves postings sorted by
-    // document index, which keeps memory access sequential at query time.
-    const nextPosting = termOffsets.slice(0, termCount);
-    let documentIndex = 0;
-    // This builder's own documents, or the scans appended, in order (one of the two is empty).
-    const own = {
+    const postings = { postingDocuments: new Uint32Array(postingCount), postingScores: new Float32Array(postingCount) };
+    const termMaxScores = new Float32Array(termCount);
+    const scoring = {
+      k1,
+      b,
+      averageDocumentLength,
+      inverseDocumentFrequency: inverseDocumentFrequencies(documentFrequencies, termCount, documentCount),
+    };
+    const run = {
       pairTermIds: this.pairTermIds.view(),
       pairFrequencies: this.pairFrequencies.view(),
       documentPairEnds: this.documentPairEnds.view(),
       documentLengths: this.documentLengths.view(),
     };
-    for (const { pairTermIds, pairFrequencies, documentPairEnds, documentLengths } of [own, ...this.appended]) {
-      let pair = 0;
-      for (let document = 0; document < documentLengths.length; document++, documentIndex++) {
-        const lengthNorm = k1 * (1 - b + (b * documentLengths[document]!) / averageDocumentLength);
-        const end = documentPairEnds[document]!;
-        for (; pair < end; pair++) {
-          const termId = pairTermIds[pair]!;
-          const frequency = pairFrequencies[pair]!;
-          const posting = nextPosting[termId]!++;
-          postingDocuments[posting] = documentIndex;
-          postingScores[posting] = (inverseDocumentFrequency[termId]! * frequency * (k1 + 1)) / (frequency + lengthNorm);
-        }
-      }
-    }
-
+    layOutPostings([run], 0, termOffsets.slice(0, termCount), scoring, postings, termMaxScores);
     return new Bm25Index({
       collection: this.collection,
       parameters: { k1, b },
@@ -182,9 +131,8 @@ export class Bm25IndexBuilder {
       recordRowIds: this.recordRowIds.toTrimmedArray(),
       vocabulary: this.vocabulary,
       termOffsets,
-      postingDocuments,
-      postingScores,
-      termMaxScores: termMaxScoresOf(termOffsets, postingScores),
+      ...postings,
+      termMaxScores,
     });
   }
 
@@ -225,4 +173,10 @@ function doubled(array: Uint32Array): Uint32Array<ArrayBuffer> {
   const larger = new Uint32Array(array.length * 2);
   larger.set(array);
   return larger;
+}
+
+function sharedCopyOf(array: Uint32Array): Uint32Array {
+  const copy = new Uint32Array(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
 }

@@ -36,7 +36,7 @@ export interface Bm25IndexData {
   postingDocuments: Uint32Array;
   /** Precomputed BM25 contribution idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)). */
   postingScores: Float32Array;
-  /** termId → its largest posting score, MaxScore's upper bound (see term-max-scores.ts). */
+  /** termId → its largest posting score (0 at least), MaxScore's upper bound (see posting-layout.ts). */
   termMaxScores: Float32Array;
 }
 

@@ -1,12 +1,14 @@
 /**
  * A build thread's entry point (see parallel-build.ts): it analyses batches of texts with the
- * collection's analyser and answers each with what it scanned, term ids local to this thread.
- * The same builder code scans here as in a one-thread build.
+ * collection's analyser and answers each with what it scanned, term ids local to this thread;
+ * then it counts and lays out a part of the postings. The same code runs here as in a
+ * one-thread build.
  */
 import { parentPort } from "node:worker_threads";
 import { Tokenizer } from "@hardneg/core/adapter";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import type { BuildThreadReply, BuildThreadRequest } from "./parallel-build.js";
+import { layOutPostings, remapAndCount } from "./posting-layout.js";
 import { errorText } from "./worker-file.js";
 
 const port = parentPort!;
@@ -15,21 +17,36 @@ let progress: { scannedBatches: Int32Array; thread: number } | undefined;
 
 port.on("message", (request: BuildThreadRequest) => {
   try {
-    if (request.kind === "start") {
-      // Only the scan runs here: BM25 parameters and document ids are the reading thread's business.
-      builder = new Bm25IndexBuilder(new Tokenizer(request.analyser), { k1: 0, b: 0 }, "");
-      progress = { scannedBatches: request.scannedBatches, thread: request.thread };
-      return;
+    switch (request.kind) {
+      case "start":
+        // Only the scan runs here: BM25 parameters and document ids are the reading thread's business.
+        builder = new Bm25IndexBuilder(new Tokenizer(request.analyser), { k1: 0, b: 0 }, "");
+        progress = { scannedBatches: request.scannedBatches, thread: request.thread };
+        return;
+      case "texts": {
+        for (const text of request.texts) builder!.addDocument("", 0, text);
+        // In shared memory (takeScanned): sent without a copy.
+        port.postMessage({ kind: "scanned", batch: request.batch, run: builder!.takeScanned() } satisfies BuildThreadReply);
+        // Tells the reading thread, which may be waiting for room in this thread's queue.
+        Atomics.add(progress!.scannedBatches, progress!.thread, 1);
+        Atomics.notify(progress!.scannedBatches, progress!.thread);
+        return;
+      }
+      case "count": {
+        builder = undefined;
+        const documentFrequencies = new Uint32Array(request.termCount);
+        remapAndCount(request.part.runs, request.part.scanners, request.termIdsOfScanner, documentFrequencies);
+        port.postMessage({ kind: "counted", documentFrequencies } satisfies BuildThreadReply, [documentFrequencies.buffer]);
+        return;
+      }
+      case "lay out": {
+        const { part, nextPosting, scoring, postings } = request;
+        const termMaxScores = new Float32Array(nextPosting.length);
+        layOutPostings(part.runs, part.firstDocument, nextPosting, scoring, postings, termMaxScores);
+        port.postMessage({ kind: "laid out", termMaxScores } satisfies BuildThreadReply, [termMaxScores.buffer]);
+        return;
+      }
     }
-    for (const text of request.texts) builder!.addDocument("", 0, text);
-    const run = builder!.takeScanned();
-    const buffers = [run.pairTermIds, run.pairFrequencies, run.documentPairEnds, run.documentLengths].map(
-      (array) => array.buffer as ArrayBuffer,
-    );
-    port.postMessage({ batch: request.batch, run } satisfies BuildThreadReply, buffers);
-    // Tells the reading thread, which may be waiting for room in this thread's queue.
-    Atomics.add(progress!.scannedBatches, progress!.thread, 1);
-    Atomics.notify(progress!.scannedBatches, progress!.thread);
   } catch (error) {
     port.postMessage({ error: errorText(error) } satisfies BuildThreadReply);
   }

@@ -72,13 +72,14 @@ describe("BM25 index analysed while a load writes the documents", () => {
     expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
   }
 
-  it.each([
-    ["on the calling thread", 2_000],
-    ["in build threads", PARALLEL_BUILD_MIN_DOCUMENTS + 777],
-  ])("is ready without reading the records back, byte for byte the index built from them (%s)", async (_, count) => {
+  it.each<[string, number, LocalBackendOptions]>([
+    ["on the calling thread", 2_000, {}],
+    ["in one build thread", PARALLEL_BUILD_MIN_DOCUMENTS + 777, { buildThreads: 1 }],
+    ["in three build threads", PARALLEL_BUILD_MIN_DOCUMENTS + 777, { buildThreads: 3 }],
+  ])("is ready without reading the records back, byte for byte the index built from them (%s)", async (_, count, options) => {
     const directory = temporaryDirectory();
     const database = join(directory, "corpus.db");
-    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded") });
+    const backend = await openLocalBackend(database, { indexDirectory: join(directory, "loaded"), ...options });
     const readBack = readsBack();
     try {
       expect(await ingestDocuments(backend, docs, each(corpus(count)))).toBe(count);

@@ -34,7 +34,8 @@ export class ScanWhileLoading {
 
   /**
    * @param version The collection's version when it was created, empty.
-   * @param threading `threadCount` build threads to start once the collection has `threadsFrom` documents.
+   * @param threading `threadCount` build threads to start once the collection has `threadsFrom`
+   *   documents (0: none, the records are read back at the end).
    */
   constructor(
     readonly fields: DocumentFields,
@@ -79,7 +80,7 @@ export class ScanWhileLoading {
     if (this.threaded !== undefined || this.followed < threadsFrom) return;
     // Without threads, keeping a large collection's texts would cost their size in memory: the
     // database build streams them instead.
-    if (threadCount < 2) {
+    if (threadCount < 1) {
       this.abandon();
       return;
     }
