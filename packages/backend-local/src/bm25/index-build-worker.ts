@@ -33,6 +33,7 @@ port.on("message", (request: BuildThreadRequest) => {
         return;
       }
       case "count": {
+        // The scan is over: its word tables can go before the layout needs the memory.
         builder = undefined;
         const documentFrequencies = new Uint32Array(request.termCount);
         remapAndCount(request.part.runs, request.part.scanners, request.termIdsOfScanner, documentFrequencies);
