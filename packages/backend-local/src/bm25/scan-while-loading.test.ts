@@ -14,6 +14,7 @@ import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js"
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
 import { SqliteStore } from "../sqlite-store.js";
 import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
+import { ParallelScan } from "./parallel-build.js";
 
 const docs = new DocsCollection({ collectionName: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" });
 const target: DocumentTarget = docs.target;
@@ -121,6 +122,28 @@ describe("BM25 index analysed while a load writes the documents", () => {
 
   it("reads the records back of a collection too large to keep its texts when there are no build threads", async () => {
     await expectReadBack({ buildThreads: 0 }, (backend) => ingestDocuments(backend, docs, each(corpus(PARALLEL_BUILD_MIN_DOCUMENTS + 1))));
+  });
+
+  it("reads the records back, with a warning, when a build thread fails while laying the postings out", async () => {
+    // The load's thread gets a part it cannot read, so it fails in its own code and answers with
+    // the error; the build from the records that follows (and the reference build) are left alone.
+    const ask = ParallelScan.prototype.ask;
+    let broken = false;
+    vi.spyOn(ParallelScan.prototype, "ask").mockImplementation(function (this: ParallelScan, thread, request) {
+      const breaking = request.kind === "lay out" && !broken;
+      broken ||= breaking;
+      return ask.call(this, thread, breaking ? { ...request, part: undefined as never } : request);
+    });
+    const warnings: string[] = [];
+    await expectReadBack({ buildThreads: 1, onWarning: (line) => warnings.push(line) }, (backend) =>
+      ingestDocuments(backend, docs, each(corpus(PARALLEL_BUILD_MIN_DOCUMENTS + 1))),
+    );
+    expect(broken).toBe(true);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[hardneg\] \[local\] warning: BM25 build thread failed: TypeError.*; building the BM25 index from the database instead$/s,
+      ),
+    ]);
   });
 
   /** Runs `work` with a loading connection and another one on the same file; the index must come from a read of the records. */
