@@ -2,6 +2,7 @@ import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
 import { inverseDocumentFrequencies, layOutPostings, type ScannedPairs } from "./posting-layout.js";
 import type { Tokenizer } from "@hardneg/core/adapter";
+import { Vocabulary } from "./vocabulary.js";
 import { WordTable } from "./word-table.js";
 
 /** Marks a word that is dropped as a stop word in the word cache. */
@@ -26,13 +27,12 @@ export interface ScannedDocuments extends ScannedPairs {
  * postings), never the texts: each text is tokenised and dropped.
  */
 export class Bm25IndexBuilder {
-  private readonly termIdByTerm = new Map<string, number>();
   /** Lowercased word → term id, or {@link STOP_WORD}: one lookup per token covers stop list, stemming and vocabulary. */
   private readonly termIdByWord = new WordTable();
   /** Distinct term ids of the document being added, in first-seen order. */
   private readonly distinctTermIds = new GrowableArray(Uint32Array);
   private currentLength = 0;
-  private readonly vocabulary: string[] = [];
+  private readonly vocabulary = new Vocabulary();
   private readonly documentIds: string[] = [];
   private readonly recordRowIds = new GrowableArray(Float64Array);
   private readonly documentLengths = new GrowableArray(Uint32Array);
@@ -84,13 +84,13 @@ export class Bm25IndexBuilder {
    */
   takeScanned(): ScannedDocuments {
     const scanned = {
-      newTerms: this.vocabulary.slice(this.termsTaken),
+      newTerms: this.vocabulary.terms.slice(this.termsTaken),
       pairTermIds: sharedCopyOf(this.pairTermIds.view()),
       pairFrequencies: sharedCopyOf(this.pairFrequencies.view()),
       documentPairEnds: sharedCopyOf(this.documentPairEnds.view()),
       documentLengths: sharedCopyOf(this.documentLengths.view()),
     };
-    this.termsTaken = this.vocabulary.length;
+    this.termsTaken = this.vocabulary.terms.length;
     for (const array of [this.pairTermIds, this.pairFrequencies, this.documentPairEnds, this.documentLengths, this.recordRowIds])
       array.length = 0;
     this.documentIds.length = 0;
@@ -101,7 +101,7 @@ export class Bm25IndexBuilder {
   finish(): Bm25Index {
     const { k1, b } = this.parameters;
     const documentCount = this.documentIds.length;
-    const termCount = this.vocabulary.length;
+    const termCount = this.vocabulary.terms.length;
     const averageDocumentLength = documentCount === 0 ? 0 : this.totalLength / documentCount;
     const documentFrequencies = new Uint32Array(termCount);
     for (let termId = 0; termId < termCount; termId++) documentFrequencies[termId] = this.termCounts[2 * termId + 1]!;
@@ -129,7 +129,7 @@ export class Bm25IndexBuilder {
       averageDocumentLength,
       documentIds: this.documentIds,
       recordRowIds: this.recordRowIds.toTrimmedArray(),
-      vocabulary: this.vocabulary,
+      vocabulary: this.vocabulary.terms,
       termOffsets,
       ...postings,
       termMaxScores,
@@ -158,13 +158,8 @@ export class Bm25IndexBuilder {
   }
 
   private termIdOf(term: string): number {
-    let termId = this.termIdByTerm.get(term);
-    if (termId === undefined) {
-      termId = this.vocabulary.length;
-      this.termIdByTerm.set(term, termId);
-      this.vocabulary.push(term);
-      if (2 * termId + 1 >= this.termCounts.length) this.termCounts = doubled(this.termCounts);
-    }
+    const termId = this.vocabulary.idOf(term);
+    if (2 * termId + 1 >= this.termCounts.length) this.termCounts = doubled(this.termCounts);
     return termId;
   }
 }
@@ -175,8 +170,9 @@ function doubled(array: Uint32Array): Uint32Array<ArrayBuffer> {
   return larger;
 }
 
-function sharedCopyOf(array: Uint32Array): Uint32Array {
-  const copy = new Uint32Array(new SharedArrayBuffer(array.byteLength));
-  copy.set(array);
+/** `values` as a Uint32Array in shared memory, which another thread reads in place. */
+export function sharedCopyOf(values: ArrayLike<number>): Uint32Array {
+  const copy = new Uint32Array(new SharedArrayBuffer(4 * values.length));
+  copy.set(values);
   return copy;
 }

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Tokenizer, TokenizerOptions } from "@hardneg/core/adapter";
-import type { ScannedDocuments } from "./bm25-index-builder.js";
+import { sharedCopyOf, type ScannedDocuments } from "./bm25-index-builder.js";
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
 import {
@@ -11,6 +11,7 @@ import {
   type PostingScoring,
   type ScannedPairs,
 } from "./posting-layout.js";
+import { Vocabulary } from "./vocabulary.js";
 import { workerFile } from "./worker-file.js";
 
 /** What the reading thread sends a build thread: the analyser, batches of texts, then a part of the layout. */
@@ -301,26 +302,12 @@ function mergedVocabulary(
   batches: readonly ScannedBatch[],
   threadCount: number,
 ): { vocabulary: string[]; termIdsOfScanner: Uint32Array[] } {
-  const vocabulary: string[] = [];
-  const termIdByTerm = new Map<string, number>();
+  const vocabulary = new Vocabulary();
   const termIds = Array.from({ length: threadCount }, (): number[] => []);
   for (const { run, thread } of batches) {
-    for (const term of run.newTerms) {
-      let termId = termIdByTerm.get(term);
-      if (termId === undefined) {
-        termId = vocabulary.length;
-        termIdByTerm.set(term, termId);
-        vocabulary.push(term);
-      }
-      termIds[thread]!.push(termId);
-    }
+    for (const term of run.newTerms) termIds[thread]!.push(vocabulary.idOf(term));
   }
-  const termIdsOfScanner = termIds.map((ids) => {
-    const shared = new Uint32Array(new SharedArrayBuffer(4 * ids.length));
-    shared.set(ids);
-    return shared;
-  });
-  return { vocabulary, termIdsOfScanner };
+  return { vocabulary: vocabulary.terms, termIdsOfScanner: termIds.map(sharedCopyOf) };
 }
 
 /** Splits the batches into at most `count` parts of consecutive batches with about as many pairs each. */
