@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { StoredRecord } from "@hardneg/core";
+import Database from "better-sqlite3";
 import { describe, expect, it, vi } from "vitest";
 import { useTemporaryDirectories } from "./__fixtures__/temporary-directory.js";
 import { openLocalBackend } from "./local-backend.js";
@@ -102,6 +103,32 @@ describe("local store", () => {
     expect(await second.count("rows")).toBe(5);
     expect((await collect(second.iterate("rows"))).flat()).toEqual(records(5));
     await second.close();
+  });
+
+  it("gives a new file 16 KiB pages, and keeps an existing file's own page size", async () => {
+    const fresh = join(temporaryDirectory(), "fresh.db");
+    const created = await openLocalBackend(fresh);
+    await created.createCollection({ name: "rows", kind: "records" });
+    await created.close();
+    const older = join(temporaryDirectory(), "older.db");
+    const olderFile = new Database(older);
+    olderFile.pragma("page_size = 4096");
+    olderFile.exec("CREATE TABLE earlier (x)");
+    olderFile.close();
+    const reopened = await openLocalBackend(older);
+    await reopened.createCollection({ name: "rows", kind: "records" });
+    await reopened.upsert("rows", records(3));
+    await reopened.close();
+    const pageSizeOf = (path: string) => {
+      const database = new Database(path, { readonly: true });
+      try {
+        return database.pragma("page_size", { simple: true });
+      } finally {
+        database.close();
+      }
+    };
+    expect(pageSizeOf(fresh)).toBe(16_384);
+    expect(pageSizeOf(older)).toBe(4096);
   });
 
   it("gets records by id in the asked order, leaving missing ids out", async () => {
