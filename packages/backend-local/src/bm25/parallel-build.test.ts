@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { seededRandom, type DocumentTarget } from "@hardneg/core";
-import { describe, expect, it } from "vitest";
+import { Tokenizer } from "@hardneg/core/adapter";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
 import { openLocalBackend } from "../local-backend.js";
+import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
+import { ThreadedIndexBuild } from "./parallel-build.js";
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" };
 
@@ -54,6 +57,9 @@ async function indexFilesBuilt(language: keyof typeof WORDS, directory: string, 
 
 describe("BM25 index built in threads", () => {
   const temporaryDirectory = useTemporaryDirectories();
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 
   it.each([
     ["en", 2],
@@ -62,6 +68,36 @@ describe("BM25 index built in threads", () => {
     const [oneThread, inThreads] = await indexFilesBuilt(language, temporaryDirectory(), threads);
     expect(oneThread!.length).toBeGreaterThan(1_000_000);
     expect(inThreads!.equals(oneThread!)).toBe(true);
+  });
+
+  it.each([
+    ["every batch", 0],
+    ["the batches a full queue leaves it", 1],
+  ])("gives the index one thread builds when the calling thread scans %s", async (_, maxWaitingBatches) => {
+    const tokenizer = new Tokenizer({ language: "en" });
+    const random = seededRandom(9);
+    const next = (bound: number) => Math.floor(random() ** 2 * bound);
+    const texts = Array.from({ length: 7_500 }, (_, position) =>
+      Array.from({ length: 1 + (position % 11) }, () => (next(6) === 0 ? `w${next(30_000)}` : WORDS.en[next(WORDS.en.length)]!)).join(" "),
+    );
+    const parameters = { k1: 1.2, b: 0.75 };
+    const single = new Bm25IndexBuilder(tokenizer, parameters, "corpus");
+    for (const [position, text] of texts.entries()) single.addDocument(`d${position}`, position + 1, text);
+    const expected = single.finish().data;
+    // In this thread only the calling thread's scanner takes scanned runs (build threads have builders of their own).
+    const scannedHere = vi.spyOn(Bm25IndexBuilder.prototype, "takeScanned");
+    const threaded = new ThreadedIndexBuild(tokenizer, 2, maxWaitingBatches);
+    for (const [position, text] of texts.entries()) threaded.add(`d${position}`, position + 1, text);
+    const built = (await threaded.finish(parameters, "corpus")).data;
+    if (maxWaitingBatches === 0) expect(scannedHere).toHaveBeenCalledTimes(8);
+    expect(built.vocabulary).toEqual(expected.vocabulary);
+    expect(built.documentIds).toEqual(expected.documentIds);
+    expect(built.averageDocumentLength).toBe(expected.averageDocumentLength);
+    for (const key of ["recordRowIds", "termOffsets", "postingDocuments", "postingScores", "termMaxScores"] as const) {
+      expect(Buffer.from(built[key].buffer, built[key].byteOffset, built[key].byteLength)).toEqual(
+        Buffer.from(expected[key].buffer, expected[key].byteOffset, expected[key].byteLength),
+      );
+    }
   });
 
   it("fails with the record's error when one has no id", async () => {

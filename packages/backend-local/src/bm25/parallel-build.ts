@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Tokenizer, TokenizerOptions } from "@hardneg/core/adapter";
-import { sharedCopyOf, type ScannedDocuments } from "./bm25-index-builder.js";
+import { Bm25IndexBuilder, sharedCopyOf, type ScannedDocuments } from "./bm25-index-builder.js";
 import { Bm25Index, type Bm25Parameters } from "./bm25-index.js";
 import { GrowableArray } from "./growable-array.js";
 import {
@@ -37,7 +37,7 @@ export type BuildThreadReply =
 /** A batch of documents scanned by one thread, in collection order with the others. */
 export interface ScannedBatch {
   run: ScannedDocuments;
-  /** Which thread scanned it: its term ids are that thread's. */
+  /** Which scanner made it, a build thread or (numbered after them) the calling thread: its term ids are that scanner's. */
   thread: number;
 }
 
@@ -58,16 +58,15 @@ const TEXTS_PER_BATCH = 1_000;
  * Batches a thread may have waiting: reading outpaces analysing, and without a bound the texts
  * of most of the corpus would wait in the queues (260 MB more at 1M documents).
  */
-const MAX_WAITING_BATCHES = 4;
-/** No batch scanned for this long means a thread has died (its exit event cannot arrive while reading blocks). */
-const STALLED_THREAD_MS = 60_000;
+export const MAX_WAITING_BATCHES = 4;
 
 /**
  * Analyses a collection's texts in several threads while the caller reads them: batches of
  * consecutive documents go to the threads in turn, and each thread keeps one vocabulary across
- * its batches. Reading runs in a synchronous transaction, so a full queue blocks it
- * (`Atomics.wait`) until its thread catches up. Once every batch is scanned, the same threads
- * lay parts of the postings out ({@link ask}).
+ * its batches. When every thread has {@link MAX_WAITING_BATCHES} waiting, the calling thread
+ * scans the batch itself (a scanner of its own, numbered after the threads) rather than wait:
+ * at 1M documents the threads' analysis is the slower side, and this shares it out. Once every
+ * batch is scanned, the same threads lay parts of the postings out ({@link ask}).
  */
 export class ParallelScan {
   private readonly workers: Worker[];
@@ -75,13 +74,22 @@ export class ParallelScan {
   private readonly sentBatches: number[];
   private readonly batches: ScannedBatch[] = [];
   private readonly pending: string[] = [];
+  /** The calling thread's scanner, made at its first batch. */
+  private here: Bm25IndexBuilder | undefined;
+  private nextBatch = 0;
   /** Per thread, the layout request it is working on. */
   private readonly asked: Array<{ resolve: (reply: LayoutReply) => void; reject: (error: Error) => void } | undefined>;
   private received = 0;
   private failure: Error | undefined;
   private settle: (() => void) | undefined;
 
-  constructor(analyser: Required<TokenizerOptions>, threadCount: number) {
+  /** @param maxWaitingBatches Batches a thread may have waiting before this thread scans (tests set 0: all here). */
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    threadCount: number,
+    private readonly maxWaitingBatches = MAX_WAITING_BATCHES,
+  ) {
+    const analyser: Required<TokenizerOptions> = tokenizer.options;
     this.scannedBatches = new Int32Array(new SharedArrayBuffer(4 * threadCount));
     this.sentBatches = new Array<number>(threadCount).fill(0);
     this.asked = new Array(threadCount).fill(undefined);
@@ -112,6 +120,11 @@ export class ParallelScan {
     return this.workers.length;
   }
 
+  /** How many scanners term ids can come from: the threads, then the calling thread. */
+  get scannerCount(): number {
+    return this.workers.length + 1;
+  }
+
   /** Hands the next document's text over. */
   add(text: string): void {
     this.pending.push(text);
@@ -121,7 +134,9 @@ export class ParallelScan {
   /** Every batch's scan, in collection order, once all are in. The threads keep running: stop them after. */
   async scanned(): Promise<ScannedBatch[]> {
     this.flush();
-    const sent = this.sentBatches.reduce((sum, count) => sum + count, 0);
+    // Its word table is not needed for the layout.
+    this.here = undefined;
+    const sent = this.nextBatch;
     for (const worker of this.workers) worker.ref();
     await new Promise<void>((resolve, reject) => {
       this.settle = () => {
@@ -160,18 +175,23 @@ export class ParallelScan {
     });
   }
 
+  /** Sends the pending texts to the next thread with room, or scans them here when none has. */
   private flush(): void {
     if (this.pending.length === 0) return;
-    const batch = this.sentBatches.reduce((sum, count) => sum + count, 0);
-    const thread = batch % this.workers.length;
-    let waitedMs = 0;
-    while (this.sentBatches[thread]! - Atomics.load(this.scannedBatches, thread) >= MAX_WAITING_BATCHES) {
-      const seen = Atomics.load(this.scannedBatches, thread);
-      waitedMs = Atomics.wait(this.scannedBatches, thread, seen, 1_000) === "timed-out" ? waitedMs + 1_000 : 0;
-      if (waitedMs >= STALLED_THREAD_MS) throw new Error(`BM25 build thread ${thread} scanned nothing for ${STALLED_THREAD_MS / 1000} s`);
+    const batch = this.nextBatch++;
+    const threadCount = this.workers.length;
+    for (let offset = 0; offset < threadCount; offset++) {
+      const thread = (batch + offset) % threadCount;
+      if (this.sentBatches[thread]! - Atomics.load(this.scannedBatches, thread) >= this.maxWaitingBatches) continue;
+      this.workers[thread]!.postMessage({ kind: "texts", batch, texts: this.pending.splice(0) } satisfies BuildThreadRequest);
+      this.sentBatches[thread]!++;
+      return;
     }
-    this.workers[thread]!.postMessage({ kind: "texts", batch, texts: this.pending.splice(0) } satisfies BuildThreadRequest);
-    this.sentBatches[thread]!++;
+    // Only the scan: BM25 parameters and document ids are ThreadedIndexBuild's business.
+    this.here ??= new Bm25IndexBuilder(this.tokenizer, { k1: 0, b: 0 }, "");
+    for (const text of this.pending.splice(0)) this.here.addDocument("", 0, text);
+    this.batches[batch] = { run: this.here.takeScanned(), thread: threadCount };
+    this.received++;
   }
 }
 
@@ -188,8 +208,9 @@ export class ThreadedIndexBuild {
   private readonly recordRowIds = new GrowableArray(Float64Array);
   private readonly scan: ParallelScan;
 
-  constructor(tokenizer: Tokenizer, threadCount: number) {
-    this.scan = new ParallelScan(tokenizer.options, threadCount);
+  /** @param maxWaitingBatches See {@link ParallelScan}. */
+  constructor(tokenizer: Tokenizer, threadCount: number, maxWaitingBatches?: number) {
+    this.scan = new ParallelScan(tokenizer, threadCount, maxWaitingBatches);
   }
 
   /** Adds the next document; may wait for a thread to catch up (see {@link ParallelScan}). */
@@ -214,7 +235,7 @@ export class ThreadedIndexBuild {
   }
 
   private async layOut(batches: ScannedBatch[], { k1, b }: Bm25Parameters, collection: string): Promise<Bm25Index> {
-    const { vocabulary, termIdsOfScanner } = mergedVocabulary(batches, this.scan.threadCount);
+    const { vocabulary, termIdsOfScanner } = mergedVocabulary(batches, this.scan.scannerCount);
     const termCount = vocabulary.length;
     const documentCount = this.documentIds.length;
     let totalLength = 0;
@@ -295,15 +316,15 @@ export class ThreadedIndexBuild {
 
 /**
  * The index's vocabulary: each thread's new terms, batch by batch in collection order, which is
- * the order one builder meets them in; and per thread, its local term ids mapped to the index's
+ * the order one builder meets them in; and per scanner (thread), its local term ids mapped to the index's
  * (in shared memory, for the threads that remap).
  */
 function mergedVocabulary(
   batches: readonly ScannedBatch[],
-  threadCount: number,
+  scannerCount: number,
 ): { vocabulary: string[]; termIdsOfScanner: Uint32Array[] } {
   const vocabulary = new Vocabulary();
-  const termIds = Array.from({ length: threadCount }, (): number[] => []);
+  const termIds = Array.from({ length: scannerCount }, (): number[] => []);
   for (const { run, thread } of batches) {
     for (const term of run.newTerms) termIds[thread]!.push(vocabulary.idOf(term));
   }
