@@ -213,7 +213,7 @@ export class ThreadedIndexBuild {
     this.scan = new ParallelScan(tokenizer, threadCount, maxWaitingBatches);
   }
 
-  /** Adds the next document; may wait for a thread to catch up (see {@link ParallelScan}). */
+  /** Adds the next document (its text may be analysed here, see {@link ParallelScan}). */
   add(documentId: string, recordRowId: number, text: string): void {
     this.documentIds.push(documentId);
     this.recordRowIds.push(recordRowId);
