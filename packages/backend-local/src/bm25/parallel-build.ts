@@ -58,7 +58,7 @@ const TEXTS_PER_BATCH = 1_000;
  * Batches a thread may have waiting: reading outpaces analysing, and without a bound the texts
  * of most of the corpus would wait in the queues (260 MB more at 1M documents).
  */
-export const MAX_WAITING_BATCHES = 4;
+const MAX_WAITING_BATCHES = 4;
 
 /**
  * Analyses a collection's texts in several threads while the caller reads them: batches of
