@@ -99,10 +99,10 @@ export interface LocalBackendOptions {
    * (`PARALLEL_BUILD_MIN_DOCUMENTS`) or more: while a load writes a new documents collection
    * (see `ScanWhileLoading`), or when `prepareIndex` (which the CLI's `load` calls) builds its
    * index from the database; the index is the same. When `prepareIndex` builds, `0` or `1` is the
-   * calling thread; while a load writes, that thread is busy writing, so `1` is one build thread
-   * and `0` none (the records are read back at the end). "auto" (default): one per core, at
-   * most {@link MAX_SEARCH_THREADS}, and one fewer while a load writes. Indexes built on demand
-   * by a search use one thread.
+   * calling thread; while a load writes, `1` is one build thread (the writing thread analyses
+   * only the batches it would otherwise wait on) and `0` none (the records are read back at the
+   * end). "auto" (default): one per core, at most {@link MAX_SEARCH_THREADS}, and one fewer while
+   * a load writes. Indexes built on demand by a search use one thread.
    */
   buildThreads?: number | "auto";
   /**
@@ -557,10 +557,11 @@ export class LocalBackend implements EngineDriver {
   }
 
   /**
-   * Build threads for a scan while a load writes: as many as asked, since the loading thread,
-   * busy writing the records, analyses nothing itself (0: none, the records are read back at the
-   * end). "auto" leaves that thread a core of its own: a build thread per core made the three
-   * share two cores, 4 s slower at 1M documents (benchmarks/README.md).
+   * Build threads for a scan while a load writes: as many as asked, since the loading thread is
+   * busy writing the records and analyses only the batches it would otherwise wait on (0: none,
+   * the records are read back at the end). "auto" leaves that thread a core of its own: a build
+   * thread per core made the three share two cores, 4 s slower at 1M documents
+   * (benchmarks/README.md).
    */
   private scanThreadCount(): number {
     return this.buildThreads === "auto" ? Math.max(0, coreThreads() - 1) : this.buildThreads;

@@ -56,6 +56,14 @@ export class Bm25IndexBuilder {
     private readonly collection: string,
   ) {}
 
+  /**
+   * A builder that only scans texts for a threaded build ({@link takeScanned}): BM25 parameters
+   * and document ids are the threaded build's business.
+   */
+  static scanner(tokenizer: Tokenizer): Bm25IndexBuilder {
+    return new Bm25IndexBuilder(tokenizer, { k1: 0, b: 0 }, "");
+  }
+
   /** Adds one document: its benchmark id, its SQLite row id, and its searchable text. */
   addDocument(documentId: string, recordRowId: number, text: string): void {
     this.distinctTermIds.length = 0;

@@ -19,17 +19,15 @@ port.on("message", (request: BuildThreadRequest) => {
   try {
     switch (request.kind) {
       case "start":
-        // Only the scan runs here: BM25 parameters and document ids are the reading thread's business.
-        builder = new Bm25IndexBuilder(new Tokenizer(request.analyser), { k1: 0, b: 0 }, "");
+        builder = Bm25IndexBuilder.scanner(new Tokenizer(request.analyser));
         progress = { scannedBatches: request.scannedBatches, thread: request.thread };
         return;
       case "texts": {
         for (const text of request.texts) builder!.addDocument("", 0, text);
         // In shared memory (takeScanned): sent without a copy.
         port.postMessage({ kind: "scanned", batch: request.batch, run: builder!.takeScanned() } satisfies BuildThreadReply);
-        // Tells the reading thread, which may be waiting for room in this thread's queue.
+        // Frees a place in this thread's queue, which the reading thread checks before sending it more.
         Atomics.add(progress!.scannedBatches, progress!.thread, 1);
-        Atomics.notify(progress!.scannedBatches, progress!.thread);
         return;
       }
       case "count": {

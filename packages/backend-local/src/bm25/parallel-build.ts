@@ -187,8 +187,7 @@ export class ParallelScan {
       this.sentBatches[thread]!++;
       return;
     }
-    // Only the scan: BM25 parameters and document ids are ThreadedIndexBuild's business.
-    this.here ??= new Bm25IndexBuilder(this.tokenizer, { k1: 0, b: 0 }, "");
+    this.here ??= Bm25IndexBuilder.scanner(this.tokenizer);
     for (const text of this.pending.splice(0)) this.here.addDocument("", 0, text);
     this.batches[batch] = { run: this.here.takeScanned(), thread: threadCount };
     this.received++;

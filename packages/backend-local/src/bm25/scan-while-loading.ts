@@ -51,7 +51,8 @@ export class ScanWhileLoading {
     try {
       this.followOrThrow(records, written);
     } catch {
-      // A build thread that died or stalled: the index will be built from the database.
+      // The threaded build failed (a thread that could not start, an analysis that threw): the
+      // index will be built from the database.
       this.abandon();
     }
   }
