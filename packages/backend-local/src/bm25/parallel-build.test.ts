@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { seededRandom, type DocumentTarget } from "@hardneg/core";
 import { Tokenizer } from "@hardneg/core/adapter";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -7,7 +8,7 @@ import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js"
 import { openLocalBackend } from "../local-backend.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
-import { ThreadedIndexBuild } from "./parallel-build.js";
+import { type BuildThreadRequest, ParallelScan, ThreadedIndexBuild } from "./parallel-build.js";
 
 const target: DocumentTarget = { collection: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" };
 
@@ -55,6 +56,8 @@ async function indexFilesBuilt(language: keyof typeof WORDS, directory: string, 
   return files;
 }
 
+const bytesOf = (array: ArrayBufferView) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
 describe("BM25 index built in threads", () => {
   const temporaryDirectory = useTemporaryDirectories();
   afterEach(() => {
@@ -86,7 +89,7 @@ describe("BM25 index built in threads", () => {
     const expected = single.finish().data;
     // In this thread only the calling thread's scanner takes scanned runs (build threads have builders of their own).
     const scannedHere = vi.spyOn(Bm25IndexBuilder.prototype, "takeScanned");
-    const threaded = new ThreadedIndexBuild(tokenizer, 2, maxWaitingBatches);
+    const threaded = new ThreadedIndexBuild(tokenizer, 2, { maxWaitingBatches });
     for (const [position, text] of texts.entries()) threaded.add(`d${position}`, position + 1, text);
     const built = (await threaded.finish(parameters, "corpus")).data;
     if (maxWaitingBatches === 0) expect(scannedHere).toHaveBeenCalledTimes(8);
@@ -94,10 +97,55 @@ describe("BM25 index built in threads", () => {
     expect(built.documentIds).toEqual(expected.documentIds);
     expect(built.averageDocumentLength).toBe(expected.averageDocumentLength);
     for (const key of ["recordRowIds", "termOffsets", "postingDocuments", "postingScores", "termMaxScores"] as const) {
-      expect(Buffer.from(built[key].buffer, built[key].byteOffset, built[key].byteLength)).toEqual(
-        Buffer.from(expected[key].buffer, expected[key].byteOffset, expected[key].byteLength),
-      );
+      expect(bytesOf(built[key])).toEqual(bytesOf(expected[key]));
     }
+  });
+
+  it.each<[string, BuildThreadRequest["kind"]]>([
+    ["scanning", "texts"],
+    ["laying the postings out", "lay out"],
+  ])("fails, and stops its threads, when they stay silent while %s", async (_, silentAt) => {
+    // The threads never receive these requests: to the calling thread, they are alive but hung.
+    const postMessage = Worker.prototype.postMessage;
+    vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (this: Worker, request: BuildThreadRequest) {
+      if (request.kind !== silentAt) postMessage.call(this, request);
+    });
+    const terminate = vi.spyOn(Worker.prototype, "terminate");
+    const threaded = new ThreadedIndexBuild(new Tokenizer({ language: "en" }), 2, { silentThreadsMs: 300 });
+    for (let position = 0; position < 5_000; position++) threaded.add(`d${position}`, position + 1, `coffee beans ${position}`);
+    await expect(threaded.finish({ k1: 1.2, b: 0.75 }, "corpus")).rejects.toThrow("BM25 build threads answered nothing for 0.3 s");
+    expect(terminate).toHaveBeenCalledTimes(2);
+  });
+
+  it("receives the answers that queued while this thread was busy for longer than the silence allowed, before judging", async () => {
+    // Every batch is scanned before the build finishes, so the work below runs outside any
+    // thread's message: once the threads are asked to count, this thread stays busy for 2 s while
+    // they answer, and the watchdog is overdue before their answers are received.
+    const ask = ParallelScan.prototype.ask;
+    let busy = false;
+    vi.spyOn(ParallelScan.prototype, "ask").mockImplementation(function (this: ParallelScan, thread, request) {
+      const asked = ask.call(this, thread, request);
+      if (request.kind === "count" && thread === 1) {
+        busy = true;
+        const until = performance.now() + 2_000;
+        while (performance.now() < until);
+      }
+      return asked;
+    });
+    const tokenizer = new Tokenizer({ language: "en" });
+    const threaded = new ThreadedIndexBuild(tokenizer, 2, { silentThreadsMs: 500 });
+    const single = new Bm25IndexBuilder(tokenizer, { k1: 1.2, b: 0.75 }, "corpus");
+    for (let position = 0; position < 5_000; position++) {
+      threaded.add(`d${position}`, position + 1, `coffee beans ${position}`);
+      single.addDocument(`d${position}`, position + 1, `coffee beans ${position}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // From here on this thread runs in an event loop turn's last phases, so the next turn runs the
+    // due timers before it receives any message.
+    await new Promise((resolve) => setImmediate(resolve));
+    const built = (await threaded.finish({ k1: 1.2, b: 0.75 }, "corpus")).data;
+    expect(busy).toBe(true);
+    expect(bytesOf(built.postingScores)).toEqual(bytesOf(single.finish().data.postingScores));
   });
 
   it("fails with the record's error when one has no id", async () => {

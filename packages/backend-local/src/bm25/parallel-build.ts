@@ -59,6 +59,19 @@ const TEXTS_PER_BATCH = 1_000;
  * of most of the corpus would wait in the queues (260 MB more at 1M documents).
  */
 const MAX_WAITING_BATCHES = 4;
+/**
+ * How long the end of a build waits on threads that owe it an answer and send nothing: then it
+ * takes them as hung (alive, but stuck) and fails, and a load reads the records back instead.
+ */
+const SILENT_THREADS_MS = 60_000;
+
+/** Tuning of a {@link ParallelScan}; tests shrink both. */
+export interface ParallelScanOptions {
+  /** Batches a thread may have waiting before the calling thread scans one itself (0: it scans all). Default 4. */
+  maxWaitingBatches?: number;
+  /** See {@link SILENT_THREADS_MS}. */
+  silentThreadsMs?: number;
+}
 
 /**
  * Analyses a collection's texts in several threads while the caller reads them: batches of
@@ -82,13 +95,19 @@ export class ParallelScan {
   private received = 0;
   private failure: Error | undefined;
   private settle: (() => void) | undefined;
+  private readonly maxWaitingBatches: number;
+  private readonly silentThreadsMs: number;
+  /** When a thread last answered, and the timer that checks answers keep coming while some are owed. */
+  private lastReplyAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
 
-  /** @param maxWaitingBatches Batches a thread may have waiting before this thread scans (tests set 0: all here). */
   constructor(
     private readonly tokenizer: Tokenizer,
     threadCount: number,
-    private readonly maxWaitingBatches = MAX_WAITING_BATCHES,
+    { maxWaitingBatches = MAX_WAITING_BATCHES, silentThreadsMs = SILENT_THREADS_MS }: ParallelScanOptions = {},
   ) {
+    this.maxWaitingBatches = maxWaitingBatches;
+    this.silentThreadsMs = silentThreadsMs;
     const analyser: Required<TokenizerOptions> = tokenizer.options;
     this.scannedBatches = new Int32Array(new SharedArrayBuffer(4 * threadCount));
     this.sentBatches = new Array<number>(threadCount).fill(0);
@@ -96,6 +115,7 @@ export class ParallelScan {
     this.workers = Array.from({ length: threadCount }, (_, thread) => {
       const worker = new Worker(workerFile("index-build-worker"));
       worker.on("message", (reply: BuildThreadReply) => {
+        this.lastReplyAt = performance.now();
         if ("error" in reply) this.fail(new Error(`BM25 build thread failed: ${reply.error}`));
         else if (reply.kind === "scanned") {
           this.batches[reply.batch] = { run: reply.run, thread };
@@ -138,6 +158,7 @@ export class ParallelScan {
     this.here = undefined;
     const sent = this.nextBatch;
     for (const worker of this.workers) worker.ref();
+    this.watch();
     await new Promise<void>((resolve, reject) => {
       this.settle = () => {
         if (this.failure !== undefined) reject(this.failure);
@@ -163,6 +184,8 @@ export class ParallelScan {
   /** Stops every thread (after a failed read, nothing will be finished). */
   async stop(): Promise<void> {
     this.settle = undefined;
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
@@ -173,6 +196,27 @@ export class ParallelScan {
       this.asked[thread] = undefined;
       asked?.reject(this.failure!);
     });
+  }
+
+  /**
+   * From now until {@link stop}, fails the build when threads owe answers (batches to scan, parts
+   * to count or lay out) and none has come for {@link silentThreadsMs}. Each verdict waits for
+   * one turn of the event loop: after this thread's own long work, answers that queued meanwhile
+   * are received first.
+   */
+  private watch(): void {
+    this.lastReplyAt = performance.now();
+    const check = () => {
+      if (this.watchdog === undefined) return;
+      const silentMs = performance.now() - this.lastReplyAt;
+      const owed = this.received < this.nextBatch || this.asked.some((asked) => asked !== undefined);
+      if (owed && silentMs >= this.silentThreadsMs) {
+        this.fail(new Error(`BM25 build threads answered nothing for ${this.silentThreadsMs / 1000} s`));
+        return;
+      }
+      this.watchdog = setTimeout(() => setImmediate(check), owed ? this.silentThreadsMs - silentMs : this.silentThreadsMs);
+    };
+    this.watchdog = setTimeout(() => setImmediate(check), this.silentThreadsMs);
   }
 
   /** Sends the pending texts to the next thread with room, or scans them here when none has. */
@@ -207,9 +251,8 @@ export class ThreadedIndexBuild {
   private readonly recordRowIds = new GrowableArray(Float64Array);
   private readonly scan: ParallelScan;
 
-  /** @param maxWaitingBatches See {@link ParallelScan}. */
-  constructor(tokenizer: Tokenizer, threadCount: number, maxWaitingBatches?: number) {
-    this.scan = new ParallelScan(tokenizer, threadCount, maxWaitingBatches);
+  constructor(tokenizer: Tokenizer, threadCount: number, options?: ParallelScanOptions) {
+    this.scan = new ParallelScan(tokenizer, threadCount, options);
   }
 
   /** Adds the next document (its text may be analysed here, see {@link ParallelScan}). */
