@@ -119,7 +119,7 @@ describe("BM25 index built in threads", () => {
 
   it("receives the answers that queued while this thread was busy for longer than the silence allowed, before judging", async () => {
     // Every batch is scanned before the build finishes, so the work below runs outside any
-    // thread's message: once the threads are asked to count, this thread stays busy for 2 s while
+    // thread's message: once the threads are asked to count, this thread stays busy for 2.5 s while
     // they answer, and the watchdog is overdue before their answers are received.
     const ask = ParallelScan.prototype.ask;
     let busy = false;
@@ -127,13 +127,13 @@ describe("BM25 index built in threads", () => {
       const asked = ask.call(this, thread, request);
       if (request.kind === "count" && thread === 1) {
         busy = true;
-        const until = performance.now() + 2_000;
+        const until = performance.now() + 2_500;
         while (performance.now() < until);
       }
       return asked;
     });
     const tokenizer = new Tokenizer({ language: "en" });
-    const threaded = new ThreadedIndexBuild(tokenizer, 2, { silentThreadsMs: 500 });
+    const threaded = new ThreadedIndexBuild(tokenizer, 2, { silentThreadsMs: 1_000 });
     const single = new Bm25IndexBuilder(tokenizer, { k1: 1.2, b: 0.75 }, "corpus");
     for (let position = 0; position < 5_000; position++) {
       threaded.add(`d${position}`, position + 1, `coffee beans ${position}`);
