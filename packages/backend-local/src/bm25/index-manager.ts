@@ -219,7 +219,10 @@ export class IndexManager {
     });
   }
 
-  /** {@link build}, with the texts analysed in threads while this one reads the records. */
+  /**
+   * {@link build}, with the texts analysed in threads while this one reads the records; {@link build}
+   * itself, after one warning, when the threads fail.
+   */
   private async buildInThreads(
     collection: string,
     fields: DocumentFields,
@@ -241,7 +244,14 @@ export class IndexManager {
       await build?.stop();
       throw error;
     }
-    return { index: await build!.finish(this.parameters, collection), collectionVersion };
+    try {
+      return { index: await build!.finish(this.parameters, collection), collectionVersion };
+    } catch (error) {
+      // A build thread failed, exited or went silent: the records are all readable (the loop above
+      // read them), so this thread builds the same index alone.
+      this.warn(`[hardneg] [local] warning: ${(error as Error).message}; building the BM25 index on one thread instead`);
+      return this.build(collection, fields, tokenizer);
+    }
   }
 
   private keyOf(collection: string, fields: DocumentFields, tokenizer: Tokenizer): string {

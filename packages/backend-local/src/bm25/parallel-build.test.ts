@@ -148,6 +148,52 @@ describe("BM25 index built in threads", () => {
     expect(bytesOf(built.postingScores)).toEqual(bytesOf(single.finish().data.postingScores));
   });
 
+  it("builds the same index on one thread, with one warning, when a build thread fails while laying out", async () => {
+    const directory = temporaryDirectory();
+    const database = join(directory, "corpus.db");
+    const writer = await openLocalBackend(database);
+    await writer.createCollection({ name: "corpus", kind: "documents", target });
+    await writer.upsert(
+      "corpus",
+      Array.from({ length: PARALLEL_BUILD_MIN_DOCUMENTS + 10 }, (_, position) => ({
+        id: `r${position}`,
+        properties: { doc_id: `d${position}`, text: `word${position % 997} coffee beans ${position % 13}` },
+      })),
+    );
+    await writer.close();
+    const indexFileIn = async (folder: string, buildThreads: number, onWarning?: (line: string) => void) => {
+      const backend = await openLocalBackend(database, {
+        indexDirectory: join(directory, folder),
+        buildThreads,
+        ...(onWarning ? { onWarning } : {}),
+      });
+      try {
+        expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "built" });
+      } finally {
+        await backend.close();
+      }
+      return readFileSync(join(directory, folder, readdirSync(join(directory, folder)).find((name) => name.endsWith(".bm25"))!));
+    };
+    const oneThread = await indexFileIn("one-thread", 0);
+    // A thread handed a part it cannot read fails in its own code and answers with the error.
+    const ask = ParallelScan.prototype.ask;
+    let broken = false;
+    vi.spyOn(ParallelScan.prototype, "ask").mockImplementation(function (this: ParallelScan, thread, request) {
+      const breaking = request.kind === "lay out" && !broken;
+      broken ||= breaking;
+      return ask.call(this, thread, breaking ? { ...request, part: undefined as never } : request);
+    });
+    const warnings: string[] = [];
+    const afterFailure = await indexFileIn("threads", 2, (line) => warnings.push(line));
+    expect(broken).toBe(true);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[hardneg\] \[local\] warning: BM25 build thread failed: TypeError.*; building the BM25 index on one thread instead$/s,
+      ),
+    ]);
+    expect(afterFailure.equals(oneThread)).toBe(true);
+  });
+
   it("fails with the record's error when one has no id", async () => {
     const database = join(temporaryDirectory(), "bad.db");
     const backend = await openLocalBackend(database, { buildThreads: 2 });
