@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import { seededRandom, type DocumentTarget } from "@hardneg/core";
 import { Tokenizer } from "@hardneg/core/adapter";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { breakFirstLayOut } from "../__fixtures__/broken-layout.js";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
 import { openLocalBackend } from "../local-backend.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
@@ -175,17 +176,10 @@ describe("BM25 index built in threads", () => {
       return readFileSync(join(directory, folder, readdirSync(join(directory, folder)).find((name) => name.endsWith(".bm25"))!));
     };
     const oneThread = await indexFileIn("one-thread", 0);
-    // A thread handed a part it cannot read fails in its own code and answers with the error.
-    const ask = ParallelScan.prototype.ask;
-    let broken = false;
-    vi.spyOn(ParallelScan.prototype, "ask").mockImplementation(function (this: ParallelScan, thread, request) {
-      const breaking = request.kind === "lay out" && !broken;
-      broken ||= breaking;
-      return ask.call(this, thread, breaking ? { ...request, part: undefined as never } : request);
-    });
+    const broken = breakFirstLayOut();
     const warnings: string[] = [];
     const afterFailure = await indexFileIn("threads", 2, (line) => warnings.push(line));
-    expect(broken).toBe(true);
+    expect(broken()).toBe(true);
     expect(warnings).toEqual([
       expect.stringMatching(
         /^\[hardneg\] \[local\] warning: BM25 build thread failed: TypeError.*; building the BM25 index on one thread instead$/s,

@@ -10,11 +10,11 @@ import {
   type StoredRecord,
 } from "@hardneg/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { breakFirstLayOut } from "../__fixtures__/broken-layout.js";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
 import { SqliteStore } from "../sqlite-store.js";
 import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
-import { ParallelScan } from "./parallel-build.js";
 
 const docs = new DocsCollection({ collectionName: "corpus", idKey: "doc_id", contentKey: "text", titleKey: "title" });
 const target: DocumentTarget = docs.target;
@@ -125,20 +125,14 @@ describe("BM25 index analysed while a load writes the documents", () => {
   });
 
   it("reads the records back, with a warning, when a build thread fails while laying the postings out", async () => {
-    // The load's thread gets a part it cannot read, so it fails in its own code and answers with
-    // the error; the build from the records that follows (and the reference build) are left alone.
-    const ask = ParallelScan.prototype.ask;
-    let broken = false;
-    vi.spyOn(ParallelScan.prototype, "ask").mockImplementation(function (this: ParallelScan, thread, request) {
-      const breaking = request.kind === "lay out" && !broken;
-      broken ||= breaking;
-      return ask.call(this, thread, breaking ? { ...request, part: undefined as never } : request);
-    });
+    // Only the load's threaded build breaks; the build from the records that follows (and the
+    // reference build) run on one thread.
+    const broken = breakFirstLayOut();
     const warnings: string[] = [];
     await expectReadBack({ buildThreads: 1, onWarning: (line) => warnings.push(line) }, (backend) =>
       ingestDocuments(backend, docs, each(corpus(PARALLEL_BUILD_MIN_DOCUMENTS + 1))),
     );
-    expect(broken).toBe(true);
+    expect(broken()).toBe(true);
     expect(warnings).toEqual([
       expect.stringMatching(
         /^\[hardneg\] \[local\] warning: BM25 build thread failed: TypeError.*; building the BM25 index from the database instead$/s,
