@@ -56,7 +56,7 @@ export class IndexManager {
 
   /**
    * @param directory Folder of the index files, or undefined to keep indexes in memory only.
-   * @param warn Receives one line per problem worth telling (an index file not saved or damaged).
+   * @param warn Receives one line per problem worth telling (an index file not saved or damaged, a threaded build that failed).
    */
   constructor(
     private readonly store: SqliteStore,
