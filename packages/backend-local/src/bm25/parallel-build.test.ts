@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { seededRandom, type DocumentTarget } from "@hardneg/core";
 import { Tokenizer } from "@hardneg/core/adapter";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { breakFirstLayOut } from "../__fixtures__/broken-layout.js";
+import { indexFileIn } from "../__fixtures__/index-file.js";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
-import { openLocalBackend } from "../local-backend.js";
+import { type LocalBackendOptions, openLocalBackend } from "../local-backend.js";
 import { Bm25IndexBuilder } from "./bm25-index-builder.js";
 import { PARALLEL_BUILD_MIN_DOCUMENTS } from "./index-manager.js";
 import { type BuildThreadRequest, ParallelScan, ThreadedIndexBuild } from "./parallel-build.js";
@@ -43,18 +43,26 @@ async function indexFilesBuilt(language: keyof typeof WORDS, directory: string, 
   await writer.close();
   const files: Buffer[] = [];
   for (const buildThreads of [0, threads]) {
-    const indexDirectory = join(directory, `${language}-${buildThreads}`);
-    const backend = await openLocalBackend(database, { indexDirectory, buildThreads });
-    try {
-      const stats = await backend.driver.prepareIndex(target);
-      expect(stats).toMatchObject({ source: "built", documentCount });
-    } finally {
-      await backend.close();
-    }
-    const [file] = readdirSync(indexDirectory).filter((name) => name.endsWith(".bm25"));
-    files.push(readFileSync(join(indexDirectory, file!)));
+    files.push(
+      await preparedIndexFile(database, documentCount, { indexDirectory: join(directory, `${language}-${buildThreads}`), buildThreads }),
+    );
   }
   return files;
+}
+
+/** Opens `database` with `options`, builds the corpus's index (`prepareIndex`) and returns its file's bytes. */
+async function preparedIndexFile(
+  database: string,
+  documentCount: number,
+  options: LocalBackendOptions & { indexDirectory: string },
+): Promise<Buffer> {
+  const backend = await openLocalBackend(database, options);
+  try {
+    expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "built", documentCount });
+  } finally {
+    await backend.close();
+  }
+  return indexFileIn(options.indexDirectory);
 }
 
 const bytesOf = (array: ArrayBufferView) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
@@ -152,33 +160,25 @@ describe("BM25 index built in threads", () => {
   it("builds the same index on one thread, with one warning, when a build thread fails while laying out", async () => {
     const directory = temporaryDirectory();
     const database = join(directory, "corpus.db");
+    const documentCount = PARALLEL_BUILD_MIN_DOCUMENTS + 10;
     const writer = await openLocalBackend(database);
     await writer.createCollection({ name: "corpus", kind: "documents", target });
     await writer.upsert(
       "corpus",
-      Array.from({ length: PARALLEL_BUILD_MIN_DOCUMENTS + 10 }, (_, position) => ({
+      Array.from({ length: documentCount }, (_, position) => ({
         id: `r${position}`,
         properties: { doc_id: `d${position}`, text: `word${position % 997} coffee beans ${position % 13}` },
       })),
     );
     await writer.close();
-    const indexFileIn = async (folder: string, buildThreads: number, onWarning?: (line: string) => void) => {
-      const backend = await openLocalBackend(database, {
-        indexDirectory: join(directory, folder),
-        buildThreads,
-        ...(onWarning ? { onWarning } : {}),
-      });
-      try {
-        expect(await backend.driver.prepareIndex(target)).toMatchObject({ source: "built" });
-      } finally {
-        await backend.close();
-      }
-      return readFileSync(join(directory, folder, readdirSync(join(directory, folder)).find((name) => name.endsWith(".bm25"))!));
-    };
-    const oneThread = await indexFileIn("one-thread", 0);
+    const oneThread = await preparedIndexFile(database, documentCount, { indexDirectory: join(directory, "one-thread"), buildThreads: 0 });
     const broken = breakFirstLayOut();
     const warnings: string[] = [];
-    const afterFailure = await indexFileIn("threads", 2, (line) => warnings.push(line));
+    const afterFailure = await preparedIndexFile(database, documentCount, {
+      indexDirectory: join(directory, "threads"),
+      buildThreads: 2,
+      onWarning: (line) => warnings.push(line),
+    });
     expect(broken()).toBe(true);
     expect(warnings).toEqual([
       expect.stringMatching(

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DocsCollection,
@@ -11,6 +10,7 @@ import {
 } from "@hardneg/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { breakFirstLayOut } from "../__fixtures__/broken-layout.js";
+import { indexFileIn } from "../__fixtures__/index-file.js";
 import { useTemporaryDirectories } from "../__fixtures__/temporary-directory.js";
 import { openLocalBackend, type LocalBackend, type LocalBackendOptions } from "../local-backend.js";
 import { SqliteStore } from "../sqlite-store.js";
@@ -37,8 +37,6 @@ async function* each<T>(items: readonly T[]): AsyncIterable<T> {
   yield* items;
 }
 
-const indexFileOf = (directory: string) => readFileSync(join(directory, readdirSync(directory).find((name) => name.endsWith(".bm25"))!));
-
 /** The index file a fresh backend builds from the database's records (the path a load without a scan takes). */
 async function indexFileFromDatabase(database: string, directory: string): Promise<Buffer> {
   const backend = await openLocalBackend(database, { indexDirectory: directory });
@@ -47,7 +45,7 @@ async function indexFileFromDatabase(database: string, directory: string): Promi
   } finally {
     await backend.close();
   }
-  return indexFileOf(directory);
+  return indexFileIn(directory);
 }
 
 describe("BM25 index analysed while a load writes the documents", () => {
@@ -70,7 +68,7 @@ describe("BM25 index analysed while a load writes the documents", () => {
     } finally {
       await backend.close();
     }
-    expect(indexFileOf(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
+    expect(indexFileIn(join(directory, "loaded")).equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
   }
 
   it.each<[string, number, LocalBackendOptions]>([
@@ -91,7 +89,7 @@ describe("BM25 index analysed while a load writes the documents", () => {
     } finally {
       await backend.close();
     }
-    const loaded = indexFileOf(join(directory, "loaded"));
+    const loaded = indexFileIn(join(directory, "loaded"));
     expect(loaded.length).toBeGreaterThan(10_000);
     expect(loaded.equals(await indexFileFromDatabase(database, join(directory, "rebuilt")))).toBe(true);
     expect(readBack).toHaveBeenCalled();
