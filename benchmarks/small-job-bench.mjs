@@ -9,6 +9,10 @@
 // PyStemmer 3.1.0 from PyPI. Wall times, CPU times and peak RSS come from GNU time (/usr/bin/time)
 // around each process; hardneg's peak is the larger of its two processes'. Prints medians and the
 // ratio hardneg / bm25s beside issue 12's target (at most 0.8), then the ratio of CPU times.
+//
+// With --parts, each round also runs small-job-parts.mjs (the parts the job cannot skip, each
+// timed in one process, BM25 search included) and two `hardneg --version` start-ups, and prints
+// their medians and sum beside the target's budget (0.8 of bm25s's median time).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     split: { type: "string", default: "train" },
     rounds: { type: "string", default: "3" },
     work: { type: "string", default: join(here, "results") },
+    parts: { type: "boolean", default: false },
   },
 });
 if (!existsSync(values.dataset)) {
@@ -89,13 +94,33 @@ function bm25sJob() {
   }
 }
 
+/** The parts the job cannot skip (small-job-parts.mjs), plus the start-up of two CLI processes. */
+function partsRun() {
+  const folder = mkdtempSync(join(values.work, "small-job-parts-"));
+  try {
+    // The search part reads a database loaded here first (not timed).
+    execFileSync(process.execPath, [cli, "load", "beir", values.dataset, "--split", values.split], { cwd: folder, stdio: "ignore" });
+    const startUps = [1, 2].map(() => timed(process.execPath, [cli, "--version"], folder).seconds);
+    const run = timed(process.execPath, [join(here, "small-job-parts.mjs"), values.dataset, values.split, folder], folder);
+    const { milliseconds } = JSON.parse(readFileSync(join(folder, "parts.json"), "utf8"));
+    const parts = { "start-up of two CLI processes": startUps[0] + startUps[1] };
+    for (const [part, ms] of Object.entries(milliseconds)) parts[part] = ms / 1000;
+    const seconds = Object.values(parts).reduce((total, part) => total + part, 0);
+    return { seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, parts };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
-const runs = { hardneg: [], bm25s: [] };
+const jobs = { hardneg: hardnegJob, bm25s: bm25sJob, ...(values.parts ? { parts: partsRun } : {}) };
+const runs = Object.fromEntries(Object.keys(jobs).map((name) => [name, []]));
 for (let round = 1; round <= Number(values.rounds); round += 1) {
   // Alternate which goes first, so neither always runs on a warmer machine.
-  const order = round % 2 === 1 ? ["hardneg", "bm25s"] : ["bm25s", "hardneg"];
+  const names = Object.keys(jobs);
+  const order = round % 2 === 1 ? names : names.reverse();
   for (const name of order) {
-    const result = name === "hardneg" ? hardnegJob() : bm25sJob();
+    const result = jobs[name]();
     runs[name].push(result);
     const { seconds, cpuSeconds, peakMiB } = result;
     console.log(`round ${round} ${name.padEnd(7)} ${seconds.toFixed(2)} s  CPU ${cpuSeconds.toFixed(2)} s  peak ${peakMiB.toFixed(0)} MiB`);
@@ -127,3 +152,14 @@ console.log(
   `CPU time (user + system), medians: hardneg ${cpu.hardneg.toFixed(2)} s, bm25s ${cpu.bm25s.toFixed(2)} s, ` +
     `ratio ${(cpu.hardneg / cpu.bm25s).toFixed(2)}`,
 );
+if (values.parts) {
+  const budget = TARGET_RATIO * summary.bm25s.seconds;
+  console.log(`parts the job cannot skip (medians; small-job-parts.mjs), against the target's budget of ${budget.toFixed(2)} s:`);
+  for (const part of Object.keys(runs.parts[0].parts)) {
+    console.log(`  ${part.padEnd(30)} ${median(runs.parts.map((run) => run.parts[part])).toFixed(3)} s`);
+  }
+  console.log(
+    `  sum (median of the rounds' sums) ${summary.parts.seconds.toFixed(2)} s: ${summary.parts.seconds <= budget ? "within" : "over"} ` +
+      "the budget before stemming, index layout, candidate selection, GC or report",
+  );
+}
