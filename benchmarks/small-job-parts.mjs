@@ -21,7 +21,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openLocalBackend } from "@hardneg/backend-local";
-import { ShingleCache, chunked, scanWords } from "@hardneg/core";
+import { ShingleCache, chunked, openBeir, scanWords } from "@hardneg/core";
 
 const DOCUMENTS_READ = 9_512;
 const TEXTS_SHINGLED = 3_346;
@@ -38,14 +38,14 @@ if (work === undefined) {
 }
 
 const milliseconds = {};
-function timed(part, run) {
+async function timed(part, run) {
   const start = performance.now();
-  const result = run();
+  const result = await run();
   milliseconds[part] = performance.now() - start;
   return result;
 }
 
-const documents = timed("read", () =>
+const documents = await timed("read", () =>
   readFileSync(join(dataset, "corpus.jsonl"), "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
@@ -64,7 +64,7 @@ const insert = database.prepare("INSERT INTO records (storage, id, properties) V
 const insertAll = database.transaction((storage, records) => {
   for (const [id, properties] of records) insert.run(storage, id, JSON.stringify(properties));
 });
-timed("insert", () =>
+await timed("insert", () =>
   insertAll(
     1,
     documents.map((document) => [document._id, { doc_id: document._id, title: document.title, text: document.text }]),
@@ -72,38 +72,28 @@ timed("insert", () =>
 );
 
 let words = 0;
-timed("scan", () => {
+await timed("scan", () => {
   for (const document of documents) scanWords(textOf(document).toLowerCase(), () => words++);
 });
 
-// Rows shaped as hardneg's, from the split's real golds; negatives are documents taken in turn.
-const goldIdsByQuery = new Map();
-for (const line of readFileSync(join(dataset, "qrels", `${split}.tsv`), "utf8")
-  .split("\n")
-  .slice(1)) {
-  const [queryId, documentId, grade] = line.split("\t");
-  if (queryId && Number(grade) > 0) goldIdsByQuery.set(queryId, [...(goldIdsByQuery.get(queryId) ?? []), documentId]);
-}
-const queryTexts = new Map();
-for (const line of readFileSync(join(dataset, "queries.jsonl"), "utf8").split("\n")) {
-  if (line.trim() === "") continue;
-  const query = JSON.parse(line);
-  queryTexts.set(String(query._id), query.text);
-}
+// Rows shaped as hardneg's, from the split's real queries and golds (read as `load beir` reads
+// them, not timed); negatives are documents taken in turn.
+const queries = [];
+for await (const query of (await openBeir(dataset, { split })).queries()) queries.push(query);
 const documentsById = new Map(documents.map((document) => [String(document._id), document]));
 const rows = [];
-for (const [queryId, goldIds] of goldIdsByQuery) {
+for (const query of queries) {
   for (let rank = 1; rank <= NEGATIVES_PER_QUERY; rank++) {
     const negative = documents[(rows.length * 7919) % documents.length];
     rows.push([
-      `${queryId}:${negative._id}`,
+      `${query.id}:${negative._id}`,
       {
-        query: queryTexts.get(queryId) ?? "",
-        gold_doc_ids: goldIds,
-        gold_documents: goldIds.map((id) => textOf(documentsById.get(id) ?? { text: "" })),
+        query: query.text,
+        gold_doc_ids: query.goldIds,
+        gold_documents: query.goldIds.map((id) => textOf(documentsById.get(id) ?? { text: "" })),
         hard_negative_doc: textOf(negative),
         hard_negative_id: negative._id,
-        query_id: queryId,
+        query_id: query.id,
         rank,
         score: 10 - rank / 10,
         gold_rank: 1,
@@ -112,15 +102,15 @@ for (const [queryId, goldIds] of goldIdsByQuery) {
     ]);
   }
 }
-timed("rows", () => insertAll(2, rows));
+await timed("rows", () => insertAll(2, rows));
 
 const byRowId = database.prepare("SELECT properties FROM records WHERE rowid = ?");
-timed("reads", () => {
+await timed("reads", () => {
   for (let read = 0; read < DOCUMENTS_READ; read++) JSON.parse(byRowId.get(1 + ((read * 7919) % documents.length)).properties);
 });
 
 const shingles = new ShingleCache();
-timed("shingles", () => {
+await timed("shingles", () => {
   for (const document of documents.slice(0, TEXTS_SHINGLED)) {
     const text = textOf(document);
     shingles.fingerprint(text);
@@ -133,15 +123,15 @@ for (const suffix of ["-wal", "-shm"]) rmSync(file + suffix, { force: true });
 
 const engine = await openLocalBackend(join(work, "hardneg.db"), { readOnly: true });
 const target = { collection: dataset.split("/").filter(Boolean).at(-1), idKey: "doc_id", contentKey: "text", titleKey: "title" };
-const searchStart = performance.now();
-for (const batch of chunked([...goldIdsByQuery.keys()], SEARCH_BATCH)) {
-  await engine.search(
-    target,
-    batch.map((queryId) => ({ text: queryTexts.get(queryId) ?? "" })),
-    { mode: "bm25", k: POOL },
-  );
-}
-milliseconds.search = performance.now() - searchStart;
+await timed("search", async () => {
+  for (const batch of chunked(queries, SEARCH_BATCH)) {
+    await engine.search(
+      target,
+      batch.map((query) => ({ text: query.text })),
+      { mode: "bm25", k: POOL },
+    );
+  }
+});
 await engine.close();
 
 const rowBytes = rows.reduce((total, [, properties]) => total + JSON.stringify(properties).length, 0);
